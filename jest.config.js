@@ -1,0 +1,22 @@
+// Three projects: unit (pure + PGlite, fast), integration (real PostgreSQL and Kafka),
+// e2e (the whole service, the CLI and the browser). `npm test` runs all three.
+const moduleNameMapper = {
+  '^@tally/domain$': '<rootDir>/libs/domain/src',
+  '^@tally/event-store$': '<rootDir>/libs/event-store/src',
+  '^@tally/intake-queue$': '<rootDir>/libs/intake-queue/src',
+};
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleNameMapper,
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.int-spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,153 @@
+// The election definition: the one input that says what is being elected, by which rules,
+// and which commissions count it. Parsed with zod at the boundary; inside, readonly types.
+import { z } from 'zod';
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'ids are letters, digits, "_" and "-" (no dots: a dot separates election and precinct in stream names)');
+
+export const LocalizedName = z
+  .object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) })
+  .strict();
+export type LocalizedName = z.infer<typeof LocalizedName>;
+
+export const AllocationMethod = z.enum(['hare', 'droop', 'dhondt', 'sainte-lague']);
+export type AllocationMethod = z.infer<typeof AllocationMethod>;
+
+/** What the threshold percentage is taken of. Kazakhstan from 2023: list votes + against all. */
+export const ThresholdBase = z.enum(['list-votes', 'list-votes-plus-against-all', 'ballots-cast']);
+export type ThresholdBase = z.infer<typeof ThresholdBase>;
+
+/**
+ * Ties between equal remainders/quotients. `registration-order`: the list registered earlier
+ * (Kazakhstan, weak). `more-votes-then-registration`: Russia's rule. `lot`: a drawn lot,
+ * recorded as an event and passed in; until it is, the result is a blocking Tie value.
+ */
+export const TieRule = z.enum(['registration-order', 'more-votes-then-registration', 'lot']);
+export type TieRule = z.infer<typeof TieRule>;
+
+export const ListContest = z
+  .object({
+    kind: z.literal('list'),
+    id: Id,
+    name: LocalizedName,
+    body: Id,
+    seats: z.number().int().positive(),
+    /** Inclusive ("N and more percent"); up to two decimals, compared as integers (basis points). */
+    thresholdPercent: z.number().min(0).max(100).multipleOf(0.01),
+    thresholdBase: ThresholdBase,
+    method: AllocationMethod,
+    /** If fewer than this many lists pass, the best-placed below the threshold are admitted up to it. 0 disables. */
+    minimumAdmittedLists: z.number().int().min(0).default(2),
+    tieRule: TieRule.default('registration-order'),
+    againstAll: z.boolean().default(true),
+    /** The lists on the ballot, in registration order (earlier first). */
+    lists: z.array(Id).min(1),
+  })
+  .strict();
+export type ListContest = z.infer<typeof ListContest>;
+
+export const SingleMemberContest = z
+  .object({
+    kind: z.literal('single-member'),
+    id: Id,
+    name: LocalizedName,
+    body: Id,
+    district: Id,
+    rule: z.enum(['plurality', 'majority-runoff']).default('plurality'),
+    againstAll: z.boolean().default(true),
+    /** Candidates on the ballot, in registration order. */
+    candidates: z.array(Id),
+  })
+  .strict();
+export type SingleMemberContest = z.infer<typeof SingleMemberContest>;
+
+export const Contest = z.discriminatedUnion('kind', [ListContest, SingleMemberContest]);
+export type Contest = z.infer<typeof Contest>;
+
+export const PartyList = z
+  .object({
+    id: Id,
+    name: LocalizedName,
+    shortName: z.string().min(1).max(32).optional(),
+    colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb'),
+    registrationOrder: z.number().int().positive(),
+  })
+  .strict();
+export type PartyList = z.infer<typeof PartyList>;
+
+export const Candidate = z
+  .object({
+    id: Id,
+    name: LocalizedName,
+    /** The nominating party, or null for a self-nominated candidate. */
+    party: Id.nullable(),
+  })
+  .strict();
+export type Candidate = z.infer<typeof Candidate>;
+
+export const Body = z
+  .object({ id: Id, name: LocalizedName })
+  .strict();
+export type Body = z.infer<typeof Body>;
+
+export const CommissionLevel = z.enum(['central', 'regional', 'district', 'precinct']);
+export type CommissionLevel = z.infer<typeof CommissionLevel>;
+
+/** A commission's Ed25519 public key: raw 32 bytes, base64. */
+export const CommissionKey = z
+  .object({ keyId: z.string().min(1).max(128), publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a raw Ed25519 public key, 32 bytes in base64') })
+  .strict();
+export type CommissionKey = z.infer<typeof CommissionKey>;
+
+const CommissionBase = {
+  id: Id,
+  name: LocalizedName,
+  keys: z.array(CommissionKey).default([]),
+};
+
+export const TerritorialCommission = z
+  .object({
+    ...CommissionBase,
+    level: z.enum(['central', 'regional', 'district']),
+    /** null only for the root of the tree. */
+    parent: Id.nullable(),
+  })
+  .strict();
+export type TerritorialCommission = z.infer<typeof TerritorialCommission>;
+
+export const PrecinctCommission = z
+  .object({
+    ...CommissionBase,
+    level: z.literal('precinct'),
+    parent: Id,
+    registeredVoters: z.number().int().nonnegative(),
+    /** The contests voted in at this precinct (a single-member contest fixes its district). */
+    contests: z.array(Id).min(1, 'a precinct votes in at least one contest'),
+  })
+  .strict();
+export type PrecinctCommission = z.infer<typeof PrecinctCommission>;
+
+export const Commission = z.discriminatedUnion('level', [TerritorialCommission.extend({}), PrecinctCommission]);
+export type Commission = TerritorialCommission | PrecinctCommission;
+
+export const ElectionDefinitionShape = z
+  .object({
+    id: Id,
+    name: LocalizedName,
+    /** Polling day, local calendar date. */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
+    timeZone: z.string().min(1),
+    /** Local times at which precincts report running turnout. */
+    turnoutTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM')).default(['10:00', '12:00', '14:00', '16:00', '18:00', '20:00']),
+    bodies: z.array(Body).min(1),
+    lists: z.array(PartyList).default([]),
+    candidates: z.array(Candidate).default([]),
+    contests: z.array(Contest).min(1),
+    commissions: z.array(Commission).min(1),
+  })
+  .strict();
+
+export type ElectionDefinition = z.infer<typeof ElectionDefinitionShape>;
