@@ -48,6 +48,20 @@ export interface ListAllocation {
   readonly remainder?: Ratio;
 }
 
+export type TieStage = 'admission' | 'seats';
+
+/** A tie settled by the written rule, kept for the record. */
+export interface TieBroken {
+  /** All lists in the tie, in registration order. */
+  readonly lists: readonly string[];
+  /** Seats (or, at admission, places) the tied lists competed for. */
+  readonly seats: number;
+  readonly by: TieRule;
+  /** The lists that won, in the order the rule ranked them. */
+  readonly winners?: readonly string[];
+  readonly stage?: TieStage;
+}
+
 export type AllocationResult =
   | {
       readonly kind: 'allocated';
@@ -60,7 +74,7 @@ export type AllocationResult =
       readonly divisors?: readonly number[];
       readonly lists: readonly ListAllocation[];
       /** Ties settled by the written rule, for the record. */
-      readonly tiesBroken: readonly { readonly lists: readonly string[]; readonly seats: number; readonly by: TieRule }[];
+      readonly tiesBroken: readonly TieBroken[];
     }
   | {
       /** A tie the rule cannot settle (the `lot` rule without a lot): blocks the result. */
@@ -68,13 +82,17 @@ export type AllocationResult =
       readonly method: AllocationMethod;
       readonly tiedLists: readonly string[];
       readonly seatsInDispute: number;
-      /** Seats already certain for every list. */
+      /** Seats already certain for every list (empty when the tie is over admission: nothing is certain). */
       readonly settled: Readonly<Record<string, number>>;
+      /** `admission`: equal votes for the last runner-up place; `seats`: equal remainders/quotients. */
+      readonly stage?: TieStage;
     }
   | {
       /** No votes, no admitted list, or no seats: nothing to allocate yet. */
       readonly kind: 'none';
-      readonly reason: 'no-votes' | 'no-admitted-list';
+      readonly reason: 'no-votes' | 'no-admitted-list' | 'no-seats' | 'invalid-input';
+      /** For `invalid-input`: which field broke which rule (callers should have parsed at the boundary). */
+      readonly detail?: string;
     };
 
 export type Allocate = (input: AllocationInput) => AllocationResult;

@@ -19,6 +19,7 @@ export type RefusalCode =
   | 'UNKNOWN_PRECINCT'
   | 'UNKNOWN_CONTEST'
   | 'CONTEST_NOT_AT_PRECINCT'
+  | 'CONTEST_MISMATCH' // the protocol names another contest than the one it was submitted for
   | 'OUT_OF_SCOPE' // the submitting commission may not submit/correct this precinct
   | 'BAD_SIGNATURE'
   // stream state

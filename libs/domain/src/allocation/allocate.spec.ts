@@ -1,0 +1,334 @@
+import type { AllocationInput, AllocationResult } from './allocation.types';
+import { allocate } from './allocate';
+
+const almaty: AllocationInput = {
+  seats: 21,
+  method: 'hare',
+  thresholdPercent: 5,
+  thresholdBase: 'list-votes-plus-against-all',
+  lists: [
+    { id: 'Amanat', votes: 151531 },
+    { id: "People's Party", votes: 38563 },
+    { id: 'Respublica', votes: 38369 },
+    { id: 'Baytaq', votes: 23266 },
+    { id: 'Aq Jol', votes: 15273 },
+    { id: 'Auyl', votes: 8264 },
+  ],
+  againstAll: 16490,
+  ballotsCast: 302270,
+  minimumAdmittedLists: 2,
+  tieRule: 'registration-order',
+};
+
+/** A small input with defaults that keep every list in, so each case states only what it tests. */
+const input = (over: Partial<AllocationInput> & Pick<AllocationInput, 'lists'>): AllocationInput => ({
+  seats: 10,
+  method: 'hare',
+  thresholdPercent: 0,
+  thresholdBase: 'list-votes',
+  againstAll: 0,
+  ballotsCast: 0,
+  minimumAdmittedLists: 2,
+  tieRule: 'registration-order',
+  ...over,
+});
+
+const lists = (votes: Record<string, number>) => Object.entries(votes).map(([id, v]) => ({ id, votes: v }));
+
+const seatsOf = (r: AllocationResult): Record<string, number> => {
+  if (r.kind !== 'allocated') throw new Error(`expected an allocation, got ${JSON.stringify(r)}`);
+  return Object.fromEntries(r.lists.map((l) => [l.id, l.seats]));
+};
+
+describe('allocate — worked example (Almaty City Mäslihat 2023)', () => {
+  it('gives 12, 3, 3, 2, 1, 0 with the Hare quota 267002/21 and Auyl out at 2.83%', () => {
+    const share = (votes: number) => ({ numerator: votes, denominator: 291756 });
+    const remainder = (numerator: number) => ({ numerator, denominator: 267002 });
+    const admittedRow = (id: string, votes: number, seats: number, quotaSeats: number, rest: number) => ({
+      id,
+      votes,
+      share: share(votes),
+      passedThreshold: true,
+      admitted: true,
+      admittedAsRunnerUp: false,
+      seats,
+      quotaSeats,
+      remainder: remainder(rest),
+    });
+    expect(allocate(almaty)).toStrictEqual({
+      kind: 'allocated',
+      method: 'hare',
+      seats: 21,
+      base: 291756,
+      quota: { numerator: 267002, denominator: 21 },
+      lists: [
+        // 151531·21 = 3182151 = 11·267002 + 245129
+        admittedRow('Amanat', 151531, 12, 11, 245129),
+        admittedRow("People's Party", 38563, 3, 3, 8817),
+        admittedRow('Respublica', 38369, 3, 3, 4743),
+        admittedRow('Baytaq', 23266, 2, 1, 221584),
+        admittedRow('Aq Jol', 15273, 1, 1, 53731),
+        { id: 'Auyl', votes: 8264, share: share(8264), passedThreshold: false, admitted: false, admittedAsRunnerUp: false, seats: 0 },
+      ],
+      tiesBroken: [],
+    });
+  });
+});
+
+describe('allocate — methods, hand-computed', () => {
+  const classic = lists({ A: 100000, B: 80000, C: 30000, D: 20000 });
+
+  it("D'Hondt: quotients 100k 80k 50k 40k 33.3k 30k 26.7k 25k → 4, 3, 1, 0", () => {
+    const r = allocate(input({ seats: 8, method: 'dhondt', lists: classic }));
+    expect(seatsOf(r)).toEqual({ A: 4, B: 3, C: 1, D: 0 });
+    expect(r).toMatchObject({ kind: 'allocated', divisors: [1, 2, 3, 4], tiesBroken: [] });
+    expect(r).not.toHaveProperty('quota');
+  });
+
+  it('Sainte-Laguë: quotients 100k 80k 33.3k 30k 26.7k 20k 20k 16k → 3, 3, 1, 1 (the equal 20k both fit)', () => {
+    const r = allocate(input({ seats: 8, method: 'sainte-lague', lists: classic }));
+    expect(seatsOf(r)).toEqual({ A: 3, B: 3, C: 1, D: 1 });
+    expect(r).toMatchObject({ kind: 'allocated', divisors: [1, 3, 5], tiesBroken: [] });
+  });
+
+  const droopCase = lists({ A: 47000, B: 16000, C: 15800, D: 12000, E: 6100, F: 3100 });
+
+  it('Hare on the Droop case: quota 10000, floors 4,1,1,1,0,0, remainders to A, E, B → 5, 2, 1, 1, 1, 0', () => {
+    const r = allocate(input({ lists: droopCase }));
+    expect(seatsOf(r)).toEqual({ A: 5, B: 2, C: 1, D: 1, E: 1, F: 0 });
+    expect(r).toMatchObject({ quota: { numerator: 100000, denominator: 10 } });
+  });
+
+  it('Droop: quota floor(100000/11)+1 = 9091, floors 5,1,1,1,0,0, remainders to B, C → 5, 2, 2, 1, 0, 0', () => {
+    const r = allocate(input({ method: 'droop', lists: droopCase }));
+    expect(seatsOf(r)).toEqual({ A: 5, B: 2, C: 2, D: 1, E: 0, F: 0 });
+    expect(r).toMatchObject({ quota: { numerator: 9091, denominator: 1 } });
+    if (r.kind !== 'allocated') return;
+    expect(r.lists.find((l) => l.id === 'B')).toMatchObject({ quotaSeats: 1, remainder: { numerator: 6909, denominator: 9091 } });
+  });
+
+  it('Droop with fewer votes than seats walks the remainder ranking round again to fill the house', () => {
+    // q = floor(5/11)+1 = 1: floors 3 and 2, five seats left for two lists: two full rounds, then one
+    // seat on equal (zero) remainders, which the registration order gives to A.
+    const r = allocate(input({ method: 'droop', lists: lists({ A: 3, B: 2 }) }));
+    expect(seatsOf(r)).toEqual({ A: 6, B: 4 });
+    expect(r).toMatchObject({ tiesBroken: [{ lists: ['A', 'B'], seats: 1, by: 'registration-order', winners: ['A'], stage: 'seats' }] });
+  });
+});
+
+describe('allocate — threshold bases (5%, A 890, B 60, C 50, against all 100, ballots cast 1250)', () => {
+  const base = input({
+    thresholdPercent: 5,
+    minimumAdmittedLists: 1,
+    lists: lists({ A: 890, B: 60, C: 50 }),
+    againstAll: 100,
+    ballotsCast: 1250,
+  });
+  const verdicts = (r: AllocationResult) => (r.kind === 'allocated' ? r.lists.map((l) => l.passedThreshold) : r);
+
+  it('list votes: base 1000, C at exactly 5% passes (inclusive)', () => {
+    const r = allocate({ ...base, thresholdBase: 'list-votes' });
+    expect(r).toMatchObject({ base: 1000 });
+    expect(verdicts(r)).toEqual([true, true, true]);
+    expect(seatsOf(r)).toEqual({ A: 9, B: 1, C: 0 });
+  });
+
+  it('list votes plus against all: base 1100, C at 4.55% fails, B at 5.45% passes', () => {
+    const r = allocate({ ...base, thresholdBase: 'list-votes-plus-against-all' });
+    expect(r).toMatchObject({ base: 1100 });
+    expect(verdicts(r)).toEqual([true, true, false]);
+    // V = 950: A 8900/950 = 9 r 350, B 600/950 = 0 r 600 → the last seat to B.
+    expect(seatsOf(r)).toEqual({ A: 9, B: 1, C: 0 });
+  });
+
+  it('ballots cast: base 1250, B at 4.8% fails too', () => {
+    const r = allocate({ ...base, thresholdBase: 'ballots-cast' });
+    expect(r).toMatchObject({ base: 1250 });
+    expect(verdicts(r)).toEqual([true, false, false]);
+    expect(seatsOf(r)).toEqual({ A: 10, B: 0, C: 0 });
+  });
+
+  it('thresholds with two decimals compare in basis points: 5.45% lets B (60/1100 = 5.4545%) through, 5.46% does not', () => {
+    const at = (thresholdPercent: number) => verdicts(allocate({ ...base, thresholdBase: 'list-votes-plus-against-all', thresholdPercent }));
+    expect(at(5.45)).toEqual([true, true, false]);
+    expect(at(5.46)).toEqual([true, false, false]);
+  });
+
+  it('against all is never seated and never in the quota', () => {
+    const r = allocate({ ...base, thresholdBase: 'list-votes-plus-against-all' });
+    expect(r).toMatchObject({ quota: { numerator: 950, denominator: 10 } });
+  });
+});
+
+describe('allocate — runner-up admission (5% of 1000: only A passes)', () => {
+  const weak = input({ seats: 20, thresholdPercent: 5, lists: lists({ A: 900, B: 40, C: 35, D: 25 }) });
+
+  it('admits the best-placed below the threshold until two take part', () => {
+    const r = allocate(weak);
+    // V = 940: A 18000/940 = 19 r 140, B 800/940 = 0 r 800 → the last seat to B.
+    expect(seatsOf(r)).toEqual({ A: 19, B: 1, C: 0, D: 0 });
+    if (r.kind !== 'allocated') return;
+    expect(r.lists.map((l) => [l.id, l.passedThreshold, l.admitted, l.admittedAsRunnerUp])).toEqual([
+      ['A', true, true, false],
+      ['B', false, true, true],
+      ['C', false, false, false],
+      ['D', false, false, false],
+    ]);
+  });
+
+  it('admits up to the configured minimum, and none when it is 0', () => {
+    const three = allocate({ ...weak, minimumAdmittedLists: 3 });
+    expect(three.kind === 'allocated' && three.lists.filter((l) => l.admitted).map((l) => l.id)).toEqual(['A', 'B', 'C']);
+    expect(seatsOf(allocate({ ...weak, minimumAdmittedLists: 0 }))).toEqual({ A: 20, B: 0, C: 0, D: 0 });
+  });
+
+  it('never admits a list with no votes', () => {
+    const r = allocate(input({ thresholdPercent: 5, lists: lists({ A: 900, B: 0 }) }));
+    expect(r.kind === 'allocated' && r.lists.map((l) => l.admitted)).toEqual([true, false]);
+    expect(seatsOf(r)).toEqual({ A: 10, B: 0 });
+  });
+
+  const tied = { ...weak, lists: lists({ A: 900, B: 40, C: 40 }) };
+
+  it('equal votes for the last place: registration order admits the earlier list', () => {
+    const r = allocate(tied);
+    expect(r.kind === 'allocated' && r.lists.map((l) => l.admitted)).toEqual([true, true, false]);
+    expect(r).toMatchObject({ tiesBroken: [{ lists: ['B', 'C'], seats: 1, by: 'registration-order', winners: ['B'], stage: 'admission' }] });
+  });
+
+  it('equal votes for the last place: a drawn lot admits the first drawn', () => {
+    const r = allocate({ ...tied, tieRule: 'lot', lots: ['C', 'B'] });
+    expect(r.kind === 'allocated' && r.lists.map((l) => l.admitted)).toEqual([true, false, true]);
+  });
+
+  it('equal votes for the last place without a lot: a blocking tie over admission', () => {
+    expect(allocate({ ...tied, tieRule: 'lot' })).toStrictEqual({
+      kind: 'tie',
+      method: 'hare',
+      tiedLists: ['B', 'C'],
+      seatsInDispute: 20,
+      settled: {},
+      stage: 'admission',
+    });
+  });
+});
+
+describe('allocate — tie rules on equal remainders (Hare, 3 seats, B 2, C 2, A 5: every remainder is 6/9)', () => {
+  // V = 9, quota 3: A 15/9 = 1 r 6, B 6/9 = 0 r 6, C 6/9 = 0 r 6; two seats left for three equal remainders.
+  const tied = input({ seats: 3, lists: lists({ B: 2, C: 2, A: 5 }) });
+
+  it('registration-order: the two registered first', () => {
+    const r = allocate(tied);
+    expect(seatsOf(r)).toEqual({ B: 1, C: 1, A: 1 });
+    expect(r).toMatchObject({ tiesBroken: [{ lists: ['B', 'C', 'A'], seats: 2, by: 'registration-order', winners: ['B', 'C'] }] });
+  });
+
+  it('more-votes-then-registration: A on votes, then B on registration', () => {
+    const r = allocate({ ...tied, tieRule: 'more-votes-then-registration' });
+    expect(seatsOf(r)).toEqual({ B: 1, C: 0, A: 2 });
+    expect(r).toMatchObject({ tiesBroken: [{ winners: ['A', 'B'], by: 'more-votes-then-registration' }] });
+  });
+
+  it('lot: the first two drawn', () => {
+    const r = allocate({ ...tied, tieRule: 'lot', lots: ['C', 'A', 'B'] });
+    expect(seatsOf(r)).toEqual({ B: 0, C: 1, A: 2 });
+    expect(r).toMatchObject({ tiesBroken: [{ winners: ['C', 'A'], by: 'lot' }] });
+  });
+
+  it('lot not covering every tied list: a blocking tie with the seats already certain', () => {
+    expect(allocate({ ...tied, tieRule: 'lot', lots: ['C', 'A'] })).toStrictEqual({
+      kind: 'tie',
+      method: 'hare',
+      tiedLists: ['B', 'C', 'A'],
+      seatsInDispute: 2,
+      settled: { B: 0, C: 0, A: 1 },
+      stage: 'seats',
+    });
+  });
+
+  it('equal remainders that all fit are no tie', () => {
+    // V = 4, 3 seats: shares 1.5, 0.75, 0.75 → floors 1, 0, 0; two seats left and the two equal
+    // remainders (3/4) are the top two, so both are served and even the `lot` rule needs no lot.
+    const r = allocate(input({ seats: 3, lists: lists({ A: 2, B: 1, C: 1 }), tieRule: 'lot' }));
+    expect(seatsOf(r)).toEqual({ A: 1, B: 1, C: 1 });
+    expect(r).toMatchObject({ tiesBroken: [] });
+  });
+});
+
+describe("allocate — tie rules on equal quotients (D'Hondt, 2 seats, B 30, A 60, C 30)", () => {
+  // Seat 1: A (60). Seat 2: A 60/2, B 30, C 30 all equal at 30.
+  const tied = input({ seats: 2, method: 'dhondt', lists: lists({ B: 30, A: 60, C: 30 }) });
+
+  it('registration-order gives it to B', () => {
+    expect(seatsOf(allocate(tied))).toEqual({ B: 1, A: 1, C: 0 });
+  });
+
+  it('more-votes-then-registration gives it to A', () => {
+    expect(seatsOf(allocate({ ...tied, tieRule: 'more-votes-then-registration' }))).toEqual({ B: 0, A: 2, C: 0 });
+  });
+
+  it('lot gives it to the first drawn', () => {
+    const r = allocate({ ...tied, tieRule: 'lot', lots: ['C', 'B', 'A'] });
+    expect(seatsOf(r)).toEqual({ B: 0, A: 1, C: 1 });
+    expect(r).toMatchObject({ tiesBroken: [{ lists: ['B', 'A', 'C'], seats: 1, by: 'lot', winners: ['C'], stage: 'seats' }] });
+  });
+
+  it('lot not drawn: a blocking tie for one seat, A certain of one', () => {
+    expect(allocate({ ...tied, tieRule: 'lot' })).toStrictEqual({
+      kind: 'tie',
+      method: 'dhondt',
+      tiedLists: ['B', 'A', 'C'],
+      seatsInDispute: 1,
+      settled: { B: 0, A: 1, C: 0 },
+      stage: 'seats',
+    });
+  });
+});
+
+describe('allocate — edge cases return values', () => {
+  it('no votes', () => {
+    expect(allocate(input({ lists: lists({ A: 0, B: 0 }), againstAll: 7 }))).toEqual({ kind: 'none', reason: 'no-votes' });
+    expect(allocate(input({ lists: [] }))).toEqual({ kind: 'none', reason: 'no-votes' });
+  });
+
+  it('no seats', () => {
+    expect(allocate(input({ seats: 0, lists: lists({ A: 5 }) }))).toEqual({ kind: 'none', reason: 'no-seats' });
+  });
+
+  it('no admitted list when nothing passes and runner-up admission is off', () => {
+    const r = allocate(input({ thresholdPercent: 50, minimumAdmittedLists: 0, lists: lists({ A: 40, B: 30, C: 30 }) }));
+    expect(r).toEqual({ kind: 'none', reason: 'no-admitted-list' });
+  });
+
+  it('a single admitted list takes every seat', () => {
+    expect(seatsOf(allocate(input({ method: 'sainte-lague', lists: lists({ A: 1 }) })))).toEqual({ A: 10 });
+  });
+
+  it.each([
+    ['lists.A.votes', { lists: lists({ A: -1 }) }],
+    ['lists.A.votes', { lists: lists({ A: 1.5 }) }],
+    ['lists.A', { lists: [...lists({ A: 1 }), ...lists({ A: 2 })] }],
+    ['seats', { lists: lists({ A: 1 }), seats: -1 }],
+    ['thresholdPercent', { lists: lists({ A: 1 }), thresholdPercent: 5.001 }],
+    ['thresholdPercent', { lists: lists({ A: 1 }), thresholdPercent: 101 }],
+    ['lots.Z', { lists: lists({ A: 1 }), lots: ['Z'] }],
+    ['ballotsCast', { lists: lists({ A: 10 }), thresholdBase: 'ballots-cast' as const, ballotsCast: 5 }],
+    ['method', { lists: lists({ A: 1 }), method: 'imperiali' as never }],
+  ])('invalid input is a value naming the field: %s', (field, over) => {
+    const r = allocate(input(over));
+    expect(r).toMatchObject({ kind: 'none', reason: 'invalid-input' });
+    expect(r.kind === 'none' && r.detail?.startsWith(`${field}:`)).toBe(true);
+  });
+
+  it('votes whose products pass 2^53 still compare exactly', () => {
+    // 2^50 + 1 vs 2^50: their shares of 3 seats differ only far beyond double precision.
+    const big = 2 ** 50;
+    const r = allocate(input({ seats: 3, lists: lists({ A: big, B: big + 1, C: big }) }));
+    // 3 seats: no list reaches a whole quota, and all three remainders are served.
+    expect(seatsOf(r)).toEqual({ A: 1, B: 1, C: 1 });
+    const two = allocate(input({ seats: 2, lists: lists({ A: big, B: big + 1, C: big }) }));
+    // 2 seats: shares 2/3 each, B's remainder largest by one vote → B, then A on registration.
+    expect(seatsOf(two)).toEqual({ A: 1, B: 1, C: 0 });
+    expect(two).toMatchObject({ tiesBroken: [{ lists: ['A', 'C'], seats: 1, winners: ['A'] }] });
+  });
+});

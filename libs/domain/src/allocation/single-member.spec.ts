@@ -1,0 +1,76 @@
+import { decideSingleMember, type SingleMemberInput } from './single-member';
+
+const district = (votes: Record<string, number>, over: Partial<SingleMemberInput> = {}): SingleMemberInput => ({
+  candidates: Object.entries(votes).map(([id, v]) => ({ id, votes: v })),
+  againstAll: 0,
+  rule: 'plurality',
+  tieRule: 'registration-order',
+  ...over,
+});
+
+describe('decideSingleMember — plurality', () => {
+  it('seats the candidate with the most votes, majority or not', () => {
+    expect(decideSingleMember(district({ a: 40, b: 35, c: 25 }, { againstAll: 10 }))).toEqual({ kind: 'winner', winner: 'a', votes: 40 });
+  });
+
+  it('calls a repeat election when against all beats every candidate (the default)', () => {
+    expect(decideSingleMember(district({ a: 30, b: 20 }, { againstAll: 31 }))).toEqual({ kind: 'repeat-election', reason: 'against-all-first' });
+  });
+
+  it('against all only equal to the leader does not beat them', () => {
+    expect(decideSingleMember(district({ a: 30, b: 20 }, { againstAll: 30 }))).toMatchObject({ kind: 'winner', winner: 'a' });
+  });
+
+  it('seats the leader anyway when against-all-first is set to ignore', () => {
+    expect(decideSingleMember(district({ a: 30, b: 20 }, { againstAll: 31, againstAllFirst: 'ignore' }))).toMatchObject({ kind: 'winner', winner: 'a' });
+  });
+
+  it('breaks an equal first place by the tie rule and records it', () => {
+    const tied = district({ a: 10, b: 30, c: 30 });
+    expect(decideSingleMember(tied)).toEqual({
+      kind: 'winner',
+      winner: 'b',
+      votes: 30,
+      tieBroken: { candidates: ['b', 'c'], places: 1, by: 'registration-order', winners: ['b'] },
+    });
+    expect(decideSingleMember({ ...tied, tieRule: 'lot', lots: ['c', 'b'] })).toMatchObject({ kind: 'winner', winner: 'c' });
+  });
+
+  it('returns a blocking tie when the lot has not been drawn', () => {
+    expect(decideSingleMember(district({ a: 10, b: 30, c: 30 }, { tieRule: 'lot' }))).toEqual({ kind: 'tie', tiedCandidates: ['b', 'c'], places: 1 });
+  });
+});
+
+describe('decideSingleMember — majority with a runoff', () => {
+  it('elects with more than half of the valid votes (against all included)', () => {
+    expect(decideSingleMember(district({ a: 51, b: 40 }, { rule: 'majority-runoff', againstAll: 9 }))).toEqual({ kind: 'winner', winner: 'a', votes: 51 });
+  });
+
+  it('exactly half is not a majority: the top two go to a runoff', () => {
+    expect(decideSingleMember(district({ a: 50, b: 30, c: 20 }, { rule: 'majority-runoff' }))).toEqual({ kind: 'runoff-needed', candidates: ['a', 'b'] });
+  });
+
+  it('settles an equal second place by the tie rule', () => {
+    const r = decideSingleMember(district({ a: 40, b: 30, c: 30 }, { rule: 'majority-runoff', tieRule: 'lot', lots: ['c', 'b'] }));
+    expect(r).toEqual({
+      kind: 'runoff-needed',
+      candidates: ['a', 'c'],
+      tieBroken: { candidates: ['b', 'c'], places: 1, by: 'lot', winners: ['c'] },
+    });
+  });
+
+  it('a lone candidate short of a majority cannot go to a runoff', () => {
+    expect(decideSingleMember(district({ a: 40, b: 0 }, { rule: 'majority-runoff', againstAll: 41, againstAllFirst: 'ignore' }))).toEqual({
+      kind: 'repeat-election',
+      reason: 'no-runoff-possible',
+    });
+  });
+});
+
+describe('decideSingleMember — nothing to decide', () => {
+  it('no candidates, no votes, bad input', () => {
+    expect(decideSingleMember(district({}))).toEqual({ kind: 'none', reason: 'no-candidates' });
+    expect(decideSingleMember(district({ a: 0, b: 0 }))).toEqual({ kind: 'none', reason: 'no-votes' });
+    expect(decideSingleMember(district({ a: -3 }))).toMatchObject({ kind: 'none', reason: 'invalid-input', detail: expect.stringContaining('candidates.a.votes') });
+  });
+});

@@ -1,0 +1,20 @@
+// The precinct stream's public API. The decider's functions are renamed here so that
+// `export *` from the domain root does not clash with other deciders and views.
+export type { CorrectProtocol, PrecinctCommand, ReportTurnout, SubmitProtocol } from './precinct.commands';
+export type {
+  PrecinctEvent,
+  PrecinctEventType,
+  ProtocolCorrected,
+  ProtocolRecorded,
+  SubmissionMeta,
+  SubmissionRefused,
+  SubmissionSignature,
+  TurnoutReported,
+} from './precinct.events';
+export {
+  decide as decidePrecinct,
+  evolve as evolvePrecinct,
+  initialState as initialPrecinctState,
+  precinctDecider,
+} from './precinct.decider';
+export type { PrecinctDeciderContext, PrecinctState, RecordedProtocol, TurnoutEntry } from './precinct.decider';

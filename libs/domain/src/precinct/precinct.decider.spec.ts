@@ -1,0 +1,382 @@
+import { ElectionDefinitionShape } from '../election/election-definition';
+import { indexElection } from '../election/election-index';
+import type { Protocol } from '../protocol/protocol';
+import { DeciderSpecification } from '../testing/decider-specification';
+import type { CorrectProtocol, ReportTurnout, SubmitProtocol } from './precinct.commands';
+import { evolve, initialState, precinctDecider } from './precinct.decider';
+import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionMeta, SubmissionRefused, TurnoutReported } from './precinct.events';
+
+const name = (en: string) => ({ kk: en, ru: en, en });
+
+// CEC → Almaty (regional) → districts d1, d2 → precincts p1 (under d1), p2 (under d2).
+const election = indexElection(
+  ElectionDefinitionShape.parse({
+    id: 'almaty-2023',
+    name: name('Almaty 2023'),
+    date: '2023-03-19',
+    timeZone: 'Asia/Almaty',
+    bodies: [{ id: 'city', name: name('Almaty City Mäslihat') }],
+    lists: [
+      { id: 'amanat', name: name('Amanat'), colour: '#0055aa', registrationOrder: 1 },
+      { id: 'respublica', name: name('Respublica'), colour: '#aa5500', registrationOrder: 2 },
+    ],
+    candidates: [
+      { id: 'c1', name: name('Candidate 1'), party: 'amanat' },
+      { id: 'c2', name: name('Candidate 2'), party: null },
+    ],
+    contests: [
+      { kind: 'list', id: 'city-list', name: name('lists'), body: 'city', seats: 21, thresholdPercent: 5, thresholdBase: 'list-votes-plus-against-all', method: 'hare', lists: ['amanat', 'respublica'] },
+      { kind: 'single-member', id: 'city-d1', name: name('district 1'), body: 'city', district: 'd1', candidates: ['c1', 'c2'] },
+    ],
+    commissions: [
+      { id: 'cec', name: name('CEC'), level: 'central', parent: null },
+      { id: 'almaty', name: name('Almaty'), level: 'regional', parent: 'cec' },
+      { id: 'alm-d1', name: name('District 1'), level: 'district', parent: 'almaty' },
+      { id: 'alm-d2', name: name('District 2'), level: 'district', parent: 'almaty' },
+      { id: 'p1', name: name('Precinct 1'), level: 'precinct', parent: 'alm-d1', registeredVoters: 1000, contests: ['city-list', 'city-d1'] },
+      { id: 'p2', name: name('Precinct 2'), level: 'precinct', parent: 'alm-d2', registeredVoters: 800, contests: ['city-list'] },
+    ],
+  }),
+);
+
+const given = DeciderSpecification.for(precinctDecider, { election });
+
+const meta = (submissionId: string, over: Partial<SubmissionMeta> = {}): SubmissionMeta => ({
+  submissionId,
+  electionId: 'almaty-2023',
+  precinctId: 'p1',
+  submittedBy: 'p1',
+  receivedAt: '2023-03-19T15:00:00Z',
+  signature: null,
+  ...over,
+});
+
+// 1000 registered; 700 received = 600 issued + 100 cancelled; 590 found = (520 + 50) + 20.
+const protocol = (amanat = 400): Protocol => ({
+  contestId: 'city-list',
+  registeredVoters: 1000,
+  addedSameDay: 0,
+  ballotsReceived: 700,
+  ballotsIssued: { atStation: 560, early: 30, mobile: 10 },
+  ballotsCancelled: 100,
+  ballotsLost: 0,
+  ballotsFound: 590,
+  invalid: 20,
+  votes: { amanat, respublica: 520 - amanat },
+  againstAll: 50,
+});
+const broken: Protocol = { ...protocol(), ballotsReceived: 701 };
+
+const submit = (id: string, p: unknown = protocol(), over: Partial<SubmissionMeta> = {}): SubmitProtocol => ({
+  type: 'SubmitProtocol',
+  meta: meta(id, over),
+  protocol: p as Protocol,
+});
+const correct = (id: string, p: Protocol, by: string, extra: { reason?: string; supersedes?: string } = {}): CorrectProtocol => ({
+  type: 'CorrectProtocol',
+  meta: meta(id, { submittedBy: by }),
+  protocol: p,
+  reason: extra.reason ?? 'recount ordered by the district commission',
+  ...(extra.supersedes === undefined ? {} : { supersedes: extra.supersedes }),
+});
+const turnout = (id: string, time: string, ballotsIssued: number, over: Partial<SubmissionMeta> = {}): ReportTurnout => ({
+  type: 'ReportTurnout',
+  meta: meta(id, over),
+  time,
+  ballotsIssued,
+});
+
+const recorded = (id: string, p: Protocol = protocol(), over: Partial<SubmissionMeta> = {}): ProtocolRecorded => ({
+  type: 'ProtocolRecorded',
+  data: { ...meta(id, over), contestId: p.contestId, protocol: p, version: 1 },
+});
+const corrected = (id: string, p: Protocol, by: string, version: number, supersedes: string, reason = 'recount ordered by the district commission'): ProtocolCorrected => ({
+  type: 'ProtocolCorrected',
+  data: { ...meta(id, { submittedBy: by }), contestId: p.contestId, protocol: p, version, supersedes, reason },
+});
+const reported = (id: string, time: string, ballotsIssued: number): TurnoutReported => ({
+  type: 'TurnoutReported',
+  data: { ...meta(id), time, ballotsIssued },
+});
+const refused = (
+  m: SubmissionMeta,
+  kind: SubmissionRefused['data']['kind'],
+  codes: ReadonlyArray<{ code: string; field: string; operands?: Record<string, number | string> }>,
+  payload: unknown,
+): SubmissionRefused => ({
+  type: 'SubmissionRefused',
+  data: {
+    ...m,
+    kind,
+    payload,
+    reasons: codes.map((c) => ({ code: c.code, field: c.field, message: expect.any(String), ...(c.operands ? { operands: c.operands } : {}) })) as SubmissionRefused['data']['reasons'],
+  },
+});
+
+describe('precinct decider', () => {
+  describe('SubmitProtocol', () => {
+    it('records the first protocol of a contest as version 1', () => {
+      given([]).when(submit('s1')).then([recorded('s1')]);
+    });
+
+    it('records the parsed protocol, with the optional lines filled in', () => {
+      const { addedSameDay: _a, ballotsLost: _l, ...sparse } = protocol();
+      given([]).when(submit('s1', sparse)).then([recorded('s1')]);
+    });
+
+    it('records each contest of the precinct on its own', () => {
+      const district: Protocol = { ...protocol(), contestId: 'city-d1', votes: { c1: 300, c2: 220 } };
+      given([recorded('s1')]).when(submit('s2', district)).then([recorded('s2', district)]);
+    });
+
+    it('refuses an unknown election, keeping the payload', () => {
+      const m = meta('s1', { electionId: 'astana-2023' });
+      given([]).when(submit('s1', protocol(), { electionId: 'astana-2023' })).then([
+        refused(m, 'protocol', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'astana-2023', expected: 'almaty-2023' } }], protocol()),
+      ]);
+    });
+
+    it('refuses an unknown precinct', () => {
+      given([]).when(submit('s1', protocol(), { precinctId: 'p9', submittedBy: 'p9' })).then([
+        refused(meta('s1', { precinctId: 'p9', submittedBy: 'p9' }), 'protocol', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], protocol()),
+      ]);
+    });
+
+    it('refuses an unknown contest', () => {
+      const p = { ...protocol(), contestId: 'senate' };
+      given([]).when(submit('s1', p)).then([
+        refused(meta('s1'), 'protocol', [{ code: 'UNKNOWN_CONTEST', field: 'protocol.contestId', operands: { contestId: 'senate' } }], p),
+      ]);
+    });
+
+    it('refuses a contest not voted at this precinct', () => {
+      const p = { ...protocol(), contestId: 'city-d1', votes: { c1: 300, c2: 220 } };
+      const over = { precinctId: 'p2', submittedBy: 'p2' };
+      given([]).when(submit('s1', p, over)).then([
+        refused(meta('s1', over), 'protocol', [{ code: 'CONTEST_NOT_AT_PRECINCT', field: 'protocol.contestId', operands: { contestId: 'city-d1', precinctId: 'p2' } }], p),
+      ]);
+    });
+
+    it('refuses a protocol with no contest id as malformed', () => {
+      given([]).when(submit('s1', { votes: {} })).then([
+        refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.contestId' }], { votes: {} }),
+      ]);
+    });
+
+    it('refuses a protocol submitted by anyone but the precinct itself, even its district', () => {
+      given([]).when(submit('s1', protocol(), { submittedBy: 'alm-d1' })).then([
+        refused(meta('s1', { submittedBy: 'alm-d1' }), 'protocol', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], protocol()),
+      ]);
+    });
+
+    it('refuses a broken control relation with the validation reasons', () => {
+      given([]).when(submit('s1', broken)).then([
+        refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], broken),
+      ]);
+    });
+
+    it('refuses wrong types as malformed', () => {
+      const p = { ...protocol(), invalid: '20' };
+      given([]).when(submit('s1', p)).then([refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.invalid' }], p)]);
+    });
+
+    it('refuses a second protocol for a recorded contest, even an identical one', () => {
+      given([recorded('s1')]).when(submit('s2')).then([
+        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 's1' } }], protocol()),
+      ]);
+    });
+
+    it('refuses a second protocol after a correction too, naming the current version', () => {
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')]).when(submit('s2')).then([
+        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 2, submissionId: 'c1' } }], protocol()),
+      ]);
+    });
+
+    it('gives every reason at once', () => {
+      given([recorded('s1')]).when(submit('s2', broken, { submittedBy: 'p2' })).then([
+        refused(meta('s2', { submittedBy: 'p2' }), 'protocol', [
+          { code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'p2', precinctId: 'p1' } },
+          { code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 's1' } },
+          { code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } },
+        ], broken),
+      ]);
+    });
+  });
+
+  describe('idempotency: a submission id decides once', () => {
+    it('a recorded submission id sent again changes nothing, whatever it now carries', () => {
+      given([recorded('s1')]).when(submit('s1')).thenNothingHappened();
+      given([recorded('s1')]).when(submit('s1', protocol(300))).thenNothingHappened();
+      given([recorded('s1')]).when(correct('s1', protocol(300), 'alm-d1')).thenNothingHappened();
+    });
+
+    it('a refused submission id sent again, now valid, changes nothing', () => {
+      const first = refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived' }], broken);
+      given([first]).when(submit('s1')).thenNothingHappened();
+    });
+
+    it('the same holds for corrections and turnout reports', () => {
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')]).when(correct('c1', protocol(380), 'alm-d1')).thenNothingHappened();
+      given([reported('t1', '10:00', 50)]).when(turnout('t1', '12:00', 90)).thenNothingHappened();
+    });
+  });
+
+  describe('CorrectProtocol', () => {
+    it('chains versions v1 → v2 → v3, each superseding the current one', () => {
+      given([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { supersedes: 's1' })).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')])
+        .when(correct('c2', protocol(380), 'almaty', { supersedes: 'c1', reason: 'regional recount' }))
+        .then([corrected('c2', protocol(380), 'almaty', 3, 'c1', 'regional recount')]);
+    });
+
+    it('supersedes the current version when no guard is given', () => {
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')])
+        .when(correct('c2', protocol(380), 'alm-d1'))
+        .then([corrected('c2', protocol(380), 'alm-d1', 3, 'c1')]);
+    });
+
+    it('accepts a correction by the central commission, above everything', () => {
+      given([recorded('s1')]).when(correct('c1', protocol(390), 'cec')).then([corrected('c1', protocol(390), 'cec', 2, 's1')]);
+    });
+
+    it('refuses a stale correction: the version it names is no longer current', () => {
+      const cmd = correct('c2', protocol(380), 'alm-d1', { supersedes: 's1' });
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'STALE_CORRECTION', field: 'supersedes', operands: { supersedes: 's1', current: 'c1', version: 2 } }], { protocol: protocol(380), reason: cmd.reason, supersedes: 's1' }),
+      ]);
+    });
+
+    it.each(['', '   \n'])('refuses a correction without a reason (%j)', (reason) => {
+      const cmd = correct('c1', protocol(390), 'alm-d1', { reason });
+      given([recorded('s1')]).when(cmd).then([refused(cmd.meta, 'correction', [{ code: 'REASON_REQUIRED', field: 'reason' }], { protocol: protocol(390), reason })]);
+    });
+
+    it.each([
+      ['a sibling district commission', 'alm-d2'],
+      ['the precinct itself', 'p1'],
+      ['another precinct', 'p2'],
+      ['an unknown commission', 'nobody'],
+    ])('refuses a correction by %s as out of scope', (_, by) => {
+      const cmd = correct('c1', protocol(390), by);
+      given([recorded('s1')]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: by, precinctId: 'p1' } }], { protocol: protocol(390), reason: cmd.reason }),
+      ]);
+    });
+
+    it('refuses to correct what was never recorded', () => {
+      const cmd = correct('c1', protocol(390), 'alm-d1');
+      given([]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason }),
+      ]);
+    });
+
+    it('a refused first submission leaves nothing to correct', () => {
+      const cmd = correct('c1', protocol(390), 'alm-d1');
+      given([refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived' }], broken)]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason }),
+      ]);
+    });
+
+    it('refuses a correction that breaks a control relation', () => {
+      const cmd = correct('c1', broken, 'alm-d1');
+      given([recorded('s1')]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], { protocol: broken, reason: cmd.reason }),
+      ]);
+    });
+
+    it('refuses a correction in an unknown election', () => {
+      const cmd: CorrectProtocol = { ...correct('c1', protocol(390), 'cec'), meta: meta('c1', { electionId: 'x', submittedBy: 'cec' }) };
+      given([recorded('s1')]).when(cmd).then([
+        refused(cmd.meta, 'correction', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'x', expected: 'almaty-2023' } }], { protocol: protocol(390), reason: cmd.reason }),
+      ]);
+    });
+  });
+
+  describe('ReportTurnout', () => {
+    it('records running turnout at a reporting time', () => {
+      given([]).when(turnout('t1', '10:00', 120)).then([reported('t1', '10:00', 120)]);
+      given([reported('t1', '10:00', 120)]).when(turnout('t2', '12:00', 120)).then([reported('t2', '12:00', 120)]);
+    });
+
+    it('refuses a time that is not a reporting time', () => {
+      const cmd = turnout('t1', '11:00', 120);
+      given([]).when(cmd).then([
+        refused(cmd.meta, 'turnout', [{ code: 'UNKNOWN_TURNOUT_TIME', field: 'time', operands: { time: '11:00', turnoutTimes: '10:00,12:00,14:00,16:00,18:00,20:00' } }], { time: '11:00', ballotsIssued: 120 }),
+      ]);
+    });
+
+    it('refuses a count that is no count, or more than the list', () => {
+      given([]).when(turnout('t1', '10:00', 1.5)).then([
+        refused(meta('t1'), 'turnout', [{ code: 'NOT_A_COUNT', field: 'ballotsIssued', operands: { value: 1.5 } }], { time: '10:00', ballotsIssued: 1.5 }),
+      ]);
+      given([]).when(turnout('t1', '10:00', 1001)).then([
+        refused(meta('t1'), 'turnout', [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'ballotsIssued', operands: { ballotsIssued: 1001, registeredVoters: 1000 } }], { time: '10:00', ballotsIssued: 1001 }),
+      ]);
+    });
+
+    it('refuses a later report smaller than an earlier one', () => {
+      given([reported('t1', '10:00', 120), reported('t2', '12:00', 300)]).when(turnout('t3', '14:00', 250)).then([
+        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '14:00', ballotsIssued: 250, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '14:00', ballotsIssued: 250 }),
+      ]);
+    });
+
+    it('refuses a late-arriving earlier report larger than a later one', () => {
+      given([reported('t2', '12:00', 300), reported('t3', '16:00', 400)]).when(turnout('t1', '10:00', 350)).then([
+        refused(meta('t1'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 350, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '10:00', ballotsIssued: 350 }),
+      ]);
+      given([reported('t2', '12:00', 300), reported('t3', '16:00', 400)]).when(turnout('t1', '14:00', 350)).then([reported('t1', '14:00', 350)]);
+    });
+
+    it('refuses a report by anyone but the precinct itself', () => {
+      given([]).when(turnout('t1', '10:00', 120, { submittedBy: 'alm-d1' })).then([
+        refused(meta('t1', { submittedBy: 'alm-d1' }), 'turnout', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], { time: '10:00', ballotsIssued: 120 }),
+      ]);
+    });
+
+    it('a second report for the same time replaces the first, and later reports are judged against it', () => {
+      given([reported('t1', '10:00', 120)]).when(turnout('t2', '10:00', 110)).then([reported('t2', '10:00', 110)]);
+      given([reported('t1', '10:00', 120), reported('t2', '10:00', 110)]).when(turnout('t3', '12:00', 115)).then([reported('t3', '12:00', 115)]);
+      given([reported('t1', '10:00', 120), reported('t2', '12:00', 200)]).when(turnout('t3', '10:00', 210)).then([
+        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 210, otherTime: '12:00', otherBallotsIssued: 200 } }], { time: '10:00', ballotsIssued: 210 }),
+      ]);
+    });
+
+    it('accepts a report after the final protocol: late data is still data', () => {
+      given([recorded('s1')]).when(turnout('t1', '20:00', 600)).then([reported('t1', '20:00', 600)]);
+    });
+
+    it('refuses a report for an unknown precinct', () => {
+      given([]).when(turnout('t1', '10:00', 1, { precinctId: 'p9' })).then([
+        refused(meta('t1', { precinctId: 'p9' }), 'turnout', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], { time: '10:00', ballotsIssued: 1 }),
+      ]);
+    });
+  });
+
+  describe('evolve', () => {
+    it('folds the history into the current version per contest, the turnout, and the ids seen', () => {
+      const history: PrecinctEvent[] = [
+        recorded('s1'),
+        corrected('c1', protocol(390), 'alm-d1', 2, 's1'),
+        reported('t1', '10:00', 120),
+        reported('t2', '10:00', 110),
+        refused(meta('x1'), 'protocol', [], null),
+      ];
+      const state = history.reduce(evolve, initialState());
+      expect(state.contests).toEqual(new Map([['city-list', { version: 2, submissionId: 'c1', protocol: protocol(390) }]]));
+      expect(state.turnout).toEqual(new Map([['10:00', { ballotsIssued: 110, submissionId: 't2' }]]));
+      expect(state.seen).toEqual(new Set(['s1', 'c1', 't1', 't2', 'x1']));
+    });
+
+    it('returns a new state and leaves the old one as it was', () => {
+      const before = initialState();
+      const after = evolve(before, recorded('s1'));
+      expect(before).toEqual(initialState());
+      expect(after.contests.get('city-list')?.version).toBe(1);
+    });
+  });
+
+  it('the spec helper fails when the decided events differ', () => {
+    expect(() => given([]).when(submit('s1')).then([recorded('s2')])).toThrow(/differ at \$\[0\]\.data\.submissionId/);
+    expect(() => given([]).when(submit('s1')).thenNothingHappened()).toThrow(/expected no events/);
+  });
+});

@@ -1,0 +1,14 @@
+// Protocols: their shape, the control relations, and the refusal vocabulary.
+export { ProtocolShape, totalIssued } from './protocol';
+export type { Protocol } from './protocol';
+export type { Refusal, RefusalCode } from './refusal';
+export {
+  CONTROL_RELATION_CODES,
+  TurnoutReportShape,
+  choicesOf,
+  defaultProtocolRules,
+  refusalsFromZod,
+  validateProtocol,
+  validateTurnoutReport,
+} from './protocol.validation';
+export type { ProtocolRules, TurnoutReport, ValidationOptions } from './protocol.validation';
