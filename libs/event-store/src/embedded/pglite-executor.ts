@@ -1,0 +1,31 @@
+// SqlExecutor over PGlite: one in-process connection, so every statement and transaction goes
+// through one FIFO mutex and transactions never interleave.
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { Mutex, type SqlExecutor, type SqlQueryable, type SqlRow } from '../sql/sql-executor';
+
+export class PgliteExecutor implements SqlExecutor {
+  private readonly mutex = new Mutex();
+
+  constructor(private readonly db: PGlite) {}
+
+  async query<R extends SqlRow = SqlRow>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    return this.mutex.run(async () => (await this.db.query<R>(text, params as unknown[])).rows);
+  }
+
+  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.mutex.run(() =>
+      this.db.transaction(async (tx: Transaction) =>
+        work({ query: async <R extends SqlRow>(text: string, params: readonly unknown[] = []) => (await tx.query<R>(text, params as unknown[])).rows }),
+      ),
+    );
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    const unlisten = await this.mutex.run(() => this.db.listen(channel, () => onNotify()));
+    return () => this.mutex.run(() => unlisten());
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(() => this.db.close());
+  }
+}

@@ -1,0 +1,103 @@
+// Which engine holds the record, chosen by the environment and validated at start-up.
+import { z } from 'zod';
+import type { EventStore } from './event-store.port';
+
+const nonEmpty = (name: string) => z.string().trim().min(1, `${name} must not be empty`);
+// Empty strings count as unset, as in most deployment tools (and in the app's own schema).
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** The raw environment shape, for the app to merge into its own schema (`z.object({...shape, ...})`). */
+export const eventStoreEnvShape = {
+  EVENT_STORE: z.preprocess(
+    emptyToUndefined,
+    z.enum(['embedded', 'postgres', 'eventstoredb'], { error: 'EVENT_STORE must be one of embedded, postgres, eventstoredb' }).default('embedded'),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    nonEmpty('DATABASE_URL')
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  EVENTSTORE_CONNECTION_STRING: z.preprocess(
+    emptyToUndefined,
+    nonEmpty('EVENTSTORE_CONNECTION_STRING')
+      .refine(
+        (v) => /^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(v),
+        'EVENTSTORE_CONNECTION_STRING must be an esdb:// (or kurrentdb://) connection string',
+      )
+      .optional(),
+  ),
+  TALLY_DATA_DIR: z.preprocess(emptyToUndefined, nonEmpty('TALLY_DATA_DIR').default('./data')),
+};
+
+/** The environment schema with the cross-field rule: the selected engine's variable is required. */
+export const eventStoreEnvSchema = z.object(eventStoreEnvShape).superRefine((env, ctx) => {
+  if (env.EVENT_STORE === 'postgres' && env.DATABASE_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'DATABASE_URL is required when EVENT_STORE=postgres' });
+  }
+  if (env.EVENT_STORE === 'eventstoredb' && env.EVENTSTORE_CONNECTION_STRING === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EVENTSTORE_CONNECTION_STRING'],
+      message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb',
+    });
+  }
+});
+export type EventStoreEnv = z.infer<typeof eventStoreEnvSchema>;
+
+export type EventStoreConfig =
+  | { readonly kind: 'embedded'; /** undefined: in memory (tests only) */ readonly dataDir?: string }
+  | { readonly kind: 'postgres'; readonly databaseUrl: string }
+  | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+
+export class EventStoreConfigError extends Error {
+  override readonly name = 'EventStoreConfigError';
+}
+
+/** Turns validated environment variables into a config. */
+export function eventStoreConfigFromEnv(env: EventStoreEnv): EventStoreConfig {
+  switch (env.EVENT_STORE) {
+    case 'embedded':
+      return { kind: 'embedded', dataDir: env.TALLY_DATA_DIR };
+    case 'postgres':
+      return { kind: 'postgres', databaseUrl: env.DATABASE_URL! };
+    case 'eventstoredb':
+      return { kind: 'eventstoredb', connectionString: env.EVENTSTORE_CONNECTION_STRING! };
+    default: {
+      const never: never = env.EVENT_STORE;
+      throw new EventStoreConfigError(`Unknown EVENT_STORE ${String(never)}`);
+    }
+  }
+}
+
+/** Parses the environment; a missing or bad value throws an error naming the variable. */
+export function parseEventStoreConfig(env: Readonly<Record<string, string | undefined>> = process.env): EventStoreConfig {
+  const parsed = eventStoreEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+    throw new EventStoreConfigError(`Invalid event store configuration: ${details}`);
+  }
+  return eventStoreConfigFromEnv(parsed.data);
+}
+
+/** Opens the configured engine (schema migrated, connections ready). */
+export async function createEventStore(config: EventStoreConfig): Promise<EventStore> {
+  switch (config.kind) {
+    case 'embedded': {
+      const { createPgliteEventStore } = await import('./embedded/pglite-event-store');
+      return createPgliteEventStore({ dataDir: config.dataDir });
+    }
+    case 'postgres': {
+      const { createPostgresEventStore } = await import('./postgres/postgres-event-store');
+      return createPostgresEventStore({ connectionString: config.databaseUrl });
+    }
+    case 'eventstoredb': {
+      const { createEventStoreDbEventStore } = await import('./eventstoredb/eventstoredb-event-store');
+      return createEventStoreDbEventStore({ connectionString: config.connectionString });
+    }
+    default: {
+      const never: never = config;
+      throw new EventStoreConfigError(`Unknown event store kind ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { canonicalJson, contentHash, GENESIS_HASH } from './hash-chain';
+
+const base = { streamName: 'precinct-e1.p1', revision: 0n, id: '0f8c1d4e-5b9a-4c3e-8d2f-1a2b3c4d5e6f', type: 'ProtocolRecorded', data: { a: 1 }, metadata: {} };
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops whitespace', () => {
+    expect(canonicalJson({ b: [{ z: 1, y: 'x' }], a: null })).toBe('{"a":null,"b":[{"y":"x","z":1}]}');
+  });
+});
+
+describe('contentHash', () => {
+  it('is the same for the same content in any key order and ignores the stored hash links', () => {
+    const h = contentHash(base, GENESIS_HASH);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(contentHash({ ...base, data: { a: 1 }, metadata: { contentHash: 'x', previousHash: 'y' } }, GENESIS_HASH)).toBe(h);
+  });
+
+  it('changes with every hashed field, including the previous hash', () => {
+    const h = contentHash(base, GENESIS_HASH);
+    const variants = [
+      { ...base, streamName: 'precinct-e1.p2' },
+      { ...base, revision: 1n },
+      { ...base, id: '1f8c1d4e-5b9a-4c3e-8d2f-1a2b3c4d5e6f' },
+      { ...base, type: 'ProtocolCorrected' },
+      { ...base, data: { a: 2 } },
+      { ...base, metadata: { submissionId: 's' } },
+    ];
+    const hashes = new Set([h, ...variants.map((v) => contentHash(v, GENESIS_HASH)), contentHash(base, 'f'.repeat(64))]);
+    expect(hashes.size).toBe(variants.length + 2);
+  });
+
+  it('length-prefixes fields, so moving a character between fields changes the hash', () => {
+    const a = contentHash({ ...base, streamName: 'precinct-ab', type: 'cX' }, GENESIS_HASH);
+    const b = contentHash({ ...base, streamName: 'precinct-a', type: 'bcX' }, GENESIS_HASH);
+    expect(a).not.toBe(b);
+  });
+});

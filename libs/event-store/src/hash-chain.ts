@@ -1,0 +1,171 @@
+// Tamper evidence. On append every event's metadata gets two links:
+//   contentHash  = hex SHA-256 of the event's canonical encoding (below);
+//   previousHash = the contentHash of the previous event in the same stream (GENESIS_HASH for revision 0).
+// Because the encoding includes previousHash, each contentHash commits to the whole stream before it:
+// changing any byte of any event breaks every later link unless all of them are recomputed.
+//
+// Canonical encoding, version 1 (fields in this order, each as a 4-byte big-endian byte length
+// followed by its UTF-8 bytes — lengths, never separators, so no two field lists collide):
+//   "tally-event-v1", streamName, revision (decimal), event id (lower-case), type,
+//   canonicalJson(data), canonicalJson(metadata without contentHash/previousHash), previousHash.
+// canonicalJson: JSON with object keys sorted by UTF-16 code units, no whitespace, numbers and
+// strings as JSON.stringify writes them. Stable across jsonb (which reorders keys) and EventStoreDB.
+// Limits: truncating a stream's LAST events leaves a valid shorter chain; anchor the head hashes
+// elsewhere (an export, a published digest) to detect that.
+import { createHash } from 'node:crypto';
+import type { EventFilter, EventStore, JsonObject, JsonValue, RecordedEvent } from './event-store.port';
+import { START_POSITION } from './position';
+
+export const GENESIS_HASH = '0'.repeat(64);
+const ENCODING_TAG = 'tally-event-v1';
+const HASH_KEYS = new Set(['contentHash', 'previousHash']);
+
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('Non-finite numbers are not JSON');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v as JsonValue)).join(',')}]`;
+  const obj = value as { readonly [key: string]: JsonValue };
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function withoutHashes(metadata: JsonObject): JsonObject {
+  const out: { [key: string]: JsonValue } = {};
+  for (const [k, v] of Object.entries(metadata)) if (!HASH_KEYS.has(k)) out[k] = v;
+  return out;
+}
+
+export interface HashableEvent {
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export function contentHash(event: HashableEvent, previousHash: string): string {
+  const fields = [
+    ENCODING_TAG,
+    event.streamName,
+    event.revision.toString(10),
+    event.id.toLowerCase(),
+    event.type,
+    canonicalJson(event.data),
+    canonicalJson(withoutHashes(event.metadata)),
+    previousHash,
+  ];
+  const hash = createHash('sha256');
+  for (const field of fields) {
+    const bytes = Buffer.from(field, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hash.update(length);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+/** The metadata to store for an event at `revision` following `previousHash`. */
+export function chainMetadata(event: HashableEvent, previousHash: string): JsonObject & { contentHash: string; previousHash: string } {
+  const base = withoutHashes(event.metadata);
+  return { ...base, contentHash: contentHash(event, previousHash), previousHash };
+}
+
+export type ChainBreakKind =
+  /** The recomputed hash differs from the stored contentHash: the event's content was changed. */
+  | 'content-mismatch'
+  /** previousHash is not the previous event's contentHash: an event was removed, reordered or replaced. */
+  | 'chain-broken'
+  /** Revisions are not 0, 1, 2, ... in order: an event is missing or moved. */
+  | 'revision-gap'
+  /** The event carries no (well-formed) hashes at all. */
+  | 'missing-hash';
+
+export interface ChainBreak {
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly position: string;
+  readonly eventId: string;
+  readonly kind: ChainBreakKind;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export type VerifyResult =
+  | { readonly ok: true; readonly streams: number; readonly events: number; readonly heads: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly streams: number; readonly events: number; readonly firstBreak: ChainBreak };
+
+export interface VerifyOptions {
+  /** Verify this one stream only. */
+  readonly streamName?: string;
+  /** Verify the streams of these categories only (ignored when streamName is set). */
+  readonly filter?: EventFilter;
+  readonly batchSize?: number;
+}
+
+interface StreamState {
+  revision: bigint;
+  hash: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Checks one event against the state of its stream so far; returns the break or the new state. */
+function checkEvent(event: RecordedEvent, state: StreamState | undefined): ChainBreak | StreamState {
+  const at = { streamName: event.streamName, revision: event.revision, position: event.position, eventId: event.id };
+  const expectedRevision = state ? state.revision + 1n : 0n;
+  if (event.revision !== expectedRevision) {
+    return { ...at, kind: 'revision-gap', expected: expectedRevision.toString(), actual: event.revision.toString() };
+  }
+  const { contentHash: stored, previousHash } = event.metadata as { contentHash?: unknown; previousHash?: unknown };
+  if (typeof stored !== 'string' || typeof previousHash !== 'string' || !HEX64.test(stored) || !HEX64.test(previousHash)) {
+    return { ...at, kind: 'missing-hash', expected: 'contentHash and previousHash', actual: JSON.stringify({ contentHash: stored, previousHash }) };
+  }
+  const expectedPrevious = state ? state.hash : GENESIS_HASH;
+  if (previousHash !== expectedPrevious) return { ...at, kind: 'chain-broken', expected: expectedPrevious, actual: previousHash };
+  const recomputed = contentHash(event, previousHash);
+  if (recomputed !== stored) return { ...at, kind: 'content-mismatch', expected: recomputed, actual: stored };
+  return { revision: event.revision, hash: stored };
+}
+
+/**
+ * Walks one stream (by revision) or the store (in global order) and returns either the counts and
+ * each stream's head hash, or the first break found. Memory: one small entry per stream.
+ */
+export async function verifyStore(store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const states = new Map<string, StreamState>();
+  let events = 0;
+  const visit = (event: RecordedEvent): ChainBreak | undefined => {
+    const result = checkEvent(event, states.get(event.streamName));
+    if ('kind' in result) return result;
+    states.set(event.streamName, result);
+    events += 1;
+    return undefined;
+  };
+
+  if (options.streamName !== undefined) {
+    for (const event of await store.readStream(options.streamName)) {
+      const broken = visit(event);
+      if (broken) return { ok: false, streams: states.size, events, firstBreak: broken };
+    }
+  } else {
+    let from = START_POSITION;
+    for (;;) {
+      const batch = await store.readAll({ from, filter: options.filter, batchSize: options.batchSize ?? 1000 });
+      for (const event of batch.events) {
+        const broken = visit(event);
+        if (broken) return { ok: false, streams: states.size, events, firstBreak: broken };
+      }
+      from = batch.checkpoint;
+      if (batch.isEnd) break;
+    }
+  }
+  const heads = new Map<string, string>();
+  for (const [name, state] of states) heads.set(name, state.hash);
+  return { ok: true, streams: states.size, events, heads };
+}

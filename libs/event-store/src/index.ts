@@ -1,0 +1,45 @@
+// The public API of @tally/event-store.
+export type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonObject,
+  JsonValue,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  RecordedMetadata,
+  StreamAppend,
+  SubscribeOptions,
+  SubscriptionEnd,
+  SubscriptionHandle,
+} from './event-store.port';
+export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError, type ActualRevision } from './event-store.errors';
+export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';
+export { categories, categoryFilter, categoryPrefix, matchesFilter, streamName, streams, type Category } from './stream-names';
+export {
+  canonicalJson,
+  contentHash,
+  GENESIS_HASH,
+  verifyStore,
+  type ChainBreak,
+  type ChainBreakKind,
+  type VerifyOptions,
+  type VerifyResult,
+} from './hash-chain';
+export {
+  createEventStore,
+  EventStoreConfigError,
+  eventStoreConfigFromEnv,
+  eventStoreEnvSchema,
+  eventStoreEnvShape,
+  parseEventStoreConfig,
+  type EventStoreConfig,
+  type EventStoreEnv,
+} from './event-store.config';
+export { createPgliteEventStore, type PgliteEventStoreOptions } from './embedded/pglite-event-store';
+export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';

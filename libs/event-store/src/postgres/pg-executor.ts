@@ -1,0 +1,68 @@
+// SqlExecutor over a pg.Pool; LISTEN runs on its own dedicated connection.
+import { Client, Pool, type PoolConfig } from 'pg';
+import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql/sql-executor';
+
+export class PgExecutor implements SqlExecutor {
+  private readonly listeners = new Set<Client>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly connectionString: string,
+  ) {
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+  }
+
+  static fromUrl(connectionString: string, poolConfig: Omit<PoolConfig, 'connectionString'> = {}): PgExecutor {
+    return new PgExecutor(new Pool({ max: 10, ...poolConfig, connectionString }), connectionString);
+  }
+
+  async query<R extends SqlRow = SqlRow>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.pool.query(text, params as unknown[])).rows as R[];
+  }
+
+  async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      const tx: SqlQueryable = {
+        query: async <R extends SqlRow>(text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rows as R[],
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
+      throw error;
+    } finally {
+      // A connection that could not roll back is discarded, not returned to the pool.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    const client = new Client({ connectionString: this.connectionString });
+    client.on('error', () => undefined);
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${quoteIdent(channel)}`);
+    this.listeners.add(client);
+    return async () => {
+      this.listeners.delete(client);
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((c) => c.end().catch(() => undefined)));
+    this.listeners.clear();
+    await this.pool.end();
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

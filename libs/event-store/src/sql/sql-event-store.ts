@@ -1,0 +1,360 @@
+// The event store on PostgreSQL SQL, shared by the server adapter (pg) and the embedded one
+// (PGlite): one code path, the engines differ only behind SqlExecutor.
+//
+// Global order without gaps: a bigserial is assigned at insert but becomes visible at commit, so a
+// reader could pass a position a slower transaction fills later. Each row therefore records its
+// writer's transaction id (xid8); readers return only rows of transactions older than every
+// running transaction (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`), ordered by
+// (transaction_id, global_position), and checkpoint that pair.
+import { DuplicateEventIdError, WrongExpectedRevisionError, type ActualRevision } from '../event-store.errors';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  RecordedMetadata,
+  StreamAppend,
+  SubscribeOptions,
+  SubscriptionHandle,
+} from '../event-store.port';
+import { expectationHolds, firstRevisionFits, normalizeExpected, validateAppend } from '../append-rules';
+import { chainMetadata, GENESIS_HASH } from '../hash-chain';
+import { formatPosition, parsePosition, START_POSITION } from '../position';
+import { categoryPrefix } from '../stream-names';
+import { runPollingSubscription, type WakeSource } from './polling-subscription';
+import type { SqlExecutor, SqlQueryable, SqlRow } from './sql-executor';
+import { MIGRATION_LOCK_KEY, MIGRATIONS, MIGRATIONS_TABLE_SQL, NOTIFY_CHANNEL } from './sql-schema';
+
+export interface SqlEventStoreOptions {
+  /** Fallback poll interval when no NOTIFY arrives (ms); NOTIFY normally wakes followers at once. */
+  readonly pollIntervalMs?: number;
+  /** Close the executor on `close()` (true when the store created it). */
+  readonly ownsExecutor?: boolean;
+}
+
+const DEFAULT_BATCH_SIZE = 1000;
+// A unique (stream, revision) violation means a concurrent writer won the race; re-running the
+// transaction then sees its commit and answers properly (idempotent replay or a typed conflict).
+const MAX_RACE_RETRIES = 5;
+
+interface EventRow extends SqlRow {
+  tx: string;
+  gp: string;
+  stream_name: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: RecordedEvent['data'];
+  metadata: RecordedMetadata;
+  recorded_at: Date | string;
+}
+
+const EVENT_COLUMNS = `transaction_id::text AS tx, global_position::text AS gp, stream_name,
+  stream_revision::text AS revision, event_id::text AS event_id, event_type, data, metadata, recorded_at`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamName: row.stream_name,
+    revision: BigInt(row.revision),
+    position: formatPosition(row.tx, row.gp),
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}
+
+export async function migrateSqlSchema(sql: SqlExecutor): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [String(MIGRATION_LOCK_KEY)]);
+    await tx.query(MIGRATIONS_TABLE_SQL);
+    const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM tally_event_store_migrations')).map((r) => Number(r.version)));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('INSERT INTO tally_event_store_migrations (version) VALUES ($1)', [migration.version]);
+    }
+  });
+}
+
+interface PendingRow {
+  streamName: string;
+  revision: bigint;
+  event: EventToAppend;
+  metadata: RecordedMetadata;
+}
+
+/** Where an already-known event sits: recorded (with its position) or pending in this batch. */
+interface KnownEvent {
+  revision: bigint;
+  position?: string;
+  pendingIndex?: number;
+}
+
+interface StreamTail {
+  actual: ActualRevision;
+  hash: string;
+  ids: Map<string, KnownEvent>;
+}
+
+type ItemOutcome =
+  | { kind: 'replay'; streamName: string; nextRevision: bigint; last: KnownEvent }
+  | { kind: 'write'; streamName: string; nextRevision: bigint; lastPendingIndex: number };
+
+export class SqlEventStore implements EventStore {
+  private readonly subscriptions = new Set<SubscriptionHandle>();
+  private readonly wakeListeners = new Set<() => void>();
+  private unlisten: Promise<() => Promise<void>> | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly sql: SqlExecutor,
+    private readonly options: SqlEventStoreOptions,
+  ) {}
+
+  /** Migrates the schema, then returns the store. */
+  static async open(sql: SqlExecutor, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
+    await migrateSqlSchema(sql);
+    return new SqlEventStore(sql, options);
+  }
+
+  async append(streamName: string, expectedRevision: StreamAppend['expectedRevision'], events: readonly EventToAppend[]): Promise<AppendResult> {
+    try {
+      const [result] = await this.appendMany([{ streamName, expectedRevision, events }]);
+      return result;
+    } catch (error) {
+      // A single append has no batch index to report.
+      if (error instanceof WrongExpectedRevisionError) throw new WrongExpectedRevisionError(error.streamName, error.expected, error.actual);
+      if (error instanceof DuplicateEventIdError) throw new DuplicateEventIdError(error.streamName, error.eventIds);
+      throw error;
+    }
+  }
+
+  async appendMany(batch: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+    this.assertOpen();
+    if (batch.length === 0) return [];
+    batch.forEach(validateAppend);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sql.transaction((tx) => this.appendInTransaction(tx, batch));
+      } catch (error) {
+        if (attempt < MAX_RACE_RETRIES && isUniqueViolation(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async appendInTransaction(tx: SqlQueryable, batch: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const tails = await this.loadTails(tx, batch);
+    const pending: PendingRow[] = [];
+    const outcomes = batch.map((item, batchIndex): ItemOutcome => {
+      const tail = tails.get(item.streamName)!;
+      const expected = normalizeExpected(item.expectedRevision);
+      const known = item.events.map((e) => tail.ids.get(e.id.toLowerCase()));
+
+      if (known.some((k) => k !== undefined)) {
+        // A retry is recognised only when every id sits at consecutive revisions where this very
+        // append (with this expectation) would have put it.
+        const first = known[0];
+        const isReplay =
+          first !== undefined &&
+          firstRevisionFits(expected, first.revision) &&
+          known.every((k, i) => k !== undefined && k.revision === first.revision + BigInt(i));
+        if (!isReplay) {
+          const ids = item.events.filter((_, i) => known[i] !== undefined).map((e) => e.id.toLowerCase());
+          throw new DuplicateEventIdError(item.streamName, ids, batchIndex);
+        }
+        const last = known[known.length - 1]!;
+        return { kind: 'replay', streamName: item.streamName, nextRevision: last.revision, last };
+      }
+
+      if (!expectationHolds(expected, tail.actual)) {
+        throw new WrongExpectedRevisionError(item.streamName, item.expectedRevision, tail.actual, batchIndex);
+      }
+      let revision = tail.actual === 'no-stream' ? 0n : tail.actual + 1n;
+      for (const event of item.events) {
+        const hashable = { streamName: item.streamName, revision, id: event.id.toLowerCase(), type: event.type, data: event.data, metadata: event.metadata ?? {} };
+        const metadata = chainMetadata(hashable, tail.hash);
+        pending.push({ streamName: item.streamName, revision, event: { ...event, id: hashable.id }, metadata });
+        tail.ids.set(hashable.id, { revision, pendingIndex: pending.length - 1 });
+        tail.actual = revision;
+        tail.hash = metadata.contentHash;
+        revision += 1n;
+      }
+      return { kind: 'write', streamName: item.streamName, nextRevision: revision - 1n, lastPendingIndex: pending.length - 1 };
+    });
+
+    const positions = pending.length > 0 ? await this.insert(tx, pending) : [];
+    if (pending.length > 0) await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, '']);
+
+    const positionOf = (k: KnownEvent): string => k.position ?? positions[k.pendingIndex!];
+    return outcomes.map((o) =>
+      o.kind === 'replay'
+        ? { streamName: o.streamName, nextRevision: o.nextRevision, position: positionOf(o.last), alreadyRecorded: true }
+        : { streamName: o.streamName, nextRevision: o.nextRevision, position: positions[o.lastPendingIndex], alreadyRecorded: false },
+    );
+  }
+
+  /** Each stream's last revision and hash, plus where the batch's event ids already are. */
+  private async loadTails(tx: SqlQueryable, batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
+    const names = [...new Set(batch.map((b) => b.streamName))];
+    const tails = new Map<string, StreamTail>(names.map((n) => [n, { actual: 'no-stream', hash: GENESIS_HASH, ids: new Map() }]));
+    const heads = await tx.query<{ stream_name: string; revision: string; hash: string }>(
+      `SELECT DISTINCT ON (stream_name) stream_name, stream_revision::text AS revision, metadata->>'contentHash' AS hash
+         FROM tally_events WHERE stream_name = ANY($1::text[])
+        ORDER BY stream_name, stream_revision DESC`,
+      [names],
+    );
+    for (const h of heads) {
+      const tail = tails.get(h.stream_name)!;
+      tail.actual = BigInt(h.revision);
+      tail.hash = h.hash ?? GENESIS_HASH;
+    }
+    const pairNames: string[] = [];
+    const pairIds: string[] = [];
+    for (const item of batch) {
+      for (const e of item.events) {
+        pairNames.push(item.streamName);
+        pairIds.push(e.id.toLowerCase());
+      }
+    }
+    const found = await tx.query<{ stream_name: string; event_id: string; revision: string; tx: string; gp: string }>(
+      `SELECT e.stream_name, e.event_id::text AS event_id, e.stream_revision::text AS revision,
+              e.transaction_id::text AS tx, e.global_position::text AS gp
+         FROM tally_events e
+         JOIN unnest($1::text[], $2::uuid[]) AS wanted(stream_name, event_id)
+           ON e.stream_name = wanted.stream_name AND e.event_id = wanted.event_id`,
+      [pairNames, pairIds],
+    );
+    for (const f of found) {
+      tails.get(f.stream_name)!.ids.set(f.event_id, { revision: BigInt(f.revision), position: formatPosition(f.tx, f.gp) });
+    }
+    return tails;
+  }
+
+  /** One multi-row INSERT for the whole batch; returns each pending row's position. */
+  private async insert(tx: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
+    const returned = await tx.query<{ ord: string; tx: string; gp: string }>(
+      `INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
+       SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::jsonb, r.metadata::jsonb
+         FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+              WITH ORDINALITY AS r(stream_name, stream_revision, event_id, event_type, data, metadata, ord)
+        ORDER BY r.ord
+       RETURNING stream_name, stream_revision::text AS revision, transaction_id::text AS tx, global_position::text AS gp`,
+      [
+        rows.map((r) => r.streamName),
+        rows.map((r) => r.revision.toString()),
+        rows.map((r) => r.event.id),
+        rows.map((r) => r.event.type),
+        rows.map((r) => JSON.stringify(r.event.data)),
+        rows.map((r) => JSON.stringify(r.metadata)),
+      ],
+    );
+    // RETURNING order is not guaranteed: match rows back by their (stream, revision) key.
+    const byKey = new Map<string, string>();
+    for (const r of returned as unknown as { stream_name: string; revision: string; tx: string; gp: string }[]) {
+      byKey.set(`${r.revision}:${r.stream_name}`, formatPosition(r.tx, r.gp));
+    }
+    return rows.map((r) => byKey.get(`${r.revision}:${r.streamName}`)!);
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
+    this.assertOpen();
+    const from = BigInt(options.fromRevision ?? 0);
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM tally_events
+        WHERE stream_name = $1 AND stream_revision >= $2::bigint
+        ORDER BY stream_revision
+        LIMIT $3::bigint`,
+      [streamName, from.toString(), options.maxCount === undefined ? null : String(options.maxCount)],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    this.assertOpen();
+    const from = parsePosition(options.from ?? START_POSITION);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const prefixes = options.filter ? options.filter.categories.map(categoryPrefix) : null;
+    // The inner query scans at most batchSize visible rows; rows the filter rejects come back
+    // without their payload, only to move the checkpoint past them.
+    const rows = await this.sql.query<EventRow & { matched: boolean }>(
+      `SELECT s.tx, s.gp, s.matched,
+              CASE WHEN s.matched THEN s.stream_name END AS stream_name,
+              CASE WHEN s.matched THEN s.revision END AS revision,
+              CASE WHEN s.matched THEN s.event_id END AS event_id,
+              CASE WHEN s.matched THEN s.event_type END AS event_type,
+              CASE WHEN s.matched THEN s.data END AS data,
+              CASE WHEN s.matched THEN s.metadata END AS metadata,
+              CASE WHEN s.matched THEN s.recorded_at END AS recorded_at
+         FROM (SELECT ${EVENT_COLUMNS}, transaction_id, global_position,
+                      ($4::text[] IS NULL OR stream_name ^@ ANY($4::text[])) AS matched
+                 FROM tally_events
+                WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY transaction_id, global_position
+                LIMIT $3::bigint) s
+        ORDER BY s.transaction_id, s.global_position`,
+      [from.major.toString(), from.minor.toString(), String(batchSize), prefixes],
+    );
+    const events = rows.filter((r) => r.matched).map(toRecorded);
+    const last = rows[rows.length - 1];
+    return {
+      events,
+      checkpoint: last ? formatPosition(last.tx, last.gp) : formatPosition(from.major, from.minor),
+      isEnd: rows.length < batchSize,
+    };
+  }
+
+  subscribe(options: SubscribeOptions): SubscriptionHandle {
+    this.assertOpen();
+    const wake: WakeSource = {
+      add: (listener) => {
+        this.wakeListeners.add(listener);
+        this.ensureListening();
+      },
+      remove: (listener) => this.wakeListeners.delete(listener),
+    };
+    const handle = runPollingSubscription({
+      read: (from, batchSize) => this.readAll({ from, filter: options.filter, batchSize }),
+      wake,
+      options,
+      pollIntervalMs: this.options.pollIntervalMs ?? 500,
+    });
+    this.subscriptions.add(handle);
+    void handle.ended.then(() => this.subscriptions.delete(handle));
+    return handle;
+  }
+
+  private ensureListening(): void {
+    if (this.unlisten) return;
+    this.unlisten = this.sql.listen(NOTIFY_CHANNEL, () => {
+      for (const listener of this.wakeListeners) listener();
+    });
+    // Without NOTIFY the subscriptions still progress by polling; remember to retry listening.
+    this.unlisten.catch(() => (this.unlisten = undefined));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.unlisten) {
+      const unlisten = await this.unlisten.catch(() => undefined);
+      await unlisten?.().catch(() => undefined);
+    }
+    if (this.options.ownsExecutor ?? true) await this.sql.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
