@@ -1,0 +1,39 @@
+// The results views: the one place every published number is computed (projector and audit alike).
+export {
+  applyEvent,
+  createResultsView,
+  type ApplyOutcome,
+  type ChangedCommission,
+  type IgnoredReason,
+  type RecordedPrecinctEvent,
+  type ResultsView,
+} from './results.view';
+export {
+  bodyComposition,
+  commissionResults,
+  commissionTree,
+  contestResults,
+  electionSummary,
+  type BallotsIssued,
+  type BodyComposition,
+  type CandidateResults,
+  type CommissionNode,
+  type CommissionTreeOptions,
+  type ContestResults,
+  type DistrictSeat,
+  type ElectionSummary,
+  type ListChoiceResults,
+  type ListContestResults,
+  type Progress,
+  type SingleMemberContestResults,
+  type TurnoutAtTime,
+} from './results.queries';
+export { canonicalViewState, restoreView, snapshot, SNAPSHOT_FORMAT, type RestoreError, type ResultsViewSnapshot } from './results.snapshot';
+export {
+  admissionCertainty,
+  thresholdCertainty,
+  type AdmissionCertainty,
+  type AdmissionCertaintyInput,
+  type ThresholdCertainty,
+  type ThresholdCertaintyInput,
+} from './threshold-certainty';
