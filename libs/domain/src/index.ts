@@ -1,1 +1,8 @@
-export {};
+// The public face of the pure domain: everything that decides a number is reachable from here.
+export * from './result';
+export * from './election';
+export * from './protocol';
+export * from './precinct';
+export * from './allocation';
+export * from './views';
+export * from './fixtures';

@@ -1,0 +1,3 @@
+export * from './election-definition';
+export * from './parse-election-definition';
+export * from './election-index';

@@ -1,0 +1,215 @@
+import { parseElectionDefinition, type DefinitionProblem } from './parse-election-definition';
+
+const name = (en: string) => ({ kk: en, ru: en, en });
+
+// The input is untyped on purpose: the cases below break it in ways no type would allow.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawDefinition = any;
+
+/** A small valid definition as a file would hold it (defaults left out). */
+function minimal(): RawDefinition {
+  return {
+    id: 'e1',
+    name: name('Test election'),
+    date: '2023-03-19',
+    timeZone: 'Asia/Almaty',
+    bodies: [{ id: 'council', name: name('Council') }],
+    lists: [
+      { id: 'a', name: name('A'), colour: '#112233', registrationOrder: 1 },
+      { id: 'b', name: name('B'), colour: '#445566', registrationOrder: 2 },
+    ],
+    candidates: [
+      { id: 'c1', name: name('C1'), party: 'a' },
+      { id: 'c2', name: name('C2'), party: null },
+      { id: 'c3', name: name('C3'), party: 'b' },
+    ],
+    contests: [
+      { kind: 'list', id: 'lst', name: name('Lists'), body: 'council', seats: 5, thresholdPercent: 5, thresholdBase: 'list-votes-plus-against-all', method: 'hare', lists: ['a', 'b'] },
+      { kind: 'single-member', id: 'd1', name: name('D1'), body: 'council', district: '1', candidates: ['c1', 'c2'] },
+      { kind: 'single-member', id: 'd2', name: name('D2'), body: 'council', district: '2', candidates: ['c2', 'c3'] },
+    ],
+    commissions: [
+      { id: 'cec', name: name('CEC'), level: 'central', parent: null },
+      { id: 'reg', name: name('Region'), level: 'regional', parent: 'cec' },
+      { id: 'p1', name: name('P1'), level: 'precinct', parent: 'reg', registeredVoters: 1000, contests: ['lst', 'd1'] },
+      { id: 'p2', name: name('P2'), level: 'precinct', parent: 'reg', registeredVoters: 1200, contests: ['lst', 'd2'] },
+    ],
+  };
+}
+
+const problemsOf = (input: unknown): { path: string; rule: string }[] => {
+  const result = parseElectionDefinition(input);
+  return result.ok ? [] : result.error.map(({ path, rule }) => ({ path, rule }));
+};
+
+describe('parseElectionDefinition', () => {
+  it('accepts a valid definition and fills the defaults', () => {
+    const result = parseElectionDefinition(minimal());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.turnoutTimes).toEqual(['10:00', '12:00', '14:00', '16:00', '18:00', '20:00']);
+    expect(result.value.contests[0]).toMatchObject({ minimumAdmittedLists: 2, tieRule: 'registration-order', againstAll: true });
+    expect(result.value.commissions[0]).toMatchObject({ keys: [] });
+  });
+
+  it('gives every problem a path, a rule and a message', () => {
+    const def = minimal();
+    def.commissions[2].parent = 'nowhere';
+    const result = parseElectionDefinition(def);
+    expect(result).toEqual({
+      ok: false,
+      error: [{ path: 'commissions[2].parent', rule: 'UNKNOWN_PARENT', message: 'commission "p1" names parent "nowhere", which is not defined' }],
+    });
+  });
+
+  describe('the shape', () => {
+    it('rejects what is not an object', () => {
+      expect(problemsOf('hello')).toEqual([{ path: '', rule: 'INVALID_TYPE' }]);
+      expect(problemsOf(undefined)).toEqual([{ path: '', rule: 'REQUIRED' }]);
+    });
+
+    it('names missing fields, unknown fields, bad formats and unknown variants', () => {
+      const def = minimal();
+      delete def.timeZone;
+      def.name.de = 'Test';
+      def.date = '19.03.2023';
+      def.contests[1].kind = 'ranked';
+      def.commissions[1].level = 'oblast';
+      def.lists[0].colour = 'blue';
+      def.commissions[3].registeredVoters = -1;
+      expect(problemsOf(def)).toEqual(
+        expect.arrayContaining([
+          { path: 'timeZone', rule: 'REQUIRED' },
+          { path: 'name.de', rule: 'UNKNOWN_FIELD' },
+          { path: 'date', rule: 'INVALID_FORMAT' },
+          { path: 'contests[1].kind', rule: 'UNKNOWN_KIND' },
+          { path: 'commissions[1].level', rule: 'UNKNOWN_KIND' },
+          { path: 'lists[0].colour', rule: 'INVALID_FORMAT' },
+          { path: 'commissions[3].registeredVoters', rule: 'TOO_SMALL' },
+        ]),
+      );
+    });
+
+    it('reports a precinct in no contest', () => {
+      const def = minimal();
+      def.commissions[2].contests = [];
+      expect(problemsOf(def)).toEqual([{ path: 'commissions[2].contests', rule: 'PRECINCT_IN_NO_CONTEST' }]);
+    });
+
+    it('still checks the references of what did parse, without cascading from what did not', () => {
+      const def = minimal();
+      def.commissions[1].name = 'Region'; // breaks "reg", which both precincts name as parent
+      def.commissions[3].parent = 'nowhere';
+      def.contests[1].candidates = ['c1', 'ghost'];
+      expect(problemsOf(def)).toEqual([
+        { path: 'commissions[1].name', rule: 'INVALID_TYPE' },
+        { path: 'contests[1].candidates[1]', rule: 'UNKNOWN_CANDIDATE' },
+        { path: 'commissions[3].parent', rule: 'UNKNOWN_PARENT' },
+      ]);
+    });
+  });
+
+  describe('cross-references', () => {
+    const cases: [string, (def: RawDefinition) => void, { path: string; rule: string }[]][] = [
+      ['duplicate list id', (d) => d.lists.push({ ...d.lists[0], registrationOrder: 3 }), [{ path: 'lists[2].id', rule: 'DUPLICATE_ID' }]],
+      [
+        'a renamed list leaves its references unknown',
+        (d) => (d.lists[1].id = 'a'),
+        [
+          { path: 'lists[1].id', rule: 'DUPLICATE_ID' },
+          { path: 'candidates[2].party', rule: 'UNKNOWN_PARTY' },
+          { path: 'contests[0].lists[1]', rule: 'UNKNOWN_LIST' },
+        ],
+      ],
+      ['duplicate candidate id', (d) => d.candidates.push({ ...d.candidates[0] }), [{ path: 'candidates[3].id', rule: 'DUPLICATE_ID' }]],
+      ['duplicate body id', (d) => d.bodies.push({ ...d.bodies[0] }), [{ path: 'bodies[1].id', rule: 'DUPLICATE_ID' }]],
+      ['duplicate commission id', (d) => (d.commissions[3].id = 'p1'), [{ path: 'commissions[3].id', rule: 'DUPLICATE_ID' }]],
+      [
+        'duplicate contest id',
+        (d) => d.contests.push({ ...d.contests[2], district: '3' }),
+        [{ path: 'contests[3].id', rule: 'DUPLICATE_ID' }],
+      ],
+      ['unknown parent', (d) => (d.commissions[1].parent = 'cek'), [{ path: 'commissions[1].parent', rule: 'UNKNOWN_PARENT' }]],
+      [
+        'two roots',
+        (d) => d.commissions.push({ id: 'cec2', name: name('CEC 2'), level: 'central', parent: null }),
+        [{ path: 'commissions[4].parent', rule: 'MULTIPLE_ROOTS' }],
+      ],
+      ['precinct under a precinct', (d) => (d.commissions[3].parent = 'p1'), [{ path: 'commissions[3].parent', rule: 'PRECINCT_PARENT_NOT_TERRITORIAL' }]],
+      ['territorial under a precinct', (d) => d.commissions.push({ id: 'x', name: name('X'), level: 'district', parent: 'p2' }), [{ path: 'commissions[4].parent', rule: 'PRECINCT_HAS_CHILDREN' }]],
+      ['contest with an unknown body', (d) => (d.contests[2].body = 'senate'), [{ path: 'contests[2].body', rule: 'UNKNOWN_BODY' }]],
+      ['list contest naming an unknown list', (d) => d.contests[0].lists.push('c'), [{ path: 'contests[0].lists[2]', rule: 'UNKNOWN_LIST' }]],
+      ['the same list twice', (d) => d.contests[0].lists.push('a'), [{ path: 'contests[0].lists[2]', rule: 'DUPLICATE_LIST_ON_BALLOT' }]],
+      ['lists against their registration order', (d) => d.contests[0].lists.reverse(), [{ path: 'contests[0].lists[1]', rule: 'LISTS_NOT_IN_REGISTRATION_ORDER' }]],
+      ['district contest without candidates', (d) => (d.contests[1].candidates = []), [{ path: 'contests[1].candidates', rule: 'NO_CANDIDATES' }]],
+      ['unknown candidate', (d) => d.contests[1].candidates.push('c9'), [{ path: 'contests[1].candidates[2]', rule: 'UNKNOWN_CANDIDATE' }]],
+      ['the same candidate twice', (d) => d.contests[1].candidates.push('c1'), [{ path: 'contests[1].candidates[2]', rule: 'DUPLICATE_CANDIDATE_ON_BALLOT' }]],
+      ['unknown party', (d) => (d.candidates[0].party = 'z'), [{ path: 'candidates[0].party', rule: 'UNKNOWN_PARTY' }]],
+      ['precinct in an unknown contest', (d) => d.commissions[2].contests.push('d9'), [{ path: 'commissions[2].contests[2]', rule: 'UNKNOWN_CONTEST' }]],
+      ['precinct naming a contest twice', (d) => d.commissions[2].contests.push('lst'), [{ path: 'commissions[2].contests[2]', rule: 'DUPLICATE_CONTEST_AT_PRECINCT' }]],
+      ['precinct in two districts of one body', (d) => d.commissions[2].contests.push('d2'), [{ path: 'commissions[2].contests[2]', rule: 'TWO_DISTRICTS_OF_BODY' }]],
+      ['duplicate registration order', (d) => (d.lists[1].registrationOrder = 1), [{ path: 'lists[1].registrationOrder', rule: 'DUPLICATE_REGISTRATION_ORDER' }]],
+      [
+        'two list contests for one body',
+        (d) => {
+          d.contests.push({ ...d.contests[0], id: 'lst2' });
+          d.commissions[3].contests.push('lst2');
+        },
+        [{ path: 'contests[3].body', rule: 'TWO_LIST_CONTESTS_FOR_BODY' }],
+      ],
+      ['two contests for one district', (d) => (d.contests[2].district = '1'), [{ path: 'contests[2].district', rule: 'DUPLICATE_DISTRICT' }]],
+      ['a contest no precinct votes in', (d) => (d.commissions[3].contests = ['lst']), [{ path: 'contests[2]', rule: 'CONTEST_AT_NO_PRECINCT' }]],
+      ['turnout times out of order', (d) => (d.turnoutTimes = ['10:00', '14:00', '12:00']), [{ path: 'turnoutTimes[2]', rule: 'TURNOUT_TIMES_NOT_ASCENDING' }]],
+      ['a turnout time twice', (d) => (d.turnoutTimes = ['10:00', '10:00']), [{ path: 'turnoutTimes[1]', rule: 'DUPLICATE_TURNOUT_TIME' }]],
+      ['a date that is not on the calendar', (d) => (d.date = '2023-02-29'), [{ path: 'date', rule: 'INVALID_DATE' }]],
+      ['an unknown time zone', (d) => (d.timeZone = 'Asia/Atlantis'), [{ path: 'timeZone', rule: 'UNKNOWN_TIME_ZONE' }]],
+    ];
+
+    it.each(cases)('%s', (_, mutate, expected) => {
+      const def = minimal();
+      mutate(def);
+      expect(problemsOf(def)).toEqual(expected);
+    });
+
+    it('finds a cycle among territorial commissions', () => {
+      const def = minimal();
+      def.commissions.push(
+        { id: 'x', name: name('X'), level: 'district', parent: 'y' },
+        { id: 'y', name: name('Y'), level: 'district', parent: 'z' },
+        { id: 'z', name: name('Z'), level: 'district', parent: 'x' },
+      );
+      def.commissions[3].parent = 'z';
+      expect(parseElectionDefinition(def)).toEqual({
+        ok: false,
+        error: [{ path: 'commissions[4].parent', rule: 'PARENT_CYCLE', message: 'the parents form a cycle: "x" → "y" → "z"' }],
+      });
+    });
+
+    it('reports no root when every commission has a parent', () => {
+      const def = minimal();
+      def.commissions[0] = { id: 'cec', name: name('CEC'), level: 'regional', parent: 'reg' };
+      expect(problemsOf(def)).toEqual([
+        { path: 'commissions', rule: 'NO_ROOT' },
+        { path: 'commissions[0].parent', rule: 'PARENT_CYCLE' },
+      ]);
+    });
+
+    it('returns all problems at once, in a stable order', () => {
+      const def = minimal();
+      def.lists[1].registrationOrder = 1;
+      def.candidates[0].party = 'z';
+      def.contests[0].body = 'senate';
+      def.commissions[2].parent = 'nowhere';
+      def.commissions[3].contests.push('d1');
+      const first = parseElectionDefinition(def);
+      expect(first.ok ? [] : first.error.map((p: DefinitionProblem) => p.rule)).toEqual([
+        'DUPLICATE_REGISTRATION_ORDER',
+        'UNKNOWN_PARTY',
+        'UNKNOWN_BODY',
+        'UNKNOWN_PARENT',
+        'TWO_DISTRICTS_OF_BODY',
+      ]);
+      expect(parseElectionDefinition(def)).toEqual(first);
+    });
+  });
+});
