@@ -4,6 +4,8 @@ const moduleNameMapper = {
   '^@tally/domain$': '<rootDir>/libs/domain/src',
   '^@tally/event-store$': '<rootDir>/libs/event-store/src',
   '^@tally/intake-queue$': '<rootDir>/libs/intake-queue/src',
+  '^@tally/signatures$': '<rootDir>/libs/signatures/src',
+  '^@tally/audit$': '<rootDir>/libs/audit/src',
 };
 const base = {
   rootDir: __dirname,

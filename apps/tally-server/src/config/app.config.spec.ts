@@ -1,0 +1,40 @@
+import { ConfigError, loadAppConfig } from './app.config';
+
+describe('loadAppConfig', () => {
+  it('uses the embedded defaults when nothing is set', () => {
+    const c = loadAppConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.roles).toEqual(['intake', 'recorder', 'projector']);
+    expect(c.eventStore.kind).toBe('embedded');
+    expect(c.queue.kind).toBe('in-process');
+    expect(c.demo).toBe(true);
+  });
+
+  it('selects PostgreSQL and Kafka from the environment', () => {
+    const c = loadAppConfig({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://tally@db:5432/tally',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      TALLY_ROLES: 'recorder',
+    });
+    expect(c.eventStore.kind).toBe('postgres');
+    expect(c.queue).toMatchObject({ kind: 'kafka', brokers: ['k1:9092', 'k2:9092'] });
+    expect(c.roles).toEqual(['recorder']);
+  });
+
+  it('names every bad variable and its rule at once', () => {
+    let error: unknown;
+    try {
+      loadAppConfig({ PORT: 'eighty', TALLY_ROLES: 'intake,counter', EVENT_STORE: 'postgres', KAFKA_BROKERS: 'nohost' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).message;
+    expect(text).toMatch(/PORT/);
+    expect(text).toMatch(/TALLY_ROLES/);
+    expect(text).toMatch(/DATABASE_URL/);
+    expect(text).toMatch(/host:port/);
+  });
+});

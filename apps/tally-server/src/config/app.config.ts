@@ -1,0 +1,104 @@
+// The service's configuration: read from the environment once at start-up, validated, with the
+// embedded defaults when nothing is set (PGlite under ./data, in-process queue, every role).
+// Every variable the service reads is a key of `appEnvSchema` (docker-compose is checked against it).
+import { z } from 'zod';
+import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
+import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
+
+export const ROLES = ['intake', 'recorder', 'projector'] as const;
+export type Role = (typeof ROLES)[number];
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const serviceEnvSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  /** 127.0.0.1 by default: a laptop demo should not listen on every interface. Containers set 0.0.0.0. */
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
+  TALLY_ROLES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(ROLES.join(','))
+      .transform((text) => text.split(',').map((r) => r.trim()).filter((r) => r.length > 0))
+      .pipe(z.array(z.enum(ROLES, { message: `each role is one of ${ROLES.join(', ')}` })).min(1)),
+  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** Bearer token of the admin role (loads election definitions). Unset: admin endpoints refuse. */
+  TALLY_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'an admin token has at least 16 characters').optional()),
+  /** Bearer token of the auditor role (history and audit endpoints). Unset: those endpoints refuse. */
+  TALLY_AUDITOR_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'an auditor token has at least 16 characters').optional()),
+  /** Load the demo election at start-up if the store does not have it yet. */
+  TALLY_DEMO: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true').transform((v) => v === 'true')),
+  /** Consumer group of the recorder role: recorders sharing it share the queue's partitions. */
+  TALLY_RECORDER_GROUP: z.preprocess(emptyToUndefined, z.string().min(1).default('tally-recorder')),
+  /** Most submissions one recorder batch (one store transaction) takes. */
+  TALLY_RECORDER_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(500)),
+  /** Names this process in recorded events' metadata (`recordedBy`); default host-pid-random. */
+  TALLY_INSTANCE_ID: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
+});
+
+export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape);
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly roles: readonly Role[];
+  readonly logLevel: z.infer<typeof serviceEnvSchema>['LOG_LEVEL'];
+  readonly adminToken: string | undefined;
+  readonly auditorToken: string | undefined;
+  readonly demo: boolean;
+  readonly eventStore: EventStoreConfig;
+  readonly queue: QueueConfig;
+  readonly recorder: RecorderConfig;
+}
+
+export interface RecorderConfig {
+  readonly groupId: string;
+  readonly batchSize: number;
+  readonly instanceId: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable and its rule. */
+export function loadAppConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const parsed = serviceEnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${i.path.join('.')}: ${i.message}`);
+  let eventStore: EventStoreConfig | undefined;
+  let queue: QueueConfig | undefined;
+  try {
+    eventStore = parseEventStoreConfig(env);
+  } catch (e) {
+    problems.push(describe(e));
+  }
+  try {
+    queue = parseQueueConfig(env);
+  } catch (e) {
+    problems.push(describe(e));
+  }
+  if (problems.length > 0 || !parsed.success || !eventStore || !queue) throw new ConfigError(problems);
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    roles: [...new Set(c.TALLY_ROLES)],
+    logLevel: c.LOG_LEVEL,
+    adminToken: c.TALLY_ADMIN_TOKEN,
+    auditorToken: c.TALLY_AUDITOR_TOKEN,
+    demo: c.TALLY_DEMO,
+    eventStore,
+    queue,
+    recorder: { groupId: c.TALLY_RECORDER_GROUP, batchSize: c.TALLY_RECORDER_BATCH_SIZE, instanceId: c.TALLY_INSTANCE_ID },
+  };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof z.ZodError) return e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,43 @@
+// Everything the HTTP surface needs before it listens: the body reader with its limits, the
+// structured logger, the OpenAPI document at /docs. One place, so tests and production configure
+// it alike. Error responses are the ProblemFilter's (HttpModule).
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ApiTokens } from '../auth/api-tokens.service';
+import type { AppConfig } from '../config/app.config';
+import { bodyReader } from './body-reader';
+import { HTTP_CONFIG, type HttpConfig } from './http.config';
+import { ProblemResponder } from './problem-responder.service';
+
+/** A protocol is a few hundred bytes; 64 KB leaves room and nothing else. */
+export const BODY_LIMIT = '64kb';
+
+export function configureHttp(app: NestExpressApplication, _config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', false);
+  const http = app.get<HttpConfig>(HTTP_CONFIG);
+  const responder = app.get(ProblemResponder);
+  const tokens = app.get(ApiTokens);
+  app.use(
+    bodyReader({
+      limit: http.bodyLimit,
+      definitionLimit: http.definitionLimit,
+      isAdmin: (authorization) => tokens.check(authorization, ['admin']).ok,
+      refuse: (req, res, problems, headers) => responder.send(req, res, problems, headers),
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tally')
+      .setDescription(
+        'Election-results tallying: commissions submit signed protocols, corrections and running turnout; ' +
+          'every error is application/problem+json (RFC 9457) with a stable code, the field and the operands.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}

@@ -1,0 +1,33 @@
+// The facts of an `intake-rejections-<election>` stream, as the recorder writes them: what
+// reached the queue but could not go to a precinct's stream. Nothing that reached the queue is
+// dropped, so a message that does not even parse is kept here with its raw bytes.
+import type { SubmissionRefused } from '@tally/domain';
+
+export interface UnparseableSubmission {
+  readonly type: 'UnparseableSubmission';
+  readonly data: {
+    /** The message value as received, base64. */
+    readonly raw: string;
+    /** The message key as received (intake keys by precinct id). */
+    readonly key: string;
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+    /** Why decodeEnvelope refused it. */
+    readonly reason: string;
+    /** Best effort: the submission id if the bytes were JSON carrying one, so its status resolves. */
+    readonly submissionId?: string;
+    /** Best effort, as above; it chose the stream (else `unknown`). */
+    readonly electionId?: string;
+  };
+}
+
+/**
+ * An envelope for an election this service does not know, or for a precinct its election does
+ * not have: the decider's own refusal shape, kept per election instead of in a precinct stream
+ * that should not exist.
+ */
+export type IntakeRejectionEvent = UnparseableSubmission | SubmissionRefused;
+
+/** The election id used for rejections whose election cannot be named in a stream. */
+export const UNKNOWN_ELECTION_STREAM_ID = 'unknown';

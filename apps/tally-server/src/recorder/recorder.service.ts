@@ -1,0 +1,63 @@
+// The recorder role's queue consumer: joins the recorder group and hands each batch to the
+// CommandBus. The queue commits a batch's offsets only after this handler resolved, i.e. after
+// the store transaction committed; a throw leaves them, and the batch comes again.
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CommandBus, CommandHandlerNotFoundException } from '@nestjs/cqrs';
+import type { MessageBatch, QueueConsumer, SubmissionQueue } from '@tally/intake-queue';
+import type { AppConfig } from '../config/app.config';
+import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
+
+/** CqrsModule binds handlers in its own bootstrap hook, which may run after ours. */
+const HANDLER_WAIT_MS = 5000;
+
+@Injectable()
+export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Recorder');
+  private consumer: QueueConsumer | undefined;
+  private readonly listeners = new Set<(outcome: RecordSubmissionsOutcome, batch: MessageBatch) => void>();
+
+  constructor(
+    @Inject(SUBMISSION_QUEUE) private readonly queue: SubmissionQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { groupId, batchSize } = this.config.recorder;
+    this.consumer = await this.queue.consume({
+      groupId,
+      maxBatchSize: batchSize,
+      handleBatch: (batch) => this.record(batch),
+      onError: (error) => this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.logger.log(`recording ${this.queue.topic} as group ${groupId} (batches of up to ${batchSize})`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Waits for the batch in flight: committed if it was recorded, redelivered elsewhere if not.
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  /** Told after each recorded batch (metrics, tests). Returns the unsubscribe function. */
+  onBatchRecorded(listener: (outcome: RecordSubmissionsOutcome, batch: MessageBatch) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async record(batch: MessageBatch): Promise<void> {
+    const command = new RecordSubmissionsCommand(this.queue.topic, batch);
+    const deadline = Date.now() + HANDLER_WAIT_MS;
+    for (;;) {
+      try {
+        const outcome = await this.commandBus.execute(command);
+        for (const listener of this.listeners) listener(outcome, batch);
+        return;
+      } catch (error) {
+        if (!(error instanceof CommandHandlerNotFoundException) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+}

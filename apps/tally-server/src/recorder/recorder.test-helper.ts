@@ -1,0 +1,103 @@
+// Test and bench helpers for the recorder: queue messages for a synthetic election, as intake
+// would produce them, and a count of what the store holds per submission id.
+import { generateProtocols, type ElectionDefinition } from '@tally/domain';
+import { categories, categoryFilter, type EventStore } from '@tally/event-store';
+import type { OutgoingMessage } from '@tally/intake-queue';
+import { v5 as uuidv5 } from 'uuid';
+import { encodeEnvelope, type SubmissionEnvelope } from '../submissions/submission-envelope';
+
+const TEST_SUBMISSION_NAMESPACE = '0c8e52f6-6f0f-4d49-9a53-3f1b0e3f6a51';
+
+export interface TestSubmission {
+  readonly submissionId: string;
+  readonly envelope: SubmissionEnvelope;
+  readonly message: OutgoingMessage;
+}
+
+/** The message intake produces for an envelope: keyed by precinct. */
+export function messageOf(envelope: SubmissionEnvelope): OutgoingMessage {
+  return { key: envelope.precinctId, value: encodeEnvelope(envelope) };
+}
+
+/**
+ * `count` valid submissions for the election (turnout reports, protocols, corrections, in
+ * polling-day order), each with a submission id derived from the election, the seed and the
+ * generator's key: the same call gives the same ids.
+ */
+export function syntheticSubmissions(
+  definition: ElectionDefinition,
+  count: number,
+  options: { seed?: number; turnoutReportShare?: number; correctionShare?: number; receivedAt?: string } = {},
+): TestSubmission[] {
+  const seed = options.seed ?? 1;
+  const parentOf = new Map(definition.commissions.map((c) => [c.id, c.parent]));
+  const receivedAt = options.receivedAt ?? '2026-03-15T15:00:00.000Z';
+  const out: TestSubmission[] = [];
+  for (const s of generateProtocols(definition, seed, { turnoutReportShare: options.turnoutReportShare, correctionShare: options.correctionShare })) {
+    if (out.length >= count) break;
+    const submissionId = uuidv5(`${definition.id}/${seed}/${s.key}`, TEST_SUBMISSION_NAMESPACE);
+    const common = { v: 1 as const, submissionId, electionId: definition.id, precinctId: s.precinctId, receivedAt, signature: null };
+    let envelope: SubmissionEnvelope;
+    switch (s.kind) {
+      case 'turnout':
+        envelope = { ...common, kind: 'turnout', submittedBy: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued };
+        break;
+      case 'protocol':
+        envelope = { ...common, kind: 'protocol', submittedBy: s.precinctId, protocol: s.protocol };
+        break;
+      case 'correction':
+        envelope = { ...common, kind: 'correction', submittedBy: parentOf.get(s.precinctId) ?? 'central', protocol: s.protocol, reason: s.reason };
+        break;
+      default: {
+        const never: never = s;
+        throw new Error(`unknown synthetic submission ${JSON.stringify(never)}`);
+      }
+    }
+    out.push({ submissionId, envelope, message: messageOf(envelope) });
+  }
+  if (out.length < count) throw new Error(`the election yields only ${out.length} submissions, ${count} asked`);
+  return out;
+}
+
+export interface StoreCensus {
+  /** Events per submission id, over the precinct and intake-rejections categories. */
+  readonly bySubmission: ReadonlyMap<string, number>;
+  /** Events per type. */
+  readonly byType: ReadonlyMap<string, number>;
+  /** Events per `recordedBy` metadata value. */
+  readonly byRecorder: ReadonlyMap<string, number>;
+  readonly total: number;
+}
+
+/** Reads the whole precinct and intake-rejections categories. */
+export async function storeCensus(store: EventStore): Promise<StoreCensus> {
+  const bySubmission = new Map<string, number>();
+  const byType = new Map<string, number>();
+  const byRecorder = new Map<string, number>();
+  let total = 0;
+  let from: string | undefined;
+  for (;;) {
+    const page = await store.readAll({ from, filter: categoryFilter(categories.precinct, categories.intakeRejections), batchSize: 5000 });
+    for (const e of page.events) {
+      total++;
+      const id = (e.data as { submissionId?: string }).submissionId ?? `(none:${e.id})`;
+      bySubmission.set(id, (bySubmission.get(id) ?? 0) + 1);
+      byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+      const by = String(e.metadata.recordedBy);
+      byRecorder.set(by, (byRecorder.get(by) ?? 0) + 1);
+    }
+    from = page.checkpoint;
+    if (page.isEnd) break;
+  }
+  return { bySubmission, byType, byRecorder, total };
+}
+
+/** Polls the store until `expected` submissions are in it (or `timeoutMs` passes); returns the last census. */
+export async function waitForSubmissions(store: EventStore, expected: number, timeoutMs: number, intervalMs = 500): Promise<StoreCensus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const census = await storeCensus(store);
+    if (census.bySubmission.size >= expected || Date.now() > deadline) return census;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,79 @@
+// What travels on the submission queue: one commission submission as intake accepted it.
+// Intake produces it (keyed by precinct); the recorder parses it again, because the queue may
+// have other producers, and turns it into a precinct command. A message that does not parse is
+// kept in the `intake-rejections` stream with its raw bytes: nothing that reached the queue is lost.
+import { z } from 'zod';
+import type { PrecinctCommand, SubmissionMeta } from '@tally/domain';
+
+export const SUBMISSION_ENVELOPE_VERSION = 1;
+
+const Signature = z.object({ keyId: z.string().min(1), value: z.string().min(1) }).strict();
+
+const Common = {
+  v: z.literal(SUBMISSION_ENVELOPE_VERSION),
+  submissionId: z.string().uuid(),
+  electionId: z.string().min(1),
+  precinctId: z.string().min(1),
+  submittedBy: z.string().min(1),
+  /** ISO 8601 instant at which intake received the request. */
+  receivedAt: z.string().datetime({ offset: true }),
+  signature: Signature.nullable(),
+};
+
+/** The protocol is carried as received (unknown): the decider validates it and names what is wrong. */
+export const SubmissionEnvelope = z.discriminatedUnion('kind', [
+  z.object({ ...Common, kind: z.literal('protocol'), protocol: z.unknown() }).strict(),
+  z
+    .object({ ...Common, kind: z.literal('correction'), protocol: z.unknown(), reason: z.string(), supersedes: z.string().optional() })
+    .strict(),
+  z.object({ ...Common, kind: z.literal('turnout'), time: z.string(), ballotsIssued: z.number() }).strict(),
+]);
+export type SubmissionEnvelope = z.infer<typeof SubmissionEnvelope>;
+
+export function encodeEnvelope(envelope: SubmissionEnvelope): Buffer {
+  return Buffer.from(JSON.stringify(envelope), 'utf8');
+}
+
+export type DecodedEnvelope = { readonly ok: true; readonly envelope: SubmissionEnvelope } | { readonly ok: false; readonly reason: string };
+
+export function decodeEnvelope(bytes: Buffer): DecodedEnvelope {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = SubmissionEnvelope.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  }
+  return { ok: true, envelope: parsed.data };
+}
+
+export function envelopeMeta(e: SubmissionEnvelope): SubmissionMeta {
+  return {
+    submissionId: e.submissionId,
+    electionId: e.electionId,
+    precinctId: e.precinctId,
+    submittedBy: e.submittedBy,
+    receivedAt: e.receivedAt,
+    signature: e.signature,
+  };
+}
+
+/** The precinct command an envelope asks for. The protocol stays as received (the decider parses it). */
+export function toCommand(e: SubmissionEnvelope): PrecinctCommand {
+  const meta = envelopeMeta(e);
+  switch (e.kind) {
+    case 'protocol':
+      return { type: 'SubmitProtocol', meta, protocol: e.protocol as never };
+    case 'correction':
+      return { type: 'CorrectProtocol', meta, protocol: e.protocol as never, reason: e.reason, supersedes: e.supersedes };
+    case 'turnout':
+      return { type: 'ReportTurnout', meta, time: e.time, ballotsIssued: e.ballotsIssued };
+    default: {
+      const never: never = e;
+      throw new Error(`unknown submission kind ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+// What became of a submission: queued, recorded (stream, revision, position) or refused (reasons).
+// Outcomes come from the store itself (a subscription to the precinct and intake-rejections
+// categories from the start), so every process answers for every submission whichever recorder
+// recorded it. `queued` is process-local: only the intake process that accepted a submission
+// knows it is on its way, and forgets that on restart (the answer is then `undefined` until the
+// outcome is recorded).
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Refusal } from '@tally/domain';
+import { categories, categoryFilter, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import { EVENT_STORE } from '../infrastructure/tokens';
+
+export type SubmissionState = 'queued' | 'recorded' | 'refused';
+
+/** A refusal reason as the status reports it; an unparseable message's reason has code MALFORMED. */
+export type StatusReason = Pick<Refusal, 'code' | 'field' | 'message'> & { readonly operands?: Refusal['operands'] };
+
+export interface SubmissionStatus {
+  readonly state: SubmissionState;
+  readonly electionId: string;
+  readonly precinctId: string;
+  /** Where the outcome was recorded (recorded and refused only). */
+  readonly stream?: string;
+  /** The event's stream revision, as a decimal string (revisions are 64-bit). */
+  readonly revision?: string;
+  /** The event's global position (opaque, as the store gives it). */
+  readonly position?: string;
+  readonly eventType?: string;
+  readonly reasons?: readonly StatusReason[];
+  /** ISO 8601, the store's clock at commit. */
+  readonly recordedAt?: string;
+  /** ISO 8601, when intake received it (from markQueued, or the recorded event). */
+  readonly receivedAt?: string;
+}
+
+export interface QueuedInfo {
+  readonly electionId: string;
+  readonly precinctId: string;
+  readonly receivedAt: string;
+}
+
+export type OutcomeListener = (submissionId: string, status: SubmissionStatus) => void;
+
+const RECORDED_TYPES: ReadonlySet<string> = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported']);
+const REFUSED_TYPES: ReadonlySet<string> = new Set(['SubmissionRefused', 'UnparseableSubmission']);
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+/**
+ * One outcome, kept small: a million submissions should cost tens of megabytes, not hundreds.
+ * Stream names repeat per precinct; reasons are kept only for refusals.
+ */
+class Outcome {
+  constructor(
+    readonly refused: boolean,
+    readonly electionId: string,
+    readonly precinctId: string,
+    readonly stream: string,
+    readonly revision: string,
+    readonly position: string,
+    readonly eventType: string,
+    readonly recordedAtMs: number,
+    readonly receivedAt: string | undefined,
+    readonly reasons: readonly StatusReason[] | undefined,
+  ) {}
+
+  toStatus(): SubmissionStatus {
+    return {
+      state: this.refused ? 'refused' : 'recorded',
+      electionId: this.electionId,
+      precinctId: this.precinctId,
+      stream: this.stream,
+      revision: this.revision,
+      position: this.position,
+      eventType: this.eventType,
+      ...(this.reasons ? { reasons: this.reasons } : {}),
+      recordedAt: new Date(this.recordedAtMs).toISOString(),
+      ...(this.receivedAt ? { receivedAt: this.receivedAt } : {}),
+    };
+  }
+}
+
+@Injectable()
+export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SubmissionStatusService.name);
+  private readonly outcomes = new Map<string, Outcome>();
+  private readonly queued = new Map<string, QueuedInfo>();
+  private readonly waiters = new Map<string, Set<(status: SubmissionStatus) => void>>();
+  private readonly listeners = new Set<OutcomeListener>();
+  private subscription: SubscriptionHandle | undefined;
+  private checkpoint: string | undefined;
+  private live = false;
+  private stopped = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private resolveCaughtUp!: () => void;
+  /** Resolves once the outcomes recorded before start-up are all known. */
+  readonly caughtUp = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  onModuleInit(): void {
+    // Not awaited: a large store takes a while to scan, and start-up should not wait for it.
+    this.follow();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.subscription?.stop();
+  }
+
+  /** Intake calls this once the submission is on the queue. Ignored if its outcome is already known. */
+  markQueued(submissionId: string, info: QueuedInfo): void {
+    if (this.outcomes.has(submissionId)) return;
+    this.queued.set(submissionId, { electionId: info.electionId, precinctId: info.precinctId, receivedAt: info.receivedAt });
+  }
+
+  get(submissionId: string): SubmissionStatus | undefined {
+    const outcome = this.outcomes.get(submissionId);
+    if (outcome) return outcome.toStatus();
+    const queued = this.queued.get(submissionId);
+    return queued ? { state: 'queued', ...queued } : undefined;
+  }
+
+  /** The status once recorded or refused, or whatever it is (possibly undefined) after `timeoutMs`. */
+  waitForOutcome(submissionId: string, timeoutMs: number): Promise<SubmissionStatus | undefined> {
+    const now = this.outcomes.get(submissionId);
+    if (now) return Promise.resolve(now.toStatus());
+    return new Promise((resolve) => {
+      let waiters = this.waiters.get(submissionId);
+      if (!waiters) this.waiters.set(submissionId, (waiters = new Set()));
+      const done = (status: SubmissionStatus) => {
+        clearTimeout(timer);
+        resolve(status);
+      };
+      const timer = setTimeout(() => {
+        const set = this.waiters.get(submissionId);
+        set?.delete(done);
+        if (set?.size === 0) this.waiters.delete(submissionId);
+        resolve(this.get(submissionId));
+      }, timeoutMs);
+      waiters.add(done);
+    });
+  }
+
+  /**
+   * Told of each outcome recorded while this process is live (after the start-up catch-up), and of
+   * outcomes of submissions queued here: the ones whose end-to-end latency this process can
+   * measure (recordedAt − receivedAt). Returns the unsubscribe function.
+   */
+  onOutcome(listener: OutcomeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Outcomes known (recorded or refused). */
+  get size(): number {
+    return this.outcomes.size;
+  }
+
+  private follow(): void {
+    if (this.stopped) return;
+    const handle = this.store.subscribe({
+      from: this.checkpoint,
+      filter: categoryFilter(categories.precinct, categories.intakeRejections),
+      onEvent: (event) => {
+        this.apply(event);
+        this.checkpoint = event.position;
+      },
+      onCheckpoint: (checkpoint) => {
+        this.checkpoint = checkpoint;
+      },
+      onCaughtUp: () => {
+        if (this.live) return;
+        this.live = true;
+        this.resolveCaughtUp();
+      },
+    });
+    this.subscription = handle;
+    void handle.ended.then((end) => {
+      if (end.kind !== 'failed' || this.stopped) return;
+      // Subscriptions end on store errors (a restart of the database, say): resume from where we were.
+      this.logger.warn(`status subscription failed, resuming: ${end.error instanceof Error ? end.error.message : String(end.error)}`);
+      this.restartTimer = setTimeout(() => this.follow(), RESUBSCRIBE_DELAY_MS);
+    });
+  }
+
+  private apply(event: RecordedEvent): void {
+    const refused = REFUSED_TYPES.has(event.type);
+    if (!refused && !RECORDED_TYPES.has(event.type)) return;
+    const data = event.data as { submissionId?: unknown; electionId?: unknown; precinctId?: unknown; receivedAt?: unknown; reasons?: unknown; reason?: unknown };
+    if (typeof data.submissionId !== 'string') return;
+    const submissionId = data.submissionId;
+    // The first outcome stands: the decider skips a submission id it has seen.
+    if (this.outcomes.has(submissionId)) return;
+    const queued = this.queued.get(submissionId);
+    const reasons: StatusReason[] | undefined = !refused
+      ? undefined
+      : event.type === 'UnparseableSubmission'
+        ? [{ code: 'MALFORMED', field: '(message)', message: String(data.reason) }]
+        : (data.reasons as StatusReason[]);
+    const outcome = new Outcome(
+      refused,
+      typeof data.electionId === 'string' ? data.electionId : (queued?.electionId ?? ''),
+      typeof data.precinctId === 'string' ? data.precinctId : (queued?.precinctId ?? ''),
+      event.streamName,
+      event.revision.toString(),
+      event.position,
+      event.type,
+      event.recordedAt.getTime(),
+      typeof data.receivedAt === 'string' ? data.receivedAt : queued?.receivedAt,
+      reasons,
+    );
+    this.outcomes.set(submissionId, outcome);
+    this.queued.delete(submissionId);
+
+    const waiters = this.waiters.get(submissionId);
+    const notify = this.live || queued !== undefined;
+    if (!waiters && (!notify || this.listeners.size === 0)) return;
+    const status = outcome.toStatus();
+    if (waiters) {
+      this.waiters.delete(submissionId);
+      for (const resolve of waiters) resolve(status);
+    }
+    if (notify) {
+      for (const listener of this.listeners) {
+        try {
+          listener(submissionId, status);
+        } catch (error) {
+          // A metrics bug must not stop the status from following the store.
+          this.logger.error(`outcome listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+  }
+}
