@@ -1,0 +1,56 @@
+// A commission's HTTP client for the demo and the tests: signs with the demo keys exactly as a
+// real commission signs with its own (libs/signatures), and posts to the intake endpoints.
+import type { Protocol } from '@tally/domain';
+import { demoKeyPair, signSubmission } from '@tally/signatures';
+
+export type SubmitResult =
+  | { readonly kind: 'accepted'; readonly submissionId: string }
+  | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly detail: string }
+  | { readonly kind: 'rate-limited'; readonly retryAfterMs: number };
+
+export class CommissionClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly electionId: string,
+  ) {}
+
+  submitProtocol(precinctId: string, protocol: Protocol): Promise<SubmitResult> {
+    const key = demoKeyPair(precinctId);
+    const signature = signSubmission({ kind: 'protocol', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/protocols`, { protocol, signature });
+  }
+
+  /** Signed by `corrector`, a territorial commission above the precinct. */
+  correctProtocol(precinctId: string, protocol: Protocol, reason: string, corrector: string): Promise<SubmitResult> {
+    const key = demoKeyPair(corrector);
+    const signature = signSubmission({ kind: 'correction', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, reason }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/protocols/${protocol.contestId}/corrections`, { protocol, reason, signature });
+  }
+
+  reportTurnout(precinctId: string, time: string, ballotsIssued: number): Promise<SubmitResult> {
+    const key = demoKeyPair(precinctId);
+    const signature = signSubmission({ kind: 'turnout', electionId: this.electionId, precinctId, time, ballotsIssued }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/turnout`, { time, ballotsIssued, signature });
+  }
+
+  private async post(path: string, body: unknown): Promise<SubmitResult> {
+    const res = await fetch(`${this.baseUrl}/v1/elections/${this.electionId}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status === 202) return { kind: 'accepted', submissionId: (JSON.parse(text) as { submissionId: string }).submissionId };
+    if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: Math.max(1, Number(res.headers.get('retry-after') ?? '1')) * 1000 };
+    let code = 'UNKNOWN';
+    let detail = text.slice(0, 200);
+    try {
+      const problem = JSON.parse(text) as { code?: string; detail?: string };
+      code = problem.code ?? code;
+      detail = problem.detail ?? detail;
+    } catch {
+      // not a problem document: keep the raw text
+    }
+    return { kind: 'refused', status: res.status, code, detail };
+  }
+}

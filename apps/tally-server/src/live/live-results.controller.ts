@@ -1,0 +1,48 @@
+// GET …/commissions/{cid}/events: the commission's results as server-sent events. Checks the
+// ids (404 problem+json before any stream starts), then hands the response to the service.
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { problem, ProblemException } from '../http/problem';
+import { ProjectorService } from '../projector/projector.service';
+import { notFound } from '../results/results.controller';
+import { LiveResultsService } from './live-results.service';
+
+@ApiTags('live')
+@Controller('v1/elections')
+export class LiveResultsController {
+  constructor(
+    private readonly projector: ProjectorService,
+    private readonly live: LiveResultsService,
+  ) {}
+
+  @Get(':electionId/commissions/:commissionId/events')
+  @ApiOperation({
+    summary: 'Live results of one commission (server-sent events).',
+    description: [
+      'Frames: `id:` = the store position the figures reflect; `event:` = `snapshot` | `results` | `reset`; `data:` = JSON, the commission payload',
+      '(same shape as GET …/commissions/{commissionId}) plus `full` (true: `contests` lists every contest; false: only those that changed).',
+      'First frame: `snapshot` (full), unless Last-Event-ID is given and still covered, in which case exactly the missed `results` frames follow.',
+      'At most one `results` frame per commission per 250 ms; a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
+    ].join(' '),
+  })
+  @ApiParam({ name: 'electionId' })
+  @ApiParam({ name: 'commissionId' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last frame id received: resume without gap or duplicate.' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as the Last-Event-ID header, for clients that cannot set headers.' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiNotFoundResponse({ description: 'Unknown election or commission (application/problem+json).' })
+  events(
+    @Param('electionId') electionId: string,
+    @Param('commissionId') commissionId: string,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Query('lastEventId') lastEventIdQuery: string | undefined,
+    @Res() res: Response,
+  ): void {
+    const view = this.projector.engine.view(electionId);
+    if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
+    if (!view.election.commission(commissionId)) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
+    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, res);
+  }
+}

@@ -1,0 +1,19 @@
+// The projector role: the results projection, the query API over it, live push, and the admin
+// rebuild. The demo simulator rides along (it is what makes the dashboards move).
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { DemoModule } from '../demo/demo.module';
+import { ElectionsModule } from '../elections/elections.module';
+import { LiveResultsController } from '../live/live-results.controller';
+import { LiveResultsService } from '../live/live-results.service';
+import { ResultsController } from '../results/results.controller';
+import { ProjectionsAdminController } from './projections-admin.controller';
+import { ProjectorService } from './projector.service';
+
+@Module({
+  imports: [ElectionsModule, AuthModule, DemoModule],
+  controllers: [ResultsController, LiveResultsController, ProjectionsAdminController],
+  providers: [ProjectorService, LiveResultsService],
+  exports: [ProjectorService, LiveResultsService],
+})
+export class ProjectorModule {}

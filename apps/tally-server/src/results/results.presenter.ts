@@ -1,0 +1,218 @@
+// Read-model → JSON for the query API and the live frames. Every figure comes from the domain's
+// view queries; this file only picks, names and adds the rounded percentages beside the exact
+// ratios. The live frames use `commissionPayload` too, so a frame and a GET agree to the byte.
+import {
+  bodyComposition,
+  commissionResults,
+  commissionTree,
+  electionSummary,
+  type BodyComposition,
+  type CommissionLevel,
+  type CommissionNode,
+  type ContestResults,
+  type ElectionIndex,
+  type ElectionSummary,
+  type ListChoiceResults,
+  type LocalizedName,
+  type Progress,
+  type ResultsView,
+  type CandidateResults,
+  type TurnoutAtTime,
+} from '@tally/domain';
+import { withPercent, type RatioWithPercent } from './percent';
+
+/** Where a figure stands: the store position and record time of the last event the view took in. */
+export interface Reflects {
+  readonly position: string | null;
+  readonly recordedAt: string | null;
+}
+
+/** A superset of the intake's election list item (id, name, date, timeZone, contests, precincts, commissions). */
+export interface ElectionListItem extends Reflects {
+  readonly id: string;
+  readonly name: LocalizedName;
+  readonly date: string;
+  readonly timeZone: string;
+  readonly contests: number;
+  readonly precincts: number;
+  readonly commissions: number;
+  readonly rootCommissionId: string;
+  /** Reporting progress election-wide: precincts with every protocol in, and (precinct, contest) protocols in. */
+  readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
+}
+
+/** The list item with `contests` as the contests themselves rather than their number. */
+export interface ElectionDetail extends Omit<ElectionListItem, 'contests'> {
+  readonly turnoutTimes: readonly string[];
+  readonly bodies: readonly { readonly id: string; readonly name: LocalizedName; readonly contestIds: readonly string[] }[];
+  readonly lists: readonly { readonly id: string; readonly name: LocalizedName; readonly shortName: string | null; readonly colour: string; readonly registrationOrder: number }[];
+  readonly candidates: readonly { readonly id: string; readonly name: LocalizedName; readonly party: string | null }[];
+  readonly contests: readonly ContestInfo[];
+  readonly summary: ElectionSummary;
+}
+
+export type ContestInfo =
+  | {
+      readonly kind: 'list';
+      readonly id: string;
+      readonly name: LocalizedName;
+      readonly body: string;
+      readonly seats: number;
+      readonly thresholdPercent: number;
+      readonly thresholdBase: string;
+      readonly method: string;
+      readonly choices: readonly string[];
+    }
+  | { readonly kind: 'single-member'; readonly id: string; readonly name: LocalizedName; readonly body: string; readonly district: string; readonly rule: string; readonly choices: readonly string[] };
+
+type WithShare<T extends { readonly share: unknown }> = Omit<T, 'share'> & { readonly share: RatioWithPercent };
+
+/** The domain's ContestResults with `name`, and every ratio that is a share or a turnout given a `percent`. */
+export type ContestResultsDto = (
+  | (Omit<Extract<ContestResults, { kind: 'list' }>, 'turnout' | 'againstAllShare' | 'turnoutByTime' | 'lists'> & { readonly lists: readonly WithShare<ListChoiceResults>[] })
+  | (Omit<Extract<ContestResults, { kind: 'single-member' }>, 'turnout' | 'againstAllShare' | 'turnoutByTime' | 'candidates'> & {
+      readonly candidates: readonly WithShare<CandidateResults>[];
+    })
+) & {
+  readonly name: LocalizedName;
+  readonly turnout: RatioWithPercent;
+  readonly againstAllShare: RatioWithPercent;
+  readonly turnoutByTime: readonly (Omit<TurnoutAtTime, 'turnout'> & { readonly turnout: RatioWithPercent })[];
+};
+
+export type BodyCompositionDto = BodyComposition & { readonly name: LocalizedName; readonly seatsTotal: number };
+
+export interface CommissionRef {
+  readonly id: string;
+  readonly level: CommissionLevel;
+  readonly name: LocalizedName;
+}
+
+export interface CommissionPayload extends Reflects {
+  readonly electionId: string;
+  readonly commission: CommissionRef & { readonly parentId: string | null; readonly path: readonly CommissionRef[] };
+  readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
+  /** Direct children (precincts included) with their progress, for drill-down. */
+  readonly children: readonly CommissionNode[];
+  /** Every contest voted in under the commission, or (in a `results` frame) those that changed. */
+  readonly contests: readonly ContestResultsDto[];
+  /** The provisional composition of the bodies of those contests, body-wide (not per commission). */
+  readonly bodies: readonly BodyCompositionDto[];
+}
+
+const reflects = (view: ResultsView): Reflects => ({ position: view.cursor.position, recordedAt: view.cursor.recordedAt });
+
+export function electionListItem(view: ResultsView): ElectionListItem {
+  const election = view.election;
+  const summary = electionSummary(view);
+  return {
+    id: election.definition.id,
+    name: election.definition.name,
+    date: election.definition.date,
+    timeZone: election.definition.timeZone,
+    contests: election.definition.contests.length,
+    precincts: election.precinctCount,
+    commissions: election.definition.commissions.length,
+    rootCommissionId: election.root.id,
+    progress: { precincts: summary.precincts, protocols: summary.protocols },
+    ...reflects(view),
+  };
+}
+
+export function electionDetail(view: ResultsView): ElectionDetail {
+  const d = view.election.definition;
+  return {
+    ...electionListItem(view),
+    turnoutTimes: d.turnoutTimes,
+    bodies: d.bodies.map((b) => ({ id: b.id, name: b.name, contestIds: d.contests.filter((c) => c.body === b.id).map((c) => c.id) })),
+    lists: d.lists.map((l) => ({ id: l.id, name: l.name, shortName: l.shortName ?? null, colour: l.colour, registrationOrder: l.registrationOrder })),
+    candidates: d.candidates.map((c) => ({ id: c.id, name: c.name, party: c.party })),
+    contests: d.contests.map((c): ContestInfo => {
+      switch (c.kind) {
+        case 'list':
+          return { kind: 'list', id: c.id, name: c.name, body: c.body, seats: c.seats, thresholdPercent: c.thresholdPercent, thresholdBase: c.thresholdBase, method: c.method, choices: c.lists };
+        case 'single-member':
+          return { kind: 'single-member', id: c.id, name: c.name, body: c.body, district: c.district, rule: c.rule, choices: c.candidates };
+        default: {
+          const never: never = c;
+          return never;
+        }
+      }
+    }),
+    summary: electionSummary(view),
+  };
+}
+
+export function contestResultsDto(election: ElectionIndex, r: ContestResults): ContestResultsDto {
+  const name = election.contest(r.contestId)?.name as LocalizedName;
+  const common = {
+    name,
+    turnout: withPercent(r.turnout),
+    againstAllShare: withPercent(r.againstAllShare),
+    turnoutByTime: r.turnoutByTime.map((t) => ({ ...t, turnout: withPercent(t.turnout) })),
+  };
+  switch (r.kind) {
+    case 'list':
+      return { ...r, ...common, lists: r.lists.map((l) => ({ ...l, share: withPercent(l.share) })) };
+    case 'single-member':
+      return { ...r, ...common, candidates: r.candidates.map((c) => ({ ...c, share: withPercent(c.share) })) };
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
+export function bodyCompositionDto(view: ResultsView, bodyId: string): BodyCompositionDto | undefined {
+  const composition = bodyComposition(view, bodyId);
+  const body = view.election.body(bodyId);
+  if (!composition || !body) return undefined;
+  const seatsTotal = view.election.definition.contests
+    .filter((c) => c.body === bodyId)
+    .reduce((sum, c) => sum + (c.kind === 'list' ? c.seats : 1), 0);
+  return { ...composition, name: body.name, seatsTotal };
+}
+
+/** The contest's results at the commission, or undefined (unknown contest, or not voted in under it). */
+export function commissionContest(view: ResultsView, commissionId: string, contestId: string): ContestResultsDto | undefined {
+  const r = commissionResults(view, commissionId, contestId);
+  return r ? contestResultsDto(view.election, r) : undefined;
+}
+
+const ref = (election: ElectionIndex, id: string): CommissionRef => {
+  const c = election.commission(id);
+  if (!c) throw new Error(`unknown commission ${id}`);
+  return { id: c.id, level: c.level, name: c.name };
+};
+
+/**
+ * Everything a dashboard shows for one commission. `contestIds` narrows the contests (a live
+ * frame carries only those that changed); undefined means all contests under the commission.
+ * Undefined if the commission is unknown.
+ */
+export function commissionPayload(view: ResultsView, commissionId: string, contestIds?: Iterable<string>): CommissionPayload | undefined {
+  const election = view.election;
+  const commission = election.commission(commissionId);
+  if (!commission) return undefined;
+  const tree = commissionTree(view, { from: commissionId, depth: 1, precincts: true }) as CommissionNode;
+  const wanted = contestIds ? new Set(contestIds) : undefined;
+  const contests = election
+    .contestsAt(commissionId)
+    .filter((c) => !wanted || wanted.has(c.id))
+    .map((c) => commissionContest(view, commissionId, c.id))
+    .filter((c): c is ContestResultsDto => c !== undefined);
+  const bodyIds = [...new Set(contests.map((c) => election.contest(c.contestId)?.body).filter((b): b is string => b !== undefined))];
+  return {
+    electionId: election.definition.id,
+    ...reflects(view),
+    commission: {
+      ...ref(election, commissionId),
+      parentId: commission.parent ?? null,
+      path: [...election.ancestors(commissionId)].reverse().map((id) => ref(election, id)),
+    },
+    progress: { precincts: tree.precincts, protocols: tree.protocols },
+    children: (tree.children ?? []).map(({ id, level, name, precincts, protocols }) => ({ id, level, name, precincts, protocols })),
+    contests,
+    bodies: bodyIds.map((b) => bodyCompositionDto(view, b)).filter((b): b is BodyCompositionDto => b !== undefined),
+  };
+}
