@@ -34,7 +34,7 @@ const add = (c) => { total.passed += c.passed; total.failed += c.failed; total.s
 
 for (const [title, cmd, args] of [
   ['lint', bin('eslint'), ['.']],
-  ['type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['type-check', 'npm', ['run', '-s', 'typecheck']],
   ['build', 'npm', ['run', '-s', 'build']],
 ]) {
   if (step(title, cmd, args) !== 0) failedSteps.push(title);

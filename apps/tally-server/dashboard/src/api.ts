@@ -1,0 +1,58 @@
+// The query API as the page sees it. The types are the server presenter's own (type-only import,
+// erased at build), so a change of the API's shape fails `check:dashboard`, not the viewer.
+import type { CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, BodyCompositionDto } from '../../src/results/results.presenter';
+
+export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem };
+export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
+export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
+
+/** The `data:` of a live frame (live-results.service.ts FrameData): the payload, whole or the contests that changed. */
+export type FrameData = CommissionPayload & { readonly full: boolean };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  if (!res.ok) {
+    // Problem documents (RFC 9457) carry a readable message; fall back to the status line.
+    const body = (await res.json().catch(() => undefined)) as { detail?: string; message?: string } | undefined;
+    throw new ApiError(res.status, body?.detail ?? body?.message ?? `${res.status} ${res.statusText}`);
+  }
+  return (await res.json()) as T;
+}
+
+export const fetchElections = (signal?: AbortSignal) => getJson<ElectionListItem[]>('/v1/elections', signal);
+export const fetchElection = (electionId: string, signal?: AbortSignal) => getJson<ElectionDetail>(`/v1/elections/${enc(electionId)}`, signal);
+export const fetchCommission = (electionId: string, commissionId: string, signal?: AbortSignal) =>
+  getJson<CommissionPayload>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}`, signal);
+export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
+
+/**
+ * Folds a live frame into what the page shows: a full frame (snapshot, reset) replaces it; a
+ * partial one replaces the contests and bodies it carries and everything commission-wide.
+ */
+export function applyFrame(current: CommissionPayload | undefined, frame: FrameData): CommissionPayload {
+  const { full, ...payload } = frame;
+  if (full || !current || current.commission.id !== payload.commission.id) return payload;
+  return {
+    ...payload,
+    contests: mergeBy(current.contests, payload.contests, (c) => c.contestId),
+    bodies: mergeBy(current.bodies, payload.bodies, (b) => b.bodyId),
+  };
+}
+
+function mergeBy<T>(old: readonly T[], changed: readonly T[], key: (t: T) => string): T[] {
+  const byKey = new Map(changed.map((c) => [key(c), c]));
+  const merged = old.map((o) => byKey.get(key(o)) ?? o);
+  const known = new Set(old.map(key));
+  return [...merged, ...changed.filter((c) => !known.has(key(c)))];
+}

@@ -1,0 +1,56 @@
+// The page shell: skip link, header (home, election, language), and the routed page.
+import { useElection } from './election';
+import { LANGS, lang, languageNameOf, nameOf, t } from './i18n';
+import { electionHref, onLinkClick, route } from './router';
+import { CommissionPage } from './components/commission-page';
+import { ElectionsPage } from './components/elections-page';
+
+export function App() {
+  const r = route.value;
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('skipToContent')}
+      </a>
+      <header class="site-header">
+        <nav class="site-nav" aria-label="Tally">
+          <a class="brand" href="/" onClick={onLinkClick}>
+            Tally
+          </a>
+          <a href="/" onClick={onLinkClick}>
+            {t('elections')}
+          </a>
+          {r.page === 'commission' && <ElectionLink electionId={r.electionId} />}
+        </nav>
+        <LanguageSwitch />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {r.page === 'elections' && <ElectionsPage />}
+        {r.page === 'commission' && <CommissionPage key={r.electionId} electionId={r.electionId} commissionId={r.commissionId} />}
+        {r.page === 'not-found' && <p role="alert">{t('notFound', { what: r.path })}</p>}
+      </main>
+    </>
+  );
+}
+
+function ElectionLink({ electionId }: { electionId: string }) {
+  const entry = useElection(electionId);
+  if (entry.state !== 'ready') return null;
+  return (
+    <a href={electionHref(electionId)} onClick={onLinkClick} class="election-name">
+      {nameOf(entry.election.name)}
+    </a>
+  );
+}
+
+function LanguageSwitch() {
+  return (
+    <div class="lang-switch" role="group" aria-label={t('language')}>
+      {LANGS.map((l) => (
+        <button key={l} type="button" lang={l} aria-pressed={lang.value === l} onClick={() => (lang.value = l)} data-lang={l}>
+          {languageNameOf(l)}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+// One commission (any level): where it sits, how far the count has come, turnout, the party
+// lists, the body's composition, the districts, and the commissions below it — live.
+import { useEffect, useRef } from 'preact/hooks';
+import type { CommissionPayload, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
+import { useElection } from '../election';
+import { fmtDateTime, fmtInt, fmtPct, nameOf, t, type Key } from '../i18n';
+import { useLiveCommission, type LiveStatus } from '../live';
+import { commissionHref, onLinkClick } from '../router';
+import { ChildrenList } from './children-list';
+import { DistrictsTable } from './districts-table';
+import { HemicycleChart } from './hemicycle-chart';
+import { ListBars } from './list-bars';
+import { ProgressBar, xOfY } from './progress';
+import { TurnoutChart } from './turnout-chart';
+
+export function CommissionPage({ electionId, commissionId }: { readonly electionId: string; readonly commissionId: string | undefined }) {
+  const entry = useElection(electionId);
+  const election = entry.state === 'ready' ? entry.election : undefined;
+  const cid = commissionId ?? election?.rootCommissionId;
+  const live = useLiveCommission(electionId, cid);
+
+  if (entry.state === 'error') return <p role="alert">{t('notFound', { what: entry.message })}</p>;
+  if (live.error) return <p role="alert">{t('notFound', { what: live.error })}</p>;
+  if (!election || !live.payload) {
+    return (
+      <p class="loading" aria-busy="true">
+        {t('loading')}
+      </p>
+    );
+  }
+  return <Commission election={election} payload={live.payload} status={live.status} retry={live.retry} />;
+}
+
+function Commission({ election, payload, status, retry }: { election: ElectionDetail; payload: CommissionPayload; status: LiveStatus; retry: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+  const id = payload.commission.id;
+  useEffect(() => {
+    document.title = `${nameOf(payload.commission.name)} — ${nameOf(election.name)} — Tally`;
+  });
+  useEffect(() => {
+    // After a drill-down, start keyboard and screen-reader users at the new heading.
+    if (!first.current) heading.current?.focus();
+    first.current = false;
+  }, [id]);
+
+  const lists = payload.contests.filter((c): c is ListContestResults => c.kind === 'list');
+  const districts = payload.contests.filter((c): c is SingleMemberResults => c.kind === 'single-member');
+  const main = lists[0] ?? payload.contests[0];
+
+  return (
+    <>
+      <nav aria-label={t('youAreHere')} class="breadcrumbs">
+        <ol>
+          {payload.commission.path.map((c) => (
+            <li key={c.id}>
+              <a href={commissionHref(payload.electionId, c.id)} onClick={onLinkClick}>
+                {nameOf(c.name)}
+              </a>
+            </li>
+          ))}
+          <li>
+            <span aria-current="page">{nameOf(payload.commission.name)}</span>
+          </li>
+        </ol>
+      </nav>
+
+      <div class="title-row">
+        <div>
+          <p class="level">{t(`level.${payload.commission.level}` as Key)}</p>
+          <h1 ref={heading} tabIndex={-1} data-testid="commission-name">
+            {nameOf(payload.commission.name)}
+          </h1>
+        </div>
+        <LiveIndicator status={status} retry={retry} />
+      </div>
+      <p class="as-of" data-testid="as-of">
+        {payload.position === null || payload.recordedAt === null
+          ? t('nothingYet')
+          : t('asOf', { time: fmtDateTime(payload.recordedAt, election.timeZone), position: payload.position })}
+      </p>
+
+      <section class="cards" aria-label={t('precinctsReported')}>
+        <div class="card" data-testid="precincts-reported">
+          <h2>{t('precinctsReported')}</h2>
+          <p class="figure">{xOfY(payload.progress.precincts.reported, payload.progress.precincts.expected)}</p>
+          <ProgressBar reported={payload.progress.precincts.reported} expected={payload.progress.precincts.expected} />
+        </div>
+        {main && (
+          <div class="card" data-testid="turnout">
+            <h2>{t('turnout')}</h2>
+            <p class="figure">{fmtPct(main.turnout.percent)}</p>
+            <p class="muted">{t('ballotsIssuedOf', { issued: fmtInt(main.ballotsIssued.total), registered: fmtInt(main.registeredVotersReported) })}</p>
+          </div>
+        )}
+        <div class="card" data-testid="protocols-received">
+          <h2>{t('protocolsReceived')}</h2>
+          <p class="figure">{xOfY(payload.progress.protocols.reported, payload.progress.protocols.expected)}</p>
+          <ProgressBar reported={payload.progress.protocols.reported} expected={payload.progress.protocols.expected} />
+        </div>
+      </section>
+
+      {main && (
+        <section aria-labelledby="turnout-h">
+          <h2 id="turnout-h">{t('turnoutByHour')}</h2>
+          <TurnoutChart contest={main} times={election.turnoutTimes} />
+        </section>
+      )}
+
+      {lists.map((c) => (
+        <section key={c.contestId} aria-labelledby={`list-${c.contestId}`}>
+          <h2 id={`list-${c.contestId}`}>
+            {t('listResults')}: {nameOf(c.name)}
+          </h2>
+          <ListBars contest={c} election={election} />
+        </section>
+      ))}
+
+      {payload.bodies.map((b) => (
+        <section key={b.bodyId} aria-labelledby={`body-${b.bodyId}`}>
+          <h2 id={`body-${b.bodyId}`}>
+            {t('composition')}: {nameOf(b.name)}
+          </h2>
+          <HemicycleChart body={b} election={election} />
+        </section>
+      ))}
+
+      {districts.length > 0 && (
+        <section aria-labelledby="districts-h">
+          <h2 id="districts-h">{t('districts')}</h2>
+          <DistrictsTable contests={districts} election={election} />
+        </section>
+      )}
+
+      {payload.children.length > 0 && (
+        <section aria-labelledby="children-h">
+          <h2 id="children-h">{t('children')}</h2>
+          <ChildrenList payload={payload} />
+        </section>
+      )}
+    </>
+  );
+}
+
+function LiveIndicator({ status, retry }: { status: LiveStatus; retry: () => void }) {
+  return (
+    <div class={`live live-${status}`} data-testid="live-status">
+      <span class="live-dot" aria-hidden="true" />
+      <span role="status">{t(status)}</span>
+      {status === 'offline' && (
+        <button type="button" onClick={retry}>
+          {t('reconnect')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// Party-list results: one bar per list (share of the contest's base), the threshold as a line
+// across them, a certainty badge per list (certainly in / out / undecided given the voters still
+// outstanding, as the API judges it) and the provisional seats. Against-all counts in the base
+// and takes no seat: its bar is grey and has no badge.
+import type { ElectionDetail, ListContestResults } from '../api';
+import { listColour } from '../election';
+import { fmtInt, fmtPct, fmtPctShort, nameOf, t, type Key } from '../i18n';
+
+type Certainty = 'certainly-in' | 'certainly-out' | 'undecided';
+
+export function CertaintyBadge({ certainty }: { readonly certainty: Certainty }) {
+  return <span class={`badge badge-${certainty}`}>{t(`certainty.${certainty}` as Key)}</span>;
+}
+
+export function ListBars({ contest, election }: { readonly contest: ListContestResults; readonly election: ElectionDetail }) {
+  const listName = (id: string) => nameOf(election.lists.find((l) => l.id === id)?.name) || id;
+  const ballot = new Map(contest.lists.map((l, i) => [l.id, i]));
+  const rows = [...contest.lists].sort((a, b) => b.votes - a.votes || (ballot.get(a.id) ?? 0) - (ballot.get(b.id) ?? 0));
+  const shares = [...rows.map((r) => r.share.percent ?? 0), contest.againstAllShare.percent ?? 0, contest.thresholdPercent];
+  const top = Math.max(10, Math.ceil(Math.max(...shares) / 10) * 10);
+  const at = (pct: number | null) => `${(100 * (pct ?? 0)) / top}%`;
+  const threshold = fmtPctShort(contest.thresholdPercent);
+  const hasAgainstAll = contest.baseKind !== 'list-votes' || contest.againstAll > 0;
+  const summary = t('barsChartLabel', {
+    contest: nameOf(contest.name),
+    rows: rows
+      .map((r) => `${listName(r.id)} ${fmtPct(r.share.percent)}, ${t(`certainty.${r.threshold}` as Key)}${r.seats !== null ? `, ${t('seats')} ${r.seats}` : ''}`)
+      .join('; '),
+    p: threshold,
+  });
+
+  return (
+    <figure class="chart list-bars" data-testid={`list-bars-${contest.contestId}`}>
+      <div role="img" aria-label={summary} class="bars">
+        <div class="bars-head" aria-hidden="true">
+          <span />
+          <span class="threshold-label" style={{ left: at(contest.thresholdPercent) }}>
+            {t('threshold')} {threshold}
+          </span>
+        </div>
+        {rows.map((r) => (
+          <div class="bar-row" key={r.id} data-list={r.id}>
+            <span class="bar-name">{listName(r.id)}</span>
+            <span class="bar-track">
+              <span class="bar" style={{ width: at(r.share.percent), background: listColour(election, r.id) }} />
+              <span class="threshold-line" style={{ left: at(contest.thresholdPercent) }} />
+            </span>
+            <span class="bar-pct" data-field="share">{fmtPct(r.share.percent)}</span>
+            <span class="bar-votes" data-field="votes">{fmtInt(r.votes)}</span>
+            <span class="bar-badge">
+              <CertaintyBadge certainty={r.threshold} />
+              {r.threshold !== 'certainly-in' && r.admission === 'certainly-admitted' && <span class="note">{t('runnerUp')}</span>}
+            </span>
+            <span class="bar-seats" data-field="seats">{r.seats ?? '—'}</span>
+          </div>
+        ))}
+        {hasAgainstAll && (
+          <div class="bar-row against-all" data-list="against-all">
+            <span class="bar-name">{t('againstAll')}</span>
+            <span class="bar-track">
+              <span class="bar" style={{ width: at(contest.againstAllShare.percent) }} />
+              <span class="threshold-line" style={{ left: at(contest.thresholdPercent) }} />
+            </span>
+            <span class="bar-pct">{fmtPct(contest.againstAllShare.percent)}</span>
+            <span class="bar-votes">{fmtInt(contest.againstAll)}</span>
+            <span class="bar-badge" />
+            <span class="bar-seats" />
+          </div>
+        )}
+      </div>
+      <figcaption>{t('thresholdNote', { p: threshold, base: t(`base.${contest.baseKind}` as Key) })}</figcaption>
+      <table class="visually-hidden">
+        <caption>{nameOf(contest.name)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('party')}</th>
+            <th scope="col">{t('votes')}</th>
+            <th scope="col">{t('share')}</th>
+            <th scope="col">{t('status')}</th>
+            <th scope="col">{t('seats')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">{listName(r.id)}</th>
+              <td>{fmtInt(r.votes)}</td>
+              <td>{fmtPct(r.share.percent)}</td>
+              <td>{t(`certainty.${r.threshold}` as Key)}</td>
+              <td>{r.seats ?? '—'}</td>
+            </tr>
+          ))}
+          {hasAgainstAll && (
+            <tr>
+              <th scope="row">{t('againstAll')}</th>
+              <td>{fmtInt(contest.againstAll)}</td>
+              <td>{fmtPct(contest.againstAllShare.percent)}</td>
+              <td />
+              <td />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

@@ -1,0 +1,299 @@
+// UI strings in three dictionaries (names of elections, lists and commissions come from the
+// definition's own kk/ru/en names), the chosen language (remembered, and mirrored in <html lang>),
+// and number/percent/time formatting: the API sends numbers, the page formats them here.
+import { computed, effect, signal } from '@preact/signals';
+
+export const LANGS = ['kk', 'ru', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+const en = {
+  skipToContent: 'Skip to content',
+  elections: 'Elections',
+  chooseElection: 'Choose an election',
+  noElections: 'No elections are loaded yet.',
+  pollingDay: 'Polling day',
+  language: 'Language',
+  languageName: 'English',
+  loading: 'Loading…',
+  notFound: 'Not found: {what}',
+  live: 'Live',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  reconnect: 'Reconnect',
+  asOf: 'Figures as of {time} · store position {position}',
+  nothingYet: 'No protocols recorded yet',
+  youAreHere: 'You are here',
+  precinctsReported: 'Precincts reported',
+  protocolsReceived: 'Protocols received',
+  xOfY: '{x} of {y}',
+  turnout: 'Turnout',
+  ballotsIssuedOf: '{issued} ballots issued to {registered} voters on the lists',
+  turnoutByHour: 'Turnout by hour',
+  turnoutChartLabel: 'Turnout by hour: {points}.',
+  turnoutChartEmpty: 'Turnout by hour: nothing reported yet.',
+  time: 'Time',
+  precincts: 'Precincts',
+  votes: 'Votes',
+  share: 'Share',
+  seats: 'Seats',
+  party: 'Party',
+  againstAll: 'Against all',
+  threshold: 'Threshold',
+  thresholdNote: 'Threshold {p} of {base}.',
+  'base.list-votes': 'the votes for lists',
+  'base.list-votes-plus-against-all': 'the votes for lists and against all',
+  'base.ballots-cast': 'the ballots cast',
+  'base.valid-votes': 'the valid votes',
+  status: 'Status',
+  'certainty.certainly-in': 'Certainly in',
+  'certainty.certainly-out': 'Certainly out',
+  'certainty.undecided': 'Undecided',
+  runnerUp: 'admitted as runner-up',
+  barsChartLabel: '{contest}: {rows}. Threshold {p}.',
+  composition: 'Provisional composition',
+  seatsDecided: '{x} of {y} seats decided',
+  listSeats: 'List seats',
+  districtSeats: 'District seats',
+  total: 'Total',
+  independents: 'Independents',
+  pendingSeats: 'Not yet decided',
+  hemicycleLabel: '{body}, {y} seats: {parts}.',
+  districts: 'Single-member districts',
+  district: 'District',
+  leading: 'Leading',
+  candidate: 'Candidate',
+  selfNominated: 'self-nominated',
+  'outcome.winner': 'Leading',
+  'outcome.runoff-needed': 'Runoff needed',
+  'outcome.tie': 'Tie',
+  'outcome.repeat-election': 'Repeat election',
+  'outcome.none': 'No votes yet',
+  children: 'Subordinate commissions',
+  'level.central': 'Central commission',
+  'level.regional': 'Regional commission',
+  'level.district': 'District commission',
+  'level.precinct': 'Precinct commission',
+  listResults: 'Party lists',
+};
+
+export type Key = keyof typeof en;
+type Dict = Record<Key, string>;
+
+const ru: Dict = {
+  skipToContent: 'Перейти к содержимому',
+  elections: 'Выборы',
+  chooseElection: 'Выберите выборы',
+  noElections: 'Выборы ещё не загружены.',
+  pollingDay: 'День голосования',
+  language: 'Язык',
+  languageName: 'Русский',
+  loading: 'Загрузка…',
+  notFound: 'Не найдено: {what}',
+  live: 'Онлайн',
+  connecting: 'Подключение…',
+  reconnecting: 'Переподключение…',
+  offline: 'Нет связи',
+  reconnect: 'Переподключиться',
+  asOf: 'Данные на {time} · позиция журнала {position}',
+  nothingYet: 'Протоколы ещё не поступали',
+  youAreHere: 'Вы здесь',
+  precinctsReported: 'Участков отчиталось',
+  protocolsReceived: 'Протоколов получено',
+  xOfY: '{x} из {y}',
+  turnout: 'Явка',
+  ballotsIssuedOf: 'Выдано бюллетеней: {issued} на {registered} избирателей в списках',
+  turnoutByHour: 'Явка по часам',
+  turnoutChartLabel: 'Явка по часам: {points}.',
+  turnoutChartEmpty: 'Явка по часам: данных пока нет.',
+  time: 'Время',
+  precincts: 'Участки',
+  votes: 'Голоса',
+  share: 'Доля',
+  seats: 'Мандаты',
+  party: 'Партия',
+  againstAll: 'Против всех',
+  threshold: 'Барьер',
+  thresholdNote: 'Барьер {p} от {base}.',
+  'base.list-votes': 'голосов за списки',
+  'base.list-votes-plus-against-all': 'голосов за списки и против всех',
+  'base.ballots-cast': 'поданных бюллетеней',
+  'base.valid-votes': 'действительных голосов',
+  status: 'Статус',
+  'certainty.certainly-in': 'Проходит',
+  'certainty.certainly-out': 'Не проходит',
+  'certainty.undecided': 'Не определено',
+  runnerUp: 'допущена как следующая по голосам',
+  barsChartLabel: '{contest}: {rows}. Барьер {p}.',
+  composition: 'Предварительный состав',
+  seatsDecided: 'Определено мандатов: {x} из {y}',
+  listSeats: 'По спискам',
+  districtSeats: 'По округам',
+  total: 'Всего',
+  independents: 'Самовыдвиженцы',
+  pendingSeats: 'Ещё не определены',
+  hemicycleLabel: '{body}, мандатов {y}: {parts}.',
+  districts: 'Одномандатные округа',
+  district: 'Округ',
+  leading: 'Лидирует',
+  candidate: 'Кандидат',
+  selfNominated: 'самовыдвиженец',
+  'outcome.winner': 'Лидирует',
+  'outcome.runoff-needed': 'Нужен второй тур',
+  'outcome.tie': 'Равенство голосов',
+  'outcome.repeat-election': 'Повторные выборы',
+  'outcome.none': 'Голосов пока нет',
+  children: 'Нижестоящие комиссии',
+  'level.central': 'Центральная комиссия',
+  'level.regional': 'Областная (городская) комиссия',
+  'level.district': 'Районная комиссия',
+  'level.precinct': 'Участковая комиссия',
+  listResults: 'Партийные списки',
+};
+
+const kk: Dict = {
+  skipToContent: 'Мазмұнға өту',
+  elections: 'Сайлаулар',
+  chooseElection: 'Сайлауды таңдаңыз',
+  noElections: 'Сайлаулар әлі жүктелмеген.',
+  pollingDay: 'Дауыс беру күні',
+  language: 'Тіл',
+  languageName: 'Қазақша',
+  loading: 'Жүктелуде…',
+  notFound: 'Табылмады: {what}',
+  live: 'Тікелей',
+  connecting: 'Қосылуда…',
+  reconnecting: 'Қайта қосылуда…',
+  offline: 'Байланыс жоқ',
+  reconnect: 'Қайта қосылу',
+  asOf: 'Деректер {time} бойынша · журнал позициясы {position}',
+  nothingYet: 'Хаттамалар әлі түскен жоқ',
+  youAreHere: 'Сіз осындасыз',
+  precinctsReported: 'Есеп берген учаскелер',
+  protocolsReceived: 'Алынған хаттамалар',
+  xOfY: '{y} ішінен {x}',
+  turnout: 'Сайлауға қатысу',
+  ballotsIssuedOf: 'Тізімдегі {registered} сайлаушыға {issued} бюллетень берілді',
+  turnoutByHour: 'Сағат бойынша қатысу',
+  turnoutChartLabel: 'Сағат бойынша қатысу: {points}.',
+  turnoutChartEmpty: 'Сағат бойынша қатысу: деректер әлі жоқ.',
+  time: 'Уақыт',
+  precincts: 'Учаскелер',
+  votes: 'Дауыстар',
+  share: 'Үлес',
+  seats: 'Мандаттар',
+  party: 'Партия',
+  againstAll: 'Бәріне қарсы',
+  threshold: 'Өту шегі',
+  thresholdNote: 'Өту шегі: {base} {p}.',
+  'base.list-votes': 'тізімдерге берілген дауыстардың',
+  'base.list-votes-plus-against-all': 'тізімдерге және бәріне қарсы берілген дауыстардың',
+  'base.ballots-cast': 'берілген бюллетеньдердің',
+  'base.valid-votes': 'жарамды дауыстардың',
+  status: 'Мәртебе',
+  'certainty.certainly-in': 'Өтеді',
+  'certainty.certainly-out': 'Өтпейді',
+  'certainty.undecided': 'Белгісіз',
+  runnerUp: 'келесі орын бойынша жіберілді',
+  barsChartLabel: '{contest}: {rows}. Өту шегі {p}.',
+  composition: 'Алдын ала құрам',
+  seatsDecided: 'Анықталған мандаттар: {y} ішінен {x}',
+  listSeats: 'Тізім бойынша',
+  districtSeats: 'Округтер бойынша',
+  total: 'Барлығы',
+  independents: 'Өзін-өзі ұсынғандар',
+  pendingSeats: 'Әлі анықталмаған',
+  hemicycleLabel: '{body}, {y} мандат: {parts}.',
+  districts: 'Бір мандатты округтер',
+  district: 'Округ',
+  leading: 'Алда',
+  candidate: 'Кандидат',
+  selfNominated: 'өзін-өзі ұсынған',
+  'outcome.winner': 'Алда',
+  'outcome.runoff-needed': 'Екінші тур қажет',
+  'outcome.tie': 'Дауыстар тең',
+  'outcome.repeat-election': 'Қайта сайлау',
+  'outcome.none': 'Әзірге дауыс жоқ',
+  children: 'Төменгі комиссиялар',
+  'level.central': 'Орталық комиссия',
+  'level.regional': 'Облыстық (қалалық) комиссия',
+  'level.district': 'Аудандық комиссия',
+  'level.precinct': 'Учаскелік комиссия',
+  listResults: 'Партиялық тізімдер',
+};
+
+const DICTS: Record<Lang, Dict> = { kk, ru, en };
+const STORAGE_KEY = 'tally.lang';
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved && (LANGS as readonly string[]).includes(saved)) return saved as Lang;
+  } catch {
+    // Storage can be disabled (privacy settings): fall through to the browser's language.
+  }
+  const preferred = (navigator.languages ?? [navigator.language]).map((l) => l.slice(0, 2).toLowerCase());
+  return (preferred.find((l) => (LANGS as readonly string[]).includes(l)) as Lang | undefined) ?? 'ru';
+}
+
+export const lang = signal<Lang>(initialLang());
+
+effect(() => {
+  document.documentElement.lang = lang.value;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang.value);
+  } catch {
+    // Not remembered, still applied.
+  }
+});
+
+/** The UI string in the current language, `{name}` placeholders filled. Reading it subscribes the component. */
+export function t(key: Key, values: Record<string, string | number> = {}): string {
+  return DICTS[lang.value][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+export const languageNameOf = (l: Lang): string => DICTS[l].languageName;
+
+/** A definition name ({kk, ru, en}) in the current language. */
+export const nameOf = (name: { readonly kk: string; readonly ru: string; readonly en: string } | undefined): string => (name ? name[lang.value] : '');
+
+// Some Chromium builds ship ICU without Kazakh data: 'kk' then formats like the root locale
+// ("1,083.5", "2026 M11 23"). There, numbers follow Russian conventions (the same in Kazakhstan:
+// "1 083,5") and dates are written numerically (23.11.2026), which reads the same in Kazakh.
+const kkData = /[\u0400-\u04FF]/.test(new Intl.DateTimeFormat('kk', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2020, 0, 15)));
+const numeric = (l: Lang): boolean => l === 'kk' && !kkData;
+const locale = (l: Lang): string => (numeric(l) ? 'ru' : l);
+
+const formats = computed(() => {
+  const l = locale(lang.value);
+  return {
+    int: new Intl.NumberFormat(l),
+    pct: new Intl.NumberFormat(l, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    pctShort: new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 2 }),
+  };
+});
+
+export const fmtInt = (n: number): string => formats.value.int.format(n);
+
+/** The API's percent (0–100, already rounded to 2 decimals from the exact ratio); null → a dash. */
+export const fmtPct = (percent: number | null | undefined): string => (percent === null || percent === undefined ? '—' : formats.value.pct.format(percent / 100));
+
+/** Percent without trailing zeros, for axis ticks and the threshold (5 %, 7.5 %). */
+export const fmtPctShort = (percent: number): string => formats.value.pctShort.format(percent / 100);
+
+export function fmtDateTime(iso: string, timeZone: string | undefined): string {
+  const options: Intl.DateTimeFormatOptions = numeric(lang.value)
+    ? { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }
+    : { dateStyle: 'medium', timeStyle: 'medium', timeZone };
+  try {
+    return new Intl.DateTimeFormat(locale(lang.value), options).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+export function fmtDate(isoDate: string): string {
+  // A calendar date, not an instant: format it at noon UTC so no time zone moves the day.
+  const options: Intl.DateTimeFormatOptions = numeric(lang.value) ? { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' } : { dateStyle: 'long', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(locale(lang.value), options).format(new Date(`${isoDate}T12:00:00Z`));
+}

@@ -1,0 +1,267 @@
+// Issue 6's browser acceptance: the real service (embedded mode, PGlite in a temp directory) and
+// real Chromium. Open the dashboard, drill down to Almaty, submit signed turnout reports and
+// protocols through the API, and watch the figures and the hemicycle change without a reload;
+// drill down one more level with the keyboard; switch language. The expected figures are
+// computed here from the protocols sent. Screenshots go to test/artifacts/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  allocate,
+  almatyCity2023Definition,
+  almatyCity2023Protocols,
+  ALMATY_2023_BODY,
+  ALMATY_2023_LIST_CONTEST,
+  type FixtureProtocol,
+  type ListContest,
+  type SingleMemberContest,
+} from '@tally/domain';
+import type { Page } from 'playwright-core';
+import { percentOf } from '../../apps/tally-server/src/results/percent';
+import { artifactPath, launchChromium, type Browser } from './support/browser';
+import { signedProtocolBody, signedTurnoutBody } from './support/signing';
+import { startTallyApp, type TallyTestApp } from './support/tally-app';
+
+jest.setTimeout(180_000);
+
+// The browser-side globals the page callbacks below use (this file compiles without the DOM lib).
+interface PageElement {
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { readonly length: number };
+  readonly activeElement: unknown;
+};
+declare const window: { sameDocument?: boolean };
+
+const ROOT = join(__dirname, '..', '..');
+const DASHBOARD_INDEX = join(ROOT, 'dist', 'dashboard', 'index.html');
+const ELECTION = 'almaty-city-2023';
+/** Missing, or older than a source file of the page: build before testing, never test a stale page. */
+function dashboardStale(): boolean {
+  if (!existsSync(DASHBOARD_INDEX)) return true;
+  const built = statSync(DASHBOARD_INDEX).mtimeMs;
+  const dir = join(ROOT, 'apps', 'tally-server', 'dashboard');
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules'));
+  return sources.some((f) => statSync(join(dir, f)).mtimeMs > built);
+}
+
+/** Generous bound for a DOM change to show up: a failure bound, not a speed assertion. */
+const WAIT_MS = 30_000;
+
+const definition = almatyCity2023Definition();
+const protocols = almatyCity2023Protocols(definition);
+const listContest = definition.contests.find((c): c is ListContest => c.id === ALMATY_2023_LIST_CONTEST)!;
+const precinctOf = (id: string) => definition.commissions.find((c) => c.id === id) as { registeredVoters: number; contests: string[] };
+const protocolOf = (precinctId: string, contestId: string): FixtureProtocol => protocols.find((p) => p.precinctId === precinctId && p.contestId === contestId)!;
+const issued = (p: FixtureProtocol) => p.protocol.ballotsIssued.atStation + p.protocol.ballotsIssued.early + p.protocol.ballotsIssued.mobile;
+
+// Three precincts of the Alatau district commission; all three vote in electoral district 1.
+const PRECINCTS = ['almaty-p001', 'almaty-p002', 'almaty-p003'];
+const DISTRICT_CONTEST = precinctOf('almaty-p001').contests.find((c) => c !== ALMATY_2023_LIST_CONTEST)!;
+const districtContest = definition.contests.find((c): c is SingleMemberContest => c.id === DISTRICT_CONTEST)!;
+
+const en = { int: new Intl.NumberFormat('en'), pct: new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }) };
+const fmtInt = (n: number) => en.int.format(n);
+const fmtPct = (numerator: number, denominator: number) => en.pct.format((percentOf({ numerator, denominator }) as number) / 100);
+
+/** Seats per party of the body that follow from these protocols: the domain's own rules. */
+function expectedComposition(sent: readonly FixtureProtocol[]): Map<string, number> {
+  const lists = sent.filter((p) => p.contestId === listContest.id);
+  const sum = (ps: readonly FixtureProtocol[], f: (p: FixtureProtocol) => number) => ps.reduce((s, p) => s + f(p), 0);
+  const result = allocate({
+    seats: listContest.seats,
+    method: listContest.method,
+    thresholdPercent: listContest.thresholdPercent,
+    thresholdBase: listContest.thresholdBase,
+    lists: listContest.lists.map((id) => ({ id, votes: sum(lists, (p) => p.protocol.votes[id] ?? 0) })),
+    againstAll: sum(lists, (p) => p.protocol.againstAll),
+    ballotsCast: sum(lists, (p) => p.protocol.ballotsFound),
+    minimumAdmittedLists: listContest.minimumAdmittedLists,
+    tieRule: listContest.tieRule,
+  });
+  if (result.kind !== 'allocated') throw new Error(`test setup: no allocation (${result.kind})`);
+  const seats = new Map(result.lists.filter((l) => l.seats > 0).map((l) => [l.id, l.seats]));
+  const district = sent.filter((p) => p.contestId === DISTRICT_CONTEST);
+  if (district.length > 0) {
+    const votes = districtContest.candidates.map((id) => ({ id, votes: sum(district, (p) => p.protocol.votes[id] ?? 0) })).sort((a, b) => b.votes - a.votes);
+    if (votes[0].votes === votes[1].votes) throw new Error('test setup: the district is tied; pick other precincts');
+    const party = definition.candidates.find((c) => c.id === votes[0].id)!.party ?? 'independent';
+    seats.set(party, (seats.get(party) ?? 0) + 1);
+  }
+  return seats;
+}
+
+async function seatsShown(page: Page): Promise<Map<string, number>> {
+  const parties = await page.$$eval(`[data-testid="hemicycle-${ALMATY_2023_BODY}"] circle[data-party]`, (cs) => cs.map((c) => c.getAttribute('data-party') ?? ''));
+  const counts = new Map<string, number>();
+  for (const p of parties) if (p !== 'pending') counts.set(p, (counts.get(p) ?? 0) + 1);
+  return counts;
+}
+
+/** Waits until the element's text contains `text` (the page updates itself; nothing reloads). */
+async function waitForText(page: Page, selector: string, text: string): Promise<void> {
+  try {
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent?.includes(t) ?? false, [selector, text] as const, { timeout: WAIT_MS });
+  } catch {
+    const actual = await page.$eval(selector, (e) => e.textContent).catch(() => '(no such element)');
+    throw new Error(`${selector} never showed "${text}"; it shows: ${actual}`);
+  }
+}
+
+describe('dashboard (real Chromium against the embedded service)', () => {
+  let tally: TallyTestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const consoleErrors: string[] = [];
+  const foreignRequests: string[] = [];
+
+  async function post(path: string, body: unknown): Promise<void> {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 202) throw new Error(`POST ${path} → ${res.status}: ${await res.text()}`);
+  }
+  const submitProtocol = (p: FixtureProtocol) => post(`/v1/elections/${ELECTION}/precincts/${p.precinctId}/protocols`, signedProtocolBody(ELECTION, p.precinctId, p.protocol));
+  const reportTurnout = (precinctId: string, time: string, ballots: number) =>
+    post(`/v1/elections/${ELECTION}/precincts/${precinctId}/turnout`, signedTurnoutBody(ELECTION, precinctId, time, ballots));
+
+  beforeAll(async () => {
+    if (dashboardStale()) {
+      // The same step `npm run build` runs; fails loudly if the front end does not build.
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/tally-server/dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    if (!existsSync(DASHBOARD_INDEX)) throw new Error(`${DASHBOARD_INDEX} is missing after the build: see apps/tally-server/dashboard/README.md`);
+    tally = await startTallyApp({ storage: 'temp', listen: true, env: { TALLY_DEMO: 'true', TALLY_RATE_LIMIT: '10000' } });
+    base = tally.baseUrl!;
+    browser = await launchChromium({ locale: 'en-US' });
+    page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await tally?.close();
+  });
+
+  it('opens on the election list and drills down to a commission', async () => {
+    await page.goto(`${base}/`);
+    const link = page.locator('[data-testid="elections"] a', { hasText: definition.name.en });
+    await link.waitFor({ timeout: WAIT_MS });
+    await page.screenshot({ path: artifactPath('dashboard-01-elections.png'), fullPage: true });
+    await link.click();
+    await waitForText(page, '[data-testid="commission-name"]', definition.commissions.find((c) => c.id === 'cec')!.name.en);
+    await page.locator('[data-testid="children"] a', { hasText: 'Almaty City Territorial Election Commission' }).click();
+    await waitForText(page, '[data-testid="commission-name"]', 'Almaty City Territorial Election Commission');
+    expect(new URL(page.url()).pathname).toBe(`/elections/${ELECTION}/commissions/almaty`);
+    await waitForText(page, '[data-testid="precincts-reported"]', '0 of 320');
+    await waitForText(page, '[data-testid="live-status"]', 'Live');
+    expect(await seatsShown(page)).toEqual(new Map());
+    expect(await page.locator(`[data-testid="hemicycle-${ALMATY_2023_BODY}"] circle`).count()).toBe(42);
+    await page.screenshot({ path: artifactPath('dashboard-02-before.png'), fullPage: true });
+  });
+
+  it('shows turnout, votes and seats from submitted protocols without a reload', async () => {
+    await page.evaluate(() => (window.sameDocument = true));
+
+    // Wave 1: running turnout of three precincts and the first party-list protocol.
+    const turnout10 = PRECINCTS.map((id) => Math.floor(issued(protocolOf(id, ALMATY_2023_LIST_CONTEST)) * 0.3));
+    for (const [i, id] of PRECINCTS.entries()) await reportTurnout(id, '10:00', turnout10[i]);
+    const first = protocolOf('almaty-p001', ALMATY_2023_LIST_CONTEST);
+    await submitProtocol(first);
+
+    const registered = PRECINCTS.reduce((s, id) => s + precinctOf(id).registeredVoters, 0);
+    const at10 = fmtPct(turnout10.reduce((a, b) => a + b, 0), registered);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="turnout-chart"]')?.getAttribute('aria-label')?.includes(t) ?? false, `10:00 ${at10}`, { timeout: WAIT_MS });
+    await waitForText(page, `[data-list="amanat"] [data-field="votes"]`, fmtInt(first.protocol.votes.amanat));
+    await waitForText(page, '[data-testid="protocols-received"]', '1 of 640');
+    await page.waitForFunction((n) => document.querySelectorAll(`circle[data-party]:not([data-party="pending"])`).length === n, 21, { timeout: WAIT_MS });
+    expect(await seatsShown(page)).toEqual(expectedComposition([first]));
+    await page.screenshot({ path: artifactPath('dashboard-03-first-protocol.png'), fullPage: true });
+
+    // Wave 2: the rest of the three precincts' protocols (list and district).
+    const turnout12 = PRECINCTS.map((id) => Math.floor(issued(protocolOf(id, ALMATY_2023_LIST_CONTEST)) * 0.6));
+    for (const [i, id] of PRECINCTS.entries()) await reportTurnout(id, '12:00', turnout12[i]);
+    const rest = PRECINCTS.flatMap((id) => [protocolOf(id, ALMATY_2023_LIST_CONTEST), protocolOf(id, DISTRICT_CONTEST)]).filter((p) => p !== first);
+    for (const p of rest) await submitProtocol(p);
+    const sent = [first, ...rest];
+    const lists = sent.filter((p) => p.contestId === ALMATY_2023_LIST_CONTEST);
+
+    await waitForText(page, '[data-testid="precincts-reported"]', '3 of 320');
+    await waitForText(page, '[data-testid="protocols-received"]', '6 of 640');
+    await waitForText(page, `[data-list="amanat"] [data-field="votes"]`, fmtInt(lists.reduce((s, p) => s + p.protocol.votes.amanat, 0)));
+    await waitForText(page, '[data-testid="turnout"]', fmtInt(lists.reduce((s, p) => s + issued(p), 0)));
+    const listVotes = (p: FixtureProtocol) => Object.values(p.protocol.votes).reduce((a, b) => a + b, 0) + p.protocol.againstAll;
+    await waitForText(page, `[data-list="amanat"] [data-field="share"]`, fmtPct(lists.reduce((s, p) => s + p.protocol.votes.amanat, 0), lists.reduce((s, p) => s + listVotes(p), 0)));
+    const at12 = fmtPct(turnout12.reduce((a, b) => a + b, 0), registered);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="turnout-chart"]')?.getAttribute('aria-label')?.includes(t) ?? false, `10:00 ${at10}, 12:00 ${at12}`, { timeout: WAIT_MS });
+    await page.waitForFunction((n) => document.querySelectorAll(`circle[data-party]:not([data-party="pending"])`).length === n, 22, { timeout: WAIT_MS });
+    expect(await seatsShown(page)).toEqual(expectedComposition(sent));
+    await waitForText(page, '[data-testid="as-of"]', 'store position');
+
+    // Same document throughout: the figures came by the live stream, not a reload.
+    expect(await page.evaluate(() => window.sameDocument)).toBe(true);
+    await page.screenshot({ path: artifactPath('dashboard-04-after-protocols.png'), fullPage: true });
+  });
+
+  it('drills down one level with the keyboard', async () => {
+    const target = `a[href="/elections/${ELECTION}/commissions/alatau"]`;
+    let focused = false;
+    for (let i = 0; i < 60 && !focused; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate((s) => document.activeElement === document.querySelector(s), target);
+    }
+    expect(focused).toBe(true);
+    await page.keyboard.press('Enter');
+    await waitForText(page, '[data-testid="commission-name"]', 'Alatau District Territorial Election Commission');
+    await waitForText(page, '[data-testid="precincts-reported"]', '3 of 44');
+    expect(new URL(page.url()).pathname).toBe(`/elections/${ELECTION}/commissions/alatau`);
+    expect(await page.locator('nav.breadcrumbs a').allTextContents()).toEqual([
+      'Central Election Commission of the Republic of Kazakhstan',
+      'Almaty City Territorial Election Commission',
+    ]);
+    expect(await page.evaluate(() => window.sameDocument)).toBe(true);
+    await page.screenshot({ path: artifactPath('dashboard-05-district.png'), fullPage: true });
+  });
+
+  it('switches language, remembers it, and says so in <html lang>', async () => {
+    await page.locator('button[data-lang="kk"]').click();
+    await waitForText(page, '[data-testid="commission-name"]', 'Алатау аудандық аумақтық сайлау комиссиясы');
+    expect(await page.getAttribute('html', 'lang')).toBe('kk');
+    await waitForText(page, '[data-testid="precincts-reported"] h2', 'Есеп берген учаскелер');
+    await waitForText(page, '[data-testid="precincts-reported"]', '44 ішінен 3');
+    await page.screenshot({ path: artifactPath('dashboard-06-kk.png'), fullPage: true });
+
+    await page.locator('button[data-lang="ru"]').click();
+    await waitForText(page, '[data-testid="commission-name"]', 'Алатауская районная территориальная избирательная комиссия');
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    await waitForText(page, '[data-testid="precincts-reported"] h2', 'Участков отчиталось');
+    await waitForText(page, 'nav.breadcrumbs', 'Алматинская городская территориальная избирательная комиссия');
+
+    // Remembered: a reload (deliberate, this once) comes back in Russian.
+    await page.reload();
+    await waitForText(page, '[data-testid="precincts-reported"]', '3 из 44');
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    await page.screenshot({ path: artifactPath('dashboard-07-ru-after-reload.png'), fullPage: true });
+  });
+
+  it('leaves the API its own answers beside the page', async () => {
+    const missing = await fetch(`${base}/v1/no-such-thing`);
+    expect({ status: missing.status, type: missing.headers.get('content-type') }).toEqual({ status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+    expect((await fetch(`${base}/docs/openapi.json`)).status).toBe(200);
+    const deep = await fetch(`${base}/elections/${ELECTION}/commissions/alatau`);
+    expect({ status: deep.status, type: deep.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/^text\/html/) });
+  });
+
+  it('loaded nothing from elsewhere and logged no errors', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
