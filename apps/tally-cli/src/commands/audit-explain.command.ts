@@ -1,0 +1,67 @@
+// `tally audit explain --election E --commission C --contest K [--choice LIST]`: the events
+// behind a figure — each precinct's protocol versions with positions, submitters, signatures,
+// corrections and what each changed — and how the counted ones add up to it.
+import { explain, type Explanation } from '@tally/audit';
+import { ExitCode, type CliIo } from '../cli.types';
+import { formatResults } from './audit-replay.command';
+import { progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
+
+export interface AuditExplainOptions {
+  readonly election: string;
+  readonly commission: string;
+  readonly contest: string;
+  readonly choice?: string;
+  readonly until?: string;
+  readonly json?: boolean;
+}
+
+export async function runAuditExplain(options: AuditExplainOptions, io: CliIo, deps: AuditDeps): Promise<ExitCode> {
+  const until = untilOption(options.until);
+  if (!until.ok) {
+    io.stderr(`tally audit explain: ${until.message}\n`);
+    return ExitCode.badInput;
+  }
+  const choices = options.choice
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
+  const code = await withStore(deps, io, 'explain', async (store) => {
+    const progress = progressLine(io, deps, 'replaying', until.value);
+    const result = await explain(store, {
+      electionId: options.election,
+      commissionId: options.commission,
+      contestId: options.contest,
+      choices,
+      until: until.value,
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    if (!result.ok) {
+      io.stderr(`tally audit explain: ${result.error.code}: ${result.error.message}\n`);
+      return ExitCode.badInput;
+    }
+    io.stdout(options.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatExplanation(result.value));
+    return ExitCode.ok;
+  });
+  return code ?? ExitCode.failure;
+}
+
+export function formatExplanation(x: Explanation): string {
+  const lines = [`${x.electionId} · ${x.commissionId} · ${x.contestId}, through position ${x.position ?? '(none)'} (recorded ${x.recordedAt ?? '—'})`];
+  lines.push(formatResults(x.results).trimEnd());
+  lines.push('', `  ${x.reconciles ? 'The counted protocols add up to every figure:' : 'MISMATCH between the counted protocols and the figures:'}`);
+  for (const t of x.totals) lines.push(`    ${t.choice}: figure ${t.figure}, sum of counted protocols ${t.sumOfCounted}`);
+  lines.push('', `  ${x.precincts.length} precinct(s) with submissions; ${x.notReported.length} not reported${x.notReported.length > 0 && x.notReported.length <= 20 ? `: ${x.notReported.join(', ')}` : ''}`);
+  for (const p of x.precincts) {
+    lines.push(`  ${p.precinctId}: ${p.counted ? `counts version ${p.counted.version}` : 'nothing counted'}`);
+    for (const v of p.versions) {
+      const sig = v.signature ? `signed ${v.signature.keyId} (${v.signature.verified ? 'verified' : 'DOES NOT VERIFY'})` : 'UNSIGNED';
+      lines.push(`    v${v.version} ${v.type} at ${v.position} (${v.recordedAt}) by ${v.submittedBy}, ${sig}, submission ${v.submissionId}`);
+      if (v.reason !== undefined) lines.push(`       reason: ${v.reason}; supersedes ${v.supersedes}`);
+      const shown = v.version === 1 ? Object.entries(v.lines).map(([k, n]) => `${k} ${n}`) : v.changes.map((c) => `${c.line} ${c.from ?? '—'} → ${c.to ?? '—'}`);
+      lines.push(`       ${v.version === 1 ? 'lines' : 'changed'}: ${shown.join(', ') || '(nothing)'}`);
+    }
+    for (const r of p.refused) lines.push(`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

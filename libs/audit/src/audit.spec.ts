@@ -1,0 +1,305 @@
+// The audit library on a synthetic election with corrections and turnout, recorded into an
+// embedded (PGlite, in memory) store as the service records it: signed, decided, hash-chained.
+import { generateSyntheticElection, type Protocol } from '@tally/domain';
+import { createPgliteEventStore, START_POSITION, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
+import { demoKeyPair, signSubmission } from '@tally/signatures';
+import { explain, exportElection, parseBound, replay, verifyAudit, viewDigest, type PublishedDigest } from './index';
+import { diffProtocols } from './explain';
+import { recordSignedElection, type SignedElection } from './testing/audit-fixture';
+import { tamperableCopy, type AuditTamperableCopy } from './testing/tamper';
+import { cdfValidator } from '../../../test/fixtures/nist/cdf-validator';
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (let from = START_POSITION; ; ) {
+    const page = await store.readAll({ from, batchSize: 1000 });
+    out.push(...page.events);
+    from = page.checkpoint;
+    if (page.isEnd) return out;
+  }
+}
+
+/** What a projector would have published for the whole store: the full replay's digests at its last event. */
+async function publishedAtEnd(store: EventStore): Promise<PublishedDigest[]> {
+  const r = await replay(store);
+  return [...r.elections].map(([electionId, e]) => ({ electionId, position: r.through!.position, digest: viewDigest(e.view), source: 'test' }));
+}
+
+describe('@tally/audit on a recorded synthetic election', () => {
+  let store: EventStore;
+  let recorded: SignedElection;
+  let events: RecordedEvent[];
+
+  beforeAll(async () => {
+    store = await createPgliteEventStore();
+    const definition = generateSyntheticElection({ seed: 11, precincts: 30, regions: 2, districtsPerRegion: 2, lists: 4, seats: 10, singleMemberDistricts: 3 });
+    recorded = await recordSignedElection(store, definition, { seed: 5, turnoutReportShare: 0.5, correctionShare: 0.3, batch: 50 });
+    events = await allEvents(store);
+  }, 120_000);
+
+  afterAll(() => store.close());
+
+  const protocolEvents = () => events.filter((e) => e.type === 'ProtocolRecorded' || e.type === 'ProtocolCorrected');
+  const corrected = () => events.find((e) => e.type === 'ProtocolCorrected')!;
+
+  describe('replay', () => {
+    it('stops at a position and says where it stopped', async () => {
+      const n = events[Math.floor(events.length / 2)];
+      const r = await replay(store, { until: { kind: 'position', position: n.position } });
+      expect(r.through?.position).toBe(n.position);
+      expect(r.eventsRead).toBe(events.findIndex((e) => e.position === n.position) + 1);
+      const view = r.elections.get(recorded.definition.id)!.view;
+      expect(view.cursor.position).toBe(n.position);
+    });
+
+    it('a time bound cuts the history at the first event recorded after it', async () => {
+      const first = events[0].recordedAt;
+      const r = await replay(store, { until: { kind: 'time', at: new Date(first.getTime() - 1000), text: 'before' } });
+      expect(r.eventsRead).toBe(0);
+      const all = await replay(store, { until: { kind: 'time', at: new Date(events[events.length - 1].recordedAt.getTime() + 1000), text: 'after' } });
+      expect(all.eventsRead).toBe(events.length);
+    });
+
+    it('parses positions and ISO instants, and names the rule otherwise', () => {
+      expect(parseBound('812:40311')).toEqual({ ok: true, value: { kind: 'position', position: '812:40311' } });
+      const t = parseBound('2026-03-15T21:14:00+05:00');
+      expect(t.ok && t.value.kind === 'time' && t.value.at.toISOString()).toBe('2026-03-15T16:14:00.000Z');
+      expect(parseBound('yesterday')).toMatchObject({ ok: false, error: expect.stringContaining('ISO 8601') });
+      expect(parseBound('2026-03-15')).toMatchObject({ ok: false });
+    });
+  });
+
+  describe('verify', () => {
+    it('passes a clean store, every check having looked at every event', async () => {
+      const report = await verifyAudit(store, { published: await publishedAtEnd(store) });
+      expect(report.failures).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(report.events).toBe(events.length);
+      expect(report.checks['hash-chain']).toEqual({ status: 'passed', checked: events.length, failed: 0 });
+      const signed = events.filter((e) => e.type !== 'ElectionDefined' && e.type !== 'SubmissionRefused').length;
+      expect(report.checks.signature).toEqual({ status: 'passed', checked: signed, failed: 0 });
+      expect(report.checks['control-relation'].checked).toBe(signed);
+      expect(report.checks.decider.checked).toBe(events.length - 1);
+      expect(report.recomputations).toEqual([expect.objectContaining({ match: true })]);
+    });
+
+    it('without anything published, says the comparison was skipped and still gives the digests', async () => {
+      const report = await verifyAudit(store);
+      expect(report.ok).toBe(true);
+      expect(report.checks.recomputation.status).toBe('skipped');
+      expect(report.digests[recorded.definition.id]).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    describe('on a tampered copy', () => {
+      let copy: AuditTamperableCopy | undefined;
+      afterEach(async () => {
+        await copy?.close();
+        copy = undefined;
+      });
+      const fresh = async () => {
+        copy = await tamperableCopy(store);
+        const published = await publishedAtEnd(copy.store);
+        const clean = await verifyAudit(copy.store, { published });
+        expect(clean.ok).toBe(true);
+        return { copy, published };
+      };
+
+      it('catches a byte flipped in a protocol', async () => {
+        const { copy, published } = await fresh();
+        const target = protocolEvents()[3];
+        await copy.flipOneByteOfData(target.streamName, target.revision);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.ok).toBe(false);
+        expect(report.firstFailure).toMatchObject({ check: 'hash-chain', code: 'content-mismatch', streamName: target.streamName, revision: target.revision.toString() });
+      });
+
+      it('catches an event deleted from the middle of a stream', async () => {
+        const { copy, published } = await fresh();
+        const target = corrected();
+        const before = events.find((e) => e.streamName === target.streamName && e.revision === target.revision - 1n)!;
+        await copy.deleteEvent(before.streamName, before.revision);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.firstFailure).toMatchObject({ check: 'hash-chain', code: 'revision-gap', streamName: target.streamName });
+      });
+
+      it("catches a stream's last event deleted, which leaves a valid shorter chain, by the recomputation", async () => {
+        const { copy, published } = await fresh();
+        const target = corrected();
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        await copy.deleteEvent(last.streamName, last.revision);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.ok).toBe(false);
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        expect(report.firstFailure).toMatchObject({ check: 'recomputation', electionId: recorded.definition.id });
+      });
+
+      it('catches two events of a stream reordered', async () => {
+        const { copy, published } = await fresh();
+        const target = corrected();
+        await copy.swapEvents(target.streamName, target.revision - 1n, target.revision);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.firstFailure).toMatchObject({ check: 'hash-chain', streamName: target.streamName, revision: (target.revision - 1n).toString() });
+      });
+
+      it('catches an event inserted without hash links', async () => {
+        const { copy, published } = await fresh();
+        const target = protocolEvents()[0];
+        await copy.insertEvent(target.streamName, target.revision, { id: '7d4ae5a2-3a55-4b7b-9a0e-1f0e6a1d2c3b', type: 'TurnoutReported', data: target.data }, false);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.firstFailure).toMatchObject({ check: 'hash-chain', code: 'missing-hash', streamName: target.streamName });
+      });
+
+      it('catches a forged correction appended with correct hash links: no commission signed it', async () => {
+        const { copy, published } = await fresh();
+        const target = protocolEvents().find((e) => e.type === 'ProtocolRecorded')!;
+        const data = target.data as unknown as { protocol: Protocol; submissionId: string; precinctId: string };
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        const votes = Object.fromEntries(Object.entries(data.protocol.votes).map(([k, v], i) => [k, i === 0 ? v + 5 : v]));
+        const forged = {
+          ...target.data,
+          submissionId: '0b9c7f0e-6a51-4f59-8d3c-5e4a3b2c1d0e',
+          submittedBy: 'central',
+          protocol: { ...data.protocol, votes, ballotsFound: data.protocol.ballotsFound + 5, invalid: data.protocol.invalid },
+          version: 99,
+          supersedes: data.submissionId,
+          reason: 'forged',
+        };
+        await copy.insertEvent(target.streamName, last.revision + 1n, { id: '2f1e0d9c-8b7a-4654-a3b2-c1d0e9f8a7b6', type: 'ProtocolCorrected', data: forged }, true);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        // The forger reused the precinct's signature under the central commission's name: not its key.
+        expect(report.firstFailure).toMatchObject({ check: 'signature', code: 'unknown-key', streamName: target.streamName });
+        expect(report.failures.map((f) => f.check)).toEqual(expect.arrayContaining(['signature', 'control-relation', 'decider', 'recomputation']));
+      });
+
+      it("catches a commission's genuinely signed protocol recorded a second time", async () => {
+        const { copy, published } = await fresh();
+        const target = protocolEvents().find((e) => e.type === 'ProtocolRecorded')!;
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        await copy.insertEvent(target.streamName, last.revision + 1n, { id: '3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d', type: 'ProtocolRecorded', data: target.data }, true);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.checks.signature.status).toBe('passed');
+        expect(report.firstFailure).toMatchObject({ check: 'decider', code: 'duplicate-submission', streamName: target.streamName });
+      });
+    });
+
+    it('catches a signed protocol whose control relations do not hold, recorded past the decider', async () => {
+      const local = await createPgliteEventStore();
+      try {
+        const definition = generateSyntheticElection({ seed: 3, precincts: 4, lists: 3, singleMemberDistricts: 1 });
+        const r = await recordSignedElection(local, definition, { seed: 2, limit: 0 });
+        const precinct = r.definition.commissions.find((c) => c.level === 'precinct')!;
+        const protocol: Protocol = {
+          contestId: 'list',
+          registeredVoters: (precinct as { registeredVoters: number }).registeredVoters,
+          addedSameDay: 0,
+          ballotsReceived: 100,
+          ballotsIssued: { atStation: 50, early: 0, mobile: 0 },
+          ballotsCancelled: 50,
+          ballotsLost: 0,
+          ballotsFound: 50,
+          invalid: 0,
+          votes: { 'list-1': 30, 'list-2': 10, 'list-3': 5 },
+          againstAll: 0,
+        };
+        const key = demoKeyPair(precinct.id);
+        const signature = signSubmission({ kind: 'protocol', electionId: r.definition.id, precinctId: precinct.id, contestId: 'list', protocol }, key.keyId, key.privateKeyPem);
+        const data = { submissionId: 's1', electionId: r.definition.id, precinctId: precinct.id, submittedBy: precinct.id, receivedAt: '2026-03-15T15:00:00.000Z', signature, contestId: 'list', protocol, version: 1 };
+        await local.append(streams.precinct(r.definition.id, precinct.id), 'no-stream', [{ id: '9a8b7c6d-5e4f-4a3b-9c1d-0e9f8a7b6c5d', type: 'ProtocolRecorded', data: data as unknown as JsonObject }]);
+        const report = await verifyAudit(local);
+        expect(report.ok).toBe(false);
+        expect(report.firstFailure).toMatchObject({ check: 'control-relation', code: 'BALLOTS_FOUND_MISMATCH' });
+        expect(report.failures.find((f) => f.check === 'decider')).toMatchObject({ code: 'BALLOTS_FOUND_MISMATCH' });
+      } finally {
+        await local.close();
+      }
+    });
+  });
+
+  describe('explain', () => {
+    it('lists the versions behind a figure, with what each correction changed, and they add up', async () => {
+      const target = corrected();
+      const data = target.data as unknown as { precinctId: string; contestId: string; submissionId: string; supersedes: string; reason: string; version: number };
+      const district = recorded.definition.commissions.find((c) => c.id === data.precinctId)!.parent!;
+      const result = await explain(store, { electionId: recorded.definition.id, commissionId: district, contestId: data.contestId });
+      if (!result.ok) throw new Error(result.error.message);
+      const x = result.value;
+      expect(x.reconciles).toBe(true);
+      expect(x.totals.every((t) => t.figure === t.sumOfCounted)).toBe(true);
+      const precinct = x.precincts.find((p) => p.precinctId === data.precinctId)!;
+      expect(precinct.counted).toEqual({ version: data.version, submissionId: data.submissionId, position: target.position });
+      const original = events.find((e) => (e.data as { submissionId?: string }).submissionId === data.supersedes)!;
+      expect(precinct.versions.map((v) => [v.type, v.version, v.position, v.submissionId])).toEqual([
+        ['ProtocolRecorded', 1, original.position, data.supersedes],
+        ['ProtocolCorrected', data.version, target.position, data.submissionId],
+      ]);
+      const correction = precinct.versions[1];
+      expect(correction).toMatchObject({ reason: data.reason, supersedes: data.supersedes, submittedBy: district, signature: { keyId: `demo-${district}`, verified: true } });
+      const changes = diffProtocols((original.data as { protocol: Protocol }).protocol, (target.data as { protocol: Protocol }).protocol);
+      expect(correction.changes).toEqual(changes);
+      expect(changes.length).toBeGreaterThan(0);
+    });
+
+    it('names an unknown choice', async () => {
+      const result = await explain(store, { electionId: recorded.definition.id, commissionId: 'central', contestId: 'list', choices: ['nobody'] });
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHOICE' } });
+    });
+  });
+
+  describe('export', () => {
+    const cdf = cdfValidator();
+
+    it('writes a CDF report the NIST schema accepts, stating the position, byte-identical when repeated', async () => {
+      const mid = events[Math.floor(events.length / 2)];
+      const until = { kind: 'position', position: mid.position } as const;
+      const a = await exportElection(store, { electionId: recorded.definition.id, format: 'cdf', until });
+      const b = await exportElection(store, { electionId: recorded.definition.id, format: 'cdf', until });
+      if (!a.ok || !b.ok) throw new Error('export failed');
+      expect(a.value.body).toBe(b.value.body);
+      const doc = JSON.parse(a.value.body);
+      const valid = cdf.validate(doc);
+      expect(cdf.errors()).toEqual([]);
+      expect(valid).toBe(true);
+      expect(a.value.position).toBe(mid.position);
+      expect(doc.Status).toBe('unofficial-partial');
+      expect(doc.GeneratedDate).toBe(mid.recordedAt.toISOString().replace(/\.\d+Z$/, 'Z'));
+      expect(doc.ExternalIdentifier[0]).toMatchObject({ OtherType: 'tally-store-position', Value: mid.position });
+    });
+
+    it('is complete once every precinct reported, with seats and counts that match the views', async () => {
+      const result = await exportElection(store, { electionId: recorded.definition.id, format: 'cdf' });
+      if (!result.ok) throw new Error('export failed');
+      const doc = JSON.parse(result.value.body);
+      expect(cdf.validate(doc)).toBe(true);
+      expect(doc.Status).toBe('unofficial-complete');
+      const listContest = doc.Election[0].Contest.find((c: { '@type': string }) => c['@type'] === 'ElectionResults.PartyContest');
+      const seats = listContest.ContestSelection.flatMap((s: { VoteCounts: { Type: string; Count: number }[] }) => s.VoteCounts.filter((v) => v.Type === 'seats').map((v) => v.Count));
+      expect(seats.reduce((a: number, b: number) => a + b, 0)).toBe(10);
+      const r = await replay(store);
+      const view = r.elections.get(recorded.definition.id)!.view;
+      const { contestResults } = await import('@tally/domain');
+      const whole = contestResults(view, 'list')!;
+      const first = listContest.ContestSelection[0].VoteCounts.find((v: { GpUnitId: string; Type: string }) => v.GpUnitId === 'gpu-central' && v.Type === 'total');
+      expect(whole.kind === 'list' && first.Count).toBe(whole.kind === 'list' && whole.lists[0].votes);
+    });
+
+    it('writes one CSV row per reported precinct × contest × choice, with the counted version and its position', async () => {
+      const result = await exportElection(store, { electionId: recorded.definition.id, format: 'csv' });
+      if (!result.ok) throw new Error('export failed');
+      const [comment, header, ...rows] = result.value.body.trimEnd().split('\n');
+      expect(comment).toContain(`position=${result.value.position}`);
+      expect(header).toBe('precinct_id,contest_id,choice_kind,choice_id,votes,version,submission_id,position,recorded_at');
+      const c = corrected();
+      const d = c.data as unknown as { precinctId: string; contestId: string; version: number; submissionId: string };
+      const mine = rows.map((r) => r.split(',')).filter((f) => f[0] === d.precinctId && f[1] === d.contestId);
+      expect(mine.length).toBeGreaterThan(2);
+      for (const f of mine) expect([f[5], f[6], f[7]]).toEqual([String(d.version), d.submissionId, c.position]);
+      const protocols = new Set(protocolEvents().map((e) => `${(e.data as { precinctId: string }).precinctId}/${(e.data as { contestId: string }).contestId}`));
+      const rowsExpected = [...protocols].reduce((n, key) => {
+        const contest = recorded.definition.contests.find((x) => x.id === key.split('/')[1])!;
+        return n + (contest.kind === 'list' ? contest.lists.length : contest.candidates.length) + 2;
+      }, 0);
+      expect(rows).toHaveLength(rowsExpected);
+    });
+  });
+});

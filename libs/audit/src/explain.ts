@@ -1,0 +1,262 @@
+// Explain: the events behind a figure. For one commission and contest (any level), the figure as
+// the views compute it at the bound, and every protocol of every precinct beneath: its versions
+// with positions, submitters, signatures (checked), the reason of each correction and the lines
+// it changed, which version is counted, and how the counted protocols add up to the figure.
+import { commissionResults, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
+import type { EventStore, RecordedEvent } from '@tally/event-store';
+import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
+import { isPrecinctStream, loadElections, precinctOfStream, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
+import { replay } from './replay';
+
+export const AGAINST_ALL = 'against-all';
+export const INVALID = 'invalid';
+
+export interface ExplainRequest {
+  readonly electionId: string;
+  readonly commissionId: string;
+  readonly contestId: string;
+  /** List or candidate ids, `against-all`, `invalid`; all the ballot's choices when absent. */
+  readonly choices?: readonly string[];
+  readonly until?: Bound;
+  readonly onProgress?: (progress: ScanProgress) => void;
+  readonly elections?: LoadedElections;
+}
+
+export type ExplainError =
+  | { readonly code: 'UNKNOWN_ELECTION'; readonly message: string }
+  | { readonly code: 'UNKNOWN_COMMISSION'; readonly message: string }
+  | { readonly code: 'UNKNOWN_CONTEST'; readonly message: string }
+  | { readonly code: 'UNKNOWN_CHOICE'; readonly message: string };
+
+export interface LineChange {
+  /** The protocol line, e.g. `votes.amanat`, `ballotsIssued.early`, `invalid`. */
+  readonly line: string;
+  readonly from: number | null;
+  readonly to: number | null;
+}
+
+export interface ProtocolVersion {
+  readonly type: 'ProtocolRecorded' | 'ProtocolCorrected';
+  readonly version: number;
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly streamName: string;
+  readonly revision: string;
+  readonly eventId: string;
+  readonly submissionId: string;
+  readonly submittedBy: string;
+  readonly receivedAt: string;
+  readonly signature: { readonly keyId: string; readonly value: string; readonly verified: boolean } | null;
+  readonly reason?: string;
+  readonly supersedes?: string;
+  /** Against the version it superseded; every line for the first version. */
+  readonly changes: readonly LineChange[];
+  /** The selected choices' lines in this version. */
+  readonly lines: Readonly<Record<string, number>>;
+}
+
+export interface RefusedSubmission {
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly streamName: string;
+  readonly submissionId: string;
+  readonly submittedBy: string;
+  readonly kind: string;
+  readonly codes: readonly string[];
+}
+
+export interface PrecinctExplanation {
+  readonly precinctId: string;
+  /** The version the figure counts; null when the precinct has not reported this contest. */
+  readonly counted: { readonly version: number; readonly submissionId: string; readonly position: string } | null;
+  readonly versions: readonly ProtocolVersion[];
+  readonly refused: readonly RefusedSubmission[];
+}
+
+export interface Explanation {
+  readonly electionId: string;
+  readonly commissionId: string;
+  readonly contestId: string;
+  readonly choices: readonly string[];
+  /** The last event of the election folded in: what the figure reflects. */
+  readonly position: string | null;
+  readonly recordedAt: string | null;
+  /** The figure as the results views compute it (the same object the API serves). */
+  readonly results: ContestResults;
+  /** Per selected choice: the figure, and the sum of the counted protocols' lines. They must be equal. */
+  readonly totals: readonly { readonly choice: string; readonly figure: number; readonly sumOfCounted: number }[];
+  readonly reconciles: boolean;
+  readonly precincts: readonly PrecinctExplanation[];
+  /** Precincts under the commission voting in the contest that have no protocol in yet. */
+  readonly notReported: readonly string[];
+}
+
+const figureOf = (results: ContestResults, choice: string): number => {
+  if (choice === AGAINST_ALL) return results.againstAll;
+  if (choice === INVALID) return results.invalid;
+  const entry = results.kind === 'list' ? results.lists.find((l) => l.id === choice) : results.candidates.find((c) => c.id === choice);
+  return entry?.votes ?? 0;
+};
+
+const lineOf = (p: Protocol, choice: string): number => (choice === AGAINST_ALL ? p.againstAll : choice === INVALID ? p.invalid : (p.votes[choice] ?? 0));
+
+/** The protocol's lines, flat, in the paper form's order. */
+export function protocolLines(p: Protocol): [string, number][] {
+  return [
+    ['registeredVoters', p.registeredVoters],
+    ['addedSameDay', p.addedSameDay],
+    ['ballotsReceived', p.ballotsReceived],
+    ['ballotsIssued.atStation', p.ballotsIssued.atStation],
+    ['ballotsIssued.early', p.ballotsIssued.early],
+    ['ballotsIssued.mobile', p.ballotsIssued.mobile],
+    ['ballotsCancelled', p.ballotsCancelled],
+    ['ballotsLost', p.ballotsLost],
+    ['ballotsFound', p.ballotsFound],
+    ['invalid', p.invalid],
+    ...Object.keys(p.votes)
+      .sort()
+      .map((id): [string, number] => [`votes.${id}`, p.votes[id]]),
+    ['againstAll', p.againstAll],
+  ];
+}
+
+/** The lines that differ between two versions (every line of `to` when there is no `from`). */
+export function diffProtocols(from: Protocol | undefined, to: Protocol): LineChange[] {
+  const before = new Map(from ? protocolLines(from) : []);
+  const after = new Map(protocolLines(to));
+  const lines = [...new Set([...before.keys(), ...after.keys()])];
+  return lines
+    .filter((line) => before.get(line) !== after.get(line))
+    .map((line) => ({ line, from: before.get(line) ?? null, to: after.get(line) ?? null }));
+}
+
+export async function explain(store: EventStore, request: ExplainRequest): Promise<{ ok: true; value: Explanation } | { ok: false; error: ExplainError }> {
+  const loaded = request.elections ?? (await loadElections(store));
+  const defined = loaded.elections.get(request.electionId);
+  if (!defined) return { ok: false, error: { code: 'UNKNOWN_ELECTION', message: `the store defines no election ${request.electionId}` } };
+  const election: ElectionIndex = defined.index;
+  if (!election.commission(request.commissionId)) {
+    return { ok: false, error: { code: 'UNKNOWN_COMMISSION', message: `election ${request.electionId} has no commission ${request.commissionId}` } };
+  }
+  const contest = election.contest(request.contestId);
+  if (!contest || election.expectedPrecincts(request.commissionId, request.contestId) === 0) {
+    return { ok: false, error: { code: 'UNKNOWN_CONTEST', message: `no precinct under ${request.commissionId} votes in a contest ${request.contestId}` } };
+  }
+  const ballot = election.choices(contest.id);
+  const choices = request.choices && request.choices.length > 0 ? [...request.choices] : [...ballot, ...(contest.againstAll ? [AGAINST_ALL] : [])];
+  const unknown = choices.filter((c) => c !== AGAINST_ALL && c !== INVALID && !ballot.includes(c));
+  if (unknown.length > 0) {
+    return { ok: false, error: { code: 'UNKNOWN_CHOICE', message: `not on the ballot of ${contest.id}: ${unknown.join(', ')} (choices: ${[...ballot, AGAINST_ALL, INVALID].join(', ')})` } };
+  }
+
+  const [start, end] = election.precinctRange(request.commissionId)!;
+  const inScope = (precinctId: string | undefined): precinctId is string => {
+    if (precinctId === undefined) return false;
+    const d = election.precinctIndex(precinctId);
+    return d !== undefined && d >= start && d < end;
+  };
+  const versions = new Map<string, ProtocolVersion[]>();
+  const protocols = new Map<string, Protocol>();
+  const refused = new Map<string, RefusedSubmission[]>();
+  const counted = new Map<string, PrecinctExplanation['counted']>();
+
+  const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
+    if (!isPrecinctStream(e.streamName)) return;
+    const precinctId = precinctOfStream(e.streamName);
+    if (!inScope(precinctId)) return;
+    const event = { type: e.type, data: e.data } as unknown as PrecinctEvent;
+    if (event.type === 'SubmissionRefused') {
+      const payload = event.data.payload as { contestId?: unknown; protocol?: { contestId?: unknown } } | null;
+      const contestOfPayload = event.data.kind === 'correction' ? payload?.protocol?.contestId : payload?.contestId;
+      if (contestOfPayload !== contest.id) return;
+      const list = refused.get(precinctId) ?? [];
+      list.push({
+        position: e.position,
+        recordedAt: e.recordedAt.toISOString(),
+        streamName: e.streamName,
+        submissionId: event.data.submissionId,
+        submittedBy: event.data.submittedBy,
+        kind: event.data.kind,
+        codes: event.data.reasons.map((r) => r.code),
+      });
+      refused.set(precinctId, list);
+      return;
+    }
+    if (event.type !== 'ProtocolRecorded' && event.type !== 'ProtocolCorrected') return;
+    if (event.data.contestId !== contest.id) return;
+    const key = `${precinctId}`;
+    const previous = protocols.get(key);
+    const subject = signedSubjectOfEvent(event);
+    const signature = event.data.signature;
+    const by = election.commission(event.data.submittedBy);
+    const verified = !!(signature && subject && by && findSigner({ commissions: [by] }, subject, signature, event.data.submittedBy).ok);
+    const version: ProtocolVersion = {
+      type: event.type,
+      version: event.data.version,
+      position: e.position,
+      recordedAt: e.recordedAt.toISOString(),
+      streamName: e.streamName,
+      revision: e.revision.toString(),
+      eventId: e.id,
+      submissionId: event.data.submissionId,
+      submittedBy: event.data.submittedBy,
+      receivedAt: event.data.receivedAt,
+      signature: signature ? { keyId: signature.keyId, value: signature.value, verified } : null,
+      ...(event.type === 'ProtocolCorrected' ? { reason: event.data.reason, supersedes: event.data.supersedes } : {}),
+      changes: diffProtocols(previous, event.data.protocol),
+      lines: Object.fromEntries(choices.map((c) => [c, lineOf(event.data.protocol, c)])),
+    };
+    const list = versions.get(precinctId) ?? [];
+    list.push(version);
+    versions.set(precinctId, list);
+    // The view decides whether a version counts (a newer one supersedes, a redelivery does not).
+    if (outcome?.kind === 'applied') {
+      protocols.set(key, event.data.protocol);
+      counted.set(precinctId, { version: event.data.version, submissionId: event.data.submissionId, position: e.position });
+    }
+  };
+
+  const replayed = await replay(store, { until: request.until, electionId: request.electionId, elections: loaded, observe, onProgress: request.onProgress });
+  const entry = replayed.elections.get(request.electionId)!;
+  const results = commissionResults(entry.view, request.commissionId, contest.id)!;
+
+  const members = election.precinctsInContest(contest.id);
+  const precincts: PrecinctExplanation[] = [];
+  const notReported: string[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const d = members[i];
+    if (d < start || d >= end) continue;
+    const precinctId = election.precinctIds[d];
+    const v = versions.get(precinctId);
+    const r = refused.get(precinctId);
+    if (!counted.has(precinctId)) notReported.push(precinctId);
+    if (!v && !r) continue;
+    precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [] });
+  }
+  const totals = choices.map((choice) => {
+    let sum = 0;
+    for (const p of precincts) {
+      const c = p.counted;
+      if (!c) continue;
+      const version = p.versions.find((v) => v.submissionId === c.submissionId);
+      sum += version?.lines[choice] ?? 0;
+    }
+    return { choice, figure: figureOf(results, choice), sumOfCounted: sum };
+  });
+  return {
+    ok: true,
+    value: {
+      electionId: request.electionId,
+      commissionId: request.commissionId,
+      contestId: contest.id,
+      choices,
+      position: entry.last?.position ?? null,
+      recordedAt: entry.last?.recordedAt ?? null,
+      results,
+      totals,
+      reconciles: totals.every((t) => t.figure === t.sumOfCounted),
+      precincts,
+      notReported,
+    },
+  };
+}

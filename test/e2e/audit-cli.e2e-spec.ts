@@ -1,0 +1,174 @@
+// `tally audit …` as an auditor runs it: the built CLI in a child process over an embedded
+// (PGlite) data directory populated here, with the projector's snapshot file beside it.
+// Needs `npm run build` first.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadElections, viewDigest, replay } from '@tally/audit';
+import { generateSyntheticElection, type ElectionIndex } from '@tally/domain';
+import { createPgliteEventStore, START_POSITION, type EventStore, type RecordedEvent } from '@tally/event-store';
+import { cdfValidator } from '../fixtures/nist/cdf-validator';
+import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
+import { ResultsProjector } from '../../apps/tally-server/src/projector/results-projector';
+import { loadPglite } from '../../libs/event-store/src/embedded/pglite-event-store';
+
+jest.setTimeout(180_000);
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'dist/apps/tally-cli/src/main.js');
+
+function tally(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (let from = START_POSITION; ; ) {
+    const page = await store.readAll({ from, batchSize: 5000 });
+    out.push(...page.events);
+    from = page.checkpoint;
+    if (page.isEnd) return out;
+  }
+}
+
+describe('tally audit (built CLI, embedded store)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let events: RecordedEvent[];
+  let electionId: string;
+  let election: ElectionIndex;
+  let finalDigest: string;
+
+  beforeAll(async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the e2e suite`);
+    dir = mkdtempSync(join(tmpdir(), 'tally-audit-'));
+    env = { EVENT_STORE: 'embedded', TALLY_DATA_DIR: dir };
+    const store = await createPgliteEventStore({ dataDir: dir });
+    try {
+      const recorded = await recordSignedElection(store, generateSyntheticElection({ seed: 8, precincts: 24, lists: 4, seats: 9, singleMemberDistricts: 2 }), {
+        seed: 3,
+        turnoutReportShare: 0.3,
+        correctionShare: 0.3,
+      });
+      electionId = recorded.definition.id;
+      events = await allEvents(store);
+      const loaded = await loadElections(store);
+      election = loaded.elections.get(electionId)!.index;
+      // The projector writes its snapshot file where the service would: TALLY_DATA_DIR/projections.
+      const projector = new ResultsProjector({ store, elections: { get: (id) => loaded.elections.get(id)?.index, list: () => [...loaded.elections.values()].map((e) => e.index) }, snapshotDir: join(dir, 'projections') });
+      await projector.start();
+      await projector.waitForPosition(events.at(-1)!.position);
+      finalDigest = projector.digest(electionId)!;
+      await projector.stop();
+    } finally {
+      await store.close();
+    }
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verify: a clean store verifies, and its recomputation matches the projection file (exit 0)', async () => {
+    const r = await tally(['audit', 'verify', '--json'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.events).toBe(events.length);
+    expect(report.recomputations).toEqual([expect.objectContaining({ electionId, match: true, published: finalDigest, recomputed: finalDigest })]);
+    const text = await tally(['audit', 'verify'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^VERIFIED: /);
+  });
+
+  it('replay: the state at a position, by the same views (digest), as JSON and as text', async () => {
+    const mid = events[Math.floor(events.length / 2)];
+    const r = await tally(['audit', 'replay', '--until', mid.position, '--json'], env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.through.position).toBe(mid.position);
+    const store = await createPgliteEventStore({ dataDir: dir });
+    try {
+      const expected = await replay(store, { until: { kind: 'position', position: mid.position } });
+      expect(out.elections[0].digest).toBe(viewDigest(expected.elections.get(electionId)!.view));
+    } finally {
+      await store.close();
+    }
+    const whole = await tally(['audit', 'replay', '--json'], env);
+    expect(JSON.parse(whole.stdout).elections[0].digest).toBe(finalDigest);
+    const district = election.children(election.children(election.root.id)[0])[0];
+    const text = await tally(['audit', 'replay', '--commission', district, '--contest', 'list'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`${electionId} at ${district}`);
+    expect(text.stdout).toMatch(/list-1\s+\d+\s+\d+\.\d\d%/);
+  });
+
+  it('explain: the versions behind a figure, with a correction and what it changed', async () => {
+    const correction = events.find((e) => e.type === 'ProtocolCorrected')!;
+    const data = correction.data as { precinctId: string; contestId: string; version: number };
+    const commission = election.parentOf(data.precinctId)!;
+    const r = await tally(['audit', 'explain', '--election', electionId, '--commission', commission, '--contest', data.contestId, '--json'], env);
+    expect(r.code).toBe(0);
+    const x = JSON.parse(r.stdout);
+    expect(x.reconciles).toBe(true);
+    const p = x.precincts.find((q: { precinctId: string }) => q.precinctId === data.precinctId);
+    expect(p.counted).toMatchObject({ version: data.version, position: correction.position });
+    expect(p.versions[1].changes.length).toBeGreaterThan(0);
+    const text = await tally(['audit', 'explain', '--election', electionId, '--commission', commission, '--contest', data.contestId], env);
+    expect(text.stdout).toContain(`v${data.version} ProtocolCorrected at ${correction.position}`);
+    expect(text.stdout).toContain('(verified)');
+  });
+
+  it('export: CDF valid against the NIST schema, byte-identical at one position; CSV per precinct', async () => {
+    const mid = events[Math.floor(events.length / 2)];
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    expect((await tally(['audit', 'export', '--format', 'cdf', '--until', mid.position, '--out', a], env)).code).toBe(0);
+    expect((await tally(['audit', 'export', '--format', 'cdf', '--until', mid.position, '--out', b], env)).code).toBe(0);
+    expect(readFileSync(a)).toEqual(readFileSync(b));
+    const cdf = cdfValidator();
+    const doc = JSON.parse(readFileSync(a, 'utf8'));
+    expect(cdf.validate(doc)).toBe(true);
+    expect(doc.ExternalIdentifier[0].Value).toBe(mid.position);
+    const csv = await tally(['audit', 'export', '--format', 'csv'], env);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[1]).toBe('precinct_id,contest_id,choice_kind,choice_id,votes,version,submission_id,position,recorded_at');
+  });
+
+  it('usage errors exit 2 and name the option', async () => {
+    const bad = await tally(['audit', 'replay', '--until', 'yesterday'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--until');
+    const unknown = await tally(['audit', 'explain', '--election', 'nope', '--commission', 'x', '--contest', 'y'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('UNKNOWN_ELECTION');
+    expect((await tally(['audit', 'export', '--format', 'xml'], env)).code).toBe(2);
+  });
+
+  it('verify: a byte changed in the data directory is found and named (exit 1)', async () => {
+    const target = events.find((e) => e.type === 'ProtocolRecorded')!;
+    const { PGlite } = loadPglite();
+    const db = new PGlite(join(dir, 'event-store'));
+    try {
+      // What an intruder with the files would do: disable the append-only trigger and edit a count.
+      await db.query('ALTER TABLE tally_events DISABLE TRIGGER USER');
+      await db.query(`UPDATE tally_events SET data = jsonb_set(data, '{protocol,invalid}', to_jsonb((data->'protocol'->>'invalid')::int + 1)) WHERE event_id = $1`, [target.id]);
+    } finally {
+      await db.close();
+    }
+    const r = await tally(['audit', 'verify'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAILED: /);
+    expect(r.stdout).toContain(`First failure (hash-chain, content-mismatch)`);
+    expect(r.stdout).toContain(target.streamName);
+  });
+});
