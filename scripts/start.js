@@ -27,6 +27,9 @@ if (stale) {
   const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const child = spawn(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+// The simulator plays a whole night through intake; the per-address rate limit would stretch it.
+const env = { ...process.env };
+if (process.argv.includes('--simulate') && !env.TALLY_RATE_LIMIT) env.TALLY_RATE_LIMIT = '100000';
+const child = spawn(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,6 +2,7 @@
 // embedded one-process mode, one or two per process in the distributed deployment.
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
 import type { AppConfig, Role } from './config/app.config';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { ElectionsModule } from './elections/elections.module';
@@ -34,6 +35,7 @@ const COMMON_MODULES: Type[] = [
   ElectionsModule,
   SubmissionStatusModule,
   HttpModule,
+  AuditModule,
   // common modules
 ];
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
+import { httpEnvSchema } from '../http/http.config';
 
 export const ROLES = ['intake', 'recorder', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,7 +38,7 @@ const serviceEnvSchema = z.object({
   TALLY_INSTANCE_ID: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
 });
 
-export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape);
+export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape).extend(httpEnvSchema.shape);
 
 export interface AppConfig {
   readonly port: number;
@@ -70,6 +71,8 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
   const parsed = serviceEnvSchema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${i.path.join('.')}: ${i.message}`);
+  const http = httpEnvSchema.safeParse(env);
+  if (!http.success) for (const i of http.error.issues) problems.push(`${i.path.join('.')}: ${i.message}`);
   let eventStore: EventStoreConfig | undefined;
   let queue: QueueConfig | undefined;
   try {

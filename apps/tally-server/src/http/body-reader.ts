@@ -1,0 +1,99 @@
+// Reads and parses request bodies before Nest routes them: JSON everywhere, YAML too for loading
+// an election definition. Written here rather than taken from body-parser so that every way a
+// body can be wrong (too large, wrong type or charset, compressed, not JSON) is answered by the
+// same problem+json responder with a stable code, and the raw bytes are kept for the refusal hash.
+import type { ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import type { HttpRequest } from './http-request';
+import { problem, type ProblemItem } from './problem';
+
+export interface BodyReaderOptions {
+  /** Bytes allowed for an ordinary request (a protocol is a few hundred). */
+  readonly limit: number;
+  /** Bytes allowed for `POST /v1/elections` (a national definition is large), once the admin token checked out. */
+  readonly definitionLimit: number;
+  /** Whether the request carries the admin token: large definition bodies are read only for the admin. */
+  readonly isAdmin: (authorization: string | undefined) => boolean;
+  readonly refuse: (req: HttpRequest, res: ServerResponse, problems: readonly ProblemItem[], headers?: Record<string, string>) => void;
+}
+
+type Next = (error?: unknown) => void;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
+const YAML_TYPE = /^(?:application|text)\/(?:x-)?yaml$/;
+const DEFINITIONS_PATH = /^\/v1\/elections\/?$/;
+
+export function bodyReader(options: BodyReaderOptions) {
+  return (req: HttpRequest, res: ServerResponse, next: Next): void => {
+    req.receivedAt = new Date().toISOString();
+    const length = req.headers['content-length'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (!hasBody) return next();
+
+    const [mediaType, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
+    const path = (req.url ?? '').split('?')[0];
+    const definition = req.method === 'POST' && DEFINITIONS_PATH.test(path);
+    const yaml = definition && YAML_TYPE.test(mediaType);
+    if (!JSON_TYPE.test(mediaType) && !yaml) {
+      return options.refuse(req, res, [
+        problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Type', definition ? 'send application/json or application/yaml' : 'send application/json', { contentType: mediaType || 'none' }),
+      ]);
+    }
+    const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return options.refuse(req, res, [problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Type', 'the body is UTF-8', { charset })]);
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') {
+      return options.refuse(req, res, [problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding', 'send the body uncompressed', { contentEncoding: encoding })]);
+    }
+
+    if (definition && !options.isAdmin(req.headers.authorization)) {
+      // Not the admin: the body is discarded unread and the route's guard answers 401/403.
+      req.resume();
+      return next();
+    }
+    const limit = definition ? options.definitionLimit : options.limit;
+    const tooLarge = () => {
+      // Tell the client to stop sending; the rest of the body is not read.
+      res.setHeader('Connection', 'close');
+      options.refuse(req, res, [problem('PAYLOAD_TOO_LARGE', '', `a body is at most ${limit} bytes`, { limit })]);
+    };
+    if (length !== undefined && Number(length) > limit) {
+      req.resume();
+      return tooLarge();
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        tooLarge();
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      done = true; // the client went away; there is no one to answer
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      const raw = Buffer.concat(chunks, size);
+      req.rawBody = raw;
+      let text = raw.toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      try {
+        req.body = yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+      } catch (e) {
+        return options.refuse(req, res, [problem('MALFORMED', '', `the body is not ${yaml ? 'YAML' : 'JSON'}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)]);
+      }
+      next();
+    });
+  };
+}

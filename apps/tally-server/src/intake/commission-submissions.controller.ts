@@ -1,0 +1,91 @@
+// The commissions' endpoints: submit a protocol, correct one, report running turnout. Each parses
+// nothing itself: it hands the request to AcceptSubmission and maps the outcome to HTTP.
+import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { ServerResponse } from 'node:http';
+import type { HttpRequest } from '../http/http-request';
+import { ProblemException } from '../http/problem';
+import { AcceptSubmission, type SubmissionKind } from './accept-submission.command';
+import { acceptedSchema, correctProtocolSchema, problemSchema, reportTurnoutSchema, submitProtocolSchema } from './intake.openapi';
+
+export interface AcceptedResponse {
+  readonly submissionId: string;
+  readonly state: 'queued';
+  readonly submittedBy: string;
+  readonly statusUrl: string;
+  readonly waitUrl: string;
+}
+
+const problems = [400, 401, 403, 404, 413, 415, 422, 429].map((status) => ApiResponse({ status, description: 'application/problem+json', schema: problemSchema }));
+const Problems = (): MethodDecorator => (target, key, descriptor) => {
+  for (const d of problems) d(target, key, descriptor);
+};
+
+@ApiTags('commissions')
+@ApiParam({ name: 'electionId', example: 'almaty-city-2023' })
+@ApiParam({ name: 'precinctId', example: 'almaty-p001' })
+@UseGuards(ThrottlerGuard)
+@Controller('v1/elections/:electionId/precincts/:precinctId')
+export class CommissionSubmissionsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('protocols')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Submit a precinct's protocol for one contest, signed by the precinct commission" })
+  @ApiBody({ schema: submitProtocolSchema })
+  @ApiResponse({ status: 202, description: 'Accepted: queued for recording', schema: acceptedSchema })
+  @Problems()
+  submit(@Param('electionId') electionId: string, @Param('precinctId') precinctId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res({ passthrough: true }) res: ServerResponse) {
+    return this.accept('protocol', { electionId, precinctId, body, req, res });
+  }
+
+  @Post('protocols/:contestId/corrections')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Correct a recorded protocol (reason required), signed by a territorial commission above the precinct' })
+  @ApiParam({ name: 'contestId', example: 'almaty-city-list' })
+  @ApiBody({ schema: correctProtocolSchema })
+  @ApiResponse({ status: 202, description: 'Accepted: queued for recording', schema: acceptedSchema })
+  @Problems()
+  correct(
+    @Param('electionId') electionId: string,
+    @Param('precinctId') precinctId: string,
+    @Param('contestId') contestId: string,
+    @Body() body: unknown,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ) {
+    return this.accept('correction', { electionId, precinctId, contestId, body, req, res });
+  }
+
+  @Post('turnout')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Report running turnout (ballots issued so far) at one of the reporting times' })
+  @ApiBody({ schema: reportTurnoutSchema })
+  @ApiResponse({ status: 202, description: 'Accepted: queued for recording', schema: acceptedSchema })
+  @Problems()
+  turnout(@Param('electionId') electionId: string, @Param('precinctId') precinctId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res({ passthrough: true }) res: ServerResponse) {
+    return this.accept('turnout', { electionId, precinctId, body, req, res });
+  }
+
+  private async accept(
+    kind: SubmissionKind,
+    r: { electionId: string; precinctId: string; contestId?: string; body: unknown; req: HttpRequest; res: ServerResponse },
+  ): Promise<AcceptedResponse> {
+    const outcome = await this.commands.execute(
+      new AcceptSubmission({
+        kind,
+        electionId: r.electionId,
+        precinctId: r.precinctId,
+        ...(r.contestId !== undefined ? { contestId: r.contestId } : {}),
+        body: r.body,
+        receivedAt: r.req.receivedAt ?? new Date().toISOString(),
+      }),
+    );
+    if (!outcome.accepted) throw new ProblemException(outcome.problems, outcome.headers);
+    const statusUrl = `/v1/submissions/${outcome.submissionId}`;
+    r.res.setHeader('Location', statusUrl);
+    return { submissionId: outcome.submissionId, state: 'queued', submittedBy: outcome.submittedBy, statusUrl, waitUrl: `${statusUrl}?wait=30s` };
+  }
+}

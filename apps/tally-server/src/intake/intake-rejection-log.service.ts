@@ -1,0 +1,94 @@
+// Appends intake's refusals to the event history, best effort: a 4xx is never delayed or turned
+// into a 5xx by the store. Refusals are buffered and written in batches per election stream
+// (one append per batch), so a flood of bad requests costs a few transactions, not thousands;
+// when the buffer is full or the store fails, the refusal is still logged and counted, and the
+// drop is counted too.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision, type JsonObject } from '@tally/event-store';
+import { EVENT_STORE } from '../infrastructure/tokens';
+import { TallyMetrics } from '../ops/metrics.service';
+import type { SubmissionRefusedAtIntake } from './intake-rejection.events';
+
+const MAX_PENDING = 10_000;
+const MAX_BATCH = 500;
+const MAX_CONFLICT_RETRIES = 5;
+
+@Injectable()
+export class IntakeRejectionLog implements OnApplicationShutdown {
+  private readonly logger = new Logger(IntakeRejectionLog.name);
+  private readonly pending = new Map<string, EventToAppend[]>();
+  /** The last revision this process saw per stream; 'no-stream' until it learns otherwise. */
+  private readonly expected = new Map<string, ExpectedRevision>();
+  private pendingCount = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly metrics: TallyMetrics,
+  ) {}
+
+  record(electionId: string, event: SubmissionRefusedAtIntake): void {
+    let stream: string;
+    try {
+      stream = streams.intakeRejections(electionId);
+    } catch {
+      return; // not a nameable election: nothing to attach the record to
+    }
+    if (this.pendingCount >= MAX_PENDING) {
+      this.metrics.rejectionLogDropped.inc();
+      return;
+    }
+    const list = this.pending.get(stream) ?? [];
+    list.push({ id: randomUUID(), type: event.type, data: event.data as unknown as JsonObject });
+    this.pending.set(stream, list);
+    this.pendingCount++;
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Resolves once everything recorded so far was written (or given up on). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    // Let the request that triggered this finish first.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pendingCount > 0) {
+      for (const [stream, list] of [...this.pending]) {
+        const batch = list.splice(0, MAX_BATCH);
+        if (list.length === 0) this.pending.delete(stream);
+        this.pendingCount -= batch.length;
+        await this.append(stream, batch);
+      }
+    }
+  }
+
+  private async append(stream: string, batch: readonly EventToAppend[]): Promise<void> {
+    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+      try {
+        const result = await this.store.append(stream, this.expected.get(stream) ?? 'no-stream', batch);
+        this.expected.set(stream, result.nextRevision);
+        return;
+      } catch (e) {
+        if (e instanceof WrongExpectedRevisionError) {
+          // Another writer (the recorder, another intake) appended: continue after it.
+          this.expected.set(stream, e.actual);
+          continue;
+        }
+        this.giveUp(stream, batch, e);
+        return;
+      }
+    }
+    this.giveUp(stream, batch, new Error('too many concurrent writers'));
+  }
+
+  private giveUp(stream: string, batch: readonly EventToAppend[], error: unknown): void {
+    this.metrics.rejectionLogDropped.inc(batch.length);
+    this.logger.warn(`could not record ${batch.length} intake refusal(s) in ${stream}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,28 @@
+// The intake role: the commissions' endpoints, the submission status, the admin's election
+// loading. Requests are judged by AcceptSubmission (CQRS) and queued keyed by precinct.
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ElectionsModule } from '../elections/elections.module';
+import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
+import { SubmissionStatusModule } from '../submissions/submission-status.module';
+import { AcceptSubmissionHandler } from './accept-submission.handler';
+import { CommissionSubmissionsController } from './commission-submissions.controller';
+import { ElectionsAdminController } from './elections-admin.controller';
+import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
+import { SubmissionStatusController } from './submission-status.controller';
+
+@Module({
+  imports: [
+    CqrsModule,
+    ElectionsModule,
+    SubmissionStatusModule,
+    ThrottlerModule.forRootAsync({
+      inject: [HTTP_CONFIG],
+      useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }] }),
+    }),
+  ],
+  controllers: [CommissionSubmissionsController, SubmissionStatusController, ElectionsAdminController],
+  providers: [AcceptSubmissionHandler, SubmissionOutcomeMetrics],
+})
+export class IntakeModule {}

@@ -1,0 +1,50 @@
+// OpenAPI schemas of the commission endpoints, generated from the very zod schemas intake parses
+// with (and the domain's ProtocolShape), so the documentation cannot drift from the checks.
+import { ProtocolShape } from '@tally/domain';
+import { z } from 'zod';
+import { CorrectProtocolBody, ReportTurnoutBody, SignatureBody, SubmitProtocolBody } from './intake-request.schemas';
+
+const toOpenApi = (schema: z.ZodType): Record<string, unknown> => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const signature = SignatureBody.describe("The commission's Ed25519 signature over the canonical encoding (README: Signing a protocol)");
+
+export const submitProtocolSchema = toOpenApi(SubmitProtocolBody.extend({ protocol: ProtocolShape, signature }));
+export const correctProtocolSchema = toOpenApi(CorrectProtocolBody.extend({ protocol: ProtocolShape, signature }));
+export const reportTurnoutSchema = toOpenApi(ReportTurnoutBody.extend({ signature }));
+
+export const acceptedSchema = {
+  type: 'object',
+  properties: {
+    submissionId: { type: 'string', format: 'uuid' },
+    state: { type: 'string', enum: ['queued'] },
+    submittedBy: { type: 'string', description: 'the commission whose key signed it' },
+    statusUrl: { type: 'string', example: '/v1/submissions/3f1c…' },
+    waitUrl: { type: 'string', example: '/v1/submissions/3f1c…?wait=30s' },
+  },
+};
+
+export const problemSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details (application/problem+json)',
+  properties: {
+    type: { type: 'string', example: 'urn:tally:problem:ballots-found-mismatch' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', example: 'BALLOTS_FOUND_MISMATCH' },
+    field: { type: 'string', example: 'protocol.ballotsFound' },
+    message: { type: 'string' },
+    operands: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] } },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' }, operands: { type: 'object' } },
+      },
+    },
+  },
+};

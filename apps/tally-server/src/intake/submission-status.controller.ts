@@ -1,0 +1,39 @@
+// A submission's status, now or once it has an outcome (long poll: `?wait=10s`, at most 60 s).
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { problem, ProblemException } from '../http/problem';
+import { SubmissionStatusService, type SubmissionStatus } from '../submissions/submission-status.service';
+import { problemSchema } from './intake.openapi';
+import { parseWait } from './intake-request.schemas';
+
+const MAX_WAIT_MS = 60_000;
+
+export type StatusResponse = SubmissionStatus & { readonly submissionId: string };
+
+@ApiTags('commissions')
+@Controller('v1/submissions')
+export class SubmissionStatusController {
+  constructor(private readonly status: SubmissionStatusService) {}
+
+  @Get(':submissionId')
+  @ApiOperation({ summary: "A submission's status: queued, recorded (stream, revision, position) or refused (reasons)" })
+  @ApiQuery({ name: 'wait', required: false, description: 'long poll: answer once recorded or refused, or after this long ("10s", "500ms"; at most 60s)' })
+  @ApiResponse({ status: 200, description: 'The status' })
+  @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_SUBMISSION', schema: problemSchema })
+  async get(@Param('submissionId') submissionId: string, @Query('wait') wait?: unknown): Promise<StatusResponse> {
+    let waitMs = 0;
+    if (wait !== undefined) {
+      const parsed = typeof wait === 'string' ? parseWait(wait) : undefined;
+      if (parsed === undefined || parsed > MAX_WAIT_MS) {
+        throw new ProblemException([problem('MALFORMED', 'wait', 'wait is a duration up to 60s, e.g. "10s" or "500ms"', { wait: String(wait) })]);
+      }
+      waitMs = parsed;
+    }
+    const current = this.status.get(submissionId);
+    const status = current && current.state === 'queued' && waitMs > 0 ? await this.status.waitForOutcome(submissionId, waitMs) : current;
+    if (!status) {
+      throw new ProblemException([problem('UNKNOWN_SUBMISSION', 'submissionId', `no submission ${submissionId} is known here`, { submissionId })]);
+    }
+    return { submissionId, ...status };
+  }
+}

@@ -1,0 +1,51 @@
+// The service's Prometheus metrics, in a registry of its own (not prom-client's global one), so
+// several applications in one process (the e2e tests) do not collide.
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type SubmissionOutcome = 'accepted' | 'recorded' | 'refused' | 'unresolved';
+
+@Injectable()
+export class TallyMetrics {
+  readonly registry = new Registry();
+
+  /** accepted = 202 answered; recorded/refused = the outcome the recorder reached; unresolved = none within the watch window. */
+  readonly submissions = new Counter({
+    name: 'tally_submissions_total',
+    help: 'Submissions by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly intakeRefusals = new Counter({
+    name: 'tally_intake_refusals_total',
+    help: 'Requests intake refused before the queue, by the code of each problem found',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  /** The queue's lag as intake sees it: accepted, not yet recorded or refused. */
+  readonly inFlight = new Gauge({
+    name: 'tally_submissions_in_flight',
+    help: 'Submissions accepted (202) whose outcome is not known yet',
+    registers: [this.registry],
+  });
+
+  readonly latency = new Histogram({
+    name: 'tally_submission_latency_seconds',
+    help: 'Time from 202 Accepted to the recorded or refused outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly rejectionLogDropped = new Counter({
+    name: 'tally_intake_rejection_log_dropped_total',
+    help: 'Intake refusals that could not be written to the event history (logged instead)',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

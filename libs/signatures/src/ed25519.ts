@@ -1,0 +1,67 @@
+// Ed25519 through node:crypto. Public keys travel as the raw 32 bytes in base64 (the election
+// definition's format); private keys as PKCS8 PEM files. Nothing here reads a clock or a file.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+// DER prefixes of an Ed25519 SubjectPublicKeyInfo and of a PKCS8 PrivateKeyInfo (RFC 8410):
+// the raw 32-byte key or seed follows.
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export interface Ed25519KeyPair {
+  /** Raw 32-byte public key, base64: what the definition's `keys[].publicKey` holds. */
+  readonly publicKey: string;
+  /** PKCS8 PEM: what the commission keeps and `tally sign --key` reads. */
+  readonly privateKeyPem: string;
+}
+
+const publicKeyCache = new Map<string, KeyObject>();
+
+/** The KeyObject of a raw base64 public key; undefined when it is not 32 bytes. Cached: verification is hot. */
+export function publicKeyFromRaw(publicKey: string): KeyObject | undefined {
+  const cached = publicKeyCache.get(publicKey);
+  if (cached) return cached;
+  const raw = Buffer.from(publicKey, 'base64');
+  if (raw.length !== 32 || raw.toString('base64') !== publicKey) return undefined;
+  const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  if (publicKeyCache.size > 100_000) publicKeyCache.clear();
+  publicKeyCache.set(publicKey, key);
+  return key;
+}
+
+export function rawPublicKey(key: KeyObject): string {
+  const der = key.export({ format: 'der', type: 'spki' });
+  return der.subarray(der.length - 32).toString('base64');
+}
+
+export function generateEd25519KeyPair(): Ed25519KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { publicKey: rawPublicKey(publicKey), privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+}
+
+/** The key pair whose private key is the given 32-byte seed. */
+export function keyPairFromSeed(seed: Buffer): Ed25519KeyPair {
+  if (seed.length !== 32) throw new TypeError('an Ed25519 seed is 32 bytes');
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  return { publicKey: rawPublicKey(createPublicKey(privateKey)), privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+}
+
+/** Reads a PKCS8 PEM private key; throws a TypeError naming the problem when it is not Ed25519. */
+export function privateKeyFromPem(pem: string): KeyObject {
+  const key = createPrivateKey({ key: pem, format: 'pem' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError(`not an Ed25519 key (${key.asymmetricKeyType ?? 'unknown type'})`);
+  return key;
+}
+
+export function signBytes(privateKey: KeyObject | string, message: Buffer): string {
+  const key = typeof privateKey === 'string' ? privateKeyFromPem(privateKey) : privateKey;
+  return sign(null, message, key).toString('base64');
+}
+
+export function verifyBytes(publicKey: string, message: Buffer, signature: string): boolean {
+  const key = publicKeyFromRaw(publicKey);
+  if (!key) return false;
+  const bytes = Buffer.from(signature, 'base64');
+  // Ed25519 signatures are exactly 64 bytes; anything else is not worth asking OpenSSL about.
+  if (bytes.length !== 64) return false;
+  return verify(null, message, key, bytes);
+}

@@ -1,0 +1,15 @@
+// The public API of @tally/signatures: the signed encoding of a submission, Ed25519 keys, and
+// the deterministic demo keys.
+export { canonicalJson, encodeSignedSubject, normalizeProtocol, signedFields, SIGNATURE_SCHEME, type SignedSubject } from './canonical-encoding';
+export {
+  generateEd25519KeyPair,
+  keyPairFromSeed,
+  privateKeyFromPem,
+  publicKeyFromRaw,
+  rawPublicKey,
+  signBytes,
+  verifyBytes,
+  type Ed25519KeyPair,
+} from './ed25519';
+export { findSigner, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
+export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, withDemoKeys, type DemoKeyPair } from './demo-keys';

@@ -1,0 +1,143 @@
+import { almatyCity2023Definition, almatyCity2023Protocols, type PrecinctEvent, type Protocol } from '@tally/domain';
+import {
+  canonicalJson,
+  demoKeyPair,
+  encodeSignedSubject,
+  findSigner,
+  generateEd25519KeyPair,
+  normalizeProtocol,
+  signedSubjectOfEvent,
+  signSubmission,
+  verifySubmissionSignature,
+  withDemoKeys,
+  type SignedSubject,
+} from './index';
+
+const [first] = almatyCity2023Protocols();
+const subject: SignedSubject = { kind: 'protocol', electionId: 'almaty-city-2023', precinctId: first.precinctId, contestId: first.contestId, protocol: first.protocol };
+
+describe('the signed encoding', () => {
+  it('is each field as a 4-byte big-endian length and its UTF-8 bytes', () => {
+    const turnout: SignedSubject = { kind: 'turnout', electionId: 'e', precinctId: 'p1', time: '10:00', ballotsIssued: 42 };
+    const field = (s: string) => {
+      const b = Buffer.from(s, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(b.length);
+      return Buffer.concat([len, b]);
+    };
+    expect(encodeSignedSubject(turnout)).toEqual(Buffer.concat(['tally-submission-v1', 'turnout', 'e', 'p1', '10:00', '42'].map(field)));
+  });
+
+  it('keeps field boundaries: moving text between fields changes the bytes', () => {
+    const a: SignedSubject = { kind: 'turnout', electionId: 'ab', precinctId: 'c', time: '10:00', ballotsIssued: 1 };
+    const b: SignedSubject = { kind: 'turnout', electionId: 'a', precinctId: 'bc', time: '10:00', ballotsIssued: 1 };
+    expect(encodeSignedSubject(a).equals(encodeSignedSubject(b))).toBe(false);
+  });
+
+  it('sorts object keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 0 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"y":0,"z":1}]},"b":1}');
+  });
+
+  it('normalises a protocol to the form the recorder keeps (optional lines filled with 0)', () => {
+    const { addedSameDay: _a, ballotsLost: _l, ...short } = first.protocol;
+    expect(normalizeProtocol(short)).toEqual({ ...first.protocol, addedSameDay: 0, ballotsLost: 0 });
+    expect(normalizeProtocol({ contestId: 'x' })).toBeUndefined();
+  });
+});
+
+describe('signing and verifying', () => {
+  const keys = generateEd25519KeyPair();
+
+  it('verifies what was signed and nothing else', () => {
+    const signature = signSubmission(subject, 'k1', keys.privateKeyPem);
+    expect(verifySubmissionSignature(subject, signature, keys.publicKey)).toBe(true);
+    const changed: Protocol = { ...first.protocol, invalid: first.protocol.invalid + 1 };
+    expect(verifySubmissionSignature({ ...subject, protocol: changed }, signature, keys.publicKey)).toBe(false);
+    expect(verifySubmissionSignature({ ...subject, precinctId: 'almaty-p002' }, signature, keys.publicKey)).toBe(false);
+    expect(verifySubmissionSignature(subject, signature, generateEd25519KeyPair().publicKey)).toBe(false);
+    expect(verifySubmissionSignature(subject, { ...signature, value: 'AAAA' }, keys.publicKey)).toBe(false);
+  });
+
+  it('does not depend on the key order of the protocol', () => {
+    const signature = signSubmission(subject, 'k1', keys.privateKeyPem);
+    const reversed = Object.fromEntries(Object.entries(first.protocol).reverse()) as unknown as Protocol;
+    expect(verifySubmissionSignature({ ...subject, protocol: reversed }, signature, keys.publicKey)).toBe(true);
+  });
+
+  it('binds a correction to its reason', () => {
+    const correction: SignedSubject = { ...subject, kind: 'correction', reason: 'recount' };
+    const signature = signSubmission(correction, 'k1', keys.privateKeyPem);
+    expect(verifySubmissionSignature(correction, signature, keys.publicKey)).toBe(true);
+    expect(verifySubmissionSignature({ ...correction, reason: 'recount.' }, signature, keys.publicKey)).toBe(false);
+    expect(verifySubmissionSignature(subject, signature, keys.publicKey)).toBe(false);
+  });
+});
+
+describe('demo keys', () => {
+  it('are deterministic per commission and differ between commissions', () => {
+    expect(demoKeyPair('almaty-p001')).toEqual(demoKeyPair('almaty-p001'));
+    expect(demoKeyPair('almaty-p001').publicKey).not.toBe(demoKeyPair('almaty-p002').publicKey);
+  });
+
+  it('give every commission of a definition a key, once', () => {
+    const definition = withDemoKeys(withDemoKeys(almatyCity2023Definition()));
+    for (const c of definition.commissions) expect(c.keys).toEqual([{ keyId: `demo-${c.id}`, publicKey: demoKeyPair(c.id).publicKey }]);
+  });
+});
+
+describe('findSigner', () => {
+  const definition = withDemoKeys(almatyCity2023Definition());
+  const own = demoKeyPair(first.precinctId);
+
+  it('names the commission whose key verifies', () => {
+    const result = findSigner(definition, subject, signSubmission(subject, own.keyId, own.privateKeyPem));
+    expect(result).toMatchObject({ ok: true, keyId: own.keyId, commission: { id: first.precinctId } });
+  });
+
+  it('tells an unknown key from a wrong signature', () => {
+    expect(findSigner(definition, subject, signSubmission(subject, 'nobody', own.privateKeyPem))).toEqual({ ok: false, problem: 'unknown-key', keyId: 'nobody' });
+    const other = demoKeyPair('almaty-p002');
+    expect(findSigner(definition, subject, signSubmission(subject, own.keyId, other.privateKeyPem))).toEqual({ ok: false, problem: 'invalid-signature', keyId: own.keyId });
+  });
+
+  it('restricts the search to submittedBy when given', () => {
+    const signature = signSubmission(subject, own.keyId, own.privateKeyPem);
+    expect(findSigner(definition, subject, signature, 'almaty-p002')).toMatchObject({ ok: false, problem: 'unknown-key' });
+  });
+
+  it('resolves a key id shared by two commissions by the signature, not by order', () => {
+    const shared = {
+      commissions: definition.commissions.map((c) =>
+        c.id === 'almaty-p001' || c.id === 'almaty-p002' ? { ...c, keys: [{ keyId: 'shared', publicKey: demoKeyPair(c.id).publicKey }] } : c,
+      ),
+    };
+    const second = demoKeyPair('almaty-p002');
+    expect(findSigner(shared, subject, signSubmission(subject, 'shared', second.privateKeyPem))).toMatchObject({ ok: true, commission: { id: 'almaty-p002' } });
+  });
+});
+
+describe('signedSubjectOfEvent (for auditors)', () => {
+  const keys = generateEd25519KeyPair();
+  const meta = { submissionId: 's', electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: subject.precinctId, receivedAt: '2023-03-19T20:00:00Z' };
+
+  it('rebuilds what a recorded protocol, correction and turnout were signed over', () => {
+    const correction: SignedSubject = { ...subject, kind: 'correction', reason: 'typo' };
+    const turnout: SignedSubject = { kind: 'turnout', electionId: subject.electionId, precinctId: subject.precinctId, time: '12:00', ballotsIssued: 300 };
+    const events: Array<[PrecinctEvent, SignedSubject]> = [
+      [{ type: 'ProtocolRecorded', data: { ...meta, signature: null, contestId: first.contestId, protocol: first.protocol, version: 1 } }, subject],
+      [{ type: 'ProtocolCorrected', data: { ...meta, signature: null, contestId: first.contestId, protocol: first.protocol, version: 2, supersedes: 'x', reason: 'typo' } }, correction],
+      [{ type: 'TurnoutReported', data: { ...meta, signature: null, time: '12:00', ballotsIssued: 300 } }, turnout],
+      [{ type: 'SubmissionRefused', data: { ...meta, signature: null, kind: 'correction', reasons: [], payload: { protocol: first.protocol, reason: 'typo' } } }, correction],
+    ];
+    for (const [event, signed] of events) {
+      const signature = signSubmission(signed, 'k', keys.privateKeyPem);
+      const rebuilt = signedSubjectOfEvent(event);
+      expect(rebuilt).toBeDefined();
+      expect(verifySubmissionSignature(rebuilt!, signature, keys.publicKey)).toBe(true);
+    }
+  });
+
+  it('has nothing to rebuild from a refused payload that is no protocol', () => {
+    expect(signedSubjectOfEvent({ type: 'SubmissionRefused', data: { ...meta, signature: null, kind: 'protocol', reasons: [], payload: 'junk' } })).toBeUndefined();
+  });
+});
