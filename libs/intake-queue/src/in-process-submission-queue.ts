@@ -1,0 +1,222 @@
+// The in-process queue of the embedded (one-process) mode: Kafka's semantics without Kafka.
+// Partitions by a hash of the key (order per key), consumer groups share partitions, offsets move
+// only after the handler resolved, uncommitted messages are redelivered. Memory only: see README.
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  type ConsumeOptions,
+  type DeliveredMessage,
+  type OutgoingMessage,
+  type QueueConsumer,
+  type SubmissionQueue,
+} from './submission-queue.port';
+
+export interface InProcessQueueOptions {
+  readonly topic?: string;
+  readonly partitions?: number;
+  /** Pause before redelivering a batch whose handler threw; default 100 ms. */
+  readonly retryDelayMs?: number;
+}
+
+interface StoredMessage {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, Buffer>>;
+}
+
+/** FNV-1a over the key's UTF-8 bytes: stable across runs, so a key keeps its partition. */
+export function partitionForKey(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(key, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
+
+const TRIM_CHUNK = 4096;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class Group {
+  readonly members: Member[] = [];
+  /** Next offset to deliver per partition (= last committed offset + 1). */
+  readonly committed: number[];
+  readonly owner: (Member | undefined)[];
+  /** A partition whose batch is in a handler; no one else takes it until that settles. */
+  readonly busy: boolean[];
+
+  constructor(partitions: number) {
+    this.committed = new Array<number>(partitions).fill(0);
+    this.owner = new Array<Member | undefined>(partitions).fill(undefined);
+    this.busy = new Array<boolean>(partitions).fill(false);
+  }
+
+  rebalance(): void {
+    const active = this.members.filter((member) => !member.stopping);
+    for (let p = 0; p < this.owner.length; p++) this.owner[p] = active.length > 0 ? active[p % active.length] : undefined;
+    this.wakeAll();
+  }
+
+  wakeAll(): void {
+    for (const member of this.members) member.wake();
+  }
+}
+
+class Member implements QueueConsumer {
+  stopping = false;
+  private loop: Promise<void> | undefined;
+  private nextScan = 0;
+
+  constructor(
+    private readonly queue: InProcessSubmissionQueue,
+    private readonly group: Group,
+    private readonly options: ConsumeOptions,
+  ) {}
+
+  wake(): void {
+    // A running loop re-scans after every batch, so it cannot miss work announced meanwhile.
+    if (this.loop || this.stopping) return;
+    this.loop = this.run().finally(() => {
+      this.loop = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    // Hand the partitions over at once; the one in our handler stays busy until it settles.
+    this.group.rebalance();
+    await this.loop;
+    const index = this.group.members.indexOf(this);
+    if (index >= 0) this.group.members.splice(index, 1);
+  }
+
+  /** One batch at a time per consumer, like kafkajs with partitionsConsumedConcurrently = 1. */
+  private async run(): Promise<void> {
+    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    for (;;) {
+      if (this.stopping || this.queue.closed) return;
+      const partition = this.pickPartition();
+      if (partition === undefined) return;
+      const from = this.group.committed[partition];
+      const messages = this.queue.read(partition, from, maxBatchSize);
+      this.group.busy[partition] = true;
+      try {
+        await this.options.handleBatch({ partition, messages });
+        this.group.committed[partition] = from + messages.length;
+        this.queue.trim(partition);
+      } catch (error) {
+        this.options.onError?.(error);
+        await sleep(this.queue.retryDelayMs);
+      } finally {
+        this.group.busy[partition] = false;
+        this.group.wakeAll();
+      }
+    }
+  }
+
+  /** Round-robin over owned partitions with pending messages, so no partition starves. */
+  private pickPartition(): number | undefined {
+    const count = this.group.owner.length;
+    for (let i = 0; i < count; i++) {
+      const p = (this.nextScan + i) % count;
+      if (this.group.owner[p] === this && !this.group.busy[p] && this.group.committed[p] < this.queue.length(p)) {
+        this.nextScan = (p + 1) % count;
+        return p;
+      }
+    }
+    return undefined;
+  }
+}
+
+export class InProcessSubmissionQueue implements SubmissionQueue {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly retryDelayMs: number;
+  closed = false;
+  private readonly logs: StoredMessage[][];
+  /** Offset of logs[p][0]: messages every group has committed are dropped (bounded memory). */
+  private readonly base: number[];
+  private readonly groups = new Map<string, Group>();
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.topic = options.topic ?? 'tally.submissions';
+    this.partitions = options.partitions ?? 6;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error(`partitions must be a positive integer, got ${this.partitions}`);
+    this.logs = Array.from({ length: this.partitions }, () => []);
+    this.base = new Array<number>(this.partitions).fill(0);
+  }
+
+  async ensureTopics(): Promise<void> {
+    // The partitions exist from construction.
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new Error('submission queue is closed');
+    for (const message of messages) {
+      const headers: Record<string, Buffer> = {};
+      for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(value);
+      this.logs[partitionForKey(message.key, this.partitions)].push({
+        key: message.key,
+        value: Buffer.from(message.value),
+        headers,
+      });
+    }
+    for (const group of this.groups.values()) group.wakeAll();
+  }
+
+  async consume(options: ConsumeOptions): Promise<QueueConsumer> {
+    if (this.closed) throw new Error('submission queue is closed');
+    let group = this.groups.get(options.groupId);
+    if (!group) {
+      group = new Group(this.partitions);
+      group.committed.splice(0, this.partitions, ...this.base);
+      this.groups.set(options.groupId, group);
+    }
+    const member = new Member(this, group, options);
+    group.members.push(member);
+    group.rebalance();
+    return member;
+  }
+
+  async close(): Promise<void> {
+    const members = [...this.groups.values()].flatMap((group) => group.members);
+    await Promise.all(members.map((member) => member.stop()));
+    this.closed = true;
+  }
+
+  /** @internal */
+  read(partition: number, from: number, max: number): DeliveredMessage[] {
+    const start = from - this.base[partition];
+    return this.logs[partition].slice(start, start + max).map((message, i) => ({
+      key: message.key,
+      value: message.value,
+      offset: String(from + i),
+      headers: message.headers,
+    }));
+  }
+
+  /** @internal */
+  length(partition: number): number {
+    return this.base[partition] + this.logs[partition].length;
+  }
+
+  /** @internal Messages still held in memory for a partition. */
+  retained(partition: number): number {
+    return this.logs[partition].length;
+  }
+
+  /**
+   * Like Kafka's retention, but by consumption: once every existing group has committed past a
+   * chunk, it is dropped. A group created later starts at the oldest message still kept.
+   */
+  trim(partition: number): void {
+    let low = Infinity;
+    for (const group of this.groups.values()) low = Math.min(low, group.committed[partition]);
+    const drop = low - this.base[partition];
+    if (drop >= TRIM_CHUNK) {
+      this.logs[partition].splice(0, drop);
+      this.base[partition] = low;
+    }
+  }
+}

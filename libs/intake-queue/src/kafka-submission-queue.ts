@@ -1,0 +1,428 @@
+// The Kafka adapter (kafkajs 2.2): idempotent producer with acks from all in-sync replicas,
+// consumer groups with eachBatch and explicit commits of offset + 1 after the handler resolved.
+// kafkajs stays behind the port so another client could replace it.
+import * as net from 'node:net';
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaMessage,
+  type LogEntry,
+  type Producer,
+  type ISocketFactory,
+} from 'kafkajs';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  type ConsumeOptions,
+  type DeliveredMessage,
+  type OutgoingMessage,
+  type QueueConsumer,
+  type SubmissionQueue,
+} from './submission-queue.port';
+
+/** The subset of pino's API the adapter logs through. */
+export interface QueueLogger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export type QueueLogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface KafkaQueueOptions {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly partitions: number;
+  readonly clientId: string;
+  /** Replication of topics this adapter creates; default: the broker's default.replication.factor. */
+  readonly replicationFactor?: number;
+  readonly logger?: QueueLogger;
+  /** kafkajs's own logging, routed to `logger`; default 'warn'. */
+  readonly logLevel?: QueueLogLevel;
+  /** Pause before redelivering a batch whose handler threw; default 500 ms. */
+  readonly retryDelayMs?: number;
+}
+
+const LEVELS: Record<QueueLogLevel, KafkaLogLevel> = {
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+const consoleLogger: QueueLogger = {
+  error: (obj, msg) => console.error(msg, obj),
+  warn: (obj, msg) => console.warn(msg, obj),
+  info: (obj, msg) => console.info(msg, obj),
+  debug: (obj, msg) => console.debug(msg, obj),
+};
+
+/** One produce request stays well under the broker's 1 MiB message.max.bytes per partition batch. */
+const MAX_SEND_BYTES = 512 * 1024;
+const HEARTBEAT_EVERY_MS = 3000;
+const TRANSIENT = /rebalanc|coordinator is (loading|not available)|not the correct coordinator|leader(ship)? (election|not available)|not the leader/i;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function kafkaLogCreator(logger: QueueLogger, threshold: KafkaLogLevel) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const obj = { component: 'kafkajs', namespace, ...extra };
+      // kafkajs logs every error response at ERROR, even the transient states it retries by
+      // itself (a rebalance, a coordinator still loading); what is not retried surfaces anyway.
+      const transient = namespace === 'Connection' && TRANSIENT.test(String(extra.error ?? ''));
+      if (transient) {
+        if (threshold >= KafkaLogLevel.DEBUG) logger.debug(obj, message);
+      }
+      else if (level <= KafkaLogLevel.ERROR) logger.error(obj, message);
+      else if (level === KafkaLogLevel.WARN) logger.warn(obj, message);
+      else if (level === KafkaLogLevel.INFO) logger.info(obj, message);
+      else logger.debug(obj, message);
+    };
+}
+
+/**
+ * kafkajs's own factory (plain TCP, keep-alive 60 s), plus a record of every socket. After a broker
+ * restart kafkajs can keep a connection of a broker object it dropped from its pool, which nothing
+ * closes; close() ends whatever is left so a stopped queue holds no socket open.
+ */
+function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
+  return ({ host, port, onConnect }) => {
+    const socket = net.connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+}
+
+/**
+ * Half-closes a leftover socket; the broker's FIN then reaches kafkajs's own 'end' handler, which
+ * also clears the connection's request-timeout interval (destroying the socket would not).
+ */
+async function endSocket(socket: net.Socket): Promise<void> {
+  if (socket.destroyed) return;
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<boolean>((resolve) => {
+    socket.once('close', () => resolve(true));
+    timer = setTimeout(() => resolve(false), 2000);
+  });
+  socket.end();
+  const closedInTime = await closed;
+  clearTimeout(timer);
+  if (closedInTime) return;
+  socket.emit('end');
+  socket.destroy();
+}
+
+function headerToBuffer(value: IHeaders[string]): Buffer | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : Buffer.from(first);
+}
+
+function toDelivered(message: KafkaMessage): DeliveredMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const buffer = headerToBuffer(value);
+    if (buffer) headers[name] = buffer;
+  }
+  return {
+    key: message.key ? message.key.toString('utf8') : '',
+    value: message.value ?? Buffer.alloc(0),
+    offset: message.offset,
+    headers,
+  };
+}
+
+function byteSize(message: OutgoingMessage): number {
+  let size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + 64;
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return size;
+}
+
+interface PendingPublish {
+  readonly messages: readonly OutgoingMessage[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class KafkaSubmissionQueue implements SubmissionQueue {
+  readonly topic: string;
+  readonly partitions: number;
+  private readonly kafka: Kafka;
+  private readonly logger: QueueLogger;
+  private producer: Producer | undefined;
+  private producerReady: Promise<Producer> | undefined;
+  private readonly pending: PendingPublish[] = [];
+  private flushing = false;
+  private readonly consumers = new Set<KafkaQueueConsumer>();
+  private closed = false;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly options: KafkaQueueOptions) {
+    this.topic = options.topic;
+    this.partitions = options.partitions;
+    this.logger = options.logger ?? consoleLogger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: LEVELS[options.logLevel ?? 'warn'],
+      logCreator: kafkaLogCreator(this.logger, LEVELS[options.logLevel ?? 'warn']),
+      // Long enough to ride out a broker restart (≈ 1 min) before publish gives up.
+      retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
+      socketFactory: trackingSocketFactory(this.sockets),
+    });
+  }
+
+  async ensureTopics(): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = await admin.listTopics();
+      if (!existing.includes(this.topic)) {
+        try {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic: this.topic, numPartitions: this.partitions, replicationFactor: this.options.replicationFactor ?? -1 }],
+          });
+        } catch (error) {
+          // Another instance created it between our list and create: that is the goal reached.
+          if (!String((error as Error).message).includes('already exists') && (error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') {
+            throw error;
+          }
+        }
+      }
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [this.topic] })).topics;
+      if (metadata && metadata.partitions.length !== this.partitions) {
+        this.logger.warn(
+          { topic: this.topic, existing: metadata.partitions.length, configured: this.partitions },
+          'topic exists with another partition count; keeping it (changing it would move precincts between partitions)',
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Concurrent calls are coalesced into one produce request: one round trip for a burst. */
+  publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('submission queue is closed'));
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ messages, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const taken: PendingPublish[] = [];
+        let bytes = 0;
+        while (this.pending.length > 0 && (taken.length === 0 || bytes < MAX_SEND_BYTES)) {
+          const next = this.pending.shift() as PendingPublish;
+          taken.push(next);
+          for (const message of next.messages) bytes += byteSize(message);
+        }
+        try {
+          await this.send(taken.flatMap((entry) => entry.messages));
+          for (const entry of taken) entry.resolve();
+        } catch (error) {
+          for (const entry of taken) entry.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async send(messages: readonly OutgoingMessage[]): Promise<void> {
+    const producer = await this.connectProducer();
+    // A publish larger than one request goes out in order, request after request.
+    let chunk: OutgoingMessage[] = [];
+    let bytes = 0;
+    const sendChunk = async () => {
+      if (chunk.length === 0) return;
+      await producer.send({
+        topic: this.topic,
+        acks: -1,
+        messages: chunk.map((message) => ({ key: message.key, value: message.value, headers: message.headers ? { ...message.headers } : undefined })),
+      });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const message of messages) {
+      const size = byteSize(message);
+      if (bytes + size > MAX_SEND_BYTES) await sendChunk();
+      chunk.push(message);
+      bytes += size;
+    }
+    await sendChunk();
+  }
+
+  private connectProducer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })().catch((error: unknown) => {
+      this.producerReady = undefined;
+      throw error;
+    });
+    return this.producerReady;
+  }
+
+  async consume(options: ConsumeOptions): Promise<QueueConsumer> {
+    if (this.closed) throw new Error('submission queue is closed');
+    const consumer = new KafkaQueueConsumer(this.kafka, this.topic, options, this.logger, this.options.retryDelayMs ?? 500, () =>
+      this.consumers.delete(consumer),
+    );
+    this.consumers.add(consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      await consumer.stop();
+      throw error;
+    }
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    while (this.flushing) await sleep(10);
+    if (this.producer) await this.producer.disconnect();
+    this.producer = undefined;
+    this.producerReady = undefined;
+    await Promise.all([...this.sockets].map((socket) => endSocket(socket)));
+  }
+}
+
+class KafkaQueueConsumer implements QueueConsumer {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restarts = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+    private readonly options: ConsumeOptions,
+    private readonly logger: QueueLogger,
+    private readonly retryDelayMs: number,
+    private readonly onStopped: () => void,
+  ) {}
+
+  /** Resolves once this member has joined the group and received its partitions. */
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+      // An idle fetch returns after this long; stop() waits for it, so keep it short.
+      maxWaitTimeInMs: 1000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.options.onError?.(payload.error);
+      // kafkajs restarts by itself after retriable errors; for the rest we start a new consumer.
+      if (!payload.restart && !this.stopping && consumer === this.consumer) this.scheduleRestart();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.restarts = 0;
+    });
+    // kafkajs race: disconnect() during its own crash-restart (before the new member has joined)
+    // stops nothing, and the restarted consumer then fetches forever. Catch it at its first fetch.
+    consumer.on(consumer.events.FETCH_START, () => {
+      if (this.stopping) void consumer.disconnect().catch(() => undefined);
+    });
+    await consumer.connect();
+    if (this.stopping) return this.abandon(consumer);
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    if (this.stopping) return this.abandon(consumer);
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    if (this.stopping) return this.abandon(consumer);
+  }
+
+  /** stop() was called while this consumer was still starting: make sure it ends too. */
+  private async abandon(consumer: Consumer): Promise<void> {
+    await consumer.disconnect().catch(() => undefined);
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(30_000, 1000 * 2 ** this.restarts++);
+    this.logger.warn({ groupId: this.options.groupId, delay }, 'kafka consumer crashed without restarting; starting a new one');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      const old = this.consumer;
+      void (async () => {
+        await old?.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        await this.start();
+      })().catch((error: unknown) => {
+        this.options.onError?.(error);
+        if (!this.stopping) this.scheduleRestart();
+      });
+    }, delay);
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const max = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    for (let start = 0; start < batch.messages.length; start += max) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + max);
+      // A slow handler (a big store transaction) must not cost us the group membership.
+      const beat = setInterval(() => heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+      try {
+        await this.options.handleBatch({ partition: batch.partition, messages: chunk.map(toDelivered) });
+      } catch (error) {
+        this.options.onError?.(error);
+        // Nothing resolved: kafkajs fetches again from the last resolved offset, so the same
+        // messages come back after the pause (or go to the next owner of the partition).
+        const until = Date.now() + this.retryDelayMs;
+        while (isRunning() && Date.now() < until) await sleep(Math.min(50, this.retryDelayMs));
+        return;
+      } finally {
+        clearInterval(beat);
+      }
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      // Explicit offsets: without arguments this commits nothing when autoCommit is off.
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+      });
+      await heartbeat();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    try {
+      // Waits for the batch in progress: committed if its handler resolved, not if it threw.
+      await this.consumer?.disconnect();
+    } finally {
+      this.onStopped();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// The queue's part of the service configuration, read from the environment at start-up.
+// KAFKA_BROKERS unset (or empty) means the embedded mode's in-process queue.
+import { z } from 'zod';
+import { InProcessSubmissionQueue } from './in-process-submission-queue';
+import { KafkaSubmissionQueue, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
+import type { SubmissionQueue } from './submission-queue.port';
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** Merge into the app's environment schema; every key here is a variable the service reads. */
+export const queueEnvSchema = z.object({
+  KAFKA_BROKERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((text) => text.split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0))
+      .pipe(z.array(z.string().regex(HOST_PORT, 'each broker must be host:port')).min(1))
+      .optional(),
+  ),
+  KAFKA_TOPIC: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, ".", "_" and "-"').default('tally.submissions'),
+  ),
+  KAFKA_PARTITIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(6)),
+  KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).default('tally')),
+});
+
+export type QueueConfig =
+  | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topic: string; readonly partitions: number; readonly clientId: string }
+  | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number };
+
+export function parseQueueConfig(env: Readonly<Record<string, string | undefined>> = process.env): QueueConfig {
+  const parsed = queueEnvSchema.parse(env);
+  if (parsed.KAFKA_BROKERS) {
+    return { kind: 'kafka', brokers: parsed.KAFKA_BROKERS, topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, clientId: parsed.KAFKA_CLIENT_ID };
+  }
+  return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS };
+}
+
+export interface QueueDependencies {
+  readonly logger?: QueueLogger;
+  readonly logLevel?: QueueLogLevel;
+}
+
+export function createSubmissionQueue(config: QueueConfig, deps: QueueDependencies = {}): SubmissionQueue {
+  switch (config.kind) {
+    case 'kafka':
+      return new KafkaSubmissionQueue({ ...config, logger: deps.logger, logLevel: deps.logLevel });
+    case 'in-process':
+      return new InProcessSubmissionQueue(config);
+    default: {
+      const unknownKind: never = config;
+      throw new Error(`unknown queue kind ${JSON.stringify(unknownKind)}`);
+    }
+  }
+}

@@ -1,0 +1,350 @@
+'use strict';
+// A real single-node Apache Kafka (KRaft) for development and tests, fetched from Maven Central.
+// Used by kafka.js (start/stop/status), with-broker.js and by tests that stop and restart the
+// broker mid-run. Plain CommonJS so it runs without a build step.
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const KAFKA_VERSION = '4.1.0';
+const ROOT = path.resolve(__dirname, '..', '..');
+const TOOLS_DIR = path.join(ROOT, '.tools', 'kafka');
+const LIBS_DIR = path.join(TOOLS_DIR, KAFKA_VERSION, 'libs');
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+const JVM_OPTS = [
+  '-Xms512m',
+  '-Xmx1g',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
+
+/** The port from KAFKA_PORT, else from a loopback KAFKA_BROKERS, else 9092. */
+function defaultPort(env = process.env) {
+  if (env.KAFKA_PORT) return parsePort(env.KAFKA_PORT);
+  const first = (env.KAFKA_BROKERS || '').split(',')[0].trim();
+  const match = /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(first);
+  return match ? parsePort(match[1]) : 9092;
+}
+
+function parsePort(text) {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65534) {
+    throw new Error(`KAFKA_PORT must be an integer between 1 and 65534, got "${text}"`);
+  }
+  return port;
+}
+
+function paths(port) {
+  const dir = path.join(TOOLS_DIR, `run-${port}`);
+  return {
+    dir,
+    dataDir: path.join(dir, 'data'),
+    logDir: path.join(dir, 'logs'),
+    config: path.join(dir, 'server.properties'),
+    log4j: path.join(dir, 'log4j2.properties'),
+    pidFile: path.join(dir, 'broker.pid'),
+    clusterIdFile: path.join(dir, 'cluster.id'),
+    stdout: path.join(dir, 'logs', 'stdout.log'),
+    serverLog: path.join(dir, 'logs', 'server.log'),
+  };
+}
+
+function brokersFor(port) {
+  return `127.0.0.1:${port}`;
+}
+
+function hasCommand(command, args) {
+  const result = spawnSync(command, args, { stdio: 'ignore' });
+  return !result.error && result.status === 0;
+}
+
+/** Copies the broker's jars into .tools/kafka/<version>/libs once; later calls are free. */
+function fetchBroker({ log = console.error } = {}) {
+  const marker = path.join(LIBS_DIR, '.complete');
+  if (fs.existsSync(marker)) return { libsDir: LIBS_DIR, fetched: false, ms: 0 };
+  const missing = [['java', ['-version']], ['mvn', ['-v']]].filter(([cmd, args]) => !hasCommand(cmd, args)).map(([cmd]) => cmd);
+  if (missing.length > 0) {
+    throw new Error(
+      `Cannot fetch Apache Kafka: ${missing.join(' and ')} not found on PATH. ` +
+        'Install Java 17 and Maven (e.g. `apt-get install -y openjdk-17-jre-headless maven`), ' +
+        'or point KAFKA_BROKERS at a running broker.',
+    );
+  }
+  const started = Date.now();
+  log(`kafka: fetching Apache Kafka ${KAFKA_VERSION} from Maven Central into ${path.relative(ROOT, LIBS_DIR)}`);
+  fs.rmSync(LIBS_DIR, { recursive: true, force: true });
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(__dirname, 'pom.xml'), 'dependency:copy-dependencies',
+      `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${LIBS_DIR}`],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) {
+    throw new Error(`mvn dependency:copy-dependencies failed (exit ${result.status}); see the output above`);
+  }
+  fs.writeFileSync(marker, `${KAFKA_VERSION}\n`);
+  return { libsDir: LIBS_DIR, fetched: true, ms: Date.now() - started };
+}
+
+function serverProperties(port, p) {
+  const controllerPort = port + 1;
+  return [
+    '# Written by tools/kafka/broker.js: one combined KRaft node on loopback.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${p.dataDir}`,
+    // One broker: every internal topic at replication 1, or groups never find a coordinator.
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // The service creates its topics with explicit partition counts; a typo must fail, not create.
+    'auto.create.topics.enable=false',
+    'num.partitions=1',
+    '',
+  ].join('\n');
+}
+
+function log4jProperties(p) {
+  return [
+    'status = warn',
+    'appender.file.type = File',
+    'appender.file.name = FILE',
+    `appender.file.fileName = ${p.serverLog}`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+    'rootLogger.level = INFO',
+    'rootLogger.appenderRef.file.ref = FILE',
+    // The request log and the state-change log are noise for development.
+    'logger.kafkaRequest.name = kafka.request.logger',
+    'logger.kafkaRequest.level = WARN',
+    'logger.stateChange.name = state.change.logger',
+    'logger.stateChange.level = WARN',
+    '',
+  ].join('\n');
+}
+
+function classpath() {
+  return `${LIBS_DIR}${path.sep}*`;
+}
+
+function javaArgs(p, mainClass, args) {
+  return ['-cp', classpath(), `-Dlog4j2.configurationFile=${p.log4j}`, ...args.jvm, mainClass, ...args.main];
+}
+
+/** Kafka's Uuid.randomUuid: 16 random bytes, base64url, never starting with '-'. */
+function randomClusterId() {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function readPid(p) {
+  try {
+    const pid = Number(fs.readFileSync(p.pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when pid is alive AND is our broker for this directory (pids get recycled). */
+function isOurBroker(pid, p) {
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('kafka.Kafka') && cmdline.includes(p.config);
+  } catch {
+    if (process.platform === 'linux') return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once the admin API answers describeCluster, or rejects after timeoutMs. */
+async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true } = {}) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (!isStillAlive()) throw new Error('the broker process exited while starting');
+    const kafka = new Kafka({
+      clientId: 'tally-kafka-harness',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return cluster;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await sleep(250);
+  }
+  throw new Error(`Kafka at ${brokers} not ready after ${timeoutMs} ms: ${lastError ? lastError.message : 'no controller'}`);
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Starts the broker on `port` (controller on port + 1) and waits until it answers.
+ * fresh: true wipes the storage first (what `kafka:start` and with-broker do);
+ * fresh: false keeps topics and committed offsets (a restart in the middle of a test).
+ * If this port's broker already runs, returns it untouched (alreadyRunning: true).
+ */
+async function startBroker({ port = defaultPort(), fresh = false, log = console.error, readyTimeoutMs = READY_TIMEOUT_MS } = {}) {
+  const p = paths(port);
+  const brokers = brokersFor(port);
+  const existing = readPid(p);
+  if (existing && isOurBroker(existing, p)) {
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing) });
+    return { brokers, port, pid: existing, alreadyRunning: true, fetchMs: 0, startMs: 0 };
+  }
+  for (const candidate of [port, port + 1]) {
+    if (!(await portFree(candidate))) {
+      throw new Error(`port ${candidate} on 127.0.0.1 is in use by something else; choose another with KAFKA_PORT`);
+    }
+  }
+  const fetched = fetchBroker({ log });
+  if (!hasCommand('java', ['-version'])) {
+    throw new Error('Cannot start Apache Kafka: java not found on PATH. Install Java 17 (e.g. `apt-get install -y openjdk-17-jre-headless`).');
+  }
+  const started = Date.now();
+
+  if (fresh || !fs.existsSync(p.clusterIdFile)) fs.rmSync(p.dir, { recursive: true, force: true });
+  fs.mkdirSync(p.logDir, { recursive: true });
+  fs.writeFileSync(p.config, serverProperties(port, p));
+  fs.writeFileSync(p.log4j, log4jProperties(p));
+  if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, randomClusterId());
+  const clusterId = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
+
+  // Static voters (controller.quorum.voters): format without --standalone.
+  const format = spawnSync(
+    'java',
+    javaArgs(p, 'kafka.tools.StorageTool', {
+      jvm: ['-Xmx256m'],
+      main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted'],
+    }),
+    { encoding: 'utf8' },
+  );
+  if (format.status !== 0) {
+    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.stdout}${format.stderr}`);
+  }
+
+  const out = fs.openSync(p.stdout, 'a');
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: JVM_OPTS, main: [p.config] }), {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  child.unref();
+  fs.writeFileSync(p.pidFile, `${child.pid}\n`);
+  log(`kafka: broker pid ${child.pid} starting on ${brokers} (logs in ${path.relative(ROOT, p.logDir)})`);
+
+  try {
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(child.pid) });
+  } catch (error) {
+    await stopBroker({ port, log: () => undefined });
+    throw new Error(`${error.message}\n--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`);
+  }
+  return { brokers, port, pid: child.pid, alreadyRunning: false, fetchMs: fetched.ms, startMs: Date.now() - started };
+}
+
+/**
+ * Stops this port's broker by its pid file and waits for the process to exit.
+ * kill: true sends SIGKILL at once (a crash); otherwise SIGTERM (controlled shutdown), then
+ * SIGKILL after 30 s. Storage stays, so startBroker({ fresh: false }) resumes the same cluster.
+ */
+async function stopBroker({ port = defaultPort(), kill = false, log = console.error } = {}) {
+  const p = paths(port);
+  const pid = readPid(p);
+  if (!pid || !isOurBroker(pid, p)) {
+    fs.rmSync(p.pidFile, { force: true });
+    return { stopped: false };
+  }
+  process.kill(pid, kill ? 'SIGKILL' : 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  let killed = kill;
+  while (isAlive(pid)) {
+    if (!killed && Date.now() > deadline) {
+      log(`kafka: broker pid ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+    }
+    await sleep(100);
+  }
+  fs.rmSync(p.pidFile, { force: true });
+  log(`kafka: broker pid ${pid} on ${brokersFor(port)} stopped`);
+  return { stopped: true, pid };
+}
+
+function brokerStatus({ port = defaultPort() } = {}) {
+  const p = paths(port);
+  const pid = readPid(p);
+  const running = Boolean(pid && isOurBroker(pid, p));
+  return { running, pid: running ? pid : undefined, port, brokers: brokersFor(port), dir: p.dir };
+}
+
+module.exports = {
+  KAFKA_VERSION,
+  brokerStatus,
+  brokersFor,
+  defaultPort,
+  fetchBroker,
+  paths,
+  startBroker,
+  stopBroker,
+  waitForBroker,
+};
