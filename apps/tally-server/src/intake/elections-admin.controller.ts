@@ -1,21 +1,11 @@
-// Loading an election definition (admin token; JSON or YAML body) and listing the elections.
-import { Body, Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
+// Loading an election definition (admin token; JSON or YAML body). The list is the query API's.
+import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { RequireRole, ApiRoleGuard } from '../auth/api-role.guard';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem, ProblemException } from '../http/problem';
 import { problemSchema } from './intake.openapi';
-
-export interface ElectionSummary {
-  readonly id: string;
-  readonly name: { readonly kk: string; readonly ru: string; readonly en: string };
-  readonly date: string;
-  readonly timeZone: string;
-  readonly contests: number;
-  readonly precincts: number;
-  readonly commissions: number;
-}
 
 @ApiTags('elections')
 @Controller('v1/elections')
@@ -52,20 +42,7 @@ export class ElectionsAdminController {
       }
     }
   }
-
-  @Get()
-  @ApiOperation({ summary: 'The elections this service knows' })
-  list(): ElectionSummary[] {
-    return this.registry.list().map((e) => ({
-      id: e.definition.id,
-      name: e.definition.name,
-      date: e.definition.date,
-      timeZone: e.definition.timeZone,
-      contests: e.definition.contests.length,
-      precincts: e.precinctCount,
-      commissions: e.definition.commissions.length,
-    }));
-  }
+  // GET /v1/elections (the list) is served by the query API (results.controller.ts), which adds progress.
 }
 
 // The status depends on the outcome (201 or 200), which @HttpCode cannot express.

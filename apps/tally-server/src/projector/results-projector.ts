@@ -5,10 +5,8 @@
 // Side effects (listener calls, i.e. live pushes) happen only after an event has been applied
 // to the live view, never while a rebuild replays history: a rebuild swaps the views in and
 // then announces one reset per election.
-import { createHash } from 'node:crypto';
 import {
   applyEvent,
-  canonicalViewState,
   createResultsView,
   indexElection,
   parseElectionDefinition,
@@ -16,19 +14,17 @@ import {
   snapshot,
   type ChangedCommission,
   type ElectionIndex,
-  type RecordedPrecinctEvent,
   type ResultsView,
 } from '@tally/domain';
 import {
-  categories,
-  categoryFilter,
-  categoryPrefix,
   comparePositions,
   START_POSITION,
   type EventStore,
   type RecordedEvent,
   type SubscriptionHandle,
 } from '@tally/event-store';
+// Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
+import { electionOfStream, PROJECTED_CATEGORIES, toPrecinctEvent, viewDigest } from '@tally/audit';
 import { definitionHash, readProjectionFile, writeProjectionFile, type ProjectionFile } from './projection-files';
 
 /** Where the projector learns which elections exist (the ElectionRegistry in the service). */
@@ -85,32 +81,7 @@ export interface ProjectorStatus {
   readonly failure: string | null;
 }
 
-const PRECINCT_PREFIX = categoryPrefix(categories.precinct);
-const ELECTION_PREFIX = categoryPrefix(categories.election);
-const FILTER = categoryFilter(categories.election, categories.precinct);
 const NO_LOGGER: ProjectorLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** `precinct-<election>.<precinct>` → election id (ids never contain a dot). */
-export function electionOfStream(streamName: string): string | undefined {
-  if (streamName.startsWith(PRECINCT_PREFIX)) {
-    const dot = streamName.indexOf('.', PRECINCT_PREFIX.length);
-    return dot < 0 ? undefined : streamName.slice(PRECINCT_PREFIX.length, dot);
-  }
-  if (streamName.startsWith(ELECTION_PREFIX)) return streamName.slice(ELECTION_PREFIX.length);
-  return undefined;
-}
-
-/** SHA-256 of the view's canonical state: equal digests, equal views. */
-export function viewDigest(view: ResultsView): string {
-  const hash = createHash('sha256');
-  for (const chunk of canonicalViewState(view)) hash.update(chunk);
-  return hash.digest('hex');
-}
-
-function toPrecinctEvent(e: RecordedEvent): RecordedPrecinctEvent {
-  // The view checks the type and ignores what it does not know; the data is as the decider wrote it.
-  return { type: e.type, data: e.data, position: e.position, recordedAt: e.recordedAt.toISOString() } as unknown as RecordedPrecinctEvent;
-}
 
 export class ResultsProjector {
   private views = new Map<string, ResultsView>();
@@ -229,7 +200,7 @@ export class ResultsProjector {
     let from = START_POSITION;
     if (comparePositions(until, START_POSITION) > 0) {
       scan: for (;;) {
-        const page = await this.options.store.readAll({ from, filter: FILTER, batchSize: 5000 });
+        const page = await this.options.store.readAll({ from, filter: PROJECTED_CATEGORIES, batchSize: 5000 });
         for (const e of page.events) {
           if (comparePositions(e.position, until) > 0) break scan;
           eventsRead++;
@@ -273,7 +244,7 @@ export class ResultsProjector {
     this.caughtUp = false;
     const handle = this.options.store.subscribe({
       from,
-      filter: FILTER,
+      filter: PROJECTED_CATEGORIES,
       onEvent: (e) => this.onEvent(e),
       onCaughtUp: () => {
         if (!this.caughtUp) this.logger.log(`caught up at ${this.currentPosition}`);
@@ -435,3 +406,5 @@ export class ResultsProjector {
     }
   }
 }
+
+export { electionOfStream, viewDigest };
