@@ -6,3 +6,4 @@ export * from './precinct';
 export * from './allocation';
 export * from './views';
 export * from './fixtures';
+export * from './percent';

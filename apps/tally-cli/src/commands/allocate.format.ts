@@ -1,11 +1,9 @@
 // Presentation of an allocation: JSON for machines, an aligned table for people. Percentages
 // are rounded here, at the edge, and always shown next to the exact ratio they come from.
-import type { AllocationInput, AllocationResult, Ratio } from '@tally/domain';
+import { percentOf, type AllocationInput, type AllocationResult, type Ratio } from '@tally/domain';
 
 /** numerator/denominator as a percentage rounded half-up to 2 decimals; null without a base. */
-export function percent(r: Ratio): number | null {
-  return decimal2({ numerator: r.numerator * 100, denominator: r.denominator });
-}
+export const percent: (r: Ratio) => number | null = percentOf;
 
 /** numerator/denominator rounded half-up to 2 decimals, exactly (BigInt, no float division). */
 export function decimal2(r: Ratio): number | null {

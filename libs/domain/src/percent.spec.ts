@@ -1,0 +1,16 @@
+import { percentOf } from './percent';
+
+describe('percentOf', () => {
+  it('rounds half up to two decimals from the exact ratio', () => {
+    expect(percentOf({ numerator: 8264, denominator: 291756 })).toBe(2.83); // Auyl, Almaty 2023
+    expect(percentOf({ numerator: 1, denominator: 8 })).toBe(12.5);
+    expect(percentOf({ numerator: 1, denominator: 40000 })).toBe(0); // 0.0025% → 0.00
+    expect(percentOf({ numerator: 1, denominator: 20000 })).toBe(0.01); // 0.005% → 0.01 (half up)
+    expect(percentOf({ numerator: 2, denominator: 3 })).toBe(66.67);
+  });
+
+  it('has no value without a base, and stays exact past 2^53', () => {
+    expect(percentOf({ numerator: 0, denominator: 0 })).toBeNull();
+    expect(percentOf({ numerator: 2 ** 52, denominator: 2 ** 53 })).toBe(50);
+  });
+});
