@@ -179,6 +179,13 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     return member;
   }
 
+  async lag(groupId: string): Promise<number> {
+    const group = this.groups.get(groupId);
+    let lag = 0;
+    for (let p = 0; p < this.partitions; p++) lag += this.length(p) - (group ? group.committed[p] : this.base[p]);
+    return lag;
+  }
+
   async close(): Promise<void> {
     const members = [...this.groups.values()].flatMap((group) => group.members);
     await Promise.all(members.map((member) => member.stop()));

@@ -210,6 +210,26 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     }
   }
 
+  async lag(groupId: string): Promise<number> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(this.topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
+      const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      let lag = 0n;
+      for (const end of ends) {
+        const done = byPartition.get(end.partition) ?? -1n;
+        // -1: the group never committed here; it starts from the oldest retained message.
+        const from = done < 0n ? BigInt(end.low) : done;
+        lag += BigInt(end.high) - from;
+      }
+      return Number(lag);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Concurrent calls are coalesced into one produce request: one round trip for a burst. */
   publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('submission queue is closed'));

@@ -201,6 +201,32 @@ export function submissionQueueContract(adapter: string, options: ContractOption
       expect(new Set([...partitionsOf.a, ...partitionsOf.b]).size).toBe(6);
     });
 
+    it("reports a group's lag: published but not yet committed", async () => {
+      const queue = await open(3);
+      const groupId = unique('group-lag');
+      await queue.publish(messagesFor(6, 40));
+      expect(await queue.lag(groupId)).toBe(40);
+      let seen = 0;
+      const consumer = await queue.consume({
+        groupId,
+        handleBatch: async (batch) => {
+          seen += batch.messages.length;
+        },
+      });
+      await waitUntil(() => seen >= 40, () => `40 messages, have ${seen}`, waitMs);
+      // The commit follows the handler; give it a moment to land.
+      const deadline = Date.now() + waitMs;
+      let lag = await queue.lag(groupId);
+      while (lag !== 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        lag = await queue.lag(groupId);
+      }
+      expect(lag).toBe(0);
+      await consumer.stop();
+      await queue.publish(messagesFor(2, 5, 'late'));
+      expect(await queue.lag(groupId)).toBe(5);
+    });
+
     it('lets a new group read the topic from the beginning, independently of other groups', async () => {
       const queue = await open(3);
       const published = messagesFor(5, 50);

@@ -60,6 +60,12 @@ export interface SubmissionQueue {
    */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   consume(options: ConsumeOptions): Promise<QueueConsumer>;
+  /**
+   * Messages published but not yet committed by the group, summed over the partitions: the
+   * queue lag an operator watches on election night. A group that never committed counts from
+   * the oldest message kept.
+   */
+  lag(groupId: string): Promise<number>;
   /** Stops every consumer this queue started and releases connections. */
   close(): Promise<void>;
 }

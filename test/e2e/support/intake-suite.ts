@@ -297,6 +297,7 @@ describe(`intake over HTTP, ${mode}`, () => {
       expect(res.text).toMatch(/tally_submissions_total\{kind="protocol",outcome="refused"\} [1-9]/);
       expect(res.text).toMatch(/tally_submission_latency_seconds_count\{outcome="recorded"\} [1-9]/);
       expect(res.text).toMatch(/tally_submissions_in_flight \d/);
+      expect(res.text).toMatch(/tally_queue_lag_messages\{group="[^"]+"\} \d+/);
     });
 
     it('serves the OpenAPI document at /docs', async () => {

@@ -1,7 +1,10 @@
 // The service's Prometheus metrics, in a registry of its own (not prom-client's global one), so
 // several applications in one process (the e2e tests) do not collide.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SubmissionQueue } from '@tally/intake-queue';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppConfig } from '../config/app.config';
+import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 
 export type SubmissionOutcome = 'accepted' | 'recorded' | 'refused' | 'unresolved';
 
@@ -45,7 +48,24 @@ export class TallyMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Read from the queue at each scrape: what the recorders' group still has to commit. */
+  readonly queueLag: Gauge<'group'>;
+
+  constructor(@Inject(SUBMISSION_QUEUE) queue: SubmissionQueue, @Inject(APP_CONFIG) config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
+    const group = config.recorder.groupId;
+    this.queueLag = new Gauge({
+      name: 'tally_queue_lag_messages',
+      help: 'Submissions on the queue not yet committed by the recorder group',
+      labelNames: ['group'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set({ group }, await queue.lag(group));
+        } catch {
+          // A broker that does not answer must not break the scrape; the gauge keeps its last value.
+        }
+      },
+    });
   }
 }
