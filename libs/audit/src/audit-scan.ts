@@ -10,6 +10,7 @@ import {
   type DefinitionProblem,
   type ElectionIndex,
   type RecordedPrecinctEvent,
+  type RecordedViewEvent,
   type ResultsView,
 } from '@tally/domain';
 import {
@@ -52,6 +53,21 @@ export const isPrecinctStream = (streamName: string): boolean => streamName.star
 /** The store's event as the views take it: type and data as recorded, plus where and when. */
 export function toPrecinctEvent(e: RecordedEvent): RecordedPrecinctEvent {
   return { type: e.type, data: e.data, position: e.position, recordedAt: e.recordedAt.toISOString() } as unknown as RecordedPrecinctEvent;
+}
+
+/**
+ * THE routing rule, shared by the live projector, its rebuild, the replay and the verifier: what a
+ * recorded event of the projected categories is to its election's view. Every event of a
+ * precinct's stream is offered (the view ignores, counted, what it does not know); of the
+ * election's own stream only the lots drawn (its definition builds the view, it is not folded).
+ * Undefined: not the view's.
+ */
+export function toViewEvent(e: RecordedEvent): RecordedViewEvent | undefined {
+  if (isPrecinctStream(e.streamName)) return toPrecinctEvent(e);
+  if (e.streamName.startsWith(ELECTION_PREFIX) && e.type === 'LotDrawn') {
+    return { type: e.type, data: e.data, position: e.position, recordedAt: e.recordedAt.toISOString() } as unknown as RecordedViewEvent;
+  }
+  return undefined;
 }
 
 /** SHA-256 of the view's canonical state: the figure the projector publishes. */

@@ -10,6 +10,7 @@ export {
   PROJECTED_CATEGORIES,
   scanStore,
   toPrecinctEvent,
+  toViewEvent,
   viewDigest,
   type Bound,
   type DefinedElection,

@@ -7,7 +7,7 @@ import {
   loadElections,
   PROJECTED_CATEGORIES,
   scanStore,
-  toPrecinctEvent,
+  toViewEvent,
   type Bound,
   type DefinedElection,
   type LoadedElections,
@@ -62,8 +62,9 @@ export async function replay(store: EventStore, options: ReplayOptions = {}): Pr
       continue;
     }
     entry.last = through;
-    // As the projector: the definition builds the view, every other event is offered to it.
-    const outcome = e.type === 'ElectionDefined' ? undefined : applyEvent(entry.view, toPrecinctEvent(e));
+    // As the projector: the definition builds the view; the events `toViewEvent` routes are folded in.
+    const viewEvent = toViewEvent(e);
+    const outcome = viewEvent === undefined ? undefined : applyEvent(entry.view, viewEvent);
     options.observe?.(e, electionId, outcome);
   }
   return { elections: out, through, eventsRead, undefinedElectionEvents };

@@ -32,7 +32,7 @@ import {
   precinctOfStream,
   PROJECTED_CATEGORIES,
   scanStore,
-  toPrecinctEvent,
+  toViewEvent,
   viewDigest,
   type LoadedElections,
   type ScanProgress,
@@ -249,7 +249,14 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     events++;
     through = e.position;
     const electionId = electionOfStream(e.streamName);
-    if (electionId === undefined || !isPrecinctStream(e.streamName)) continue;
+    if (electionId === undefined) continue;
+    if (!isPrecinctStream(e.streamName)) {
+      // The election's own stream: its lots are folded in as the projector folds them.
+      const viewEvent = toViewEvent(e);
+      const lotView = views.get(electionId);
+      if (viewEvent !== undefined && lotView !== undefined) applyEvent(lotView, viewEvent);
+      continue;
+    }
     const defined = loaded.elections.get(electionId);
     counts.stream.checked++;
     if (!defined) {
@@ -257,7 +264,8 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       continue;
     }
     const view = views.get(electionId)!;
-    applyEvent(view, toPrecinctEvent(e));
+    const viewEvent = toViewEvent(e);
+    if (viewEvent !== undefined) applyEvent(view, viewEvent);
     try {
       checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts);
     } catch (error) {

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ElectionRegistry } from './election-registry.service';
+import { LotsController } from './lots.controller';
 
-@Module({ providers: [ElectionRegistry], exports: [ElectionRegistry] })
+// Every process has this module (and the global AuthModule the lots controller's guard needs).
+@Module({ providers: [ElectionRegistry], exports: [ElectionRegistry], controllers: [LotsController] })
 export class ElectionsModule {}

@@ -24,7 +24,7 @@ import {
   type SubscriptionHandle,
 } from '@tally/event-store';
 // Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
-import { electionOfStream, PROJECTED_CATEGORIES, toPrecinctEvent, viewDigest } from '@tally/audit';
+import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/audit';
 import { definitionHash, readProjectionFile, writeProjectionFile, type ProjectionFile } from './projection-files';
 
 /** Where the projector learns which elections exist (the ElectionRegistry in the service). */
@@ -213,7 +213,8 @@ export class ResultsProjector {
             view = createResultsView(election);
             fresh.set(electionId, view);
           }
-          if (e.type !== 'ElectionDefined') applyEvent(view, toPrecinctEvent(e));
+          const viewEvent = toViewEvent(e);
+          if (viewEvent !== undefined) applyEvent(view, viewEvent);
         }
         from = page.checkpoint;
         if (page.isEnd || comparePositions(from, until) >= 0) break;
@@ -265,7 +266,7 @@ export class ResultsProjector {
     const electionId = electionOfStream(e.streamName);
     if (electionId !== undefined) {
       const view = this.views.get(electionId) ?? this.ensureView(electionId, e);
-      if (view && e.type !== 'ElectionDefined') this.applyLive(electionId, view, e);
+      if (view) this.applyLive(electionId, view, e);
     }
     this.advance(e.position);
   }
@@ -276,7 +277,10 @@ export class ResultsProjector {
       if (comparePositions(e.position, through) <= 0) return; // already in the restored snapshot
       this.skipThrough.delete(electionId);
     }
-    const outcome = applyEvent(view, toPrecinctEvent(e));
+    // One routing rule for live, rebuild and the auditors' replay: @tally/audit's toViewEvent.
+    const viewEvent = toViewEvent(e);
+    if (viewEvent === undefined) return;
+    const outcome = applyEvent(view, viewEvent);
     this.eventsSinceStart++;
     this.unsaved.add(electionId);
     this.unsavedEvents++;

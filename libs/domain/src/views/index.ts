@@ -5,8 +5,11 @@ export {
   type ApplyOutcome,
   type ChangedCommission,
   type IgnoredReason,
+  type RecordedAt,
   type RecordedPrecinctEvent,
+  type RecordedViewEvent,
   type ResultsView,
+  type ViewEvent,
 } from './results.view';
 export {
   bodyComposition,

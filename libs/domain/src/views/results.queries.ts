@@ -248,15 +248,18 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
   const contest = layout.contest;
   switch (contest.kind) {
     case 'list':
-      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND]);
+      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout));
     case 'single-member':
-      return singleMemberResults(view, common, contest, layout, votes, choiceVotes);
+      return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout));
     default: {
       const never: never = contest;
       return never;
     }
   }
 }
+
+/** The contest's drawn lot, if one is recorded: an input to the tie-break, never a rule of ours. */
+const lotOf = (view: ResultsView, layout: ContestLayout): readonly string[] | undefined => view.contests[layout.ordinal].lot ?? undefined;
 
 type Common = Omit<ContestResultsBase, 'base' | 'againstAllShare'>;
 
@@ -283,6 +286,7 @@ function listResults(
   listVotes: number,
   outstanding: number,
   ballotsFound: number,
+  lots: readonly string[] | undefined,
 ): ListContestResults {
   const base = listBase(contest.thresholdBase, listVotes, common.againstAll, ballotsFound);
   const allocation = allocate({
@@ -295,6 +299,7 @@ function listResults(
     ballotsCast: ballotsFound,
     minimumAdmittedLists: contest.minimumAdmittedLists,
     tieRule: contest.tieRule,
+    lots,
   });
   const bp = toBasisPoints(contest.thresholdPercent);
   const thresholds = votes.map((v) => thresholdCertainty({ votes: v, base, outstandingVoters: outstanding, thresholdBasisPoints: bp }));
@@ -344,6 +349,7 @@ function singleMemberResults(
   layout: ContestLayout,
   votes: readonly number[],
   candidateVotes: number,
+  lots: readonly string[] | undefined,
 ): SingleMemberContestResults {
   const base = candidateVotes + common.againstAll;
   const outcome = decideSingleMember({
@@ -351,6 +357,7 @@ function singleMemberResults(
     againstAll: common.againstAll,
     rule: contest.rule,
     tieRule: DISTRICT_TIE_RULE,
+    lots,
   });
   return {
     kind: 'single-member',

@@ -20,7 +20,7 @@ import {
   type ViewLayout,
 } from './results.layout';
 import { sortedRecord } from './results.queries';
-import { emptyView, type ResultsView } from './results.view';
+import { emptyView, validLotOrder, type ResultsView } from './results.view';
 
 export const SNAPSHOT_FORMAT = 'tally.results-view.v1';
 
@@ -47,6 +47,8 @@ export interface ResultsViewSnapshot {
   };
   /** Sorted. */
   readonly refusedSubmissions: readonly string[];
+  /** The lots drawn, by contest id (contests in definition order); absent when none was drawn. */
+  readonly lots?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A JSON-serialisable copy of the view's state. */
@@ -68,7 +70,24 @@ export function snapshot(view: ResultsView): ResultsViewSnapshot {
     precinctTurnout: encodeBase64(littleEndian(view.precinctTurnout)),
     refusals: { total: refusals.total, byCode: sortedRecord(refusals.byCode), byKind: sortedRecord(refusals.byKind) },
     refusedSubmissions: [...view.refusedSubmissions].sort(),
+    ...lotsOf(view),
   };
+}
+
+/**
+ * `{ lots }` when a lot was drawn, else nothing: a view without lots keeps the exact snapshot and
+ * digest it had before lots existed, so digests published then still verify.
+ */
+function lotsOf(view: ResultsView): { lots?: Record<string, readonly string[]> } {
+  const lots: Record<string, readonly string[]> = {};
+  let any = false;
+  view.layout.contests.forEach((c, k) => {
+    const lot = view.contests[k].lot;
+    if (lot === null) return;
+    lots[c.contest.id] = [...lot];
+    any = true;
+  });
+  return any ? { lots } : {};
 }
 
 export type RestoreError =
@@ -99,6 +118,11 @@ export function restoreView(election: ElectionIndex, snap: ResultsViewSnapshot):
   for (const [code, n] of Object.entries(snap.refusals.byCode)) view.refusals.byCode.set(code, n);
   for (const [kind, n] of Object.entries(snap.refusals.byKind)) view.refusals.byKind.set(kind, n);
   for (const id of snap.refusedSubmissions) view.refusedSubmissions.add(id);
+  for (const [contestId, order] of Object.entries(snap.lots ?? {})) {
+    const k = layout.contestOrdinal.get(contestId);
+    if (k === undefined || !validLotOrder(layout.contests[k].choiceIds, order)) return err({ kind: 'corrupt', detail: `lots.${contestId}` });
+    view.contests[k].lot = [...order];
+  }
   recomputeSubtotals(view);
   return ok(view);
 }
@@ -166,6 +190,7 @@ export function canonicalViewState(view: ResultsView): readonly Uint8Array[] {
     eventsIgnored: cursor.eventsIgnored,
     refusals: { total: refusals.total, byCode: sortedRecord(refusals.byCode), byKind: sortedRecord(refusals.byKind) },
     refusedSubmissions: [...view.refusedSubmissions].sort(),
+    ...lotsOf(view),
   });
   const chunks: Uint8Array[] = [];
   const section = (bytes: Uint8Array) => {

@@ -10,6 +10,7 @@
 // lets the projector compare a rebuild from zero with the live state by digest.
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionRefused, TurnoutReported } from '../precinct/precinct.events';
 import type { ElectionIndex } from '../election/election-index';
+import type { LotDrawn } from '../election/lot.events';
 import type { Protocol } from '../protocol/protocol';
 import {
   buildLayout,
@@ -32,13 +33,20 @@ import {
   type ViewLayout,
 } from './results.layout';
 
-/** An event as the store hands it over: the precinct event plus where and when it was recorded. */
-export type RecordedPrecinctEvent = PrecinctEvent & {
+/** Where and when the store recorded an event. */
+export interface RecordedAt {
   /** The store's opaque global position. */
   readonly position: string;
   /** ISO 8601 instant the store recorded it (the store's clock, the only one). */
   readonly recordedAt: string;
-};
+}
+
+/** An event as the store hands it over: the precinct event plus where and when it was recorded. */
+export type RecordedPrecinctEvent = PrecinctEvent & RecordedAt;
+
+/** Every event the view takes: a precinct's, or a lot from the election's own stream. */
+export type ViewEvent = PrecinctEvent | LotDrawn;
+export type RecordedViewEvent = ViewEvent & RecordedAt;
 
 /** Per contest: the precincts' rows, their protocol versions, commission subtotals. */
 export interface ContestState {
@@ -52,6 +60,8 @@ export interface ContestState {
   readonly turnout: Float64Array;
   /** Per slot: the last computed query result, dropped when an event touches the slot. */
   readonly cache: unknown[];
+  /** The last lot drawn for this contest (ids in the order drawn), null before any. */
+  lot: readonly string[] | null;
 }
 
 export interface RefusalTally {
@@ -108,6 +118,7 @@ export function emptyView(layout: ViewLayout): ResultsView {
       totals: new Float64Array(c.slotTerritorial.length * (TOTAL_PREFIX + c.width)),
       turnout: new Float64Array(c.slotTerritorial.length * times * TURNOUT_WIDTH),
       cache: new Array<unknown>(c.slotTerritorial.length),
+      lot: null,
     })),
     precinctTurnout: new Int32Array(layout.election.precinctCount * times).fill(-1),
     precinctContestsReported: new Uint16Array(layout.election.precinctCount),
@@ -132,7 +143,9 @@ export type IgnoredReason =
   | 'unknown-contest'
   | 'contest-not-at-precinct'
   | 'unknown-turnout-time'
-  | 'count-out-of-range';
+  | 'count-out-of-range'
+  /** A lot for another election, or naming an id not on the contest's ballot (or one twice). */
+  | 'lot-not-on-ballot';
 
 export type ApplyOutcome =
   | {
@@ -148,7 +161,7 @@ export type ApplyOutcome =
 const DUPLICATE: ApplyOutcome = Object.freeze({ kind: 'duplicate' });
 
 /** Folds one recorded event into the view (in place; see the file comment) and says what changed. */
-export function applyEvent(view: ResultsView, event: RecordedPrecinctEvent): ApplyOutcome {
+export function applyEvent(view: ResultsView, event: RecordedViewEvent): ApplyOutcome {
   const outcome = dispatch(view, event);
   // A duplicate changes nothing, the cursor included: a redelivery must not move it back.
   if (outcome.kind === 'duplicate') return outcome;
@@ -159,7 +172,7 @@ export function applyEvent(view: ResultsView, event: RecordedPrecinctEvent): App
   return outcome;
 }
 
-function dispatch(view: ResultsView, event: PrecinctEvent): ApplyOutcome {
+function dispatch(view: ResultsView, event: ViewEvent): ApplyOutcome {
   switch (event.type) {
     case 'ProtocolRecorded':
     case 'ProtocolCorrected':
@@ -168,6 +181,8 @@ function dispatch(view: ResultsView, event: PrecinctEvent): ApplyOutcome {
       return applyTurnout(view, event);
     case 'SubmissionRefused':
       return applyRefusal(view, event);
+    case 'LotDrawn':
+      return applyLot(view, event);
     default: {
       // Unknown at compile time; at run time another stream's event may come through a shared subscription.
       const _exhaustive: never = event;
@@ -305,6 +320,37 @@ function applyRefusal(view: ResultsView, event: SubmissionRefused): ApplyOutcome
   // A submission refused for two reasons counts once under each code.
   for (const code of new Set(data.reasons.map((r) => r.code))) tally.byCode.set(code, (tally.byCode.get(code) ?? 0) + 1);
   return { kind: 'applied', changedCommissions: [] };
+}
+
+/** The ids drawn, if they are distinct ids of the contest's ballot. */
+export function validLotOrder(choiceIds: readonly string[], order: unknown): order is readonly string[] {
+  if (!Array.isArray(order) || order.length === 0) return false;
+  const seen = new Set<string>();
+  for (const id of order) {
+    if (typeof id !== 'string' || !choiceIds.includes(id) || seen.has(id)) return false;
+    seen.add(id);
+  }
+  return true;
+}
+
+function applyLot(view: ResultsView, event: LotDrawn): ApplyOutcome {
+  const { layout } = view;
+  const data = event.data;
+  const k = layout.contestOrdinal.get(data.contestId);
+  if (k === undefined) return ignored('unknown-contest');
+  const contest = layout.contests[k];
+  if (data.electionId !== view.election.definition.id || !validLotOrder(contest.choiceIds, data.order)) return ignored('lot-not-on-ballot');
+  const state = view.contests[k];
+  // A later lot replaces the earlier one; the same order again changes nothing.
+  if (state.lot !== null && state.lot.length === data.order.length && state.lot.every((id, i) => id === data.order[i])) return DUPLICATE;
+  state.lot = [...data.order];
+  state.cache.fill(undefined);
+  const contestIds = [data.contestId];
+  const changedCommissions: ChangedCommission[] = [];
+  for (let slot = 0; slot < contest.slotTerritorial.length; slot++) {
+    changedCommissions.push({ commissionId: layout.territorialIds[contest.slotTerritorial[slot]], contestIds });
+  }
+  return { kind: 'applied', changedCommissions };
 }
 
 function changedUpward(layout: ViewLayout, d: number, contestIds: readonly string[]): ChangedCommission[] {
