@@ -1,24 +1,7 @@
-import { allocate, type AllocationInput } from '@tally/domain';
+import { allocate, ALMATY_2023_ALLOCATION_INPUT, type AllocationInput } from '@tally/domain';
 import { alignTable, decimal2, formatAllocateTable, percent, toAllocateJson } from './allocate.format';
 
-const almaty: AllocationInput = {
-  seats: 21,
-  method: 'hare',
-  thresholdPercent: 5,
-  thresholdBase: 'list-votes-plus-against-all',
-  lists: [
-    { id: 'Amanat', votes: 151531 },
-    { id: "People's Party", votes: 38563 },
-    { id: 'Respublica', votes: 38369 },
-    { id: 'Baytaq', votes: 23266 },
-    { id: 'Aq Jol', votes: 15273 },
-    { id: 'Auyl', votes: 8264 },
-  ],
-  againstAll: 16490,
-  ballotsCast: 302270,
-  minimumAdmittedLists: 2,
-  tieRule: 'registration-order',
-};
+const almaty: AllocationInput = ALMATY_2023_ALLOCATION_INPUT;
 
 describe('percent and decimal2', () => {
   it('round half up from the exact ratio', () => {

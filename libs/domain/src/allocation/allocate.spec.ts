@@ -1,24 +1,8 @@
 import type { AllocationInput, AllocationResult } from './allocation.types';
 import { allocate } from './allocate';
+import { ALMATY_2023_ALLOCATION_INPUT } from '../fixtures/almaty-2023.fixture';
 
-const almaty: AllocationInput = {
-  seats: 21,
-  method: 'hare',
-  thresholdPercent: 5,
-  thresholdBase: 'list-votes-plus-against-all',
-  lists: [
-    { id: 'Amanat', votes: 151531 },
-    { id: "People's Party", votes: 38563 },
-    { id: 'Respublica', votes: 38369 },
-    { id: 'Baytaq', votes: 23266 },
-    { id: 'Aq Jol', votes: 15273 },
-    { id: 'Auyl', votes: 8264 },
-  ],
-  againstAll: 16490,
-  ballotsCast: 302270,
-  minimumAdmittedLists: 2,
-  tieRule: 'registration-order',
-};
+const almaty: AllocationInput = ALMATY_2023_ALLOCATION_INPUT;
 
 /** A small input with defaults that keep every list in, so each case states only what it tests. */
 const input = (over: Partial<AllocationInput> & Pick<AllocationInput, 'lists'>): AllocationInput => ({
