@@ -6,6 +6,8 @@ const moduleNameMapper = {
   '^@tally/intake-queue$': '<rootDir>/libs/intake-queue/src',
   '^@tally/signatures$': '<rootDir>/libs/signatures/src',
   '^@tally/audit$': '<rootDir>/libs/audit/src',
+  '^@tally/encoding$': '<rootDir>/libs/encoding/src',
+  '^@tally/projection$': '<rootDir>/libs/projection/src',
 };
 const base = {
   rootDir: __dirname,

@@ -23,7 +23,8 @@ import {
   type ResultsView,
   type SubmissionMeta,
 } from '@tally/domain';
-import { canonicalJson, comparePositions, verifyStore, type EventStore, type JsonValue, type RecordedEvent } from '@tally/event-store';
+import { canonicalJson } from '@tally/encoding';
+import { comparePositions, verifyStore, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import {
   electionOfStream,
@@ -172,9 +173,9 @@ export function commandOf(event: PrecinctEvent): PrecinctCommand {
 function decisionKey(event: PrecinctEvent): string {
   if (event.type === 'SubmissionRefused') {
     const { reasons, ...rest } = event.data;
-    return canonicalJson({ type: event.type, data: rest as unknown as JsonValue, reasons: reasons.map((r) => `${r.code}@${r.field}`) } as JsonValue);
+    return canonicalJson({ type: event.type, data: rest, reasons: reasons.map((r) => `${r.code}@${r.field}`) });
   }
-  return canonicalJson({ type: event.type, data: event.data as unknown as JsonValue } as JsonValue);
+  return canonicalJson({ type: event.type, data: event.data });
 }
 
 export async function verifyAudit(store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> {

@@ -7,3 +7,4 @@ export * from './allocation';
 export * from './views';
 export * from './fixtures';
 export * from './percent';
+export * from './events';

@@ -1,4 +1,5 @@
-import { canonicalJson, contentHash, GENESIS_HASH } from './hash-chain';
+import { canonicalJson } from '@tally/encoding';
+import { contentHash, GENESIS_HASH } from './hash-chain';
 
 const base = { streamName: 'precinct-e1.p1', revision: 0n, id: '0f8c1d4e-5b9a-4c3e-8d2f-1a2b3c4d5e6f', type: 'ProtocolRecorded', data: { a: 1 }, metadata: {} };
 

@@ -8,30 +8,17 @@
 // followed by its UTF-8 bytes — lengths, never separators, so no two field lists collide):
 //   "tally-event-v1", streamName, revision (decimal), event id (lower-case), type,
 //   canonicalJson(data), canonicalJson(metadata without contentHash/previousHash), previousHash.
-// canonicalJson: JSON with object keys sorted by UTF-16 code units, no whitespace, numbers and
-// strings as JSON.stringify writes them. Stable across jsonb (which reorders keys) and EventStoreDB.
+// canonicalJson and the length-prefixed fields are @tally/encoding's (the same bytes commissions sign).
 // Limits: truncating a stream's LAST events leaves a valid shorter chain; anchor the head hashes
 // elsewhere (an export, a published digest) to detect that.
 import { createHash } from 'node:crypto';
+import { canonicalJson, updateLengthPrefixed } from '@tally/encoding';
 import type { EventFilter, EventStore, JsonObject, JsonValue, RecordedEvent } from './event-store.port';
 import { START_POSITION } from './position';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const ENCODING_TAG = 'tally-event-v1';
 const HASH_KEYS = new Set(['contentHash', 'previousHash']);
-
-export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('Non-finite numbers are not JSON');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v as JsonValue)).join(',')}]`;
-  const obj = value as { readonly [key: string]: JsonValue };
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
 
 export function withoutHashes(metadata: JsonObject): JsonObject {
   const out: { [key: string]: JsonValue } = {};
@@ -60,13 +47,7 @@ export function contentHash(event: HashableEvent, previousHash: string): string 
     previousHash,
   ];
   const hash = createHash('sha256');
-  for (const field of fields) {
-    const bytes = Buffer.from(field, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    hash.update(length);
-    hash.update(bytes);
-  }
+  updateLengthPrefixed((chunk) => hash.update(chunk), fields);
   return hash.digest('hex');
 }
 

@@ -21,7 +21,6 @@ export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError, 
 export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';
 export { categories, categoryFilter, categoryPrefix, matchesFilter, streamName, streams, type Category } from './stream-names';
 export {
-  canonicalJson,
   contentHash,
   GENESIS_HASH,
   verifyStore,

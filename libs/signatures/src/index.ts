@@ -1,6 +1,6 @@
 // The public API of @tally/signatures: the signed encoding of a submission, Ed25519 keys, and
 // the deterministic demo keys.
-export { canonicalJson, encodeSignedSubject, normalizeProtocol, signedFields, SIGNATURE_SCHEME, type SignedSubject } from './canonical-encoding';
+export { encodeSignedSubject, normalizeProtocol, signedFields, SIGNATURE_SCHEME, type SignedSubject } from './canonical-encoding';
 export {
   generateEd25519KeyPair,
   keyPairFromSeed,

@@ -1,6 +1,6 @@
 import { almatyCity2023Definition, almatyCity2023Protocols, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { canonicalJson } from '@tally/encoding';
 import {
-  canonicalJson,
   demoKeyPair,
   encodeSignedSubject,
   findSigner,

@@ -1,4 +1,4 @@
 export * from './election-definition';
 export * from './parse-election-definition';
 export * from './election-index';
-export * from './lot.events';
+export * from './election.events';

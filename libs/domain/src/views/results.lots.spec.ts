@@ -1,7 +1,7 @@
 // Given recorded events, then these results: a tie that blocks a seat until a lot, recorded as an
 // event (`LotDrawn` in the election's stream), settles it by the order drawn.
 import { indexElection } from '../election/election-index';
-import type { LotDrawn } from '../election/lot.events';
+import type { LotDrawn } from '../election/election.events';
 import { parseElectionDefinition } from '../election/parse-election-definition';
 import { applyEvent, createResultsView, type RecordedViewEvent, type ResultsView } from './results.view';
 import { bodyComposition, commissionResults, contestResults, electionSummary } from './results.queries';

@@ -10,7 +10,7 @@
 // lets the projector compare a rebuild from zero with the live state by digest.
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionRefused, TurnoutReported } from '../precinct/precinct.events';
 import type { ElectionIndex } from '../election/election-index';
-import type { LotDrawn } from '../election/lot.events';
+import type { LotDrawn } from '../election/election.events';
 import type { Protocol } from '../protocol/protocol';
 import {
   buildLayout,

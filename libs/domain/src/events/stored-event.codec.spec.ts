@@ -1,0 +1,46 @@
+import { almatyCity2023Definition } from '../fixtures';
+import { decodeDomainEvent, decodeElectionEvent, decodePrecinctEvent } from './stored-event.codec';
+
+const meta = { submissionId: 's1', electionId: 'e', precinctId: 'p1', submittedBy: 'p1', receivedAt: '2023-03-19T15:00:00Z', signature: null };
+const protocol = { contestId: 'k', registeredVoters: 10, votes: {} };
+
+describe('stored-event codec', () => {
+  it('decodes each precinct event that has its fields', () => {
+    for (const e of [
+      { type: 'ProtocolRecorded', data: { ...meta, contestId: 'k', protocol, version: 1 } },
+      { type: 'ProtocolCorrected', data: { ...meta, contestId: 'k', protocol, version: 2, supersedes: 's0', reason: 'recount' } },
+      { type: 'TurnoutReported', data: { ...meta, time: '10:00', ballotsIssued: 4 } },
+      { type: 'SubmissionRefused', data: { ...meta, kind: 'turnout', reasons: [{ code: 'MALFORMED', field: 'time', message: 'x' }], payload: null } },
+    ]) {
+      expect(decodePrecinctEvent(e)).toEqual({ ok: true, value: e });
+    }
+  });
+
+  it('names the field that is missing or of the wrong type', () => {
+    expect(decodePrecinctEvent({ type: 'TurnoutReported', data: { ...meta, time: '10:00', ballotsIssued: '4' } })).toEqual({
+      ok: false,
+      error: { kind: 'malformed', type: 'TurnoutReported', field: 'ballotsIssued', message: expect.stringContaining('ballotsIssued') },
+    });
+    expect(decodePrecinctEvent({ type: 'ProtocolRecorded', data: { ...meta, contestId: 'k', protocol, version: 2 } })).toMatchObject({ ok: false, error: { field: 'version' } });
+    expect(decodePrecinctEvent({ type: 'ProtocolRecorded', data: { ...meta, signature: { keyId: 1 }, contestId: 'k', protocol, version: 1 } })).toMatchObject({ ok: false, error: { field: 'signature' } });
+    expect(decodePrecinctEvent({ type: 'ProtocolRecorded', data: [] })).toMatchObject({ ok: false, error: { field: 'data' } });
+  });
+
+  it('says an unknown type is unknown, never guesses', () => {
+    expect(decodePrecinctEvent({ type: 'LotDrawn', data: {} })).toEqual({ ok: false, error: { kind: 'unknown-type', type: 'LotDrawn' } });
+    expect(decodeElectionEvent({ type: 'ProtocolRecorded', data: {} })).toEqual({ ok: false, error: { kind: 'unknown-type', type: 'ProtocolRecorded' } });
+    expect(decodeDomainEvent({ type: 'Nonsense', data: {} })).toEqual({ ok: false, error: { kind: 'unknown-type', type: 'Nonsense' } });
+  });
+
+  it('parses a recorded definition by the domain rules', () => {
+    const decoded = decodeElectionEvent({ type: 'ElectionDefined', data: { definition: almatyCity2023Definition() } });
+    expect(decoded.ok && decoded.value.type === 'ElectionDefined' && decoded.value.data.definition.id).toBe(almatyCity2023Definition().id);
+    expect(decodeElectionEvent({ type: 'ElectionDefined', data: { definition: { id: 'x' } } })).toMatchObject({ ok: false, error: { kind: 'malformed', type: 'ElectionDefined' } });
+  });
+
+  it('decodes a lot drawn', () => {
+    const lot = { type: 'LotDrawn', data: { electionId: 'e', contestId: 'k', order: ['a', 'b'], drawnBy: 'chair', reason: 'tie' } };
+    expect(decodeDomainEvent(lot)).toEqual({ ok: true, value: lot });
+    expect(decodeDomainEvent({ ...lot, data: { ...lot.data, order: ['a', 2] } })).toMatchObject({ ok: false, error: { field: 'order' } });
+  });
+});
