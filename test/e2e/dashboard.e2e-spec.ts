@@ -161,6 +161,8 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await page.locator('[data-testid="children"] a', { hasText: 'Almaty City Territorial Election Commission' }).click();
     await waitForText(page, '[data-testid="commission-name"]', 'Almaty City Territorial Election Commission');
     expect(new URL(page.url()).pathname).toBe(`/elections/${ELECTION}/commissions/almaty`);
+    // The demo election's keys are public: the page says so above every figure.
+    await waitForText(page, '[data-testid="demo-banner"]', 'anyone can sign for them');
     await waitForText(page, '[data-testid="precincts-reported"]', '0 of 320');
     await waitForText(page, '[data-testid="live-status"]', 'Live');
     expect(await seatsShown(page)).toEqual(new Map());

@@ -68,6 +68,7 @@ describe('query API', () => {
         name: election.definition.name,
         date: '2023-03-19',
         rootCommissionId: 'cec',
+        demo: true, // the demo election's keys are derived from public seeds
         precincts: ALMATY_2023_PRECINCTS,
         progress: {
           precincts: { reported: ALMATY_2023_PRECINCTS - outstanding, expected: ALMATY_2023_PRECINCTS },

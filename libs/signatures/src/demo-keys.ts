@@ -36,3 +36,12 @@ export function withDemoKeys(definition: ElectionDefinition): ElectionDefinition
     }),
   };
 }
+
+/**
+ * True when any commission of the definition holds its demo key (the public key derived from the
+ * public seed, whatever its key id): anyone can sign for that commission, so nothing recorded
+ * under the definition proves who submitted it. The API and the dashboard say so.
+ */
+export function usesDemoKeys(definition: Pick<ElectionDefinition, 'commissions'>): boolean {
+  return definition.commissions.some((c) => c.keys.some((k) => k.publicKey === demoKeyPair(c.id).publicKey));
+}

@@ -12,4 +12,4 @@ export {
   type Ed25519KeyPair,
 } from './ed25519';
 export { findSigner, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
-export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, withDemoKeys, type DemoKeyPair } from './demo-keys';
+export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';

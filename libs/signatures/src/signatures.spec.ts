@@ -8,6 +8,7 @@ import {
   normalizeProtocol,
   signedSubjectOfEvent,
   signSubmission,
+  usesDemoKeys,
   verifySubmissionSignature,
   withDemoKeys,
   type SignedSubject,
@@ -139,5 +140,16 @@ describe('signedSubjectOfEvent (for auditors)', () => {
 
   it('has nothing to rebuild from a refused payload that is no protocol', () => {
     expect(signedSubjectOfEvent({ type: 'SubmissionRefused', data: { ...meta, signature: null, kind: 'protocol', reasons: [], payload: 'junk' } })).toBeUndefined();
+  });
+});
+
+describe('demo keys', () => {
+  it('marks a definition in which any commission holds its public-seed key, whatever the key id', () => {
+    const real = almatyCity2023Definition();
+    expect(usesDemoKeys(real)).toBe(false);
+    expect(usesDemoKeys(withDemoKeys(real))).toBe(true);
+    const [first, ...rest] = real.commissions;
+    const renamed = { ...real, commissions: [{ ...first, keys: [{ keyId: 'innocent-looking', publicKey: demoKeyPair(first.id).publicKey }] }, ...rest] };
+    expect(usesDemoKeys(renamed)).toBe(true);
   });
 });

@@ -24,6 +24,7 @@ export function App() {
         </nav>
         <LanguageSwitch />
       </header>
+      {r.page === 'commission' && <DemoBanner electionId={r.electionId} />}
       <main id="main" tabIndex={-1}>
         {r.page === 'elections' && <ElectionsPage />}
         {r.page === 'commission' && <CommissionPage key={r.electionId} electionId={r.electionId} commissionId={r.commissionId} />}
@@ -40,6 +41,17 @@ function ElectionLink({ electionId }: { electionId: string }) {
     <a href={electionHref(electionId)} onClick={onLinkClick} class="election-name">
       {nameOf(entry.election.name)}
     </a>
+  );
+}
+
+/** A demo election's keys are derived from public seeds: say so above every figure. */
+function DemoBanner({ electionId }: { electionId: string }) {
+  const entry = useElection(electionId);
+  if (entry.state !== 'ready' || !entry.election.demo) return null;
+  return (
+    <p class="demo-banner" role="note" data-testid="demo-banner">
+      {t('demoElection')}
+    </p>
   );
 }
 

@@ -8,6 +8,7 @@ export type Lang = (typeof LANGS)[number];
 
 const en = {
   skipToContent: 'Skip to content',
+  demoElection: 'DEMO election: its commissions’ keys are public, anyone can sign for them. These figures prove nothing.',
   elections: 'Elections',
   chooseElection: 'Choose an election',
   noElections: 'No elections are loaded yet.',
@@ -82,6 +83,7 @@ type Dict = Record<Key, string>;
 
 const ru: Dict = {
   skipToContent: 'Перейти к содержимому',
+  demoElection: 'ДЕМО-выборы: ключи комиссий публичны, подписать за них может любой. Эти цифры ничего не доказывают.',
   elections: 'Выборы',
   chooseElection: 'Выберите выборы',
   noElections: 'Выборы ещё не загружены.',
@@ -153,6 +155,7 @@ const ru: Dict = {
 
 const kk: Dict = {
   skipToContent: 'Мазмұнға өту',
+  demoElection: 'ДЕМО сайлау: комиссиялардың кілттері жария, олардың атынан кез келген адам қол қоя алады. Бұл сандар ештеңені дәлелдемейді.',
   elections: 'Сайлаулар',
   chooseElection: 'Сайлауды таңдаңыз',
   noElections: 'Сайлаулар әлі жүктелмеген.',

@@ -11,6 +11,12 @@ describe('loadAppConfig', () => {
     expect(c.demo).toBe(true);
   });
 
+  it('loads no demo election in production unless asked to (its keys are public)', () => {
+    expect(loadAppConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'production', TALLY_DEMO: 'true' }).demo).toBe(true);
+    expect(loadAppConfig({ TALLY_DEMO: 'false' }).demo).toBe(false);
+  });
+
   it('selects PostgreSQL and Kafka from the environment', () => {
     const c = loadAppConfig({
       EVENT_STORE: 'postgres',

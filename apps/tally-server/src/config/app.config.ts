@@ -28,8 +28,12 @@ const serviceEnvSchema = z.object({
   TALLY_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'an admin token has at least 16 characters').optional()),
   /** Bearer token of the auditor role (history and audit endpoints). Unset: those endpoints refuse. */
   TALLY_AUDITOR_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'an auditor token has at least 16 characters').optional()),
-  /** Load the demo election at start-up if the store does not have it yet. */
-  TALLY_DEMO: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true').transform((v) => v === 'true')),
+  /**
+   * Load the demo election at start-up if the store does not have it yet. Its keys are derived
+   * from public seeds, so unset means true only outside production (NODE_ENV=production: false).
+   */
+  TALLY_DEMO: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
   /** Consumer group of the recorder role: recorders sharing it share the queue's partitions. */
   TALLY_RECORDER_GROUP: z.preprocess(emptyToUndefined, z.string().min(1).default('tally-recorder')),
   /** Most submissions one recorder batch (one store transaction) takes. */
@@ -94,7 +98,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
     logLevel: c.LOG_LEVEL,
     adminToken: c.TALLY_ADMIN_TOKEN,
     auditorToken: c.TALLY_AUDITOR_TOKEN,
-    demo: c.TALLY_DEMO,
+    demo: c.TALLY_DEMO ?? c.NODE_ENV !== 'production',
     eventStore,
     queue,
     recorder: { groupId: c.TALLY_RECORDER_GROUP, batchSize: c.TALLY_RECORDER_BATCH_SIZE, instanceId: c.TALLY_INSTANCE_ID },

@@ -36,6 +36,10 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of tallyServices) expect([name, Boolean(s.healthcheck)]).toEqual([name, true]);
   });
 
+  it('never loads the demo election, whose keys anyone can derive', () => {
+    for (const [name, s] of tallyServices) expect([name, envOf(s).TALLY_DEMO]).toEqual([name, 'false']);
+  });
+
   it('runs a three-node Kafka with replication 3 and min in-sync 2, EventStoreDB and PostgreSQL', () => {
     const kafka = Object.entries(compose.services).filter(([, s]) => 'KAFKA_NODE_ID' in envOf(s));
     expect(kafka).toHaveLength(3);

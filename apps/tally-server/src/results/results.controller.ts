@@ -2,7 +2,8 @@
 // present. Nothing here computes a figure. Unknown ids are 404 problem+json documents.
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { commissionTree, type CommissionNode, type ResultsView } from '@tally/domain';
+import { commissionTree, type CommissionNode, type ElectionDefinition, type ResultsView } from '@tally/domain';
+import { usesDemoKeys } from '@tally/signatures';
 import { z } from 'zod';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem, ProblemException } from '../http/problem';
@@ -42,6 +43,8 @@ const TreeQuery = z
 @ApiExtraModels(ContestResultsDtoDoc, BodyCompositionDtoDoc)
 @Controller('v1/elections')
 export class ResultsController {
+  private readonly demo = new WeakMap<ElectionDefinition, boolean>();
+
   constructor(
     private readonly projector: ProjectorService,
     private readonly registry: ElectionRegistry,
@@ -56,7 +59,7 @@ export class ResultsController {
       .list()
       .map((e) => this.projector.engine.view(e.definition.id))
       .filter((v): v is ResultsView => v !== undefined)
-      .map(electionListItem);
+      .map((v) => electionListItem(v, this.isDemo(v.election.definition)));
   }
 
   @Get(':electionId')
@@ -66,7 +69,15 @@ export class ResultsController {
   @ApiOkResponse({ type: ElectionDetailDto })
   @ApiNotFoundResponse(NOT_FOUND)
   detail(@Param('electionId') electionId: string): ElectionDetail {
-    return electionDetail(this.view(electionId));
+    const view = this.view(electionId);
+    return electionDetail(view, this.isDemo(view.election.definition));
+  }
+
+  /** Derived once per definition: a demo key check derives one key pair per commission. */
+  private isDemo(definition: ElectionDefinition): boolean {
+    let demo = this.demo.get(definition);
+    if (demo === undefined) this.demo.set(definition, (demo = usesDemoKeys(definition)));
+    return demo;
   }
 
   @Get(':electionId/tree')

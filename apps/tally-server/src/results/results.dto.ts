@@ -46,6 +46,8 @@ export class ElectionListItemDto extends ReflectsDto {
   @ApiProperty({ description: 'Number of precincts.' }) precincts!: number;
   @ApiProperty({ description: 'Number of commissions, precincts included.' }) commissions!: number;
   @ApiProperty() rootCommissionId!: string;
+  @ApiProperty({ description: 'A commission of this election holds a demo key derived from a public seed: anyone can sign for it, so its figures prove nothing.' })
+  demo!: boolean;
   @ApiProperty({ type: () => CommissionProgressDto, description: 'Election-wide: precincts with every protocol in; (precinct, contest) protocols in.' })
   progress!: CommissionProgressDto;
 }

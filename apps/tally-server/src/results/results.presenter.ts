@@ -37,6 +37,8 @@ export interface ElectionListItem extends Reflects {
   readonly precincts: number;
   readonly commissions: number;
   readonly rootCommissionId: string;
+  /** A commission holds a demo key (derived from a public seed): anyone can sign for it. */
+  readonly demo: boolean;
   /** Reporting progress election-wide: precincts with every protocol in, and (precinct, contest) protocols in. */
   readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
 }
@@ -102,7 +104,8 @@ export interface CommissionPayload extends Reflects {
 
 const reflects = (view: ResultsView): Reflects => ({ position: view.cursor.position, recordedAt: view.cursor.recordedAt });
 
-export function electionListItem(view: ResultsView): ElectionListItem {
+/** `demo`: whether a commission holds a demo key (the caller knows; signatures are not this file's). */
+export function electionListItem(view: ResultsView, demo: boolean): ElectionListItem {
   const election = view.election;
   const summary = electionSummary(view);
   return {
@@ -114,15 +117,16 @@ export function electionListItem(view: ResultsView): ElectionListItem {
     precincts: election.precinctCount,
     commissions: election.definition.commissions.length,
     rootCommissionId: election.root.id,
+    demo,
     progress: { precincts: summary.precincts, protocols: summary.protocols },
     ...reflects(view),
   };
 }
 
-export function electionDetail(view: ResultsView): ElectionDetail {
+export function electionDetail(view: ResultsView, demo: boolean): ElectionDetail {
   const d = view.election.definition;
   return {
-    ...electionListItem(view),
+    ...electionListItem(view, demo),
     turnoutTimes: d.turnoutTimes,
     bodies: d.bodies.map((b) => ({ id: b.id, name: b.name, contestIds: d.contests.filter((c) => c.body === b.id).map((c) => c.id) })),
     lists: d.lists.map((l) => ({ id: l.id, name: l.name, shortName: l.shortName ?? null, colour: l.colour, registrationOrder: l.registrationOrder })),
