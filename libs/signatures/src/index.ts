@@ -1,6 +1,17 @@
 // The public API of @tally/signatures: the signed encoding of a submission, Ed25519 keys, and
 // the deterministic demo keys.
-export { encodeSignedSubject, normalizeProtocol, signedFields, SIGNATURE_SCHEME, type SignedSubject } from './canonical-encoding';
+export {
+  encodeSignedSubject,
+  normalizeProtocol,
+  schemeOf,
+  SIGNATURE_SCHEME,
+  SIGNATURE_SCHEME_V1,
+  SIGNATURE_SCHEME_V2,
+  SIGNATURE_SCHEMES,
+  signedFields,
+  type SignatureScheme,
+  type SignedSubject,
+} from './canonical-encoding';
 export {
   generateEd25519KeyPair,
   keyPairFromSeed,

@@ -29,6 +29,42 @@ describe('the signed encoding', () => {
     expect(encodeSignedSubject(turnout)).toEqual(Buffer.concat(['tally-submission-v1', 'turnout', 'e', 'p1', '10:00', '42'].map(field)));
   });
 
+  it('v2 names the scheme and puts the version after the subject it places in history', () => {
+    const field = (s: string) => {
+      const b = Buffer.from(s, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(b.length);
+      return Buffer.concat([len, b]);
+    };
+    const p = almatyCity2023Protocols()[0];
+    const protocol = normalizeProtocol(p.protocol)!;
+    const json = canonicalJson(protocol);
+    const e = 'e';
+    expect(encodeSignedSubject({ kind: 'turnout', electionId: e, precinctId: 'p1', time: '10:00', ballotsIssued: 42, version: 2 })).toEqual(
+      Buffer.concat(['tally-submission-v2', 'turnout', e, 'p1', '10:00', '2', '42'].map(field)),
+    );
+    expect(encodeSignedSubject({ kind: 'protocol', electionId: e, precinctId: 'p1', contestId: 'k', protocol, version: 1 })).toEqual(
+      Buffer.concat(['tally-submission-v2', 'protocol', e, 'p1', 'k', '1', json].map(field)),
+    );
+    expect(encodeSignedSubject({ kind: 'correction', electionId: e, precinctId: 'p1', contestId: 'k', protocol, reason: 'recount', version: 3 })).toEqual(
+      Buffer.concat(['tally-submission-v2', 'correction', e, 'p1', 'k', '3', json, 'recount'].map(field)),
+    );
+  });
+
+  it('never lets one version of a signed body stand for another', () => {
+    const { publicKey, privateKeyPem } = generateEd25519KeyPair();
+    const v1: SignedSubject = { kind: 'turnout', electionId: 'e', precinctId: 'p1', time: '12:00', ballotsIssued: 100, version: 1 };
+    const signature = signSubmission(v1, "k", privateKeyPem);
+    expect(verifySubmissionSignature(v1, signature, publicKey)).toBe(true);
+    expect(verifySubmissionSignature({ ...v1, version: 2 }, signature, publicKey)).toBe(false);
+    const { version: _v, ...unversioned } = v1;
+    expect(verifySubmissionSignature(unversioned, signature, publicKey)).toBe(false);
+  });
+
+  it.each([0, -1, 1.5, NaN])('refuses to encode version %p', (version) => {
+    expect(() => encodeSignedSubject({ kind: 'turnout', electionId: 'e', precinctId: 'p1', time: '12:00', ballotsIssued: 1, version })).toThrow(RangeError);
+  });
+
   it('keeps field boundaries: moving text between fields changes the bytes', () => {
     const a: SignedSubject = { kind: 'turnout', electionId: 'ab', precinctId: 'c', time: '10:00', ballotsIssued: 1 };
     const b: SignedSubject = { kind: 'turnout', electionId: 'a', precinctId: 'bc', time: '10:00', ballotsIssued: 1 };
