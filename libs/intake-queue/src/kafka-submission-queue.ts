@@ -93,7 +93,9 @@ function kafkaLogCreator(logger: QueueLogger, threshold: KafkaLogLevel) {
       const obj = { component: 'kafkajs', namespace, ...extra };
       // kafkajs logs every error response at ERROR, even the transient states it retries by
       // itself (a rebalance, a coordinator still loading); what is not retried surfaces anyway.
-      const transient = namespace === 'Connection' && TRANSIENT.test(String(extra.error ?? ''));
+      // Likewise a CreateTopics answer with errors: two instances' ensureTopics racing get
+      // TOPIC_ALREADY_EXISTS, and any other creation error is thrown by ensureTopics itself.
+      const transient = namespace === 'Connection' && (TRANSIENT.test(String(extra.error ?? '')) || message.startsWith('Response CreateTopics'));
       if (transient) {
         if (threshold >= KafkaLogLevel.DEBUG) logger.debug(obj, message);
       }
