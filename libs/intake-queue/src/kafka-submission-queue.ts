@@ -296,14 +296,11 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     return this.publishTo(this.topic, messages, MAX_MESSAGE_BYTES);
   }
 
-  private publishTo(topic: string, messages: readonly OutgoingMessage[], limit: number): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('submission queue is closed'));
-    if (messages.length === 0) return Promise.resolve();
-    try {
-      refuseOversized(messages, limit);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /** Runs synchronously up to the enqueue, so concurrent calls keep the order they were made in. */
+  private async publishTo(topic: string, messages: readonly OutgoingMessage[], limit: number): Promise<void> {
+    if (this.closed) throw new Error('submission queue is closed');
+    if (messages.length === 0) return;
+    refuseOversized(messages, limit);
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ topic, messages, resolve, reject });
       if (!this.flushing) void this.flush();
