@@ -1,6 +1,22 @@
 import { InProcessSubmissionQueue, partitionForKey } from './in-process-submission-queue';
 import { createSubmissionQueue, parseQueueConfig } from './queue.config';
 import { submissionQueueContract } from './submission-queue.contract';
+import {
+  DEAD_LETTER_HEADERS,
+  DeadLetterFormatError,
+  MAX_MESSAGE_BYTES,
+  MAX_REASON_BYTES,
+  MessageTooLargeError,
+  deadLetterOf,
+  deadLetterTopicFor,
+  fromDeliveredDeadLetter,
+  messageBytes,
+  refuseOversized,
+  toDeadLetterMessage,
+  type DeadLetter,
+  type DeliveredMessage,
+  type OutgoingMessage,
+} from './submission-queue.port';
 
 submissionQueueContract('in-process', {
   makeQueue: async ({ topic, partitions }) => new InProcessSubmissionQueue({ topic, partitions, retryDelayMs: 5 }),
@@ -55,5 +71,139 @@ describe('queue configuration', () => {
     expect(() => parseQueueConfig({ KAFKA_BROKERS: 'kafka-1' })).toThrow(/KAFKA_BROKERS/);
     expect(() => parseQueueConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
     expect(() => parseQueueConfig({ KAFKA_TOPIC: 'bad topic' })).toThrow(/KAFKA_TOPIC/);
+  });
+
+  it('keeps room in a topic name for its dead-letter topic (Kafka allows 249 characters)', () => {
+    expect(deadLetterTopicFor('t'.repeat(237))).toHaveLength(249);
+    expect(parseQueueConfig({ KAFKA_TOPIC: 't'.repeat(237) }).topic).toHaveLength(237);
+    expect(() => parseQueueConfig({ KAFKA_TOPIC: 't'.repeat(238) })).toThrow(/KAFKA_TOPIC/);
+  });
+});
+
+/** What a consumer saw: delivered as the queue delivers it (Buffers, offset as a string). */
+function delivered(message: OutgoingMessage, offset = '0'): DeliveredMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(value);
+  return { key: message.key, value: Buffer.from(message.value), offset, headers };
+}
+
+describe('dead letters as messages', () => {
+  const letter: DeadLetter = {
+    source: { topic: 'tally.submissions', partition: 4, offset: '9007199254740993' },
+    key: 'precinct-0417',
+    value: Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22]),
+    headers: { 'submission-id': Buffer.from('sub-1'), binary: Buffer.from([0xc3, 0x28]) },
+    reason: { code: 'UNDECODABLE', message: 'Unexpected token ÿ in JSON at position 0' },
+    deadLetteredAt: '2026-03-19T20:15:00.123Z',
+  };
+
+  it('keeps the original key, value bytes and headers, and puts reason and source in named headers', () => {
+    const message = toDeadLetterMessage(letter);
+    expect(message.key).toBe('precinct-0417');
+    expect(message.value).toBe(letter.value);
+    const text = (name: string) => message.headers?.[name]?.toString();
+    expect(text('submission-id')).toBe('sub-1');
+    expect(message.headers?.binary).toEqual(Buffer.from([0xc3, 0x28]));
+    expect({
+      code: text(DEAD_LETTER_HEADERS.reasonCode),
+      reason: text(DEAD_LETTER_HEADERS.reason),
+      topic: text(DEAD_LETTER_HEADERS.sourceTopic),
+      partition: text(DEAD_LETTER_HEADERS.sourcePartition),
+      offset: text(DEAD_LETTER_HEADERS.sourceOffset),
+      at: text(DEAD_LETTER_HEADERS.at),
+    }).toEqual({
+      code: 'UNDECODABLE',
+      reason: 'Unexpected token ÿ in JSON at position 0',
+      topic: 'tally.submissions',
+      partition: '4',
+      offset: '9007199254740993',
+      at: '2026-03-19T20:15:00.123Z',
+    });
+  });
+
+  it('reads back what it wrote, including original headers named like its own', () => {
+    const tricky: DeadLetter = {
+      ...letter,
+      key: '',
+      headers: {
+        'dead-letter.reason': Buffer.from('an original header, not ours'),
+        'dead-letter.original.x': Buffer.from('escaped twice'),
+        'dead-letter.': Buffer.alloc(0),
+      },
+    };
+    for (const original of [letter, tricky]) {
+      const message = toDeadLetterMessage(original);
+      expect(fromDeliveredDeadLetter(delivered(message, '12'))).toEqual(original);
+    }
+    expect(toDeadLetterMessage(tricky).headers?.['dead-letter.original.dead-letter.reason']?.toString()).toBe('an original header, not ours');
+  });
+
+  it('builds the letter of a delivered message', () => {
+    const message = delivered({ key: 'p-1', value: 'not json', headers: { 'submission-id': 's' } }, '77');
+    const built = deadLetterOf(message, { topic: 'tally.submissions', partition: 2 }, { code: 'TOO_LARGE', message: 'too big' }, '2026-03-19T20:15:00Z');
+    expect(built).toEqual({
+      source: { topic: 'tally.submissions', partition: 2, offset: '77' },
+      key: 'p-1',
+      value: Buffer.from('not json'),
+      headers: { 'submission-id': Buffer.from('s') },
+      reason: { code: 'TOO_LARGE', message: 'too big' },
+      deadLetteredAt: '2026-03-19T20:15:00Z',
+    });
+    expect(built.value).toBe(message.value);
+  });
+
+  it('cuts a long reason to MAX_REASON_BYTES of UTF-8 on a character boundary', () => {
+    const long = { ...letter, reason: { code: 'UNSTORABLE' as const, message: 'я'.repeat(5000) } };
+    const reason = fromDeliveredDeadLetter(delivered(toDeadLetterMessage(long))).reason.message;
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(reason).toBe(`${'я'.repeat(Math.floor((MAX_REASON_BYTES - 3) / 2))}…`);
+  });
+
+  it('refuses to write a malformed letter: the caller has a bug', () => {
+    const bad: Array<[Partial<DeadLetter>, RegExp]> = [
+      [{ reason: { code: 'NOPE' as never, message: '' } }, /unknown reason code "NOPE"/],
+      [{ source: { topic: '', partition: 0, offset: '1' } }, /source topic is empty/],
+      [{ source: { topic: 't', partition: -1, offset: '1' } }, /partition -1/],
+      [{ source: { topic: 't', partition: 0, offset: '01' } }, /offset "01"/],
+      [{ deadLetteredAt: '19.03.2026' }, /not an ISO 8601 instant/],
+      [{ deadLetteredAt: '2026-02-30T25:00:00Z' }, /not an ISO 8601 instant/],
+    ];
+    for (const [change, error] of bad) expect(() => toDeadLetterMessage({ ...letter, ...change })).toThrow(error);
+    expect(() => toDeadLetterMessage({ ...letter, deadLetteredAt: 'x' })).toThrow(DeadLetterFormatError);
+  });
+
+  it('refuses to read a message that is not a dead letter', () => {
+    const message = delivered(toDeadLetterMessage(letter), '5');
+    const without = (name: string) => ({ ...message, headers: Object.fromEntries(Object.entries(message.headers).filter(([key]) => key !== name)) });
+    const replaced = (name: string, value: string) => ({ ...message, headers: { ...message.headers, [name]: Buffer.from(value) } });
+    expect(() => fromDeliveredDeadLetter(delivered({ key: 'k', value: 'v' }))).toThrow(/header dead-letter\.reason-code is missing/);
+    expect(() => fromDeliveredDeadLetter(without(DEAD_LETTER_HEADERS.at))).toThrow(/dead-letter\.at is missing \(offset 5\)/);
+    expect(() => fromDeliveredDeadLetter(replaced(DEAD_LETTER_HEADERS.sourcePartition, '1e3'))).toThrow(/partition NaN/);
+    expect(() => fromDeliveredDeadLetter(replaced(DEAD_LETTER_HEADERS.reasonCode, 'LATER'))).toThrow(DeadLetterFormatError);
+    // A header a later version adds is no reason to refuse the letter.
+    expect(fromDeliveredDeadLetter(replaced('dead-letter.attempts', '3'))).toEqual(letter);
+  });
+});
+
+describe('message size limit', () => {
+  const sized = (bytes: number): OutgoingMessage => ({ key: 'k', value: Buffer.alloc(bytes - 1 - 'h'.length - 2), headers: { h: 'vv' } });
+
+  it('counts key, value and headers', () => {
+    expect(messageBytes({ key: 'ключ', value: 'v', headers: { a: 'bc', d: Buffer.alloc(10) } })).toBe(8 + 1 + 3 + 11);
+    expect(messageBytes(sized(MAX_MESSAGE_BYTES))).toBe(MAX_MESSAGE_BYTES);
+  });
+
+  it('names the first message over the limit', () => {
+    expect(() => refuseOversized([sized(10), sized(MAX_MESSAGE_BYTES)], MAX_MESSAGE_BYTES)).not.toThrow();
+    const error = (() => {
+      try {
+        refuseOversized([sized(10), sized(MAX_MESSAGE_BYTES + 1)], MAX_MESSAGE_BYTES);
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', index: 1, bytes: MAX_MESSAGE_BYTES + 1, limit: MAX_MESSAGE_BYTES });
   });
 });

@@ -3,7 +3,14 @@
 // only after the handler resolved, uncommitted messages are redelivered. Memory only: see README.
 import {
   DEFAULT_MAX_BATCH_SIZE,
+  MAX_DEAD_LETTER_BYTES,
+  MAX_MESSAGE_BYTES,
+  deadLetterTopicFor,
+  refuseOversized,
+  toDeadLetterMessage,
   type ConsumeOptions,
+  type DeadLetter,
+  type DeadLetterQueue,
   type DeliveredMessage,
   type OutgoingMessage,
   type QueueConsumer,
@@ -67,7 +74,7 @@ class Member implements QueueConsumer {
   private nextScan = 0;
 
   constructor(
-    private readonly queue: InProcessSubmissionQueue,
+    private readonly queue: InProcessTopic,
     private readonly group: Group,
     private readonly options: ConsumeOptions,
   ) {}
@@ -94,7 +101,7 @@ class Member implements QueueConsumer {
   private async run(): Promise<void> {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     for (;;) {
-      if (this.stopping || this.queue.closed) return;
+      if (this.stopping || this.queue.owner.closed) return;
       const partition = this.pickPartition();
       if (partition === undefined) return;
       const from = this.group.committed[partition];
@@ -106,7 +113,7 @@ class Member implements QueueConsumer {
         this.queue.trim(partition);
       } catch (error) {
         this.options.onError?.(error);
-        await sleep(this.queue.retryDelayMs);
+        await sleep(this.queue.owner.retryDelayMs);
       } finally {
         this.group.busy[partition] = false;
         this.group.wakeAll();
@@ -128,31 +135,24 @@ class Member implements QueueConsumer {
   }
 }
 
-export class InProcessSubmissionQueue implements SubmissionQueue {
-  readonly topic: string;
-  readonly partitions: number;
-  readonly retryDelayMs: number;
-  closed = false;
+/** One topic's partitions, groups and offsets: the submissions topic and its dead-letter topic are two. */
+class InProcessTopic {
   private readonly logs: StoredMessage[][];
   /** Offset of logs[p][0]: messages every group has committed are dropped (bounded memory). */
   private readonly base: number[];
   private readonly groups = new Map<string, Group>();
 
-  constructor(options: InProcessQueueOptions = {}) {
-    this.topic = options.topic ?? 'tally.submissions';
-    this.partitions = options.partitions ?? 6;
-    this.retryDelayMs = options.retryDelayMs ?? 100;
-    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error(`partitions must be a positive integer, got ${this.partitions}`);
-    this.logs = Array.from({ length: this.partitions }, () => []);
-    this.base = new Array<number>(this.partitions).fill(0);
+  constructor(
+    readonly owner: InProcessSubmissionQueue,
+    readonly partitions: number,
+  ) {
+    this.logs = Array.from({ length: partitions }, () => []);
+    this.base = new Array<number>(partitions).fill(0);
   }
 
-  async ensureTopics(): Promise<void> {
-    // The partitions exist from construction.
-  }
-
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.closed) throw new Error('submission queue is closed');
+  publish(messages: readonly OutgoingMessage[], limit: number): void {
+    if (this.owner.closed) throw new Error('submission queue is closed');
+    refuseOversized(messages, limit);
     for (const message of messages) {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(value);
@@ -165,8 +165,8 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     for (const group of this.groups.values()) group.wakeAll();
   }
 
-  async consume(options: ConsumeOptions): Promise<QueueConsumer> {
-    if (this.closed) throw new Error('submission queue is closed');
+  consume(options: ConsumeOptions): QueueConsumer {
+    if (this.owner.closed) throw new Error('submission queue is closed');
     let group = this.groups.get(options.groupId);
     if (!group) {
       group = new Group(this.partitions);
@@ -179,20 +179,18 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     return member;
   }
 
-  async lag(groupId: string): Promise<number> {
+  lag(groupId: string): number {
     const group = this.groups.get(groupId);
     let lag = 0;
     for (let p = 0; p < this.partitions; p++) lag += this.length(p) - (group ? group.committed[p] : this.base[p]);
     return lag;
   }
 
-  async close(): Promise<void> {
+  async stopAll(): Promise<void> {
     const members = [...this.groups.values()].flatMap((group) => group.members);
     await Promise.all(members.map((member) => member.stop()));
-    this.closed = true;
   }
 
-  /** @internal */
   read(partition: number, from: number, max: number): DeliveredMessage[] {
     const start = from - this.base[partition];
     return this.logs[partition].slice(start, start + max).map((message, i) => ({
@@ -203,12 +201,10 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     }));
   }
 
-  /** @internal */
   length(partition: number): number {
     return this.base[partition] + this.logs[partition].length;
   }
 
-  /** @internal Messages still held in memory for a partition. */
   retained(partition: number): number {
     return this.logs[partition].length;
   }
@@ -225,5 +221,68 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
       this.logs[partition].splice(0, drop);
       this.base[partition] = low;
     }
+  }
+}
+
+export class InProcessSubmissionQueue implements SubmissionQueue {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly retryDelayMs: number;
+  readonly deadLetters: DeadLetterQueue;
+  closed = false;
+  private readonly submissions: InProcessTopic;
+  private readonly letters: InProcessTopic;
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.topic = options.topic ?? 'tally.submissions';
+    this.partitions = options.partitions ?? 6;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+    if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error(`partitions must be a positive integer, got ${this.partitions}`);
+    this.submissions = new InProcessTopic(this, this.partitions);
+    this.letters = new InProcessTopic(this, this.partitions);
+    const letters = this.letters;
+    this.deadLetters = {
+      topic: deadLetterTopicFor(this.topic),
+      partitions: this.partitions,
+      publish: async (deadLetters: readonly DeadLetter[]) => letters.publish(deadLetters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES),
+      consume: async (options: ConsumeOptions) => letters.consume(options),
+      lag: async (groupId: string) => letters.lag(groupId),
+    };
+  }
+
+  async ensureTopics(): Promise<void> {
+    // Both topics exist from construction.
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    this.submissions.publish(messages, MAX_MESSAGE_BYTES);
+  }
+
+  async consume(options: ConsumeOptions): Promise<QueueConsumer> {
+    return this.submissions.consume(options);
+  }
+
+  async lag(groupId: string): Promise<number> {
+    return this.submissions.lag(groupId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.submissions.stopAll(), this.letters.stopAll()]);
+    this.closed = true;
+  }
+
+  /** @internal The submissions topic's messages from an offset. */
+  read(partition: number, from: number, max: number): DeliveredMessage[] {
+    return this.submissions.read(partition, from, max);
+  }
+
+  /** @internal */
+  length(partition: number): number {
+    return this.submissions.length(partition);
+  }
+
+  /** @internal Messages still held in memory for a partition. */
+  retained(partition: number): number {
+    return this.submissions.retained(partition);
   }
 }

@@ -1,8 +1,10 @@
 // The contract against a real broker. `npm run test:integration` starts one (tools/kafka) and sets
 // KAFKA_BROKERS; with `npm run kafka:start` running, export KAFKA_BROKERS=127.0.0.1:9092 yourself.
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { brokerStatus, startBroker, stopBroker } from '../../../tools/kafka/broker';
-import { KafkaSubmissionQueue, type QueueLogger } from './kafka-submission-queue';
+import { DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES, KafkaSubmissionQueue, TOPIC_MAX_MESSAGE_BYTES, type QueueLogger } from './kafka-submission-queue';
 import { submissionQueueContract } from './submission-queue.contract';
+import { DEAD_LETTER_HEADERS, MAX_MESSAGE_BYTES, deadLetterOf, deadLetterTopicFor, fromDeliveredDeadLetter, type DeliveredMessage } from './submission-queue.port';
 
 const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) {
@@ -13,8 +15,13 @@ if (!brokers) {
 
 jest.setTimeout(60_000);
 
-const makeQueue = async ({ topic, partitions }: { topic: string; partitions: number }, logger?: QueueLogger) =>
-  new KafkaSubmissionQueue({ brokers: brokers.split(','), topic, partitions, clientId: 'tally-contract', logLevel: 'error', logger, retryDelayMs: 50 });
+/** Topics this file's queues may have created: deleted at the end, dead-letter topics keep what they hold forever. */
+const created = new Set<string>();
+
+const makeQueue = async ({ topic, partitions }: { topic: string; partitions: number }, logger?: QueueLogger) => {
+  created.add(topic).add(deadLetterTopicFor(topic));
+  return new KafkaSubmissionQueue({ brokers: brokers.split(','), topic, partitions, clientId: 'tally-contract', logLevel: 'error', logger, retryDelayMs: 50 });
+};
 
 /** Keeps kafkajs's complaints during the outage out of the test output, but countable. */
 function collectingLogger(): QueueLogger & { lines: string[] } {
@@ -24,6 +31,45 @@ function collectingLogger(): QueueLogger & { lines: string[] } {
 }
 
 submissionQueueContract('kafka', { makeQueue, waitMs: 30_000 });
+
+/** Plain kafkajs, as an operator's tool or another producer would use it: outside the port. */
+const raw = new Kafka({ clientId: 'tally-contract-raw', brokers: brokers.split(','), logLevel: logLevel.ERROR });
+
+afterAll(async () => {
+  const admin = raw.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const topics = [...created].filter((topic) => existing.has(topic));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+async function until<T>(read: () => T | undefined, what: string, waitMs = 20_000): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function topicConfig(topics: readonly string[]): Promise<Record<string, Record<string, string>>> {
+  const admin = raw.admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes', 'retention.ms'] })),
+    });
+    return Object.fromEntries(resources.map((resource) => [resource.resourceName, Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 describe('kafka queue', () => {
   it('creates the topic with the configured partition count, idempotently', async () => {
@@ -37,6 +83,96 @@ describe('kafka queue', () => {
     while (seen.size < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await queue.close();
     expect([...seen].sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('creates the dead-letter topic beside it, both taking messages above the broker default of 1 MiB', async () => {
+    const queue = await makeQueue({ topic: `tally.sizes-${Date.now()}`, partitions: 3 });
+    await queue.ensureTopics();
+    const admin = raw.admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [queue.topic, queue.deadLetters.topic] }).finally(() => admin.disconnect());
+    await queue.close();
+    expect(topics.map((topic) => [topic.name, topic.partitions.length]).sort()).toEqual([[queue.topic, 3], [queue.deadLetters.topic, 3]].sort());
+    const configs = await topicConfig([queue.topic, queue.deadLetters.topic]);
+    expect(Number(configs[queue.topic]['max.message.bytes'])).toBe(TOPIC_MAX_MESSAGE_BYTES);
+    expect(Number(configs[queue.deadLetters.topic]['max.message.bytes'])).toBe(DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES);
+    expect(TOPIC_MAX_MESSAGE_BYTES).toBeGreaterThan(MAX_MESSAGE_BYTES);
+    expect(DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES).toBeGreaterThan(TOPIC_MAX_MESSAGE_BYTES);
+    // Dead letters are kept until someone deletes them; submissions keep the broker's retention.
+    expect(configs[queue.deadLetters.topic]['retention.ms']).toBe('-1');
+    expect(configs[queue.topic]['retention.ms']).not.toBe('-1');
+  });
+
+  it('consumes a 5 MB message another producer wrote straight onto the topic, dead-letters it, and a plain consumer reads the bytes as sent', async () => {
+    const queue = await makeQueue({ topic: `tally.foreign-${Date.now()}`, partitions: 2 });
+    await queue.ensureTopics();
+    const big = Buffer.alloc(5 * 1000 * 1000, 'garbage, not an envelope ');
+    const producer = raw.producer();
+    await producer.connect();
+    // Written with kafkajs's defaults, without a key: as a foreign producer would.
+    await producer.send({ topic: queue.topic, acks: -1, messages: [{ key: null, value: big, headers: { origin: 'foreign' } }, { key: null, value: 'small' }] });
+    await producer.disconnect();
+
+    const seen: Array<{ partition: number; message: DeliveredMessage }> = [];
+    await queue.consume({
+      groupId: `g-foreign-${Date.now()}`,
+      handleBatch: async (batch) => {
+        for (const message of batch.messages) {
+          seen.push({ partition: batch.partition, message });
+          if (message.value.length > 1024 * 1024) {
+            await queue.deadLetters.publish([deadLetterOf(message, { topic: queue.topic, partition: batch.partition }, { code: 'UNDECODABLE', message: 'not JSON' }, '2026-03-19T20:15:00Z')]);
+          }
+        }
+      },
+    });
+    await until(() => (seen.length >= 2 ? true : undefined), 'both foreign messages');
+    const delivered = seen.find(({ message }) => message.value.length > 1024 * 1024);
+    expect(delivered?.message.value.equals(big)).toBe(true);
+    expect(delivered?.message.key).toBe('');
+
+    // What kafka-console-consumer would show: the original bytes as the value, the reason in headers.
+    const consumer = raw.consumer({ groupId: `g-console-${Date.now()}`, maxWaitTimeInMs: 500 });
+    const letters: Array<{ value: Buffer | null; headers: Record<string, string> }> = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: queue.deadLetters.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        letters.push({ value: message.value, headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])) });
+      },
+    });
+    const letter = await until(() => letters[0], 'the dead letter on a plain consumer');
+    await consumer.disconnect();
+    await queue.close();
+    expect(letter.value?.equals(big)).toBe(true);
+    expect(letter.headers).toEqual({
+      origin: 'foreign',
+      [DEAD_LETTER_HEADERS.reasonCode]: 'UNDECODABLE',
+      [DEAD_LETTER_HEADERS.reason]: 'not JSON',
+      [DEAD_LETTER_HEADERS.sourceTopic]: queue.topic,
+      [DEAD_LETTER_HEADERS.sourcePartition]: String(delivered?.partition),
+      [DEAD_LETTER_HEADERS.sourceOffset]: delivered?.message.offset,
+      [DEAD_LETTER_HEADERS.at]: '2026-03-19T20:15:00Z',
+    });
+    expect(fromDeliveredDeadLetter({ key: '', value: big, offset: '0', headers: Object.fromEntries(Object.entries(letter.headers).map(([n, v]) => [n, Buffer.from(v)])) }).source).toEqual({
+      topic: queue.topic,
+      partition: delivered?.partition,
+      offset: delivered?.message.offset,
+    });
+  });
+
+  it('keeps a topic that exists with a smaller message limit, and says how to raise it', async () => {
+    const logger = collectingLogger();
+    const queue = await makeQueue({ topic: `tally.old-${Date.now()}`, partitions: 1 }, logger);
+    const admin = raw.admin();
+    await admin.connect();
+    // As an earlier version created it: the broker's default limit.
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: queue.topic, numPartitions: 1 }] }).finally(() => admin.disconnect());
+    await queue.ensureTopics();
+    await queue.close();
+    const configs = await topicConfig([queue.topic, queue.deadLetters.topic]);
+    expect(Number(configs[queue.topic]['max.message.bytes'])).toBeLessThan(MAX_MESSAGE_BYTES);
+    expect(Number(configs[queue.deadLetters.topic]['max.message.bytes'])).toBe(DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES);
+    expect(logger.lines.filter((line) => line.includes('max.message.bytes'))).toEqual([expect.stringContaining(`--entity-name ${queue.topic} --add-config max.message.bytes=${TOPIC_MAX_MESSAGE_BYTES}`)]);
   });
 
   // Needs the broker this harness manages (not a remote KAFKA_BROKERS): it is stopped and restarted.

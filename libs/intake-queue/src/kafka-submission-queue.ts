@@ -3,6 +3,7 @@
 // kafkajs stays behind the port so another client could replace it.
 import * as net from 'node:net';
 import {
+  ConfigResourceTypes,
   Kafka,
   Partitioners,
   logLevel as KafkaLogLevel,
@@ -17,7 +18,15 @@ import {
 } from 'kafkajs';
 import {
   DEFAULT_MAX_BATCH_SIZE,
+  MAX_DEAD_LETTER_BYTES,
+  MAX_MESSAGE_BYTES,
+  deadLetterTopicFor,
+  messageBytes,
+  refuseOversized,
+  toDeadLetterMessage,
   type ConsumeOptions,
+  type DeadLetter,
+  type DeadLetterQueue,
   type DeliveredMessage,
   type OutgoingMessage,
   type QueueConsumer,
@@ -62,8 +71,16 @@ const consoleLogger: QueueLogger = {
   debug: (obj, msg) => console.debug(msg, obj),
 };
 
-/** One produce request stays well under the broker's 1 MiB message.max.bytes per partition batch. */
+/**
+ * One produce request stays well under the broker's default 1 MiB message.max.bytes per partition
+ * batch; a single larger message (up to the topic's limit) goes alone in its own request.
+ */
 const MAX_SEND_BYTES = 512 * 1024;
+/** Room for Kafka's record and batch framing above what messageBytes counts. */
+const FRAMING_BYTES = 64 * 1024;
+/** Topic-level `max.message.bytes` (one record batch) of the topics ensureTopics creates. */
+export const TOPIC_MAX_MESSAGE_BYTES = MAX_MESSAGE_BYTES + FRAMING_BYTES;
+export const DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES = MAX_DEAD_LETTER_BYTES + FRAMING_BYTES;
 const HEARTBEAT_EVERY_MS = 3000;
 const TRANSIENT = /rebalanc|coordinator is (loading|not available)|not the correct coordinator|leader(ship)? (election|not available)|not the leader/i;
 
@@ -76,7 +93,9 @@ function kafkaLogCreator(logger: QueueLogger, threshold: KafkaLogLevel) {
       const obj = { component: 'kafkajs', namespace, ...extra };
       // kafkajs logs every error response at ERROR, even the transient states it retries by
       // itself (a rebalance, a coordinator still loading); what is not retried surfaces anyway.
-      const transient = namespace === 'Connection' && TRANSIENT.test(String(extra.error ?? ''));
+      // Likewise a CreateTopics answer with errors: two instances' ensureTopics racing get
+      // TOPIC_ALREADY_EXISTS, and any other creation error is thrown by ensureTopics itself.
+      const transient = namespace === 'Connection' && (TRANSIENT.test(String(extra.error ?? '')) || message.startsWith('Response CreateTopics'));
       if (transient) {
         if (threshold >= KafkaLogLevel.DEBUG) logger.debug(obj, message);
       }
@@ -140,13 +159,10 @@ function toDelivered(message: KafkaMessage): DeliveredMessage {
   };
 }
 
-function byteSize(message: OutgoingMessage): number {
-  let size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + 64;
-  for (const [name, value] of Object.entries(message.headers ?? {})) size += Buffer.byteLength(name) + Buffer.byteLength(value);
-  return size;
-}
+const byteSize = (message: OutgoingMessage) => messageBytes(message) + 64;
 
 interface PendingPublish {
+  readonly topic: string;
   readonly messages: readonly OutgoingMessage[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -155,6 +171,7 @@ interface PendingPublish {
 export class KafkaSubmissionQueue implements SubmissionQueue {
   readonly topic: string;
   readonly partitions: number;
+  readonly deadLetters: DeadLetterQueue;
   private readonly kafka: Kafka;
   private readonly logger: QueueLogger;
   private producer: Producer | undefined;
@@ -178,18 +195,37 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
       socketFactory: trackingSocketFactory(this.sockets),
     });
+    const deadLetterTopic = deadLetterTopicFor(this.topic);
+    this.deadLetters = {
+      topic: deadLetterTopic,
+      partitions: this.partitions,
+      publish: async (letters: readonly DeadLetter[]) => this.publishTo(deadLetterTopic, letters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES),
+      consume: (options: ConsumeOptions) => this.consumeFrom(deadLetterTopic, options),
+      lag: (groupId: string) => this.lagOf(deadLetterTopic, groupId),
+    };
   }
 
   async ensureTopics(): Promise<void> {
+    const wanted = [
+      { topic: this.topic, maxMessageBytes: TOPIC_MAX_MESSAGE_BYTES, configEntries: [] as { name: string; value: string }[] },
+      // Dead letters are the evidence of what could not be recorded: kept until an operator deletes them.
+      { topic: this.deadLetters.topic, maxMessageBytes: DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+    ];
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = await admin.listTopics();
-      if (!existing.includes(this.topic)) {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter(({ topic }) => !existing.has(topic));
+      if (missing.length > 0) {
         try {
           await admin.createTopics({
             waitForLeaders: true,
-            topics: [{ topic: this.topic, numPartitions: this.partitions, replicationFactor: this.options.replicationFactor ?? -1 }],
+            topics: missing.map(({ topic, maxMessageBytes, configEntries }) => ({
+              topic,
+              numPartitions: this.partitions,
+              replicationFactor: this.options.replicationFactor ?? -1,
+              configEntries: [{ name: 'max.message.bytes', value: String(maxMessageBytes) }, ...configEntries],
+            })),
           });
         } catch (error) {
           // Another instance created it between our list and create: that is the goal reached.
@@ -198,24 +234,49 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           }
         }
       }
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: [this.topic] })).topics;
-      if (metadata && metadata.partitions.length !== this.partitions) {
-        this.logger.warn(
-          { topic: this.topic, existing: metadata.partitions.length, configured: this.partitions },
-          'topic exists with another partition count; keeping it (changing it would move precincts between partitions)',
-        );
-      }
+      await this.checkExisting(admin, wanted);
     } finally {
       await admin.disconnect();
     }
   }
 
+  /** An existing topic is kept as it is; say so where it differs from what we would create. */
+  private async checkExisting(admin: Admin, wanted: readonly { topic: string; maxMessageBytes: number }[]): Promise<void> {
+    const { topics } = await admin.fetchTopicMetadata({ topics: wanted.map(({ topic }) => topic) });
+    for (const metadata of topics) {
+      if (metadata.partitions.length !== this.partitions) {
+        this.logger.warn(
+          { topic: metadata.name, existing: metadata.partitions.length, configured: this.partitions },
+          'topic exists with another partition count; keeping it (changing it would move precincts between partitions)',
+        );
+      }
+    }
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: wanted.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] })),
+    });
+    for (const { maxMessageBytes, topic } of wanted) {
+      const entry = resources.find((resource) => resource.resourceName === topic)?.configEntries.find((config) => config.configName === 'max.message.bytes');
+      const limit = Number(entry?.configValue);
+      if (Number.isFinite(limit) && limit < maxMessageBytes) {
+        this.logger.warn(
+          { topic, maxMessageBytes: limit, wanted: maxMessageBytes },
+          `topic exists with a smaller max.message.bytes; the broker will refuse larger messages (raise it: kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config max.message.bytes=${maxMessageBytes})`,
+        );
+      }
+    }
+  }
+
   async lag(groupId: string): Promise<number> {
+    return this.lagOf(this.topic, groupId);
+  }
+
+  private async lagOf(topic: string, groupId: string): Promise<number> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(this.topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
       let lag = 0n;
       for (const end of ends) {
@@ -231,11 +292,17 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   }
 
   /** Concurrent calls are coalesced into one produce request: one round trip for a burst. */
-  publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('submission queue is closed'));
-    if (messages.length === 0) return Promise.resolve();
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    return this.publishTo(this.topic, messages, MAX_MESSAGE_BYTES);
+  }
+
+  /** Runs synchronously up to the enqueue, so concurrent calls keep the order they were made in. */
+  private async publishTo(topic: string, messages: readonly OutgoingMessage[], limit: number): Promise<void> {
+    if (this.closed) throw new Error('submission queue is closed');
+    if (messages.length === 0) return;
+    refuseOversized(messages, limit);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ messages, resolve, reject });
+      this.pending.push({ topic, messages, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -245,14 +312,16 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     try {
       while (this.pending.length > 0) {
         const taken: PendingPublish[] = [];
+        const { topic } = this.pending[0];
         let bytes = 0;
-        while (this.pending.length > 0 && (taken.length === 0 || bytes < MAX_SEND_BYTES)) {
+        // Coalesces consecutive calls for one topic; the next topic's calls go in the next round.
+        while (this.pending.length > 0 && this.pending[0].topic === topic && (taken.length === 0 || bytes < MAX_SEND_BYTES)) {
           const next = this.pending.shift() as PendingPublish;
           taken.push(next);
           for (const message of next.messages) bytes += byteSize(message);
         }
         try {
-          await this.send(taken.flatMap((entry) => entry.messages));
+          await this.send(topic, taken.flatMap((entry) => entry.messages));
           for (const entry of taken) entry.resolve();
         } catch (error) {
           for (const entry of taken) entry.reject(error);
@@ -263,7 +332,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     }
   }
 
-  private async send(messages: readonly OutgoingMessage[]): Promise<void> {
+  private async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const producer = await this.connectProducer();
     // A publish larger than one request goes out in order, request after request.
     let chunk: OutgoingMessage[] = [];
@@ -271,7 +340,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     const sendChunk = async () => {
       if (chunk.length === 0) return;
       await producer.send({
-        topic: this.topic,
+        topic,
         acks: -1,
         messages: chunk.map((message) => ({ key: message.key, value: message.value, headers: message.headers ? { ...message.headers } : undefined })),
       });
@@ -306,8 +375,12 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   }
 
   async consume(options: ConsumeOptions): Promise<QueueConsumer> {
+    return this.consumeFrom(this.topic, options);
+  }
+
+  private async consumeFrom(topic: string, options: ConsumeOptions): Promise<QueueConsumer> {
     if (this.closed) throw new Error('submission queue is closed');
-    const consumer = new KafkaQueueConsumer(this.kafka, this.topic, options, this.logger, this.options.retryDelayMs ?? 500, () =>
+    const consumer = new KafkaQueueConsumer(this.kafka, topic, options, this.logger, this.options.retryDelayMs ?? 500, () =>
       this.consumers.delete(consumer),
     );
     this.consumers.add(consumer);

@@ -20,7 +20,8 @@ export const queueEnvSchema = z.object({
   ),
   KAFKA_TOPIC: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, ".", "_" and "-"').default('tally.submissions'),
+    // 237 = Kafka's 249 less the dead-letter topic's suffix ".dead-letter" (deadLetterTopicFor).
+    z.string().regex(/^[A-Za-z0-9._-]{1,237}$/, 'Kafka topic names use letters, digits, ".", "_" and "-", at most 237 of them (the dead-letter topic adds 12)').default('tally.submissions'),
   ),
   KAFKA_PARTITIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(6)),
   KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).default('tally')),

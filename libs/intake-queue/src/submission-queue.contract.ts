@@ -1,7 +1,19 @@
 // The one contract every SubmissionQueue adapter passes (in-process-queue.spec.ts,
 // kafka-queue.int-spec.ts). Each test gets its own topic and group, so adapters backed by a shared
 // broker need no cleanup between tests.
-import type { DeliveredMessage, MessageBatch, QueueConsumer, SubmissionQueue } from './submission-queue.port';
+import {
+  MAX_DEAD_LETTER_BYTES,
+  MAX_MESSAGE_BYTES,
+  MessageTooLargeError,
+  deadLetterOf,
+  fromDeliveredDeadLetter,
+  type ConsumeOptions,
+  type DeadLetter,
+  type DeliveredMessage,
+  type MessageBatch,
+  type QueueConsumer,
+  type SubmissionQueue,
+} from './submission-queue.port';
 
 export interface ContractOptions {
   /** A fresh queue on a topic of its own; ensureTopics is called by the suite. */
@@ -38,6 +50,68 @@ function deferred(): Deferred {
 }
 
 const text = (message: DeliveredMessage) => message.value.toString('utf8');
+
+interface Seen {
+  readonly partition: number;
+  readonly message: DeliveredMessage;
+}
+
+/** Starts a consumer (of either topic) that keeps everything it is given, in delivery order. */
+async function collect(consume: (options: ConsumeOptions) => Promise<QueueConsumer>, groupId = unique('group')): Promise<Seen[]> {
+  const seen: Seen[] = [];
+  await consume({
+    groupId,
+    handleBatch: async (batch) => {
+      for (const message of batch.messages) seen.push({ partition: batch.partition, message });
+    },
+  });
+  return seen;
+}
+
+/** Polls a lag until it is `expected`: a commit follows its handler by a moment. */
+async function lagReaches(read: () => Promise<number>, expected: number, waitMs: number): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  let lag = await read();
+  while (lag !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    lag = await read();
+  }
+  return lag;
+}
+
+/** Bytes that are neither text nor repetitive, so a shifted or cut copy cannot pass for the original. */
+function bytes(length: number, seed = 1): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    buffer[i] = state & 0xff;
+  }
+  return buffer;
+}
+
+const AT = '2026-03-19T20:15:00.000Z';
+
+/** A letter as a recorder would write it; `n` makes its source offset, so each one is told apart. */
+function letterFor(topic: string, n: number, key = `precinct-${n % 3}`): DeadLetter {
+  const codes = ['UNDECODABLE', 'UNVERIFIED', 'UNSTORABLE', 'UNKNOWN_ELECTION', 'TOO_LARGE'] as const;
+  return {
+    source: { topic, partition: n % 2, offset: String(1000 + n) },
+    key,
+    value: bytes(64 + n, n + 1),
+    headers: {
+      'submission-id': Buffer.from(`sub-${n}`),
+      'content-type': Buffer.from('application/json'),
+      // An original header named like the letter's own: it must come back as it was.
+      'dead-letter.reason': Buffer.from(`original header ${n}`),
+      binary: bytes(8, n + 100),
+    },
+    reason: { code: codes[n % codes.length], message: `letter ${n}: Unexpected token ÿ in JSON at position 0` },
+    deadLetteredAt: AT,
+  };
+}
 
 /** `count` messages over `keys` precincts; value = `<key>#<seq>` with seq counting per key. */
 function messagesFor(keys: number, count: number, prefix = 'precinct') {
@@ -214,14 +288,7 @@ export function submissionQueueContract(adapter: string, options: ContractOption
         },
       });
       await waitUntil(() => seen >= 40, () => `40 messages, have ${seen}`, waitMs);
-      // The commit follows the handler; give it a moment to land.
-      const deadline = Date.now() + waitMs;
-      let lag = await queue.lag(groupId);
-      while (lag !== 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        lag = await queue.lag(groupId);
-      }
-      expect(lag).toBe(0);
+      expect(await lagReaches(() => queue.lag(groupId), 0, waitMs)).toBe(0);
       await consumer.stop();
       await queue.publish(messagesFor(2, 5, 'late'));
       expect(await queue.lag(groupId)).toBe(5);
@@ -242,6 +309,148 @@ export function submissionQueueContract(adapter: string, options: ContractOption
       }
       await waitUntil(() => seen.x.size === 50 && seen.y.size === 50, () => `50 each, have ${seen.x.size} and ${seen.y.size}`, waitMs);
       expect([...seen.x].sort()).toEqual([...seen.y].sort());
+    });
+
+    it('names the dead-letter topic after the submissions topic, with the same partitions', async () => {
+      const queue = await open(4);
+      expect(queue.deadLetters.topic).toBe(`${queue.topic}.dead-letter`);
+      expect(queue.deadLetters.partitions).toBe(4);
+    });
+
+    it('delivers dead letters with the original bytes, key and headers, and their reason and source', async () => {
+      const queue = await open(3);
+      const letters = Array.from({ length: 12 }, (_, n) => letterFor(queue.topic, n));
+      const seen = await collect((consume) => queue.deadLetters.consume(consume));
+      await queue.deadLetters.publish(letters.slice(0, 5));
+      await queue.deadLetters.publish(letters.slice(5));
+
+      await waitUntil(() => seen.length >= letters.length, () => `${letters.length} letters, have ${seen.length}`, waitMs);
+      const read = seen.map(({ message }) => fromDeliveredDeadLetter(message));
+      expect([...read].sort((a, b) => Number(a.source.offset) - Number(b.source.offset))).toEqual(letters);
+      for (const { message } of seen) {
+        const original = letters.find((letter) => letter.source.offset === fromDeliveredDeadLetter(message).source.offset);
+        // The message itself carries the original value: a console consumer shows the bytes as sent.
+        expect(message.value.equals(original?.value ?? Buffer.alloc(0))).toBe(true);
+        expect(message.key).toBe(original?.key);
+      }
+      // One precinct's letters stay in publish order.
+      for (const key of ['precinct-0', 'precinct-1', 'precinct-2']) {
+        expect(read.filter((letter) => letter.key === key).map((letter) => letter.source.offset)).toEqual(
+          letters.filter((letter) => letter.key === key).map((letter) => letter.source.offset),
+        );
+      }
+      // Dead letters are not submissions.
+      expect(await queue.lag(unique('group'))).toBe(0);
+    });
+
+    it('dead-letters a 5 MB message a consumer cannot handle; its partition moves on and the letter has every byte', async () => {
+      const queue = await open(2);
+      const big = bytes(5_000_000, 7);
+      const groupId = unique('group-recorder');
+      const recorded: string[] = [];
+      await queue.consume({
+        groupId,
+        handleBatch: async (batch) => {
+          const letters: DeadLetter[] = [];
+          for (const message of batch.messages) {
+            if (message.value.length > 1024 * 1024) {
+              letters.push(deadLetterOf(message, { topic: queue.topic, partition: batch.partition }, { code: 'TOO_LARGE', message: `${message.value.length} bytes` }, AT));
+            } else recorded.push(text(message));
+          }
+          await queue.deadLetters.publish(letters);
+        },
+      });
+      await queue.publish([{ key: 'precinct-9', value: 'before', headers: { 'submission-id': 'sub-before' } }]);
+      await queue.publish([{ key: 'precinct-9', value: big, headers: { 'submission-id': 'sub-big' } }]);
+      await queue.publish([{ key: 'precinct-9', value: 'after', headers: { 'submission-id': 'sub-after' } }]);
+
+      await waitUntil(() => recorded.includes('after'), () => `the message after the big one, have ${JSON.stringify(recorded)}`, waitMs);
+      expect(recorded).toEqual(['before', 'after']);
+      expect(await lagReaches(() => queue.lag(groupId), 0, waitMs)).toBe(0);
+
+      const seen = await collect((consume) => queue.deadLetters.consume(consume));
+      await waitUntil(() => seen.length >= 1, () => 'the dead letter', waitMs);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seen).toHaveLength(1);
+      const letter = fromDeliveredDeadLetter(seen[0].message);
+      expect(letter.value.length).toBe(big.length);
+      expect(letter.value.equals(big)).toBe(true);
+      expect({ ...letter, value: undefined }).toEqual({
+        // Offsets 0, 1, 2 of the precinct's partition: the big one is the second.
+        source: { topic: queue.topic, partition: letter.source.partition, offset: '1' },
+        key: 'precinct-9',
+        value: undefined,
+        headers: { 'submission-id': Buffer.from('sub-big') },
+        reason: { code: 'TOO_LARGE', message: '5000000 bytes' },
+        deadLetteredAt: AT,
+      });
+    });
+
+    it('takes a message of MAX_MESSAGE_BYTES on both topics and refuses a larger one, publishing nothing of that call', async () => {
+      const queue = await open(1);
+      const groupId = unique('group');
+      const headers = { 'submission-id': 'sub-max' };
+      const largest = { key: 'precinct-1', value: bytes(MAX_MESSAGE_BYTES - 'precinct-1'.length - 'submission-id'.length - 'sub-max'.length, 3), headers };
+      const tooLarge = { ...largest, value: Buffer.concat([largest.value, Buffer.from([0])]) };
+
+      await expect(queue.publish([{ key: 'precinct-1', value: 'small' }, tooLarge])).rejects.toBeInstanceOf(MessageTooLargeError);
+      await expect(queue.publish([tooLarge])).rejects.toMatchObject({ index: 0, bytes: MAX_MESSAGE_BYTES + 1, limit: MAX_MESSAGE_BYTES });
+      expect(await queue.lag(groupId)).toBe(0);
+
+      await queue.publish([largest]);
+      const seen = await collect((consume) => queue.consume(consume), groupId);
+      await waitUntil(() => seen.length >= 1, () => 'the largest message', waitMs);
+      expect(seen[0].message.value.equals(largest.value)).toBe(true);
+
+      const letter = deadLetterOf(seen[0].message, { topic: queue.topic, partition: 0 }, { code: 'TOO_LARGE', message: 'x'.repeat(10_000) }, AT);
+      const oversizedLetter = { ...letter, value: bytes(MAX_DEAD_LETTER_BYTES, 4) };
+      await expect(queue.deadLetters.publish([letter, oversizedLetter])).rejects.toBeInstanceOf(MessageTooLargeError);
+      expect(await queue.deadLetters.lag(groupId)).toBe(0);
+      await queue.deadLetters.publish([letter]);
+      const letters = await collect((consume) => queue.deadLetters.consume(consume));
+      await waitUntil(() => letters.length >= 1, () => 'the largest letter', waitMs);
+      expect(fromDeliveredDeadLetter(letters[0].message).value.equals(largest.value)).toBe(true);
+    });
+
+    it('counts dead letters no group has consumed as the lag of the dead-letter topic, apart from the submissions', async () => {
+      const queue = await open(3);
+      const operator = unique('group-operator');
+      const nobody = unique('group-nobody');
+      await queue.deadLetters.publish(Array.from({ length: 5 }, (_, n) => letterFor(queue.topic, n)));
+      expect(await queue.deadLetters.lag(nobody)).toBe(5);
+      expect(await queue.deadLetters.lag(operator)).toBe(5);
+      expect(await queue.lag(nobody)).toBe(0);
+
+      let seen = 0;
+      const consumer = await queue.deadLetters.consume({
+        groupId: operator,
+        handleBatch: async (batch) => {
+          seen += batch.messages.length;
+        },
+      });
+      await waitUntil(() => seen >= 5, () => `5 letters, have ${seen}`, waitMs);
+      expect(await lagReaches(() => queue.deadLetters.lag(operator), 0, waitMs)).toBe(0);
+      await consumer.stop();
+      await queue.deadLetters.publish([letterFor(queue.topic, 5), letterFor(queue.topic, 6)]);
+      expect(await queue.deadLetters.lag(operator)).toBe(2);
+      expect(await queue.deadLetters.lag(nobody)).toBe(7);
+    });
+
+    it('ensures both topics idempotently, also when two instances race to create them', async () => {
+      const topic = unique('tally.contract-ensure');
+      const [a, b] = [await options.makeQueue({ topic, partitions: 2 }), await options.makeQueue({ topic, partitions: 2 })];
+      opened.push(a, b);
+      await Promise.all([a.ensureTopics(), b.ensureTopics()]);
+      await a.ensureTopics();
+      await a.ensureTopics();
+
+      const submissions = await collect((consume) => a.consume(consume));
+      const letters = await collect((consume) => a.deadLetters.consume(consume));
+      await a.publish([{ key: 'precinct-1', value: 'submission' }]);
+      await a.deadLetters.publish([letterFor(topic, 1)]);
+      await waitUntil(() => submissions.length >= 1 && letters.length >= 1, () => 'one message on each topic', waitMs);
+      expect(text(submissions[0].message)).toBe('submission');
+      expect(fromDeliveredDeadLetter(letters[0].message)).toEqual(letterFor(topic, 1));
     });
   });
 }
