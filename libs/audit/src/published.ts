@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { restoreView, type ResultsViewSnapshot } from '@tally/domain';
 import type { LoadedElections } from './audit-scan';
-import { viewDigest } from './audit-scan';
+import { viewDigest } from '@tally/projection';
 import type { PublishedDigest } from './verify';
 
 const FILE = /^results-(.+)\.json$/;

@@ -1,1 +1,5 @@
-export {};
+// The public API of @tally/projection: the fold from stored events to the results views — the
+// routing rule, the rebuild-equals-live digest, the projector's engine and its snapshot files.
+// Used by the service's projector and by @tally/audit; imports only domain, event-store, encoding.
+export { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent } from './routing';
+export { viewDigest } from './digest';

@@ -24,7 +24,7 @@ import {
   type SubscriptionHandle,
 } from '@tally/event-store';
 // Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
-import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/audit';
+import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { definitionHash, readProjectionFile, writeProjectionFile, type ProjectionFile } from './projection-files';
 
 /** Where the projector learns which elections exist (the ElectionRegistry in the service). */
