@@ -18,12 +18,12 @@ import {
   type ResultsView,
 } from '@tally/domain';
 import { createPgliteEventStore } from '@tally/event-store';
+import { ResultsProjector } from '@tally/projection';
 import { createApp } from '../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
 import { CommissionClient } from '../apps/tally-server/src/demo/commission-client';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { connectSse, type SseConnection } from '../apps/tally-server/src/live/testing/sse-client';
-import { ResultsProjector } from '../apps/tally-server/src/projector/results-projector';
 import { appendAll, syntheticAppends } from '../apps/tally-server/src/projector/testing/synthetic-history';
 import type { BenchResult } from './bench.types';
 

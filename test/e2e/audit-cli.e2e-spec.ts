@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadElections, viewDigest, replay } from '@tally/audit';
+import { loadElections, replay } from '@tally/audit';
+import { ResultsProjector, viewDigest } from '@tally/projection';
 import { generateSyntheticElection, type ElectionIndex } from '@tally/domain';
 import { createPgliteEventStore, START_POSITION, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { cdfValidator } from '../fixtures/nist/cdf-validator';
 import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
-import { ResultsProjector } from '../../apps/tally-server/src/projector/results-projector';
 import { loadPglite } from '../../libs/event-store/src/embedded/pglite-event-store';
 
 jest.setTimeout(180_000);

@@ -1,11 +1,11 @@
 // Acceptance: replay at position N equals the live projection's state captured at N. The live
 // side is the service's projector engine following the store as events are appended; the audit
 // side replays the store afterwards. Synthetic election with corrections and turnout reports.
-import { loadElections, replay, viewDigest, type DefinedElection } from '@tally/audit';
+import { loadElections, replay, type DefinedElection } from '@tally/audit';
+import { ResultsProjector, viewDigest } from '@tally/projection';
 import { generateSyntheticElection } from '@tally/domain';
 import { createPgliteEventStore, START_POSITION, type EventStore } from '@tally/event-store';
 import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
-import { ResultsProjector } from '../../apps/tally-server/src/projector/results-projector';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,8 @@
 // whose district is a dead heat. The query API reports both ties (blocking); the admin records a
 // lot per contest (POST .../contests/{id}/lots, LotDrawn in `election-<id>`); the seats follow
 // the order drawn. An auditor's replay of the store reaches the live view's exact digest.
-import { replay, viewDigest } from '@tally/audit';
+import { replay } from '@tally/audit';
+import { viewDigest } from '@tally/projection';
 import { parseElectionDefinition, type Protocol } from '@tally/domain';
 import { streams, type EventStore } from '@tally/event-store';
 import { withDemoKeys } from '@tally/signatures';

@@ -16,13 +16,13 @@ import {
   type RecordedPrecinctEvent,
 } from '@tally/domain';
 import { categories, categoryFilter, createPgliteEventStore, START_POSITION, type EventStore, type StreamAppend } from '@tally/event-store';
+import { viewDigest } from '@tally/projection';
 import request from 'supertest';
 import { createApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type AppConfig } from '../../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
 import { ProjectorService } from '../../apps/tally-server/src/projector/projector.service';
-import { viewDigest } from '../../apps/tally-server/src/projector/results-projector';
 import { appendAll, syntheticAppends } from '../../apps/tally-server/src/projector/testing/synthetic-history';
 
 jest.setTimeout(300_000);

@@ -1,81 +1,16 @@
-// Reading the store the way the live projector reads it: the same categories, in global order,
-// routed to the same views by the same rule, so a replay reaches the projector's exact bytes.
-// The projector (apps/tally-server/src/projector) routes events alike; its rebuild-vs-live
-// digest and the audit specs comparing both keep the two honest.
-import { createHash } from 'node:crypto';
-import {
-  canonicalViewState,
-  indexElection,
-  parseElectionDefinition,
-  type DefinitionProblem,
-  type ElectionIndex,
-  type RecordedPrecinctEvent,
-  type RecordedViewEvent,
-  type ResultsView,
-} from '@tally/domain';
+// Reading the store for the auditors: bounds (a position or an instant), the scan in global order
+// up to a bound, and the elections' definitions. What a scanned event is to a view (the routing)
+// and the digest are @tally/projection's, the live projector's own: one copy of each.
+import { err, indexElection, ok, parseElectionDefinition, type DefinitionProblem, type ElectionIndex, type Result } from '@tally/domain';
 import {
   categories,
   categoryFilter,
-  categoryPrefix,
   comparePositions,
   START_POSITION,
   type EventFilter,
   type EventStore,
   type RecordedEvent,
 } from '@tally/event-store';
-import { err, ok, type Result } from '@tally/domain';
-
-const PRECINCT_PREFIX = categoryPrefix(categories.precinct);
-const ELECTION_PREFIX = categoryPrefix(categories.election);
-
-/** What the projector subscribes to: the elections' definitions and the precincts' streams. */
-export const PROJECTED_CATEGORIES: EventFilter = categoryFilter(categories.election, categories.precinct);
-
-/** `precinct-<election>.<precinct>` or `election-<election>` → election id (ids never contain a dot). */
-export function electionOfStream(streamName: string): string | undefined {
-  if (streamName.startsWith(PRECINCT_PREFIX)) {
-    const dot = streamName.indexOf('.', PRECINCT_PREFIX.length);
-    return dot < 0 ? undefined : streamName.slice(PRECINCT_PREFIX.length, dot);
-  }
-  if (streamName.startsWith(ELECTION_PREFIX)) return streamName.slice(ELECTION_PREFIX.length);
-  return undefined;
-}
-
-/** `precinct-<election>.<precinct>` → precinct id. */
-export function precinctOfStream(streamName: string): string | undefined {
-  if (!streamName.startsWith(PRECINCT_PREFIX)) return undefined;
-  const dot = streamName.indexOf('.', PRECINCT_PREFIX.length);
-  return dot < 0 ? undefined : streamName.slice(dot + 1);
-}
-
-export const isPrecinctStream = (streamName: string): boolean => streamName.startsWith(PRECINCT_PREFIX);
-
-/** The store's event as the views take it: type and data as recorded, plus where and when. */
-export function toPrecinctEvent(e: RecordedEvent): RecordedPrecinctEvent {
-  return { type: e.type, data: e.data, position: e.position, recordedAt: e.recordedAt.toISOString() } as unknown as RecordedPrecinctEvent;
-}
-
-/**
- * THE routing rule, shared by the live projector, its rebuild, the replay and the verifier: what a
- * recorded event of the projected categories is to its election's view. Every event of a
- * precinct's stream is offered (the view ignores, counted, what it does not know); of the
- * election's own stream only the lots drawn (its definition builds the view, it is not folded).
- * Undefined: not the view's.
- */
-export function toViewEvent(e: RecordedEvent): RecordedViewEvent | undefined {
-  if (isPrecinctStream(e.streamName)) return toPrecinctEvent(e);
-  if (e.streamName.startsWith(ELECTION_PREFIX) && e.type === 'LotDrawn') {
-    return { type: e.type, data: e.data, position: e.position, recordedAt: e.recordedAt.toISOString() } as unknown as RecordedViewEvent;
-  }
-  return undefined;
-}
-
-/** SHA-256 of the view's canonical state: the figure the projector publishes. */
-export function viewDigest(view: ResultsView): string {
-  const hash = createHash('sha256');
-  for (const chunk of canonicalViewState(view)) hash.update(chunk);
-  return hash.digest('hex');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Bounds

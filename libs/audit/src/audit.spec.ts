@@ -3,7 +3,8 @@
 import { generateSyntheticElection, type Protocol } from '@tally/domain';
 import { createPgliteEventStore, START_POSITION, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
 import { demoKeyPair, signSubmission } from '@tally/signatures';
-import { explain, exportElection, parseBound, replay, verifyAudit, viewDigest, type PublishedDigest } from './index';
+import { viewDigest } from '@tally/projection';
+import { explain, exportElection, parseBound, replay, verifyAudit, type PublishedDigest } from './index';
 import { diffProtocols } from './explain';
 import { recordSignedElection, type SignedElection } from './testing/audit-fixture';
 import { tamperableCopy, type AuditTamperableCopy } from './testing/tamper';

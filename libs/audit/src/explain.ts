@@ -5,7 +5,8 @@
 import { commissionResults, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
-import { isPrecinctStream, loadElections, precinctOfStream, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
+import { isPrecinctStream, precinctOfStream } from '@tally/projection';
+import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
 
 export const AGAINST_ALL = 'against-all';

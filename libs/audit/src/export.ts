@@ -15,7 +15,8 @@ import {
   type ResultsView,
 } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
-import { isPrecinctStream, loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
+import { isPrecinctStream } from '@tally/projection';
+import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
 
 export type ExportFormat = 'cdf' | 'csv';

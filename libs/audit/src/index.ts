@@ -1,17 +1,12 @@
 // The public API of @tally/audit: replay, verify, explain and export over any EventStore, shared
 // by the CLI (`tally audit ...`) and the server's auditor endpoints. Every figure comes from the
-// domain's results views — the same ones the live projector feeds.
+// domain's results views — the same ones the live projector feeds, routed and digested by
+// @tally/projection (import the routing and `viewDigest` from there).
 export {
-  electionOfStream,
   isBeyond,
   loadElections,
   parseBound,
-  precinctOfStream,
-  PROJECTED_CATEGORIES,
   scanStore,
-  toPrecinctEvent,
-  toViewEvent,
-  viewDigest,
   type Bound,
   type DefinedElection,
   type DefinitionTrouble,

@@ -1,25 +1,20 @@
 // Replay: fold the store's events up to a bound into fresh results views, exactly as the live
-// projector folds them (same categories, same routing, same `applyEvent`).
+// projector folds them (same categories, same routing, same `applyEvent`: @tally/projection's).
 import { applyEvent, createResultsView, type ApplyOutcome, type ResultsView } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
-import {
-  electionOfStream,
-  loadElections,
-  PROJECTED_CATEGORIES,
-  scanStore,
-  toViewEvent,
-  type Bound,
-  type DefinedElection,
-  type LoadedElections,
-  type ScanProgress,
-} from './audit-scan';
+import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent } from '@tally/projection';
+import { loadElections, scanStore, type Bound, type DefinedElection, type LoadedElections, type ScanProgress } from './audit-scan';
 
 export interface ReplayOptions {
   readonly until?: Bound;
   /** Only this election's view (the others are not built). */
   readonly electionId?: string;
   readonly onProgress?: (progress: ScanProgress) => void;
-  /** Told of every event of a replayed election, after it was folded in (`outcome` undefined for its definition). */
+  /**
+   * Told of every event of a replayed election, after it was folded in (`outcome` undefined for
+   * what the view does not take, e.g. its definition; `ignored` with `malformed-event` or
+   * `unknown-event-type` for a record the codec refused).
+   */
   readonly observe?: (event: RecordedEvent, electionId: string, outcome: ApplyOutcome | undefined) => void;
   /** Definitions already read (verify reads them once for several passes). */
   readonly elections?: LoadedElections;

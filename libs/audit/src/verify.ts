@@ -26,18 +26,8 @@ import {
 import { canonicalJson } from '@tally/encoding';
 import { comparePositions, verifyStore, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
-import {
-  electionOfStream,
-  isPrecinctStream,
-  loadElections,
-  precinctOfStream,
-  PROJECTED_CATEGORIES,
-  scanStore,
-  toViewEvent,
-  viewDigest,
-  type LoadedElections,
-  type ScanProgress,
-} from './audit-scan';
+import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
+import { loadElections, scanStore, type LoadedElections, type ScanProgress } from './audit-scan';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'recomputation';
 

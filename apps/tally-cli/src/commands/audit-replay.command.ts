@@ -1,6 +1,7 @@
 // `tally audit replay --until <position | ISO time>`: any commission's results as of that moment,
 // folded by the very views the projector uses.
-import { replay, viewDigest } from '@tally/audit';
+import { replay } from '@tally/audit';
+import { viewDigest } from '@tally/projection';
 import { commissionResults, electionSummary, type ContestResults } from '@tally/domain';
 import { ExitCode, type CliIo } from '../cli.types';
 import { alignTable, percent } from './allocate.format';

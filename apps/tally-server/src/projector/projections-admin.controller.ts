@@ -2,10 +2,10 @@
 // live state), and read the projector's position and digests.
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { ProjectorStatus, RebuildReport } from '@tally/projection';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { ProjectorService } from './projector.service';
-import type { ProjectorStatus, RebuildReport } from './results-projector';
 
 class ElectionRebuildDto {
   @ApiProperty() electionId!: string;

@@ -1,12 +1,13 @@
-// The projector role in the service: the ResultsProjector engine over the configured store and
-// the election registry, started with the application and stopped (snapshot saved) with it.
+// The projector role in the service: @tally/projection's ResultsProjector engine over the
+// configured store and the election registry, started with the application and stopped
+// (snapshot saved) with it.
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventStore } from '@tally/event-store';
+import { ResultsProjector } from '@tally/projection';
 import type { AppConfig } from '../config/app.config';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { APP_CONFIG, EVENT_STORE } from '../infrastructure/tokens';
-import { ResultsProjector } from './results-projector';
 
 /**
  * Snapshots live beside the embedded store's files. The server engines (PostgreSQL, EventStoreDB)

@@ -9,6 +9,7 @@ export {
   type RecordedPrecinctEvent,
   type RecordedViewEvent,
   type ResultsView,
+  type UndecodableRecord,
   type ViewEvent,
 } from './results.view';
 export {

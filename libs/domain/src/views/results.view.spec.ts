@@ -1,5 +1,6 @@
 // Given recorded events, then these results: the small council election of results.test-helper.ts.
 import { allocate } from '../allocation/allocate';
+import { decodePrecinctEvent } from '../events/stored-event.codec';
 import { applyEvent, createResultsView, type RecordedPrecinctEvent, type ResultsView } from './results.view';
 import { bodyComposition, commissionResults, commissionTree, contestResults, electionSummary, type ListContestResults, type SingleMemberContestResults } from './results.queries';
 import { History, protocolOf, smallElection } from './results.test-helper';
@@ -252,6 +253,18 @@ describe('results view: precincts reported and refusals', () => {
       reason: 'unknown-event-type',
     });
     expect(electionSummary(view)).toMatchObject({ eventsApplied: 0, eventsIgnored: 6, protocols: { reported: 0, expected: 10 } });
+    expect(listResults(view, 'cec')).toEqual(listResults(given([]), 'cec'));
+  });
+
+  it('counts a record the codec refused as ignored, saying whether its type was unknown or its data malformed', () => {
+    const view = given([]);
+    const at = { position: '1:4', recordedAt: '2026-03-15T20:00:00.000Z' };
+    const unknown = decodePrecinctEvent({ type: 'SomethingElse', data: {} });
+    const malformed = decodePrecinctEvent({ type: 'ProtocolRecorded', data: { precinctId: 'p1' } });
+    if (unknown.ok || malformed.ok) throw new Error('the codec accepted a broken record');
+    expect(applyEvent(view, { type: 'undecodable-record', failure: unknown.error, ...at })).toEqual({ kind: 'ignored', reason: 'unknown-event-type' });
+    expect(applyEvent(view, { type: 'undecodable-record', failure: malformed.error, ...at })).toEqual({ kind: 'ignored', reason: 'malformed-event' });
+    expect(electionSummary(view)).toMatchObject({ position: '1:4', eventsApplied: 0, eventsIgnored: 2, protocols: { reported: 0, expected: 10 } });
     expect(listResults(view, 'cec')).toEqual(listResults(given([]), 'cec'));
   });
 });

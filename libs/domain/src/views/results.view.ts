@@ -11,6 +11,7 @@
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionRefused, TurnoutReported } from '../precinct/precinct.events';
 import type { ElectionIndex } from '../election/election-index';
 import type { LotDrawn } from '../election/election.events';
+import type { DecodeFailure } from '../events/stored-event.codec';
 import type { Protocol } from '../protocol/protocol';
 import {
   buildLayout,
@@ -44,8 +45,19 @@ export interface RecordedAt {
 /** An event as the store hands it over: the precinct event plus where and when it was recorded. */
 export type RecordedPrecinctEvent = PrecinctEvent & RecordedAt;
 
-/** Every event the view takes: a precinct's, or a lot from the election's own stream. */
-export type ViewEvent = PrecinctEvent | LotDrawn;
+/**
+ * A record of a stream the view reads that the stored-event codec refused: a type the view does
+ * not know, or data without the shape its type promises. It is no fact the view can count, but it
+ * is in the history: the view counts it as ignored and moves its cursor, as it always did for what
+ * it does not know, and folds nothing of it. Not a stored event type: routing builds it.
+ */
+export interface UndecodableRecord {
+  readonly type: 'undecodable-record';
+  readonly failure: DecodeFailure;
+}
+
+/** Every event the view takes: a precinct's, or a lot from the election's own stream (or a record that is neither, to be counted). */
+export type ViewEvent = PrecinctEvent | LotDrawn | UndecodableRecord;
 export type RecordedViewEvent = ViewEvent & RecordedAt;
 
 /** Per contest: the precincts' rows, their protocol versions, commission subtotals. */
@@ -139,6 +151,8 @@ export interface ChangedCommission {
 
 export type IgnoredReason =
   | 'unknown-event-type'
+  /** A record of a known type whose data lacks a field, or has it of the wrong JSON type. */
+  | 'malformed-event'
   | 'unknown-precinct'
   | 'unknown-contest'
   | 'contest-not-at-precinct'
@@ -183,6 +197,8 @@ function dispatch(view: ResultsView, event: ViewEvent): ApplyOutcome {
       return applyRefusal(view, event);
     case 'LotDrawn':
       return applyLot(view, event);
+    case 'undecodable-record':
+      return ignored(event.failure.kind === 'unknown-type' ? 'unknown-event-type' : 'malformed-event');
     default: {
       // Unknown at compile time; at run time another stream's event may come through a shared subscription.
       const _exhaustive: never = event;

@@ -1,4 +1,5 @@
-// The projector's engine, free of Nest so tests and the bench drive it directly: one results
+// The projector's engine, free of Nest so tests and the bench drive it directly (the service's
+// ProjectorService, apps/tally-server/src/projector, runs it as the projector role): one results
 // view per election, fed by ONE store subscription (categories `election` and `precinct`) in
 // global order, snapshotted with its checkpoint, rebuilt from position zero on demand.
 //
@@ -8,10 +9,8 @@
 import {
   applyEvent,
   createResultsView,
+  decodeElectionEvent,
   indexElection,
-  parseElectionDefinition,
-  restoreView,
-  snapshot,
   type ChangedCommission,
   type ElectionIndex,
   type ResultsView,
@@ -24,8 +23,9 @@ import {
   type SubscriptionHandle,
 } from '@tally/event-store';
 // Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
-import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/audit';
-import { definitionHash, readProjectionFile, writeProjectionFile, type ProjectionFile } from './projection-files';
+import { viewDigest } from './digest';
+import { projectionFileOf, readProjectionFile, restoreProjection, writeProjectionFile, type ProjectionFile } from './projection-files';
+import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent } from './routing';
 
 /** Where the projector learns which elections exist (the ElectionRegistry in the service). */
 export interface ElectionSource {
@@ -89,6 +89,8 @@ export class ResultsProjector {
   private skipThrough = new Map<string, string>();
   private readonly listeners = new Set<ProjectorListener>();
   private readonly unknownElections = new Set<string>();
+  /** Elections for which an undecodable record was already reported (one warning each; the view counts them all). */
+  private readonly undecodableReported = new Set<string>();
   private subscription: SubscriptionHandle | undefined;
   private currentPosition = START_POSITION;
   private caughtUp = false;
@@ -277,9 +279,17 @@ export class ResultsProjector {
       if (comparePositions(e.position, through) <= 0) return; // already in the restored snapshot
       this.skipThrough.delete(electionId);
     }
-    // One routing rule for live, rebuild and the auditors' replay: @tally/audit's toViewEvent.
+    // One routing rule for live, rebuild and the auditors' replay: toViewEvent.
     const viewEvent = toViewEvent(e);
     if (viewEvent === undefined) return;
+    if (viewEvent.type === 'undecodable-record' && !this.undecodableReported.has(electionId)) {
+      this.undecodableReported.add(electionId);
+      const f = viewEvent.failure;
+      this.logger.warn(
+        `${e.streamName}@${e.revision} (${e.type}, at ${e.position}) is not an event the view can count (${f.kind === 'malformed' ? f.message : 'unknown type'}): ` +
+          'counted as ignored; further ones of this election are counted without a warning',
+      );
+    }
     const outcome = applyEvent(view, viewEvent);
     this.eventsSinceStart++;
     this.unsaved.add(electionId);
@@ -317,8 +327,8 @@ export class ResultsProjector {
     const known = this.options.elections.get(electionId);
     if (known) return known;
     if (e?.type === 'ElectionDefined') {
-      const parsed = parseElectionDefinition((e.data as { definition?: unknown }).definition);
-      if (parsed.ok) return indexElection(parsed.value);
+      const decoded = decodeElectionEvent(e);
+      if (decoded.ok && decoded.value.type === 'ElectionDefined') return indexElection(decoded.value.data.definition);
     }
     if (e && !this.unknownElections.has(electionId)) {
       this.unknownElections.add(electionId);
@@ -331,17 +341,15 @@ export class ResultsProjector {
     const dir = this.options.snapshotDir;
     if (!dir) return undefined;
     const id = election.definition.id;
-    const read = await readProjectionFile(dir, id, definitionHash(election.definition));
+    const unused = (reason: string): undefined => {
+      this.logger.warn(`snapshot of ${id} not used (${reason}): replaying from the start`);
+      return undefined;
+    };
+    const read = await readProjectionFile(dir, id);
     if (read.kind === 'missing') return undefined;
-    if (read.kind === 'unusable') {
-      this.logger.warn(`snapshot of ${id} not used (${read.reason}): replaying from the start`);
-      return undefined;
-    }
-    const restored = restoreView(election, read.file.view);
-    if (!restored.ok) {
-      this.logger.warn(`snapshot of ${id} not used (${restored.error.kind}): replaying from the start`);
-      return undefined;
-    }
+    if (read.kind === 'unusable') return unused(read.reason);
+    const restored = restoreProjection(read.file, election);
+    if (!restored.ok) return unused(restored.error);
     this.views.set(id, restored.value);
     this.skipThrough.set(id, read.file.through);
     this.lastSnapshotPosition = read.file.through;
@@ -375,14 +383,7 @@ export class ResultsProjector {
     const files: ProjectionFile[] = [];
     for (const electionId of this.unsaved) {
       const view = this.views.get(electionId);
-      if (!view) continue;
-      files.push({
-        format: 'tally.projection.results.v1',
-        electionId,
-        definitionHash: definitionHash(view.election.definition),
-        through,
-        view: snapshot(view),
-      });
+      if (view) files.push(projectionFileOf(view, through));
     }
     this.unsaved = new Set();
     this.unsavedEvents = 0;
@@ -410,5 +411,3 @@ export class ResultsProjector {
     }
   }
 }
-
-export { electionOfStream, viewDigest };
