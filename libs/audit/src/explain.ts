@@ -2,7 +2,7 @@
 // the views compute it at the bound, and every protocol of every precinct beneath: its versions
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure.
-import { commissionResults, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { isPrecinctStream, loadElections, precinctOfStream, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
@@ -100,25 +100,8 @@ const figureOf = (results: ContestResults, choice: string): number => {
 
 const lineOf = (p: Protocol, choice: string): number => (choice === AGAINST_ALL ? p.againstAll : choice === INVALID ? p.invalid : (p.votes[choice] ?? 0));
 
-/** The protocol's lines, flat, in the paper form's order. */
-export function protocolLines(p: Protocol): [string, number][] {
-  return [
-    ['registeredVoters', p.registeredVoters],
-    ['addedSameDay', p.addedSameDay],
-    ['ballotsReceived', p.ballotsReceived],
-    ['ballotsIssued.atStation', p.ballotsIssued.atStation],
-    ['ballotsIssued.early', p.ballotsIssued.early],
-    ['ballotsIssued.mobile', p.ballotsIssued.mobile],
-    ['ballotsCancelled', p.ballotsCancelled],
-    ['ballotsLost', p.ballotsLost],
-    ['ballotsFound', p.ballotsFound],
-    ['invalid', p.invalid],
-    ...Object.keys(p.votes)
-      .sort()
-      .map((id): [string, number] => [`votes.${id}`, p.votes[id]]),
-    ['againstAll', p.againstAll],
-  ];
-}
+/** The form's lines are the domain's (`protocolLines`); kept in this API for its callers. */
+export { protocolLines };
 
 /** The lines that differ between two versions (every line of `to` when there is no `from`). */
 export function diffProtocols(from: Protocol | undefined, to: Protocol): LineChange[] {

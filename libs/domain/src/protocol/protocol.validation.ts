@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Contest, PrecinctCommission } from '../election/election-definition';
 import { err, ok, type Result } from '../result';
-import { ProtocolShape, totalIssued, type Protocol } from './protocol';
+import { protocolLines, ProtocolShape, totalIssued, type Protocol } from './protocol';
 import type { Refusal, RefusalCode } from './refusal';
 
 export interface ProtocolRules {
@@ -78,22 +78,6 @@ const hiddenVoteKeys = (input: unknown, at: string): Refusal[] => {
     : [];
 };
 
-/** The lines of the form with their paths, in the order of the paper form. */
-const lines = (p: Protocol): ReadonlyArray<readonly [readonly string[], number]> => [
-  [['registeredVoters'], p.registeredVoters],
-  [['addedSameDay'], p.addedSameDay],
-  [['ballotsReceived'], p.ballotsReceived],
-  [['ballotsIssued', 'atStation'], p.ballotsIssued.atStation],
-  [['ballotsIssued', 'early'], p.ballotsIssued.early],
-  [['ballotsIssued', 'mobile'], p.ballotsIssued.mobile],
-  [['ballotsCancelled'], p.ballotsCancelled],
-  [['ballotsLost'], p.ballotsLost],
-  [['ballotsFound'], p.ballotsFound],
-  [['invalid'], p.invalid],
-  ...Object.entries(p.votes).map(([id, n]) => [['votes', id], n] as const),
-  [['againstAll'], p.againstAll],
-];
-
 export const choicesOf = (contest: Contest): readonly string[] => (contest.kind === 'list' ? contest.lists : contest.candidates);
 
 /**
@@ -134,9 +118,9 @@ export function validateProtocol(
     }
   }
 
-  const notCounts = lines(p).filter(([, n]) => !isCount(n));
-  for (const [path, n] of notCounts) {
-    refusals.push({ code: 'NOT_A_COUNT', field: field(...path), message: 'a count is a non-negative whole number', operands: { value: n } });
+  const notCounts = protocolLines(p).filter(([, n]) => !isCount(n));
+  for (const [line, n] of notCounts) {
+    refusals.push({ code: 'NOT_A_COUNT', field: field(line), message: 'a count is a non-negative whole number', operands: { value: n } });
   }
   if (!contest.againstAll && p.againstAll !== 0) {
     refusals.push({ code: 'AGAINST_ALL_NOT_ON_BALLOT', field: field('againstAll'), message: `contest ${contest.id} has no "against all" line`, operands: { againstAll: p.againstAll } });
