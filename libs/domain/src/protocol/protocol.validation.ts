@@ -78,6 +78,12 @@ const hiddenVoteKeys = (input: unknown, at: string): Refusal[] => {
     : [];
 };
 
+/** CONTEST_NOT_AT_PRECINCT, when the precinct does not vote in the contest (`field` names where the contest id came from). */
+export const contestNotAtPrecinct = (contest: Contest, precinct: PrecinctCommission, field: string): Refusal[] =>
+  precinct.contests.includes(contest.id)
+    ? []
+    : [{ code: 'CONTEST_NOT_AT_PRECINCT', field, message: `contest ${contest.id} is not voted at precinct ${precinct.id}`, operands: { contestId: contest.id, precinctId: precinct.id } }];
+
 export const choicesOf = (contest: Contest): readonly string[] => (contest.kind === 'list' ? contest.lists : contest.candidates);
 
 /**
@@ -101,9 +107,7 @@ export function validateProtocol(
   if (p.contestId !== contest.id) {
     refusals.push({ code: 'CONTEST_MISMATCH', field: field('contestId'), message: `the protocol is for contest ${p.contestId}, not ${contest.id}`, operands: { contestId: p.contestId, expected: contest.id } });
   }
-  if (!precinct.contests.includes(contest.id)) {
-    refusals.push({ code: 'CONTEST_NOT_AT_PRECINCT', field: field('contestId'), message: `contest ${contest.id} is not voted at precinct ${precinct.id}`, operands: { contestId: contest.id, precinctId: precinct.id } });
-  }
+  refusals.push(...contestNotAtPrecinct(contest, precinct, field('contestId')));
 
   // Which lines are on this ballot does not depend on the arithmetic, so it is always checked.
   const choices = choicesOf(contest);
