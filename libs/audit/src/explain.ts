@@ -2,11 +2,12 @@
 // the views compute it at the bound, and every protocol of every precinct beneath: its versions
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure.
-import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { commissionResults, decodePrecinctEvent, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { isPrecinctStream, loadElections, precinctOfStream, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
+import { unreadableRecord, type UnreadableRecord } from './unreadable';
 
 export const AGAINST_ALL = 'against-all';
 export const INVALID = 'invalid';
@@ -89,6 +90,8 @@ export interface Explanation {
   readonly precincts: readonly PrecinctExplanation[];
   /** Precincts under the commission voting in the contest that have no protocol in yet. */
   readonly notReported: readonly string[];
+  /** Records in those precincts' streams that do not decode as precinct events (verify fails them): not explained, listed. */
+  readonly unreadable: readonly UnreadableRecord[];
 }
 
 const figureOf = (results: ContestResults, choice: string): number => {
@@ -142,12 +145,19 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   const protocols = new Map<string, Protocol>();
   const refused = new Map<string, RefusedSubmission[]>();
   const counted = new Map<string, PrecinctExplanation['counted']>();
+  const unreadable: UnreadableRecord[] = [];
 
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
     if (!isPrecinctStream(e.streamName)) return;
     const precinctId = precinctOfStream(e.streamName);
     if (!inScope(precinctId)) return;
-    const event = { type: e.type, data: e.data } as unknown as PrecinctEvent;
+    const decoded = decodePrecinctEvent(e);
+    if (!decoded.ok) {
+      // Which contest it was about cannot be told: every unreadable record beneath is listed.
+      unreadable.push(unreadableRecord(e, decoded.error));
+      return;
+    }
+    const event = decoded.value;
     if (event.type === 'SubmissionRefused') {
       const payload = event.data.payload as { contestId?: unknown; protocol?: { contestId?: unknown } } | null;
       const contestOfPayload = event.data.kind === 'correction' ? payload?.protocol?.contestId : payload?.contestId;
@@ -240,6 +250,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
       reconciles: totals.every((t) => t.figure === t.sumOfCounted),
       precincts,
       notReported,
+      unreadable,
     },
   };
 }
