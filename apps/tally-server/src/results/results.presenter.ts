@@ -1,6 +1,7 @@
 // Read-model → JSON for the query API and the live frames. Every figure comes from the domain's
 // view queries; this file only picks, names and adds the rounded percentages (the domain's
-// percentOf, the one rounding rule) beside the exact ratios. The live frames use `commissionPayload` too, so a frame and a GET agree to the byte.
+// percentOf, the one rounding rule) beside the exact ratios. The live frames use
+// `commissionPayload` too, so a frame and a GET agree to the byte.
 import {
   bodyComposition,
   commissionResults,
