@@ -2,12 +2,12 @@
 // the views compute it at the bound, and every protocol of every precinct beneath: its versions
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure.
-import { commissionResults, decodePrecinctEvent, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
+import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { isPrecinctStream, loadElections, precinctOfStream, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
-import { unreadableRecord, type UnreadableRecord } from './unreadable';
+import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
 
 export const AGAINST_ALL = 'against-all';
 export const INVALID = 'invalid';
@@ -151,13 +151,9 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     if (!isPrecinctStream(e.streamName)) return;
     const precinctId = precinctOfStream(e.streamName);
     if (!inScope(precinctId)) return;
-    const decoded = decodePrecinctEvent(e);
-    if (!decoded.ok) {
-      // Which contest it was about cannot be told: every unreadable record beneath is listed.
-      unreadable.push(unreadableRecord(e, decoded.error));
-      return;
-    }
-    const event = decoded.value;
+    // Which contest an unreadable record was about cannot be told: every one beneath is listed.
+    const event = readPrecinctEvent(e, unreadable);
+    if (event === undefined) return;
     if (event.type === 'SubmissionRefused') {
       const payload = event.data.payload as { contestId?: unknown; protocol?: { contestId?: unknown } } | null;
       const contestOfPayload = event.data.kind === 'correction' ? payload?.protocol?.contestId : payload?.contestId;

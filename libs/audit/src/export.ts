@@ -6,7 +6,6 @@ import {
   commissionResults,
   commissionTree,
   contestResults,
-  decodePrecinctEvent,
   electionSummary,
   type Contest,
   type ContestResults,
@@ -17,7 +16,7 @@ import {
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { isPrecinctStream, loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
-import { unreadableRecord, type UnreadableRecord } from './unreadable';
+import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
 
 export type ExportFormat = 'cdf' | 'csv';
 
@@ -61,14 +60,9 @@ export async function exportElection(
   const unreadable: UnreadableRecord[] = [];
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
     if (!isPrecinctStream(e.streamName)) return;
-    const decoded = decodePrecinctEvent(e);
-    if (!decoded.ok) {
-      // No provenance can be read from it; the export says so rather than guess (verify fails it).
-      unreadable.push(unreadableRecord(e, decoded.error));
-      return;
-    }
-    const event = decoded.value;
-    if (outcome?.kind !== 'applied' || (event.type !== 'ProtocolRecorded' && event.type !== 'ProtocolCorrected')) return;
+    // No provenance can be read from an unreadable record: the export lists it rather than guess.
+    const event = readPrecinctEvent(e, unreadable);
+    if (event === undefined || outcome?.kind !== 'applied' || (event.type !== 'ProtocolRecorded' && event.type !== 'ProtocolCorrected')) return;
     const data = event.data;
     provenance.set(`${data.precinctId}\u0000${data.contestId}`, {
       version: data.version,

@@ -1,14 +1,13 @@
 // A stored record the domain's codec (`decodePrecinctEvent`) will not take as an event: where it
 // is, and why. Verify counts it a failure; explain and export, which only read, list it beside
 // what they show instead of guessing at its fields.
-import type { DecodeFailure } from '@tally/domain';
+import { decodePrecinctEvent, type DecodeFailure, type PrecinctEvent } from '@tally/domain';
 import type { RecordedEvent } from '@tally/event-store';
 
-export interface UnreadableRecord {
-  readonly streamName: string;
-  readonly revision: string;
-  readonly position: string;
-  readonly eventId: string;
+/** Where a record is in the store, as every audit finding names it. */
+export const recordedAt = (e: RecordedEvent) => ({ streamName: e.streamName, revision: e.revision.toString(), position: e.position, eventId: e.id });
+
+export interface UnreadableRecord extends ReturnType<typeof recordedAt> {
   readonly type: string;
   readonly reason: string;
 }
@@ -16,11 +15,10 @@ export interface UnreadableRecord {
 /** Why the codec refused a record, in words. */
 export const decodeFailureReason = (f: DecodeFailure): string => (f.kind === 'unknown-type' ? `a precinct stream holds no ${f.type} events` : f.message);
 
-export const unreadableRecord = (e: RecordedEvent, f: DecodeFailure): UnreadableRecord => ({
-  streamName: e.streamName,
-  revision: e.revision.toString(),
-  position: e.position,
-  eventId: e.id,
-  type: e.type,
-  reason: decodeFailureReason(f),
-});
+/** The record as a precinct event; undefined once it is listed in `unreadable`. */
+export function readPrecinctEvent(e: RecordedEvent, unreadable: UnreadableRecord[]): PrecinctEvent | undefined {
+  const decoded = decodePrecinctEvent(e);
+  if (decoded.ok) return decoded.value;
+  unreadable.push({ ...recordedAt(e), type: e.type, reason: decodeFailureReason(decoded.error) });
+  return undefined;
+}

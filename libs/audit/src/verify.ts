@@ -39,7 +39,7 @@ import {
   type LoadedElections,
   type ScanProgress,
 } from './audit-scan';
-import { decodeFailureReason } from './unreadable';
+import { decodeFailureReason, recordedAt } from './unreadable';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'recomputation';
 
@@ -115,13 +115,7 @@ interface StreamCheck {
   state: PrecinctState;
 }
 
-const at = (e: RecordedEvent, electionId?: string) => ({
-  streamName: e.streamName,
-  revision: e.revision.toString(),
-  position: e.position,
-  eventId: e.id,
-  ...(electionId === undefined ? {} : { electionId }),
-});
+const at = (e: RecordedEvent, electionId?: string) => ({ ...recordedAt(e), ...(electionId === undefined ? {} : { electionId }) });
 
 /** The command a recorded precinct event answered, rebuilt from the event's own data. */
 export function commandOf(event: PrecinctEvent): PrecinctCommand {
