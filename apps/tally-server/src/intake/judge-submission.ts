@@ -55,7 +55,7 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   const submittedBy = signer?.ok ? signer.commission.id : '';
   const { place, scope, reason, contest, relations } = checkSubmission(read.command(submittedBy), election, read.options).refusals;
 
-  if (place.length > 0) return refuse(...place.map((r) => ({ ...r, operands: { electionId, ...r.operands } })));
+  if (place.length > 0) return refuse(...place.map((r) => inElection(r, electionId)));
   if (read.malformed.length > 0 || signer === undefined) return refuse(...read.malformed);
   if (contest.length > 0) return refuse(...contest);
   if (!signer.ok) return signer;
@@ -154,6 +154,9 @@ function checkSigner(
     headers: SIGNATURE_CHALLENGE,
   };
 }
+
+/** Intake names an unknown precinct in the election of its URL. */
+const inElection = (r: Refusal, electionId: string): ProblemItem => ({ ...r, operands: { electionId, ...r.operands } });
 
 /** Intake names the scope by what the commission sent: the key that signed. */
 const byKey = (r: Refusal, signer: string): ProblemItem => ({ ...r, field: 'signature.keyId', message: `${r.message}; the key belongs to ${signer}` });
