@@ -12,12 +12,12 @@ import {
   almatyCity2023Protocols,
   ALMATY_2023_BODY,
   ALMATY_2023_LIST_CONTEST,
+  percentOf,
   type FixtureProtocol,
   type ListContest,
   type SingleMemberContest,
 } from '@tally/domain';
 import type { Page } from 'playwright-core';
-import { percentOf } from '../../apps/tally-server/src/results/percent';
 import { artifactPath, launchChromium, type Browser } from './support/browser';
 import { signedProtocolBody, signedTurnoutBody } from './support/signing';
 import { startTallyApp, type TallyTestApp } from './support/tally-app';

@@ -173,6 +173,22 @@ describe('@tally/audit on a recorded synthetic election', () => {
         expect(report.failures.map((f) => f.check)).toEqual(expect.arrayContaining(['signature', 'control-relation', 'decider', 'recomputation']));
       });
 
+      it('names a record that does not decode as a failure with its reason; explain and export list it', async () => {
+        const { copy, published } = await fresh();
+        const target = corrected();
+        const data = target.data as { precinctId: string; contestId: string };
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        await copy.insertEvent(target.streamName, last.revision + 1n, { id: '5c4b3a29-1807-4f6e-9d5c-4b3a29180706', type: 'TurnoutReported', data: { ...target.data, time: 10 } }, true);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        expect(report.failures).toContainEqual(expect.objectContaining({ check: 'stream', code: 'malformed-event', streamName: target.streamName, message: expect.stringContaining('TurnoutReported.time') }));
+        const district = recorded.definition.commissions.find((c) => c.id === data.precinctId)!.parent!;
+        const explained = await explain(copy.store, { electionId: recorded.definition.id, commissionId: district, contestId: data.contestId });
+        expect(explained.ok && explained.value.unreadable).toEqual([expect.objectContaining({ streamName: target.streamName, revision: (last.revision + 1n).toString(), type: 'TurnoutReported', reason: expect.stringContaining('time') })]);
+        const exported = await exportElection(copy.store, { electionId: recorded.definition.id, format: 'csv' });
+        expect(exported.ok && exported.value.unreadable.map((u) => u.streamName)).toEqual([target.streamName]);
+      });
+
       it("catches a commission's genuinely signed protocol recorded a second time", async () => {
         const { copy, published } = await fresh();
         const target = protocolEvents().find((e) => e.type === 'ProtocolRecorded')!;

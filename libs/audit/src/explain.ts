@@ -2,12 +2,13 @@
 // the views compute it at the bound, and every protocol of every precinct beneath: its versions
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure.
-import { commissionResults, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { isPrecinctStream, precinctOfStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
+import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
 
 export const AGAINST_ALL = 'against-all';
 export const INVALID = 'invalid';
@@ -90,6 +91,8 @@ export interface Explanation {
   readonly precincts: readonly PrecinctExplanation[];
   /** Precincts under the commission voting in the contest that have no protocol in yet. */
   readonly notReported: readonly string[];
+  /** Records in those precincts' streams that do not decode as precinct events (verify fails them): not explained, listed. */
+  readonly unreadable: readonly UnreadableRecord[];
 }
 
 const figureOf = (results: ContestResults, choice: string): number => {
@@ -101,25 +104,8 @@ const figureOf = (results: ContestResults, choice: string): number => {
 
 const lineOf = (p: Protocol, choice: string): number => (choice === AGAINST_ALL ? p.againstAll : choice === INVALID ? p.invalid : (p.votes[choice] ?? 0));
 
-/** The protocol's lines, flat, in the paper form's order. */
-export function protocolLines(p: Protocol): [string, number][] {
-  return [
-    ['registeredVoters', p.registeredVoters],
-    ['addedSameDay', p.addedSameDay],
-    ['ballotsReceived', p.ballotsReceived],
-    ['ballotsIssued.atStation', p.ballotsIssued.atStation],
-    ['ballotsIssued.early', p.ballotsIssued.early],
-    ['ballotsIssued.mobile', p.ballotsIssued.mobile],
-    ['ballotsCancelled', p.ballotsCancelled],
-    ['ballotsLost', p.ballotsLost],
-    ['ballotsFound', p.ballotsFound],
-    ['invalid', p.invalid],
-    ...Object.keys(p.votes)
-      .sort()
-      .map((id): [string, number] => [`votes.${id}`, p.votes[id]]),
-    ['againstAll', p.againstAll],
-  ];
-}
+/** The form's lines are the domain's (`protocolLines`); kept in this API for its callers. */
+export { protocolLines };
 
 /** The lines that differ between two versions (every line of `to` when there is no `from`). */
 export function diffProtocols(from: Protocol | undefined, to: Protocol): LineChange[] {
@@ -160,12 +146,15 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   const protocols = new Map<string, Protocol>();
   const refused = new Map<string, RefusedSubmission[]>();
   const counted = new Map<string, PrecinctExplanation['counted']>();
+  const unreadable: UnreadableRecord[] = [];
 
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
     if (!isPrecinctStream(e.streamName)) return;
     const precinctId = precinctOfStream(e.streamName);
     if (!inScope(precinctId)) return;
-    const event = { type: e.type, data: e.data } as unknown as PrecinctEvent;
+    // Which contest an unreadable record was about cannot be told: every one beneath is listed.
+    const event = readPrecinctEvent(e, unreadable);
+    if (event === undefined) return;
     if (event.type === 'SubmissionRefused') {
       const payload = event.data.payload as { contestId?: unknown; protocol?: { contestId?: unknown } } | null;
       const contestOfPayload = event.data.kind === 'correction' ? payload?.protocol?.contestId : payload?.contestId;
@@ -258,6 +247,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
       reconciles: totals.every((t) => t.figure === t.sumOfCounted),
       precincts,
       notReported,
+      unreadable,
     },
   };
 }

@@ -11,13 +11,13 @@ import {
   type ContestResults,
   type ElectionIndex,
   type LocalizedName,
-  type PrecinctEvent,
   type ResultsView,
 } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { isPrecinctStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
+import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
 
 export type ExportFormat = 'cdf' | 'csv';
 
@@ -36,6 +36,8 @@ export interface ExportResult {
   readonly position: string;
   readonly recordedAt: string;
   readonly status: 'unofficial-partial' | 'unofficial-complete';
+  /** The election's precinct records that do not decode (verify fails them): they give no CSV provenance. */
+  readonly unreadable: readonly UnreadableRecord[];
 }
 
 /** Which version of a (precinct, contest) protocol is counted, and where it was recorded. */
@@ -56,10 +58,13 @@ export async function exportElection(
   const loaded = request.elections ?? (await loadElections(store));
   if (!loaded.elections.has(request.electionId)) return { ok: false, error: { code: 'UNKNOWN_ELECTION', message: `the store defines no election ${request.electionId}` } };
   const provenance = new Map<string, Provenance>();
+  const unreadable: UnreadableRecord[] = [];
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
-    if (outcome?.kind !== 'applied' || !isPrecinctStream(e.streamName)) return;
-    if (e.type !== 'ProtocolRecorded' && e.type !== 'ProtocolCorrected') return;
-    const data = (e as unknown as { data: Extract<PrecinctEvent, { type: 'ProtocolRecorded' | 'ProtocolCorrected' }>['data'] }).data;
+    if (!isPrecinctStream(e.streamName)) return;
+    // No provenance can be read from an unreadable record: the export lists it rather than guess.
+    const event = readPrecinctEvent(e, unreadable);
+    if (event === undefined || outcome?.kind !== 'applied' || (event.type !== 'ProtocolRecorded' && event.type !== 'ProtocolCorrected')) return;
+    const data = event.data;
     provenance.set(`${data.precinctId}\u0000${data.contestId}`, {
       version: data.version,
       submissionId: data.submissionId,
@@ -78,7 +83,7 @@ export async function exportElection(
     request.format === 'cdf'
       ? `${JSON.stringify(buildCdf(entry.view, at), null, 2)}\n`
       : buildCsv(entry.view, at, (precinctId, contestId) => provenance.get(`${precinctId}\u0000${contestId}`));
-  return { ok: true, value: { contentType: request.format === 'cdf' ? 'application/json' : 'text/csv; charset=utf-8', body, ...at } };
+  return { ok: true, value: { contentType: request.format === 'cdf' ? 'application/json' : 'text/csv; charset=utf-8', body, ...at, unreadable } };
 }
 
 interface ExportAt {

@@ -9,6 +9,7 @@
 // and at the end compares a full recomputation of the results views with what the projector
 // published (digests at the positions it published them).
 import {
+  decodePrecinctEvent,
   decidePrecinct,
   evolvePrecinct,
   initialPrecinctState,
@@ -28,6 +29,7 @@ import { comparePositions, verifyStore, type EventStore, type RecordedEvent } fr
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanStore, type LoadedElections, type ScanProgress } from './audit-scan';
+import { decodeFailureReason, recordedAt } from './unreadable';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'recomputation';
 
@@ -99,19 +101,11 @@ export interface VerifyOptions {
   readonly elections?: LoadedElections;
 }
 
-const PRECINCT_EVENT_TYPES = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported', 'SubmissionRefused']);
-
 interface StreamCheck {
   state: PrecinctState;
 }
 
-const at = (e: RecordedEvent, electionId?: string) => ({
-  streamName: e.streamName,
-  revision: e.revision.toString(),
-  position: e.position,
-  eventId: e.id,
-  ...(electionId === undefined ? {} : { electionId }),
-});
+const at = (e: RecordedEvent, electionId?: string) => ({ ...recordedAt(e), ...(electionId === undefined ? {} : { electionId }) });
 
 /** The command a recorded precinct event answered, rebuilt from the event's own data. */
 export function commandOf(event: PrecinctEvent): PrecinctCommand {
@@ -332,18 +326,24 @@ function checkPrecinctEvent(
   counts: Record<CheckName, { checked: number; failed: number }>,
 ): void {
   const where = at(e, electionId);
-  if (!PRECINCT_EVENT_TYPES.has(e.type)) {
-    fail({ check: 'stream', code: 'unknown-event-type', message: `${e.streamName}@${e.revision}: a precinct stream holds no ${e.type} events`, ...where });
+  // The domain's codec decides what a stored record is; one that it refuses is the finding.
+  const decoded = decodePrecinctEvent(e);
+  if (!decoded.ok) {
+    const f = decoded.error;
+    fail(
+      f.kind === 'unknown-type'
+        ? { check: 'stream', code: 'unknown-event-type', message: `${e.streamName}@${e.revision}: ${decodeFailureReason(f)}`, ...where }
+        : { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${decodeFailureReason(f)}`, ...where },
+    );
     return;
   }
-  const event = { type: e.type, data: e.data } as unknown as PrecinctEvent;
-  const data = event.data as Partial<PrecinctEvent['data']>;
+  const event = decoded.value;
   const precinctId = precinctOfStream(e.streamName);
-  if (data.electionId !== electionId || data.precinctId !== precinctId) {
+  if (event.data.electionId !== electionId || event.data.precinctId !== precinctId) {
     fail({
       check: 'stream',
       code: 'misfiled-event',
-      message: `${e.streamName}@${e.revision} is about election ${String(data.electionId)}, precinct ${String(data.precinctId)}`,
+      message: `${e.streamName}@${e.revision} is about election ${event.data.electionId}, precinct ${event.data.precinctId}`,
       ...where,
     });
     return;

@@ -7,10 +7,15 @@ describe('percentOf', () => {
     expect(percentOf({ numerator: 1, denominator: 40000 })).toBe(0); // 0.0025% → 0.00
     expect(percentOf({ numerator: 1, denominator: 20000 })).toBe(0.01); // 0.005% → 0.01 (half up)
     expect(percentOf({ numerator: 2, denominator: 3 })).toBe(66.67);
+    expect(percentOf({ numerator: 1, denominator: 3 })).toBe(33.33);
+    expect(percentOf({ numerator: 1, denominator: 32 })).toBe(3.13); // 3.125% → 3.13 (half up)
+    expect(percentOf({ numerator: 151531, denominator: 291756 })).toBe(51.94); // Amanat, Almaty 2023
   });
 
   it('has no value without a base, and stays exact past 2^53', () => {
     expect(percentOf({ numerator: 0, denominator: 0 })).toBeNull();
     expect(percentOf({ numerator: 2 ** 52, denominator: 2 ** 53 })).toBe(50);
+    // Beyond 2^53 / 10^4 the float product would not be exact.
+    expect(percentOf({ numerator: 2 ** 50 - 1, denominator: 2 ** 50 })).toBe(100);
   });
 });

@@ -8,8 +8,8 @@ import {
   ALMATY_2023_LIST_CONTEST,
   almatyCity2023Definition,
   almatyCity2023Protocols,
+  decodePrecinctEvent,
   generateSyntheticElection,
-  type PrecinctEvent,
   type Protocol,
 } from '@tally/domain';
 import { streams, type EventStore } from '@tally/event-store';
@@ -117,7 +117,9 @@ describe(`intake over HTTP, ${mode}`, () => {
       expect(status.body).toMatchObject({ submissionId: res.body.submissionId, state: 'recorded', eventType: 'ProtocolRecorded', stream: streams.precinct(E, 'almaty-p001') });
 
       const [event] = (await store.readStream(streams.precinct(E, 'almaty-p001'))).filter((e) => e.type === 'ProtocolRecorded');
-      const recorded = { type: event.type, data: event.data } as unknown as PrecinctEvent;
+      const decoded = decodePrecinctEvent(event);
+      if (!decoded.ok) throw new Error(`the recorded event does not decode: ${JSON.stringify(decoded.error)}`);
+      const recorded = decoded.value;
       expect(recorded.data.signature).toEqual(body.signature);
       expect(verifySubmissionSignature(signedSubjectOfEvent(recorded)!, recorded.data.signature!, demoKeyPair('almaty-p001').publicKey)).toBe(true);
     });

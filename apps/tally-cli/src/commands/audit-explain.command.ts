@@ -63,5 +63,6 @@ export function formatExplanation(x: Explanation): string {
     }
     for (const r of p.refused) lines.push(`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`);
   }
+  for (const u of x.unreadable) lines.push(`  UNREADABLE ${u.type} at ${u.position} (${u.streamName}@${u.revision}): ${u.reason}`);
   return `${lines.join('\n')}\n`;
 }

@@ -41,6 +41,7 @@ export async function runAuditExport(options: AuditExportOptions, io: CliIo, dep
       io.stderr(`tally audit export: --election: ${result.error.message}\n`);
       return ExitCode.badInput;
     }
+    for (const u of result.value.unreadable) io.stderr(`tally audit export: ${u.streamName}@${u.revision} (${u.type}) does not decode and gives no provenance: ${u.reason}\n`);
     if (options.out === undefined || options.out === '-') io.stdout(result.value.body);
     else {
       await deps.writeFile(options.out, result.value.body);

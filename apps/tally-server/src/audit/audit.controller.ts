@@ -108,7 +108,13 @@ export class AuditController {
     if (!result.ok) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', result.error.message)]);
     res
       .status(200)
-      .set({ 'Content-Type': result.value.contentType, 'X-Tally-Position': result.value.position, 'X-Tally-Results-Status': result.value.status })
+      .set({
+        'Content-Type': result.value.contentType,
+        'X-Tally-Position': result.value.position,
+        'X-Tally-Results-Status': result.value.status,
+        // Records that do not decode (verify fails them) give no provenance: said, not hidden.
+        ...(result.value.unreadable.length > 0 ? { 'X-Tally-Unreadable-Records': String(result.value.unreadable.length) } : {}),
+      })
       .send(result.value.body);
   }
 }

@@ -1,7 +1,15 @@
 // Reads and parses request bodies before Nest routes them: JSON everywhere, YAML too for loading
 // an election definition. Written here rather than taken from body-parser so that every way a
-// body can be wrong (too large, wrong type or charset, compressed, not JSON) is answered by the
-// same problem+json responder with a stable code, and the raw bytes are kept for the refusal hash.
+// body can be wrong (too large, wrong type or charset, compressed, not JSON) gets a stable code,
+// and the raw bytes are kept for the refusal hash.
+//
+// A body that is wrong is not answered here: its problems are left on the request
+// (`req.bodyProblems`) and the request goes on to be routed, so that the route it was meant for
+// answers it, with everything it knows. BodyProblemGuard, the first guard of every route, throws
+// them before any other check (as before, the body is judged first), and the route's exception
+// filters answer: intake's records a commission's refusal in its history, the global one writes
+// the problem. A route that does not exist answers them too (ProblemFilter): the body still comes
+// first.
 import type { ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { HttpRequest } from './http-request';
@@ -14,7 +22,6 @@ export interface BodyReaderOptions {
   readonly definitionLimit: number;
   /** Whether the request carries the admin token: large definition bodies are read only for the admin. */
   readonly isAdmin: (authorization: string | undefined) => boolean;
-  readonly refuse: (req: HttpRequest, res: ServerResponse, problems: readonly ProblemItem[], headers?: Record<string, string>) => void;
 }
 
 type Next = (error?: unknown) => void;
@@ -25,6 +32,10 @@ const DEFINITIONS_PATH = /^\/v1\/elections\/?$/;
 
 export function bodyReader(options: BodyReaderOptions) {
   return (req: HttpRequest, res: ServerResponse, next: Next): void => {
+    const refuse = (problems: readonly ProblemItem[]): void => {
+      req.bodyProblems = problems;
+      next();
+    };
     req.receivedAt = new Date().toISOString();
     const length = req.headers['content-length'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -35,17 +46,17 @@ export function bodyReader(options: BodyReaderOptions) {
     const definition = req.method === 'POST' && DEFINITIONS_PATH.test(path);
     const yaml = definition && YAML_TYPE.test(mediaType);
     if (!JSON_TYPE.test(mediaType) && !yaml) {
-      return options.refuse(req, res, [
+      return refuse([
         problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Type', definition ? 'send application/json or application/yaml' : 'send application/json', { contentType: mediaType || 'none' }),
       ]);
     }
     const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return options.refuse(req, res, [problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Type', 'the body is UTF-8', { charset })]);
+      return refuse([problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Type', 'the body is UTF-8', { charset })]);
     }
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity') {
-      return options.refuse(req, res, [problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding', 'send the body uncompressed', { contentEncoding: encoding })]);
+      return refuse([problem('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding', 'send the body uncompressed', { contentEncoding: encoding })]);
     }
 
     if (definition && !options.isAdmin(req.headers.authorization)) {
@@ -57,7 +68,7 @@ export function bodyReader(options: BodyReaderOptions) {
     const tooLarge = () => {
       // Tell the client to stop sending; the rest of the body is not read.
       res.setHeader('Connection', 'close');
-      options.refuse(req, res, [problem('PAYLOAD_TOO_LARGE', '', `a body is at most ${limit} bytes`, { limit })]);
+      refuse([problem('PAYLOAD_TOO_LARGE', '', `a body is at most ${limit} bytes`, { limit })]);
     };
     if (length !== undefined && Number(length) > limit) {
       req.resume();
@@ -91,7 +102,7 @@ export function bodyReader(options: BodyReaderOptions) {
       try {
         req.body = yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
       } catch (e) {
-        return options.refuse(req, res, [problem('MALFORMED', '', `the body is not ${yaml ? 'YAML' : 'JSON'}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)]);
+        return refuse([problem('MALFORMED', '', `the body is not ${yaml ? 'YAML' : 'JSON'}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)]);
       }
       next();
     });

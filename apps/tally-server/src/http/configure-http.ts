@@ -1,6 +1,6 @@
 // Everything the HTTP surface needs before it listens: the body reader with its limits, the
 // structured logger, the OpenAPI document at /docs. One place, so tests and production configure
-// it alike. Error responses are the ProblemFilter's (HttpModule).
+// it alike. Error responses, the body's problems included, are the exception filters' (HttpModule).
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -8,7 +8,6 @@ import { ApiTokens } from '../auth/api-tokens.service';
 import type { AppConfig } from '../config/app.config';
 import { bodyReader } from './body-reader';
 import { HTTP_CONFIG, type HttpConfig } from './http.config';
-import { ProblemResponder } from './problem-responder.service';
 
 /** A protocol is a few hundred bytes; 64 KB leaves room and nothing else. */
 export const BODY_LIMIT = '64kb';
@@ -17,14 +16,12 @@ export function configureHttp(app: NestExpressApplication, _config: AppConfig): 
   app.useLogger(app.get(Logger));
   app.set('trust proxy', false);
   const http = app.get<HttpConfig>(HTTP_CONFIG);
-  const responder = app.get(ProblemResponder);
   const tokens = app.get(ApiTokens);
   app.use(
     bodyReader({
       limit: http.bodyLimit,
       definitionLimit: http.definitionLimit,
       isAdmin: (authorization) => tokens.check(authorization, ['admin']).ok,
-      refuse: (req, res, problems, headers) => responder.send(req, res, problems, headers),
     }),
   );
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,7 @@
 // The commissions' endpoints: submit a protocol, correct one, report running turnout. Each parses
-// nothing itself: it hands the request to AcceptSubmission and maps the outcome to HTTP.
-import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+// nothing itself: it hands the request to AcceptSubmission and maps the outcome to HTTP. Whatever
+// refuses a request here leaves through IntakeRefusals, which also hands it to the refusal sink.
+import { Body, Controller, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
@@ -8,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { HttpRequest } from '../http/http-request';
 import { ProblemException } from '../http/problem';
 import { AcceptSubmission, type SubmissionKind } from './accept-submission.command';
+import { IntakeRefusals } from './intake-refusals.filter';
 import { acceptedSchema, correctProtocolSchema, problemSchema, reportTurnoutSchema, submitProtocolSchema } from './intake.openapi';
 
 export interface AcceptedResponse {
@@ -32,6 +34,7 @@ export class CommissionSubmissionsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post('protocols')
+  @UseFilters(IntakeRefusals('protocol'))
   @HttpCode(202)
   @ApiOperation({ summary: "Submit a precinct's protocol for one contest, signed by the precinct commission" })
   @ApiBody({ schema: submitProtocolSchema })
@@ -42,6 +45,7 @@ export class CommissionSubmissionsController {
   }
 
   @Post('protocols/:contestId/corrections')
+  @UseFilters(IntakeRefusals('correction'))
   @HttpCode(202)
   @ApiOperation({ summary: 'Correct a recorded protocol (reason required), signed by a territorial commission above the precinct' })
   @ApiParam({ name: 'contestId', example: 'almaty-city-list' })
@@ -60,6 +64,7 @@ export class CommissionSubmissionsController {
   }
 
   @Post('turnout')
+  @UseFilters(IntakeRefusals('turnout'))
   @HttpCode(202)
   @ApiOperation({ summary: 'Report running turnout (ballots issued so far) at one of the reporting times' })
   @ApiBody({ schema: reportTurnoutSchema })

@@ -1,21 +1,30 @@
-// Appends intake's refusals to the event history, best effort: a 4xx is never delayed or turned
-// into a 5xx by the store. Refusals are buffered and written in batches per election stream
-// (one append per batch), so a flood of bad requests costs a few transactions, not thousands;
-// when the buffer is full or the store fails, the refusal is still logged and counted, and the
-// drop is counted too.
+// The intake refusal sink (INTAKE_REFUSAL_SINK): appends intake's refusals to the event history,
+// best effort: a 4xx is never delayed or turned into a 5xx by the store. Not every refusal is
+// worth a record: floods (429), routes that do not exist, the service's own failures (5xx), and
+// elections this service does not define (there is no history to write to). Refusals are
+// buffered and written in batches per election stream (one append per batch), so a flood of bad
+// requests costs a few transactions, not thousands; when the buffer is full or the store fails,
+// the refusal is still logged and counted (ProblemResponder), and the drop is counted too.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision, type JsonObject } from '@tally/event-store';
+import { ElectionRegistry } from '../elections/election-registry.service';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { TallyMetrics } from '../ops/metrics.service';
-import type { SubmissionRefusedAtIntake } from './intake-rejection.events';
+import type { IntakeRefusal, IntakeRefusalSink } from './intake-refusal-sink';
+import type { SubmissionRefusedAtIntake } from './intake-refusal.events';
 
 const MAX_PENDING = 10_000;
 const MAX_BATCH = 500;
 const MAX_CONFLICT_RETRIES = 5;
 
+/** Not worth a record in the history, by the answer's (first) code. */
+const NOT_RECORDED = new Set(['TOO_MANY_REQUESTS', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNAVAILABLE', 'INTERNAL']);
+/** Reasons kept per record: a hostile body can have thousands. */
+const MAX_REASONS = 100;
+
 @Injectable()
-export class IntakeRejectionLog implements OnApplicationShutdown {
+export class IntakeRejectionLog implements IntakeRefusalSink, OnApplicationShutdown {
   private readonly logger = new Logger(IntakeRejectionLog.name);
   private readonly pending = new Map<string, EventToAppend[]>();
   /** The last revision this process saw per stream; 'no-stream' until it learns otherwise. */
@@ -26,9 +35,16 @@ export class IntakeRejectionLog implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly metrics: TallyMetrics,
+    private readonly elections: ElectionRegistry,
   ) {}
 
-  record(electionId: string, event: SubmissionRefusedAtIntake): void {
+  refused(electionId: string, refusal: IntakeRefusal): void {
+    if (refusal.status >= 500 || NOT_RECORDED.has(refusal.reasons[0]?.code ?? 'INTERNAL')) return;
+    if (!this.elections.get(electionId)) return; // an unknown election has no history to write to
+    this.record(electionId, { type: 'SubmissionRefusedAtIntake', data: { ...refusal, reasons: refusal.reasons.slice(0, MAX_REASONS) } });
+  }
+
+  private record(electionId: string, event: SubmissionRefusedAtIntake): void {
     let stream: string;
     try {
       stream = streams.intakeRejections(electionId);

@@ -1,14 +1,17 @@
 // The intake role: the commissions' endpoints, the submission status, the admin's election
-// loading. Requests are judged by AcceptSubmission (CQRS) and queued keyed by precinct.
+// loading. Requests are judged by AcceptSubmission (CQRS) and queued keyed by precinct; what the
+// commission endpoints refuse goes to the refusal sink (INTAKE_REFUSAL_SINK: the history log).
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ElectionsModule } from '../elections/elections.module';
 import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
+import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
 import { AcceptSubmissionHandler } from './accept-submission.handler';
 import { CommissionSubmissionsController } from './commission-submissions.controller';
 import { ElectionsAdminController } from './elections-admin.controller';
+import { IntakeRejectionLog } from './intake-rejection-log.service';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
 
@@ -23,6 +26,11 @@ import { SubmissionStatusController } from './submission-status.controller';
     }),
   ],
   controllers: [CommissionSubmissionsController, SubmissionStatusController, ElectionsAdminController],
-  providers: [AcceptSubmissionHandler, SubmissionOutcomeMetrics],
+  providers: [
+    AcceptSubmissionHandler,
+    SubmissionOutcomeMetrics,
+    IntakeRejectionLog,
+    { provide: INTAKE_REFUSAL_SINK, useExisting: IntakeRejectionLog },
+  ],
 })
 export class IntakeModule {}

@@ -1,20 +1,26 @@
 // What intake can judge alone, in the order a commission needs the answers: the body's syntax,
-// the election and precinct, the protocol's shape, the signature, the scope, then the control
-// relations (the domain's validateProtocol / validateTurnoutReport: the same rules the decider
-// applies again). Pure: the election index, the request and nothing else.
+// the election, the precinct, the protocol's shape, the contest, the signature, the scope, then
+// the correction's reason and the control relations.
+//
+// Intake adds only what it alone knows: the body's syntax, the election registry, and the
+// signature, whose signer becomes the command's `submittedBy`. Every rule about the submission
+// itself (place, scope, reason, contest, control relations) is the domain's checkSubmission, the
+// same function the precinct decider runs again after the queue. Intake answers the first group
+// that refuses and names it in its own terms: a precinct in the election of the URL, the scope by
+// the key that signed. Pure: the election index, the request and nothing else.
 import {
+  checkSubmission,
   ProtocolShape,
   refusalsFromZod,
-  validateProtocol,
-  validateTurnoutReport,
   type Commission,
   type ElectionIndex,
-  type PrecinctCommission,
   type Protocol,
+  type Refusal,
+  type SubmissionCheckOptions,
   type SubmissionSignature,
+  type SubmissionToCheck,
 } from '@tally/domain';
 import { findSigner, type SignedSubject } from '@tally/signatures';
-import type { z } from 'zod';
 import { problem, type ProblemItem } from '../http/problem';
 import type { SubmissionRequest } from './accept-submission.command';
 import { CorrectProtocolBody, ReportTurnoutBody, SubmitProtocolBody } from './intake-request.schemas';
@@ -24,83 +30,107 @@ export type AcceptedContent =
   | { readonly kind: 'correction'; readonly protocol: unknown; readonly reason: string; readonly supersedes?: string }
   | { readonly kind: 'turnout'; readonly time: string; readonly ballotsIssued: number };
 
-export type Judgement =
-  | { readonly ok: true; readonly submittedBy: string; readonly signature: SubmissionSignature; readonly content: AcceptedContent }
-  | { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>> };
+type Refused = { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>> };
 
-const refuse = (...problems: ProblemItem[]): Judgement => ({ ok: false, problems });
+export type Judgement = { readonly ok: true; readonly submittedBy: string; readonly signature: SubmissionSignature; readonly content: AcceptedContent } | Refused;
+
+const refuse = (...problems: ProblemItem[]): Refused => ({ ok: false, problems });
 
 const SIGNATURE_CHALLENGE = { 'WWW-Authenticate': 'Signature realm="tally", algorithm="ed25519"' };
 
 export function judgeSubmission(request: SubmissionRequest, election: ElectionIndex | undefined): Judgement {
-  const { kind, electionId, precinctId } = request;
+  const { electionId } = request;
   const body = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return refuse(problem('MALFORMED', '', 'the body is a JSON object', { received: body === undefined ? 'nothing' : Array.isArray(body) ? 'array' : typeof body }));
   }
   const parsed = parseBody(request.kind, body);
   if (!parsed.success) return refuse(...parsed.problems);
-
   if (!election) return refuse(problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined here`, { electionId }));
-  const precinct = election.precinct(precinctId);
-  if (!precinct) return refuse(problem('UNKNOWN_PRECINCT', 'precinctId', `no precinct ${precinctId} in election ${electionId}`, { electionId, precinctId }));
 
-  const data = parsed.data;
-  if (kind === 'turnout') {
-    const t = data as z.infer<typeof ReportTurnoutBody>;
-    const subject: SignedSubject = { kind, electionId, precinctId, time: t.time, ballotsIssued: t.ballotsIssued };
-    const signer = checkSigner(election, subject, t.signature, t.submittedBy);
-    if ('problems' in signer) return signer;
-    if (signer.commission.id !== precinct.id) return refuse(outOfScope(signer.commission, precinct, 'only the precinct commission reports its turnout'));
-    const valid = validateTurnoutReport({ time: t.time, ballotsIssued: t.ballotsIssued }, precinct, election.turnoutTimes, { at: '' });
-    if (!valid.ok) return refuse(...valid.error);
-    return { ok: true, submittedBy: signer.commission.id, signature: signer.signature, content: { kind, time: t.time, ballotsIssued: t.ballotsIssued } };
-  }
+  const read = readSubmission(request, parsed.data);
+  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy);
+  // The key decides who submits. Until it is known the scope cannot be judged, and it is not
+  // answered: a signature problem comes first.
+  const submittedBy = signer?.ok ? signer.commission.id : '';
+  const { place, scope, reason, contest, relations } = checkSubmission(read.command(submittedBy), election, read.options).refusals;
 
-  const p = data as z.infer<typeof SubmitProtocolBody> & Partial<z.infer<typeof CorrectProtocolBody>>;
-  const raw = p.protocol as Record<string, unknown>;
-  const contestId = kind === 'correction' ? request.contestId : typeof raw?.contestId === 'string' ? raw.contestId : undefined;
-  const shape = ProtocolShape.safeParse(p.protocol);
-  if (!shape.success) return refuse(...refusalsFromZod(p.protocol, shape.error.issues, 'protocol'));
-  const contest = contestId === undefined ? undefined : election.contest(contestId);
-  if (!contest) {
-    const field = kind === 'correction' ? 'contestId' : 'protocol.contestId';
-    return refuse(problem('UNKNOWN_CONTEST', field, `no contest ${contestId} in election ${electionId}`, { contestId: String(contestId) }));
-  }
-  const protocol: Protocol = shape.data;
-  const subject: SignedSubject =
-    kind === 'correction'
-      ? { kind, electionId, precinctId, contestId: contest.id, protocol, reason: p.reason ?? '' }
-      : { kind, electionId, precinctId, contestId: contest.id, protocol };
-  const signer = checkSigner(election, subject, p.signature, p.submittedBy);
-  if ('problems' in signer) return signer;
-  if (kind === 'protocol' && signer.commission.id !== precinct.id) {
-    return refuse(outOfScope(signer.commission, precinct, 'only the precinct commission submits its protocols'));
-  }
-  if (kind === 'correction' && (signer.commission.level === 'precinct' || !election.isWithin(precinct.id, signer.commission.id))) {
-    return refuse(outOfScope(signer.commission, precinct, 'only a territorial commission above the precinct corrects its protocols'));
-  }
-
-  const problems: ProblemItem[] = [];
-  if (kind === 'correction' && (p.reason ?? '').trim() === '') problems.push(problem('REASON_REQUIRED', 'reason', 'a correction states its reason'));
-  const valid = validateProtocol(p.protocol, contest, precinct);
-  if (!valid.ok) problems.push(...valid.error);
-  if (problems.length > 0) return refuse(...problems);
-
-  const content: AcceptedContent =
-    kind === 'correction'
-      ? { kind, protocol: p.protocol, reason: p.reason ?? '', ...(p.supersedes ? { supersedes: p.supersedes } : {}) }
-      : { kind, protocol: p.protocol };
-  return { ok: true, submittedBy: signer.commission.id, signature: signer.signature, content };
+  if (place.length > 0) return refuse(...place.map((r) => inElection(r, electionId)));
+  if (read.malformed.length > 0 || signer === undefined) return refuse(...read.malformed);
+  if (contest.length > 0) return refuse(...contest);
+  if (!signer.ok) return signer;
+  if (scope.length > 0) return refuse(...scope.map((r) => byKey(r, submittedBy)));
+  if (reason.length > 0 || relations.length > 0) return refuse(...reason, ...relations);
+  return { ok: true, submittedBy, signature: signer.signature, content: read.content };
 }
 
-function parseBody(kind: SubmissionRequest['kind'], body: object): { success: true; data: unknown } | { success: false; problems: ProblemItem[] } {
+/** A body of one of the three kinds, as its schema parsed it. */
+type Body = { readonly kind: 'protocol'; readonly body: SubmitProtocolBody } | { readonly kind: 'correction'; readonly body: CorrectProtocolBody } | { readonly kind: 'turnout'; readonly body: ReportTurnoutBody };
+
+interface ReadSubmission {
+  /** The protocol's shape problems: syntax, for a signature covers a well-formed protocol only. */
+  readonly malformed: readonly ProblemItem[];
+  /** What the commission signed; undefined when the protocol is malformed. */
+  readonly subject: SignedSubject | undefined;
+  readonly signature: SubmissionSignature | undefined;
+  /** The commission the client says it signs as (optional; the key decides). */
+  readonly claimedBy: string | undefined;
+  /** The precinct command it asks for, once the signer is known; the protocol as received. */
+  readonly command: (submittedBy: string) => SubmissionToCheck;
+  readonly options: SubmissionCheckOptions;
+  readonly content: AcceptedContent;
+}
+
+function readSubmission(request: SubmissionRequest, parsed: Body): ReadSubmission {
+  const { electionId, precinctId } = request;
+  const meta = (submittedBy: string) => ({ electionId, precinctId, submittedBy });
+  const common = { signature: parsed.body.signature, claimedBy: parsed.body.submittedBy };
+  if (parsed.kind === 'turnout') {
+    const { time, ballotsIssued } = parsed.body;
+    return {
+      ...common,
+      malformed: [],
+      subject: { kind: 'turnout', electionId, precinctId, time, ballotsIssued },
+      command: (submittedBy) => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued }),
+      options: {},
+      content: { kind: 'turnout', time, ballotsIssued },
+    };
+  }
+  const received = parsed.body.protocol;
+  const shape = ProtocolShape.safeParse(received);
+  const malformed = shape.success ? [] : refusalsFromZod(received, shape.error.issues, 'protocol');
+  // The command carries the protocol as received: the domain's relations parse it and name what is wrong.
+  const protocol = received as Protocol;
+  if (parsed.kind === 'correction') {
+    const { reason, supersedes } = parsed.body;
+    const contestId = request.contestId ?? '';
+    return {
+      ...common,
+      malformed,
+      subject: shape.success ? { kind: 'correction', electionId, precinctId, contestId, protocol: shape.data, reason } : undefined,
+      command: (submittedBy) => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol, reason, ...(supersedes ? { supersedes } : {}) }),
+      // The URL names the contest a correction is for; the protocol must be for it.
+      options: { contestId },
+      content: { kind: 'correction', protocol: received, reason, ...(supersedes ? { supersedes } : {}) },
+    };
+  }
+  return {
+    ...common,
+    malformed,
+    subject: shape.success ? { kind: 'protocol', electionId, precinctId, contestId: shape.data.contestId, protocol: shape.data } : undefined,
+    command: (submittedBy) => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol }),
+    options: {},
+    content: { kind: 'protocol', protocol: received },
+  };
+}
+
+function parseBody(kind: SubmissionRequest['kind'], body: object): { success: true; data: Body } | { success: false; problems: ProblemItem[] } {
   const schema = kind === 'protocol' ? SubmitProtocolBody : kind === 'correction' ? CorrectProtocolBody : ReportTurnoutBody;
   const parsed = schema.safeParse(body);
   const problems: ProblemItem[] = parsed.success ? [] : refusalsFromZod(body, parsed.error.issues, '');
   // zod treats an `unknown` field as optional; a submission without its protocol is malformed.
   if (kind !== 'turnout' && !Object.prototype.hasOwnProperty.call(body, 'protocol')) problems.unshift(problem('MALFORMED', 'protocol', 'the protocol is required'));
-  return problems.length > 0 ? { success: false, problems } : { success: true, data: parsed.data };
+  return problems.length > 0 || !parsed.success ? { success: false, problems } : { success: true, data: { kind, body: parsed.data } as Body };
 }
 
 function checkSigner(
@@ -108,12 +138,12 @@ function checkSigner(
   subject: SignedSubject,
   signature: SubmissionSignature | undefined,
   submittedBy: string | undefined,
-): { commission: Commission; signature: SubmissionSignature } | Extract<Judgement, { ok: false }> {
+): { readonly ok: true; readonly commission: Commission; readonly signature: SubmissionSignature } | Refused {
   if (!signature) {
     return { ok: false, problems: [problem('BAD_SIGNATURE', 'signature', "a submission carries its commission's Ed25519 signature: { keyId, value }")], headers: SIGNATURE_CHALLENGE };
   }
   const found = findSigner(election.definition, subject, signature, submittedBy);
-  if (found.ok) return { commission: found.commission, signature: { keyId: signature.keyId, value: signature.value } };
+  if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value } };
   const message =
     found.problem === 'unknown-key'
       ? `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`
@@ -125,6 +155,8 @@ function checkSigner(
   };
 }
 
-function outOfScope(signer: Commission, precinct: PrecinctCommission, message: string): ProblemItem {
-  return problem('OUT_OF_SCOPE', 'signature.keyId', `${message}; the key belongs to ${signer.id}`, { submittedBy: signer.id, precinctId: precinct.id });
-}
+/** Intake names an unknown precinct in the election of its URL. */
+const inElection = (r: Refusal, electionId: string): ProblemItem => ({ ...r, operands: { electionId, ...r.operands } });
+
+/** Intake names the scope by what the commission sent: the key that signed. */
+const byKey = (r: Refusal, signer: string): ProblemItem => ({ ...r, field: 'signature.keyId', message: `${r.message}; the key belongs to ${signer}` });

@@ -1,11 +1,13 @@
 // Read-model → JSON for the query API and the live frames. Every figure comes from the domain's
-// view queries; this file only picks, names and adds the rounded percentages beside the exact
-// ratios. The live frames use `commissionPayload` too, so a frame and a GET agree to the byte.
+// view queries; this file only picks, names and adds the rounded percentages (the domain's
+// percentOf, the one rounding rule) beside the exact ratios. The live frames use
+// `commissionPayload` too, so a frame and a GET agree to the byte.
 import {
   bodyComposition,
   commissionResults,
   commissionTree,
   electionSummary,
+  percentOf,
   type BodyComposition,
   type CommissionLevel,
   type CommissionNode,
@@ -18,8 +20,8 @@ import {
   type ResultsView,
   type CandidateResults,
   type TurnoutAtTime,
+  type Ratio,
 } from '@tally/domain';
-import { withPercent, type RatioWithPercent } from './percent';
 
 /** Where a figure stands: the store position and record time of the last event the view took in. */
 export interface Reflects {
@@ -66,6 +68,13 @@ export type ContestInfo =
       readonly choices: readonly string[];
     }
   | { readonly kind: 'single-member'; readonly id: string; readonly name: LocalizedName; readonly body: string; readonly district: string; readonly rule: string; readonly choices: readonly string[] };
+
+/** A ratio as the API sends it: the exact numerator and denominator, and beside them the percent the domain's `percentOf` rounds (null without a base). */
+export interface RatioWithPercent extends Ratio {
+  readonly percent: number | null;
+}
+
+const withPercent = (r: Ratio): RatioWithPercent => ({ numerator: r.numerator, denominator: r.denominator, percent: percentOf(r) });
 
 type WithShare<T extends { readonly share: unknown }> = Omit<T, 'share'> & { readonly share: RatioWithPercent };
 

@@ -11,6 +11,8 @@ export type {
   SubmissionSignature,
   TurnoutReported,
 } from './precinct.events';
+export { checkSubmission } from './check-submission';
+export type { SubmissionCheck, SubmissionCheckOptions, SubmissionRefusals, SubmissionToCheck } from './check-submission';
 export {
   decide as decidePrecinct,
   evolve as evolvePrecinct,

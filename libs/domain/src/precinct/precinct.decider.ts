@@ -11,12 +11,17 @@
 // - A turnout report after a protocol is recorded is accepted: late data is still data, and
 //   the final protocol, not the running turnout, is what counts.
 // - Refusal reasons are collected, not stopped at the first; only an unknown election or
-//   precinct ends the checks, because nothing else can be judged without them.
-import type { Contest, PrecinctCommission } from '../election/election-definition';
+//   precinct ends the checks, because nothing else can be judged without them, and a contest that
+//   is unknown or not voted here ends them before the stream and the control relations.
+//
+// What needs no stream (place, scope, reason, contest, control relations) is checkSubmission's
+// (check-submission.ts), which intake runs too; this file adds what needs the stream:
+// ALREADY_RECORDED, NOTHING_TO_CORRECT, STALE_CORRECTION, TURNOUT_DECREASED.
 import type { ElectionIndex } from '../election/election-index';
 import type { Protocol } from '../protocol/protocol';
-import { validateProtocol, validateTurnoutReport, type ProtocolRules } from '../protocol/protocol.validation';
+import type { ProtocolRules } from '../protocol/protocol.validation';
 import type { Refusal } from '../protocol/refusal';
+import { checkSubmission } from './check-submission';
 import type { CorrectProtocol, PrecinctCommand, ReportTurnout, SubmitProtocol } from './precinct.commands';
 import type { PrecinctEvent, SubmissionMeta, SubmissionRefused } from './precinct.events';
 
@@ -91,108 +96,57 @@ const refused = (meta: SubmissionMeta, kind: SubmissionRefused['data']['kind'], 
   data: { ...meta, kind, reasons, payload },
 });
 
-/** The election and the precinct; without both nothing else can be judged. */
-function locate(meta: SubmissionMeta, ctx: PrecinctDeciderContext): { precinct: PrecinctCommission } | { reasons: Refusal[] } {
-  if (meta.electionId !== ctx.election.definition.id) {
-    return { reasons: [{ code: 'UNKNOWN_ELECTION', field: 'electionId', message: `no election ${meta.electionId} here`, operands: { electionId: meta.electionId, expected: ctx.election.definition.id } }] };
-  }
-  const precinct = ctx.election.precinct(meta.precinctId);
-  if (precinct === undefined) {
-    return { reasons: [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', message: `no precinct ${meta.precinctId} in election ${meta.electionId}`, operands: { precinctId: meta.precinctId } }] };
-  }
-  return { precinct };
-}
-
-/** The contest the protocol names, if it is known and voted at this precinct. */
-function contestOf(protocol: unknown, precinct: PrecinctCommission, ctx: PrecinctDeciderContext): { contest: Contest } | { reasons: Refusal[] } {
-  const contestId = typeof protocol === 'object' && protocol !== null ? (protocol as { contestId?: unknown }).contestId : undefined;
-  if (typeof contestId !== 'string') {
-    return { reasons: [{ code: 'MALFORMED', field: 'protocol.contestId', message: 'a protocol names its contest' }] };
-  }
-  const contest = ctx.election.contest(contestId);
-  if (contest === undefined) {
-    return { reasons: [{ code: 'UNKNOWN_CONTEST', field: 'protocol.contestId', message: `no contest ${contestId} in this election`, operands: { contestId } }] };
-  }
-  if (!precinct.contests.includes(contest.id)) {
-    return { reasons: [{ code: 'CONTEST_NOT_AT_PRECINCT', field: 'protocol.contestId', message: `contest ${contestId} is not voted at precinct ${precinct.id}`, operands: { contestId, precinctId: precinct.id } }] };
-  }
-  return { contest };
-}
-
 function submitProtocol(command: SubmitProtocol, state: PrecinctState, ctx: PrecinctDeciderContext): PrecinctEvent[] {
   const { meta, protocol } = command;
-  const located = locate(meta, ctx);
-  if ('reasons' in located) return [refused(meta, 'protocol', located.reasons, protocol)];
-  const { precinct } = located;
+  const check = checkSubmission(command, ctx.election, { rules: ctx.rules });
+  const { place, scope, contest, relations } = check.refusals;
+  if (place.length > 0) return [refused(meta, 'protocol', place, protocol)];
+  if (check.contest === undefined) return [refused(meta, 'protocol', [...scope, ...contest], protocol)];
 
-  const reasons: Refusal[] = [];
-  if (meta.submittedBy !== precinct.id) {
-    reasons.push({ code: 'OUT_OF_SCOPE', field: 'submittedBy', message: `only precinct commission ${precinct.id} submits its protocols`, operands: { submittedBy: meta.submittedBy, precinctId: precinct.id } });
-  }
-  const found = contestOf(protocol, precinct, ctx);
-  if ('reasons' in found) return [refused(meta, 'protocol', [...reasons, ...found.reasons], protocol)];
+  const current = state.contests.get(check.contest.id);
+  const recorded: Refusal[] =
+    current === undefined
+      ? []
+      : [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', message: `a protocol for ${check.contest.id} is recorded; change it with a correction`, operands: { contestId: check.contest.id, version: current.version, submissionId: current.submissionId } }];
+  const reasons = [...scope, ...recorded, ...relations];
+  if (reasons.length > 0 || check.protocol === undefined) return [refused(meta, 'protocol', reasons, protocol)];
 
-  const current = state.contests.get(found.contest.id);
-  if (current !== undefined) {
-    reasons.push({ code: 'ALREADY_RECORDED', field: 'protocol.contestId', message: `a protocol for ${found.contest.id} is recorded; change it with a correction`, operands: { contestId: found.contest.id, version: current.version, submissionId: current.submissionId } });
-  }
-  const valid = validateProtocol(protocol, found.contest, precinct, { rules: ctx.rules });
-  if (!valid.ok) reasons.push(...valid.error);
-  if (!valid.ok || reasons.length > 0) return [refused(meta, 'protocol', reasons, protocol)];
-
-  return [{ type: 'ProtocolRecorded', data: { ...meta, contestId: found.contest.id, protocol: valid.value, version: 1 } }];
+  return [{ type: 'ProtocolRecorded', data: { ...meta, contestId: check.contest.id, protocol: check.protocol, version: 1 } }];
 }
 
 function correctProtocol(command: CorrectProtocol, state: PrecinctState, ctx: PrecinctDeciderContext): PrecinctEvent[] {
   const { meta, protocol, reason, supersedes } = command;
   const payload = supersedes === undefined ? { protocol, reason } : { protocol, reason, supersedes };
-  const located = locate(meta, ctx);
-  if ('reasons' in located) return [refused(meta, 'correction', located.reasons, payload)];
-  const { precinct } = located;
+  const check = checkSubmission(command, ctx.election, { rules: ctx.rules });
+  const { place, scope, contest, relations } = check.refusals;
+  if (place.length > 0) return [refused(meta, 'correction', place, payload)];
+  if (check.contest === undefined) return [refused(meta, 'correction', [...check.refusals.reason, ...scope, ...contest], payload)];
 
-  const reasons: Refusal[] = [];
-  if (typeof reason !== 'string' || reason.trim() === '') {
-    reasons.push({ code: 'REASON_REQUIRED', field: 'reason', message: 'a correction states its reason' });
-  }
-  // Only a territorial commission above the precinct corrects it; the central one is above all.
-  const corrector = ctx.election.commission(meta.submittedBy);
-  if (corrector === undefined || corrector.level === 'precinct' || !ctx.election.isWithin(precinct.id, corrector.id)) {
-    reasons.push({ code: 'OUT_OF_SCOPE', field: 'submittedBy', message: `${meta.submittedBy} is not a territorial commission above precinct ${precinct.id}`, operands: { submittedBy: meta.submittedBy, precinctId: precinct.id } });
-  }
-  const found = contestOf(protocol, precinct, ctx);
-  if ('reasons' in found) return [refused(meta, 'correction', [...reasons, ...found.reasons], payload)];
-
-  const current = state.contests.get(found.contest.id);
-  if (current === undefined) {
-    reasons.push({ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', message: `no protocol for ${found.contest.id} is recorded yet`, operands: { contestId: found.contest.id } });
-  } else if (supersedes !== undefined && supersedes !== current.submissionId) {
-    reasons.push({ code: 'STALE_CORRECTION', field: 'supersedes', message: `the current version is ${current.version} (${current.submissionId})`, operands: { supersedes, current: current.submissionId, version: current.version } });
-  }
-  const valid = validateProtocol(protocol, found.contest, precinct, { rules: ctx.rules });
-  if (!valid.ok) reasons.push(...valid.error);
-  if (!valid.ok || reasons.length > 0 || current === undefined) return [refused(meta, 'correction', reasons, payload)];
+  const current = state.contests.get(check.contest.id);
+  const stale: Refusal[] =
+    current === undefined
+      ? [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', message: `no protocol for ${check.contest.id} is recorded yet`, operands: { contestId: check.contest.id } }]
+      : supersedes !== undefined && supersedes !== current.submissionId
+        ? [{ code: 'STALE_CORRECTION', field: 'supersedes', message: `the current version is ${current.version} (${current.submissionId})`, operands: { supersedes, current: current.submissionId, version: current.version } }]
+        : [];
+  const reasons = [...check.refusals.reason, ...scope, ...stale, ...relations];
+  if (reasons.length > 0 || check.protocol === undefined || current === undefined) return [refused(meta, 'correction', reasons, payload)];
 
   return [{
     type: 'ProtocolCorrected',
-    data: { ...meta, contestId: found.contest.id, protocol: valid.value, version: current.version + 1, supersedes: current.submissionId, reason },
+    data: { ...meta, contestId: check.contest.id, protocol: check.protocol, version: current.version + 1, supersedes: current.submissionId, reason },
   }];
 }
 
 function reportTurnout(command: ReportTurnout, state: PrecinctState, ctx: PrecinctDeciderContext): PrecinctEvent[] {
   const { meta, time, ballotsIssued } = command;
   const payload = { time, ballotsIssued };
-  const located = locate(meta, ctx);
-  if ('reasons' in located) return [refused(meta, 'turnout', located.reasons, payload)];
-  const { precinct } = located;
+  const check = checkSubmission(command, ctx.election);
+  const { place, scope, relations } = check.refusals;
+  if (place.length > 0) return [refused(meta, 'turnout', place, payload)];
 
-  const reasons: Refusal[] = [];
-  if (meta.submittedBy !== precinct.id) {
-    reasons.push({ code: 'OUT_OF_SCOPE', field: 'submittedBy', message: `only precinct commission ${precinct.id} reports its turnout`, operands: { submittedBy: meta.submittedBy, precinctId: precinct.id } });
-  }
-  const valid = validateTurnoutReport(payload, precinct, ctx.election.turnoutTimes, { at: '' });
-  if (!valid.ok) {
-    reasons.push(...valid.error);
-  } else {
+  const reasons = [...scope, ...relations];
+  if (check.turnout !== undefined) {
     // Running turnout only grows: no earlier time may show more, no later time less.
     // "HH:MM" strings order as the times they name.
     for (const [other, entry] of [...state.turnout].sort(([a], [b]) => (a < b ? -1 : 1))) {

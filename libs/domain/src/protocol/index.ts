@@ -1,5 +1,5 @@
 // Protocols: their shape, the control relations, and the refusal vocabulary.
-export { ProtocolShape, totalIssued } from './protocol';
+export { protocolLines, ProtocolShape, totalIssued } from './protocol';
 export type { Protocol } from './protocol';
 export type { Refusal, RefusalCode } from './refusal';
 export {

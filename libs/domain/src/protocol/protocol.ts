@@ -28,3 +28,26 @@ export const ProtocolShape = z
 export type Protocol = z.infer<typeof ProtocolShape>;
 
 export const totalIssued = (p: Protocol): number => p.ballotsIssued.atStation + p.ballotsIssued.early + p.ballotsIssued.mobile;
+
+/**
+ * THE list of the form's lines: each line's name (its path, dotted: `ballotsIssued.early`,
+ * `votes.amanat`) and its count, in the paper form's order; the vote lines sorted by list or
+ * candidate id, so the order never depends on how the JSON happened to order its keys. The
+ * control relations name lines by it (protocol.validation.ts), the auditors diff versions by it.
+ */
+export const protocolLines = (p: Protocol): ReadonlyArray<readonly [line: string, count: number]> => [
+  ['registeredVoters', p.registeredVoters],
+  ['addedSameDay', p.addedSameDay],
+  ['ballotsReceived', p.ballotsReceived],
+  ['ballotsIssued.atStation', p.ballotsIssued.atStation],
+  ['ballotsIssued.early', p.ballotsIssued.early],
+  ['ballotsIssued.mobile', p.ballotsIssued.mobile],
+  ['ballotsCancelled', p.ballotsCancelled],
+  ['ballotsLost', p.ballotsLost],
+  ['ballotsFound', p.ballotsFound],
+  ['invalid', p.invalid],
+  ...Object.keys(p.votes)
+    .sort()
+    .map((id) => [`votes.${id}`, p.votes[id]] as const),
+  ['againstAll', p.againstAll],
+];

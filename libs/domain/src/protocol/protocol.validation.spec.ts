@@ -101,6 +101,11 @@ describe('validateProtocol', () => {
     it('names every bad line at once', () => {
       expect(refusalsOf({ ...good, invalid: -1, ballotsFound: 0.5 }).map((r) => r.field)).toEqual(['protocol.ballotsFound', 'protocol.invalid']);
     });
+
+    it('names bad vote lines in id order, whatever order the JSON gave them', () => {
+      const votes = { respublica: -1, auyl: 0.5, amanat: -2 };
+      expect(refusalsOf({ ...good, votes }).map((r) => r.field)).toEqual(['protocol.votes.amanat', 'protocol.votes.auyl', 'protocol.votes.respublica']);
+    });
   });
 
   describe('control relations, each with its operands', () => {

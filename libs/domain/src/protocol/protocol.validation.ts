@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Contest, PrecinctCommission } from '../election/election-definition';
 import { err, ok, type Result } from '../result';
-import { ProtocolShape, totalIssued, type Protocol } from './protocol';
+import { protocolLines, ProtocolShape, totalIssued, type Protocol } from './protocol';
 import type { Refusal, RefusalCode } from './refusal';
 
 export interface ProtocolRules {
@@ -78,21 +78,11 @@ const hiddenVoteKeys = (input: unknown, at: string): Refusal[] => {
     : [];
 };
 
-/** The lines of the form with their paths, in the order of the paper form. */
-const lines = (p: Protocol): ReadonlyArray<readonly [readonly string[], number]> => [
-  [['registeredVoters'], p.registeredVoters],
-  [['addedSameDay'], p.addedSameDay],
-  [['ballotsReceived'], p.ballotsReceived],
-  [['ballotsIssued', 'atStation'], p.ballotsIssued.atStation],
-  [['ballotsIssued', 'early'], p.ballotsIssued.early],
-  [['ballotsIssued', 'mobile'], p.ballotsIssued.mobile],
-  [['ballotsCancelled'], p.ballotsCancelled],
-  [['ballotsLost'], p.ballotsLost],
-  [['ballotsFound'], p.ballotsFound],
-  [['invalid'], p.invalid],
-  ...Object.entries(p.votes).map(([id, n]) => [['votes', id], n] as const),
-  [['againstAll'], p.againstAll],
-];
+/** CONTEST_NOT_AT_PRECINCT, when the precinct does not vote in the contest (`field` names where the contest id came from). */
+export const contestNotAtPrecinct = (contest: Contest, precinct: PrecinctCommission, field: string): Refusal[] =>
+  precinct.contests.includes(contest.id)
+    ? []
+    : [{ code: 'CONTEST_NOT_AT_PRECINCT', field, message: `contest ${contest.id} is not voted at precinct ${precinct.id}`, operands: { contestId: contest.id, precinctId: precinct.id } }];
 
 export const choicesOf = (contest: Contest): readonly string[] => (contest.kind === 'list' ? contest.lists : contest.candidates);
 
@@ -117,9 +107,7 @@ export function validateProtocol(
   if (p.contestId !== contest.id) {
     refusals.push({ code: 'CONTEST_MISMATCH', field: field('contestId'), message: `the protocol is for contest ${p.contestId}, not ${contest.id}`, operands: { contestId: p.contestId, expected: contest.id } });
   }
-  if (!precinct.contests.includes(contest.id)) {
-    refusals.push({ code: 'CONTEST_NOT_AT_PRECINCT', field: field('contestId'), message: `contest ${contest.id} is not voted at precinct ${precinct.id}`, operands: { contestId: contest.id, precinctId: precinct.id } });
-  }
+  refusals.push(...contestNotAtPrecinct(contest, precinct, field('contestId')));
 
   // Which lines are on this ballot does not depend on the arithmetic, so it is always checked.
   const choices = choicesOf(contest);
@@ -134,9 +122,9 @@ export function validateProtocol(
     }
   }
 
-  const notCounts = lines(p).filter(([, n]) => !isCount(n));
-  for (const [path, n] of notCounts) {
-    refusals.push({ code: 'NOT_A_COUNT', field: field(...path), message: 'a count is a non-negative whole number', operands: { value: n } });
+  const notCounts = protocolLines(p).filter(([, n]) => !isCount(n));
+  for (const [line, n] of notCounts) {
+    refusals.push({ code: 'NOT_A_COUNT', field: field(line), message: 'a count is a non-negative whole number', operands: { value: n } });
   }
   if (!contest.againstAll && p.againstAll !== 0) {
     refusals.push({ code: 'AGAINST_ALL_NOT_ON_BALLOT', field: field('againstAll'), message: `contest ${contest.id} has no "against all" line`, operands: { againstAll: p.againstAll } });

@@ -1,7 +1,8 @@
-// What intake refused before the queue, kept in the election's `intake-rejections-<election>`
-// stream beside the recorder's rejections, so the event history shows every submission attempt:
-// recorded, refused by the decider, or refused at the door. The body itself is not kept (it may be
-// 64 KB of hostile bytes); its SHA-256 lets a commission prove which body was refused.
+// Intake's refusal events: what intake refused before the queue, kept in the election's
+// `intake-rejections-<election>` stream beside the recorder's rejections, so the event history
+// shows every submission attempt: recorded, refused by the decider, or refused at the door. The
+// body itself is not kept (it may be 64 KB of hostile bytes); its SHA-256 lets a commission prove
+// which body was refused.
 import type { ProblemItem } from '../http/problem';
 
 export interface SubmissionRefusedAtIntake {

@@ -1,0 +1,82 @@
+import { indexElection } from '../election/election-index';
+import { ALMATY_2023_LIST_CONTEST, almatyCity2023Definition, almatyCity2023Protocols } from '../fixtures';
+import type { Protocol } from '../protocol/protocol';
+import { checkSubmission, type SubmissionRefusals, type SubmissionToCheck } from './check-submission';
+
+const definition = almatyCity2023Definition();
+const election = indexElection(definition);
+const P = 'almaty-p001';
+const precinct = election.precinct(P)!;
+const district = precinct.parent!;
+const otherDistrict = definition.commissions.find((c) => c.level === 'district' && c.id !== district)!.id;
+const elsewhere = definition.contests.find((c) => !precinct.contests.includes(c.id))!.id;
+const good: Protocol = almatyCity2023Protocols(definition).find((p) => p.precinctId === P && p.contestId === ALMATY_2023_LIST_CONTEST)!.protocol;
+
+const meta = (submittedBy = P, precinctId = P) => ({ electionId: definition.id, precinctId, submittedBy });
+const submit = (protocol: unknown, submittedBy?: string): SubmissionToCheck => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol: protocol as Protocol });
+const correct = (protocol: unknown, submittedBy: string, reason = 'recount'): SubmissionToCheck => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, reason });
+
+/** code@field per group, the empty groups left out. */
+const shape = (r: SubmissionRefusals): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(r).filter(([, list]) => list.length > 0).map(([group, list]) => [group, list.map((x: { code: string; field: string }) => `${x.code}@${x.field}`)]));
+
+describe('checkSubmission', () => {
+  it('passes a protocol its precinct submits, and gives back the precinct, the contest and the parsed protocol', () => {
+    const check = checkSubmission(submit(good), election);
+    expect(shape(check.refusals)).toEqual({});
+    expect(check).toMatchObject({ precinct: { id: P }, contest: { id: ALMATY_2023_LIST_CONTEST }, protocol: good });
+  });
+
+  it('judges nothing else without the place', () => {
+    const wrongElection = checkSubmission({ ...submit({}), meta: { ...meta(), electionId: 'elsewhere' } }, election);
+    expect(wrongElection.refusals.place).toEqual([expect.objectContaining({ code: 'UNKNOWN_ELECTION', operands: { electionId: 'elsewhere', expected: definition.id } })]);
+    const check = checkSubmission({ ...submit({}, 'nobody'), meta: meta('nobody', 'almaty-p999') }, election);
+    expect(shape(check.refusals)).toEqual({ place: ['UNKNOWN_PRECINCT@precinctId'] });
+    expect(check.refusals.place[0].operands).toEqual({ precinctId: 'almaty-p999' });
+    expect(check.precinct).toBeUndefined();
+  });
+
+  it('fills every group at once: scope, and the relations of the protocol', () => {
+    const broken = { ...good, ballotsReceived: good.ballotsReceived + 1 };
+    const check = checkSubmission(submit(broken, district), election);
+    expect(shape(check.refusals)).toEqual({ scope: ['OUT_OF_SCOPE@submittedBy'], relations: ['BALLOTS_RECEIVED_MISMATCH@protocol.ballotsReceived'] });
+    expect(check.refusals.scope[0].operands).toEqual({ submittedBy: district, precinctId: P });
+    expect(check.protocol).toBeUndefined();
+  });
+
+  it('does not judge the relations without a contest known and voted at the precinct', () => {
+    expect(shape(checkSubmission(submit({ ...good, contestId: 'senate', invalid: -1 }), election).refusals)).toEqual({ contest: ['UNKNOWN_CONTEST@protocol.contestId'] });
+    expect(shape(checkSubmission(submit({ ...good, contestId: elsewhere }), election).refusals)).toEqual({ contest: ['CONTEST_NOT_AT_PRECINCT@protocol.contestId'] });
+    expect(shape(checkSubmission(submit({ votes: {} }), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
+  });
+
+  describe('corrections', () => {
+    it('are made by a territorial commission above the precinct, the central one included, with a reason', () => {
+      expect(shape(checkSubmission(correct(good, district), election).refusals)).toEqual({});
+      expect(shape(checkSubmission(correct(good, 'cec'), election).refusals)).toEqual({});
+      for (const by of [P, 'almaty-p002', otherDistrict, 'nobody']) {
+        expect(shape(checkSubmission(correct(good, by), election).refusals)).toEqual({ scope: ['OUT_OF_SCOPE@submittedBy'] });
+      }
+      expect(shape(checkSubmission(correct(good, district, ' \n'), election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
+    });
+
+    it('name the contest apart from the protocol when the caller has it (the URL), and the protocol must be for it', () => {
+      expect(shape(checkSubmission(correct(good, district), election, { contestId: 'senate' }).refusals)).toEqual({ contest: ['UNKNOWN_CONTEST@contestId'] });
+      expect(shape(checkSubmission(correct(good, district), election, { contestId: elsewhere }).refusals)).toEqual({ contest: ['CONTEST_NOT_AT_PRECINCT@contestId'] });
+      const other = precinct.contests.find((c) => c !== ALMATY_2023_LIST_CONTEST)!;
+      expect(shape(checkSubmission(correct(good, district), election, { contestId: other }).refusals).relations).toContain('CONTEST_MISMATCH@protocol.contestId');
+    });
+  });
+
+  describe('turnout', () => {
+    const turnout = (time: string, ballotsIssued: number, submittedBy = P): SubmissionToCheck => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued });
+
+    it('is reported by the precinct itself, at a reporting time, within its voter list', () => {
+      expect(checkSubmission(turnout('10:00', 12), election)).toMatchObject({ refusals: { scope: [], relations: [] }, turnout: { time: '10:00', ballotsIssued: 12 } });
+      expect(shape(checkSubmission(turnout('11:00', precinct.registeredVoters + 1, district), election).refusals)).toEqual({
+        scope: ['OUT_OF_SCOPE@submittedBy'],
+        relations: ['UNKNOWN_TURNOUT_TIME@time', 'ISSUED_EXCEEDS_REGISTERED@ballotsIssued'],
+      });
+    });
+  });
+});
