@@ -33,7 +33,7 @@ import { UNKNOWN_ELECTION_STREAM_ID, type UnparseableSubmission } from './intake
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
 import { submissionEventId, unparseableEventId } from './recorder-event-ids';
 import { RECORDER_IDENTITY, type RecorderIdentity } from './recorder-identity';
-import { StreamStateCache, type CachedStream } from './stream-state-cache';
+import { StreamStateCache, type CachedStream } from '@tally/event-store';
 
 /** Conflicts are rare (two recorders only meet on a rebalance or an intake-rejections stream). */
 export const MAX_APPEND_ATTEMPTS = 8;
