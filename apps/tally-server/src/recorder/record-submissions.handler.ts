@@ -28,7 +28,7 @@ import {
 import type { DeliveredMessage } from '@tally/intake-queue';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { EVENT_STORE } from '../infrastructure/tokens';
-import { decodeEnvelope, toCommand, type SubmissionEnvelope } from '../submissions/submission-envelope';
+import { decodeEnvelope, toCommand, type SubmissionEnvelope } from '@tally/intake-queue';
 import { UNKNOWN_ELECTION_STREAM_ID, type UnparseableSubmission } from './intake-rejection.events';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
 import { submissionEventId, unparseableEventId } from './recorder-event-ids';
