@@ -32,7 +32,10 @@ function plainObject(value: object, path: string): JsonObject {
   if (proto !== Object.prototype && proto !== null) throw new InvalidAppendError(`${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a JSON object`);
   const out: Record<string, JsonValue> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v !== undefined) out[key] = toJson(v, `${path}.${key}`);
+    if (v === undefined) continue;
+    // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: toJson(v, `${path}.${key}`), enumerable: true, writable: true, configurable: true });
+    else out[key] = toJson(v, `${path}.${key}`);
   }
   return out;
 }

@@ -226,6 +226,13 @@ describe('eventToAppend', () => {
     expect('metadata' in eventToAppend('0f8c1d4e-5b9a-4c3e-8d2f-1a2b3c4d5e6f', event)).toBe(false);
   });
 
+  it('keeps a "__proto__" key that JSON.parse made an own property', () => {
+    const parsed = JSON.parse('{"payload":{"__proto__":{"x":1},"y":2}}') as object;
+    const data = toJsonObject(parsed);
+    expect(JSON.stringify(data)).toBe('{"payload":{"__proto__":{"x":1},"y":2}}');
+    expect(Object.getPrototypeOf(data.payload)).toBe(Object.prototype);
+  });
+
   it('refuses what JSON cannot hold, naming where it is', () => {
     expect(() => toJsonObject({ a: { b: new Date(0) } })).toThrow(new InvalidAppendError('data.a.b is a Date, not a JSON object'));
     expect(() => toJsonObject({ n: Number.NaN })).toThrow(/data\.n is NaN/);
