@@ -1,5 +1,5 @@
-// The intake role: the commissions' endpoints, the submission status, the admin's election
-// loading. Requests are judged by AcceptSubmission (CQRS) and queued keyed by precinct.
+// The intake role: the commissions' endpoints and the submission status. Requests are judged by
+// AcceptSubmission (CQRS) and queued keyed by precinct. (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -8,7 +8,6 @@ import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
 import { AcceptSubmissionHandler } from './accept-submission.handler';
 import { CommissionSubmissionsController } from './commission-submissions.controller';
-import { ElectionsAdminController } from './elections-admin.controller';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
 
@@ -22,7 +21,7 @@ import { SubmissionStatusController } from './submission-status.controller';
       useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }] }),
     }),
   ],
-  controllers: [CommissionSubmissionsController, SubmissionStatusController, ElectionsAdminController],
+  controllers: [CommissionSubmissionsController, SubmissionStatusController],
   providers: [AcceptSubmissionHandler, SubmissionOutcomeMetrics],
 })
 export class IntakeModule {}

@@ -8,8 +8,8 @@
 import {
   applyEvent,
   createResultsView,
+  decodeElectionEvent,
   indexElection,
-  parseElectionDefinition,
   restoreView,
   snapshot,
   type ChangedCommission,
@@ -316,10 +316,8 @@ export class ResultsProjector {
   private indexOf(electionId: string, e?: RecordedEvent): ElectionIndex | undefined {
     const known = this.options.elections.get(electionId);
     if (known) return known;
-    if (e?.type === 'ElectionDefined') {
-      const parsed = parseElectionDefinition((e.data as { definition?: unknown }).definition);
-      if (parsed.ok) return indexElection(parsed.value);
-    }
+    const decoded = e?.type === 'ElectionDefined' ? decodeElectionEvent(e) : undefined;
+    if (decoded?.ok && decoded.value.type === 'ElectionDefined') return indexElection(decoded.value.data.definition);
     if (e && !this.unknownElections.has(electionId)) {
       this.unknownElections.add(electionId);
       this.logger.warn(`events of an undefined election ${electionId} are skipped (first at ${e.position})`);

@@ -3,7 +3,7 @@
 import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
 import type { DefineElection, DrawLot } from './election.commands';
-import { electionDecider, evolve, initialState } from './election.decider';
+import { electionDecider, evolve, initialState, repeatedLot } from './election.decider';
 import type { ElectionDefined, LotDrawn } from './election.events';
 import { lotOrderProblems, lotProblems } from './lot-rules';
 
@@ -123,6 +123,16 @@ describe('election decider: DrawLot', () => {
     given([defined(), drawn()]).when(lot({ reason: 'drawn again in public' })).then(drawn({ reason: 'drawn again in public' }));
     // Same order, drawn for another contest: another lot.
     given([defined(), drawn({ contestId: 'SM2', order: ['c4', 'c5'] })]).when(lot({ contestId: 'SM2', order: ['c4', 'c5'], reason: 'tie' })).then(drawn({ contestId: 'SM2', order: ['c4', 'c5'], reason: 'tie' }));
+  });
+});
+
+describe('election decider: repeatedLot', () => {
+  it('names the recorded lot a DrawLot repeats, the one that makes it decide nothing', () => {
+    const state = [defined(), drawn(), drawn({ order: ['c1', 'c2'] })].reduce(evolve, initialState());
+    expect(repeatedLot(lot({ reason: ' equal votes ' }), state)).toEqual(drawn().data);
+    expect(repeatedLot(lot({ order: ['c3'] }), state)).toBeUndefined();
+    expect(repeatedLot(lot({ drawnBy: '' }), state)).toBeUndefined();
+    expect(repeatedLot(lot(), initialState())).toBeUndefined();
   });
 });
 

@@ -119,9 +119,24 @@ function drawLot(command: DrawLot, state: ElectionState): ElectionDecision {
   if (problems.length > 0) return err(problems);
 
   const data: LotDrawn['data'] = { electionId, contestId, order, drawnBy, reason };
-  const recorded = state.lots.get(contestId) ?? [];
-  if (recorded.some((lot) => sameLot(lot, data))) return ok([]);
+  if (recordedAlike(state, data) !== undefined) return ok([]);
   return ok([{ type: 'LotDrawn', data }]);
+}
+
+/**
+ * The recorded lot a DrawLot repeats (same contest, order, drawn by and reason once trimmed),
+ * for which the decider decides nothing: a writer that answers with the record's place (the
+ * HTTP API's `position`) finds it by this.
+ */
+export function repeatedLot(command: DrawLot, state: ElectionState): LotDrawn['data'] | undefined {
+  if (state.status !== 'defined') return undefined;
+  const fields = LotFields.safeParse({ order: command.order, drawnBy: command.drawnBy, reason: command.reason });
+  if (!fields.success) return undefined;
+  return recordedAlike(state, { electionId: command.electionId, contestId: command.contestId, ...fields.data });
+}
+
+function recordedAlike(state: DefinedElection, lot: LotDrawn['data']): LotDrawn['data'] | undefined {
+  return state.lots.get(lot.contestId)?.find((recorded) => sameLot(recorded, lot));
 }
 
 function refusal(code: ElectionRefusalCode, field: string, message: string, operands?: Readonly<Record<string, number | string>>): ElectionRefusal {

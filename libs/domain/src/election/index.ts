@@ -10,6 +10,7 @@ export {
   evolve as evolveElection,
   initialState as initialElectionState,
   electionDecider,
+  repeatedLot,
   type DefinedElection,
   type ElectionDecision,
   type ElectionNotDefined,
