@@ -2,6 +2,7 @@
 // field as received (the decider judges it: the HTTP API is not the only caller). Amendments of
 // the definition (a commission's key added, revoked or replaced) join this union as commands of
 // their own, each deciding an event that `evolve` applies to the state's current definition.
+import type { LotDrawn } from './election.events';
 
 export interface DefineElection {
   readonly type: 'DefineElection';
@@ -11,17 +12,15 @@ export interface DefineElection {
   readonly input: unknown;
 }
 
-/** Records the outcome of a lot drawn (in public, outside the system) to settle a tie. */
-export interface DrawLot {
+type LotFields = LotDrawn['data'];
+
+/**
+ * Records the outcome of a lot drawn (in public, outside the system) to settle a tie: the fields
+ * LotDrawn records, as received. The decider trims `drawnBy` (1–500 characters) and `reason`
+ * (1–2000) and checks `order` against the contest's ballot.
+ */
+export interface DrawLot extends LotFields {
   readonly type: 'DrawLot';
-  readonly electionId: string;
-  readonly contestId: string;
-  /** Ids of the contest's ballot in the order drawn: the first drawn wins. */
-  readonly order: readonly string[];
-  /** Who conducted the draw (free text, trimmed, 1–500 characters). */
-  readonly drawnBy: string;
-  /** Why (free text, trimmed, 1–2000 characters). */
-  readonly reason: string;
 }
 
 export type ElectionCommand = DefineElection | DrawLot;
