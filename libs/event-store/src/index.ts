@@ -42,3 +42,17 @@ export {
 export { createPgliteEventStore, type PgliteEventStoreOptions } from './embedded/pglite-event-store';
 export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  StreamCommandHandler,
+  type BatchHandled,
+  type CommandOutcome,
+  type Decision,
+  type Handled,
+  type StreamCommand,
+  type StreamCommandHandlerOptions,
+  type StreamDecider,
+  type StreamRecord,
+} from './command-handler/stream-command-handler';
+export { StreamStateCache, type CachedStream } from './command-handler/stream-state-cache';
+export { eventToAppend, toJsonObject, type TypedEvent } from './command-handler/event-data';

@@ -2,3 +2,12 @@ export * from './submission-queue.port';
 export { InProcessSubmissionQueue, partitionForKey, type InProcessQueueOptions } from './in-process-submission-queue';
 export { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 export { createSubmissionQueue, parseQueueConfig, queueEnvSchema, type QueueConfig, type QueueDependencies } from './queue.config';
+export {
+  decodeEnvelope,
+  encodeEnvelope,
+  envelopeMeta,
+  SUBMISSION_ENVELOPE_VERSION,
+  SubmissionEnvelope,
+  toCommand,
+  type DecodedEnvelope,
+} from './submission-envelope';

@@ -326,10 +326,8 @@ export class ResultsProjector {
   private indexOf(electionId: string, e?: RecordedEvent): ElectionIndex | undefined {
     const known = this.options.elections.get(electionId);
     if (known) return known;
-    if (e?.type === 'ElectionDefined') {
-      const decoded = decodeElectionEvent(e);
-      if (decoded.ok && decoded.value.type === 'ElectionDefined') return indexElection(decoded.value.data.definition);
-    }
+    const decoded = e?.type === 'ElectionDefined' ? decodeElectionEvent(e) : undefined;
+    if (decoded?.ok && decoded.value.type === 'ElectionDefined') return indexElection(decoded.value.data.definition);
     if (e && !this.unknownElections.has(electionId)) {
       this.unknownElections.add(electionId);
       this.logger.warn(`events of an undefined election ${electionId} are skipped (first at ${e.position})`);

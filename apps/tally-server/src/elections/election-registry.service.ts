@@ -1,21 +1,18 @@
 // The elections this service knows, read from the event store (category `election`) and kept
-// current by a subscription, so every role in every process sees the same definitions.
-import { createHash } from 'node:crypto';
+// current by a subscription, so every role in every process sees the same definitions. Defining
+// one is a command (DefineElection) on the CommandBus, decided by the domain's election decider.
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { indexElection, parseElectionDefinition, type ElectionDefinition, type ElectionIndex, type DefinitionProblem } from '@tally/domain';
-import { categories, categoryFilter, streams, WrongExpectedRevisionError, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
-import { v5 as uuidv5 } from 'uuid';
+import { CommandBus } from '@nestjs/cqrs';
+import { decodeElectionEvent, indexElection, type ElectionDefinition, type ElectionIndex, type ElectionRefusal } from '@tally/domain';
+import { categories, categoryFilter, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
-import type { ElectionDefined } from './election.events';
-
-/** Namespace for ids derived from content (UUIDv5), so re-loading the same definition is a no-op. */
-const DEFINITION_NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
+import { DecideElectionCommand } from './decide-election.command';
 
 export type DefineOutcome =
   | { readonly kind: 'defined'; readonly electionId: string; readonly position: string }
   | { readonly kind: 'unchanged'; readonly electionId: string }
-  | { readonly kind: 'invalid'; readonly problems: readonly DefinitionProblem[] }
-  | { readonly kind: 'conflict'; readonly electionId: string };
+  /** INVALID_DEFINITION (one per problem, with its path and rule) or DEFINITION_CONFLICT. */
+  | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
 
 @Injectable()
 export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
@@ -24,7 +21,10 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private subscription: SubscriptionHandle | undefined;
   private readonly waiters = new Set<() => void>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commandBus: CommandBus,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     // Catch up synchronously at start-up so no request sees an empty registry, then follow live.
@@ -50,24 +50,16 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     return [...this.elections.values()];
   }
 
-  /** Records a definition. The same definition again is `unchanged`; a different one under a known id is a `conflict`. */
+  /** Records a definition. The same definition again is `unchanged`; a different one under a known id is refused (DEFINITION_CONFLICT). */
   async define(input: unknown): Promise<DefineOutcome> {
-    const parsed = parseElectionDefinition(input);
-    if (!parsed.ok) return { kind: 'invalid', problems: parsed.error };
-    const definition = parsed.value;
-    const event: ElectionDefined = { type: 'ElectionDefined', data: { definition } };
-    const id = uuidv5(createHash('sha256').update(JSON.stringify(definition)).digest('hex'), DEFINITION_NAMESPACE);
-    try {
-      const result = await this.store.append(streams.election(definition.id), 'no-stream', [
-        { id, type: event.type, data: event.data as unknown as Record<string, never> },
-      ]);
-      if (result.alreadyRecorded) return { kind: 'unchanged', electionId: definition.id };
-      this.register(definition);
-      return { kind: 'defined', electionId: definition.id, position: result.position };
-    } catch (e) {
-      if (e instanceof WrongExpectedRevisionError) return { kind: 'conflict', electionId: definition.id };
-      throw e;
-    }
+    // The stream is the definition's own id; whether it is one, the decider judges.
+    const id = typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string' ? input.id : '';
+    const outcome = await this.commandBus.execute(new DecideElectionCommand({ type: 'DefineElection', electionId: id, input }));
+    if (outcome.kind === 'refused') return { kind: 'refused', reasons: outcome.reasons };
+    // Known at once to this process (the subscription follows for the others).
+    if (outcome.election.status === 'defined') this.register(outcome.election.definition);
+    if (outcome.kind === 'unchanged') return { kind: 'unchanged', electionId: id };
+    return { kind: 'defined', electionId: id, position: outcome.position };
   }
 
   /** Resolves once the election is known (defined by another process, say), or after `timeoutMs`. */
@@ -90,13 +82,13 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
 
   private apply(event: RecordedEvent): void {
     if (event.type !== 'ElectionDefined') return;
-    const parsed = parseElectionDefinition((event.data as unknown as ElectionDefined['data']).definition);
-    if (!parsed.ok) {
+    const decoded = decodeElectionEvent(event);
+    if (!decoded.ok || decoded.value.type !== 'ElectionDefined') {
       // A recorded definition that no longer parses is a bug in a newer version of the rules.
-      this.logger.error(`recorded definition in ${event.streamName} does not parse: ${JSON.stringify(parsed.error.slice(0, 3))}`);
+      this.logger.error(`recorded definition in ${event.streamName} does not decode: ${JSON.stringify(decoded.ok ? decoded.value.type : decoded.error)}`);
       return;
     }
-    this.register(parsed.value);
+    this.register(decoded.value.data.definition);
   }
 
   private register(definition: ElectionDefinition): void {

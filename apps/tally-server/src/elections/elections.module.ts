@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
+import { DecideElectionHandler } from './decide-election.handler';
 import { ElectionRegistry } from './election-registry.service';
+import { ElectionsAdminController } from './elections-admin.controller';
 import { LotsController } from './lots.controller';
 
-// Every process has this module (and the global AuthModule the lots controller's guard needs).
-@Module({ providers: [ElectionRegistry], exports: [ElectionRegistry], controllers: [LotsController] })
+// Every process has this module (and the global AuthModule the admin controllers' guard needs, and
+// the global CqrsModule and StreamCommandHandler the election commands go through).
+@Module({
+  providers: [ElectionRegistry, DecideElectionHandler],
+  exports: [ElectionRegistry],
+  controllers: [ElectionsAdminController, LotsController],
+})
 export class ElectionsModule {}

@@ -1,7 +1,8 @@
 // The adapters behind the ports, chosen by configuration: one event store and one submission
-// queue per process, closed when the application shuts down.
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createEventStore, type EventStore } from '@tally/event-store';
+// queue per process, closed when the application shuts down; and the one command handler every
+// event-sourced write goes through (recorder, lots, election definitions).
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { createEventStore, StreamCommandHandler, type EventStore } from '@tally/event-store';
 import { createSubmissionQueue, type SubmissionQueue } from '@tally/intake-queue';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE } from './tokens';
@@ -20,6 +21,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) },
+        { provide: StreamCommandHandler, useFactory: (store: EventStore) => new StreamCommandHandler(store, { logger: new Logger('Writes') }), inject: [EVENT_STORE] },
         {
           provide: SUBMISSION_QUEUE,
           useFactory: async () => {
@@ -29,7 +31,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE],
+      exports: [APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE, StreamCommandHandler],
     };
   }
 

@@ -4,11 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { SubmissionQueue } from '@tally/intake-queue';
+import { encodeEnvelope, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
 import { SUBMISSION_QUEUE } from '../infrastructure/tokens';
-import { encodeEnvelope, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope } from '../submissions/submission-envelope';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 import { AcceptSubmission, type AcceptOutcome } from './accept-submission.command';
 import { judgeSubmission } from './judge-submission';

@@ -1,6 +1,6 @@
-// The intake role: the commissions' endpoints, the submission status, the admin's election
-// loading. Requests are judged by AcceptSubmission (CQRS) and queued keyed by precinct; what the
-// commission endpoints refuse goes to the refusal sink (INTAKE_REFUSAL_SINK: the history log).
+// The intake role: the commissions' endpoints and the submission status. Requests are judged by
+// AcceptSubmission (CQRS) and queued keyed by precinct; what the commission endpoints refuse goes
+// to the refusal sink (INTAKE_REFUSAL_SINK: the history log). (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -10,7 +10,6 @@ import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
 import { AcceptSubmissionHandler } from './accept-submission.handler';
 import { CommissionSubmissionsController } from './commission-submissions.controller';
-import { ElectionsAdminController } from './elections-admin.controller';
 import { IntakeRejectionLog } from './intake-rejection-log.service';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
@@ -25,7 +24,7 @@ import { SubmissionStatusController } from './submission-status.controller';
       useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }] }),
     }),
   ],
-  controllers: [CommissionSubmissionsController, SubmissionStatusController, ElectionsAdminController],
+  controllers: [CommissionSubmissionsController, SubmissionStatusController],
   providers: [
     AcceptSubmissionHandler,
     SubmissionOutcomeMetrics,

@@ -2,7 +2,7 @@
 // batches, redeliveries, conflicts with another recorder, and what cannot reach a precinct stream.
 import { Logger } from '@nestjs/common';
 import { generateSyntheticElection, indexElection, type ElectionIndex } from '@tally/domain';
-import { createPgliteEventStore, streams, type EventStore } from '@tally/event-store';
+import { createPgliteEventStore, StreamCommandHandler, streams, type EventStore } from '@tally/event-store';
 import type { DeliveredMessage, OutgoingMessage } from '@tally/intake-queue';
 import type { ElectionRegistry } from '../elections/election-registry.service';
 import { RecordSubmissionsCommand } from './record-submissions.command';
@@ -28,7 +28,7 @@ describe('RecordSubmissionsHandler', () => {
     };
     return { registry: fake as unknown as ElectionRegistry, waited };
   };
-  const recorder = (instanceId: string, known?: ElectionIndex) => new RecordSubmissionsHandler(store, registry(known).registry, { instanceId });
+  const recorder = (instanceId: string, known?: ElectionIndex) => new RecordSubmissionsHandler(new StreamCommandHandler(store), registry(known).registry, { instanceId });
   const delivered = (messages: readonly OutgoingMessage[]): DeliveredMessage[] =>
     messages.map((m) => ({ key: m.key, value: Buffer.from(m.value), offset: String(offsets++), headers: {} }));
   const batch = (messages: readonly OutgoingMessage[], partition = 0) => new RecordSubmissionsCommand(TOPIC, { partition, messages: delivered(messages) });
@@ -147,7 +147,7 @@ describe('RecordSubmissionsHandler', () => {
     const other = generateSyntheticElection({ seed: 99, precincts: 3, singleMemberDistricts: 1 });
     const [sub] = syntheticSubmissions(other, 1);
     const { registry: fake, waited } = registry();
-    const r = new RecordSubmissionsHandler(store, fake, { instanceId: 'r1' });
+    const r = new RecordSubmissionsHandler(new StreamCommandHandler(store), fake, { instanceId: 'r1' });
     expect(await r.execute(batch([sub.message]))).toMatchObject({ refused: 1 });
     expect(waited).toEqual([other.id]);
     const [refusal] = await store.readStream(streams.intakeRejections(other.id));
@@ -164,6 +164,23 @@ describe('RecordSubmissionsHandler', () => {
     expect(await store.readStream(streams.precinct(definition.id, 'p999'))).toEqual([]);
     const rejections = await store.readStream(streams.intakeRejections(definition.id));
     expect(rejections.at(-1)?.data).toMatchObject({ submissionId: stray.submissionId, reasons: [{ code: 'UNKNOWN_PRECINCT' }] });
+  });
+
+  it('skips, with a warning, a record of its precinct stream the domain codec cannot decode', async () => {
+    const [sub] = protocols.filter((s) => s.envelope.precinctId === 'p11');
+    const stream = streams.precinct(definition.id, 'p11');
+    await store.append(stream, 'no-stream', [
+      { id: '5d7c1a0e-0b6e-4c55-8d2a-7e3f9b1c2d4e', type: 'ProtocolRecorded', data: { submissionId: 42 } },
+      { id: '6e8d2b1f-1c7f-4d66-9e3b-8f4a0c2d3e5f', type: 'SomethingNew', data: {} },
+    ]);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    expect(await recorder('r1').execute(batch([sub.message]))).toMatchObject({ recorded: 1, appends: 1 });
+    expect(warn.mock.calls.map(([m]) => String(m))).toEqual([
+      expect.stringMatching(/^malformed ProtocolRecorded .* in precinct-.*\.p11 at revision 0; ignored by the recorder$/),
+      `unknown event type SomethingNew in ${stream} at revision 1; ignored by the recorder`,
+    ]);
+    warn.mockRestore();
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['ProtocolRecorded', 'SomethingNew', 'ProtocolRecorded']);
   });
 
   it('takes the correlation id from the message header when the producer set one', async () => {

@@ -2,14 +2,11 @@
 // CommandBus. The queue commits a batch's offsets only after this handler resolved, i.e. after
 // the store transaction committed; a throw leaves them, and the batch comes again.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { CommandBus, CommandHandlerNotFoundException } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import type { MessageBatch, QueueConsumer, SubmissionQueue } from '@tally/intake-queue';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
-
-/** CqrsModule binds handlers in its own bootstrap hook, which may run after ours. */
-const HANDLER_WAIT_MS = 5000;
 
 @Injectable()
 export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,6 +20,12 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly commandBus: CommandBus,
   ) {}
 
+  // Consuming starts here, and the first batch finds RecordSubmissionsHandler on the bus, for
+  // certain: CqrsModule binds every @CommandHandler in its own onApplicationBootstrap, and
+  // CqrsModule.forRoot() (AppModule) is a global module, whose hooks Nest runs before any
+  // non-global module's (@nestjs/core NestContainer.setModule gives global modules the greatest
+  // distance; hooks run module by module, greatest distance first, each awaited).
+  // recorder-bootstrap-order.spec.ts pins that order.
   async onApplicationBootstrap(): Promise<void> {
     const { groupId, batchSize } = this.config.recorder;
     this.consumer = await this.queue.consume({
@@ -47,17 +50,7 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async record(batch: MessageBatch): Promise<void> {
-    const command = new RecordSubmissionsCommand(this.queue.topic, batch);
-    const deadline = Date.now() + HANDLER_WAIT_MS;
-    for (;;) {
-      try {
-        const outcome = await this.commandBus.execute(command);
-        for (const listener of this.listeners) listener(outcome, batch);
-        return;
-      } catch (error) {
-        if (!(error instanceof CommandHandlerNotFoundException) || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    const outcome = await this.commandBus.execute(new RecordSubmissionsCommand(this.queue.topic, batch));
+    for (const listener of this.listeners) listener(outcome, batch);
   }
 }

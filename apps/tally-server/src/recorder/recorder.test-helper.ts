@@ -2,9 +2,8 @@
 // would produce them, and a count of what the store holds per submission id.
 import { generateProtocols, type ElectionDefinition } from '@tally/domain';
 import { categories, categoryFilter, type EventStore } from '@tally/event-store';
-import type { OutgoingMessage } from '@tally/intake-queue';
+import { encodeEnvelope, type OutgoingMessage, type SubmissionEnvelope } from '@tally/intake-queue';
 import { v5 as uuidv5 } from 'uuid';
-import { encodeEnvelope, type SubmissionEnvelope } from '../submissions/submission-envelope';
 
 const TEST_SUBMISSION_NAMESPACE = '0c8e52f6-6f0f-4d49-9a53-3f1b0e3f6a51';
 

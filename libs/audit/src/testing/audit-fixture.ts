@@ -13,7 +13,7 @@ import {
   type ProtocolGenerationOptions,
   type SubmissionMeta,
 } from '@tally/domain';
-import { streams, type EventStore, type EventToAppend, type JsonObject, type StreamAppend } from '@tally/event-store';
+import { eventToAppend, streams, type EventStore, type EventToAppend, type StreamAppend } from '@tally/event-store';
 import type { KeyObject } from 'node:crypto';
 import { demoKeyPair, privateKeyFromPem, signSubmission, withDemoKeys, type SignedSubject } from '@tally/signatures';
 import { v5 as uuidv5 } from 'uuid';
@@ -39,7 +39,7 @@ export interface SignedElection {
 export async function recordSignedElection(store: EventStore, base: ElectionDefinition, options: SignedElectionOptions = {}): Promise<SignedElection> {
   const definition = withDemoKeys(base);
   await store.append(streams.election(definition.id), 'no-stream', [
-    { id: uuidv5(`definition/${definition.id}`, FIXTURE_NAMESPACE), type: 'ElectionDefined', data: { definition } as unknown as JsonObject },
+    eventToAppend(uuidv5(`definition/${definition.id}`, FIXTURE_NAMESPACE), { type: 'ElectionDefined', data: { definition } }),
   ]);
   const election = indexElection(definition);
   const parentOf = new Map(definition.commissions.map((c) => [c.id, c.parent]));
@@ -103,7 +103,7 @@ export async function recordSignedElection(store: EventStore, base: ElectionDefi
     for (const e of events) entry.state = evolvePrecinct(entry.state, e);
     pending.push({
       stream,
-      events: events.map((e, i) => ({ id: uuidv5(`${submissionId}/${i}`, FIXTURE_NAMESPACE), type: e.type, data: e.data as unknown as JsonObject })),
+      events: events.map((e, i) => eventToAppend(uuidv5(`${submissionId}/${i}`, FIXTURE_NAMESPACE), e)),
     });
     submitted++;
     if (pending.length >= (options.batch ?? 500)) await flush();

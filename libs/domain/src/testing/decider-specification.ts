@@ -1,18 +1,23 @@
 // given(events).when(command).then(events), after Emmett's DeciderSpecification. The state is
-// built only through evolve, so a spec checks decide and evolve together, as the recorder uses
-// them. No Jest import: this file is part of the pure domain library.
+// built only through evolve, so a spec checks decide and evolve together, as the writers use
+// them. A decider either answers events (refusals recorded as events, like the precinct's) or a
+// `Result` whose error is the refusal (like the election's): `thenRefused` checks the latter.
+// No Jest import: this file is part of the pure domain library.
+import type { Result } from '../result';
 
-export interface Decider<Command, Event, State, Context> {
-  readonly decide: (command: Command, state: State, context: Context) => readonly Event[];
+export interface Decider<Command, Event, State, Context, Refusal = never> {
+  readonly decide: (command: Command, state: State, context: Context) => readonly Event[] | Result<readonly Event[], Refusal>;
   readonly evolve: (state: State, event: Event) => State;
   readonly initialState: () => State;
 }
 
-export interface DeciderSpecification<Command, Event> {
+export interface DeciderSpecification<Command, Event, Refusal = never> {
   (given: Event | readonly Event[]): {
     when: (command: Command) => {
       then: (expected: Event | readonly Event[]) => void;
       thenNothingHappened: () => void;
+      /** The command was refused, for exactly this reason (compared like events). */
+      thenRefused: (expected: Refusal) => void;
       /** The events decided, for assertions the exact form cannot express. */
       events: () => readonly Event[];
     };
@@ -24,18 +29,27 @@ export class SpecificationFailed extends Error {
 }
 
 export const DeciderSpecification = {
-  for<Command, Event, State, Context>(decider: Decider<Command, Event, State, Context>, context: Context): DeciderSpecification<Command, Event> {
+  for<Command, Event, State, Context, Refusal = never>(
+    decider: Decider<Command, Event, State, Context, Refusal>,
+    context: Context,
+  ): DeciderSpecification<Command, Event, Refusal> {
     return (given) => ({
       when: (command) => {
-        const run = (): readonly Event[] => {
+        const run = (): Result<readonly Event[], Refusal> => {
           const history: readonly Event[] = Array.isArray(given) ? given : [given as Event];
           const state = history.reduce(decider.evolve, decider.initialState());
-          return decider.decide(command, state, context);
+          const decided = decider.decide(command, state, context);
+          return isEvents(decided) ? { ok: true, value: decided } : decided;
+        };
+        const events = (): readonly Event[] => {
+          const decided = run();
+          if (!decided.ok) throw new SpecificationFailed(`expected events, the command was refused: ${show(decided.error)}`);
+          return decided.value;
         };
         return {
           then: (expected) => {
             const expectedEvents: readonly Event[] = Array.isArray(expected) ? expected : [expected as Event];
-            const actual = run();
+            const actual = events();
             const diff = firstDifference(actual, expectedEvents, '$');
             if (diff !== null) {
               throw new SpecificationFailed(
@@ -44,15 +58,25 @@ export const DeciderSpecification = {
             }
           },
           thenNothingHappened: () => {
-            const actual = run();
+            const actual = events();
             if (actual.length > 0) throw new SpecificationFailed(`expected no events, got ${show(actual)}`);
           },
-          events: run,
+          thenRefused: (expected) => {
+            const decided = run();
+            if (decided.ok) throw new SpecificationFailed(`expected a refusal, got events ${show(decided.value)}`);
+            const diff = firstDifference(decided.error, expected, '$');
+            if (diff !== null) throw new SpecificationFailed(`refusal differs at ${diff}\nexpected: ${show(expected)}\nactual:   ${show(decided.error)}`);
+          },
+          events,
         };
       },
     });
   },
 };
+
+function isEvents<Event, Refusal>(decided: readonly Event[] | Result<readonly Event[], Refusal>): decided is readonly Event[] {
+  return Array.isArray(decided);
+}
 
 const show = (v: unknown): string => JSON.stringify(v, null, 2);
 

@@ -6,6 +6,7 @@
 //   projector hashes it, and a rebuild from position zero must give the same bytes as the live
 //   view. Typed arrays are written little-endian whatever the machine.
 import type { ElectionIndex } from '../election/election-index';
+import { lotOrderProblems } from '../election/lot-rules';
 import { err, ok, type Result } from '../result';
 import { decodeBase64, encodeBase64 } from './base64';
 import {
@@ -20,7 +21,7 @@ import {
   type ViewLayout,
 } from './results.layout';
 import { sortedRecord } from './results.queries';
-import { emptyView, validLotOrder, type ResultsView } from './results.view';
+import { emptyView, type ResultsView } from './results.view';
 
 export const SNAPSHOT_FORMAT = 'tally.results-view.v1';
 
@@ -120,7 +121,7 @@ export function restoreView(election: ElectionIndex, snap: ResultsViewSnapshot):
   for (const id of snap.refusedSubmissions) view.refusedSubmissions.add(id);
   for (const [contestId, order] of Object.entries(snap.lots ?? {})) {
     const k = layout.contestOrdinal.get(contestId);
-    if (k === undefined || !validLotOrder(layout.contests[k].choiceIds, order)) return err({ kind: 'corrupt', detail: `lots.${contestId}` });
+    if (k === undefined || lotOrderProblems(layout.contests[k].contest, order).length > 0) return err({ kind: 'corrupt', detail: `lots.${contestId}` });
     view.contests[k].lot = [...order];
   }
   recomputeSubtotals(view);

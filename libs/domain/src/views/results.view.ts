@@ -12,6 +12,7 @@ import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionRefu
 import type { ElectionIndex } from '../election/election-index';
 import type { LotDrawn } from '../election/election.events';
 import type { DecodeFailure } from '../events/stored-event.codec';
+import { lotOrderProblems } from '../election/lot-rules';
 import type { Protocol } from '../protocol/protocol';
 import {
   buildLayout,
@@ -338,24 +339,13 @@ function applyRefusal(view: ResultsView, event: SubmissionRefused): ApplyOutcome
   return { kind: 'applied', changedCommissions: [] };
 }
 
-/** The ids drawn, if they are distinct ids of the contest's ballot. */
-export function validLotOrder(choiceIds: readonly string[], order: unknown): order is readonly string[] {
-  if (!Array.isArray(order) || order.length === 0) return false;
-  const seen = new Set<string>();
-  for (const id of order) {
-    if (typeof id !== 'string' || !choiceIds.includes(id) || seen.has(id)) return false;
-    seen.add(id);
-  }
-  return true;
-}
-
 function applyLot(view: ResultsView, event: LotDrawn): ApplyOutcome {
   const { layout } = view;
   const data = event.data;
   const k = layout.contestOrdinal.get(data.contestId);
   if (k === undefined) return ignored('unknown-contest');
   const contest = layout.contests[k];
-  if (data.electionId !== view.election.definition.id || !validLotOrder(contest.choiceIds, data.order)) return ignored('lot-not-on-ballot');
+  if (data.electionId !== view.election.definition.id || lotOrderProblems(contest.contest, data.order).length > 0) return ignored('lot-not-on-ballot');
   const state = view.contests[k];
   // A later lot replaces the earlier one; the same order again changes nothing.
   if (state.lot !== null && state.lot.length === data.order.length && state.lot.every((id, i) => id === data.order[i])) return DUPLICATE;

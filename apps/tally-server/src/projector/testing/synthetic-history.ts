@@ -14,7 +14,7 @@ import {
   type ProtocolGenerationOptions,
   type SubmissionMeta,
 } from '@tally/domain';
-import { streams, type EventStore, type JsonObject, type StreamAppend } from '@tally/event-store';
+import { eventToAppend, streams, type EventStore, type StreamAppend } from '@tally/event-store';
 import { v5 as uuidv5 } from 'uuid';
 
 const NAMESPACE = '5b0e0b6c-61b8-4a55-9e0e-3f2c0a4b7d11';
@@ -42,7 +42,7 @@ export function* decidedAppends(election: ElectionIndex, commands: Iterable<Prec
     yield {
       streamName: streams.precinct(electionId, precinctId),
       expectedRevision,
-      events: events.map((e, i) => ({ id: uuidv5(`${command.meta.submissionId}/${i}`, NAMESPACE), type: e.type, data: e.data as unknown as JsonObject })),
+      events: events.map((e, i) => eventToAppend(uuidv5(`${command.meta.submissionId}/${i}`, NAMESPACE), e)),
     };
   }
 }

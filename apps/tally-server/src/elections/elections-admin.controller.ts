@@ -1,11 +1,12 @@
-// Loading an election definition (admin token; JSON or YAML body). The list is the query API's.
+// Loading an election definition (admin token; JSON or YAML body): DefineElection, through the
+// registry (which knows the new election at once) and the CommandBus. The list is the query API's.
 import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { RequireRole, ApiRoleGuard } from '../auth/api-role.guard';
-import { ElectionRegistry } from '../elections/election-registry.service';
-import { problem, ProblemException } from '../http/problem';
-import { problemSchema } from './intake.openapi';
+import { ProblemException } from '../http/problem';
+import { problemSchema } from '../intake/intake.openapi';
+import { ElectionRegistry } from './election-registry.service';
 
 @ApiTags('elections')
 @Controller('v1/elections')
@@ -30,12 +31,9 @@ export class ElectionsAdminController {
         return sendJson(res, 201, { electionId: outcome.electionId, outcome: 'defined', position: outcome.position });
       case 'unchanged':
         return sendJson(res, 200, { electionId: outcome.electionId, outcome: 'unchanged' });
-      case 'invalid':
-        throw new ProblemException(outcome.problems.map((p) => problem('INVALID_DEFINITION', p.path, p.message, { rule: p.rule })));
-      case 'conflict':
-        throw new ProblemException([
-          problem('DEFINITION_CONFLICT', 'id', `election ${outcome.electionId} is already defined differently; a definition is never replaced`, { electionId: outcome.electionId }),
-        ]);
+      case 'refused':
+        // INVALID_DEFINITION (one per problem, with its rule) or DEFINITION_CONFLICT, as the decider says.
+        throw new ProblemException(outcome.reasons);
       default: {
         const never: never = outcome;
         throw new Error(`unknown define outcome ${JSON.stringify(never)}`);

@@ -1,6 +1,6 @@
-// The facts of an `intake-rejections-<election>` stream, as the recorder writes them: what
-// reached the queue but could not go to a precinct's stream. Nothing that reached the queue is
-// dropped, so a message that does not even parse is kept here with its raw bytes.
+// What the recorder writes for a queue message it cannot put in a precinct's stream: it reached
+// the queue, so it is kept, in the election's `intake-rejections-<election>` stream (beside what
+// intake refused before the queue). A message that does not even parse is kept with its raw bytes.
 import type { SubmissionRefused } from '@tally/domain';
 
 export interface UnparseableSubmission {
@@ -27,7 +27,7 @@ export interface UnparseableSubmission {
  * not have: the decider's own refusal shape, kept per election instead of in a precinct stream
  * that should not exist.
  */
-export type IntakeRejectionEvent = UnparseableSubmission | SubmissionRefused;
+export type QueueRejectionEvent = UnparseableSubmission | SubmissionRefused;
 
 /** The election id used for rejections whose election cannot be named in a stream. */
 export const UNKNOWN_ELECTION_STREAM_ID = 'unknown';

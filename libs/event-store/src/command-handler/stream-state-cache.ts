@@ -1,7 +1,7 @@
-// A small LRU of stream states folded by the recorder, so a hot precinct stream (turnout reports,
-// then protocols, then corrections) is not re-read for every submission. The store stays the
-// truth: an entry is only a guess checked by the expected revision of the next append, and it is
-// dropped when that check fails.
+// A small LRU of folded stream states, kept by the command handler between calls, so a hot stream
+// (a precinct's turnout reports, then protocols, then corrections) is not re-read for every
+// command. The store stays the truth: an entry is only a guess checked by the expected revision of
+// the next append, and it is dropped when that check fails.
 export interface CachedStream<S> {
   readonly state: S;
   /** The revision `state` was folded up to: the next append's expected revision. */

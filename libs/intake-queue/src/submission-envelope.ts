@@ -1,7 +1,9 @@
-// What travels on the submission queue: one commission submission as intake accepted it.
-// Intake produces it (keyed by precinct); the recorder parses it again, because the queue may
-// have other producers, and turns it into a precinct command. A message that does not parse is
-// kept in the `intake-rejections` stream with its raw bytes: nothing that reached the queue is lost.
+// What travels on the submission queue: one commission submission as intake accepted it. It
+// lives beside the queue so that every producer the queue admits (intake, a bulk loader, a
+// replay tool) writes the same envelope. Intake produces it keyed by precinct; the recorder
+// parses it again, because the queue may have other producers, and turns it into a precinct
+// command. A message that does not parse is kept by the recorder in the election's
+// `intake-rejections` stream with its raw bytes: nothing that reached the queue is lost.
 import { z } from 'zod';
 import type { PrecinctCommand, SubmissionMeta } from '@tally/domain';
 

@@ -1,0 +1,89 @@
+// An election's own stream, `election-<id>`, as the event store's command handler sees it: the
+// domain's election decider, its records decoded by the domain codec, its events given ids
+// derived from their content (so the same definition or lot again is recognised by the store
+// too). Beside the domain's state it keeps where each record is, so a command that repeats one
+// answers with that record's position.
+import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  decideElection,
+  decodeElectionEvent,
+  err,
+  evolveElection,
+  initialElectionState,
+  ok,
+  repeatedLot,
+  type ElectionCommand,
+  type ElectionDefinition,
+  type ElectionEvent,
+  type ElectionRefusal,
+  type ElectionState,
+  type LotDrawn,
+} from '@tally/domain';
+import { eventToAppend, type StreamDecider } from '@tally/event-store';
+import { v5 as uuidv5 } from 'uuid';
+
+/** Namespace for definition event ids (UUIDv5 of the content hash): re-loading the same definition is a no-op. */
+const DEFINITION_NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
+/** Namespace for lot event ids (UUIDv5 of the content hash): the same request again is a no-op. */
+const LOT_NAMESPACE = '6f0d3c1e-5b7a-4f59-9a44-2d8e1c0b7a51';
+
+export interface ElectionStreamState {
+  readonly election: ElectionState;
+  /** Each record's position, by event id. */
+  readonly positions: ReadonlyMap<string, string>;
+}
+
+const logger = new Logger('Elections');
+
+/** No cache: definitions and lots are rare, and an administrator's answer should come from a fresh read. */
+export const electionStream: StreamDecider<ElectionStreamState, ElectionCommand, readonly ElectionRefusal[]> = {
+  initialState: () => ({ election: initialElectionState(), positions: new Map() }),
+  evolve(state, record) {
+    const positions = record.position === undefined ? state.positions : new Map(state.positions).set(record.id, record.position);
+    const decoded = decodeElectionEvent(record);
+    if (decoded.ok) return { election: evolveElection(state.election, decoded.value), positions };
+    // A recorded event that no longer decodes is a bug in a newer version of the rules (or another writer's).
+    logger.error(`${record.type} at revision ${record.revision} of ${record.streamName} is not an election event (${JSON.stringify(decoded.error)}); ignored`);
+    return { ...state, positions };
+  },
+  decide(command, state) {
+    const decided = decideElection(command, state.election);
+    return decided.ok ? ok(decided.value.map((event) => eventToAppend(electionEventId(event), event))) : err(decided.error);
+  },
+};
+
+/** Where the record a command repeats is (the command decided nothing), if the stream says. */
+export function positionOfRepeated(command: ElectionCommand, state: ElectionStreamState): string | undefined {
+  const { election } = state;
+  if (election.status !== 'defined') return undefined;
+  switch (command.type) {
+    case 'DefineElection':
+      return state.positions.get(definitionEventId(election.defined));
+    case 'DrawLot': {
+      const lot = repeatedLot(command, election);
+      return lot === undefined ? undefined : state.positions.get(lotEventId(lot));
+    }
+    default: {
+      const never: never = command;
+      throw new Error(`unknown election command ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+function electionEventId(event: ElectionEvent): string {
+  return event.type === 'ElectionDefined' ? definitionEventId(event.data.definition) : lotEventId(event.data);
+}
+
+/** Parsed definitions have the schema's key order, so their JSON is the same for the same content. */
+function definitionEventId(definition: ElectionDefinition): string {
+  return uuidv5(sha256(JSON.stringify(definition)), DEFINITION_NAMESPACE);
+}
+
+/** The lot's fields in a fixed order (a record read back from jsonb may have its keys reordered). */
+function lotEventId(lot: LotDrawn['data']): string {
+  const { electionId, contestId, order, drawnBy, reason } = lot;
+  return uuidv5(sha256(JSON.stringify({ electionId, contestId, order, drawnBy, reason })), LOT_NAMESPACE);
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,58 @@
+// The two kinds of stream the recorder writes, as the event store's command handler sees them:
+// how a stream's records fold into a state, and what a queue message appends to it.
+// - a precinct's stream: the domain's precinct decider, its records decoded by the domain codec;
+// - an election's intake-rejections stream: the recorder only needs to know which of its own
+//   event ids are already there, so a redelivered message appends nothing twice.
+// Each recorder has its own pair (its own state caches).
+import type { LoggerService } from '@nestjs/common';
+import { decodePrecinctEvent, decidePrecinct, evolvePrecinct, initialPrecinctState, ok, type ElectionIndex, type PrecinctCommand, type PrecinctState } from '@tally/domain';
+import { eventToAppend, StreamStateCache, type EventToAppend, type JsonObject, type StreamDecider } from '@tally/event-store';
+import { submissionEventId } from './recorder-event-ids';
+
+/** Precinct streams are a few events each; 20k states of a few KiB fit easily. */
+const PRECINCT_CACHE_SIZE = 20_000;
+const REJECTION_CACHE_SIZE = 256;
+
+/** One submission for a precinct's stream: the command, the election it is judged under, and the metadata its events carry. */
+export interface PrecinctWrite {
+  readonly command: PrecinctCommand;
+  readonly election: ElectionIndex;
+  readonly metadata: JsonObject;
+}
+
+/** The event ids already in an intake-rejections stream: enough to skip a redelivered message. */
+export type RejectionState = ReadonlySet<string>;
+
+export interface RecorderStreams {
+  readonly precinct: StreamDecider<PrecinctState, PrecinctWrite>;
+  /** The command is the event to keep, its id derived from the message. */
+  readonly rejection: StreamDecider<RejectionState, EventToAppend>;
+}
+
+export function recorderStreams(logger: Pick<LoggerService, 'warn'>): RecorderStreams {
+  return {
+    precinct: {
+      cache: new StreamStateCache<PrecinctState>(PRECINCT_CACHE_SIZE),
+      initialState: initialPrecinctState,
+      evolve(state, record) {
+        const decoded = decodePrecinctEvent(record);
+        if (decoded.ok) return evolvePrecinct(state, decoded.value);
+        const what = decoded.error.kind === 'unknown-type' ? `unknown event type ${record.type}` : `malformed ${record.type} (${decoded.error.message})`;
+        logger.warn(`${what} in ${record.streamName} at revision ${record.revision}; ignored by the recorder`);
+        return state;
+      },
+      decide({ command, election, metadata }, state) {
+        const events = decidePrecinct(command, state, { election });
+        return ok(events.map((event, i) => eventToAppend(submissionEventId(command.meta.submissionId, i), event, metadata)));
+      },
+    },
+    rejection: {
+      cache: new StreamStateCache<RejectionState>(REJECTION_CACHE_SIZE),
+      initialState: () => new Set<string>(),
+      evolve: (seen, record) => (seen.has(record.id) ? seen : new Set(seen).add(record.id)),
+      // Intake's refusals share these streams (a flood of bad requests is many records): one pass.
+      fold: (records) => new Set(records.map((r) => r.id)),
+      decide: (event, seen) => ok(seen.has(event.id) ? [] : [event]),
+    },
+  };
+}
