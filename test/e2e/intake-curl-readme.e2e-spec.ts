@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { almatyCity2023Definition } from '@tally/domain';
 import { ADMIN_TOKEN, startTallyApp, type TallyTestApp } from './support/tally-app';
 
 jest.setTimeout(120_000);
@@ -28,10 +27,9 @@ describe('the README walkthrough: tally keys, tally sign, curl', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-    t = await startTallyApp({ listen: true });
+    // As a newcomer runs it: `npm start` loads the demo election (almaty-city-2023).
+    t = await startTallyApp({ listen: true, env: { TALLY_DEMO: 'true' } });
     dir = mkdtempSync(join(tmpdir(), 'tally-readme-'));
-    // The walkthrough starts from "your election definition".
-    writeFileSync(join(dir, 'election.json'), JSON.stringify(almatyCity2023Definition(), null, 2));
   }, 120_000);
 
   afterAll(async () => {
@@ -41,7 +39,7 @@ describe('the README walkthrough: tally keys, tally sign, curl', () => {
 
   it('ends with the protocol recorded', async () => {
     const { shell, protocolJson } = walkthrough();
-    expect(shell).toHaveLength(5);
+    expect(shell).toHaveLength(6);
     writeFileSync(join(dir, 'protocol.json'), protocolJson);
     const script = ['set -euo pipefail', `tally() { node ${JSON.stringify(CLI)} "$@"; }`, ...shell.flatMap((block, i) => [`printf '\\n--- step ${i + 1}\\n'`, block])].join('\n');
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
@@ -52,15 +50,19 @@ describe('the README walkthrough: tally keys, tally sign, curl', () => {
     // curl prints no final newline: each step's marker starts on a line of its own.
     const steps = stdout.split(/^--- step \d+\n/m).slice(1).map((s) => s.trim());
 
+    // 0: the demo's definition under an id of its own, without the demo keys.
+    const copied = JSON.parse(readFileSync(join(dir, 'election.json'), 'utf8')) as { id: string; commissions: { keys: unknown[] }[] };
+    expect(copied.id).toBe('my-city-2023');
+    expect(copied.commissions.every((c) => c.keys.length === 0)).toBe(true);
     // 1: the key pair; the private key is readable by its owner only.
     expect(JSON.parse(readFileSync(join(dir, 'almaty-p001.pub.json'), 'utf8'))).toEqual({ keyId: 'almaty-p001-2023', publicKey: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
     expect(statSync(join(dir, 'keys', 'almaty-p001-2023.key.pem')).mode & 0o077).toBe(0);
-    // 2: the definition with the key is loaded.
-    expect(JSON.parse(steps[1])).toMatchObject({ electionId: 'almaty-city-2023', outcome: 'defined' });
+    // 2: the definition with the key is loaded beside the demo election.
+    expect(JSON.parse(steps[2])).toMatchObject({ electionId: 'my-city-2023', outcome: 'defined' });
     // 4 and 5: the signed body is accepted.
     expect(JSON.parse(readFileSync(join(dir, 'body.json'), 'utf8')).signature.keyId).toBe('almaty-p001-2023');
-    expect(steps[3].split('\n')[0]).toBe('202');
+    expect(steps[4].split('\n')[0]).toBe('202');
     // 6: recorded.
-    expect(JSON.parse(steps[4])).toMatchObject({ state: 'recorded', eventType: 'ProtocolRecorded', precinctId: 'almaty-p001' });
+    expect(JSON.parse(steps[5])).toMatchObject({ state: 'recorded', eventType: 'ProtocolRecorded', electionId: 'my-city-2023', precinctId: 'almaty-p001' });
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DecideElectionHandler } from './decide-election.handler';
+import { ElectionDefinitionController } from './election-definition.controller';
 import { ElectionRegistry } from './election-registry.service';
 import { ElectionsAdminController } from './elections-admin.controller';
 import { LotsController } from './lots.controller';
@@ -9,6 +10,6 @@ import { LotsController } from './lots.controller';
 @Module({
   providers: [ElectionRegistry, DecideElectionHandler],
   exports: [ElectionRegistry],
-  controllers: [ElectionsAdminController, LotsController],
+  controllers: [ElectionsAdminController, ElectionDefinitionController, LotsController],
 })
 export class ElectionsModule {}

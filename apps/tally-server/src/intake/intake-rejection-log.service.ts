@@ -7,7 +7,7 @@
 // the refusal is still logged and counted (ProblemResponder), and the drop is counted too.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision, type JsonObject } from '@tally/event-store';
+import { eventToAppend, streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision } from '@tally/event-store';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { TallyMetrics } from '../ops/metrics.service';
@@ -56,7 +56,7 @@ export class IntakeRejectionLog implements IntakeRefusalSink, OnApplicationShutd
       return;
     }
     const list = this.pending.get(stream) ?? [];
-    list.push({ id: randomUUID(), type: event.type, data: event.data as unknown as JsonObject });
+    list.push(eventToAppend(randomUUID(), event));
     this.pending.set(stream, list);
     this.pendingCount++;
     this.running ??= this.drain().finally(() => (this.running = undefined));
