@@ -9,7 +9,9 @@ import type { PrecinctCommand, SubmissionMeta } from '@tally/domain';
 
 export const SUBMISSION_ENVELOPE_VERSION = 1;
 
-const Signature = z.object({ keyId: z.string().min(1), value: z.string().min(1) }).strict();
+const Signature = z.object({ keyId: z.string().min(1), value: z.string().min(1), scheme: z.literal('tally-submission-v2').optional() }).strict();
+/** The signed place in the precinct's history (scheme v2); absent in envelopes of v1 bodies. */
+const Version = z.number().int().min(1).max(1_000_000).optional();
 
 const Common = {
   v: z.literal(SUBMISSION_ENVELOPE_VERSION),
@@ -24,11 +26,11 @@ const Common = {
 
 /** The protocol is carried as received (unknown): the decider validates it and names what is wrong. */
 export const SubmissionEnvelope = z.discriminatedUnion('kind', [
-  z.object({ ...Common, kind: z.literal('protocol'), protocol: z.unknown() }).strict(),
+  z.object({ ...Common, kind: z.literal('protocol'), protocol: z.unknown(), version: Version }).strict(),
   z
-    .object({ ...Common, kind: z.literal('correction'), protocol: z.unknown(), reason: z.string(), supersedes: z.string().optional() })
+    .object({ ...Common, kind: z.literal('correction'), protocol: z.unknown(), reason: z.string(), supersedes: z.string().optional(), version: Version })
     .strict(),
-  z.object({ ...Common, kind: z.literal('turnout'), time: z.string(), ballotsIssued: z.number() }).strict(),
+  z.object({ ...Common, kind: z.literal('turnout'), time: z.string(), ballotsIssued: z.number(), version: Version }).strict(),
 ]);
 export type SubmissionEnvelope = z.infer<typeof SubmissionEnvelope>;
 
@@ -52,6 +54,8 @@ export function decodeEnvelope(bytes: Buffer): DecodedEnvelope {
   return { ok: true, envelope: parsed.data };
 }
 
+const versionOf = (e: SubmissionEnvelope): { version?: number } => (e.version === undefined ? {} : { version: e.version });
+
 export function envelopeMeta(e: SubmissionEnvelope): SubmissionMeta {
   return {
     submissionId: e.submissionId,
@@ -68,11 +72,11 @@ export function toCommand(e: SubmissionEnvelope): PrecinctCommand {
   const meta = envelopeMeta(e);
   switch (e.kind) {
     case 'protocol':
-      return { type: 'SubmitProtocol', meta, protocol: e.protocol as never };
+      return { type: 'SubmitProtocol', meta, protocol: e.protocol as never, ...versionOf(e) };
     case 'correction':
-      return { type: 'CorrectProtocol', meta, protocol: e.protocol as never, reason: e.reason, supersedes: e.supersedes };
+      return { type: 'CorrectProtocol', meta, protocol: e.protocol as never, reason: e.reason, supersedes: e.supersedes, ...versionOf(e) };
     case 'turnout':
-      return { type: 'ReportTurnout', meta, time: e.time, ballotsIssued: e.ballotsIssued };
+      return { type: 'ReportTurnout', meta, time: e.time, ballotsIssued: e.ballotsIssued, ...versionOf(e) };
     default: {
       const never: never = e;
       throw new Error(`unknown submission kind ${JSON.stringify(never)}`);

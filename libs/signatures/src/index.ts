@@ -22,5 +22,5 @@ export {
   verifyBytes,
   type Ed25519KeyPair,
 } from './ed25519';
-export { findSigner, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
+export { findSigner, signedSubjectOfCommand, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';

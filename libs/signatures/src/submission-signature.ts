@@ -1,12 +1,47 @@
 // Signing and checking a commission's submission, live at intake and years later in an audit:
 // both call `verifySubmissionSignature` on the same encoding.
 import type { KeyObject } from 'node:crypto';
-import type { Commission, ElectionDefinition, PrecinctEvent, SubmissionSignature } from '@tally/domain';
-import { encodeSignedSubject, normalizeProtocol, type SignedSubject } from './canonical-encoding';
+import type { Commission, ElectionDefinition, PrecinctCommand, PrecinctEvent, SubmissionSignature } from '@tally/domain';
+import { encodeSignedSubject, normalizeProtocol, SIGNATURE_SCHEME_V2, type SignedSubject } from './canonical-encoding';
 import { signBytes, verifyBytes } from './ed25519';
 
+/** A v2 subject (one naming its version) gets a signature that says so; a v1 one, none (as recorded before v2). */
 export function signSubmission(subject: SignedSubject, keyId: string, privateKey: KeyObject | string): SubmissionSignature {
-  return { keyId, value: signBytes(privateKey, encodeSignedSubject(subject)) };
+  const value = signBytes(privateKey, encodeSignedSubject(subject));
+  return subject.version === undefined ? { keyId, value } : { keyId, value, scheme: SIGNATURE_SCHEME_V2 };
+}
+
+/** The version a subject rebuilt from a record carries: only under the scheme its signature names. */
+const versioned = (signature: SubmissionSignature | null, version: number | undefined): { version?: number } =>
+  signature?.scheme === SIGNATURE_SCHEME_V2 && version !== undefined ? { version } : {};
+
+/**
+ * The subject a command's signature covers, as the recorder checks it before deciding anything.
+ * Undefined when the command carries no well-formed protocol (nothing could have been signed).
+ */
+export function signedSubjectOfCommand(command: PrecinctCommand): SignedSubject | undefined {
+  const { electionId, precinctId, signature } = command.meta;
+  switch (command.type) {
+    case 'SubmitProtocol': {
+      const protocol = normalizeProtocol(command.protocol);
+      return protocol && { kind: 'protocol', electionId, precinctId, contestId: protocol.contestId, protocol, ...versioned(signature, command.version) };
+    }
+    case 'CorrectProtocol': {
+      const protocol = normalizeProtocol(command.protocol);
+      const reason = command.reason;
+      return protocol && typeof reason === 'string'
+        ? { kind: 'correction', electionId, precinctId, contestId: protocol.contestId, protocol, reason, ...versioned(signature, command.version) }
+        : undefined;
+    }
+    case 'ReportTurnout':
+      return typeof command.time === 'string' && typeof command.ballotsIssued === 'number'
+        ? { kind: 'turnout', electionId, precinctId, time: command.time, ballotsIssued: command.ballotsIssued, ...versioned(signature, command.version) }
+        : undefined;
+    default: {
+      const never: never = command;
+      throw new TypeError(`unknown precinct command ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** True when `signature` is a valid Ed25519 signature of the subject's encoding under the raw base64 public key. */
@@ -47,26 +82,40 @@ export function findSigner(
  * well-formed to have signed.
  */
 export function signedSubjectOfEvent(event: PrecinctEvent): SignedSubject | undefined {
-  const { electionId, precinctId } = event.data;
+  const { electionId, precinctId, signature } = event.data;
   switch (event.type) {
     case 'ProtocolRecorded':
-      return { kind: 'protocol', electionId, precinctId, contestId: event.data.contestId, protocol: event.data.protocol };
+      return { kind: 'protocol', electionId, precinctId, contestId: event.data.contestId, protocol: event.data.protocol, ...versioned(signature, event.data.version) };
     case 'ProtocolCorrected':
-      return { kind: 'correction', electionId, precinctId, contestId: event.data.contestId, protocol: event.data.protocol, reason: event.data.reason };
+      return {
+        kind: 'correction',
+        electionId,
+        precinctId,
+        contestId: event.data.contestId,
+        protocol: event.data.protocol,
+        reason: event.data.reason,
+        ...versioned(signature, event.data.version),
+      };
     case 'TurnoutReported':
-      return { kind: 'turnout', electionId, precinctId, time: event.data.time, ballotsIssued: event.data.ballotsIssued };
+      return { kind: 'turnout', electionId, precinctId, time: event.data.time, ballotsIssued: event.data.ballotsIssued, ...versioned(signature, event.data.version ?? 1) };
     case 'SubmissionRefused': {
       const payload = event.data.payload as Record<string, unknown> | null;
       if (typeof payload !== 'object' || payload === null) return undefined;
+      // A v2 refusal keeps the signed version in its payload (`version`), as received; a v2
+      // protocol's payload is then { protocol, version } (a v1 protocol's payload is the protocol).
+      const version = typeof payload.version === 'number' ? payload.version : undefined;
+      const v2Protocol = event.data.kind === 'protocol' && version !== undefined && 'protocol' in payload;
       if (event.data.kind === 'turnout') {
         const { time, ballotsIssued } = payload;
-        return typeof time === 'string' && typeof ballotsIssued === 'number' ? { kind: 'turnout', electionId, precinctId, time, ballotsIssued } : undefined;
+        return typeof time === 'string' && typeof ballotsIssued === 'number'
+          ? { kind: 'turnout', electionId, precinctId, time, ballotsIssued, ...versioned(signature, version) }
+          : undefined;
       }
-      const protocol = normalizeProtocol(event.data.kind === 'protocol' ? payload : payload.protocol);
+      const protocol = normalizeProtocol(event.data.kind === 'protocol' && !v2Protocol ? payload : payload.protocol);
       if (!protocol) return undefined;
-      if (event.data.kind === 'protocol') return { kind: 'protocol', electionId, precinctId, contestId: protocol.contestId, protocol };
+      if (event.data.kind === 'protocol') return { kind: 'protocol', electionId, precinctId, contestId: protocol.contestId, protocol, ...versioned(signature, version) };
       const reason = payload.reason;
-      return typeof reason === 'string' ? { kind: 'correction', electionId, precinctId, contestId: protocol.contestId, protocol, reason } : undefined;
+      return typeof reason === 'string' ? { kind: 'correction', electionId, precinctId, contestId: protocol.contestId, protocol, reason, ...versioned(signature, version) } : undefined;
     }
     default: {
       const never: never = event;

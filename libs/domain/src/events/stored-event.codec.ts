@@ -36,7 +36,9 @@ const obj = (field: string): Check => (d) => (isObject(d[field]) ? undefined : f
 const strings = (field: string): Check => (d) => (Array.isArray(d[field]) && (d[field] as unknown[]).every((v) => typeof v === 'string') ? undefined : field);
 const signature: Check = (d) => {
   const s = d.signature;
-  return s === null || (isObject(s) && typeof s.keyId === 'string' && typeof s.value === 'string') ? undefined : 'signature';
+  return s === null || (isObject(s) && typeof s.keyId === 'string' && typeof s.value === 'string' && (s.scheme === undefined || s.scheme === 'tally-submission-v2'))
+    ? undefined
+    : 'signature';
 };
 const META: readonly Check[] = [str('submissionId'), str('electionId'), str('precinctId'), str('submittedBy'), str('receivedAt'), signature];
 const REFUSAL_KINDS = new Set(['protocol', 'correction', 'turnout']);
@@ -44,7 +46,7 @@ const REFUSAL_KINDS = new Set(['protocol', 'correction', 'turnout']);
 const SHAPES: Readonly<Record<string, readonly Check[]>> = {
   ProtocolRecorded: [...META, str('contestId'), obj('protocol'), (d) => (d.version === 1 ? undefined : 'version')],
   ProtocolCorrected: [...META, str('contestId'), obj('protocol'), (d) => (Number.isInteger(d.version) && (d.version as number) >= 2 ? undefined : 'version'), str('supersedes'), str('reason')],
-  TurnoutReported: [...META, str('time'), num('ballotsIssued')],
+  TurnoutReported: [...META, str('time'), num('ballotsIssued'), (d) => (d.version === undefined || (Number.isInteger(d.version) && (d.version as number) >= 1) ? undefined : 'version')],
   SubmissionRefused: [
     ...META,
     (d) => (REFUSAL_KINDS.has(d.kind as string) ? undefined : 'kind'),

@@ -7,6 +7,8 @@ export interface SubmitProtocol {
   readonly meta: SubmissionMeta;
   /** As received; the decider validates it (the queue may have other producers). */
   readonly protocol: Protocol;
+  /** The signed place in the precinct's history (scheme v2): always 1 for a protocol. Absent: a v1 body. */
+  readonly version?: number;
 }
 
 export interface CorrectProtocol {
@@ -16,6 +18,8 @@ export interface CorrectProtocol {
   readonly reason: string;
   /** Optional optimistic guard: the submission id of the version being corrected. */
   readonly supersedes?: string;
+  /** The signed version this correction creates (scheme v2): the current version + 1. Absent: a v1 body. */
+  readonly version?: number;
 }
 
 export interface ReportTurnout {
@@ -23,6 +27,8 @@ export interface ReportTurnout {
   readonly meta: SubmissionMeta;
   readonly time: string;
   readonly ballotsIssued: number;
+  /** The signed version of this time's figure (scheme v2): 1, then 2 for its first revision… Absent: a v1 body. */
+  readonly version?: number;
 }
 
 export type PrecinctCommand = SubmitProtocol | CorrectProtocol | ReportTurnout;

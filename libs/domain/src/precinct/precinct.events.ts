@@ -7,6 +7,11 @@ export interface SubmissionSignature {
   readonly keyId: string;
   /** base64 */
   readonly value: string;
+  /**
+   * The encoding signed (libs/signatures): 'tally-submission-v2' names the subject's version;
+   * absent on bodies signed under v1, recorded before v2 (they still verify).
+   */
+  readonly scheme?: 'tally-submission-v2';
 }
 
 /** Who sent a submission, and when it reached intake. Time is an input, never read from a clock. */
@@ -51,6 +56,8 @@ export interface TurnoutReported {
     readonly time: string;
     /** Ballots issued so far (all contests share the precinct's voters). */
     readonly ballotsIssued: number;
+    /** The signed version of this time's figure (scheme v2); absent on v1-era events, read as 1. */
+    readonly version?: number;
   };
 }
 
