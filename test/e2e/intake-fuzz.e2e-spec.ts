@@ -49,6 +49,7 @@ const DELETE = Symbol('delete');
 const protocolKeys = Object.keys(protocol);
 const paths: ReadonlyArray<readonly string[]> = [
   ['protocol'],
+  ['version'],
   ['signature'],
   ['submittedBy'],
   ['signature', 'keyId'],

@@ -37,7 +37,7 @@ describe('query API', () => {
     const { position } = await appendAll(app.get<EventStore>(EVENT_STORE), decidedAppends(election, commands, states));
     await app.get(ProjectorService).engine.waitForPosition(position as string);
   }
-  const submit = (p: (typeof protocols)[number]): PrecinctCommand => ({ type: 'SubmitProtocol', meta: demoMeta(E, `q-${n}`, n++, p.precinctId), protocol: p.protocol });
+  const submit = (p: (typeof protocols)[number]): PrecinctCommand => ({ type: 'SubmitProtocol', meta: demoMeta(E, `q-${n}`, n++, p.precinctId), protocol: p.protocol, version: 1 });
 
   beforeAll(async () => {
     // The projector role alone, in memory, with the demo election.
@@ -167,10 +167,10 @@ describe('query API', () => {
     const corrected = { ...p.protocol, votes: { ...p.protocol.votes, amanat: p.protocol.votes.amanat - 10, auyl: p.protocol.votes.auyl + 10 } };
     const broken = { ...p.protocol, ballotsFound: p.protocol.ballotsFound + 1 };
     await record([
-      { type: 'ReportTurnout', meta: demoMeta(E, 't1', n++, p.precinctId), time: '10:00', ballotsIssued: 100 },
-      { type: 'ReportTurnout', meta: demoMeta(E, 't2', n++, p.precinctId), time: '12:00', ballotsIssued: 250 },
-      { type: 'CorrectProtocol', meta: demoMeta(E, 'c1', n++, p.precinctId, election.parentOf(p.precinctId)), protocol: corrected, reason: 'recount' },
-      { type: 'CorrectProtocol', meta: demoMeta(E, 'c2', n++, p.precinctId, election.parentOf(p.precinctId)), protocol: broken, reason: 'typo' },
+      { type: 'ReportTurnout', meta: demoMeta(E, 't1', n++, p.precinctId), time: '10:00', ballotsIssued: 100, version: 1 },
+      { type: 'ReportTurnout', meta: demoMeta(E, 't2', n++, p.precinctId), time: '12:00', ballotsIssued: 250, version: 1 },
+      { type: 'CorrectProtocol', meta: demoMeta(E, 'c1', n++, p.precinctId, election.parentOf(p.precinctId)), protocol: corrected, reason: 'recount', version: 2 },
+      { type: 'CorrectProtocol', meta: demoMeta(E, 'c2', n++, p.precinctId, election.parentOf(p.precinctId)), protocol: broken, reason: 'typo', version: 3 },
     ]);
     const res = await http.get(`/v1/elections/${E}/commissions/${p.precinctId}/contests/${ALMATY_2023_LIST_CONTEST}`).expect(200);
     expect(res.body.turnoutByTime.slice(0, 3)).toEqual([

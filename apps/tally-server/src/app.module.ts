@@ -9,6 +9,7 @@ import { ElectionsModule } from './elections/elections.module';
 import { HttpModule } from './http/http.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { IntakeModule } from './intake/intake.module';
+import { PrecinctVersionsModule } from './precincts/precinct-versions.module';
 import { ProjectorModule } from './projector/projector.module';
 import { RecorderModule } from './recorder/recorder.module';
 import { SubmissionStatusModule } from './submissions/submission-status.module';
@@ -36,6 +37,7 @@ const COMMON_MODULES: Type[] = [
   SubmissionStatusModule,
   HttpModule,
   AuditModule,
+  PrecinctVersionsModule,
   // common modules
 ];
 

@@ -1,7 +1,7 @@
 // The audit library on a synthetic election with corrections and turnout, recorded into an
 // embedded (PGlite, in memory) store as the service records it: signed, decided, hash-chained.
-import { generateSyntheticElection, type Protocol } from '@tally/domain';
-import { createPgliteEventStore, START_POSITION, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
+import { decidePrecinct, decodePrecinctEvent, evolvePrecinct, generateSyntheticElection, indexElection, initialPrecinctState, type ElectionDefinition, type PrecinctCommand, type PrecinctEvent, type Protocol, type TurnoutReported } from '@tally/domain';
+import { createPgliteEventStore, eventToAppend, START_POSITION, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
 import { demoKeyPair, signSubmission } from '@tally/signatures';
 import { viewDigest } from '@tally/projection';
 import { explain, exportElection, parseBound, replay, verifyAudit, type PublishedDigest } from './index';
@@ -9,6 +9,9 @@ import { diffProtocols } from './explain';
 import { recordSignedElection, type SignedElection } from './testing/audit-fixture';
 import { tamperableCopy, type AuditTamperableCopy } from './testing/tamper';
 import { cdfValidator } from '../../../test/fixtures/nist/cdf-validator';
+import { v5 as uuidv5 } from 'uuid';
+
+const SPEC_NAMESPACE = '0f9e8d7c-6b5a-4938-8271-6a5b4c3d2e1f';
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
@@ -18,6 +21,24 @@ async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
     from = page.checkpoint;
     if (page.isEnd) return out;
   }
+}
+
+/** Decides a command on its precinct stream as the recorder does (read, fold, decide, append with the expected revision); `beforeV2`: as the recorder before v2. */
+async function recordDecided(store: EventStore, definition: ElectionDefinition, command: PrecinctCommand, beforeV2 = false): Promise<PrecinctEvent[]> {
+  const stream = streams.precinct(definition.id, command.meta.precinctId);
+  const records = await store.readStream(stream);
+  const state = records.map((r) => decodePrecinctEvent(r)).reduce((s, d) => (d.ok ? evolvePrecinct(s, d.value) : s), initialPrecinctState());
+  const events = decidePrecinct(command, state, { election: indexElection(definition), beforeV2 });
+  await store.append(stream, records.length === 0 ? 'no-stream' : records[records.length - 1].revision, events.map((e, i) => eventToAppend(uuidv5(`${command.meta.submissionId}/${i}`, SPEC_NAMESPACE), e)));
+  return events;
+}
+
+/** A turnout report of `precinctId`, signed with its demo key: under v2 at `version`, or under v1 without one. */
+function signedReport(definition: ElectionDefinition, precinctId: string, submissionId: string, time: string, ballotsIssued: number, version?: number): PrecinctCommand {
+  const key = demoKeyPair(precinctId);
+  const signature = signSubmission({ kind: 'turnout', electionId: definition.id, precinctId, time, ballotsIssued, version }, key.keyId, key.privateKeyPem);
+  const meta = { submissionId, electionId: definition.id, precinctId, submittedBy: precinctId, receivedAt: '2026-03-15T19:00:00.000Z', signature };
+  return { type: 'ReportTurnout', meta, time, ballotsIssued, ...(version === undefined ? {} : { version }) };
 }
 
 /** What a projector would have published for the whole store: the full replay's digests at its last event. */
@@ -189,6 +210,64 @@ describe('@tally/audit on a recorded synthetic election', () => {
         expect(exported.ok && exported.value.unreadable.map((u) => u.streamName)).toEqual([target.streamName]);
       });
 
+      it('catches a genuinely signed turnout body forced in again under a new submission id: the figure would roll back', async () => {
+        const { copy } = await fresh();
+        const original = events.find((e) => e.type === 'TurnoutReported')!;
+        const data = original.data as unknown as TurnoutReported['data'];
+        expect(data).toMatchObject({ version: 1, signature: { scheme: 'tally-submission-v2' } });
+        const stream = events.filter((e) => e.streamName === original.streamName);
+        // The precinct revises the figure, version 2, through the decider: still a clean history.
+        const revised = signedReport(recorded.definition, data.precinctId, '6e5d4c3b-2a19-4807-9f6e-5d4c3b2a1900', data.time, data.ballotsIssued, 2);
+        const [revision] = decidePrecinct(revised, stream.map((r) => decodePrecinctEvent(r)).reduce((st, d) => (d.ok ? evolvePrecinct(st, d.value) : st), initialPrecinctState()), {
+          election: indexElection(recorded.definition),
+        });
+        expect(revision).toMatchObject({ type: 'TurnoutReported', data: { version: 2 } });
+        await copy.insertEvent(original.streamName, stream.at(-1)!.revision + 1n, { id: '6e5d4c3b-2a19-4807-9f6e-5d4c3b2a1901', type: 'TurnoutReported', data: revision.data as unknown as JsonObject }, true);
+        expect((await verifyAudit(copy.store)).ok).toBe(true);
+
+        // Then the first body, forced in past the decider with forged hash links.
+        const replayed = { ...original.data, submissionId: '6e5d4c3b-2a19-4807-9f6e-5d4c3b2a1902' };
+        const at = (stream.at(-1)!.revision + 2n).toString();
+        await copy.insertEvent(original.streamName, BigInt(at), { id: '6e5d4c3b-2a19-4807-9f6e-5d4c3b2a1903', type: 'TurnoutReported', data: replayed }, true);
+        const report = await verifyAudit(copy.store);
+        expect(report.ok).toBe(false);
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        expect(report.checks.signature.status).toBe('passed');
+        const where = { streamName: original.streamName, revision: at };
+        expect(report.failures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ check: 'replay', code: 'signature-recorded-twice', ...where, message: expect.stringContaining(data.submissionId) }),
+            expect.objectContaining({ check: 'replay', code: 'version-backwards', ...where }),
+            expect.objectContaining({ check: 'decider', code: 'REPLAYED', ...where }),
+          ]),
+        );
+        expect(report.checks.replay).toMatchObject({ status: 'failed', failed: 2 });
+      });
+
+      it('catches a correction that skips a version', async () => {
+        const { copy } = await fresh();
+        const target = corrected();
+        const data = target.data as unknown as { precinctId: string; contestId: string; submittedBy: string; protocol: Protocol; reason: string; version: number };
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        const version = data.version + 2;
+        const key = demoKeyPair(data.submittedBy);
+        const signature = signSubmission(
+          { kind: 'correction', electionId: recorded.definition.id, precinctId: data.precinctId, contestId: data.contestId, protocol: data.protocol, reason: data.reason, version },
+          key.keyId,
+          key.privateKeyPem,
+        );
+        const skipped = { ...target.data, submissionId: '1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a80', signature, version, supersedes: (target.data as { submissionId: string }).submissionId } as unknown as JsonObject;
+        await copy.insertEvent(target.streamName, last.revision + 1n, { id: '1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a81', type: 'ProtocolCorrected', data: skipped }, true);
+        const report = await verifyAudit(copy.store);
+        expect(report.checks.signature.status).toBe('passed');
+        expect(report.failures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ check: 'replay', code: 'version-skipped', streamName: target.streamName, revision: (last.revision + 1n).toString() }),
+            expect.objectContaining({ check: 'decider', code: 'FUTURE_VERSION', streamName: target.streamName }),
+          ]),
+        );
+      });
+
       it("catches a commission's genuinely signed protocol recorded a second time", async () => {
         const { copy, published } = await fresh();
         const target = protocolEvents().find((e) => e.type === 'ProtocolRecorded')!;
@@ -220,7 +299,7 @@ describe('@tally/audit on a recorded synthetic election', () => {
           againstAll: 0,
         };
         const key = demoKeyPair(precinct.id);
-        const signature = signSubmission({ kind: 'protocol', electionId: r.definition.id, precinctId: precinct.id, contestId: 'list', protocol }, key.keyId, key.privateKeyPem);
+        const signature = signSubmission({ kind: 'protocol', electionId: r.definition.id, precinctId: precinct.id, contestId: 'list', protocol, version: 1 }, key.keyId, key.privateKeyPem);
         const data = { submissionId: 's1', electionId: r.definition.id, precinctId: precinct.id, submittedBy: precinct.id, receivedAt: '2026-03-15T15:00:00.000Z', signature, contestId: 'list', protocol, version: 1 };
         await local.append(streams.precinct(r.definition.id, precinct.id), 'no-stream', [{ id: '9a8b7c6d-5e4f-4a3b-9c1d-0e9f8a7b6c5d', type: 'ProtocolRecorded', data: data as unknown as JsonObject }]);
         const report = await verifyAudit(local);
@@ -229,6 +308,64 @@ describe('@tally/audit on a recorded synthetic election', () => {
         expect(report.failures.find((f) => f.check === 'decider')).toMatchObject({ code: 'BALLOTS_FOUND_MISMATCH' });
       } finally {
         await local.close();
+      }
+    });
+  });
+
+  describe('verify, on a store recorded before v2 (no versions, signed under tally-submission-v1)', () => {
+    let local: EventStore;
+    let v1: SignedElection;
+    beforeAll(async () => {
+      local = await createPgliteEventStore();
+      const definition = generateSyntheticElection({ seed: 7, precincts: 6, lists: 3, singleMemberDistricts: 1 });
+      v1 = await recordSignedElection(local, definition, { seed: 3, turnoutReportShare: 1, correctionShare: 0.5, v1: true });
+    }, 120_000);
+    afterAll(() => local.close());
+
+    it('still verifies: signatures, the decider by the rules of then, and the history checks', async () => {
+      const all = await allEvents(local);
+      const first = all.find((e) => e.type === 'TurnoutReported')!.data as unknown as TurnoutReported['data'];
+      expect(first.version).toBeUndefined();
+      expect(first.signature?.scheme).toBeUndefined();
+      const report = await verifyAudit(local);
+      expect(report.failures).toEqual([]);
+      const facts = all.filter((e) => e.type !== 'ElectionDefined' && e.type !== 'SubmissionRefused').length;
+      expect(report.checks.replay).toEqual({ status: 'passed', checked: facts, failed: 0 });
+      expect(report.checks.signature.checked).toBe(facts);
+    });
+
+    it('takes a v1 report replacing its time, then v2 revisions from version 2; a v1 body forced in after them goes back', async () => {
+      const first = (await allEvents(local)).find((e) => e.type === 'TurnoutReported')!.data as unknown as TurnoutReported['data'];
+      const { precinctId, time, ballotsIssued } = first;
+      // Before v2, a second report of a time replaced the first (no version): as the recorder of then.
+      expect(await recordDecided(local, v1.definition, signedReport(v1.definition, precinctId, '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c00', time, ballotsIssued + 1), true)).toEqual([
+        expect.objectContaining({ type: 'TurnoutReported', data: expect.not.objectContaining({ version: expect.anything() }) }),
+      ]);
+      // Under v2 the figure is version 1 (read so), and its revision signs 2.
+      expect(await recordDecided(local, v1.definition, signedReport(v1.definition, precinctId, '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c10', time, ballotsIssued + 2, 2))).toEqual([
+        expect.objectContaining({ type: 'TurnoutReported', data: expect.objectContaining({ version: 2 }) }),
+      ]);
+      expect((await verifyAudit(local)).failures).toEqual([]);
+
+      const copy = await tamperableCopy(local);
+      try {
+        const stream = streams.precinct(v1.definition.id, precinctId);
+        const records = await copy.store.readStream(stream);
+        const replayed = { ...records.find((r) => r.type === 'TurnoutReported')!.data, submissionId: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c20' };
+        const revision = records.at(-1)!.revision + 1n;
+        await copy.insertEvent(stream, revision, { id: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c21', type: 'TurnoutReported', data: replayed }, true);
+        const report = await verifyAudit(copy.store);
+        expect(report.ok).toBe(false);
+        expect(report.checks.signature.status).toBe('passed');
+        const where = { check: 'replay', streamName: stream, revision: revision.toString() };
+        expect(report.failures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ ...where, code: 'signature-recorded-twice' }),
+            expect.objectContaining({ ...where, code: 'version-backwards', message: expect.stringContaining('a v1-era report') }),
+          ]),
+        );
+      } finally {
+        await copy.close();
       }
     });
   });

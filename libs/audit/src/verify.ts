@@ -6,15 +6,24 @@
 //     command it answered, so the command is rebuilt and the SAME decider re-run on the stream's
 //     state so far; it must decide exactly the recorded event (versions increase, a correction
 //     supersedes the current version, no protocol recorded twice, no submission id twice);
+//     events recorded before scheme v2 (no version) are re-decided by the rules of then
+//     (`beforeV2`), so they still verify;
+//   - the history cannot roll back (`replay`): no signature value recorded as two facts of a
+//     stream, and each fact's version the next one of its contest or turnout time (the domain's
+//     currentVersion / versionStanding, as the decider judges them) — checked on every fact,
+//     v1-era ones included, so a body forced into the store past the decider is found whatever
+//     its era;
 // and at the end compares a full recomputation of the results views with what the projector
 // published (digests at the positions it published them).
 import {
+  currentVersion,
   decodePrecinctEvent,
   decidePrecinct,
   evolvePrecinct,
   initialPrecinctState,
   validateProtocol,
   validateTurnoutReport,
+  versionStanding,
   applyEvent,
   createResultsView,
   type ElectionIndex,
@@ -26,16 +35,19 @@ import {
 } from '@tally/domain';
 import { canonicalJson } from '@tally/encoding';
 import { comparePositions, verifyStore, type EventStore, type RecordedEvent } from '@tally/event-store';
-import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
+import { findSigner, SIGNATURE_SCHEME_V2, signedSubjectOfEvent } from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanStore, type LoadedElections, type ScanProgress } from './audit-scan';
 import { decodeFailureReason, recordedAt } from './unreadable';
 
-export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'recomputation';
+export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'recomputation';
 
 export interface VerifyFailure {
   readonly check: CheckName;
-  /** Stable: e.g. content-mismatch, invalid-signature, BALLOTS_FOUND_MISMATCH, decided-differently, digest-mismatch. */
+  /**
+   * Stable: e.g. content-mismatch, invalid-signature, BALLOTS_FOUND_MISMATCH, decided-differently,
+   * signature-recorded-twice, version-backwards, version-skipped, digest-mismatch.
+   */
   readonly code: string;
   readonly message: string;
   readonly streamName?: string;
@@ -103,9 +115,25 @@ export interface VerifyOptions {
 
 interface StreamCheck {
   state: PrecinctState;
+  /** Turnout times whose current figure was recorded under v2 (it names its version); a v1-era report after one goes back to version 1. */
+  readonly v2Times: Set<string>;
 }
 
 const at = (e: RecordedEvent, electionId?: string) => ({ ...recordedAt(e), ...(electionId === undefined ? {} : { electionId }) });
+
+/** The signed version of a recorded fact: only under the v2 scheme (a v1-era ProtocolRecorded says version 1 but signed none). */
+const signedVersion = (event: Exclude<PrecinctEvent, { type: 'SubmissionRefused' }>): { version?: number } => {
+  const version = event.type === 'TurnoutReported' ? event.data.version : event.data.signature?.scheme === SIGNATURE_SCHEME_V2 ? event.data.version : undefined;
+  return version === undefined ? {} : { version };
+};
+
+/** A refusal's payload as the decider kept it: a v2 one carries the version, a v2 protocol's is { protocol, version }. */
+function refusedPayload(event: Extract<PrecinctEvent, { type: 'SubmissionRefused' }>): { payload: Record<string, unknown>; protocol: unknown; version?: number } {
+  const payload = (event.data.payload ?? {}) as Record<string, unknown>;
+  const version = typeof payload.version === 'number' ? payload.version : undefined;
+  const v2Protocol = event.data.kind === 'protocol' && version !== undefined && 'protocol' in payload;
+  return { payload, protocol: event.data.kind === 'protocol' && !v2Protocol ? event.data.payload : payload.protocol, ...(version === undefined ? {} : { version }) };
+}
 
 /** The command a recorded precinct event answered, rebuilt from the event's own data. */
 export function commandOf(event: PrecinctEvent): PrecinctCommand {
@@ -120,26 +148,27 @@ export function commandOf(event: PrecinctEvent): PrecinctCommand {
   };
   switch (event.type) {
     case 'ProtocolRecorded':
-      return { type: 'SubmitProtocol', meta, protocol: event.data.protocol };
+      return { type: 'SubmitProtocol', meta, protocol: event.data.protocol, ...signedVersion(event) };
     case 'ProtocolCorrected':
-      return { type: 'CorrectProtocol', meta, protocol: event.data.protocol, reason: event.data.reason, supersedes: event.data.supersedes };
+      return { type: 'CorrectProtocol', meta, protocol: event.data.protocol, reason: event.data.reason, supersedes: event.data.supersedes, ...signedVersion(event) };
     case 'TurnoutReported':
-      return { type: 'ReportTurnout', meta, time: event.data.time, ballotsIssued: event.data.ballotsIssued };
+      return { type: 'ReportTurnout', meta, time: event.data.time, ballotsIssued: event.data.ballotsIssued, ...signedVersion(event) };
     case 'SubmissionRefused': {
-      const payload = (event.data.payload ?? {}) as Record<string, unknown>;
+      const { payload, protocol, ...version } = refusedPayload(event);
       switch (event.data.kind) {
         case 'protocol':
-          return { type: 'SubmitProtocol', meta, protocol: event.data.payload as never };
+          return { type: 'SubmitProtocol', meta, protocol: protocol as never, ...version };
         case 'correction':
           return {
             type: 'CorrectProtocol',
             meta,
-            protocol: payload.protocol as never,
+            protocol: protocol as never,
             reason: payload.reason as string,
             ...(payload.supersedes === undefined ? {} : { supersedes: payload.supersedes as string }),
+            ...version,
           };
         case 'turnout':
-          return { type: 'ReportTurnout', meta, time: payload.time as string, ballotsIssued: payload.ballotsIssued as number };
+          return { type: 'ReportTurnout', meta, time: payload.time as string, ballotsIssued: payload.ballotsIssued as number, ...version };
         default: {
           const never: never = event.data.kind;
           throw new Error(`unknown refusal kind ${String(never)}`);
@@ -174,6 +203,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     signature: { checked: 0, failed: 0 },
     'control-relation': { checked: 0, failed: 0 },
     decider: { checked: 0, failed: 0 },
+    replay: { checked: 0, failed: 0 },
     recomputation: { checked: 0, failed: 0 },
   };
   let failureCount = 0;
@@ -307,6 +337,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       signature: status('signature'),
       'control-relation': status('control-relation'),
       decider: status('decider'),
+      replay: status('replay'),
       recomputation: status('recomputation', captures.length === 0 ? 'nothing published to compare with (give --server, or run where the projector writes its files)' : undefined),
     },
     digests,
@@ -350,9 +381,11 @@ function checkPrecinctEvent(
   }
   let stream = streams.get(e.streamName);
   if (!stream) {
-    stream = { state: initialPrecinctState() };
+    stream = { state: initialPrecinctState(), v2Times: new Set() };
     streams.set(e.streamName, stream);
   }
+  // Judged against the history before this event; reported after the decider's verdict on it.
+  const rolledBack = replayFindings(e, event, stream, where, counts);
 
   // Signature: every fact a commission caused carries its commission's signature.
   const signature = event.data.signature;
@@ -403,25 +436,75 @@ function checkPrecinctEvent(
     }
   }
 
-  // The decider, re-run on the rebuilt command: it must decide exactly what was recorded.
+  // The decider, re-run on the rebuilt command: it must decide exactly what was recorded. An
+  // event recorded before v2 is re-decided by the rules of then; a refusal that asked for the
+  // version was decided under v2.
   counts.decider.checked++;
-  let decided: PrecinctEvent[];
+  const beforeV2 = !(event.type === 'SubmissionRefused' && event.data.reasons.some((r) => r.code === 'VERSION_REQUIRED'));
+  let decided: PrecinctEvent[] | undefined;
   try {
-    decided = decidePrecinct(commandOf(event), stream.state, { election });
+    decided = decidePrecinct(commandOf(event), stream.state, { election, beforeV2 });
   } catch (error) {
     fail({ check: 'decider', code: 'undecidable', message: `${e.streamName}@${e.revision}: ${error instanceof Error ? error.message : String(error)}`, ...where });
-    return;
   }
-  const recorded = decisionKey(event);
-  if (decided.length !== 1 || decisionKey(decided[0]) !== recorded) {
+  if (decided !== undefined && (decided.length !== 1 || decisionKey(decided[0]) !== decisionKey(event))) {
     fail({ check: 'decider', code: deciderCode(event, decided), message: `${e.streamName}@${e.revision}: ${describeDecision(event, decided)}`, ...where });
   }
+  for (const f of rolledBack) fail(f);
   // Go on from what was recorded, so one bad event does not hide the ones after it.
   try {
     stream.state = evolvePrecinct(stream.state, event);
   } catch {
     // An event evolve cannot take was reported above.
   }
+  if (event.type === 'TurnoutReported') {
+    if (event.data.version === undefined) stream.v2Times.delete(event.data.time);
+    else stream.v2Times.add(event.data.time);
+  }
+}
+
+/**
+ * What lets a fact roll the history back: its signature value already a recorded fact's of the
+ * stream (a body applied twice), or its version not the next one of its contest or turnout time.
+ * A v1-era turnout report (no version, read as 1) replaced its time's figure by the rules of
+ * then; after a v2 report of that time it goes back to version 1.
+ */
+function replayFindings(
+  e: RecordedEvent,
+  event: PrecinctEvent,
+  stream: StreamCheck,
+  where: ReturnType<typeof at>,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+): VerifyFailure[] {
+  if (event.type === 'SubmissionRefused') return [];
+  counts.replay.checked++;
+  const found: VerifyFailure[] = [];
+  const { signature, submissionId } = event.data;
+  const original = signature === null ? undefined : stream.state.signatures.get(signature.value);
+  if (original !== undefined) {
+    found.push({
+      check: 'replay',
+      code: 'signature-recorded-twice',
+      message: `${e.streamName}@${e.revision} (${event.type}, submission ${submissionId}) carries the signature already recorded as submission ${original.submissionId} (version ${original.version})`,
+      ...where,
+    });
+  }
+  const subject = event.type === 'TurnoutReported' ? { time: event.data.time } : { contestId: event.data.contestId };
+  const v1Report = event.type === 'TurnoutReported' && event.data.version === undefined;
+  if (v1Report && !stream.v2Times.has(event.data.time)) return found;
+  const version = event.type === 'TurnoutReported' ? (event.data.version ?? 1) : event.data.version;
+  const current = currentVersion(stream.state, subject);
+  const standing = versionStanding(version, current);
+  if (standing !== 'next') {
+    const of = 'time' in subject ? `turnout at ${subject.time}` : `contest ${subject.contestId}`;
+    found.push({
+      check: 'replay',
+      code: standing === 'stale' ? 'version-backwards' : 'version-skipped',
+      message: `${e.streamName}@${e.revision} (${event.type}) records version ${version}${v1Report ? ' (a v1-era report)' : ''} of ${of}, whose current version is ${current}: ${standing === 'stale' ? 'the history goes back' : `version ${current + 1} is skipped`}`,
+      ...where,
+    });
+  }
+  return found;
 }
 
 function deciderCode(recorded: PrecinctEvent, decided: readonly PrecinctEvent[]): string {

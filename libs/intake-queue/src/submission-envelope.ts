@@ -5,13 +5,13 @@
 // command. A message that does not parse is kept by the recorder in the election's
 // `intake-rejections` stream with its raw bytes: nothing that reached the queue is lost.
 import { z } from 'zod';
-import type { PrecinctCommand, SubmissionMeta } from '@tally/domain';
+import { MAX_VERSION, type PrecinctCommand, type SubmissionMeta } from '@tally/domain';
 
 export const SUBMISSION_ENVELOPE_VERSION = 1;
 
 const Signature = z.object({ keyId: z.string().min(1), value: z.string().min(1), scheme: z.literal('tally-submission-v2').optional() }).strict();
 /** The signed place in the precinct's history (scheme v2); absent in envelopes of v1 bodies. */
-const Version = z.number().int().min(1).max(1_000_000).optional();
+const Version = z.number().int().min(1).max(MAX_VERSION).optional();
 
 const Common = {
   v: z.literal(SUBMISSION_ENVELOPE_VERSION),

@@ -135,7 +135,7 @@ describe(`intake over HTTP, ${mode}`, () => {
         ballotsCancelled: before.ballotsCancelled - 1,
       };
       const district = districtOf('almaty-p001');
-      const body = signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, corrected, 'recount of invalid ballots', district);
+      const body = signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, corrected, 'recount of invalid ballots', district, 2);
       const res = await http().post(`${protocolsPath('almaty-p001')}/${ALMATY_2023_LIST_CONTEST}/corrections`).send(body);
       expect(res.status).toBe(202);
       expect(res.body.submittedBy).toBe(district);
@@ -229,16 +229,16 @@ describe(`intake over HTTP, ${mode}`, () => {
       const other = await refused(post(signedProtocolBody(E, p, good(), 'almaty-p011')), 403, 'OUT_OF_SCOPE');
       expect(other.operands).toEqual({ submittedBy: 'almaty-p011', precinctId: p });
       const correctionPath = `${protocolsPath('almaty-p001')}/${ALMATY_2023_LIST_CONTEST}/corrections`;
-      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'typo', 'almaty-p001'), correctionPath), 403, 'OUT_OF_SCOPE');
+      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'typo', 'almaty-p001', 2), correctionPath), 403, 'OUT_OF_SCOPE');
       const foreignDistrict = definition.commissions.find((c) => c.level === 'district' && c.id !== districtOf('almaty-p001'))!.id;
-      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'typo', foreignDistrict), correctionPath), 403, 'OUT_OF_SCOPE');
+      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'typo', foreignDistrict, 2), correctionPath), 403, 'OUT_OF_SCOPE');
     });
 
     it('a correction without a reason', async () => {
       const correctionPath = `${protocolsPath('almaty-p001')}/${ALMATY_2023_LIST_CONTEST}/corrections`;
       const district = districtOf('almaty-p001');
-      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), '  ', district), correctionPath), 422, 'REASON_REQUIRED');
-      const { reason: _r, ...noReason } = signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'x', district);
+      await refused(post(signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), '  ', district, 2), correctionPath), 422, 'REASON_REQUIRED');
+      const { reason: _r, ...noReason } = signedCorrectionBody(E, 'almaty-p001', ALMATY_2023_LIST_CONTEST, listProtocol('almaty-p001'), 'x', district, 2);
       expect((await refused(post(noReason, correctionPath), 400, 'MALFORMED')).field).toBe('reason');
     });
 

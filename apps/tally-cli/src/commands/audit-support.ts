@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseBound, type Bound, type ScanProgress } from '@tally/audit';
 import { createEventStore, parseEventStoreConfig, type EventStore } from '@tally/event-store';
 import type { CliIo } from '../cli.types';
+import { fetchJson } from '../fetch-json';
 
 export interface AuditDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -19,11 +20,7 @@ export const processDeps = (): AuditDeps => ({
   openStore: (env) => createEventStore(parseEventStoreConfig(env)),
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
   stderrIsTTY: process.stderr.isTTY === true,
-  fetchJson: async (url, token) => {
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-    return response.json();
-  },
+  fetchJson,
 });
 
 /** `--until` parsed, or the usage message naming the rule. */

@@ -1,12 +1,20 @@
 // `tally sign`: signs a protocol (or a correction, or a turnout report) with a commission's
 // private key and prints the request body to POST with curl. The protocol is printed in the form
 // that is signed and recorded (optional lines filled in with 0).
+//
+// Signed under tally-submission-v2: the body names its version, its place in the precinct's
+// history, and the signature covers it, so the body can be applied once at most. The version is
+// `--version N`, or asked of a server (`--server URL`: the precinct's current version + 1, from
+// GET …/precincts/{p}/versions). Without either: a protocol is 1 (always), a turnout report 1 (the
+// first report of its time); a correction needs one of the two (its version depends on the
+// corrections before it), and is refused as a usage error naming them.
 import { basename } from 'node:path';
-import { refusalsFromZod, ProtocolShape, TurnoutReportShape } from '@tally/domain';
+import { checkVersion, refusalsFromZod, ProtocolShape, TurnoutReportShape, type SubmissionToCheck } from '@tally/domain';
 import { demoKeyPair, normalizeProtocol, privateKeyFromPem, signSubmission, type SignedSubject } from '@tally/signatures';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { ExitCode, type CliCommand, type CliIo } from '../cli.types';
+import { fetchJson } from '../fetch-json';
 
 export interface SignOptions {
   readonly input: string;
@@ -19,7 +27,28 @@ export interface SignOptions {
   readonly kind: string;
   readonly contest?: string;
   readonly reason?: string;
+  /** The version to sign (text, as given). */
+  readonly version?: string;
+  /** A Tally server to ask for the precinct's current version. */
+  readonly server?: string;
 }
+
+export interface SignDeps {
+  readonly fetchJson: (url: string) => Promise<unknown>;
+}
+
+/** What GET …/precincts/{p}/versions answers (apps/tally-server precinct-versions.service.ts). */
+interface PrecinctVersions {
+  readonly contests?: Readonly<Record<string, { readonly version?: unknown }>>;
+  readonly turnout?: Readonly<Record<string, { readonly version?: unknown }>>;
+}
+
+/** What is signed, before its version is known. */
+type Unversioned =
+  | { readonly kind: 'protocol'; readonly electionId: string; readonly precinctId: string; readonly contestId: string; readonly protocol: SignedProtocol }
+  | { readonly kind: 'correction'; readonly electionId: string; readonly precinctId: string; readonly contestId: string; readonly protocol: SignedProtocol; readonly reason: string }
+  | { readonly kind: 'turnout'; readonly electionId: string; readonly precinctId: string; readonly time: string; readonly ballotsIssued: number };
+type SignedProtocol = Extract<SignedSubject, { kind: 'protocol' }>['protocol'];
 
 type Problem = { readonly field: string; readonly rule: string };
 
@@ -48,7 +77,57 @@ async function loadKey(options: SignOptions, io: CliIo): Promise<{ key: KeyObjec
   return { key, keyId };
 }
 
-export async function runSign(options: SignOptions, io: CliIo): Promise<ExitCode> {
+/**
+ * The version to sign: --version as given; or the server's current one + 1; or, without either,
+ * what needs no history (a protocol, the first report of a time). A Problem is a usage error.
+ */
+async function versionOf(subject: Unversioned, options: SignOptions, deps: SignDeps): Promise<{ version: number; from: string } | Problem | { failure: string }> {
+  if (options.version !== undefined && options.server !== undefined) return { field: '--version', rule: 'give --version or --server, not both' };
+  if (options.version !== undefined) {
+    if (!/^[0-9]{1,7}$/.test(options.version) || Number(options.version) < 1) return { field: '--version', rule: 'a whole number from 1' };
+    return { version: Number(options.version), from: 'given' };
+  }
+  if (subject.kind === 'protocol') return { version: 1, from: 'a protocol is version 1' };
+  if (options.server === undefined) {
+    return subject.kind === 'turnout'
+      ? { version: 1, from: `the first report of ${subject.time}; a later one needs --version N or --server URL` }
+      : { field: '--version', rule: "a correction signs the contest's current version + 1: give --version N, or --server URL to ask the server for it" };
+  }
+  let url: URL;
+  try {
+    url = new URL(`v1/elections/${encodeURIComponent(subject.electionId)}/precincts/${encodeURIComponent(subject.precinctId)}/versions`, options.server.endsWith('/') ? options.server : `${options.server}/`);
+  } catch {
+    return { field: '--server', rule: `not a URL: ${options.server}` };
+  }
+  let answer: PrecinctVersions;
+  try {
+    answer = (await deps.fetchJson(url.href)) as PrecinctVersions;
+  } catch (error) {
+    return { failure: `cannot read the current versions: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const current = subject.kind === 'correction' ? answer.contests?.[subject.contestId]?.version : answer.turnout?.[subject.time]?.version;
+  if (current !== undefined && (typeof current !== 'number' || !Number.isSafeInteger(current) || current < 1)) return { failure: `${url.href} answered an unreadable version ${JSON.stringify(current)}` };
+  if (subject.kind === 'correction' && current === undefined) {
+    return { failure: `no protocol for ${subject.contestId} is recorded at ${subject.precinctId} (${url.href}): nothing to correct yet` };
+  }
+  const next = (current ?? 0) + 1;
+  return { version: next, from: `${url.host} has ${current === undefined ? 'no report' : `version ${current}`} for ${subject.kind === 'correction' ? subject.contestId : subject.time}` };
+}
+
+/** The command the body asks for, as the domain's checkVersion reads it. */
+function toCheck(subject: Unversioned, version: number): SubmissionToCheck {
+  const meta = { electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: '' };
+  switch (subject.kind) {
+    case 'protocol':
+      return { type: 'SubmitProtocol', meta, protocol: subject.protocol, version };
+    case 'correction':
+      return { type: 'CorrectProtocol', meta, protocol: subject.protocol, reason: subject.reason, version };
+    case 'turnout':
+      return { type: 'ReportTurnout', meta, time: subject.time, ballotsIssued: subject.ballotsIssued, version };
+  }
+}
+
+export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = { fetchJson }): Promise<ExitCode> {
   const kinds = ['protocol', 'correction', 'turnout'];
   if (!kinds.includes(options.kind)) {
     report(io, [{ field: '--kind', rule: `one of ${kinds.join(', ')}` }]);
@@ -68,7 +147,7 @@ export async function runSign(options: SignOptions, io: CliIo): Promise<ExitCode
   }
   const { election: electionId, precinct: precinctId } = options;
 
-  let subject: SignedSubject;
+  let subject: Unversioned;
   let body: Record<string, unknown>;
   let path: string;
   const base = `/v1/elections/${encodeURIComponent(electionId)}/precincts/${encodeURIComponent(precinctId)}`;
@@ -103,9 +182,20 @@ export async function runSign(options: SignOptions, io: CliIo): Promise<ExitCode
       path = `${base}/protocols`;
     }
   }
-  body.signature = signSubmission(subject, key.keyId, key.key);
+  const version = await versionOf(subject, options, deps);
+  if ('failure' in version) {
+    io.stderr(`tally sign: ${version.failure}\n`);
+    return ExitCode.failure;
+  }
+  const problems = 'field' in version ? [version] : checkVersion(toCheck(subject, version.version)).map((r) => ({ field: '--version', rule: r.message }));
+  if ('field' in version || problems.length > 0) {
+    report(io, problems);
+    return ExitCode.badInput;
+  }
+  body.version = version.version;
+  body.signature = signSubmission({ ...subject, version: version.version }, key.keyId, key.key);
   io.stdout(JSON.stringify(body, null, 2) + '\n');
-  io.stderr(`tally sign: POST this body to ${path} (Content-Type: application/json)\n`);
+  io.stderr(`tally sign: version ${version.version} (${version.from})\ntally sign: POST this body to ${path} (Content-Type: application/json)\n`);
   return ExitCode.ok;
 }
 
@@ -124,6 +214,8 @@ export const signCommand: CliCommand = {
       .option('--kind <kind>', 'protocol, correction or turnout', 'protocol')
       .option('--contest <id>', 'correction: the contest (default: the protocol\'s contestId)')
       .option('--reason <text>', 'correction: why the protocol is corrected')
+      .option('--version <n>', 'the version to sign: a protocol 1; a correction the contest\'s current version + 1; a turnout report its time\'s current version + 1 (default: 1 for a protocol or a turnout report)')
+      .option('--server <url>', 'ask this Tally server for the precinct\'s current version and sign the next one')
       .action(async (options: SignOptions) => exit(await runSign(options, io)));
   },
 };

@@ -1,5 +1,6 @@
 // A commission's HTTP client for the demo and the tests: signs with the demo keys exactly as a
-// real commission signs with its own (libs/signatures), and posts to the intake endpoints.
+// real commission signs with its own (libs/signatures, scheme tally-submission-v2: the body names
+// its version), and posts to the intake endpoints.
 import type { Protocol } from '@tally/domain';
 import { demoKeyPair, signSubmission } from '@tally/signatures';
 
@@ -14,23 +15,26 @@ export class CommissionClient {
     private readonly electionId: string,
   ) {}
 
+  /** A protocol is version 1 of its contest. */
   submitProtocol(precinctId: string, protocol: Protocol): Promise<SubmitResult> {
     const key = demoKeyPair(precinctId);
-    const signature = signSubmission({ kind: 'protocol', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol }, key.keyId, key.privateKeyPem);
-    return this.post(`precincts/${precinctId}/protocols`, { protocol, signature });
+    const version = 1;
+    const signature = signSubmission({ kind: 'protocol', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, version }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/protocols`, { protocol, version, signature });
   }
 
-  /** Signed by `corrector`, a territorial commission above the precinct. */
-  correctProtocol(precinctId: string, protocol: Protocol, reason: string, corrector: string): Promise<SubmitResult> {
+  /** Signed by `corrector`, a territorial commission above the precinct; `version`: the one it creates, the contest's current + 1. */
+  correctProtocol(precinctId: string, protocol: Protocol, reason: string, corrector: string, version: number): Promise<SubmitResult> {
     const key = demoKeyPair(corrector);
-    const signature = signSubmission({ kind: 'correction', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, reason }, key.keyId, key.privateKeyPem);
-    return this.post(`precincts/${precinctId}/protocols/${protocol.contestId}/corrections`, { protocol, reason, signature });
+    const signature = signSubmission({ kind: 'correction', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, reason, version }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/protocols/${protocol.contestId}/corrections`, { protocol, reason, version, signature });
   }
 
-  reportTurnout(precinctId: string, time: string, ballotsIssued: number): Promise<SubmitResult> {
+  /** `version`: the time's current version + 1; 1 for the first report of that time. */
+  reportTurnout(precinctId: string, time: string, ballotsIssued: number, version = 1): Promise<SubmitResult> {
     const key = demoKeyPair(precinctId);
-    const signature = signSubmission({ kind: 'turnout', electionId: this.electionId, precinctId, time, ballotsIssued }, key.keyId, key.privateKeyPem);
-    return this.post(`precincts/${precinctId}/turnout`, { time, ballotsIssued, signature });
+    const signature = signSubmission({ kind: 'turnout', electionId: this.electionId, precinctId, time, ballotsIssued, version }, key.keyId, key.privateKeyPem);
+    return this.post(`precincts/${precinctId}/turnout`, { time, ballotsIssued, version, signature });
   }
 
   private async post(path: string, body: unknown): Promise<SubmitResult> {

@@ -133,11 +133,11 @@ export class DemoSimulator implements OnModuleDestroy {
   private submit(client: CommissionClient, item: PlannedSubmission): Promise<SubmitResult> {
     switch (item.kind) {
       case 'turnout':
-        return client.reportTurnout(item.precinctId, item.time, item.ballotsIssued);
+        return client.reportTurnout(item.precinctId, item.time, item.ballotsIssued, item.version);
       case 'protocol':
         return client.submitProtocol(item.precinctId, item.protocol);
       case 'correction':
-        return client.correctProtocol(item.precinctId, item.protocol, item.reason, item.corrector);
+        return client.correctProtocol(item.precinctId, item.protocol, item.reason, item.corrector, item.version);
       default: {
         const never: never = item;
         throw new Error(`unknown planned submission ${JSON.stringify(never)}`);

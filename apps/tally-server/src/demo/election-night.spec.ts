@@ -32,6 +32,25 @@ describe('planElectionNight', () => {
     }
   });
 
+  it('signs each submission at the version that is next (scheme v2): every time reported once at 1, one correction per contest at 2', () => {
+    const turnout = plan.filter((p) => p.kind === 'turnout');
+    expect(new Set(turnout.map((t) => `${t.precinctId}/${t.time}`)).size).toBe(turnout.length);
+    expect(turnout.every((t) => t.version === 1)).toBe(true);
+    const corrections = plan.filter((p) => p.kind === 'correction') as Extract<PlannedSubmission, { kind: 'correction' }>[];
+    expect(new Set(corrections.map((c) => `${c.precinctId}/${c.protocol.contestId}`)).size).toBe(corrections.length);
+    expect(corrections.every((c) => c.version === 2)).toBe(true);
+  });
+
+  it('sends a second protocol that differs from the first (a second act, refused ALREADY_RECORDED), never a replay of the first', () => {
+    const seconds = plan.filter((p) => p.kind === 'protocol' && p.note === 'duplicate') as Extract<PlannedSubmission, { kind: 'protocol' }>[];
+    expect(seconds.length).toBeGreaterThan(0);
+    for (const s of seconds) {
+      const first = protocols.find((p) => p.precinctId === s.precinctId && p.contestId === s.protocol.contestId)!.protocol;
+      expect(s.protocol).not.toEqual(first);
+      expect(Object.values(s.protocol.votes).reduce((a, b) => a + b, 0)).toBe(Object.values(first.votes).reduce((a, b) => a + b, 0));
+    }
+  });
+
   it('skips the precincts already reported', () => {
     const done = new Set(election.precinctIds.slice(0, 100));
     expect(planElectionNight(election, protocols, { alreadyReported: done }).some((p) => done.has(p.precinctId))).toBe(false);

@@ -3,12 +3,16 @@
 // Turnout at each reporting time first, then the protocols over a few minutes, a few broken
 // protocols (intake refuses them at once), a few second protocols for a contest already recorded
 // (the recorder refuses them: ALREADY_RECORDED), and a few corrections by district commissions.
+// Each submission names the version it signs (scheme tally-submission-v2): every time is reported
+// once (1), a protocol is 1, and a contest is corrected once at most (2). A second protocol
+// differs from the first by a recounted vote: an exact re-send of a signed body is a replay, not
+// a second act.
 import type { ElectionIndex, FixtureProtocol, Protocol } from '@tally/domain';
 
 export type PlannedSubmission =
-  | { readonly kind: 'turnout'; readonly at: number; readonly precinctId: string; readonly time: string; readonly ballotsIssued: number }
+  | { readonly kind: 'turnout'; readonly at: number; readonly precinctId: string; readonly time: string; readonly ballotsIssued: number; readonly version: 1 }
   | { readonly kind: 'protocol'; readonly at: number; readonly precinctId: string; readonly protocol: Protocol; readonly note?: 'broken' | 'duplicate' }
-  | { readonly kind: 'correction'; readonly at: number; readonly precinctId: string; readonly protocol: Protocol; readonly reason: string; readonly corrector: string };
+  | { readonly kind: 'correction'; readonly at: number; readonly precinctId: string; readonly protocol: Protocol; readonly reason: string; readonly corrector: string; readonly version: 2 };
 
 export interface NightOptions {
   /** Precincts whose protocols are already in: skipped entirely (a second run on the same data). */
@@ -29,6 +33,14 @@ function unit(text: string, salt: number): number {
 
 const issuedOf = (p: Protocol): number => p.ballotsIssued.atStation + p.ballotsIssued.early + p.ballotsIssued.mobile;
 
+/** A recount: up to `n` votes moved from the first line to the second (every relation still holds); undefined if none can move. */
+function recounted(p: Protocol, n: number): Protocol | undefined {
+  const [a, b] = Object.keys(p.votes);
+  const moved = Math.min(n, p.votes[a] ?? 0);
+  if (b === undefined || moved === 0) return undefined;
+  return { ...p, votes: { ...p.votes, [a]: p.votes[a] - moved, [b]: p.votes[b] + moved } };
+}
+
 export function planElectionNight(election: ElectionIndex, protocols: readonly FixtureProtocol[], options: NightOptions = {}): PlannedSubmission[] {
   const skip = options.alreadyReported ?? new Set<string>();
   const turnoutMs = options.turnoutPhaseMs ?? 60_000;
@@ -47,7 +59,7 @@ export function planElectionNight(election: ElectionIndex, protocols: readonly F
       if (unit(precinctId, 100 + t) < 0.08) return;
       const share = Math.min(1, CURVE[Math.min(t, CURVE.length - 1)] * (0.94 + 0.06 * unit(precinctId, 1)));
       const at = t * slot + (slot * 0.9 * i) / Math.max(1, precincts.length);
-      plan.push({ kind: 'turnout', at, precinctId, time, ballotsIssued: Math.floor((issued.get(precinctId) ?? 0) * share) });
+      plan.push({ kind: 'turnout', at, precinctId, time, ballotsIssued: Math.floor((issued.get(precinctId) ?? 0) * share), version: 1 });
     });
   });
 
@@ -64,20 +76,23 @@ export function planElectionNight(election: ElectionIndex, protocols: readonly F
       plan.push({ kind: 'protocol', at: at - 1, precinctId: p.precinctId, protocol: { ...p.protocol, ballotsFound: p.protocol.ballotsFound + 1 }, note: 'broken' });
     }
     plan.push({ kind: 'protocol', at, precinctId: p.precinctId, protocol: p.protocol });
-    if (r > 0.985) plan.push({ kind: 'protocol', at: at + 1500, precinctId: p.precinctId, protocol: p.protocol, note: 'duplicate' });
+    if (r > 0.985) {
+      // A precinct sends a second count instead of asking for a correction.
+      const second = recounted(p.protocol, 1);
+      if (second) plan.push({ kind: 'protocol', at: at + 1500, precinctId: p.precinctId, protocol: second, note: 'duplicate' });
+    }
     if (r > 0.5 && r < 0.515) {
       // A recount moves a few votes between the first two lines.
-      const [a, b] = Object.keys(p.protocol.votes);
-      const moved = Math.min(5, p.protocol.votes[a]);
-      if (b !== undefined && moved > 0) {
-        const votes = { ...p.protocol.votes, [a]: p.protocol.votes[a] - moved, [b]: p.protocol.votes[b] + moved };
+      const protocol = recounted(p.protocol, 5);
+      if (protocol) {
         plan.push({
           kind: 'correction',
           at: turnoutMs + protocolMs + 5_000 + i * 10,
           precinctId: p.precinctId,
-          protocol: { ...p.protocol, votes },
+          protocol,
           reason: 'recount ordered by the district commission',
           corrector: election.parentOf(p.precinctId) ?? election.root.id,
+          version: 2,
         });
       }
     }

@@ -8,10 +8,18 @@ export const SignatureBody = z
     keyId: z.string().min(1).max(128),
     /** base64 of the 64-byte Ed25519 signature; a wrong one is BAD_SIGNATURE, not a syntax error. */
     value: z.string().min(1).max(256),
+    /** Optional: the encoding signed, as signSubmission names it. Intake verifies v2 only, whatever is said here. */
+    scheme: z.literal('tally-submission-v2').optional(),
   })
   .strict();
 
 const Common = {
+  /**
+   * The signed place in the precinct's history (scheme tally-submission-v2): 1 for a protocol, the
+   * current version + 1 for a correction or a turnout report. Required in practice; optional in
+   * the schema so its absence is VERSION_REQUIRED (422, the domain's checkVersion), not a 400.
+   */
+  version: z.number().optional(),
   /** Required in practice; optional in the schema so its absence is BAD_SIGNATURE (401), not a 400. */
   signature: SignatureBody.optional(),
   /** Optional cross-check: the commission the client believes it signs as. The key decides. */

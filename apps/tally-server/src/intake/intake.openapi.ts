@@ -1,6 +1,6 @@
 // OpenAPI schemas of the commission endpoints, generated from the very zod schemas intake parses
 // with (and the domain's ProtocolShape), so the documentation cannot drift from the checks.
-import { ProtocolShape } from '@tally/domain';
+import { MAX_VERSION, ProtocolShape } from '@tally/domain';
 import { z } from 'zod';
 import { CorrectProtocolBody, ReportTurnoutBody, SignatureBody, SubmitProtocolBody } from './intake-request.schemas';
 
@@ -9,11 +9,15 @@ const toOpenApi = (schema: z.ZodType): Record<string, unknown> => {
   return rest;
 };
 
-const signature = SignatureBody.describe("The commission's Ed25519 signature over the canonical encoding (README: Signing a protocol)");
+const signature = SignatureBody.describe("The commission's Ed25519 signature over the canonical encoding, scheme tally-submission-v2 (README: Signing a protocol)");
+// Required, as the signature is: their absence is answered 422 VERSION_REQUIRED / 401 BAD_SIGNATURE.
+const version = (text: string) => z.number().int().min(1).max(MAX_VERSION).describe(`The signed place in the precinct's history: ${text}. Missing: 422 VERSION_REQUIRED. Not the next one: refused STALE_VERSION or FUTURE_VERSION by the recorder, and an already recorded body REPLAYED (the submission's status says so). GET /v1/elections/{electionId}/precincts/{precinctId}/versions has the current ones`);
 
-export const submitProtocolSchema = toOpenApi(SubmitProtocolBody.extend({ protocol: ProtocolShape, signature }));
-export const correctProtocolSchema = toOpenApi(CorrectProtocolBody.extend({ protocol: ProtocolShape, signature }));
-export const reportTurnoutSchema = toOpenApi(ReportTurnoutBody.extend({ signature }));
+export const submitProtocolSchema = toOpenApi(SubmitProtocolBody.extend({ protocol: ProtocolShape, version: version('always 1 for a protocol'), signature }));
+export const correctProtocolSchema = toOpenApi(
+  CorrectProtocolBody.extend({ protocol: ProtocolShape, version: version("the version this correction creates, the contest's current version + 1"), signature }),
+);
+export const reportTurnoutSchema = toOpenApi(ReportTurnoutBody.extend({ version: version("the time's current version + 1 (1 for the first report of that time)"), signature }));
 
 export const acceptedSchema = {
   type: 'object',

@@ -1,6 +1,9 @@
 // What intake can judge alone, in the order a commission needs the answers: the body's syntax,
-// the election, the precinct, the protocol's shape, the contest, the signature, the scope, then
-// the correction's reason and the control relations.
+// the election, the precinct, the protocol's shape, the contest, the version, the signature, the
+// scope, then the correction's reason and the control relations. The version comes before the
+// signature because a v2 signature covers it: a body without a valid version has nothing intake
+// could verify (a v1 body is answered VERSION_REQUIRED, not BAD_SIGNATURE). Whether the version
+// is the next one needs the stream: that is the decider's, after the queue.
 //
 // Intake adds only what it alone knows: the body's syntax, the election registry, and the
 // signature, whose signer becomes the command's `submittedBy`. Every rule about the submission
@@ -10,6 +13,7 @@
 // the key that signed. Pure: the election index, the request and nothing else.
 import {
   checkSubmission,
+  checkVersion,
   ProtocolShape,
   refusalsFromZod,
   type Commission,
@@ -20,15 +24,16 @@ import {
   type SubmissionSignature,
   type SubmissionToCheck,
 } from '@tally/domain';
-import { findSigner, type SignedSubject } from '@tally/signatures';
+import { findSigner, SIGNATURE_SCHEME_V2, type SignedSubject } from '@tally/signatures';
 import { problem, type ProblemItem } from '../http/problem';
 import type { SubmissionRequest } from './accept-submission.command';
 import { CorrectProtocolBody, ReportTurnoutBody, SubmitProtocolBody } from './intake-request.schemas';
 
+/** What the envelope carries, the signed `version` included (present once accepted). */
 export type AcceptedContent =
-  | { readonly kind: 'protocol'; readonly protocol: unknown }
-  | { readonly kind: 'correction'; readonly protocol: unknown; readonly reason: string; readonly supersedes?: string }
-  | { readonly kind: 'turnout'; readonly time: string; readonly ballotsIssued: number };
+  | { readonly kind: 'protocol'; readonly protocol: unknown; readonly version?: number }
+  | { readonly kind: 'correction'; readonly protocol: unknown; readonly reason: string; readonly supersedes?: string; readonly version?: number }
+  | { readonly kind: 'turnout'; readonly time: string; readonly ballotsIssued: number; readonly version?: number };
 
 type Refused = { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>> };
 
@@ -49,15 +54,18 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   if (!election) return refuse(problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined here`, { electionId }));
 
   const read = readSubmission(request, parsed.data);
-  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy);
+  // A v2 signature covers the version: with none, or an invalid one, there is nothing to verify.
+  const subject = checkVersion(read.command('')).length === 0 ? read.subject : undefined;
+  const signer = subject === undefined ? undefined : checkSigner(election, subject, read.signature, read.claimedBy);
   // The key decides who submits. Until it is known the scope cannot be judged, and it is not
   // answered: a signature problem comes first.
   const submittedBy = signer?.ok ? signer.commission.id : '';
-  const { place, scope, reason, contest, relations } = checkSubmission(read.command(submittedBy), election, read.options).refusals;
+  const { place, version, scope, reason, contest, relations } = checkSubmission(read.command(submittedBy), election, read.options).refusals;
 
   if (place.length > 0) return refuse(...place.map((r) => inElection(r, electionId)));
-  if (read.malformed.length > 0 || signer === undefined) return refuse(...read.malformed);
+  if (read.malformed.length > 0) return refuse(...read.malformed);
   if (contest.length > 0) return refuse(...contest);
+  if (version.length > 0 || signer === undefined) return refuse(...version);
   if (!signer.ok) return signer;
   if (scope.length > 0) return refuse(...scope.map((r) => byKey(r, submittedBy)));
   if (reason.length > 0 || relations.length > 0) return refuse(...reason, ...relations);
@@ -85,15 +93,17 @@ function readSubmission(request: SubmissionRequest, parsed: Body): ReadSubmissio
   const { electionId, precinctId } = request;
   const meta = (submittedBy: string) => ({ electionId, precinctId, submittedBy });
   const common = { signature: parsed.body.signature, claimedBy: parsed.body.submittedBy };
+  // The signed version goes into the subject, the command and the envelope alike; absent, it is absent from all three.
+  const version = parsed.body.version === undefined ? {} : { version: parsed.body.version };
   if (parsed.kind === 'turnout') {
     const { time, ballotsIssued } = parsed.body;
     return {
       ...common,
       malformed: [],
-      subject: { kind: 'turnout', electionId, precinctId, time, ballotsIssued },
-      command: (submittedBy) => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued }),
+      subject: { kind: 'turnout', electionId, precinctId, time, ballotsIssued, ...version },
+      command: (submittedBy) => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued, ...version }),
       options: {},
-      content: { kind: 'turnout', time, ballotsIssued },
+      content: { kind: 'turnout', time, ballotsIssued, ...version },
     };
   }
   const received = parsed.body.protocol;
@@ -107,20 +117,20 @@ function readSubmission(request: SubmissionRequest, parsed: Body): ReadSubmissio
     return {
       ...common,
       malformed,
-      subject: shape.success ? { kind: 'correction', electionId, precinctId, contestId, protocol: shape.data, reason } : undefined,
-      command: (submittedBy) => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol, reason, ...(supersedes ? { supersedes } : {}) }),
+      subject: shape.success ? { kind: 'correction', electionId, precinctId, contestId, protocol: shape.data, reason, ...version } : undefined,
+      command: (submittedBy) => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol, reason, ...(supersedes ? { supersedes } : {}), ...version }),
       // The URL names the contest a correction is for; the protocol must be for it.
       options: { contestId },
-      content: { kind: 'correction', protocol: received, reason, ...(supersedes ? { supersedes } : {}) },
+      content: { kind: 'correction', protocol: received, reason, ...(supersedes ? { supersedes } : {}), ...version },
     };
   }
   return {
     ...common,
     malformed,
-    subject: shape.success ? { kind: 'protocol', electionId, precinctId, contestId: shape.data.contestId, protocol: shape.data } : undefined,
-    command: (submittedBy) => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol }),
+    subject: shape.success ? { kind: 'protocol', electionId, precinctId, contestId: shape.data.contestId, protocol: shape.data, ...version } : undefined,
+    command: (submittedBy) => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol, ...version }),
     options: {},
-    content: { kind: 'protocol', protocol: received },
+    content: { kind: 'protocol', protocol: received, ...version },
   };
 }
 
@@ -143,11 +153,12 @@ function checkSigner(
     return { ok: false, problems: [problem('BAD_SIGNATURE', 'signature', "a submission carries its commission's Ed25519 signature: { keyId, value }")], headers: SIGNATURE_CHALLENGE };
   }
   const found = findSigner(election.definition, subject, signature, submittedBy);
-  if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value } };
+  // Verified under the v2 subject (it names the version): the record says so, for the auditor.
+  if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value, scheme: SIGNATURE_SCHEME_V2 } };
   const message =
     found.problem === 'unknown-key'
       ? `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`
-      : `the signature does not verify under key ${signature.keyId}: sign the canonical encoding of exactly this submission (see the README)`;
+      : `the signature does not verify under key ${signature.keyId}: sign the canonical encoding (tally-submission-v2) of exactly this submission and its version (see the README)`;
   return {
     ok: false,
     problems: [problem('BAD_SIGNATURE', found.problem === 'unknown-key' ? 'signature.keyId' : 'signature.value', message, { keyId: signature.keyId, problem: found.problem })],

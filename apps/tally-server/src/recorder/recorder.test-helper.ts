@@ -39,13 +39,13 @@ export function syntheticSubmissions(
     let envelope: SubmissionEnvelope;
     switch (s.kind) {
       case 'turnout':
-        envelope = { ...common, kind: 'turnout', submittedBy: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued };
+        envelope = { ...common, kind: 'turnout', submittedBy: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued, version: s.version };
         break;
       case 'protocol':
-        envelope = { ...common, kind: 'protocol', submittedBy: s.precinctId, protocol: s.protocol };
+        envelope = { ...common, kind: 'protocol', submittedBy: s.precinctId, protocol: s.protocol, version: s.version };
         break;
       case 'correction':
-        envelope = { ...common, kind: 'correction', submittedBy: parentOf.get(s.precinctId) ?? 'central', protocol: s.protocol, reason: s.reason };
+        envelope = { ...common, kind: 'correction', submittedBy: parentOf.get(s.precinctId) ?? 'central', protocol: s.protocol, reason: s.reason, version: s.version };
         break;
       default: {
         const never: never = s;

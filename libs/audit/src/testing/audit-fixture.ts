@@ -1,6 +1,7 @@
 // Test and bench support: a store holding a synthetic election as the service would have
 // recorded it — the definition in its stream (with demo keys), then every submission signed by
-// its commission, decided by the precinct decider, appended with the expected revision.
+// its commission (scheme tally-submission-v2, each at its version; or, with `v1`, as a store
+// recorded before v2), decided by the precinct decider, appended with the expected revision.
 import {
   decidePrecinct,
   evolvePrecinct,
@@ -28,6 +29,8 @@ export interface SignedElectionOptions extends ProtocolGenerationOptions {
   readonly limit?: number;
   /** Called after each appended batch with the submissions so far. */
   readonly onBatch?: (submitted: number) => void | Promise<void>;
+  /** Record the election as a v1-era store: signed under tally-submission-v1, no versions (history before v2). */
+  readonly v1?: boolean;
 }
 
 export interface SignedElection {
@@ -68,12 +71,14 @@ export async function recordSignedElection(store: EventStore, base: ElectionDefi
     if (options.limit !== undefined && submitted >= options.limit) break;
     const submissionId = uuidv5(`${definition.id}/${seed}/${s.key}`, FIXTURE_NAMESPACE);
     const submittedBy = s.kind === 'correction' ? (parentOf.get(s.precinctId) ?? 'central') : s.precinctId;
+    // Signed under v2 (the version in the subject), or as recorded before v2 (none) with `v1`.
+    const version = options.v1 ? undefined : s.version;
     const subject: SignedSubject =
       s.kind === 'turnout'
-        ? { kind: 'turnout', electionId: definition.id, precinctId: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued }
+        ? { kind: 'turnout', electionId: definition.id, precinctId: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued, version }
         : s.kind === 'protocol'
-          ? { kind: 'protocol', electionId: definition.id, precinctId: s.precinctId, contestId: s.contestId, protocol: s.protocol }
-          : { kind: 'correction', electionId: definition.id, precinctId: s.precinctId, contestId: s.contestId, protocol: s.protocol, reason: s.reason };
+          ? { kind: 'protocol', electionId: definition.id, precinctId: s.precinctId, contestId: s.contestId, protocol: s.protocol, version }
+          : { kind: 'correction', electionId: definition.id, precinctId: s.precinctId, contestId: s.contestId, protocol: s.protocol, reason: s.reason, version };
     const key = demoKeyPair(submittedBy);
     // Parsing a PEM per signature would dominate the setup of a big election.
     let privateKey = keys.get(submittedBy);
@@ -89,17 +94,18 @@ export async function recordSignedElection(store: EventStore, base: ElectionDefi
     };
     const command: PrecinctCommand =
       s.kind === 'turnout'
-        ? { type: 'ReportTurnout', meta, time: s.time, ballotsIssued: s.ballotsIssued }
+        ? { type: 'ReportTurnout', meta, time: s.time, ballotsIssued: s.ballotsIssued, version }
         : s.kind === 'protocol'
-          ? { type: 'SubmitProtocol', meta, protocol: s.protocol }
-          : { type: 'CorrectProtocol', meta, protocol: s.protocol, reason: s.reason };
+          ? { type: 'SubmitProtocol', meta, protocol: s.protocol, version }
+          : { type: 'CorrectProtocol', meta, protocol: s.protocol, reason: s.reason, version };
     const stream = streams.precinct(definition.id, s.precinctId);
     let entry = states.get(stream);
     if (!entry) {
       entry = { state: initialPrecinctState(), revision: 'no-stream' };
       states.set(stream, entry);
     }
-    const events = decidePrecinct(command, entry.state, { election });
+    // History before v2 was decided by the rules of then (beforeV2), as the recorder of then did.
+    const events = decidePrecinct(command, entry.state, { election, beforeV2: options.v1 });
     for (const e of events) entry.state = evolvePrecinct(entry.state, e);
     pending.push({
       stream,

@@ -1,7 +1,7 @@
 import { indexElection } from '../election/election-index';
 import { ALMATY_2023_LIST_CONTEST, almatyCity2023Definition, almatyCity2023Protocols } from '../fixtures';
 import type { Protocol } from '../protocol/protocol';
-import { checkSubmission, type SubmissionRefusals, type SubmissionToCheck } from './check-submission';
+import { checkSubmission, checkVersion, type SubmissionRefusals, type SubmissionToCheck } from './check-submission';
 
 const definition = almatyCity2023Definition();
 const election = indexElection(definition);
@@ -13,8 +13,9 @@ const elsewhere = definition.contests.find((c) => !precinct.contests.includes(c.
 const good: Protocol = almatyCity2023Protocols(definition).find((p) => p.precinctId === P && p.contestId === ALMATY_2023_LIST_CONTEST)!.protocol;
 
 const meta = (submittedBy = P, precinctId = P) => ({ electionId: definition.id, precinctId, submittedBy });
-const submit = (protocol: unknown, submittedBy?: string): SubmissionToCheck => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol: protocol as Protocol });
-const correct = (protocol: unknown, submittedBy: string, reason = 'recount'): SubmissionToCheck => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, reason });
+/** `version`: the signed one (a protocol is 1; a correction here 2); null for a v1 body, which names none. */
+const submit = (protocol: unknown, submittedBy?: string, version: number | null = 1): SubmissionToCheck => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, ...(version === null ? {} : { version }) });
+const correct = (protocol: unknown, submittedBy: string, reason = 'recount', version: number | null = 2): SubmissionToCheck => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, reason, ...(version === null ? {} : { version }) });
 
 /** code@field per group, the empty groups left out. */
 const shape = (r: SubmissionRefusals): Record<string, string[]> =>
@@ -69,7 +70,7 @@ describe('checkSubmission', () => {
   });
 
   describe('turnout', () => {
-    const turnout = (time: string, ballotsIssued: number, submittedBy = P): SubmissionToCheck => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued });
+    const turnout = (time: string, ballotsIssued: number, submittedBy = P): SubmissionToCheck => ({ type: 'ReportTurnout', meta: meta(submittedBy), time, ballotsIssued, version: 1 });
 
     it('is reported by the precinct itself, at a reporting time, within its voter list', () => {
       expect(checkSubmission(turnout('10:00', 12), election)).toMatchObject({ refusals: { scope: [], relations: [] }, turnout: { time: '10:00', ballotsIssued: 12 } });
@@ -77,6 +78,36 @@ describe('checkSubmission', () => {
         scope: ['OUT_OF_SCOPE@submittedBy'],
         relations: ['UNKNOWN_TURNOUT_TIME@time', 'ISSUED_EXCEEDS_REGISTERED@ballotsIssued'],
       });
+    });
+  });
+
+  describe('the version (scheme tally-submission-v2)', () => {
+    it('is required: a v1 body names none', () => {
+      const check = checkSubmission(submit(good, P, null), election);
+      expect(shape(check.refusals)).toEqual({ version: ['VERSION_REQUIRED@version'] });
+      // The rest is still judged: a protocol that is fine otherwise.
+      expect(check.protocol).toEqual(good);
+      expect(shape(checkSubmission(correct(good, district, 'recount', null), election).refusals)).toEqual({ version: ['VERSION_REQUIRED@version'] });
+    });
+
+    it('is a whole number from 1, and 1 for a protocol', () => {
+      for (const version of [0, -1, 1.5, Number.NaN, 1_000_001]) {
+        expect(checkVersion(submit(good, P, version))).toEqual([expect.objectContaining({ code: 'MALFORMED', field: 'version', operands: { version: String(version) } })]);
+      }
+      expect(checkVersion(submit(good, P, 2))).toEqual([expect.objectContaining({ code: 'FUTURE_VERSION', field: 'version', operands: { version: 2, expected: 1 } })]);
+      expect(shape(checkSubmission(submit(good, P, 2), election).refusals)).toEqual({ version: ['FUTURE_VERSION@version'] });
+      // Whether a correction's or a turnout report's version is the next one is the stream's question.
+      expect(checkVersion(correct(good, district, 'recount', 7))).toEqual([]);
+    });
+
+    it('is not asked of history recorded before v2, when an auditor re-decides it', () => {
+      expect(checkVersion(submit(good, P, null), { beforeV2: true })).toEqual([]);
+      expect(shape(checkSubmission(submit(good, P, null), election, { beforeV2: true }).refusals)).toEqual({});
+    });
+
+    it('is judged after the place, like everything else', () => {
+      const check = checkSubmission({ ...submit(good, P, null), meta: meta(P, 'almaty-p999') }, election);
+      expect(shape(check.refusals)).toEqual({ place: ['UNKNOWN_PRECINCT@precinctId'] });
     });
   });
 });

@@ -11,12 +11,15 @@ export type {
   SubmissionSignature,
   TurnoutReported,
 } from './precinct.events';
-export { checkSubmission } from './check-submission';
+export { checkSubmission, checkVersion, MAX_VERSION } from './check-submission';
 export type { SubmissionCheck, SubmissionCheckOptions, SubmissionRefusals, SubmissionToCheck } from './check-submission';
 export {
+  currentVersion,
   decide as decidePrecinct,
   evolve as evolvePrecinct,
   initialState as initialPrecinctState,
   precinctDecider,
+  turnoutVersion,
+  versionStanding,
 } from './precinct.decider';
-export type { PrecinctDeciderContext, PrecinctState, RecordedProtocol, TurnoutEntry } from './precinct.decider';
+export type { PrecinctDeciderContext, PrecinctState, RecordedProtocol, RecordedSignature, TurnoutEntry, VersionStanding } from './precinct.decider';

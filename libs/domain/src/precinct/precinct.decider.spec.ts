@@ -67,37 +67,46 @@ const protocol = (amanat = 400): Protocol => ({
 });
 const broken: Protocol = { ...protocol(), ballotsReceived: 701 };
 
-const submit = (id: string, p: unknown = protocol(), over: Partial<SubmissionMeta> = {}): SubmitProtocol => ({
+// Commands carry the signed version (scheme v2): a protocol is 1, a correction names the version
+// it creates (2 unless given), a turnout report its time's version (1 unless given); null: a v1
+// body, which names none.
+const submit = (id: string, p: unknown = protocol(), over: Partial<SubmissionMeta> = {}, version: number | null = 1): SubmitProtocol => ({
   type: 'SubmitProtocol',
   meta: meta(id, over),
   protocol: p as Protocol,
+  ...(version === null ? {} : { version }),
 });
-const correct = (id: string, p: Protocol, by: string, extra: { reason?: string; supersedes?: string } = {}): CorrectProtocol => ({
+const correct = (id: string, p: Protocol, by: string, extra: { reason?: string; supersedes?: string; version?: number | null } = {}): CorrectProtocol => ({
   type: 'CorrectProtocol',
   meta: meta(id, { submittedBy: by }),
   protocol: p,
   reason: extra.reason ?? 'recount ordered by the district commission',
   ...(extra.supersedes === undefined ? {} : { supersedes: extra.supersedes }),
+  ...(extra.version === null ? {} : { version: extra.version ?? 2 }),
 });
-const turnout = (id: string, time: string, ballotsIssued: number, over: Partial<SubmissionMeta> = {}): ReportTurnout => ({
+const turnout = (id: string, time: string, ballotsIssued: number, over: Partial<SubmissionMeta> = {}, version: number | null = 1): ReportTurnout => ({
   type: 'ReportTurnout',
   meta: meta(id, over),
   time,
   ballotsIssued,
+  ...(version === null ? {} : { version }),
 });
 
 const recorded = (id: string, p: Protocol = protocol(), over: Partial<SubmissionMeta> = {}): ProtocolRecorded => ({
   type: 'ProtocolRecorded',
   data: { ...meta(id, over), contestId: p.contestId, protocol: p, version: 1 },
 });
-const corrected = (id: string, p: Protocol, by: string, version: number, supersedes: string, reason = 'recount ordered by the district commission'): ProtocolCorrected => ({
+const corrected = (id: string, p: Protocol, by: string, version: number, supersedes: string, reason = 'recount ordered by the district commission', over: Partial<SubmissionMeta> = {}): ProtocolCorrected => ({
   type: 'ProtocolCorrected',
-  data: { ...meta(id, { submittedBy: by }), contestId: p.contestId, protocol: p, version, supersedes, reason },
+  data: { ...meta(id, { submittedBy: by, ...over }), contestId: p.contestId, protocol: p, version, supersedes, reason },
 });
-const reported = (id: string, time: string, ballotsIssued: number): TurnoutReported => ({
+/** version null: a v1-era event, which carries none. */
+const reported = (id: string, time: string, ballotsIssued: number, version: number | null = 1, over: Partial<SubmissionMeta> = {}): TurnoutReported => ({
   type: 'TurnoutReported',
-  data: { ...meta(id), time, ballotsIssued },
+  data: { ...meta(id, over), time, ballotsIssued, ...(version === null ? {} : { version }) },
 });
+/** A signature whose value is `value` (the decider compares values; verifying them is the recorder's). */
+const signed = (value: string): Partial<SubmissionMeta> => ({ signature: { keyId: 'k1', value, scheme: 'tally-submission-v2' } });
 const refused = (
   m: SubmissionMeta,
   kind: SubmissionRefused['data']['kind'],
@@ -132,20 +141,20 @@ describe('precinct decider', () => {
     it('refuses an unknown election, keeping the payload', () => {
       const m = meta('s1', { electionId: 'astana-2023' });
       given([]).when(submit('s1', protocol(), { electionId: 'astana-2023' })).then([
-        refused(m, 'protocol', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'astana-2023', expected: 'almaty-2023' } }], protocol()),
+        refused(m, 'protocol', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'astana-2023', expected: 'almaty-2023' } }], { protocol: protocol(), version: 1 }),
       ]);
     });
 
     it('refuses an unknown precinct', () => {
       given([]).when(submit('s1', protocol(), { precinctId: 'p9', submittedBy: 'p9' })).then([
-        refused(meta('s1', { precinctId: 'p9', submittedBy: 'p9' }), 'protocol', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], protocol()),
+        refused(meta('s1', { precinctId: 'p9', submittedBy: 'p9' }), 'protocol', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], { protocol: protocol(), version: 1 }),
       ]);
     });
 
     it('refuses an unknown contest', () => {
       const p = { ...protocol(), contestId: 'senate' };
       given([]).when(submit('s1', p)).then([
-        refused(meta('s1'), 'protocol', [{ code: 'UNKNOWN_CONTEST', field: 'protocol.contestId', operands: { contestId: 'senate' } }], p),
+        refused(meta('s1'), 'protocol', [{ code: 'UNKNOWN_CONTEST', field: 'protocol.contestId', operands: { contestId: 'senate' } }], { protocol: p, version: 1 }),
       ]);
     });
 
@@ -153,42 +162,42 @@ describe('precinct decider', () => {
       const p = { ...protocol(), contestId: 'city-d1', votes: { c1: 300, c2: 220 } };
       const over = { precinctId: 'p2', submittedBy: 'p2' };
       given([]).when(submit('s1', p, over)).then([
-        refused(meta('s1', over), 'protocol', [{ code: 'CONTEST_NOT_AT_PRECINCT', field: 'protocol.contestId', operands: { contestId: 'city-d1', precinctId: 'p2' } }], p),
+        refused(meta('s1', over), 'protocol', [{ code: 'CONTEST_NOT_AT_PRECINCT', field: 'protocol.contestId', operands: { contestId: 'city-d1', precinctId: 'p2' } }], { protocol: p, version: 1 }),
       ]);
     });
 
     it('refuses a protocol with no contest id as malformed', () => {
       given([]).when(submit('s1', { votes: {} })).then([
-        refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.contestId' }], { votes: {} }),
+        refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.contestId' }], { protocol: { votes: {} }, version: 1 }),
       ]);
     });
 
     it('refuses a protocol submitted by anyone but the precinct itself, even its district', () => {
       given([]).when(submit('s1', protocol(), { submittedBy: 'alm-d1' })).then([
-        refused(meta('s1', { submittedBy: 'alm-d1' }), 'protocol', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], protocol()),
+        refused(meta('s1', { submittedBy: 'alm-d1' }), 'protocol', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], { protocol: protocol(), version: 1 }),
       ]);
     });
 
     it('refuses a broken control relation with the validation reasons', () => {
       given([]).when(submit('s1', broken)).then([
-        refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], broken),
+        refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], { protocol: broken, version: 1 }),
       ]);
     });
 
     it('refuses wrong types as malformed', () => {
       const p = { ...protocol(), invalid: '20' };
-      given([]).when(submit('s1', p)).then([refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.invalid' }], p)]);
+      given([]).when(submit('s1', p)).then([refused(meta('s1'), 'protocol', [{ code: 'MALFORMED', field: 'protocol.invalid' }], { protocol: p, version: 1 })]);
     });
 
     it('refuses a second protocol for a recorded contest, even an identical one', () => {
       given([recorded('s1')]).when(submit('s2')).then([
-        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 's1' } }], protocol()),
+        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 's1' } }], { protocol: protocol(), version: 1 }),
       ]);
     });
 
     it('refuses a second protocol after a correction too, naming the current version', () => {
       given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')]).when(submit('s2')).then([
-        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 2, submissionId: 'c1' } }], protocol()),
+        refused(meta('s2'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 2, submissionId: 'c1' } }], { protocol: protocol(), version: 1 }),
       ]);
     });
 
@@ -198,7 +207,7 @@ describe('precinct decider', () => {
           { code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'p2', precinctId: 'p1' } },
           { code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 's1' } },
           { code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } },
-        ], broken),
+        ], { protocol: broken, version: 1 }),
       ]);
     });
   });
@@ -225,13 +234,13 @@ describe('precinct decider', () => {
     it('chains versions v1 → v2 → v3, each superseding the current one', () => {
       given([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { supersedes: 's1' })).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
       given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')])
-        .when(correct('c2', protocol(380), 'almaty', { supersedes: 'c1', reason: 'regional recount' }))
+        .when(correct('c2', protocol(380), 'almaty', { supersedes: 'c1', reason: 'regional recount', version: 3 }))
         .then([corrected('c2', protocol(380), 'almaty', 3, 'c1', 'regional recount')]);
     });
 
     it('supersedes the current version when no guard is given', () => {
       given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')])
-        .when(correct('c2', protocol(380), 'alm-d1'))
+        .when(correct('c2', protocol(380), 'alm-d1', { version: 3 }))
         .then([corrected('c2', protocol(380), 'alm-d1', 3, 'c1')]);
     });
 
@@ -240,15 +249,15 @@ describe('precinct decider', () => {
     });
 
     it('refuses a stale correction: the version it names is no longer current', () => {
-      const cmd = correct('c2', protocol(380), 'alm-d1', { supersedes: 's1' });
+      const cmd = correct('c2', protocol(380), 'alm-d1', { supersedes: 's1', version: 3 });
       given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'STALE_CORRECTION', field: 'supersedes', operands: { supersedes: 's1', current: 'c1', version: 2 } }], { protocol: protocol(380), reason: cmd.reason, supersedes: 's1' }),
+        refused(cmd.meta, 'correction', [{ code: 'STALE_CORRECTION', field: 'supersedes', operands: { supersedes: 's1', current: 'c1', version: 2 } }], { protocol: protocol(380), reason: cmd.reason, supersedes: 's1', version: cmd.version }),
       ]);
     });
 
     it.each(['', '   \n'])('refuses a correction without a reason (%j)', (reason) => {
       const cmd = correct('c1', protocol(390), 'alm-d1', { reason });
-      given([recorded('s1')]).when(cmd).then([refused(cmd.meta, 'correction', [{ code: 'REASON_REQUIRED', field: 'reason' }], { protocol: protocol(390), reason })]);
+      given([recorded('s1')]).when(cmd).then([refused(cmd.meta, 'correction', [{ code: 'REASON_REQUIRED', field: 'reason' }], { protocol: protocol(390), reason, version: cmd.version })]);
     });
 
     it.each([
@@ -259,35 +268,35 @@ describe('precinct decider', () => {
     ])('refuses a correction by %s as out of scope', (_, by) => {
       const cmd = correct('c1', protocol(390), by);
       given([recorded('s1')]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: by, precinctId: 'p1' } }], { protocol: protocol(390), reason: cmd.reason }),
+        refused(cmd.meta, 'correction', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: by, precinctId: 'p1' } }], { protocol: protocol(390), reason: cmd.reason, version: cmd.version }),
       ]);
     });
 
     it('refuses to correct what was never recorded', () => {
       const cmd = correct('c1', protocol(390), 'alm-d1');
       given([]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason }),
+        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason, version: cmd.version }),
       ]);
     });
 
     it('a refused first submission leaves nothing to correct', () => {
       const cmd = correct('c1', protocol(390), 'alm-d1');
       given([refused(meta('s1'), 'protocol', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived' }], broken)]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason }),
+        refused(cmd.meta, 'correction', [{ code: 'NOTHING_TO_CORRECT', field: 'protocol.contestId', operands: { contestId: 'city-list' } }], { protocol: protocol(390), reason: cmd.reason, version: cmd.version }),
       ]);
     });
 
     it('refuses a correction that breaks a control relation', () => {
       const cmd = correct('c1', broken, 'alm-d1');
       given([recorded('s1')]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], { protocol: broken, reason: cmd.reason }),
+        refused(cmd.meta, 'correction', [{ code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], { protocol: broken, reason: cmd.reason, version: cmd.version }),
       ]);
     });
 
     it('refuses a correction in an unknown election', () => {
       const cmd: CorrectProtocol = { ...correct('c1', protocol(390), 'cec'), meta: meta('c1', { electionId: 'x', submittedBy: 'cec' }) };
       given([recorded('s1')]).when(cmd).then([
-        refused(cmd.meta, 'correction', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'x', expected: 'almaty-2023' } }], { protocol: protocol(390), reason: cmd.reason }),
+        refused(cmd.meta, 'correction', [{ code: 'UNKNOWN_ELECTION', field: 'electionId', operands: { electionId: 'x', expected: 'almaty-2023' } }], { protocol: protocol(390), reason: cmd.reason, version: cmd.version }),
       ]);
     });
   });
@@ -301,43 +310,43 @@ describe('precinct decider', () => {
     it('refuses a time that is not a reporting time', () => {
       const cmd = turnout('t1', '11:00', 120);
       given([]).when(cmd).then([
-        refused(cmd.meta, 'turnout', [{ code: 'UNKNOWN_TURNOUT_TIME', field: 'time', operands: { time: '11:00', turnoutTimes: '10:00,12:00,14:00,16:00,18:00,20:00' } }], { time: '11:00', ballotsIssued: 120 }),
+        refused(cmd.meta, 'turnout', [{ code: 'UNKNOWN_TURNOUT_TIME', field: 'time', operands: { time: '11:00', turnoutTimes: '10:00,12:00,14:00,16:00,18:00,20:00' } }], { time: '11:00', ballotsIssued: 120, version: 1 }),
       ]);
     });
 
     it('refuses a count that is no count, or more than the list', () => {
       given([]).when(turnout('t1', '10:00', 1.5)).then([
-        refused(meta('t1'), 'turnout', [{ code: 'NOT_A_COUNT', field: 'ballotsIssued', operands: { value: 1.5 } }], { time: '10:00', ballotsIssued: 1.5 }),
+        refused(meta('t1'), 'turnout', [{ code: 'NOT_A_COUNT', field: 'ballotsIssued', operands: { value: 1.5 } }], { time: '10:00', ballotsIssued: 1.5, version: 1 }),
       ]);
       given([]).when(turnout('t1', '10:00', 1001)).then([
-        refused(meta('t1'), 'turnout', [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'ballotsIssued', operands: { ballotsIssued: 1001, registeredVoters: 1000 } }], { time: '10:00', ballotsIssued: 1001 }),
+        refused(meta('t1'), 'turnout', [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'ballotsIssued', operands: { ballotsIssued: 1001, registeredVoters: 1000 } }], { time: '10:00', ballotsIssued: 1001, version: 1 }),
       ]);
     });
 
     it('refuses a later report smaller than an earlier one', () => {
       given([reported('t1', '10:00', 120), reported('t2', '12:00', 300)]).when(turnout('t3', '14:00', 250)).then([
-        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '14:00', ballotsIssued: 250, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '14:00', ballotsIssued: 250 }),
+        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '14:00', ballotsIssued: 250, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '14:00', ballotsIssued: 250, version: 1 }),
       ]);
     });
 
     it('refuses a late-arriving earlier report larger than a later one', () => {
       given([reported('t2', '12:00', 300), reported('t3', '16:00', 400)]).when(turnout('t1', '10:00', 350)).then([
-        refused(meta('t1'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 350, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '10:00', ballotsIssued: 350 }),
+        refused(meta('t1'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 350, otherTime: '12:00', otherBallotsIssued: 300 } }], { time: '10:00', ballotsIssued: 350, version: 1 }),
       ]);
       given([reported('t2', '12:00', 300), reported('t3', '16:00', 400)]).when(turnout('t1', '14:00', 350)).then([reported('t1', '14:00', 350)]);
     });
 
     it('refuses a report by anyone but the precinct itself', () => {
       given([]).when(turnout('t1', '10:00', 120, { submittedBy: 'alm-d1' })).then([
-        refused(meta('t1', { submittedBy: 'alm-d1' }), 'turnout', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], { time: '10:00', ballotsIssued: 120 }),
+        refused(meta('t1', { submittedBy: 'alm-d1' }), 'turnout', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], { time: '10:00', ballotsIssued: 120, version: 1 }),
       ]);
     });
 
     it('a second report for the same time replaces the first, and later reports are judged against it', () => {
-      given([reported('t1', '10:00', 120)]).when(turnout('t2', '10:00', 110)).then([reported('t2', '10:00', 110)]);
-      given([reported('t1', '10:00', 120), reported('t2', '10:00', 110)]).when(turnout('t3', '12:00', 115)).then([reported('t3', '12:00', 115)]);
-      given([reported('t1', '10:00', 120), reported('t2', '12:00', 200)]).when(turnout('t3', '10:00', 210)).then([
-        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 210, otherTime: '12:00', otherBallotsIssued: 200 } }], { time: '10:00', ballotsIssued: 210 }),
+      given([reported('t1', '10:00', 120)]).when(turnout('t2', '10:00', 110, {}, 2)).then([reported('t2', '10:00', 110, 2)]);
+      given([reported('t1', '10:00', 120), reported('t2', '10:00', 110, 2)]).when(turnout('t3', '12:00', 115)).then([reported('t3', '12:00', 115)]);
+      given([reported('t1', '10:00', 120), reported('t2', '12:00', 200)]).when(turnout('t3', '10:00', 210, {}, 2)).then([
+        refused(meta('t3'), 'turnout', [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', operands: { time: '10:00', ballotsIssued: 210, otherTime: '12:00', otherBallotsIssued: 200 } }], { time: '10:00', ballotsIssued: 210, version: 2 }),
       ]);
     });
 
@@ -347,7 +356,97 @@ describe('precinct decider', () => {
 
     it('refuses a report for an unknown precinct', () => {
       given([]).when(turnout('t1', '10:00', 1, { precinctId: 'p9' })).then([
-        refused(meta('t1', { precinctId: 'p9' }), 'turnout', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], { time: '10:00', ballotsIssued: 1 }),
+        refused(meta('t1', { precinctId: 'p9' }), 'turnout', [{ code: 'UNKNOWN_PRECINCT', field: 'precinctId', operands: { precinctId: 'p9' } }], { time: '10:00', ballotsIssued: 1, version: 1 }),
+      ]);
+    });
+  });
+
+  describe('versions (scheme v2): every signed subject fixes its place in the history', () => {
+    it('refuses a v1 body, which names no version, with every other reason, keeping the v1 payload', () => {
+      given([]).when(submit('s1', broken, {}, null)).then([
+        refused(meta('s1'), 'protocol', [{ code: 'VERSION_REQUIRED', field: 'version' }, { code: 'BALLOTS_RECEIVED_MISMATCH', field: 'protocol.ballotsReceived', operands: { ballotsReceived: 701, ballotsIssued: 600, ballotsCancelled: 100, ballotsLost: 0 } }], broken),
+      ]);
+      given([]).when(turnout('t1', '10:00', 120, {}, null)).then([refused(meta('t1'), 'turnout', [{ code: 'VERSION_REQUIRED', field: 'version' }], { time: '10:00', ballotsIssued: 120 })]);
+      const cmd = correct('c1', protocol(390), 'alm-d1', { version: null });
+      given([recorded('s1')]).when(cmd).then([refused(cmd.meta, 'correction', [{ code: 'VERSION_REQUIRED', field: 'version' }], { protocol: protocol(390), reason: cmd.reason })]);
+    });
+
+    it('a protocol is version 1', () => {
+      given([]).when(submit('s1', protocol(), {}, 2)).then([refused(meta('s1'), 'protocol', [{ code: 'FUTURE_VERSION', field: 'version', operands: { version: 2, expected: 1 } }], { protocol: protocol(), version: 2 })]);
+    });
+
+    it('a correction signs current + 1: at or below the current version is stale, beyond the next is from the future', () => {
+      const history = [recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1')];
+      for (const version of [1, 2]) {
+        const cmd = correct('c2', protocol(380), 'alm-d1', { version });
+        given(history).when(cmd).then([
+          refused(cmd.meta, 'correction', [{ code: 'STALE_VERSION', field: 'version', operands: { version, current: 2 } }], { protocol: protocol(380), reason: cmd.reason, version }),
+        ]);
+      }
+      const future = correct('c2', protocol(380), 'alm-d1', { version: 5 });
+      given(history).when(future).then([
+        refused(future.meta, 'correction', [{ code: 'FUTURE_VERSION', field: 'version', operands: { version: 5, expected: 3 } }], { protocol: protocol(380), reason: future.reason, version: 5 }),
+      ]);
+      given(history).when(correct('c2', protocol(380), 'alm-d1', { version: 3 })).then([corrected('c2', protocol(380), 'alm-d1', 3, 'c1')]);
+    });
+
+    it("a turnout report signs its time's version: 1 for the first report, then current + 1; the figure never goes back", () => {
+      given([]).when(turnout('t1', '12:00', 100, {}, 2)).then([
+        refused(meta('t1'), 'turnout', [{ code: 'FUTURE_VERSION', field: 'version', operands: { version: 2, expected: 1 } }], { time: '12:00', ballotsIssued: 100, version: 2 }),
+      ]);
+      const history = [reported('t1', '12:00', 100), reported('t2', '12:00', 150, 2)];
+      given(history).when(turnout('t3', '12:00', 100, {}, 2)).then([
+        refused(meta('t3'), 'turnout', [{ code: 'STALE_VERSION', field: 'version', operands: { version: 2, current: 2 } }], { time: '12:00', ballotsIssued: 100, version: 2 }),
+      ]);
+      given(history).when(turnout('t3', '12:00', 160, {}, 3)).then([reported('t3', '12:00', 160, 3)]);
+      // Each time has its own versions.
+      given(history).when(turnout('t3', '14:00', 200)).then([reported('t3', '14:00', 200)]);
+    });
+
+    it('refuses a recorded body re-sent under another submission id as REPLAYED, that alone among the stream reasons', () => {
+      const a = { ...meta('t1', signed('sig-A')) };
+      const history = [reported('t1', '12:00', 100, 1, signed('sig-A')), reported('t2', '12:00', 150, 2, signed('sig-B'))];
+      given(history).when(turnout('t3', '12:00', 100, signed('sig-A'), 1)).then([
+        refused({ ...a, submissionId: 't3' }, 'turnout', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't1', version: 1 } }], { time: '12:00', ballotsIssued: 100, version: 1 }),
+      ]);
+      given([recorded('s1', protocol(), signed('sig-P'))]).when(submit('s2', protocol(), signed('sig-P'))).then([
+        refused(meta('s2', signed('sig-P')), 'protocol', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 's1', version: 1 } }], { protocol: protocol(), version: 1 }),
+      ]);
+      const old = correct('c3', protocol(390), 'alm-d1', { version: 2 });
+      const replayed: CorrectProtocol = { ...old, meta: meta('c3', { submittedBy: 'alm-d1', ...signed('sig-C1') }) };
+      given([recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1', undefined, signed('sig-C1')), corrected('c2', protocol(380), 'alm-d1', 3, 'c1')]).when(replayed).then([
+        refused(replayed.meta, 'correction', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 'c1', version: 2 } }], { protocol: protocol(390), reason: old.reason, version: 2 }),
+      ]);
+    });
+
+    it("keeps only recorded facts' signatures: a refused body sent again is judged anew", () => {
+      const first = refused(meta('t1', signed('sig-A')), 'turnout', [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'ballotsIssued' }], { time: '10:00', ballotsIssued: 1001, version: 1 });
+      given([first]).when(turnout('t2', '10:00', 1001, signed('sig-A'))).then([
+        refused(meta('t2', signed('sig-A')), 'turnout', [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'ballotsIssued', operands: { ballotsIssued: 1001, registeredVoters: 1000 } }], { time: '10:00', ballotsIssued: 1001, version: 1 }),
+      ]);
+      const state = [first, reported('t3', '10:00', 120, 1, signed('sig-B'))].reduce(evolve, initialState());
+      expect(state.signatures).toEqual(new Map([['sig-B', { submissionId: 't3', version: 1 }]]));
+    });
+
+    it('folds v1-era events: a turnout report without a version is version 1, and the next one signs 2', () => {
+      const v1era = [reported('t1', '10:00', 120, null), reported('t2', '10:00', 110, null)];
+      expect(v1era.reduce(evolve, initialState()).turnout.get('10:00')).toEqual({ ballotsIssued: 110, submissionId: 't2', version: 1 });
+      given(v1era).when(turnout('t3', '10:00', 130, {}, 1)).then([
+        refused(meta('t3'), 'turnout', [{ code: 'STALE_VERSION', field: 'version', operands: { version: 1, current: 1 } }], { time: '10:00', ballotsIssued: 130, version: 1 }),
+      ]);
+      given(v1era).when(turnout('t3', '10:00', 130, {}, 2)).then([reported('t3', '10:00', 130, 2)]);
+    });
+
+    it('re-decides history recorded before v2 by the rules of then, when an auditor says so (beforeV2)', () => {
+      const auditor = DeciderSpecification.for(precinctDecider, { election, beforeV2: true });
+      const v1era = [reported('t1', '10:00', 120, null, signed('sig-A'))];
+      // A v1 report replaced its time's figure, carried no version, and nothing checked replays.
+      auditor(v1era).when(turnout('t2', '10:00', 110, {}, null)).then([reported('t2', '10:00', 110, null)]);
+      auditor(v1era).when(turnout('t2', '10:00', 120, signed('sig-A'), null)).then([reported('t2', '10:00', 120, null, signed('sig-A'))]);
+      auditor([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { version: null })).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
+      // A v2 command is judged by v2 rules all the same.
+      auditor(v1era).when(turnout('t2', '10:00', 110, {}, 1)).then([
+        refused(meta('t2'), 'turnout', [{ code: 'STALE_VERSION', field: 'version', operands: { version: 1, current: 1 } }], { time: '10:00', ballotsIssued: 110, version: 1 }),
       ]);
     });
   });
@@ -358,12 +457,12 @@ describe('precinct decider', () => {
         recorded('s1'),
         corrected('c1', protocol(390), 'alm-d1', 2, 's1'),
         reported('t1', '10:00', 120),
-        reported('t2', '10:00', 110),
+        reported('t2', '10:00', 110, 2),
         refused(meta('x1'), 'protocol', [], null),
       ];
       const state = history.reduce(evolve, initialState());
       expect(state.contests).toEqual(new Map([['city-list', { version: 2, submissionId: 'c1', protocol: protocol(390) }]]));
-      expect(state.turnout).toEqual(new Map([['10:00', { ballotsIssued: 110, submissionId: 't2' }]]));
+      expect(state.turnout).toEqual(new Map([['10:00', { ballotsIssued: 110, submissionId: 't2', version: 2 }]]));
       expect(state.seen).toEqual(new Set(['s1', 'c1', 't1', 't2', 'x1']));
     });
 

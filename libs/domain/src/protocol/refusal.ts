@@ -30,6 +30,11 @@ export type RefusalCode =
   | 'UNKNOWN_TURNOUT_TIME'
   | 'TURNOUT_AFTER_PROTOCOL'
   | 'TURNOUT_DECREASED'
+  // the signed place in the precinct's history (scheme tally-submission-v2)
+  | 'VERSION_REQUIRED' // a v1 body: it names no version
+  | 'STALE_VERSION' // the version is at or below the current one
+  | 'FUTURE_VERSION' // the version skips past the next one (current + 1)
+  | 'REPLAYED' // this signed body is recorded already, under another submission id
   // a message that could not be parsed at all
   | 'MALFORMED';
 

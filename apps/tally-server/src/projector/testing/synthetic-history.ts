@@ -72,14 +72,14 @@ function* syntheticCommands(election: ElectionIndex, seed: number, options: Synt
   for (const s of generateProtocols(election.definition, seed, options)) {
     switch (s.kind) {
       case 'turnout':
-        yield { type: 'ReportTurnout', meta: meta(s.key, s.precinctId), time: s.time, ballotsIssued: s.ballotsIssued };
+        yield { type: 'ReportTurnout', meta: meta(s.key, s.precinctId), time: s.time, ballotsIssued: s.ballotsIssued, version: s.version };
         break;
       case 'protocol':
         if (refusalEvery > 0 && protocols++ % refusalEvery === 0) {
           const broken = { ...s.protocol, ballotsFound: s.protocol.ballotsFound + 1 };
-          yield { type: 'SubmitProtocol', meta: meta(`${s.key}:broken`, s.precinctId), protocol: broken };
+          yield { type: 'SubmitProtocol', meta: meta(`${s.key}:broken`, s.precinctId), protocol: broken, version: s.version };
         }
-        yield { type: 'SubmitProtocol', meta: meta(s.key, s.precinctId), protocol: s.protocol };
+        yield { type: 'SubmitProtocol', meta: meta(s.key, s.precinctId), protocol: s.protocol, version: s.version };
         break;
       case 'correction':
         yield {
@@ -88,6 +88,7 @@ function* syntheticCommands(election: ElectionIndex, seed: number, options: Synt
           protocol: s.protocol,
           reason: s.reason,
           supersedes: submissionIdOf.get(s.supersedes),
+          version: s.version,
         };
         break;
       default: {
