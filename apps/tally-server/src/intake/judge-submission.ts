@@ -20,7 +20,7 @@ import {
   type SubmissionSignature,
   type SubmissionToCheck,
 } from '@tally/domain';
-import { findSigner, type SignedSubject } from '@tally/signatures';
+import { verifySigner, type SignedSubject } from '@tally/signatures';
 import { problem, type ProblemItem } from '../http/problem';
 import type { SubmissionRequest } from './accept-submission.command';
 import { CorrectProtocolBody, ReportTurnoutBody, SubmitProtocolBody } from './intake-request.schemas';
@@ -49,7 +49,7 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   if (!election) return refuse(problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined here`, { electionId }));
 
   const read = readSubmission(request, parsed.data);
-  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy);
+  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy, request.receivedAt);
   // The key decides who submits. Until it is known the scope cannot be judged, and it is not
   // answered: a signature problem comes first.
   const submittedBy = signer?.ok ? signer.commission.id : '';
@@ -133,26 +133,17 @@ function parseBody(kind: SubmissionRequest['kind'], body: object): { success: tr
   return problems.length > 0 || !parsed.success ? { success: false, problems } : { success: true, data: { kind, body: parsed.data } as Body };
 }
 
+/** The signer, judged by the one check the recorder runs again after the queue (verifySigner). */
 function checkSigner(
   election: ElectionIndex,
   subject: SignedSubject,
   signature: SubmissionSignature | undefined,
   submittedBy: string | undefined,
+  at: string,
 ): { readonly ok: true; readonly commission: Commission; readonly signature: SubmissionSignature } | Refused {
-  if (!signature) {
-    return { ok: false, problems: [problem('BAD_SIGNATURE', 'signature', "a submission carries its commission's Ed25519 signature: { keyId, value }")], headers: SIGNATURE_CHALLENGE };
-  }
-  const found = findSigner(election.definition, subject, signature, submittedBy);
-  if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value } };
-  const message =
-    found.problem === 'unknown-key'
-      ? `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`
-      : `the signature does not verify under key ${signature.keyId}: sign the canonical encoding of exactly this submission (see the README)`;
-  return {
-    ok: false,
-    problems: [problem('BAD_SIGNATURE', found.problem === 'unknown-key' ? 'signature.keyId' : 'signature.value', message, { keyId: signature.keyId, problem: found.problem })],
-    headers: SIGNATURE_CHALLENGE,
-  };
+  const verdict = verifySigner(election, { subject, signature, submittedBy, at });
+  if (verdict.ok) return { ok: true, commission: verdict.commission, signature: { keyId: verdict.signature.keyId, value: verdict.signature.value } };
+  return { ok: false, problems: [problem('BAD_SIGNATURE', verdict.field, verdict.message, verdict.operands)], headers: SIGNATURE_CHALLENGE };
 }
 
 /** Intake names an unknown precinct in the election of its URL. */
