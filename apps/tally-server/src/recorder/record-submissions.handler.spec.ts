@@ -276,7 +276,7 @@ describe('RecordSubmissionsHandler', () => {
       const command = batch(of(subs));
       expect(await r.handler.execute(command)).toMatchObject({ recorded: 5, deadLettered: { UNSTORABLE: 1 } });
       expect(lettersOf(r.letters)).toEqual([{ code: 'UNSTORABLE', value: command.batch.messages[3].value, offset: command.batch.messages[3].offset }]);
-      expect(r.letters[0].reason.message).toBe('the store refused it: index row size exceeds maximum');
+      expect(r.letters[0].reason.message).toBe('its write failed twice, alone, while the store answered: index row size exceeds maximum');
       expect(spy.mock.calls.length).toBeGreaterThan(2);
       const stream = await store.readStream(streams.precinct(definition.id, 'p12'));
       expect(stream.map((e) => e.data.submissionId)).toEqual(subs.filter((s) => s !== culprit).map((s) => s.submissionId));

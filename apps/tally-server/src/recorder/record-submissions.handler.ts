@@ -238,7 +238,7 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
       return (await this.writes.handleBatch([command])).outcomes[0];
     } catch (again) {
       if (isConflict(again)) throw again;
-      return { kind: 'refused', refusal: { reason: `the store refused it: ${again instanceof Error ? again.message : String(again)}` } };
+      return { kind: 'refused', refusal: { reason: `its write failed twice, alone, while the store answered: ${again instanceof Error ? again.message : String(again)}` } };
     }
   }
 

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { TallyMetrics } from '../ops/metrics.service';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
+import { ElectionNotKnownYetError } from './record-submissions.handler';
 
 @Injectable()
 export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,7 +36,10 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
       groupId,
       maxBatchSize: batchSize,
       handleBatch: (batch) => this.record(batch),
-      onError: (error) => this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) =>
+        error instanceof ElectionNotKnownYetError
+          ? this.logger.log(error.message)
+          : this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.logger.log(`recording ${this.queue.topic} as group ${groupId} (batches of up to ${batchSize})`);
   }
