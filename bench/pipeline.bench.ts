@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { generateSyntheticElection, type ElectionDefinition } from '@tally/domain';
 import { Kafka, logLevel } from 'kafkajs';
+import { withDemoKeys } from '@tally/signatures';
 import { Client } from 'pg';
 import { createApp } from '../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { EVENT_STORE, SUBMISSION_QUEUE } from '../apps/tally-server/src/infrastructure/tokens';
+import { messagesHandled } from '../apps/tally-server/src/recorder/record-submissions.command';
 import { RecorderService } from '../apps/tally-server/src/recorder/recorder.service';
 import { storeCensus, syntheticSubmissions, type TestSubmission } from '../apps/tally-server/src/recorder/recorder.test-helper';
 import type { EventStore } from '@tally/event-store';
@@ -49,7 +51,7 @@ async function runPipeline(env: Record<string, string>, definition: ElectionDefi
     let done!: () => void;
     const all = new Promise<void>((resolve) => (done = resolve));
     app.get(RecorderService).onBatchRecorded((outcome) => {
-      handled += outcome.recorded + outcome.refused + outcome.unparseable;
+      handled += messagesHandled(outcome);
       batches++;
       appends += outcome.appends;
       if (handled >= subs.length) done();
@@ -133,7 +135,8 @@ async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
 }
 
 export default async function run(): Promise<BenchResult[]> {
-  const definition = generateSyntheticElection({ seed: 2026, precincts: PRECINCTS });
+  // Signed with the demo keys (syntheticSubmissions): the recorder verifies every envelope.
+  const definition = withDemoKeys(generateSyntheticElection({ seed: 2026, precincts: PRECINCTS }));
   const subs = syntheticSubmissions(definition, PRECINCTS * 2, { seed: 1 });
   const results: BenchResult[] = [];
 

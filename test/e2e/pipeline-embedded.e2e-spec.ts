@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { generateSyntheticElection } from '@tally/domain';
+import { withDemoKeys } from '@tally/signatures';
 import type { EventStore } from '@tally/event-store';
 import type { SubmissionQueue } from '@tally/intake-queue';
 import { createApp } from '../../apps/tally-server/src/bootstrap';
@@ -20,7 +21,8 @@ jest.setTimeout(180_000);
 
 // 5,000 precincts × (list + district contest) = 10,000 protocols; turnout reports and
 // corrections come on top for the later scenarios.
-const definition = generateSyntheticElection({ seed: 404, precincts: 5000 });
+// Signed with the demo keys (syntheticSubmissions): the recorder verifies every envelope.
+const definition = withDemoKeys(generateSyntheticElection({ seed: 404, precincts: 5000 }));
 const protocols = syntheticSubmissions(definition, 10_000, { seed: 1 });
 // Turnout reports come first in polling-day order: 10:00 for every precinct, then 12:00...
 const extra = syntheticSubmissions(definition, 5002, { seed: 1, turnoutReportShare: 1 });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { generateSyntheticElection } from '@tally/domain';
+import { withDemoKeys } from '@tally/signatures';
 import { Client } from 'pg';
 import { createPostgresEventStore, type EventStore } from '@tally/event-store';
 import { createSubmissionQueue, parseQueueConfig, type SubmissionQueue } from '@tally/intake-queue';
@@ -21,7 +22,8 @@ if (!BROKERS) throw new Error('KAFKA_BROKERS is not set: run `npm run test:e2e -
 
 // 5,000 precincts × 2 contests = 10,000 protocols; turnout reports (first in the generator's
 // polling-day order) give the other scenarios fresh submissions for the same precincts.
-const definition = generateSyntheticElection({ seed: 4242, precincts: 5000 });
+// Signed with the demo keys (syntheticSubmissions): the recorder verifies every envelope.
+const definition = withDemoKeys(generateSyntheticElection({ seed: 4242, precincts: 5000 }));
 const protocols = syntheticSubmissions(definition, 10_000, { seed: 2 });
 const turnout = syntheticSubmissions(definition, 30_000, { seed: 2, turnoutReportShare: 1 });
 

@@ -1,6 +1,6 @@
 // The expected-revision rules and input checks, in one place for every engine.
 import { InvalidAppendError, type ActualRevision } from './event-store.errors';
-import type { ExpectedRevision, StreamAppend } from './event-store.port';
+import type { EventToAppend, ExpectedRevision, StreamAppend } from './event-store.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESERVED_METADATA = ['contentHash', 'previousHash'];
@@ -51,5 +51,50 @@ export function validateAppend(item: StreamAppend): void {
     for (const key of RESERVED_METADATA) {
       if (event.metadata && key in event.metadata) throw new InvalidAppendError(`Event ${id}: metadata key "${key}" is set by the store`);
     }
+    const unstorable = unstorableEvent(event);
+    if (unstorable !== undefined) throw new InvalidAppendError(`Event ${id}: ${unstorable}`);
   }
+}
+
+/** Text every engine keeps alike: jsonb refuses NUL, and an unpaired surrogate has no UTF-8 form. */
+const SUSPECT_TEXT = /[\u0000\ud800-\udfff]/;
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function textProblem(text: string): string | undefined {
+  if (!SUSPECT_TEXT.test(text)) return undefined;
+  if (text.includes('\u0000')) return 'a NUL character';
+  return UNPAIRED_SURROGATE.test(text) ? 'an unpaired surrogate' : undefined;
+}
+
+/**
+ * Why a value cannot be stored as JSON by every engine alike, naming where, or undefined: a number
+ * that is not finite (JSON has none; the hash chain's canonical JSON refuses it), text or a key
+ * holding NUL or an unpaired surrogate (PostgreSQL's jsonb refuses both). Iterative, so hostile
+ * nesting cannot overflow the stack. Writers of untrusted text call it before they append.
+ */
+export function unstorableJson(value: unknown, path: string): string | undefined {
+  const pending: [unknown, string][] = [[value, path]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [v, at] = next;
+    if (typeof v === 'string') {
+      const problem = textProblem(v);
+      if (problem !== undefined) return `${at} holds ${problem}, which the store cannot keep`;
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return `${at} is ${v}, which JSON cannot hold`;
+    } else if (Array.isArray(v)) {
+      v.forEach((item: unknown, i) => pending.push([item, `${at}[${i}]`]));
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [key, item] of Object.entries(v)) {
+        const problem = textProblem(key);
+        if (problem !== undefined) return `a key of ${at} holds ${problem}, which the store cannot keep`;
+        pending.push([item, `${at}.${key}`]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Why the store would refuse the event's data or metadata (unstorableJson), or undefined: what validateAppend checks. */
+export function unstorableEvent(event: Pick<EventToAppend, 'data' | 'metadata'>): string | undefined {
+  return unstorableJson(event.data, 'data') ?? (event.metadata === undefined ? undefined : unstorableJson(event.metadata, 'metadata'));
 }

@@ -2,7 +2,7 @@
 // `eventStoreContract(...)` with a factory; streams get fresh categories per test, so one store
 // per file is enough (stores are expensive to start).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from './event-store.errors';
+import { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError } from './event-store.errors';
 import type { EventStore, EventToAppend, RecordedEvent, SubscriptionHandle } from './event-store.port';
 import { GENESIS_HASH, verifyStore } from './hash-chain';
 import { comparePositions, START_POSITION } from './position';
@@ -152,6 +152,27 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         expect(rejected).toHaveLength(1);
         expect(rejected[0].reason).toBeInstanceOf(WrongExpectedRevisionError);
         expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0n, 1n]);
+      });
+
+      it('refuses, naming where, what not every engine can keep (NUL, an unpaired surrogate, a non-finite number), writing nothing of the batch', async () => {
+        const cat = freshCategory();
+        const good = { streamName: streamName(cat, 'good'), expectedRevision: 'no-stream' as const, events: [event('A')] };
+        const bad: [EventToAppend, RegExp][] = [
+          [{ id: randomUUID(), type: 'T', data: { text: 'a\u0000b' } }, /data\.text holds a NUL character/],
+          [{ id: randomUUID(), type: 'T', data: { nested: { ['k\ud800']: 1 } } }, /a key of data\.nested holds an unpaired surrogate/],
+          [{ id: randomUUID(), type: 'T', data: { list: [1, '\udc00x'] } }, /data\.list\[1\] holds an unpaired surrogate/],
+          [{ id: randomUUID(), type: 'T', data: { count: Number.POSITIVE_INFINITY } }, /data\.count is Infinity/],
+          [{ id: randomUUID(), type: 'T', data: {}, metadata: { by: '\u0000' } }, /metadata\.by holds a NUL character/],
+        ];
+        for (const [e, message] of bad) {
+          const error = await store.appendMany([good, { streamName: streamName(cat, 'bad'), expectedRevision: 'no-stream', events: [e] }]).catch((x: unknown) => x);
+          expect(error).toBeInstanceOf(InvalidAppendError);
+          expect((error as Error).message).toMatch(message);
+        }
+        // A well-formed pair (an emoji) is text like any other.
+        await store.append(streamName(cat, 'emoji'), 'no-stream', [{ id: randomUUID(), type: 'T', data: { text: '\ud83d\uddf3' } }]);
+        expect((await store.readStream(streamName(cat, 'emoji')))[0].data).toEqual({ text: '\ud83d\uddf3' });
+        expect(await store.readStream(streamName(cat, 'good'))).toEqual([]);
       });
     });
 

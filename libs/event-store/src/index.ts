@@ -17,6 +17,7 @@ export type {
   SubscriptionEnd,
   SubscriptionHandle,
 } from './event-store.port';
+export { unstorableEvent, unstorableJson } from './append-rules';
 export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError, type ActualRevision } from './event-store.errors';
 export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';
 export { categories, categoryFilter, categoryPrefix, matchesFilter, streamName, streams, type Category } from './stream-names';

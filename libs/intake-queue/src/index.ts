@@ -6,8 +6,10 @@ export {
   decodeEnvelope,
   encodeEnvelope,
   envelopeMeta,
+  MAX_ENVELOPE_BYTES,
   SUBMISSION_ENVELOPE_VERSION,
   SubmissionEnvelope,
   toCommand,
   type DecodedEnvelope,
+  type EnvelopeProblem,
 } from './submission-envelope';

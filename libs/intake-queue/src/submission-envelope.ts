@@ -2,8 +2,10 @@
 // lives beside the queue so that every producer the queue admits (intake, a bulk loader, a
 // replay tool) writes the same envelope. Intake produces it keyed by precinct; the recorder
 // parses it again, because the queue may have other producers, and turns it into a precinct
-// command. A message that does not parse is kept by the recorder in the election's
-// `intake-rejections` stream with its raw bytes: nothing that reached the queue is lost.
+// command. A message that does not decode goes to the dead-letter topic with its bytes and the
+// code decodeEnvelope names (UNDECODABLE, TOO_LARGE): nothing that reached the queue is lost, and
+// none of it becomes history.
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { MAX_VERSION, type PrecinctCommand, type SubmissionMeta } from '@tally/domain';
 
@@ -38,18 +40,35 @@ export function encodeEnvelope(envelope: SubmissionEnvelope): Buffer {
   return Buffer.from(JSON.stringify(envelope), 'utf8');
 }
 
-export type DecodedEnvelope = { readonly ok: true; readonly envelope: SubmissionEnvelope } | { readonly ok: false; readonly reason: string };
+/**
+ * The most bytes an envelope may have. Intake takes request bodies of at most 64 KiB and wraps
+ * them in a few hundred bytes; 1 MiB leaves room for any re-encoding of such a body, and a message
+ * beyond it did not come from intake (the topic itself takes up to 10 MiB: MAX_MESSAGE_BYTES).
+ */
+export const MAX_ENVELOPE_BYTES = 1024 * 1024;
+
+/** Why bytes are not an envelope, as a dead-letter reason code: too large to read, or not one. */
+export type EnvelopeProblem = 'TOO_LARGE' | 'UNDECODABLE';
+
+export type DecodedEnvelope =
+  | { readonly ok: true; readonly envelope: SubmissionEnvelope }
+  | { readonly ok: false; readonly code: EnvelopeProblem; readonly reason: string };
 
 export function decodeEnvelope(bytes: Buffer): DecodedEnvelope {
+  if (bytes.length > MAX_ENVELOPE_BYTES) {
+    return { ok: false, code: 'TOO_LARGE', reason: `${bytes.length} bytes; an envelope has at most ${MAX_ENVELOPE_BYTES}` };
+  }
+  // Buffer#toString would replace malformed sequences with U+FFFD: bytes that are not what was sent.
+  if (!isUtf8(bytes)) return { ok: false, code: 'UNDECODABLE', reason: 'not UTF-8' };
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
+    return { ok: false, code: 'UNDECODABLE', reason: `not JSON: ${(e as Error).message}` };
   }
   const parsed = SubmissionEnvelope.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+    return { ok: false, code: 'UNDECODABLE', reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   }
   return { ok: true, envelope: parsed.data };
 }

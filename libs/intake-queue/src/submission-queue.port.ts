@@ -146,15 +146,15 @@ export function refuseOversized(messages: readonly OutgoingMessage[], limit: num
 
 /** Stable reason codes: dashboards, alerts and operators key on them. */
 export const DEAD_LETTER_REASON_CODES = [
-  /** The bytes are not a submission envelope (not JSON, not the schema). */
+  /** The bytes are not a submission envelope (not UTF-8, not JSON, not the schema). */
   'UNDECODABLE',
-  /** A signature or an authentication that cannot be checked or does not hold. */
+  /** No signature, or one that does not hold: unknown key, does not verify, or a key of another commission than `submittedBy`. */
   'UNVERIFIED',
-  /** The event store refuses it for good (not a transient failure: those are retried). */
+  /** The event store refuses it for good (a non-finite number, NUL, an unpaired surrogate; not a transient failure: those are retried). */
   'UNSTORABLE',
-  /** It names an election this service does not hold. */
+  /** It names an election this service does not hold, still after the recorder's wait. */
   'UNKNOWN_ELECTION',
-  /** Larger than the recorder will handle. */
+  /** Larger than an envelope may be (MAX_ENVELOPE_BYTES). */
   'TOO_LARGE',
 ] as const;
 export type DeadLetterReasonCode = (typeof DEAD_LETTER_REASON_CODES)[number];

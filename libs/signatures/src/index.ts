@@ -23,4 +23,5 @@ export {
   type Ed25519KeyPair,
 } from './ed25519';
 export { findSigner, signedSubjectOfCommand, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
+export { verifySigner, verifySubmissionSigner, type SignedClaim, type SignerProblem, type SignerVerdict } from './submission-signer';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';

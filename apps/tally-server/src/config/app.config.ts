@@ -38,6 +38,13 @@ const serviceEnvSchema = z.object({
   TALLY_RECORDER_GROUP: z.preprocess(emptyToUndefined, z.string().min(1).default('tally-recorder')),
   /** Most submissions one recorder batch (one store transaction) takes. */
   TALLY_RECORDER_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(500)),
+  /**
+   * How long the recorder waits, in all, for an election its registry does not know (another
+   * process may be defining it) before it dead-letters the election's submissions (UNKNOWN_ELECTION).
+   */
+  TALLY_RECORDER_ELECTION_WAIT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(60_000)),
+  /** The first of those waits; each next one is twice as long (1 s, 2 s, 4 s, …). */
+  TALLY_RECORDER_ELECTION_RETRY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(1000)),
   /** Names this process in recorded events' metadata (`recordedBy`); default host-pid-random. */
   TALLY_INSTANCE_ID: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
 });
@@ -61,6 +68,10 @@ export interface RecorderConfig {
   readonly groupId: string;
   readonly batchSize: number;
   readonly instanceId: string | undefined;
+  /** Total wait for an unknown election before UNKNOWN_ELECTION, ms. */
+  readonly electionWaitMs: number;
+  /** First back-off step of that wait, ms (doubling). */
+  readonly electionRetryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -101,7 +112,13 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
     demo: c.TALLY_DEMO ?? c.NODE_ENV !== 'production',
     eventStore,
     queue,
-    recorder: { groupId: c.TALLY_RECORDER_GROUP, batchSize: c.TALLY_RECORDER_BATCH_SIZE, instanceId: c.TALLY_INSTANCE_ID },
+    recorder: {
+      groupId: c.TALLY_RECORDER_GROUP,
+      batchSize: c.TALLY_RECORDER_BATCH_SIZE,
+      instanceId: c.TALLY_INSTANCE_ID,
+      electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
+      electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
+    },
   };
 }
 

@@ -24,7 +24,7 @@ import {
   type SubmissionSignature,
   type SubmissionToCheck,
 } from '@tally/domain';
-import { findSigner, SIGNATURE_SCHEME_V2, type SignedSubject } from '@tally/signatures';
+import { SIGNATURE_SCHEME_V2, verifySigner, type SignedSubject } from '@tally/signatures';
 import { problem, type ProblemItem } from '../http/problem';
 import type { SubmissionRequest } from './accept-submission.command';
 import { CorrectProtocolBody, ReportTurnoutBody, SubmitProtocolBody } from './intake-request.schemas';
@@ -56,7 +56,7 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   const read = readSubmission(request, parsed.data);
   // A v2 signature covers the version: with none, or an invalid one, there is nothing to verify.
   const subject = checkVersion(read.command('')).length === 0 ? read.subject : undefined;
-  const signer = subject === undefined ? undefined : checkSigner(election, subject, read.signature, read.claimedBy);
+  const signer = subject === undefined ? undefined : checkSigner(election, subject, read.signature, read.claimedBy, request.receivedAt);
   // The key decides who submits. Until it is known the scope cannot be judged, and it is not
   // answered: a signature problem comes first.
   const submittedBy = signer?.ok ? signer.commission.id : '';
@@ -143,27 +143,18 @@ function parseBody(kind: SubmissionRequest['kind'], body: object): { success: tr
   return problems.length > 0 || !parsed.success ? { success: false, problems } : { success: true, data: { kind, body: parsed.data } as Body };
 }
 
+/** The signer, judged by the one check the recorder runs again after the queue (verifySigner). */
 function checkSigner(
   election: ElectionIndex,
   subject: SignedSubject,
   signature: SubmissionSignature | undefined,
   submittedBy: string | undefined,
+  at: string,
 ): { readonly ok: true; readonly commission: Commission; readonly signature: SubmissionSignature } | Refused {
-  if (!signature) {
-    return { ok: false, problems: [problem('BAD_SIGNATURE', 'signature', "a submission carries its commission's Ed25519 signature: { keyId, value }")], headers: SIGNATURE_CHALLENGE };
-  }
-  const found = findSigner(election.definition, subject, signature, submittedBy);
+  const verdict = verifySigner(election, { subject, signature, submittedBy, at });
   // Verified under the v2 subject (it names the version): the record says so, for the auditor.
-  if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value, scheme: SIGNATURE_SCHEME_V2 } };
-  const message =
-    found.problem === 'unknown-key'
-      ? `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`
-      : `the signature does not verify under key ${signature.keyId}: sign the canonical encoding (tally-submission-v2) of exactly this submission and its version (see the README)`;
-  return {
-    ok: false,
-    problems: [problem('BAD_SIGNATURE', found.problem === 'unknown-key' ? 'signature.keyId' : 'signature.value', message, { keyId: signature.keyId, problem: found.problem })],
-    headers: SIGNATURE_CHALLENGE,
-  };
+  if (verdict.ok) return { ok: true, commission: verdict.commission, signature: { keyId: verdict.signature.keyId, value: verdict.signature.value, scheme: SIGNATURE_SCHEME_V2 } };
+  return { ok: false, problems: [problem('BAD_SIGNATURE', verdict.field, verdict.message, verdict.operands)], headers: SIGNATURE_CHALLENGE };
 }
 
 /** Intake names an unknown precinct in the election of its URL. */

@@ -1,7 +1,7 @@
 // The service's Prometheus metrics, in a registry of its own (not prom-client's global one), so
 // several applications in one process (the e2e tests) do not collide.
 import { Inject, Injectable } from '@nestjs/common';
-import type { SubmissionQueue } from '@tally/intake-queue';
+import { DEAD_LETTER_REASON_CODES, type SubmissionQueue } from '@tally/intake-queue';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
@@ -48,11 +48,21 @@ export class TallyMetrics {
     registers: [this.registry],
   });
 
+  /** What the recorder put on the dead-letter topic instead of the store, by reason code. */
+  readonly deadLetters = new Counter({
+    name: 'tally_dead_letters_total',
+    help: 'Queue messages the recorder dead-lettered (never recorded), by reason code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
   /** Read from the queue at each scrape: what the recorders' group still has to commit. */
   readonly queueLag: Gauge<'group'>;
 
   constructor(@Inject(SUBMISSION_QUEUE) queue: SubmissionQueue, @Inject(APP_CONFIG) config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
+    // Every code from the start, at 0: an alert on a rate needs the series before the first letter.
+    for (const code of DEAD_LETTER_REASON_CODES) this.deadLetters.inc({ code }, 0);
     const group = config.recorder.groupId;
     this.queueLag = new Gauge({
       name: 'tally_queue_lag_messages',

@@ -1,8 +1,9 @@
-// What the recorder writes for a queue message it cannot put in a precinct's stream: it reached
-// the queue, so it is kept, in the election's `intake-rejections-<election>` stream (beside what
-// intake refused before the queue). A message that does not even parse is kept with its raw bytes.
-import type { SubmissionRefused } from '@tally/domain';
-
+// What recorders before issue 11 wrote for a queue message that did not parse: the message's raw
+// bytes, kept in an `intake-rejections-<election>` stream (`unknown` when no election could be
+// named). Untrusted bytes are not history, so recorders now dead-letter such a message instead
+// (UNDECODABLE, the dead-letter topic) and write none; stores recorded before keep theirs, and
+// readers still take them (the submission status service reports them as refused, MALFORMED).
+/** @deprecated no longer written; the shape of records in stores written before issue 11. */
 export interface UnparseableSubmission {
   readonly type: 'UnparseableSubmission';
   readonly data: {
@@ -21,13 +22,3 @@ export interface UnparseableSubmission {
     readonly electionId?: string;
   };
 }
-
-/**
- * An envelope for an election this service does not know, or for a precinct its election does
- * not have: the decider's own refusal shape, kept per election instead of in a precinct stream
- * that should not exist.
- */
-export type QueueRejectionEvent = UnparseableSubmission | SubmissionRefused;
-
-/** The election id used for rejections whose election cannot be named in a stream. */
-export const UNKNOWN_ELECTION_STREAM_ID = 'unknown';

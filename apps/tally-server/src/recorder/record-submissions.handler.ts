@@ -1,219 +1,315 @@
-// Records one queue batch: each message is parsed and turned into a command on its stream (a
-// precinct's, or its election's intake-rejections stream for what cannot go to a precinct), and
-// the event store's command handler decides them in order (several submissions for one precinct,
-// each against the state the previous left) and appends the whole batch as ONE appendMany with
-// the expected revision per stream (one transaction on PostgreSQL and PGlite). A concurrent
-// writer makes the append fail: the handler drops the stream's cached state and decides the
-// batch again.
+// Records one queue batch, trusting nothing in it. Each message is decoded (its size, UTF-8, the
+// envelope schema), checked for what the store cannot keep, its election found (waiting, with
+// back-off, for one being defined elsewhere), and its signature verified — the key, not the
+// envelope, says who submitted — before the precinct decider sees it. The event store's command
+// handler then decides the verified ones in order (several submissions for one precinct, each
+// against the state the previous left) and appends them as ONE appendMany with the expected
+// revision per stream (one transaction on PostgreSQL and PGlite); a concurrent writer makes it
+// decide again.
+//
+// What can never be recorded is no poison pill: it goes to the dead-letter topic with a reason
+// code and its original bytes (after the batch's transaction, before the handler resolves, so
+// the offsets are committed only once both are done), and the partition moves on. Nothing
+// unverified becomes history: no counts, no refusal event.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decidePrecinct, initialPrecinctState, type ElectionIndex, type PrecinctCommand, type PrecinctState, type SubmissionRefused } from '@tally/domain';
-import { eventToAppend, streams, StreamCommandHandler, type EventToAppend, type JsonObject, type StreamCommand } from '@tally/event-store';
-import { decodeEnvelope, toCommand, type DeliveredMessage, type SubmissionEnvelope } from '@tally/intake-queue';
+import { decidePrecinct, initialPrecinctState, type ElectionIndex, type SubmissionRefused } from '@tally/domain';
+import {
+  DuplicateEventIdError,
+  eventToAppend,
+  streams,
+  StreamCommandHandler,
+  unstorableJson,
+  WrongExpectedRevisionError,
+  type CommandOutcome,
+  type EventStore,
+  type JsonObject,
+  type StreamCommand,
+} from '@tally/event-store';
+import {
+  deadLetterOf,
+  decodeEnvelope,
+  toCommand,
+  type DeadLetterReason,
+  type DeadLetterReasonCode,
+  type DeliveredMessage,
+  type SubmissionEnvelope,
+  type SubmissionQueue,
+} from '@tally/intake-queue';
+import { verifySubmissionSigner } from '@tally/signatures';
 import { ElectionRegistry } from '../elections/election-registry.service';
-import { UNKNOWN_ELECTION_STREAM_ID, type UnparseableSubmission } from './queue-rejection.events';
+import { EVENT_STORE, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
-import { submissionEventId, unparseableEventId } from './recorder-event-ids';
+import { submissionEventId } from './recorder-event-ids';
 import { RECORDER_IDENTITY, type RecorderIdentity } from './recorder-identity';
-import { recorderStreams, type PrecinctWrite, type RecorderStreams, type RejectionState } from './recorder-streams';
+import { RECORDER_POLICY, type RecorderPolicy } from './recorder-policy';
+import { recorderStreams, type RecorderStreams, type Unstorable } from './recorder-streams';
 
-/** How long a batch waits for an election another process is defining right now. */
-export const UNKNOWN_ELECTION_WAIT_MS = 2000;
-/** After one wait in vain, further envelopes for that election are refused without waiting for a while. */
-const UNKNOWN_ELECTION_MEMORY_MS = 30_000;
+/** Elections remembered while waited for or given up on: ids come from the queue, so the memory is bounded. */
+const MAX_REMEMBERED_ELECTIONS = 10_000;
+
+/** Thrown (after the rest of the batch is recorded) while an election is being waited for: the batch comes again. */
+export class ElectionNotKnownYetError extends Error {
+  constructor(readonly electionIds: readonly string[]) {
+    super(`waiting for election ${electionIds.join(', ')}, which this recorder does not know yet; the batch comes again`);
+    this.name = 'ElectionNotKnownYetError';
+  }
+}
 
 type Item =
   | { readonly kind: 'envelope'; readonly message: DeliveredMessage; readonly envelope: SubmissionEnvelope; readonly correlationId: string }
-  | { readonly kind: 'unparseable'; readonly message: DeliveredMessage; readonly reason: string; readonly guess: { submissionId?: string; electionId?: string } };
+  | { readonly kind: 'dead'; readonly message: DeliveredMessage; readonly reason: DeadLetterReason };
 
-/** Where one item goes and what it asks of that stream, decided before anything is read. */
-type Target =
-  | { readonly kind: 'precinct'; readonly write: StreamCommand<PrecinctState, PrecinctWrite> }
-  | { readonly kind: 'rejection'; readonly outcome: 'refused' | 'unparseable'; readonly write: StreamCommand<RejectionState, EventToAppend> };
+/** What the batch's elections resolved to: the election, one given up on (`missing`), or one still waited for (`retry`). */
+type Resolved = ElectionIndex | 'missing' | 'retry';
+
+interface Waiting {
+  readonly since: number;
+  steps: number;
+}
 
 @CommandHandler(RecordSubmissionsCommand)
 export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissionsCommand> {
   private readonly logger = new Logger('Recorder');
   private readonly streams: RecorderStreams = recorderStreams(this.logger);
-  /** Elections waited for in vain, and when: a burst for an unknown election waits only once. */
-  private readonly missingElections = new Map<string, number>();
+  /** Elections being waited for: since when, and how many back-off steps were taken. */
+  private readonly waiting = new Map<string, Waiting>();
+  /** Elections waited for in vain, and when: their submissions are dead-lettered at once for a while. */
+  private readonly givenUp = new Map<string, number>();
 
   constructor(
     private readonly writes: StreamCommandHandler,
+    @Inject(EVENT_STORE) private readonly store: Pick<EventStore, 'readStream'>,
     private readonly registry: ElectionRegistry,
+    @Inject(SUBMISSION_QUEUE) private readonly queue: Pick<SubmissionQueue, 'deadLetters'>,
     @Inject(RECORDER_IDENTITY) private readonly identity: RecorderIdentity,
+    @Inject(RECORDER_POLICY) private readonly policy: RecorderPolicy,
   ) {}
 
   async execute({ topic, batch }: RecordSubmissionsCommand): Promise<RecordSubmissionsOutcome> {
     const items = batch.messages.map(classify);
     const elections = await this.resolveElections(items);
-    const targets = items.map((item) => this.target(item, elections, topic, batch.partition));
-    const handled = await this.writes.handleBatch(targets.map((t) => t.write));
+    const letters = new Map<number, DeadLetterReason>();
+    const writes: { readonly index: number; readonly write: StreamCommand<unknown, unknown, Unstorable> }[] = [];
+    const waitedFor = new Set<string>();
+    items.forEach((item, index) => {
+      const election = item.kind === 'envelope' ? elections.get(item.envelope.electionId) : undefined;
+      if (item.kind === 'dead') {
+        letters.set(index, item.reason);
+      } else if (election === 'retry') {
+        waitedFor.add(item.envelope.electionId);
+      } else if (election === 'missing' || election === undefined) {
+        const message = `no election ${item.envelope.electionId} is defined here (waited up to ${this.policy.electionWaitMs} ms for it)`;
+        letters.set(index, { code: 'UNKNOWN_ELECTION', message });
+      } else {
+        const write = this.verifiedWrite(item, election, topic, batch.partition);
+        if ('code' in write) letters.set(index, write);
+        else writes.push({ index, write });
+      }
+    });
 
-    const counts = { recorded: 0, refused: 0, unparseable: 0, skipped: 0 };
-    handled.outcomes.forEach((outcome, i) => {
-      const target = targets[i];
+    const { outcomes, appends } = await this.recordAll(writes.map((w) => w.write));
+    const counts = { recorded: 0, refused: 0, skipped: 0 };
+    outcomes.forEach((outcome, i) => {
       switch (outcome.kind) {
         case 'unchanged':
           counts.skipped++;
           return;
         case 'appended':
-          if (target.kind === 'rejection') counts[target.outcome]++;
-          else for (const event of outcome.events) counts[event.type === 'SubmissionRefused' ? 'refused' : 'recorded']++;
+          for (const event of outcome.events) counts[event.type === 'SubmissionRefused' ? 'refused' : 'recorded']++;
           return;
-        case 'refused': {
-          const never: never = outcome.refusal;
-          throw new Error(`the recorder's streams refuse nothing as a value, got ${JSON.stringify(never)}`);
-        }
+        case 'refused':
+          letters.set(writes[i].index, { code: 'UNSTORABLE', message: outcome.refusal.reason });
+          return;
       }
     });
-    return { ...counts, appends: handled.appends };
+    // The rest of the batch is in; the held-back submissions come again with it (what was
+    // recorded is then skipped). Letters wait for the pass that resolves, so none is sent twice.
+    if (waitedFor.size > 0) throw new ElectionNotKnownYetError([...waitedFor]);
+
+    const deadLettered = await this.deadLetter(topic, batch.partition, items, letters);
+    return { ...counts, deadLettered, appends };
   }
 
-  /** The elections the batch names; one unknown to the registry gets a short wait (it may be being defined). */
-  private async resolveElections(items: readonly Item[]): Promise<ReadonlyMap<string, ElectionIndex>> {
-    const ids = new Set(items.flatMap((i) => (i.kind === 'envelope' ? [i.envelope.electionId] : [])));
-    const found = new Map<string, ElectionIndex>();
-    await Promise.all(
-      [...ids].map(async (id) => {
-        let election = this.registry.get(id);
-        const missingSince = this.missingElections.get(id);
-        if (election === undefined && (missingSince === undefined || Date.now() - missingSince > UNKNOWN_ELECTION_MEMORY_MS)) {
-          election = await this.registry.waitFor(id, UNKNOWN_ELECTION_WAIT_MS);
-          if (election === undefined) this.missingElections.set(id, Date.now());
-        }
-        if (election !== undefined) {
-          this.missingElections.delete(id);
-          found.set(id, election);
-        }
-      }),
-    );
-    return found;
-  }
-
-  private target(item: Item, elections: ReadonlyMap<string, ElectionIndex>, topic: string, partition: number): Target {
-    const { message } = item;
-    if (item.kind === 'unparseable') {
-      const event: UnparseableSubmission = {
-        type: 'UnparseableSubmission',
-        data: {
-          raw: message.value.toString('base64'),
-          key: wellFormed(message.key),
-          topic,
-          partition,
-          offset: message.offset,
-          reason: item.reason,
-          ...item.guess,
-        },
-      };
-      const id = unparseableEventId(topic, partition, message.offset, message.value);
-      const metadata = this.metadata(topic, partition, message, item.guess.submissionId, item.guess.submissionId ?? message.offset);
-      return this.rejection(item.guess.electionId, 'unparseable', eventToAppend(id, event, metadata));
-    }
-    const { envelope } = item;
-    const command = toCommand(envelope);
-    const election = elections.get(envelope.electionId);
+  /** A verified envelope's write on its stream, or why it is dead-lettered (UNVERIFIED). */
+  private verifiedWrite(
+    item: Extract<Item, { kind: 'envelope' }>,
+    election: ElectionIndex,
+    topic: string,
+    partition: number,
+  ): StreamCommand<unknown, unknown, Unstorable> | DeadLetterReason {
+    const { envelope, message } = item;
+    const received = toCommand(envelope);
+    const verdict = verifySubmissionSigner(election, received);
+    if (!verdict.ok) return { code: 'UNVERIFIED', message: `${verdict.field}: ${verdict.message}` };
+    // The key says who submitted (verifySubmissionSigner refused any other claim).
+    const command = { ...received, meta: { ...received.meta, submittedBy: verdict.commission.id } };
     const metadata = this.metadata(topic, partition, message, envelope.submissionId, item.correlationId);
-    if (election === undefined) return this.rejection(envelope.electionId, 'refused', refusalEvent(refusedForUnknownElection(command), metadata));
-    const stream = election.precinct(envelope.precinctId) === undefined ? undefined : safeStream(() => streams.precinct(envelope.electionId, envelope.precinctId));
+    const stream = election.precinct(envelope.precinctId) === undefined ? undefined : streams.precinct(envelope.electionId, envelope.precinctId);
     if (stream === undefined) {
       // A precinct the election does not have gets no stream of its own (no junk streams); the
-      // decider's refusal (UNKNOWN_PRECINCT) is kept with the election's rejections.
+      // decider's refusal (UNKNOWN_PRECINCT) of this signed submission is kept with the election's rejections.
       const [refusal] = decidePrecinct(command, initialPrecinctState(), { election }) as [SubmissionRefused];
-      return this.rejection(envelope.electionId, 'refused', refusalEvent(refusal, metadata));
+      const event = eventToAppend(submissionEventId(refusal.data.submissionId, 0), refusal, metadata);
+      return { streamName: streams.intakeRejections(envelope.electionId), decider: this.streams.rejection, command: event };
     }
-    return { kind: 'precinct', write: { streamName: stream, decider: this.streams.precinct, command: { command, election, metadata } } };
+    return { streamName: stream, decider: this.streams.precinct, command: { command, election, metadata } };
   }
 
-  private rejection(electionId: string | undefined, outcome: 'refused' | 'unparseable', event: EventToAppend): Target {
-    return { kind: 'rejection', outcome, write: { streamName: rejectionStream(electionId), decider: this.streams.rejection, command: event } };
+  /**
+   * The elections the batch names. One the registry does not know is waited for (it may be being
+   * defined by another process), in back-off steps of 1 s, 2 s, 4 s, … (policy) up to the total
+   * wait: one step per delivery of the batch, so the consumer's other partitions get their turn
+   * between steps. An id no election can have (not a valid stream id) is not waited for.
+   */
+  private async resolveElections(items: readonly Item[]): Promise<ReadonlyMap<string, Resolved>> {
+    const ids = new Set(items.flatMap((i) => (i.kind === 'envelope' ? [i.envelope.electionId] : [])));
+    const resolved = new Map<string, Resolved>();
+    await Promise.all([...ids].map(async (id) => resolved.set(id, await this.resolveElection(id))));
+    return resolved;
   }
 
-  private metadata(topic: string, partition: number, message: DeliveredMessage, submissionId: string | undefined, correlationId: string): JsonObject {
-    return {
-      ...(submissionId === undefined ? {} : { submissionId }),
-      recordedBy: this.identity.instanceId,
-      queue: { topic, partition, offset: message.offset },
-      correlationId,
-    };
+  private async resolveElection(id: string): Promise<Resolved> {
+    const known = this.registry.get(id);
+    if (known !== undefined) return this.found(id, known);
+    if (!nameable(id)) return 'missing';
+    const { electionWaitMs, electionRetryMs, now } = this.policy;
+    const gaveUpAt = this.givenUp.get(id);
+    // A burst for an election that is not coming waits once, not once per batch.
+    if (gaveUpAt !== undefined && now() - gaveUpAt < electionWaitMs) return 'missing';
+    let waiting = this.waiting.get(id);
+    if (waiting === undefined) {
+      waiting = { since: now(), steps: 0 };
+      remember(this.waiting, id, waiting);
+    }
+    const left = waiting.since + electionWaitMs - now();
+    if (left > 0) {
+      const step = Math.min(electionRetryMs * 2 ** waiting.steps++, left);
+      this.logger.log(`waiting up to ${step} ms for election ${id} (step ${waiting.steps}, ${electionWaitMs - left} of ${electionWaitMs} ms waited)`);
+      const election = await this.registry.waitFor(id, step);
+      if (election !== undefined) return this.found(id, election);
+      if (now() - waiting.since < electionWaitMs) return 'retry';
+    }
+    this.waiting.delete(id);
+    remember(this.givenUp, id, now());
+    this.logger.warn(`election ${id} is not defined here after ${electionWaitMs} ms: its submissions go to the dead-letter topic (UNKNOWN_ELECTION)`);
+    return 'missing';
+  }
+
+  private found(id: string, election: ElectionIndex): ElectionIndex {
+    this.waiting.delete(id);
+    this.givenUp.delete(id);
+    return election;
+  }
+
+  /**
+   * handleBatch, and if its appendMany fails for another reason than a conflict: the halves
+   * alone, down to the one message that fails (then `isolated`), so one message the store
+   * refuses never keeps the rest of the batch out.
+   */
+  private async recordAll(commands: readonly StreamCommand<unknown, unknown, Unstorable>[]): Promise<{ outcomes: CommandOutcome<Unstorable>[]; appends: number }> {
+    if (commands.length === 0) return { outcomes: [], appends: 0 };
+    try {
+      const handled = await this.writes.handleBatch(commands);
+      return { outcomes: [...handled.outcomes], appends: handled.appends };
+    } catch (error) {
+      // Conflicts the command handler could not resolve in its attempts: the batch comes again.
+      if (isConflict(error)) throw error;
+      if (commands.length === 1) return { outcomes: [await this.isolated(commands[0], error)], appends: 0 };
+      const middle = Math.ceil(commands.length / 2);
+      const first = await this.recordAll(commands.slice(0, middle));
+      const second = await this.recordAll(commands.slice(middle));
+      return { outcomes: [...first.outcomes, ...second.outcomes], appends: first.appends + second.appends };
+    }
+  }
+
+  /**
+   * One message whose write failed alone. A store that does not answer a read is down: throw,
+   * and the batch comes again. One that answers gets the write once more (a passing failure
+   * passes); failing again, the message is what the store refuses.
+   */
+  private async isolated(command: StreamCommand<unknown, unknown, Unstorable>, first: unknown): Promise<CommandOutcome<Unstorable>> {
+    try {
+      await this.store.readStream(command.streamName, { maxCount: 1 });
+    } catch {
+      throw first;
+    }
+    try {
+      return (await this.writes.handleBatch([command])).outcomes[0];
+    } catch (again) {
+      if (isConflict(again)) throw again;
+      return { kind: 'refused', refusal: { reason: `its write failed twice, alone, while the store answered: ${again instanceof Error ? again.message : String(again)}` } };
+    }
+  }
+
+  /** Publishes the batch's letters in offset order, logs each, and counts them by code. */
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    items: readonly Item[],
+    letters: ReadonlyMap<number, DeadLetterReason>,
+  ): Promise<Partial<Record<DeadLetterReasonCode, number>>> {
+    const counts: Partial<Record<DeadLetterReasonCode, number>> = {};
+    if (letters.size === 0) return counts;
+    const at = new Date(this.policy.now()).toISOString();
+    const ordered = [...letters].sort(([a], [b]) => a - b);
+    await this.queue.deadLetters.publish(ordered.map(([index, reason]) => deadLetterOf(items[index].message, { topic, partition }, reason, at)));
+    for (const [index, reason] of ordered) {
+      counts[reason.code] = (counts[reason.code] ?? 0) + 1;
+      this.logger.warn(`dead-lettered ${topic}/${partition}@${items[index].message.offset}: ${reason.code} ${reason.message}`);
+    }
+    return counts;
+  }
+
+  private metadata(topic: string, partition: number, message: DeliveredMessage, submissionId: string, correlationId: string): JsonObject {
+    return { submissionId, recordedBy: this.identity.instanceId, queue: { topic, partition, offset: message.offset }, correlationId };
   }
 }
 
 /** The header intake (or any producer) may set to tie logs of one request together. */
 const CORRELATION_HEADERS = ['correlation-id', 'x-correlation-id'];
+/** A correlation id longer than this is not one (it would only bloat every event's metadata). */
+const MAX_CORRELATION_ID = 200;
 
+/** Decoded and storable, or the letter's reason: TOO_LARGE, UNDECODABLE (decodeEnvelope), UNSTORABLE. */
 function classify(message: DeliveredMessage): Item {
   const decoded = decodeEnvelope(message.value);
-  if (decoded.ok && !storable(message.value, decoded.envelope)) {
-    // PostgreSQL's jsonb refuses these; appending them would fail the batch on every redelivery.
-    return { kind: 'unparseable', message, reason: 'contains a NUL character or an unpaired surrogate, which the store cannot keep', guess: guessIds(message.value) };
-  }
-  if (decoded.ok) {
-    const header = CORRELATION_HEADERS.map((h) => message.headers[h]).find((v) => v !== undefined);
-    return { kind: 'envelope', message, envelope: decoded.envelope, correlationId: header === undefined ? decoded.envelope.submissionId : wellFormed(header.toString('utf8')) };
-  }
-  return { kind: 'unparseable', message, reason: wellFormed(decoded.reason), guess: guessIds(message.value) };
+  if (!decoded.ok) return { kind: 'dead', message, reason: { code: decoded.code, message: decoded.reason } };
+  // What JSON.parse accepts and the store does not (1e999 is Infinity; NUL, unpaired surrogates):
+  // refused here, as a whole, instead of failing the batch's transaction on every redelivery.
+  const unstorable = unstorableJson(decoded.envelope, 'envelope');
+  if (unstorable !== undefined) return { kind: 'dead', message, reason: { code: 'UNSTORABLE', message: unstorable } };
+  return { kind: 'envelope', message, envelope: decoded.envelope, correlationId: correlationIdOf(message) ?? decoded.envelope.submissionId };
 }
 
-/** Can the envelope's text go into jsonb? Only escapes (`\u…`) can smuggle in what it refuses. */
-function storable(raw: Buffer, envelope: SubmissionEnvelope): boolean {
-  if (raw.indexOf('\\u') < 0 && raw.indexOf(0) < 0) return true;
-  // JSON.stringify writes NUL and unpaired surrogates as escapes, and nothing else as those.
-  return !/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(envelope));
+/** The producer's correlation header, when it is text the store can keep. */
+function correlationIdOf(message: DeliveredMessage): string | undefined {
+  const header = CORRELATION_HEADERS.map((h) => message.headers[h]).find((v) => v !== undefined);
+  if (header === undefined || header.length > MAX_CORRELATION_ID) return undefined;
+  const text = header.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(header) && unstorableJson(text, 'correlation id') === undefined ? text : undefined;
 }
 
-/** Replaces what jsonb refuses (NUL, unpaired surrogates) in text we write ourselves. */
-function wellFormed(text: string): string {
-  return text.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
-
-/** What an unparseable message may still tell: its submission and election ids, if it is JSON carrying them. */
-function guessIds(value: Buffer): { submissionId?: string; electionId?: string } {
+/** Could an election have this id (it names the election's stream)? None can be defined under any other. */
+function nameable(electionId: string): boolean {
   try {
-    const json = JSON.parse(value.toString('utf8')) as unknown;
-    if (typeof json !== 'object' || json === null) return {};
-    const { submissionId, electionId } = json as { submissionId?: unknown; electionId?: unknown };
-    return {
-      ...(typeof submissionId === 'string' && submissionId.length <= 100 ? { submissionId: wellFormed(submissionId) } : {}),
-      ...(typeof electionId === 'string' && safeStream(() => streams.intakeRejections(electionId)) !== undefined ? { electionId } : {}),
-    };
+    streams.election(electionId);
+    return true;
   } catch {
-    return {};
+    return false;
   }
 }
 
-function safeStream(build: () => string): string | undefined {
-  try {
-    return build();
-  } catch {
-    return undefined;
-  }
+function isConflict(error: unknown): boolean {
+  return error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;
 }
 
-function rejectionStream(electionId: string | undefined): string {
-  return (electionId === undefined ? undefined : safeStream(() => streams.intakeRejections(electionId))) ?? streams.intakeRejections(UNKNOWN_ELECTION_STREAM_ID);
-}
-
-function refusalEvent(refusal: SubmissionRefused, metadata: JsonObject): EventToAppend {
-  return eventToAppend(submissionEventId(refusal.data.submissionId, 0), refusal, metadata);
-}
-
-/** The decider needs an election to judge anything; without one the refusal is the recorder's. */
-function refusedForUnknownElection(command: PrecinctCommand): SubmissionRefused {
-  const { meta } = command;
-  const reasons = [{ code: 'UNKNOWN_ELECTION' as const, field: 'electionId', message: `no election ${meta.electionId} is defined`, operands: { electionId: meta.electionId } }];
-  switch (command.type) {
-    case 'SubmitProtocol':
-      return { type: 'SubmissionRefused', data: { ...meta, kind: 'protocol', reasons, payload: command.protocol } };
-    case 'CorrectProtocol': {
-      const payload = command.supersedes === undefined ? { protocol: command.protocol, reason: command.reason } : { protocol: command.protocol, reason: command.reason, supersedes: command.supersedes };
-      return { type: 'SubmissionRefused', data: { ...meta, kind: 'correction', reasons, payload } };
-    }
-    case 'ReportTurnout':
-      return { type: 'SubmissionRefused', data: { ...meta, kind: 'turnout', reasons, payload: { time: command.time, ballotsIssued: command.ballotsIssued } } };
-    default: {
-      const never: never = command;
-      throw new Error(`unknown precinct command ${(never as { type: string }).type}`);
-    }
+/** Sets a key, forgetting the oldest entries beyond MAX_REMEMBERED_ELECTIONS. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  for (const oldest of map.keys()) {
+    if (map.size <= MAX_REMEMBERED_ELECTIONS) break;
+    map.delete(oldest);
   }
 }

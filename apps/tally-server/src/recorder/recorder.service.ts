@@ -1,12 +1,15 @@
 // The recorder role's queue consumer: joins the recorder group and hands each batch to the
 // CommandBus. The queue commits a batch's offsets only after this handler resolved, i.e. after
-// the store transaction committed; a throw leaves them, and the batch comes again.
+// the store transaction committed and the batch's dead letters were published; a throw leaves
+// them, and the batch comes again. Dead letters are counted here (tally_dead_letters_total).
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { MessageBatch, QueueConsumer, SubmissionQueue } from '@tally/intake-queue';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { TallyMetrics } from '../ops/metrics.service';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
+import { ElectionNotKnownYetError } from './record-submissions.handler';
 
 @Injectable()
 export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -18,6 +21,7 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(SUBMISSION_QUEUE) private readonly queue: SubmissionQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly commandBus: CommandBus,
+    private readonly metrics: TallyMetrics,
   ) {}
 
   // Consuming starts here, and the first batch finds RecordSubmissionsHandler on the bus, for
@@ -32,7 +36,10 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
       groupId,
       maxBatchSize: batchSize,
       handleBatch: (batch) => this.record(batch),
-      onError: (error) => this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) =>
+        error instanceof ElectionNotKnownYetError
+          ? this.logger.log(error.message)
+          : this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.logger.log(`recording ${this.queue.topic} as group ${groupId} (batches of up to ${batchSize})`);
   }
@@ -51,6 +58,7 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async record(batch: MessageBatch): Promise<void> {
     const outcome = await this.commandBus.execute(new RecordSubmissionsCommand(this.queue.topic, batch));
+    for (const [code, n] of Object.entries(outcome.deadLettered)) this.metrics.deadLetters.inc({ code }, n);
     for (const listener of this.listeners) listener(outcome, batch);
   }
 }

@@ -1,8 +1,10 @@
 // Test and bench helpers for the recorder: queue messages for a synthetic election, as intake
-// would produce them, and a count of what the store holds per submission id.
+// would produce them (signed with the demo keys: define the election through withDemoKeys), and
+// a count of what the store holds per submission id.
 import { generateProtocols, type ElectionDefinition } from '@tally/domain';
 import { categories, categoryFilter, type EventStore } from '@tally/event-store';
-import { encodeEnvelope, type OutgoingMessage, type SubmissionEnvelope } from '@tally/intake-queue';
+import { encodeEnvelope, toCommand, type OutgoingMessage, type SubmissionEnvelope } from '@tally/intake-queue';
+import { demoKeyPair, signedSubjectOfCommand, signSubmission, SIGNATURE_SCHEME_V2 } from '@tally/signatures';
 import { v5 as uuidv5 } from 'uuid';
 
 const TEST_SUBMISSION_NAMESPACE = '0c8e52f6-6f0f-4d49-9a53-3f1b0e3f6a51';
@@ -19,9 +21,22 @@ export function messageOf(envelope: SubmissionEnvelope): OutgoingMessage {
 }
 
 /**
+ * The envelope signed by the demo key of its `submittedBy`, over the subject the recorder rebuilds
+ * from it (signedSubjectOfCommand). A body with a version is signed under scheme v2, which the
+ * signature names (the scheme selects the subject), so it is named before the subject is built.
+ */
+export function signedWithDemoKey<E extends SubmissionEnvelope>(envelope: E): E {
+  const key = demoKeyPair(envelope.submittedBy);
+  const scheme = envelope.version === undefined ? {} : { scheme: SIGNATURE_SCHEME_V2 as typeof SIGNATURE_SCHEME_V2 };
+  const subject = signedSubjectOfCommand(toCommand({ ...envelope, signature: { keyId: key.keyId, value: 'unsigned', ...scheme } }));
+  if (subject === undefined) throw new Error(`submission ${envelope.submissionId} cannot be signed: its protocol is malformed`);
+  return { ...envelope, signature: signSubmission(subject, key.keyId, key.privateKeyPem) };
+}
+
+/**
  * `count` valid submissions for the election (turnout reports, protocols, corrections, in
- * polling-day order), each with a submission id derived from the election, the seed and the
- * generator's key: the same call gives the same ids.
+ * polling-day order), signed with the demo keys, each with a submission id derived from the
+ * election, the seed and the generator's key: the same call gives the same ids.
  */
 export function syntheticSubmissions(
   definition: ElectionDefinition,
@@ -52,7 +67,8 @@ export function syntheticSubmissions(
         throw new Error(`unknown synthetic submission ${JSON.stringify(never)}`);
       }
     }
-    out.push({ submissionId, envelope, message: messageOf(envelope) });
+    const signed = signedWithDemoKey(envelope);
+    out.push({ submissionId, envelope: signed, message: messageOf(signed) });
   }
   if (out.length < count) throw new Error(`the election yields only ${out.length} submissions, ${count} asked`);
   return out;

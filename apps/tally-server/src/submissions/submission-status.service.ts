@@ -11,7 +11,11 @@ import { EVENT_STORE } from '../infrastructure/tokens';
 
 export type SubmissionState = 'queued' | 'recorded' | 'refused';
 
-/** A refusal reason as the status reports it; an unparseable message's reason has code MALFORMED. */
+/**
+ * A refusal reason as the status reports it. An unparseable message kept by a recorder before
+ * issue 11 (UnparseableSubmission, recorder/queue-rejection.events.ts; no longer written: such
+ * messages are dead-lettered now) reads as code MALFORMED.
+ */
 export type StatusReason = Pick<Refusal, 'code' | 'field' | 'message'> & { readonly operands?: Refusal['operands'] };
 
 export interface SubmissionStatus {

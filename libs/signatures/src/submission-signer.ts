@@ -1,0 +1,77 @@
+// Who signed a submission: the ONE check intake (before the queue) and the recorder (after it)
+// both run, so that what a signature proves is decided in one place. The key decides who
+// submits; a sender's claim (`submittedBy`) is only compared with it.
+import type { Commission, ElectionIndex, PrecinctCommand, SubmissionSignature } from '@tally/domain';
+import type { SignedSubject } from './canonical-encoding';
+import { findSigner, signedSubjectOfCommand } from './submission-signature';
+
+export type SignerProblem =
+  /** No signature at all. */
+  | 'unsigned'
+  /** The submission is too malformed to have been signed (its protocol has no canonical form). */
+  | 'unsignable'
+  /** No commission (of the claimed one, when there is a claim) has a key of that id. */
+  | 'unknown-key'
+  /** The key exists, and the signature does not verify under it. */
+  | 'invalid-signature'
+  /** The signature verifies under another commission's key than the one claimed. */
+  | 'not-the-submitter';
+
+export type SignerVerdict =
+  | { readonly ok: true; readonly commission: Commission; readonly keyId: string; readonly signature: SubmissionSignature }
+  | {
+      readonly ok: false;
+      readonly problem: SignerProblem;
+      /** The field of the submission at fault, as intake names it in a refusal. */
+      readonly field: string;
+      readonly message: string;
+      readonly operands?: Readonly<Record<string, string>>;
+    };
+
+export interface SignedClaim {
+  /** What the signature must cover; undefined when nothing well-formed could have been signed. */
+  readonly subject: SignedSubject | undefined;
+  readonly signature: SubmissionSignature | null | undefined;
+  /** The commission the sender says it is: optional in a request body, always in an envelope. */
+  readonly submittedBy?: string;
+  /**
+   * ISO 8601 instant the key must be valid at: when intake received the submission. Every key of
+   * the definition is valid at every instant today; key amendments (revocation from an instant)
+   * are judged here, and only here.
+   */
+  readonly at: string;
+}
+
+/** The commission whose key signed the claim's subject, or why there is none (with the field at fault). */
+export function verifySigner(election: Pick<ElectionIndex, 'definition'>, claim: SignedClaim): SignerVerdict {
+  const { subject, signature, submittedBy } = claim;
+  const { definition } = election;
+  if (!signature) return { ok: false, problem: 'unsigned', field: 'signature', message: "a submission carries its commission's Ed25519 signature: { keyId, value }" };
+  if (!subject) return { ok: false, problem: 'unsignable', field: 'protocol', message: 'the protocol is malformed, so no signature can cover it', operands: { keyId: signature.keyId } };
+  const found = findSigner(definition, subject, signature, submittedBy);
+  if (found.ok) return { ok: true, commission: found.commission, keyId: found.keyId, signature };
+  const { keyId } = signature;
+  if (submittedBy !== undefined) {
+    // Looked up among the claimed commission's keys only: say whose key it is, if anyone's.
+    const anyone = findSigner(definition, subject, signature);
+    if (anyone.ok) {
+      const signer = anyone.commission.id;
+      const message = `the signature is by ${signer}'s key ${keyId}, not by a key of ${submittedBy} (submittedBy)`;
+      return { ok: false, problem: 'not-the-submitter', field: 'signature.keyId', message, operands: { keyId, problem: 'not-the-submitter', submittedBy, signer } };
+    }
+  }
+  const message =
+    found.problem === 'unknown-key'
+      ? `no commission${submittedBy === undefined ? '' : ` ${submittedBy}`} of election ${definition.id} has a key ${keyId}`
+      : `the signature does not verify under key ${keyId}: sign the canonical encoding of exactly this submission (see the README)`;
+  return { ok: false, problem: found.problem, field: found.problem === 'unknown-key' ? 'signature.keyId' : 'signature.value', message, operands: { keyId, problem: found.problem } };
+}
+
+/**
+ * The recorder's check of a precinct command from the queue: its signature over the subject
+ * rebuilt from the command, against the envelope's `submittedBy`, at its receipt.
+ */
+export function verifySubmissionSigner(election: Pick<ElectionIndex, 'definition'>, command: PrecinctCommand): SignerVerdict {
+  const { signature, submittedBy, receivedAt } = command.meta;
+  return verifySigner(election, { subject: signedSubjectOfCommand(command), signature, submittedBy, at: receivedAt });
+}
