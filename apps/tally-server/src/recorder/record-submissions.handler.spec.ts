@@ -127,13 +127,14 @@ describe('RecordSubmissionsHandler', () => {
 
   it('records what the decider refuses of a verified submission in the precinct stream, as a refusal', async () => {
     const sub = protocolOf('p6');
-    // The same signed body under another submission id: a second protocol without a correction.
+    // The same signed body under another submission id: a replay of the recorded one (the decider
+    // names it REPLAYED; a different second protocol would be ALREADY_RECORDED).
     const second = { ...sub.envelope, submissionId: '6f1d0a57-8d43-4c55-9d59-3d1b8c3a0c01' };
     const outcome = await recorder().handler.execute(batch([sub.message, messageOf(second)]));
     expect(outcome).toMatchObject({ recorded: 1, refused: 1 });
     const stream = await store.readStream(streams.precinct(definition.id, 'p6'));
     expect(stream[1].type).toBe('SubmissionRefused');
-    expect((stream[1].data as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toEqual(['ALREADY_RECORDED']);
+    expect((stream[1].data as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toEqual(['REPLAYED']);
   });
 
   describe('trusts no envelope: what does not verify is dead-lettered, never recorded', () => {
