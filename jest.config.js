@@ -16,6 +16,9 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // A failure deadline, not a speed assertion: suites that fold, sign and verify whole elections
+  // take seconds on a loaded 2-core machine.
+  testTimeout: 30_000,
 };
 module.exports = {
   projects: [
