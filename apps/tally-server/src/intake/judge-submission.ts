@@ -7,9 +7,11 @@
 // itself (place, scope, reason, contest, control relations) is the domain's checkSubmission, the
 // same function the precinct decider runs again after the queue. Intake answers the first group
 // that refuses and names it in its own terms: a precinct in the election of the URL, the scope by
-// the key that signed. Pure: the election index, the request and nothing else.
+// the key that signed, judged by the keys valid when the request was received (the index's key
+// ring). Pure: the election index, the request and nothing else.
 import {
   checkSubmission,
+  describeKeyOutsideValidity,
   ProtocolShape,
   refusalsFromZod,
   type Commission,
@@ -49,7 +51,7 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   if (!election) return refuse(problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined here`, { electionId }));
 
   const read = readSubmission(request, parsed.data);
-  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy);
+  const signer = read.subject === undefined ? undefined : checkSigner(election, read.subject, read.signature, read.claimedBy, request.receivedAt);
   // The key decides who submits. Until it is known the scope cannot be judged, and it is not
   // answered: a signature problem comes first.
   const submittedBy = signer?.ok ? signer.commission.id : '';
@@ -133,26 +135,34 @@ function parseBody(kind: SubmissionRequest['kind'], body: object): { success: tr
   return problems.length > 0 || !parsed.success ? { success: false, problems } : { success: true, data: { kind, body: parsed.data } as Body };
 }
 
+/** The signer, judged by the election's keys valid when the request was received (a key revoked by then signs nothing). */
 function checkSigner(
   election: ElectionIndex,
   subject: SignedSubject,
   signature: SubmissionSignature | undefined,
   submittedBy: string | undefined,
+  receivedAt: string,
 ): { readonly ok: true; readonly commission: Commission; readonly signature: SubmissionSignature } | Refused {
   if (!signature) {
     return { ok: false, problems: [problem('BAD_SIGNATURE', 'signature', "a submission carries its commission's Ed25519 signature: { keyId, value }")], headers: SIGNATURE_CHALLENGE };
   }
-  const found = findSigner(election.definition, subject, signature, submittedBy);
+  const found = findSigner(election.keys, subject, signature, submittedBy, { at: receivedAt });
   if (found.ok) return { ok: true, commission: found.commission, signature: { keyId: signature.keyId, value: signature.value } };
-  const message =
-    found.problem === 'unknown-key'
-      ? `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`
-      : `the signature does not verify under key ${signature.keyId}: sign the canonical encoding of exactly this submission (see the README)`;
-  return {
-    ok: false,
-    problems: [problem('BAD_SIGNATURE', found.problem === 'unknown-key' ? 'signature.keyId' : 'signature.value', message, { keyId: signature.keyId, problem: found.problem })],
-    headers: SIGNATURE_CHALLENGE,
-  };
+  const operands = { keyId: signature.keyId, problem: found.problem };
+  let refusal: ProblemItem;
+  switch (found.problem) {
+    case 'unknown-key':
+      refusal = problem('BAD_SIGNATURE', 'signature.keyId', `no commission${submittedBy ? ` ${submittedBy}` : ''} of election ${election.definition.id} has a key ${signature.keyId}`, operands);
+      break;
+    case 'invalid-signature':
+      refusal = problem('BAD_SIGNATURE', 'signature.value', `the signature does not verify under key ${signature.keyId}: sign the canonical encoding of exactly this submission (see the README)`, operands);
+      break;
+    default: {
+      const outside = describeKeyOutsideValidity(found.key, found.problem, receivedAt);
+      refusal = problem('BAD_SIGNATURE', 'signature.keyId', outside.message, { ...operands, ...outside.operands });
+    }
+  }
+  return { ok: false, problems: [refusal], headers: SIGNATURE_CHALLENGE };
 }
 
 /** Intake names an unknown precinct in the election of its URL. */
