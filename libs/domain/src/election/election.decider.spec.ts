@@ -5,7 +5,7 @@ import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
 import { commandOfAmendment, type KeyAmendment, type SignedAmendment } from './amendments';
 import type { DefineElection, DrawLot } from './election.commands';
-import { electionDecider, evolve, initialState, repeatedLot } from './election.decider';
+import { electionDecider, evolve, initialState, repeatedLot, type ElectionRefusal } from './election.decider';
 import type { DefinitionAmended, ElectionDefined, LotDrawn } from './election.events';
 import { lotOrderProblems, lotProblems } from './lot-rules';
 
@@ -221,7 +221,7 @@ describe('election decider: key amendments', () => {
   const revokeKey: KeyAmendment = { kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM };
   const replaceKeys: KeyAmendment = { kind: 'replace-keys', commissionId: 'p1', keys: [{ keyId: 'p1-c', publicKey: pk(4) }], from: FROM };
   const replaceRoot: KeyAmendment = { kind: 'replace-keys', commissionId: 'cec', keys: [ROOT_2], from: FROM };
-  const badSignature = (field: string, operands: Record<string, string>) => [{ code: 'BAD_SIGNATURE', field, message: expect.any(String), operands: { commissionId: 'cec', ...operands } }];
+  const badSignature = (field: string, operands: Record<string, string>): ElectionRefusal[] => [{ code: 'BAD_SIGNATURE', field, message: expect.any(String), operands: { commissionId: 'cec', ...operands } }];
 
   it('records each kind, signed by a root key valid when received: the amendment, when, and the signature', () => {
     amendGiven(keyed).when(command(addKey)).then(recorded(addKey));
@@ -238,7 +238,7 @@ describe('election decider: key amendments', () => {
   });
 
   it('refuses anything else under a used sequence number (STALE_AMENDMENT) and a number past the next (SEQUENCE_GAP)', () => {
-    const stale = [{ code: 'STALE_AMENDMENT', field: 'sequence', message: expect.any(String), operands: { sequence: 1, next: 3 } }];
+    const stale: ElectionRefusal[] = [{ code: 'STALE_AMENDMENT', field: 'sequence', message: expect.any(String), operands: { sequence: 1, next: 3 } }];
     const history = [keyed, recorded(addKey), recorded(revokeKey, { sequence: 2 })];
     amendGiven(history).when(command(replaceKeys)).thenRefused(stale);
     // The same amendment signed again (by another root key) under the used number is a replay too.
@@ -290,7 +290,7 @@ describe('election decider: key amendments', () => {
       .when(command({ ...revokeKey, keyId: 'p1-z' } as KeyAmendment))
       .thenRefused([{ code: 'UNKNOWN_KEY', field: 'amendment.keyId', message: 'commission p1 has no key p1-z', operands: { commissionId: 'p1', keyId: 'p1-z' } }]);
     const revoked = [keyed, recorded(revokeKey)];
-    const already = (from: string) => [{ code: 'ALREADY_REVOKED', field: 'amendment.from', message: expect.any(String), operands: { commissionId: 'p1', keyId: 'p1-a', revokedFrom: FROM, from } }];
+    const already = (from: string): ElectionRefusal[] => [{ code: 'ALREADY_REVOKED', field: 'amendment.from', message: expect.any(String), operands: { commissionId: 'p1', keyId: 'p1-a', revokedFrom: FROM, from } }];
     amendGiven(revoked).when(command(revokeKey, { sequence: 2 })).thenRefused(already(FROM));
     const later = { ...revokeKey, from: '2026-03-15T14:00:00.001Z' } as KeyAmendment;
     amendGiven(revoked).when(command(later, { sequence: 2 })).thenRefused(already('2026-03-15T14:00:00.001Z'));
@@ -300,7 +300,7 @@ describe('election decider: key amendments', () => {
   });
 
   it('refuses a key id or public key the commission holds or ever held, or gives twice, each where it is', () => {
-    const duplicate = (field: string, operands: Record<string, string>, message = expect.any(String)) => ({ code: 'DUPLICATE_KEY', field, message, operands: { commissionId: 'p1', ...operands } });
+    const duplicate = (field: string, operands: Record<string, string>, message = expect.any(String)): ElectionRefusal => ({ code: 'DUPLICATE_KEY', field, message, operands: { commissionId: 'p1', ...operands } });
     amendGiven(keyed)
       .when(command({ ...addKey, key: { keyId: 'p1-a', publicKey: pk(2) } } as KeyAmendment))
       .thenRefused([duplicate('amendment.key.keyId', { keyId: 'p1-a' }), duplicate('amendment.key.publicKey', { publicKey: pk(2) })]);
@@ -314,7 +314,7 @@ describe('election decider: key amendments', () => {
   });
 
   it('refuses malformed fields all at once, with the signed body\'s field names, before anything else', () => {
-    const malformed = (field: string) => ({ code: 'MALFORMED', field, message: expect.any(String) });
+    const malformed = (field: string): ElectionRefusal => ({ code: 'MALFORMED', field, message: expect.any(String) });
     const broken = { ...replaceKeys, keys: [{ keyId: 'k', publicKey: 'short' }], from: '2026-03-15T14:00:00' } as KeyAmendment;
     amendGiven(keyed).when({ ...command(broken), sequence: 0 }).thenRefused([malformed('sequence'), malformed('amendment.keys.0.publicKey'), malformed('amendment.from')]);
     amendGiven(keyed).when(command({ ...replaceKeys, keys: [] } as KeyAmendment)).thenRefused([malformed('amendment.keys')]);
