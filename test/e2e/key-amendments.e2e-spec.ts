@@ -4,10 +4,9 @@
 // accepted; a replayed amendment is answered or refused, never applied again; an amendment
 // signed by no root key is refused; the audit judges every recorded signature by the keys valid
 // when it was received, and fails on one that was not. Needs `npm run build` first (the CLI).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { verifyAudit } from '@tally/audit';
 import { decidePrecinct, decodePrecinctEvent, evolvePrecinct, indexElection, initialPrecinctState, parseElectionDefinition, type KeyAmendment, type PrecinctCommand } from '@tally/domain';
 import { eventToAppend, streams, type EventStore } from '@tally/event-store';
@@ -16,11 +15,9 @@ import request from 'supertest';
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
 import { expectProblem, readCategory } from './support/intake-helpers';
 import { ADMIN_TOKEN, startTallyApp, type TallyTestApp } from './support/tally-app';
+import { requireBuiltCli, tally } from './support/tally-cli';
 
 jest.setTimeout(120_000);
-
-const root = resolve(__dirname, '../..');
-const cli = join(root, 'dist/apps/tally-cli/src/main.js');
 
 const E = 'keys-2026';
 const name = (en: string) => ({ kk: en, ru: en, en });
@@ -56,17 +53,6 @@ function amendmentBody(sequence: number, amendment: KeyAmendment, signer: Key = 
   return { sequence, amendment, signature: signAmendment({ electionId: E, sequence, amendment }, keyId, signer.privateKeyPem) };
 }
 
-function tally(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
 describe('key amendments (embedded, built CLI)', () => {
   let t: TallyTestApp;
   let store: EventStore;
@@ -89,7 +75,7 @@ describe('key amendments (embedded, built CLI)', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the e2e suite`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'tally-keys-'));
     t = await startTallyApp({ listen: true, env: { TALLY_RATE_LIMIT: '100000' } });
     store = t.app.get<EventStore>(EVENT_STORE);
