@@ -137,11 +137,15 @@ export class KeyRing {
   /** The keys named `keyId`, of `submittedBy` only when given, else of every commission (a scan of the definition). */
   named(keyId: string, submittedBy?: string): readonly RingKey[] {
     if (submittedBy !== undefined) return this.keysOf(submittedBy).filter((k) => k.keyId === keyId);
+    // Intake's path when a body does not say who signs: one pass, allocating only for a match.
     const out: RingKey[] = [];
     for (const commission of this.directory.commissions) {
-      const amended = this.amended.get(commission.id);
-      if (amended) out.push(...amended.filter((k) => k.keyId === keyId));
-      else out.push(...keysNamed([commission], keyId));
+      const amended = this.amended.size === 0 ? undefined : this.amended.get(commission.id);
+      if (amended) {
+        for (const key of amended) if (key.keyId === keyId) out.push(key);
+      } else {
+        for (const key of commission.keys) if (key.keyId === keyId) out.push(definedKey(commission, key));
+      }
     }
     return out;
   }
