@@ -1,10 +1,9 @@
 // `tally audit …` as an auditor runs it: the built CLI in a child process over an embedded
 // (PGlite) data directory populated here, with the projector's snapshot file beside it.
 // Needs `npm run build` first.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadElections, replay } from '@tally/audit';
 import { ResultsProjector, viewDigest } from '@tally/projection';
 import { generateSyntheticElection, type ElectionIndex } from '@tally/domain';
@@ -12,22 +11,9 @@ import { createPgliteEventStore, START_POSITION, type EventStore, type RecordedE
 import { cdfValidator } from '../fixtures/nist/cdf-validator';
 import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
 import { loadPglite } from '../../libs/event-store/src/embedded/pglite-event-store';
+import { requireBuiltCli, tally } from './support/tally-cli';
 
 jest.setTimeout(180_000);
-
-const root = resolve(__dirname, '../..');
-const cli = join(root, 'dist/apps/tally-cli/src/main.js');
-
-function tally(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
@@ -48,7 +34,7 @@ describe('tally audit (built CLI, embedded store)', () => {
   let finalDigest: string;
 
   beforeAll(async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the e2e suite`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'tally-audit-'));
     env = { EVENT_STORE: 'embedded', TALLY_DATA_DIR: dir };
     const store = await createPgliteEventStore({ dataDir: dir });

@@ -5,11 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, type CliCommand, type CliIo } from './cli.types';
 import { allocateCommand } from './commands/allocate.command';
+import { amendCommand } from './commands/amend.command';
 import { keysCommand } from './commands/keys.command';
 import { signCommand } from './commands/sign.command';
 import { auditCommand } from './commands/audit.command';
 
-export const commands: readonly CliCommand[] = [allocateCommand, auditCommand, keysCommand, signCommand];
+export const commands: readonly CliCommand[] = [allocateCommand, amendCommand, auditCommand, keysCommand, signCommand];
 
 export function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
   const program = new Command('tally')

@@ -1,7 +1,24 @@
 // Reading the store for the auditors: bounds (a position or an instant), the scan in global order
 // up to a bound, and the elections' definitions. What a scanned event is to a view (the routing)
 // and the digest are @tally/projection's, the live projector's own: one copy of each.
-import { err, indexElection, ok, parseElectionDefinition, type DefinitionProblem, type ElectionIndex, type Result } from '@tally/domain';
+import {
+  commandOfAmendment,
+  decideElection,
+  decodeElectionEvent,
+  err,
+  evolveElection,
+  indexElection,
+  initialElectionState,
+  ok,
+  parseElectionDefinition,
+  type DefinitionAmended,
+  type DefinitionProblem,
+  type ElectionIndex,
+  type ElectionState,
+  type Result,
+} from '@tally/domain';
+import { canonicalJson } from '@tally/encoding';
+import { verifyAmendmentSignature } from '@tally/signatures';
 import {
   categories,
   categoryFilter,
@@ -75,6 +92,7 @@ export async function* scanStore(store: EventStore, options: ScanOptions = {}): 
 // Definitions
 
 export interface DefinedElection {
+  /** The definition's index, with the key ring of every recorded amendment (which key was valid when). */
   readonly index: ElectionIndex;
   /** Position and time of the ElectionDefined event the definition comes from. */
   readonly position: string;
@@ -87,28 +105,91 @@ export interface DefinitionTrouble {
   readonly problems: readonly DefinitionProblem[];
 }
 
+/** A recorded key amendment the election decider, run again on the stream before it, does not decide as recorded. */
+export interface AmendmentTrouble {
+  /** `signature` for a signature that does not count, `decider` for the rest, `definitions` for a record that does not parse. */
+  readonly check: 'signature' | 'decider' | 'definitions';
+  /** Stable: revoked-key, not-yet-valid, unknown-key, invalid-signature; STALE_AMENDMENT and the decider's other codes; duplicate-amendment, decided-differently, amendment-does-not-parse, amendment-before-definition. */
+  readonly code: string;
+  readonly message: string;
+  readonly streamName: string;
+  readonly position: string;
+  readonly eventId: string;
+}
+
 export interface LoadedElections {
   readonly elections: ReadonlyMap<string, DefinedElection>;
   /** Recorded definitions that no longer parse. */
   readonly troubles: readonly DefinitionTrouble[];
+  /** Recorded amendments, each decided again (its signature by the root keys valid when it was received). */
+  readonly amendmentsChecked: number;
+  readonly amendmentTroubles: readonly AmendmentTrouble[];
 }
 
 /**
  * Every election's definition from its stream (the first ElectionDefined wins, as in the
- * service's registry). Read from the whole store, whatever the bound: they are the rules.
+ * service's registry), folded with the stream's key amendments by the domain's own evolve, so
+ * every signature is judged by the keys valid when it was received. Each amendment is decided
+ * again on the stream as it stood before it — the election decider, with the signature check
+ * the service hands it — and must decide exactly what was recorded. Read from the whole store,
+ * whatever the bound: they are the rules.
  */
 export async function loadElections(store: EventStore): Promise<LoadedElections> {
-  const elections = new Map<string, DefinedElection>();
   const troubles: DefinitionTrouble[] = [];
+  const amendmentTroubles: AmendmentTrouble[] = [];
+  let amendmentsChecked = 0;
+  const streams = new Map<string, { state: ElectionState; position: string; recordedAt: string }>();
   for await (const e of scanStore(store, { filter: categoryFilter(categories.election) })) {
-    if (e.type !== 'ElectionDefined') continue;
-    const parsed = parseElectionDefinition((e.data as { definition?: unknown }).definition);
-    if (!parsed.ok) {
-      troubles.push({ streamName: e.streamName, position: e.position, problems: parsed.error });
-      continue;
+    if (e.type === 'ElectionDefined') {
+      const parsed = parseElectionDefinition((e.data as { definition?: unknown }).definition);
+      if (!parsed.ok) {
+        troubles.push({ streamName: e.streamName, position: e.position, problems: parsed.error });
+        continue;
+      }
+      if (streams.get(e.streamName)?.state.status === 'defined') continue;
+      const state = evolveElection(initialElectionState(), { type: 'ElectionDefined', data: { definition: parsed.value } });
+      streams.set(e.streamName, { state, position: e.position, recordedAt: e.recordedAt.toISOString() });
+    } else if (e.type === 'DefinitionAmended') {
+      amendmentsChecked++;
+      const where = { streamName: e.streamName, position: e.position, eventId: e.id };
+      const decoded = decodeElectionEvent(e);
+      const stream = streams.get(e.streamName);
+      if (!decoded.ok || decoded.value.type !== 'DefinitionAmended') {
+        amendmentTroubles.push({ check: 'definitions', code: 'amendment-does-not-parse', message: `${e.streamName}@${e.revision}: ${JSON.stringify(decoded.ok ? decoded.value.type : decoded.error)}`, ...where });
+      } else if (stream === undefined) {
+        amendmentTroubles.push({ check: 'decider', code: 'amendment-before-definition', message: `${e.streamName}@${e.revision}: an amendment of an election not defined yet`, ...where });
+      } else {
+        const trouble = redecide(stream.state, decoded.value.data);
+        if (trouble) amendmentTroubles.push({ ...trouble, message: `${e.streamName}@${e.revision} (amendment ${decoded.value.data.sequence}): ${trouble.message}`, ...where });
+        // Folded as the service folds it, so what follows is judged by the keys the service used.
+        stream.state = evolveElection(stream.state, decoded.value);
+      }
     }
-    const id = parsed.value.id;
-    if (!elections.has(id)) elections.set(id, { index: indexElection(parsed.value), position: e.position, recordedAt: e.recordedAt.toISOString() });
   }
-  return { elections, troubles };
+  const elections = new Map<string, DefinedElection>();
+  for (const { state, position, recordedAt } of streams.values()) {
+    if (state.status !== 'defined' || elections.has(state.definition.id)) continue;
+    elections.set(state.definition.id, { index: indexElection(state.defined).withKeys(state.keys), position, recordedAt });
+  }
+  return { elections, troubles, amendmentsChecked, amendmentTroubles };
+}
+
+/** Why the election decider does not decide the recorded amendment from the state before it, if it does not. */
+function redecide(state: ElectionState, recorded: DefinitionAmended['data']): Pick<AmendmentTrouble, 'check' | 'code' | 'message'> | undefined {
+  const { electionId, sequence, signature, receivedAt } = recorded;
+  const decided = decideElection(commandOfAmendment(recorded.amendment, { electionId, sequence, signature, receivedAt }), state, { verifyAmendment: verifyAmendmentSignature });
+  if (!decided.ok) {
+    const [first] = decided.error;
+    const signatureProblem = first.code === 'BAD_SIGNATURE' ? first.operands?.problem : undefined;
+    return {
+      check: signatureProblem === undefined ? 'decider' : 'signature',
+      code: signatureProblem === undefined ? first.code : String(signatureProblem),
+      message: decided.error.map((r) => `${r.code} (${r.field}: ${r.message})`).join('; '),
+    };
+  }
+  if (decided.value.length === 0) return { check: 'decider', code: 'duplicate-amendment', message: 'the same amendment is recorded earlier under this sequence number' };
+  if (decided.value.length !== 1 || canonicalJson(decided.value[0].data) !== canonicalJson(recorded)) {
+    return { check: 'decider', code: 'decided-differently', message: 'the recorded amendment differs from what the decider decides from it' };
+  }
+  return undefined;
 }

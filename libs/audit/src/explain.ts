@@ -178,8 +178,8 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     const previous = protocols.get(key);
     const subject = signedSubjectOfEvent(event);
     const signature = event.data.signature;
-    const by = election.commission(event.data.submittedBy);
-    const verified = !!(signature && subject && by && findSigner({ commissions: [by] }, subject, signature, event.data.submittedBy).ok);
+    // By the keys valid when it was received: a signature by a key revoked by then is not verified.
+    const verified = !!(signature && subject && findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt }).ok);
     const version: ProtocolVersion = {
       type: event.type,
       version: event.data.version,

@@ -1,6 +1,8 @@
 // Verify: one walk of the whole store that checks, for every event,
 //   - the hash chain (the event store's own verifier, reused as is);
-//   - the commission's signature (@tally/signatures, the function intake uses);
+//   - the commission's signature (@tally/signatures, the function intake uses), by the keys valid
+//     when the submission was received (the definition's keys folded with its amendments; each
+//     amendment is itself decided again, its signature by the root keys valid when received);
 //   - the control relations of every recorded protocol and turnout report (validateProtocol);
 //   - the decider's consistency: commands are not stored, but each precinct event names the
 //     command it answered, so the command is rebuilt and the SAME decider re-run on the stream's
@@ -26,6 +28,7 @@ import {
   versionStanding,
   applyEvent,
   createResultsView,
+  describeKeyOutsideValidity,
   type ElectionIndex,
   type PrecinctCommand,
   type PrecinctEvent,
@@ -45,8 +48,8 @@ export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 
 export interface VerifyFailure {
   readonly check: CheckName;
   /**
-   * Stable: e.g. content-mismatch, invalid-signature, BALLOTS_FOUND_MISMATCH, decided-differently,
-   * signature-recorded-twice, version-backwards, version-skipped, digest-mismatch.
+   * Stable: e.g. content-mismatch, invalid-signature, revoked-key, not-yet-valid, BALLOTS_FOUND_MISMATCH,
+   * decided-differently, signature-recorded-twice, version-backwards, version-skipped, digest-mismatch.
    */
   readonly code: string;
   readonly message: string;
@@ -241,6 +244,10 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       position: t.position,
     });
   }
+  // Key amendments: each a signature and a decision of its own.
+  counts.signature.checked += loaded.amendmentsChecked;
+  counts.decider.checked += loaded.amendmentsChecked;
+  for (const { check, code, message, streamName, position, eventId } of loaded.amendmentTroubles) fail(eventFailures, { check, code, message, streamName, position, eventId });
 
   // 3. One walk in global order: per-event checks and the recomputation side by side.
   const views = new Map<string, ResultsView>();
@@ -397,16 +404,22 @@ function checkPrecinctEvent(
     } else if (!subject) {
       fail({ check: 'signature', code: 'nothing-signed', message: `${e.streamName}@${e.revision}: no signed subject can be rebuilt from the event`, ...where });
     } else {
-      // Only the submitter's keys: scanning every commission per event would be quadratic at national scale.
-      const by = election.commission(event.data.submittedBy);
-      const signer = findSigner({ commissions: by ? [by] : [] }, subject, signature, event.data.submittedBy);
+      // Only the submitter's keys (scanning every commission per event would be quadratic at
+      // national scale), as they were when the submission was received.
+      const signer = findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt });
       if (!signer.ok) {
-        fail({
-          check: 'signature',
-          code: signer.problem,
-          message: `${e.streamName}@${e.revision} (${e.type}): ${signer.problem === 'unknown-key' ? `${event.data.submittedBy} has no key ${signer.keyId}` : `the signature does not verify under ${event.data.submittedBy}'s key ${signer.keyId}`}`,
-          ...where,
-        });
+        let why: string;
+        switch (signer.problem) {
+          case 'unknown-key':
+            why = `${event.data.submittedBy} has no key ${signer.keyId}`;
+            break;
+          case 'invalid-signature':
+            why = `the signature does not verify under ${event.data.submittedBy}'s key ${signer.keyId}`;
+            break;
+          default:
+            why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, event.data.receivedAt).message}`;
+        }
+        fail({ check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where });
       }
     }
   }

@@ -7,4 +7,5 @@ export * from './allocation';
 export * from './views';
 export * from './fixtures';
 export * from './percent';
+export * from './instant';
 export * from './events';

@@ -1,5 +1,5 @@
-// The public API of @tally/signatures: the signed encoding of a submission, Ed25519 keys, and
-// the deterministic demo keys.
+// The public API of @tally/signatures: the signed encoding of a submission and of a key
+// amendment, Ed25519 keys, and the deterministic demo keys.
 export {
   encodeSignedSubject,
   normalizeProtocol,
@@ -22,6 +22,16 @@ export {
   verifyBytes,
   type Ed25519KeyPair,
 } from './ed25519';
-export { findSigner, signedSubjectOfCommand, signedSubjectOfEvent, signSubmission, verifySubmissionSignature, type SignerCheck } from './submission-signature';
+export {
+  findSigner,
+  signedSubjectOfCommand,
+  signedSubjectOfEvent,
+  signSubmission,
+  verifySubmissionSignature,
+  type FindSignerOptions,
+  type KeySource,
+  type SignerCheck,
+} from './submission-signature';
 export { verifySigner, verifySubmissionSigner, type SignedClaim, type SignerProblem, type SignerVerdict } from './submission-signer';
+export { AMENDMENT_SCHEME, amendmentFields, encodeAmendment, signAmendment, verifyAmendmentSignature, type UnsignedAmendment } from './amendment-signature';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';

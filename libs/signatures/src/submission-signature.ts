@@ -1,7 +1,7 @@
 // Signing and checking a commission's submission, live at intake and years later in an audit:
 // both call `verifySubmissionSignature` on the same encoding.
 import type { KeyObject } from 'node:crypto';
-import type { Commission, ElectionDefinition, PrecinctCommand, PrecinctEvent, SubmissionSignature } from '@tally/domain';
+import { judgeSignature, keysNamed, type Commission, type ElectionDefinition, type KeyRing, type PrecinctCommand, type PrecinctEvent, type RingKey, type SubmissionSignature } from '@tally/domain';
 import { encodeSignedSubject, normalizeProtocol, SIGNATURE_SCHEME_V2, type SignedSubject } from './canonical-encoding';
 import { signBytes, verifyBytes } from './ed25519';
 
@@ -51,29 +51,42 @@ export function verifySubmissionSignature(subject: SignedSubject, signature: Sub
 
 export type SignerCheck =
   | { readonly ok: true; readonly commission: Commission; readonly keyId: string }
-  | { readonly ok: false; readonly problem: 'unknown-key' | 'invalid-signature'; readonly keyId: string };
+  | { readonly ok: false; readonly problem: 'unknown-key' | 'invalid-signature'; readonly keyId: string }
+  /** The key made the signature but was not valid at `at`: revoked from an earlier instant, or valid only from a later one. */
+  | { readonly ok: false; readonly problem: 'revoked-key' | 'not-yet-valid'; readonly keyId: string; readonly key: RingKey };
 
 /**
- * Which commission of the definition signed the subject. The key id is looked up among every
- * commission's keys (only `submittedBy`'s when given); a key id shared by two commissions is
- * resolved by the signature itself, so no lookup order can let one sign for the other.
+ * Where the keys come from: an election's key ring (`ElectionIndex.keys`: the definition's keys
+ * folded with its amendments, each valid from/until an instant), or bare commissions (a
+ * definition without amendments, whose keys are valid at every instant).
+ */
+export type KeySource = KeyRing | Pick<ElectionDefinition, 'commissions'>;
+
+export interface FindSignerOptions {
+  /**
+   * The instant the signature is judged at: when the submission was received (intake: the
+   * request's; the recorder: the envelope's; an auditor: the recorded event's). A key not valid
+   * then is `revoked-key` or `not-yet-valid`. Without it only keys valid at every instant count.
+   */
+  readonly at?: string;
+}
+
+/**
+ * Which commission signed the subject. The key id is looked up among every commission's keys
+ * (only `submittedBy`'s when given); a key id shared by two commissions is resolved by the
+ * signature itself, so no lookup order can let one sign for the other. Which key counts when is
+ * the domain's `judgeSignature`, the rule amendments are judged by too.
  */
 export function findSigner(
-  definition: Pick<ElectionDefinition, 'commissions'>,
+  keys: KeySource,
   subject: SignedSubject,
   signature: SubmissionSignature,
   submittedBy?: string,
+  options: FindSignerOptions = {},
 ): SignerCheck {
-  let known = false;
-  for (const commission of definition.commissions) {
-    if (submittedBy !== undefined && commission.id !== submittedBy) continue;
-    for (const key of commission.keys) {
-      if (key.keyId !== signature.keyId) continue;
-      known = true;
-      if (verifySubmissionSignature(subject, signature, key.publicKey)) return { ok: true, commission, keyId: key.keyId };
-    }
-  }
-  return { ok: false, problem: known ? 'invalid-signature' : 'unknown-key', keyId: signature.keyId };
+  const candidates = 'commissions' in keys ? keysNamed(keys.commissions, signature.keyId, submittedBy) : keys.named(signature.keyId, submittedBy);
+  const verdict = judgeSignature(candidates, signature.keyId, options.at, (publicKey) => verifySubmissionSignature(subject, signature, publicKey));
+  return verdict.ok ? { ok: true, commission: verdict.key.commission, keyId: verdict.key.keyId } : verdict;
 }
 
 /**

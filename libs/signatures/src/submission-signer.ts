@@ -1,7 +1,7 @@
 // Who signed a submission: the ONE check intake (before the queue) and the recorder (after it)
 // both run, so that what a signature proves is decided in one place. The key decides who
 // submits; a sender's claim (`submittedBy`) is only compared with it.
-import type { Commission, ElectionIndex, PrecinctCommand, SubmissionSignature } from '@tally/domain';
+import { describeKeyOutsideValidity, type Commission, type ElectionIndex, type PrecinctCommand, type SubmissionSignature } from '@tally/domain';
 import type { SignedSubject } from './canonical-encoding';
 import { findSigner, signedSubjectOfCommand } from './submission-signature';
 
@@ -15,7 +15,11 @@ export type SignerProblem =
   /** The key exists, and the signature does not verify under it. */
   | 'invalid-signature'
   /** The signature verifies under another commission's key than the one claimed. */
-  | 'not-the-submitter';
+  | 'not-the-submitter'
+  /** The key made the signature but was revoked before the submission was received. */
+  | 'revoked-key'
+  /** The key made the signature but is valid only from a later instant. */
+  | 'not-yet-valid';
 
 export type SignerVerdict =
   | { readonly ok: true; readonly commission: Commission; readonly keyId: string; readonly signature: SubmissionSignature }
@@ -35,25 +39,28 @@ export interface SignedClaim {
   /** The commission the sender says it is: optional in a request body, always in an envelope. */
   readonly submittedBy?: string;
   /**
-   * ISO 8601 instant the key must be valid at: when intake received the submission. Every key of
-   * the definition is valid at every instant today; key amendments (revocation from an instant)
-   * are judged here, and only here.
+   * ISO 8601 instant the key must be valid at: when intake received the submission. The election's
+   * key ring (the definition folded with its amendments) says which keys are valid then.
    */
   readonly at: string;
 }
 
 /** The commission whose key signed the claim's subject, or why there is none (with the field at fault). */
-export function verifySigner(election: Pick<ElectionIndex, 'definition'>, claim: SignedClaim): SignerVerdict {
-  const { subject, signature, submittedBy } = claim;
-  const { definition } = election;
+export function verifySigner(election: Pick<ElectionIndex, 'definition' | 'keys'>, claim: SignedClaim): SignerVerdict {
+  const { subject, signature, submittedBy, at } = claim;
+  const { definition, keys } = election;
   if (!signature) return { ok: false, problem: 'unsigned', field: 'signature', message: "a submission carries its commission's Ed25519 signature: { keyId, value }" };
   if (!subject) return { ok: false, problem: 'unsignable', field: 'protocol', message: 'the protocol is malformed, so no signature can cover it', operands: { keyId: signature.keyId } };
-  const found = findSigner(definition, subject, signature, submittedBy);
+  const found = findSigner(keys, subject, signature, submittedBy, { at });
   if (found.ok) return { ok: true, commission: found.commission, keyId: found.keyId, signature };
   const { keyId } = signature;
+  if (found.problem === 'revoked-key' || found.problem === 'not-yet-valid') {
+    const outside = describeKeyOutsideValidity(found.key, found.problem, at);
+    return { ok: false, problem: found.problem, field: 'signature.keyId', message: outside.message, operands: { keyId, problem: found.problem, ...outside.operands } };
+  }
   if (submittedBy !== undefined) {
     // Looked up among the claimed commission's keys only: say whose key it is, if anyone's.
-    const anyone = findSigner(definition, subject, signature);
+    const anyone = findSigner(keys, subject, signature, undefined, { at });
     if (anyone.ok) {
       const signer = anyone.commission.id;
       const message = `the signature is by ${signer}'s key ${keyId}, not by a key of ${submittedBy} (submittedBy)`;
@@ -71,7 +78,7 @@ export function verifySigner(election: Pick<ElectionIndex, 'definition'>, claim:
  * The recorder's check of a precinct command from the queue: its signature over the subject
  * rebuilt from the command, against the envelope's `submittedBy`, at its receipt.
  */
-export function verifySubmissionSigner(election: Pick<ElectionIndex, 'definition'>, command: PrecinctCommand): SignerVerdict {
+export function verifySubmissionSigner(election: Pick<ElectionIndex, 'definition' | 'keys'>, command: PrecinctCommand): SignerVerdict {
   const { signature, submittedBy, receivedAt } = command.meta;
   return verifySigner(election, { subject: signedSubjectOfCommand(command), signature, submittedBy, at: receivedAt });
 }

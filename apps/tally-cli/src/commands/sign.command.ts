@@ -54,7 +54,8 @@ type Problem = { readonly field: string; readonly rule: string };
 
 const report = (io: CliIo, problems: readonly Problem[]) => io.stderr(`tally sign: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
 
-async function loadKey(options: SignOptions, io: CliIo): Promise<{ key: KeyObject | string; keyId: string } | Problem> {
+/** The private key and its id from --key (and --key-id) or --demo-key; `tally amend` reads its key the same way. */
+export async function loadKey(options: Pick<SignOptions, 'key' | 'keyId' | 'demoKey'>, io: CliIo): Promise<{ key: KeyObject | string; keyId: string } | Problem> {
   if (options.demoKey !== undefined) {
     const demo = demoKeyPair(options.demoKey);
     return { key: demo.privateKeyPem, keyId: demo.keyId };

@@ -1,10 +1,24 @@
 // The elections this service knows, read from the event store (category `election`) and kept
-// current by a subscription, so every role in every process sees the same definitions. Defining
-// one is a command (DefineElection) on the CommandBus, decided by the domain's election decider.
+// current by a subscription, so every role in every process sees the same definitions and the
+// same keys. Each election's stream is folded by the domain's own `evolve` (the definition, then
+// every key amendment as it arrives); the index handed out carries the key ring of that fold, so
+// intake, the recorder and the API judge a signature by the keys valid when it was received.
+// Defining an election or amending its keys is a command on the CommandBus, decided by the
+// domain's election decider.
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { decodeElectionEvent, indexElection, type ElectionDefinition, type ElectionIndex, type ElectionRefusal } from '@tally/domain';
-import { categories, categoryFilter, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import {
+  decodeElectionEvent,
+  evolveElection,
+  indexElection,
+  initialElectionState,
+  type AmendmentCommand,
+  type DefinitionAmended,
+  type ElectionIndex,
+  type ElectionRefusal,
+  type ElectionState,
+} from '@tally/domain';
+import { categories, categoryFilter, categoryPrefix, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecideElectionCommand } from './decide-election.command';
 
@@ -14,10 +28,20 @@ export type DefineOutcome =
   /** INVALID_DEFINITION (one per problem, with its path and rule) or DEFINITION_CONFLICT. */
   | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
 
+export type AmendOutcome =
+  | { readonly kind: 'recorded'; readonly sequence: number; readonly position: string }
+  /** The very amendment was recorded before under this sequence number (a retry): nothing appended. */
+  | { readonly kind: 'unchanged'; readonly sequence: number; readonly position: string | undefined }
+  | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
+
+const ELECTION_STREAM_PREFIX = categoryPrefix(categories.election);
+
 @Injectable()
 export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ElectionRegistry.name);
   private readonly elections = new Map<string, ElectionIndex>();
+  /** Each election stream's fold, by election id: what the index's key ring and the amendments come from. */
+  private readonly states = new Map<string, ElectionState>();
   private subscription: SubscriptionHandle | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -50,6 +74,22 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     return [...this.elections.values()];
   }
 
+  /** The election's amendments in sequence order (`[]` when none), or undefined for an unknown election. */
+  amendments(electionId: string): readonly DefinitionAmended['data'][] | undefined {
+    const state = this.states.get(electionId);
+    return state?.status === 'defined' ? state.amendments : undefined;
+  }
+
+  /** Decides a key amendment; this process applies it at once (the subscription follows for the others). */
+  async amend(command: AmendmentCommand): Promise<AmendOutcome> {
+    const outcome = await this.commandBus.execute(new DecideElectionCommand(command));
+    if (outcome.kind === 'refused') return outcome;
+    this.adopt(command.electionId, outcome.election);
+    return outcome.kind === 'recorded'
+      ? { kind: 'recorded', sequence: command.sequence, position: outcome.position }
+      : { kind: 'unchanged', sequence: command.sequence, position: outcome.position };
+  }
+
   /** Records a definition. The same definition again is `unchanged`; a different one under a known id is refused (DEFINITION_CONFLICT). */
   async define(input: unknown): Promise<DefineOutcome> {
     // The stream is the definition's own id; whether it is one, the decider judges.
@@ -57,7 +97,7 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     const outcome = await this.commandBus.execute(new DecideElectionCommand({ type: 'DefineElection', electionId: id, input }));
     if (outcome.kind === 'refused') return { kind: 'refused', reasons: outcome.reasons };
     // Known at once to this process (the subscription follows for the others).
-    if (outcome.election.status === 'defined') this.register(outcome.election.definition);
+    this.adopt(id, outcome.election);
     if (outcome.kind === 'unchanged') return { kind: 'unchanged', electionId: id };
     return { kind: 'defined', electionId: id, position: outcome.position };
   }
@@ -81,19 +121,39 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
-    if (event.type !== 'ElectionDefined') return;
+    // The lots are the projector's; the registry folds what decides who may sign.
+    if (event.type !== 'ElectionDefined' && event.type !== 'DefinitionAmended') return;
     const decoded = decodeElectionEvent(event);
-    if (!decoded.ok || decoded.value.type !== 'ElectionDefined') {
-      // A recorded definition that no longer parses is a bug in a newer version of the rules.
-      this.logger.error(`recorded definition in ${event.streamName} does not decode: ${JSON.stringify(decoded.ok ? decoded.value.type : decoded.error)}`);
+    if (!decoded.ok) {
+      // A recorded definition or amendment that no longer parses is a bug in a newer version of the rules.
+      this.logger.error(`recorded ${event.type} in ${event.streamName} does not decode: ${JSON.stringify(decoded.error)}`);
       return;
     }
-    this.register(decoded.value.data.definition);
+    const electionId = event.streamName.slice(ELECTION_STREAM_PREFIX.length);
+    const before = this.states.get(electionId) ?? initialElectionState();
+    // evolve takes each amendment once, in sequence: one this process already adopted changes nothing.
+    this.publish(electionId, evolveElection(before, decoded.value));
   }
 
-  private register(definition: ElectionDefinition): void {
-    if (this.elections.has(definition.id)) return;
-    this.elections.set(definition.id, indexElection(definition));
-    for (const w of [...this.waiters]) w();
+  /** The state a decision in this process left, unless the subscription already brought as much or more. */
+  private adopt(electionId: string, state: ElectionState): void {
+    const known = this.states.get(electionId);
+    if (state.status !== 'defined') return;
+    if (known?.status === 'defined' && known.amendments.length >= state.amendments.length) return;
+    this.publish(electionId, state);
+  }
+
+  private publish(electionId: string, state: ElectionState): void {
+    if (state === this.states.get(electionId)) return;
+    this.states.set(electionId, state);
+    if (state.status !== 'defined') return;
+    const index = this.elections.get(electionId);
+    if (index === undefined) {
+      this.elections.set(electionId, indexElection(state.definition).withKeys(state.keys));
+      for (const w of [...this.waiters]) w();
+    } else if (index.keys.amendedCommissions() !== state.keys.amendedCommissions()) {
+      // Only the keys change after the definition: the index's structure is shared.
+      this.elections.set(electionId, index.withKeys(state.keys));
+    }
   }
 }

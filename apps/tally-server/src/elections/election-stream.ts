@@ -1,8 +1,9 @@
 // An election's own stream, `election-<id>`, as the event store's command handler sees it: the
-// domain's election decider, its records decoded by the domain codec, its events given ids
-// derived from their content (so the same definition or lot again is recognised by the store
-// too). Beside the domain's state it keeps where each record is, so a command that repeats one
-// answers with that record's position.
+// domain's election decider (handed the amendment signature check, @tally/signatures'), its
+// records decoded by the domain codec, its events given ids derived from their content (so the
+// same definition, lot or amendment again is recognised by the store too). Beside the domain's
+// state it keeps where each record is, so a command that repeats one answers with that record's
+// position.
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
@@ -18,15 +19,20 @@ import {
   type ElectionEvent,
   type ElectionRefusal,
   type ElectionState,
+  type DefinitionAmended,
   type LotDrawn,
 } from '@tally/domain';
+import { canonicalJson } from '@tally/encoding';
 import { eventToAppend, type StreamDecider } from '@tally/event-store';
+import { verifyAmendmentSignature } from '@tally/signatures';
 import { v5 as uuidv5 } from 'uuid';
 
 /** Namespace for definition event ids (UUIDv5 of the content hash): re-loading the same definition is a no-op. */
 const DEFINITION_NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
 /** Namespace for lot event ids (UUIDv5 of the content hash): the same request again is a no-op. */
 const LOT_NAMESPACE = '6f0d3c1e-5b7a-4f59-9a44-2d8e1c0b7a51';
+/** Namespace for amendment event ids (UUIDv5 of the signed content hash): a racing twin of the same amendment is recognised. */
+const AMENDMENT_NAMESPACE = 'b3e0c5a2-7d41-4c8e-9f16-5a2d7c9e0b34';
 
 export interface ElectionStreamState {
   readonly election: ElectionState;
@@ -48,7 +54,7 @@ export const electionStream: StreamDecider<ElectionStreamState, ElectionCommand,
     return { ...state, positions };
   },
   decide(command, state) {
-    const decided = decideElection(command, state.election);
+    const decided = decideElection(command, state.election, { verifyAmendment: verifyAmendmentSignature });
     return decided.ok ? ok(decided.value.map((event) => eventToAppend(electionEventId(event), event))) : err(decided.error);
   },
 };
@@ -64,6 +70,13 @@ export function positionOfRepeated(command: ElectionCommand, state: ElectionStre
       const lot = repeatedLot(command, election);
       return lot === undefined ? undefined : state.positions.get(lotEventId(lot));
     }
+    case 'AddKey':
+    case 'RevokeKey':
+    case 'ReplaceKeys': {
+      // Decided nothing: the very amendment recorded under this sequence number.
+      const recorded = election.amendments[command.sequence - 1];
+      return recorded === undefined ? undefined : state.positions.get(amendmentEventId(recorded));
+    }
     default: {
       const never: never = command;
       throw new Error(`unknown election command ${(never as { type: string }).type}`);
@@ -72,7 +85,24 @@ export function positionOfRepeated(command: ElectionCommand, state: ElectionStre
 }
 
 function electionEventId(event: ElectionEvent): string {
-  return event.type === 'ElectionDefined' ? definitionEventId(event.data.definition) : lotEventId(event.data);
+  switch (event.type) {
+    case 'ElectionDefined':
+      return definitionEventId(event.data.definition);
+    case 'LotDrawn':
+      return lotEventId(event.data);
+    case 'DefinitionAmended':
+      return amendmentEventId(event.data);
+    default: {
+      const never: never = event;
+      throw new Error(`unknown election event ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+/** What was signed and by which key, not when it arrived: the same amendment sent twice at once gets one id. */
+function amendmentEventId(amendment: DefinitionAmended['data']): string {
+  const { electionId, sequence, signature } = amendment;
+  return uuidv5(sha256(canonicalJson({ electionId, sequence, amendment: amendment.amendment, signature })), AMENDMENT_NAMESPACE);
 }
 
 /** Parsed definitions have the schema's key order, so their JSON is the same for the same content. */

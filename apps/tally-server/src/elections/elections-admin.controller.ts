@@ -43,8 +43,8 @@ export class ElectionsAdminController {
   // GET /v1/elections (the list) is served by the query API (results.controller.ts), which adds progress.
 }
 
-// The status depends on the outcome (201 or 200), which @HttpCode cannot express.
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** The status depends on the outcome (201 or 200), which @HttpCode cannot express. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AmendmentsController } from './amendments.controller';
 import { DecideElectionHandler } from './decide-election.handler';
 import { ElectionDefinitionController } from './election-definition.controller';
 import { ElectionRegistry } from './election-registry.service';
@@ -10,6 +11,6 @@ import { LotsController } from './lots.controller';
 @Module({
   providers: [ElectionRegistry, DecideElectionHandler],
   exports: [ElectionRegistry],
-  controllers: [ElectionsAdminController, ElectionDefinitionController, LotsController],
+  controllers: [ElectionsAdminController, ElectionDefinitionController, LotsController, AmendmentsController],
 })
 export class ElectionsModule {}

@@ -6,11 +6,11 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { WrongExpectedRevisionError } from '@tally/event-store';
 import { z } from 'zod';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { problem, ProblemException } from '../http/problem';
 import { DecideElectionCommand, type DecideElectionOutcome } from './decide-election.command';
+import { unavailableOnConflict } from './stream-conflict';
 
 /** The JSON shape only; lengths, trimming and the ballot are the decider's. */
 const LotBody = z
@@ -52,15 +52,9 @@ export class LotsController {
     if (!parsed.success) {
       throw new ProblemException(parsed.error.issues.map((i) => problem('MALFORMED', i.path.join('.') || 'body', i.message)));
     }
-    let outcome: DecideElectionOutcome;
-    try {
-      outcome = await this.commandBus.execute(new DecideElectionCommand({ type: 'DrawLot', electionId, contestId, ...parsed.data }));
-    } catch (e) {
-      if (e instanceof WrongExpectedRevisionError) {
-        throw new ProblemException([problem('UNAVAILABLE', 'electionId', `the stream of election ${electionId} kept changing; try again`, { electionId })]);
-      }
-      throw e;
-    }
+    const outcome: DecideElectionOutcome = await unavailableOnConflict(electionId, () =>
+      this.commandBus.execute(new DecideElectionCommand({ type: 'DrawLot', electionId, contestId, ...parsed.data })),
+    );
     if (outcome.kind === 'refused') throw new ProblemException(outcome.reasons);
     // The same lot again decided nothing: the answer is where it was recorded.
     if (outcome.position === undefined) throw new Error(`lot for ${electionId}/${contestId} decided nothing, yet no record repeats it`);

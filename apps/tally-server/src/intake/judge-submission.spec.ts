@@ -102,4 +102,21 @@ describe('judgeSubmission: what intake answers', () => {
       expect(answer(judgeSubmission(request('turnout', { ...signedFor2, version: 3 }), election))).toMatchObject({ status: 401, problems: [{ code: 'BAD_SIGNATURE' }] });
     });
   });
+
+  it('judges the signature by the keys valid when the request was received: before, exactly at and after a revocation', () => {
+    const revokedFrom = '2023-03-19T15:00:00.000Z';
+    const amended = election.withKeys(election.keys.amend({ amendment: { kind: 'revoke-key', commissionId: P, keyId: `demo-${P}`, from: revokedFrom }, receivedAt: '2023-03-19T14:00:00Z' }));
+    const body = signedTurnoutBody(E, P, '10:00', 10);
+    expect(answer(judgeSubmission(request('turnout', body, { receivedAt: '2023-03-19T14:59:59.999Z' }), amended))).toEqual({ ok: true, submittedBy: P });
+    for (const receivedAt of [revokedFrom, '2023-03-19T15:00:00.001Z']) {
+      const j = judgeSubmission(request('turnout', body, { receivedAt }), amended);
+      expect(answer(j)).toEqual({
+        status: 401,
+        problems: [{ code: 'BAD_SIGNATURE', field: 'signature.keyId', operands: { keyId: `demo-${P}`, problem: 'revoked-key', commissionId: P, revokedFrom, receivedAt } }],
+      });
+      expect(!j.ok && j.problems[0].message).toBe(`key demo-${P} of ${P} is revoked from ${revokedFrom}; received at ${receivedAt}`);
+    }
+    // The election as defined still takes the key: the amendment lives in the index's key ring.
+    expect(answer(judgeSubmission(request('turnout', body), election))).toEqual({ ok: true, submittedBy: P });
+  });
 });

@@ -10,7 +10,8 @@
 // itself (place, scope, reason, contest, control relations) is the domain's checkSubmission, the
 // same function the precinct decider runs again after the queue. Intake answers the first group
 // that refuses and names it in its own terms: a precinct in the election of the URL, the scope by
-// the key that signed. Pure: the election index, the request and nothing else.
+// the key that signed, judged by the keys valid when the request was received (the index's key
+// ring). Pure: the election index, the request and nothing else.
 import {
   checkSubmission,
   checkVersion,
@@ -143,7 +144,7 @@ function parseBody(kind: SubmissionRequest['kind'], body: object): { success: tr
   return problems.length > 0 || !parsed.success ? { success: false, problems } : { success: true, data: { kind, body: parsed.data } as Body };
 }
 
-/** The signer, judged by the one check the recorder runs again after the queue (verifySigner). */
+/** The signer, judged by the one check the recorder runs again after the queue (verifySigner), with the keys valid when the request was received. */
 function checkSigner(
   election: ElectionIndex,
   subject: SignedSubject,

@@ -17,6 +17,7 @@ import type {
   TerritorialCommission,
 } from './election-definition';
 import { IdTable } from './id-table';
+import { KeyRing, type CommissionDirectory } from './key-ring';
 
 /** Half-open range `[start, end)` of dense precinct indices. */
 export type PrecinctRange = readonly [start: number, end: number];
@@ -69,6 +70,15 @@ export interface ElectionIndex {
   districtContestsOfBody(bodyId: string): readonly SingleMemberContest[];
   /** The single-member contest of the body a precinct votes in (one district per body). */
   districtOf(precinctId: string, bodyId: string): SingleMemberContest | undefined;
+
+  /**
+   * The election's keys and when each is valid: the definition's, folded with the amendments the
+   * holder of the index applied (`withKeys`). What every signature check reads; `definition`
+   * stays the definition as recorded.
+   */
+  readonly keys: KeyRing;
+  /** The same index with another key ring (the election's amendments folded in): shares everything else, so it is cheap. */
+  withKeys(keys: KeyRing): ElectionIndex;
 }
 
 /**
@@ -83,6 +93,7 @@ const NONE: readonly never[] = Object.freeze([]);
 
 class Index implements ElectionIndex {
   readonly root: TerritorialCommission;
+  readonly keys: KeyRing;
   readonly bodies: readonly Body[];
   readonly turnoutTimes: readonly string[];
   readonly precinctIds: readonly string[];
@@ -206,6 +217,18 @@ class Index implements ElectionIndex {
     this.root = cs[root] as TerritorialCommission;
     this.precinctIds = ids;
     this.precinctCount = precincts;
+    this.keys = KeyRing.of(this.directory());
+  }
+
+  withKeys(keys: KeyRing): ElectionIndex {
+    // Every field but the ring is shared: the commissions, their order and the caches are the same.
+    const copy: Index = Object.assign(Object.create(Index.prototype) as Index, this);
+    (copy as { keys: KeyRing }).keys = keys.over(this.directory());
+    return copy;
+  }
+
+  private directory(): CommissionDirectory {
+    return { commissions: this.definition.commissions, commission: (id) => this.commission(id) };
   }
 
   commission(id: string): Commission | undefined {

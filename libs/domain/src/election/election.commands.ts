@@ -1,7 +1,9 @@
 // What an administrator asks of an election's own stream, `election-<id>`. Imperative; every
 // field as received (the decider judges it: the HTTP API is not the only caller). Amendments of
-// the definition (a commission's key added, revoked or replaced) join this union as commands of
-// their own, each deciding an event that `evolve` applies to the state's current definition.
+// the definition's keys (a commission's key added, revoked or replaced) are commands of their
+// own, each signed by a key of the root commission and deciding one DefinitionAmended.
+import type { AmendmentSignature } from './amendments';
+import type { CommissionKey } from './election-definition';
 import type { LotDrawn } from './election.events';
 
 export interface DefineElection {
@@ -23,5 +25,40 @@ export interface DrawLot extends LotFields {
   readonly type: 'DrawLot';
 }
 
-export type ElectionCommand = DefineElection | DrawLot;
+/** What every amendment carries besides what it changes (the decider checks each field). */
+interface AmendmentFields {
+  readonly electionId: string;
+  /** Its place among the election's amendments (1 for the first), as signed: a signed amendment applies once at most. */
+  readonly sequence: number;
+  /** By a key of the election's root commission, valid at `receivedAt`, over the `tally-amendment-v1` encoding. */
+  readonly signature: AmendmentSignature;
+  /** When the service received it: an input (the domain reads no clock). */
+  readonly receivedAt: string;
+}
+
+/** Adds a key to a commission, valid from `validFrom` (absent: from `receivedAt`). */
+export interface AddKey extends AmendmentFields {
+  readonly type: 'AddKey';
+  readonly commissionId: string;
+  readonly key: CommissionKey;
+  readonly validFrom?: string;
+}
+
+/** Revokes a commission's key from an instant: what is received at or after `from` no longer verifies under it; earlier submissions still do. */
+export interface RevokeKey extends AmendmentFields {
+  readonly type: 'RevokeKey';
+  readonly commissionId: string;
+  readonly keyId: string;
+  readonly from: string;
+}
+
+/** Revokes every key of a commission from `from` and adds the new ones, valid from then. */
+export interface ReplaceKeys extends AmendmentFields {
+  readonly type: 'ReplaceKeys';
+  readonly commissionId: string;
+  readonly keys: readonly CommissionKey[];
+  readonly from: string;
+}
+
+export type ElectionCommand = DefineElection | DrawLot | AddKey | RevokeKey | ReplaceKeys;
 export type ElectionCommandType = ElectionCommand['type'];

@@ -1,10 +1,12 @@
 // Given the election stream's events, when an administrator's command, then the events decided or
 // the refusal, with the codes, fields and operands the HTTP API answers.
+import { createHash } from 'node:crypto';
 import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
+import { commandOfAmendment, type KeyAmendment, type SignedAmendment } from './amendments';
 import type { DefineElection, DrawLot } from './election.commands';
-import { electionDecider, evolve, initialState, repeatedLot } from './election.decider';
-import type { ElectionDefined, LotDrawn } from './election.events';
+import { electionDecider, evolve, initialState, repeatedLot, type ElectionRefusal } from './election.decider';
+import type { DefinitionAmended, ElectionDefined, LotDrawn } from './election.events';
 import { lotOrderProblems, lotProblems } from './lot-rules';
 
 const E = 'small-2026';
@@ -167,5 +169,180 @@ describe('lot rules', () => {
     expect(lotProblems(registrationOrder, ['A']).map((p) => [p.code, p.field])).toEqual([['INVALID_LOT', 'contestId']]);
     // The recorded-lot rule does not look at the tie rule (a view ignores only what the ballot cannot hold).
     expect(lotOrderProblems(registrationOrder, ['A'])).toEqual([]);
+  });
+});
+
+describe('election decider: key amendments', () => {
+  // A stand-in for Ed25519 (the domain is handed the check; @tally/signatures' real one is
+  // tested there and end to end): a "signature" is a hash of the public key and what is signed.
+  const pk = (n: number): string => Buffer.alloc(32, n).toString('base64');
+  const canon = (v: unknown): string =>
+    v === null || typeof v !== 'object'
+      ? JSON.stringify(v)
+      : Array.isArray(v)
+        ? `[${v.map(canon).join(',')}]`
+        : `{${Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  const fakeSignature = (u: Omit<SignedAmendment, 'signature'>, publicKey: string): string =>
+    createHash('sha256').update(`${publicKey}|${u.electionId}|${u.sequence}|${canon(u.amendment)}`).digest('base64');
+  const verifyAmendment = (signed: SignedAmendment, publicKey: string): boolean => signed.signature.value === fakeSignature(signed, publicKey);
+  const amendGiven = DeciderSpecification.for(electionDecider, { verifyAmendment });
+
+  type Signer = { keyId: string; publicKey: string };
+  const ROOT: Signer = { keyId: 'root-1', publicKey: pk(1) };
+  const ROOT_2: Signer = { keyId: 'root-2', publicKey: pk(11) };
+  const P1: Signer = { keyId: 'p1-a', publicKey: pk(2) };
+  const AT = '2026-03-15T15:00:00.000Z';
+  const FROM = '2026-03-15T14:00:00.000Z';
+  const withKeys = {
+    ...SMALL_ELECTION_INPUT,
+    commissions: SMALL_ELECTION_INPUT.commissions.map((c) => (c.id === 'cec' ? { ...c, keys: [ROOT] } : c.id === 'p1' ? { ...c, keys: [P1] } : c)),
+  };
+  const keyed = defined(withKeys);
+
+  interface Options {
+    readonly sequence?: number;
+    readonly signer?: Signer;
+    readonly receivedAt?: string;
+    /** Sign this sequence number, whatever the command says. */
+    readonly signedSequence?: number;
+  }
+  const signatureOf = (amendment: KeyAmendment, o: Options) => {
+    const signer = o.signer ?? ROOT;
+    return { keyId: signer.keyId, value: fakeSignature({ electionId: E, sequence: o.signedSequence ?? o.sequence ?? 1, amendment }, signer.publicKey) };
+  };
+  const command = (amendment: KeyAmendment, o: Options = {}) =>
+    commandOfAmendment(amendment, { electionId: E, sequence: o.sequence ?? 1, signature: signatureOf(amendment, o), receivedAt: o.receivedAt ?? AT });
+  const recorded = (amendment: KeyAmendment, o: Options = {}): DefinitionAmended => ({
+    type: 'DefinitionAmended',
+    data: { electionId: E, sequence: o.sequence ?? 1, amendment, receivedAt: o.receivedAt ?? AT, signature: signatureOf(amendment, o) },
+  });
+
+  const addKey: KeyAmendment = { kind: 'add-key', commissionId: 'p1', key: { keyId: 'p1-b', publicKey: pk(3) } };
+  const revokeKey: KeyAmendment = { kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM };
+  const replaceKeys: KeyAmendment = { kind: 'replace-keys', commissionId: 'p1', keys: [{ keyId: 'p1-c', publicKey: pk(4) }], from: FROM };
+  const replaceRoot: KeyAmendment = { kind: 'replace-keys', commissionId: 'cec', keys: [ROOT_2], from: FROM };
+  const badSignature = (field: string, operands: Record<string, string>): ElectionRefusal[] => [{ code: 'BAD_SIGNATURE', field, message: expect.any(String), operands: { commissionId: 'cec', ...operands } }];
+
+  it('records each kind, signed by a root key valid when received: the amendment, when, and the signature', () => {
+    amendGiven(keyed).when(command(addKey)).then(recorded(addKey));
+    amendGiven(keyed).when(command(revokeKey)).then(recorded(revokeKey));
+    amendGiven(keyed).when(command(replaceKeys)).then(recorded(replaceKeys));
+    const validFrom = { ...addKey, validFrom: '2026-03-15T19:00:00+05:00' } as KeyAmendment;
+    amendGiven(keyed).when(command(validFrom)).then(recorded(validFrom));
+    amendGiven([keyed, recorded(addKey)]).when(command(revokeKey, { sequence: 2 })).then(recorded(revokeKey, { sequence: 2 }));
+  });
+
+  it('the very amendment again decides nothing (a retry), whenever it arrives', () => {
+    amendGiven([keyed, recorded(addKey), recorded(revokeKey, { sequence: 2 })]).when(command(addKey, { receivedAt: '2026-03-16T09:00:00Z' })).thenNothingHappened();
+    amendGiven([keyed, recorded(addKey)]).when(command(addKey)).thenNothingHappened();
+  });
+
+  it('refuses anything else under a used sequence number (STALE_AMENDMENT) and a number past the next (SEQUENCE_GAP)', () => {
+    const stale: ElectionRefusal[] = [{ code: 'STALE_AMENDMENT', field: 'sequence', message: expect.any(String), operands: { sequence: 1, next: 3 } }];
+    const history = [keyed, recorded(addKey), recorded(revokeKey, { sequence: 2 })];
+    amendGiven(history).when(command(replaceKeys)).thenRefused(stale);
+    // The same amendment signed again (by another root key) under the used number is a replay too.
+    amendGiven([...history, recorded(replaceRoot, { sequence: 3, receivedAt: '2026-03-15T13:00:00Z' })])
+      .when(command(addKey, { signer: ROOT_2 }))
+      .thenRefused([{ ...stale[0], operands: { sequence: 1, next: 4 } }]);
+    amendGiven(keyed)
+      .when(command(addKey, { sequence: 2 }))
+      .thenRefused([{ code: 'SEQUENCE_GAP', field: 'sequence', message: expect.any(String), operands: { sequence: 2, next: 1 } }]);
+  });
+
+  it('refuses a signature by no root key: a commission cannot amend keys, its own included', () => {
+    amendGiven(keyed).when(command(addKey, { signer: P1 })).thenRefused(badSignature('signature.keyId', { keyId: 'p1-a', problem: 'unknown-key' }));
+    // The root's key id, the precinct's private key.
+    amendGiven(keyed).when(command(addKey, { signer: { keyId: 'root-1', publicKey: P1.publicKey } })).thenRefused(badSignature('signature.value', { keyId: 'root-1', problem: 'invalid-signature' }));
+  });
+
+  it('refuses a signature over another sequence number or election: a signed amendment cannot be moved', () => {
+    amendGiven([keyed, recorded(addKey)]).when(command(revokeKey, { sequence: 2, signedSequence: 1 })).thenRefused(badSignature('signature.value', { keyId: 'root-1', problem: 'invalid-signature' }));
+    const foreign = { ...command(addKey), signature: { keyId: 'root-1', value: fakeSignature({ electionId: 'other-2026', sequence: 1, amendment: addKey }, ROOT.publicKey) } };
+    amendGiven(keyed).when(foreign).thenRefused(badSignature('signature.value', { keyId: 'root-1', problem: 'invalid-signature' }));
+  });
+
+  it('judges the root key at the instant the amendment is received: revoked exactly from `from`, the replacement valid from it', () => {
+    const rotated = [keyed, recorded(replaceRoot, { receivedAt: '2026-03-15T13:00:00Z' })];
+    // The old root key: still good just before `from`, no longer exactly at it.
+    amendGiven(rotated).when(command(addKey, { sequence: 2, receivedAt: '2026-03-15T13:59:59.999Z' })).then(recorded(addKey, { sequence: 2, receivedAt: '2026-03-15T13:59:59.999Z' }));
+    amendGiven(rotated)
+      .when(command(addKey, { sequence: 2, receivedAt: FROM }))
+      .thenRefused(badSignature('signature.keyId', { keyId: 'root-1', problem: 'revoked-key', revokedFrom: FROM, receivedAt: FROM }));
+    // The new one: not yet valid just before, valid exactly at `from`.
+    amendGiven(rotated)
+      .when(command(addKey, { sequence: 2, signer: ROOT_2, receivedAt: '2026-03-15T13:59:59.999Z' }))
+      .thenRefused(badSignature('signature.keyId', { keyId: 'root-2', problem: 'not-yet-valid', validFrom: FROM, receivedAt: '2026-03-15T13:59:59.999Z' }));
+    amendGiven(rotated).when(command(addKey, { sequence: 2, signer: ROOT_2, receivedAt: FROM })).then(recorded(addKey, { sequence: 2, signer: ROOT_2, receivedAt: FROM }));
+  });
+
+  it('judges the signature before the content: an unsigned request learns nothing of the election', () => {
+    amendGiven(keyed)
+      .when(command({ ...addKey, commissionId: 'ghost' } as KeyAmendment, { signer: P1 }))
+      .thenRefused(badSignature('signature.keyId', { keyId: 'p1-a', problem: 'unknown-key' }));
+  });
+
+  it('refuses an unknown commission, an unknown key, and a revocation that would change nothing', () => {
+    amendGiven(keyed)
+      .when(command({ ...revokeKey, commissionId: 'ghost' } as KeyAmendment))
+      .thenRefused([{ code: 'UNKNOWN_COMMISSION', field: 'amendment.commissionId', message: `election ${E} has no commission ghost`, operands: { commissionId: 'ghost' } }]);
+    amendGiven(keyed)
+      .when(command({ ...revokeKey, keyId: 'p1-z' } as KeyAmendment))
+      .thenRefused([{ code: 'UNKNOWN_KEY', field: 'amendment.keyId', message: 'commission p1 has no key p1-z', operands: { commissionId: 'p1', keyId: 'p1-z' } }]);
+    const revoked = [keyed, recorded(revokeKey)];
+    const already = (from: string): ElectionRefusal[] => [{ code: 'ALREADY_REVOKED', field: 'amendment.from', message: expect.any(String), operands: { commissionId: 'p1', keyId: 'p1-a', revokedFrom: FROM, from } }];
+    amendGiven(revoked).when(command(revokeKey, { sequence: 2 })).thenRefused(already(FROM));
+    const later = { ...revokeKey, from: '2026-03-15T14:00:00.001Z' } as KeyAmendment;
+    amendGiven(revoked).when(command(later, { sequence: 2 })).thenRefused(already('2026-03-15T14:00:00.001Z'));
+    // An earlier instant narrows the key's validity: recorded.
+    const earlier = { ...revokeKey, from: '2026-03-15T13:59:59.999Z' } as KeyAmendment;
+    amendGiven(revoked).when(command(earlier, { sequence: 2 })).then(recorded(earlier, { sequence: 2 }));
+  });
+
+  it('refuses a key id or public key the commission holds or ever held, or gives twice, each where it is', () => {
+    const duplicate = (field: string, operands: Record<string, string>, message = expect.any(String)): ElectionRefusal => ({ code: 'DUPLICATE_KEY', field, message, operands: { commissionId: 'p1', ...operands } });
+    amendGiven(keyed)
+      .when(command({ ...addKey, key: { keyId: 'p1-a', publicKey: pk(2) } } as KeyAmendment))
+      .thenRefused([duplicate('amendment.key.keyId', { keyId: 'p1-a' }), duplicate('amendment.key.publicKey', { publicKey: pk(2) })]);
+    // A revoked key cannot come back under a new name.
+    amendGiven([keyed, recorded(revokeKey)])
+      .when(command({ ...addKey, key: { keyId: 'p1-again', publicKey: pk(2) } } as KeyAmendment, { sequence: 2 }))
+      .thenRefused([duplicate('amendment.key.publicKey', { publicKey: pk(2) })]);
+    amendGiven(keyed)
+      .when(command({ ...replaceKeys, keys: [{ keyId: 'x', publicKey: pk(5) }, { keyId: 'x', publicKey: pk(6) }, { keyId: 'y', publicKey: pk(5) }] } as KeyAmendment))
+      .thenRefused([duplicate('amendment.keys.1.keyId', { keyId: 'x' }, 'the keyId is given twice'), duplicate('amendment.keys.2.publicKey', { publicKey: pk(5) }, 'the publicKey is given twice')]);
+  });
+
+  it('refuses malformed fields all at once, with the signed body\'s field names, before anything else', () => {
+    const malformed = (field: string): ElectionRefusal => ({ code: 'MALFORMED', field, message: expect.any(String) });
+    const broken = { ...replaceKeys, keys: [{ keyId: 'k', publicKey: 'short' }], from: '2026-03-15T14:00:00' } as KeyAmendment;
+    amendGiven(keyed).when({ ...command(broken), sequence: 0 }).thenRefused([malformed('sequence'), malformed('amendment.keys.0.publicKey'), malformed('amendment.from')]);
+    amendGiven(keyed).when(command({ ...replaceKeys, keys: [] } as KeyAmendment)).thenRefused([malformed('amendment.keys')]);
+    amendGiven(keyed).when(command(addKey, { receivedAt: 'now' })).thenRefused([malformed('receivedAt')]);
+    amendGiven(keyed).when({ ...command(addKey), signature: { keyId: '', value: 'x' } }).thenRefused([malformed('signature.keyId')]);
+  });
+
+  it('refuses an amendment of an election not defined', () => {
+    amendGiven([]).when(command(addKey)).thenRefused([{ code: 'UNKNOWN_ELECTION', field: 'electionId', message: `no election ${E} is defined`, operands: { electionId: E } }]);
+  });
+
+  it('cannot decide an amendment without the signature check: a wiring bug, not a refusal', () => {
+    expect(() => given(keyed).when(command(addKey)).events()).toThrow(/verifyAmendment/);
+  });
+
+  it('evolve folds the amendments in sequence into the key ring; a repeated or out-of-order record changes nothing', () => {
+    const state = [keyed, recorded(addKey), recorded(revokeKey, { sequence: 3 }), recorded(addKey), recorded(revokeKey, { sequence: 2 })].reduce(evolve, initialState());
+    if (state.status !== 'defined') throw new Error('not defined');
+    expect(state.amendments.map((a) => [a.sequence, a.amendment.kind])).toEqual([
+      [1, 'add-key'],
+      [2, 'revoke-key'],
+    ]);
+    expect(state.keys.keysOf('p1').map((k) => [k.keyId, k.validFrom, k.revokedFrom])).toEqual([
+      ['p1-a', undefined, FROM],
+      ['p1-b', AT, undefined],
+    ]);
+    // The definition as recorded is untouched.
+    expect(state.definition).toBe(state.defined);
+    expect(state.definition.commissions.find((c) => c.id === 'p1')?.keys).toEqual([P1]);
   });
 });

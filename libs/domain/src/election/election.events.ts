@@ -1,6 +1,7 @@
 // The facts of an election's own stream, `election-<id>`: its definition (recorded before any
 // protocol, so an auditor replaying the store years later has the exact rules the count was made
-// under) and the lots drawn to settle ties. Past tense, data only.
+// under), the lots drawn to settle ties, and the amendments of its keys. Past tense, data only.
+import type { AmendmentSignature, KeyAmendment } from './amendments';
 import type { ElectionDefinition } from './election-definition';
 
 export interface ElectionDefined {
@@ -25,5 +26,23 @@ export interface LotDrawn {
   };
 }
 
-export type ElectionEvent = ElectionDefined | LotDrawn;
+/**
+ * A key amendment, as signed and as received: an auditor re-verifies the signature years later
+ * and judges it by the root keys valid at `receivedAt`, as the decider did.
+ */
+export interface DefinitionAmended {
+  readonly type: 'DefinitionAmended';
+  readonly data: {
+    readonly electionId: string;
+    /** Its place among the election's amendments: 1, 2, … without a gap. */
+    readonly sequence: number;
+    readonly amendment: KeyAmendment;
+    /** When the service received it: an added key without `validFrom` is valid from then. */
+    readonly receivedAt: string;
+    /** The root commission's key id and its Ed25519 signature of the `tally-amendment-v1` encoding. */
+    readonly signature: AmendmentSignature;
+  };
+}
+
+export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended;
 export type ElectionEventType = ElectionEvent['type'];

@@ -4,6 +4,8 @@ export * from './election-index';
 export * from './election.events';
 export * from './election.commands';
 export * from './lot-rules';
+export * from './amendments';
+export * from './key-ring';
 // The decider's functions are renamed so that `export *` from the domain root does not clash with the precinct's.
 export {
   decide as decideElection,
@@ -12,6 +14,7 @@ export {
   electionDecider,
   repeatedLot,
   type DefinedElection,
+  type ElectionContext,
   type ElectionDecision,
   type ElectionNotDefined,
   type ElectionRefusal,

@@ -43,4 +43,22 @@ describe('stored-event codec', () => {
     expect(decodeDomainEvent(lot)).toEqual({ ok: true, value: lot });
     expect(decodeDomainEvent({ ...lot, data: { ...lot.data, order: ['a', 2] } })).toMatchObject({ ok: false, error: { field: 'order' } });
   });
+
+  it('decodes a key amendment by its schema, the signed amendment back in its key order whatever the engine kept', () => {
+    const data = {
+      electionId: 'e',
+      sequence: 2,
+      amendment: { kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: '2026-03-15T14:00:00Z' },
+      receivedAt: '2026-03-15T15:00:00.000Z',
+      signature: { keyId: 'root-1', value: 'c2ln' },
+    };
+    // As jsonb hands it back: keys reordered.
+    const stored = { type: 'DefinitionAmended', data: { signature: data.signature, sequence: 2, receivedAt: data.receivedAt, electionId: 'e', amendment: { from: data.amendment.from, keyId: 'p1-a', kind: 'revoke-key', commissionId: 'p1' } } };
+    const decoded = decodeDomainEvent(stored);
+    expect(decoded).toEqual({ ok: true, value: { type: 'DefinitionAmended', data } });
+    expect(decoded.ok && JSON.stringify(decoded.value.data)).toBe(JSON.stringify(data));
+    expect(decodeElectionEvent({ ...stored, data: { ...data, sequence: 0 } })).toMatchObject({ ok: false, error: { kind: 'malformed', type: 'DefinitionAmended', field: 'sequence' } });
+    expect(decodeElectionEvent({ ...stored, data: { ...data, amendment: { ...data.amendment, kind: 'forget-key' } } })).toMatchObject({ ok: false, error: { field: 'amendment.kind' } });
+    expect(decodeElectionEvent({ type: 'DefinitionAmended', data: 'x' })).toMatchObject({ ok: false, error: { kind: 'malformed', field: 'data' } });
+  });
 });

@@ -8,6 +8,7 @@
 // counts past 2^32, an unknown precinct) is the decider's and the views' to judge, as before.
 import type { PrecinctEvent } from '../precinct/precinct.events';
 import { parseElectionDefinition } from '../election/parse-election-definition';
+import { DefinitionAmendedData } from '../election/amendments';
 import type { ElectionEvent } from '../election/election.events';
 import { err, ok, type Result } from '../result';
 
@@ -24,7 +25,7 @@ export type DecodeFailure =
   | { readonly kind: 'malformed'; readonly type: string; readonly field: string; readonly message: string };
 
 export const PRECINCT_EVENT_TYPES: ReadonlySet<PrecinctEvent['type']> = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported', 'SubmissionRefused']);
-export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(['ElectionDefined', 'LotDrawn']);
+export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(['ElectionDefined', 'LotDrawn', 'DefinitionAmended']);
 
 type Fields = Record<string, unknown>;
 type Check = (data: Fields) => string | undefined;
@@ -75,8 +76,8 @@ export function decodePrecinctEvent(e: StoredEventLike): Result<PrecinctEvent, D
 
 /**
  * An election stream's record as an ElectionEvent, or why it is not one. A definition is parsed
- * by the domain's own rules: a recorded definition that no longer parses is `malformed`, with
- * the first problem named.
+ * by the domain's own rules, an amendment by its schema: a recorded one that no longer parses is
+ * `malformed`, with the first problem named.
  */
 export function decodeElectionEvent(e: StoredEventLike): Result<ElectionEvent, DecodeFailure> {
   if (e.type === 'ElectionDefined') {
@@ -87,6 +88,16 @@ export function decodeElectionEvent(e: StoredEventLike): Result<ElectionEvent, D
       return err({ kind: 'malformed', type: e.type, field: `definition${first?.path ? `.${first.path}` : ''}`, message: first?.message ?? 'the definition does not parse' });
     }
     return ok({ type: 'ElectionDefined', data: { definition: parsed.value } });
+  }
+  if (e.type === 'DefinitionAmended') {
+    // Parsed by the amendment's own schema: the key order of the signed amendment comes back
+    // however the engine stored it (jsonb reorders keys), so a re-send compares equal.
+    const parsed = DefinitionAmendedData.safeParse(e.data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return err({ kind: 'malformed', type: e.type, field: first?.path.join('.') || 'data', message: first?.message ?? 'the amendment does not parse' });
+    }
+    return ok({ type: 'DefinitionAmended', data: parsed.data });
   }
   if (!ELECTION_EVENT_TYPES.has(e.type as ElectionEvent['type'])) return err({ kind: 'unknown-type', type: e.type });
   return checkShape<ElectionEvent>(e);

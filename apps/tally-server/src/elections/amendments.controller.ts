@@ -1,0 +1,90 @@
+// Key amendments over HTTP. POST (admin token AND a root commission's signature: the token says
+// who may write to the service, the signature who may change the election's keys, and only the
+// signature is kept in the history for an auditor): parse the signed body → AddKey, RevokeKey or
+// ReplaceKeys on the registry (the domain's election decider judges the sequence, the signature
+// and the content) → the outcome as HTTP. GET (public): the amendments recorded, and the next
+// sequence number a new one must be signed with (`tally amend --server` reads it).
+import { Body, Controller, Get, Header, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { commandOfAmendment, refusalsFromZod, SignedAmendmentBody, type DefinitionAmended } from '@tally/domain';
+import type { ServerResponse } from 'node:http';
+import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
+import type { HttpRequest } from '../http/http-request';
+import { problem, ProblemException } from '../http/problem';
+import { problemSchema } from '../intake/intake.openapi';
+import { ElectionRegistry } from './election-registry.service';
+import { sendJson } from './elections-admin.controller';
+import { unavailableOnConflict } from './stream-conflict';
+
+export interface AmendmentList {
+  readonly electionId: string;
+  /** The sequence number the next amendment is signed with. */
+  readonly next: number;
+  readonly amendments: readonly DefinitionAmended['data'][];
+}
+
+const signedAmendmentSchema = {
+  type: 'object',
+  required: ['sequence', 'amendment', 'signature'],
+  properties: {
+    sequence: { type: 'integer', minimum: 1, description: "the amendment's place among the election's amendments (GET gives `next`)" },
+    amendment: {
+      type: 'object',
+      description:
+        '{ kind: "add-key", commissionId, key: { keyId, publicKey }, validFrom? } | { kind: "revoke-key", commissionId, keyId, from } | { kind: "replace-keys", commissionId, keys: [{ keyId, publicKey }], from } (instants: RFC 3339)',
+    },
+    signature: { type: 'object', description: '{ keyId, value }: a key of the root commission, over the tally-amendment-v1 encoding (libs/signatures)' },
+  },
+};
+
+@ApiTags('elections')
+@Controller('v1/elections/:electionId/amendments')
+export class AmendmentsController {
+  constructor(private readonly registry: ElectionRegistry) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-cache')
+  @ApiOperation({ summary: "The election's key amendments as recorded (signed, with when each was received) and the next sequence number" })
+  @ApiParam({ name: 'electionId' })
+  @ApiOkResponse({ description: '{ electionId, next, amendments }' })
+  @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_ELECTION', schema: problemSchema })
+  list(@Param('electionId') electionId: string): AmendmentList {
+    const amendments = this.registry.amendments(electionId);
+    if (amendments === undefined) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined`, { electionId })]);
+    return { electionId, next: amendments.length + 1, amendments };
+  }
+
+  @Post()
+  @UseGuards(ApiRoleGuard)
+  @RequireRole('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Amend a commission's keys: add one, revoke one from an instant, or replace them all; signed by a root commission's key (tally amend)" })
+  @ApiBody({ schema: signedAmendmentSchema })
+  @ApiResponse({ status: 201, description: 'Recorded: { electionId, sequence, outcome: "recorded", position }' })
+  @ApiResponse({ status: 200, description: 'Unchanged: exactly this amendment was recorded under its sequence number before' })
+  @ApiResponse({ status: 400, description: 'application/problem+json: MALFORMED', schema: problemSchema })
+  @ApiResponse({ status: 401, description: 'application/problem+json: TOKEN_REQUIRED, BAD_TOKEN, BAD_SIGNATURE (with `problem`: unknown-key, invalid-signature, revoked-key, not-yet-valid)', schema: problemSchema })
+  @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_ELECTION', schema: problemSchema })
+  @ApiResponse({ status: 409, description: 'application/problem+json: STALE_AMENDMENT, SEQUENCE_GAP, ALREADY_REVOKED, DUPLICATE_KEY', schema: problemSchema })
+  @ApiResponse({ status: 422, description: 'application/problem+json: UNKNOWN_COMMISSION, UNKNOWN_KEY', schema: problemSchema })
+  async amend(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: ServerResponse): Promise<void> {
+    // The domain's schema of a signed amendment, the one the decider applies again.
+    const parsed = SignedAmendmentBody.safeParse(body);
+    if (!parsed.success) throw new ProblemException(refusalsFromZod(body, parsed.error.issues, '').map((r) => problem('MALFORMED', r.field || 'body', r.message)));
+    const { sequence, amendment, signature } = parsed.data;
+    const receivedAt = req.receivedAt ?? new Date().toISOString();
+    const outcome = await unavailableOnConflict(electionId, () => this.registry.amend(commandOfAmendment(amendment, { electionId, sequence, signature, receivedAt })));
+    switch (outcome.kind) {
+      case 'recorded':
+        return sendJson(res, 201, { electionId, sequence, outcome: 'recorded', position: outcome.position });
+      case 'unchanged':
+        return sendJson(res, 200, { electionId, sequence, outcome: 'unchanged', ...(outcome.position === undefined ? {} : { position: outcome.position }) });
+      case 'refused':
+        throw new ProblemException(outcome.reasons);
+      default: {
+        const never: never = outcome;
+        throw new Error(`unknown amendment outcome ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// The key ring: the definition's keys folded with amendments, and THE rule for whether a key counts
+// at an instant — at every boundary: before, exactly at and after `from` (revoked from: no longer
+// valid; valid from: valid), across offsets, and without an instant at all.
+import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
+import type { KeyAmendment } from './amendments';
+import { indexElection } from './election-index';
+import { definitionDirectory, judgeSignature, keyStatusAt, KeyRing, keysNamed, type RingKey } from './key-ring';
+
+const pk = (n: number): string => Buffer.alloc(32, n).toString('base64');
+const FROM = '2026-03-15T14:00:00.000Z';
+const definition = parsedOrThrow({
+  ...SMALL_ELECTION_INPUT,
+  commissions: SMALL_ELECTION_INPUT.commissions.map((c) =>
+    c.id === 'cec' ? { ...c, keys: [{ keyId: 'root-1', publicKey: pk(1) }] } : c.id === 'p1' ? { ...c, keys: [{ keyId: 'p1-a', publicKey: pk(2) }] } : c.id === 'p2' ? { ...c, keys: [{ keyId: 'shared', publicKey: pk(3) }] } : c.id === 'p3' ? { ...c, keys: [{ keyId: 'shared', publicKey: pk(4) }] } : c,
+  ),
+});
+const ring = KeyRing.of(definitionDirectory(definition));
+const amended = (amendment: KeyAmendment, receivedAt = '2026-03-15T12:00:00Z', base = ring) => base.amend({ amendment, receivedAt });
+const only = (r: KeyRing, commissionId: string, keyId: string): RingKey => {
+  const keys = r.keysOf(commissionId).filter((k) => k.keyId === keyId);
+  expect(keys).toHaveLength(1);
+  return keys[0];
+};
+
+describe('keyStatusAt: every boundary', () => {
+  const revoked = { revokedFrom: FROM };
+  const later = { validFrom: FROM };
+
+  it('a key revoked from an instant: valid before it, revoked exactly at it and after', () => {
+    expect(keyStatusAt(revoked, '2026-03-15T13:59:59.999Z')).toBe('valid');
+    expect(keyStatusAt(revoked, FROM)).toBe('revoked-key');
+    expect(keyStatusAt(revoked, '2026-03-15T14:00:00Z')).toBe('revoked-key');
+    expect(keyStatusAt(revoked, '2026-03-15T14:00:00.001Z')).toBe('revoked-key');
+  });
+
+  it('a key valid from an instant: not yet valid before it, valid exactly at it and after', () => {
+    expect(keyStatusAt(later, '2026-03-15T13:59:59.999Z')).toBe('not-yet-valid');
+    expect(keyStatusAt(later, FROM)).toBe('valid');
+    expect(keyStatusAt(later, '2026-03-16T00:00:00Z')).toBe('valid');
+  });
+
+  it('compares instants, not text: the same boundary in another offset', () => {
+    expect(keyStatusAt(revoked, '2026-03-15T18:59:59.999+05:00')).toBe('valid');
+    expect(keyStatusAt(revoked, '2026-03-15T19:00:00+05:00')).toBe('revoked-key');
+    expect(keyStatusAt({ revokedFrom: '2026-03-15T19:00:00+05:00' }, '2026-03-15T13:59:59Z')).toBe('valid');
+  });
+
+  it('a window: valid from one instant until another', () => {
+    const window = { validFrom: FROM, revokedFrom: '2026-03-15T16:00:00Z' };
+    expect(keyStatusAt(window, '2026-03-15T13:00:00Z')).toBe('not-yet-valid');
+    expect(keyStatusAt(window, '2026-03-15T15:00:00Z')).toBe('valid');
+    expect(keyStatusAt(window, '2026-03-15T16:00:00Z')).toBe('revoked-key');
+  });
+
+  it('without an instant (or with text that names none) only an unbounded key counts', () => {
+    expect(keyStatusAt({}, undefined)).toBe('valid');
+    expect(keyStatusAt({}, 'not a time')).toBe('valid');
+    expect(keyStatusAt(revoked, undefined)).toBe('revoked-key');
+    expect(keyStatusAt(later, undefined)).toBe('not-yet-valid');
+    expect(keyStatusAt(later, '15.03.2026 14:00')).toBe('not-yet-valid');
+  });
+});
+
+describe('judgeSignature', () => {
+  const p2 = ring.named('shared', 'p2');
+  const both = ring.named('shared');
+  const by = (publicKey: string) => (candidate: string) => candidate === publicKey;
+
+  it('finds the commission whose key made the signature, a shared key id resolved by the signature', () => {
+    expect(both.map((k) => k.commission.id)).toEqual(['p2', 'p3']);
+    expect(judgeSignature(both, 'shared', FROM, by(pk(4)))).toMatchObject({ ok: true, key: { commission: { id: 'p3' }, keyId: 'shared' } });
+    expect(judgeSignature(p2, 'shared', FROM, by(pk(4)))).toEqual({ ok: false, problem: 'invalid-signature', keyId: 'shared' });
+    expect(judgeSignature(both, 'nobody', FROM, by(pk(4)))).toEqual({ ok: false, problem: 'unknown-key', keyId: 'nobody' });
+  });
+
+  it('names a key that verifies but was not valid then, with the key', () => {
+    const r = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM });
+    const candidates = r.named('p1-a', 'p1');
+    expect(judgeSignature(candidates, 'p1-a', '2026-03-15T13:59:59.999Z', by(pk(2)))).toMatchObject({ ok: true });
+    expect(judgeSignature(candidates, 'p1-a', FROM, by(pk(2)))).toMatchObject({ ok: false, problem: 'revoked-key', keyId: 'p1-a', key: { revokedFrom: FROM } });
+    // A signature that verifies under no key is invalid whatever the time.
+    expect(judgeSignature(candidates, 'p1-a', FROM, by(pk(9)))).toEqual({ ok: false, problem: 'invalid-signature', keyId: 'p1-a' });
+  });
+
+  it('prefers a valid key of the id to one outside its validity', () => {
+    const keys: RingKey[] = [
+      { ...only(ring, 'p1', 'p1-a'), revokedFrom: FROM },
+      { ...only(ring, 'p1', 'p1-a'), validFrom: FROM },
+    ];
+    expect(judgeSignature(keys, 'p1-a', FROM, by(pk(2)))).toMatchObject({ ok: true, key: { validFrom: FROM } });
+  });
+});
+
+describe('KeyRing', () => {
+  it('holds the definition keys, valid at every instant', () => {
+    expect(ring.keysOf('p1')).toEqual([{ commission: definition.commissions.find((c) => c.id === 'p1'), keyId: 'p1-a', publicKey: pk(2) }]);
+    expect(ring.keysOf('nowhere')).toEqual([]);
+    expect(keysNamed(definition.commissions, 'shared', 'p3').map((k) => k.publicKey)).toEqual([pk(4)]);
+  });
+
+  it('add-key: valid from its validFrom, or from when the amendment was received', () => {
+    const given = amended({ kind: 'add-key', commissionId: 'p1', key: { keyId: 'p1-b', publicKey: pk(5) }, validFrom: FROM });
+    expect(only(given, 'p1', 'p1-b')).toMatchObject({ validFrom: FROM, publicKey: pk(5) });
+    const defaulted = amended({ kind: 'add-key', commissionId: 'p1', key: { keyId: 'p1-b', publicKey: pk(5) } }, '2026-03-15T12:34:56.789Z');
+    expect(only(defaulted, 'p1', 'p1-b').validFrom).toBe('2026-03-15T12:34:56.789Z');
+    // The old key stays, and the ring it came from is unchanged.
+    expect(only(given, 'p1', 'p1-a').revokedFrom).toBeUndefined();
+    expect(ring.keysOf('p1')).toHaveLength(1);
+  });
+
+  it('revoke-key: from its instant; an earlier revocation stands, a later one narrows nothing, an earlier one narrows', () => {
+    const once = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM });
+    expect(only(once, 'p1', 'p1-a').revokedFrom).toBe(FROM);
+    const later = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: '2026-03-15T15:00:00Z' }, undefined, once);
+    expect(only(later, 'p1', 'p1-a').revokedFrom).toBe(FROM);
+    const earlier = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: '2026-03-15T18:00:00+05:00' }, undefined, once);
+    expect(only(earlier, 'p1', 'p1-a').revokedFrom).toBe('2026-03-15T18:00:00+05:00');
+  });
+
+  it('replace-keys: every key revoked from `from`, the new ones valid from it — the two meet exactly at `from`', () => {
+    const r = amended({ kind: 'replace-keys', commissionId: 'p1', keys: [{ keyId: 'p1-b', publicKey: pk(5) }, { keyId: 'p1-c', publicKey: pk(6) }], from: FROM });
+    expect(r.keysOf('p1').map((k) => [k.keyId, k.validFrom, k.revokedFrom])).toEqual([
+      ['p1-a', undefined, FROM],
+      ['p1-b', FROM, undefined],
+      ['p1-c', FROM, undefined],
+    ]);
+    const at = (instant: string) => r.keysOf('p1').filter((k) => keyStatusAt(k, instant) === 'valid').map((k) => k.keyId);
+    expect(at('2026-03-15T13:59:59.999Z')).toEqual(['p1-a']);
+    expect(at(FROM)).toEqual(['p1-b', 'p1-c']);
+    expect(at('2026-03-15T14:00:00.001Z')).toEqual(['p1-b', 'p1-c']);
+  });
+
+  it('finds amended keys by id, with and without the submitter, and leaves other commissions as defined', () => {
+    const r = amended({ kind: 'add-key', commissionId: 'p3', key: { keyId: 'p1-a', publicKey: pk(7) } });
+    expect(r.named('p1-a').map((k) => [k.commission.id, k.publicKey])).toEqual([
+      ['p1', pk(2)],
+      ['p3', pk(7)],
+    ]);
+    expect(r.named('p1-a', 'p3').map((k) => k.publicKey)).toEqual([pk(7)]);
+    expect(r.named('shared', 'p2')).toEqual(ring.named('shared', 'p2'));
+    expect([...r.amendedCommissions().keys()]).toEqual(['p3']);
+  });
+
+  it('an amendment of a commission the definition lacks changes nothing', () => {
+    expect(amended({ kind: 'add-key', commissionId: 'ghost', key: { keyId: 'g', publicKey: pk(8) } })).toBe(ring);
+  });
+
+  it('rides on an election index: withKeys shares the index and carries the amendments', () => {
+    const index = indexElection(definition);
+    expect(index.keys.keysOf('p1').map((k) => k.keyId)).toEqual(['p1-a']);
+    const r = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM });
+    const next = index.withKeys(r);
+    expect(only(next.keys, 'p1', 'p1-a').revokedFrom).toBe(FROM);
+    expect(only(index.keys, 'p1', 'p1-a').revokedFrom).toBeUndefined();
+    expect(next.definition).toBe(index.definition);
+    expect(next.precinctsUnder('north')).toEqual(index.precinctsUnder('north'));
+    expect(next.root.id).toBe('cec');
+  });
+});
