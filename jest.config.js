@@ -16,11 +16,11 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // A failure deadline, not a speed assertion: suites that fold, sign and verify whole elections
-  // take seconds on a loaded 2-core machine.
-  testTimeout: 30_000,
 };
 module.exports = {
+  // A failure deadline, not a speed assertion: suites that fold, sign and verify whole elections
+  // take seconds on a loaded 2-core machine. (With `projects`, Jest reads this key here, at the top.)
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.int-spec.ts'] },
