@@ -42,10 +42,10 @@ const INPUT = {
   ],
 };
 
-/** A running-turnout body signed by the given key (the v1 encoding the intake of this base takes). */
-function turnoutBody(time: string, ballotsIssued: number, signer: Key): Record<string, unknown> {
-  const signature = signSubmission({ kind: 'turnout', electionId: E, precinctId: 'p1', time, ballotsIssued }, signer.keyId, signer.privateKeyPem);
-  return { time, ballotsIssued, signature };
+/** A running-turnout body signed by the given key (scheme v2: each time is reported once here, version 1). */
+function turnoutBody(time: string, ballotsIssued: number, signer: Key, version = 1): Record<string, unknown> {
+  const signature = signSubmission({ kind: 'turnout', electionId: E, precinctId: 'p1', time, ballotsIssued, version }, signer.keyId, signer.privateKeyPem);
+  return { time, ballotsIssued, version, signature };
 }
 
 /** An amendment body signed by `signer` (a root key, unless the test says otherwise) for `sequence`. */
@@ -174,6 +174,7 @@ describe('key amendments (embedded, built CLI)', () => {
       meta: { submissionId: 'late-1', electionId: E, precinctId: 'p1', submittedBy: 'p1', receivedAt: new Date(Date.parse(from) + 60_000).toISOString(), signature: late.signature as never },
       time: '14:00',
       ballotsIssued: 200,
+      version: 1,
     };
     const [event] = decidePrecinct(command, state, { election: indexElection(parsed.value) });
     expect(event.type).toBe('TurnoutReported');
