@@ -15,7 +15,7 @@ import { countPublished, precinctEvents } from './support/intake-helpers';
 import { signedProtocolBody } from './support/signing';
 import { startTallyApp, type TallyTestApp } from './support/tally-app';
 
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 const RUNS = 10_000;
 const definition = withDemoKeys(almatyCity2023Definition());
