@@ -153,7 +153,10 @@ describe(`intake over HTTP, ${mode}`, () => {
     });
 
     it("reports the decider's refusal in the status (a second protocol without a correction)", async () => {
-      const res = await http().post(protocolsPath('almaty-p001')).send(signedProtocolBody(E, 'almaty-p001', listProtocol('almaty-p001')));
+      // Other figures, so another signed body: the same body again would be a replay, not a second protocol.
+      const before = listProtocol('almaty-p001');
+      const other: Protocol = { ...before, invalid: before.invalid + 2, ballotsFound: before.ballotsFound + 2, ballotsIssued: { ...before.ballotsIssued, atStation: before.ballotsIssued.atStation + 2 }, ballotsCancelled: before.ballotsCancelled - 2 };
+      const res = await http().post(protocolsPath('almaty-p001')).send(signedProtocolBody(E, 'almaty-p001', other));
       expect(res.status).toBe(202);
       const status = await http().get(`${res.body.statusUrl}?wait=20s`);
       expect(status.body).toMatchObject({ state: 'refused', reasons: [expect.objectContaining({ code: 'ALREADY_RECORDED' })] });
