@@ -1,7 +1,7 @@
 // Issue 11 acceptance, "A record no one can roll back" (embedded mode, the demo election as
 // `npm start` loads it): for each kind — a protocol, a correction, a turnout report — post A, post
-// B (newer), post A again. B stands; A is refused (REPLAYED) or answered as the already-recorded
-// duplicate; the figures the query API shows never go back. Then `tally audit verify`'s library
+// B (newer), post A again. B stands; A is answered as the already-recorded duplicate (same id), and
+// under a new Idempotency-Key refused REPLAYED by the decider; the figures the query API shows never go back. Then `tally audit verify`'s library
 // passes on the store, and fails on a copy where the replayed body was forced in past the decider.
 import request from 'supertest';
 import { ALMATY_2023_LIST_CONTEST, almatyCity2023Definition, almatyCity2023Protocols, type Protocol } from '@tally/domain';
@@ -45,12 +45,17 @@ describe('replay-proof: no signed body rolls a precinct back', () => {
   });
 
   /** Posts a body, waits for its outcome and for the projector to have folded it in. */
-  async function post(path: string, body: Record<string, unknown>): Promise<Outcome> {
-    const res = await http().post(`/v1/elections/${E}/precincts/${path}`).send(body);
-    expect(res.status).toBe(202);
+  async function post(path: string, body: Record<string, unknown>, idempotencyKey?: string): Promise<Outcome> {
+    const req = http().post(`/v1/elections/${E}/precincts/${path}`);
+    const res = await (idempotencyKey === undefined ? req : req.set('Idempotency-Key', idempotencyKey)).send(body);
     const submissionId = res.body.submissionId as string;
     const signature = (body.signature as { value: string }).value;
-    if (recorded.get(signature) === submissionId) return { kind: 'duplicate', submissionId };
+    if (res.body.duplicate === true) {
+      // A retry of a decided body: 200 with the first submission's id and state, nothing queued.
+      expect({ status: res.status, state: res.body.state, sameAsRecorded: recorded.get(signature) === submissionId }).toEqual({ status: 200, state: 'recorded', sameAsRecorded: true });
+      return { kind: 'duplicate', submissionId };
+    }
+    expect(res.status).toBe(202);
     const status = await http().get(`/v1/submissions/${submissionId}?wait=30s`);
     expect(status.body.state).toMatch(/^(recorded|refused)$/);
     await t.app.get(ProjectorService).engine.waitForPosition(status.body.position as string);
@@ -61,10 +66,9 @@ describe('replay-proof: no signed body rolls a precinct back', () => {
     return { kind: 'refused', submissionId, codes: (status.body.reasons as { code: string }[]).map((r) => r.code) };
   }
 
-  /** Refused as a replay, or answered as the duplicate of the submission that recorded it. */
+  /** Answered as the duplicate of the submission that recorded it (intake derives the id from the signature). */
   function expectNotApplied(outcome: Outcome, original: Outcome): void {
-    if (outcome.kind === 'duplicate') expect(outcome.submissionId).toBe(original.submissionId);
-    else expect(outcome).toEqual({ kind: 'refused', submissionId: expect.any(String), codes: ['REPLAYED'] });
+    expect(outcome).toEqual({ kind: 'duplicate', submissionId: original.submissionId });
   }
 
   async function figures(precinctId: string): Promise<{ votes: Record<string, number>; turnout: Record<string, number> }> {
@@ -89,6 +93,9 @@ describe('replay-proof: no signed body rolls a precinct back', () => {
     expect((await figures(P)).turnout).toEqual({ '12:00': 150 });
 
     expectNotApplied(await post(`${P}/turnout`, a), first);
+    expect((await figures(P)).turnout).toEqual({ '12:00': 150 });
+    // Under a fresh Idempotency-Key the body is a new submission id: the decider refuses the replay.
+    expect(await post(`${P}/turnout`, a, 'replay-under-a-new-key')).toMatchObject({ kind: 'refused', codes: ['REPLAYED'] });
     expect((await figures(P)).turnout).toEqual({ '12:00': 150 });
     expect(await versions(P)).toEqual({ contests: {}, turnout: { '12:00': { version: 2, ballotsIssued: 150 } } });
 

@@ -106,6 +106,7 @@ describe(`intake over HTTP, ${mode}`, () => {
       expect(res.body).toEqual({
         submissionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         state: 'queued',
+        duplicate: false,
         submittedBy: 'almaty-p001',
         statusUrl: `/v1/submissions/${res.body.submissionId}`,
         waitUrl: `/v1/submissions/${res.body.submissionId}?wait=30s`,
@@ -143,6 +144,36 @@ describe(`intake over HTTP, ${mode}`, () => {
       expect(status.body).toMatchObject({ state: 'recorded', eventType: 'ProtocolCorrected' });
       const events = await store.readStream(streams.precinct(E, 'almaty-p001'));
       expect(events.at(-1)).toMatchObject({ type: 'ProtocolCorrected', data: { reason: 'recount of invalid ballots', submittedBy: district, version: 2 } });
+    });
+
+    it('answers a retry of a recorded body with the first submission id and its state, and adds no event', async () => {
+      const body = signedProtocolBody(E, 'almaty-p001', listProtocol('almaty-p001'));
+      const before = await store.readStream(streams.precinct(E, 'almaty-p001'));
+      const first = before.find((e) => e.type === 'ProtocolRecorded')!.data as { submissionId: string };
+      const again = await http().post(protocolsPath('almaty-p001')).send(body);
+      expect({ status: again.status, body: again.body }).toEqual({
+        status: 200,
+        body: expect.objectContaining({ submissionId: first.submissionId, state: 'recorded', duplicate: true, submittedBy: 'almaty-p001' }),
+      });
+      expect(again.headers.location).toBe(`/v1/submissions/${first.submissionId}`);
+      expect(await store.readStream(streams.precinct(E, 'almaty-p001'))).toHaveLength(before.length);
+    });
+
+    it('takes an Idempotency-Key: the same key is the same submission, the same key with another body a 422, a bad key a 400', async () => {
+      const path = `/v1/elections/${E}/precincts/almaty-p003/turnout`;
+      const key = `turnout-10-00-${Date.now()}`;
+      const a = await http().post(path).set('Idempotency-Key', key).send(signedTurnoutBody(E, 'almaty-p003', '10:00', 40));
+      const b = await http().post(path).set('Idempotency-Key', key).send(signedTurnoutBody(E, 'almaty-p003', '10:00', 40));
+      expect(a.status).toBe(202);
+      expect([200, 202]).toContain(b.status);
+      expect(b.body).toMatchObject({ submissionId: a.body.submissionId, duplicate: true });
+      expect((await http().get(`${a.body.statusUrl}?wait=20s`)).body).toMatchObject({ state: 'recorded', eventType: 'TurnoutReported' });
+      const other = await refused(() => http().post(path).set('Idempotency-Key', key).send(signedTurnoutBody(E, 'almaty-p003', '10:00', 41)), 422, 'IDEMPOTENCY_KEY_REUSED');
+      expect(other).toMatchObject({ field: 'Idempotency-Key', operands: { submissionId: a.body.submissionId } });
+      const bad = await refused(() => http().post(path).set('Idempotency-Key', 'two words').send(signedTurnoutBody(E, 'almaty-p003', '10:00', 40)), 400, 'MALFORMED');
+      expect(bad.field).toBe('Idempotency-Key');
+      const events = (await store.readStream(streams.precinct(E, 'almaty-p003'))).filter((e) => e.type === 'TurnoutReported');
+      expect(events.map((e) => (e.data as { ballotsIssued: number }).ballotsIssued)).toEqual([40]);
     });
 
     it('accepts running turnout at a reporting time', async () => {
@@ -262,19 +293,39 @@ describe(`intake over HTTP, ${mode}`, () => {
       expect(problem).toMatchObject({ field: 'Content-Type', operands: { contentType: 'text/plain' } });
     });
 
-    it('keeps what it refused in the election history, with the body hash, and counts it', async () => {
-      const raw = JSON.stringify(signedProtocolBody(E, p, { ...good(), invalid: -7 }));
-      await refused(() => http().post(protocolsPath(p)).set('Content-Type', 'application/json').send(raw), 422, 'NOT_A_COUNT');
+    it('keeps a signed refusal in the election history with the body hash and the signer; an unsigned one only in memory; counts both', async () => {
+      // Signed by a commission's valid key, outside its scope: an entitled sender's act, kept.
+      const signed = JSON.stringify(signedProtocolBody(E, p, good(), 'almaty-p002'));
+      await refused(() => http().post(protocolsPath(p)).set('Content-Type', 'application/json').send(signed), 403, 'OUT_OF_SCOPE');
+      // Signed, but the counts are wrong: kept too.
+      const wrong = JSON.stringify(signedProtocolBody(E, p, { ...good(), invalid: -7 }));
+      await refused(() => http().post(protocolsPath(p)).set('Content-Type', 'application/json').send(wrong), 422, 'NOT_A_COUNT');
+      // A signature that does not verify: a stranger's bytes, never history.
+      const forged = { ...signedProtocolBody(E, p, good()), signature: (signedProtocolBody(E, p, { ...good(), invalid: 99 }) as { signature: unknown }).signature };
+      const unsigned = JSON.stringify(forged);
+      await refused(() => http().post(protocolsPath(p)).set('Content-Type', 'application/json').send(unsigned), 401, 'BAD_SIGNATURE');
       await t.app.get(IntakeRejectionLog).flush();
+      const sha = (raw: string) => createHash('sha256').update(raw).digest('hex');
       const records = await intakeRejections(store);
-      const mine = records.find((r) => (r.data as { bodySha256?: string }).bodySha256 === createHash('sha256').update(raw).digest('hex'));
-      expect(mine).toMatchObject({
+      const kept = (raw: string) => records.find((r) => (r.data as { bodySha256?: string }).bodySha256 === sha(raw));
+      expect(kept(signed)).toMatchObject({
         streamName: streams.intakeRejections(E),
         type: 'SubmissionRefusedAtIntake',
-        data: { kind: 'protocol', precinctId: p, status: 422, reasons: [expect.objectContaining({ code: 'NOT_A_COUNT', field: 'protocol.invalid' })] },
+        data: { kind: 'protocol', precinctId: p, status: 403, submittedBy: 'almaty-p002', reasons: [expect.objectContaining({ code: 'OUT_OF_SCOPE' })] },
       });
+      expect(kept(wrong)).toMatchObject({ data: { status: 422, submittedBy: p, reasons: [expect.objectContaining({ code: 'NOT_A_COUNT', field: 'protocol.invalid' })] } });
+      expect(kept(unsigned)).toBeUndefined();
+
+      const recent = await http().get('/v1/admin/intake-refusals?limit=3').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+      expect(recent.status).toBe(200);
+      expect(recent.body.refusals).toEqual([
+        expect.objectContaining({ bodySha256: sha(unsigned), signedBy: null, electionId: E, precinctId: p, status: 401, reasons: [expect.objectContaining({ code: 'BAD_SIGNATURE' })] }),
+        expect.objectContaining({ bodySha256: sha(wrong), signedBy: p, status: 422 }),
+        expect.objectContaining({ bodySha256: sha(signed), signedBy: 'almaty-p002', status: 403 }),
+      ]);
       const metrics = await http().get('/metrics');
       expect(metrics.text).toMatch(/tally_intake_refusals_total\{code="NOT_A_COUNT"\} [1-9]/);
+      expect(metrics.text).toMatch(/tally_intake_refusals_total\{code="BAD_SIGNATURE"\} [1-9]/);
     });
   });
 

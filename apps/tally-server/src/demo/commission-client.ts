@@ -5,7 +5,8 @@ import type { Protocol } from '@tally/domain';
 import { demoKeyPair, signSubmission } from '@tally/signatures';
 
 export type SubmitResult =
-  | { readonly kind: 'accepted'; readonly submissionId: string }
+  /** `duplicate`: a retry of a body already known, answered with its first submission (200, or 202 while still queued). */
+  | { readonly kind: 'accepted'; readonly submissionId: string; readonly duplicate: boolean }
   | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly detail: string }
   | { readonly kind: 'rate-limited'; readonly retryAfterMs: number };
 
@@ -44,7 +45,10 @@ export class CommissionClient {
       body: JSON.stringify(body),
     });
     const text = await res.text();
-    if (res.status === 202) return { kind: 'accepted', submissionId: (JSON.parse(text) as { submissionId: string }).submissionId };
+    if (res.status === 202 || res.status === 200) {
+      const accepted = JSON.parse(text) as { submissionId: string; duplicate?: boolean };
+      return { kind: 'accepted', submissionId: accepted.submissionId, duplicate: accepted.duplicate === true };
+    }
     if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: Math.max(1, Number(res.headers.get('retry-after') ?? '1')) * 1000 };
     let code = 'UNKNOWN';
     let detail = text.slice(0, 200);

@@ -2,6 +2,7 @@
 // intake can judge alone and either queues it or answers with every problem found.
 import { Command } from '@nestjs/cqrs';
 import type { ProblemItem } from '../http/problem';
+import type { SubmissionState } from '../submissions/submission-status.service';
 
 export type SubmissionKind = 'protocol' | 'correction' | 'turnout';
 
@@ -15,11 +16,27 @@ export interface SubmissionRequest {
   readonly body: unknown;
   /** ISO 8601 instant at which the request arrived. */
   readonly receivedAt: string;
+  /** The `Idempotency-Key` request header, as sent (checked by the judgement). */
+  readonly idempotencyKey?: string;
 }
 
 export type AcceptOutcome =
-  | { readonly accepted: true; readonly submissionId: string; readonly submittedBy: string }
-  | { readonly accepted: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>> };
+  | {
+      readonly accepted: true;
+      readonly submissionId: string;
+      readonly submittedBy: string;
+      /** queued, unless a retry finds its submission decided already. */
+      readonly state: SubmissionState;
+      /** True when this request is a retry of a submission already known (same body, or same Idempotency-Key): nothing new was queued. */
+      readonly duplicate: boolean;
+    }
+  | {
+      readonly accepted: false;
+      readonly problems: readonly ProblemItem[];
+      readonly headers?: Readonly<Record<string, string>>;
+      /** The commission whose valid key signed the refused request; absent when no signature verified. */
+      readonly signedBy?: string;
+    };
 
 export class AcceptSubmission extends Command<AcceptOutcome> {
   constructor(readonly request: SubmissionRequest) {

@@ -1,13 +1,14 @@
 // Judges a request, and if intake may accept it, puts its envelope on the queue keyed by precinct
-// (so one precinct's submissions stay in order) and marks it queued. Refusals are returned as
-// values; the controller turns them into problem+json.
-import { randomUUID } from 'node:crypto';
+// (so one precinct's submissions stay in order) and marks it queued. The submission id is derived
+// from the request (submissions/submission-id.ts), so a retry is answered with the first try's
+// outcome. Refusals are returned as values; the controller turns them into problem+json.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { encodeEnvelope, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
 import { SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { deriveSubmissionId, signatureTag } from '../submissions/submission-id';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 import { AcceptSubmission, type AcceptOutcome } from './accept-submission.command';
 import { judgeSubmission } from './judge-submission';
@@ -26,27 +27,54 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
 
   async execute({ request }: AcceptSubmission): Promise<AcceptOutcome> {
     const judgement = judgeSubmission(request, this.elections.get(request.electionId));
-    if (!judgement.ok) return { accepted: false, problems: judgement.problems, headers: judgement.headers };
+    if (!judgement.ok) return { accepted: false, problems: judgement.problems, ...(judgement.headers ? { headers: judgement.headers } : {}), ...(judgement.signedBy ? { signedBy: judgement.signedBy } : {}) };
 
-    const submissionId = randomUUID();
-    const common = {
+    const { submittedBy, signature } = judgement;
+    const submissionId = deriveSubmissionId({
+      electionId: request.electionId,
+      precinctId: request.precinctId,
+      kind: request.kind,
+      submittedBy,
+      signatureValue: signature.value,
+      ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
+    });
+    const tag = signatureTag(signature.value);
+    // A retry: answered with what became of the first try, and nothing is queued again. Known here
+    // means recorded or refused (any process's: the status follows the store) or queued by this one.
+    const known = this.status.get(submissionId);
+    if (known !== undefined) {
+      const earlier = this.status.signatureTagOf(submissionId);
+      if (request.idempotencyKey !== undefined && earlier !== undefined && earlier !== tag) {
+        return {
+          accepted: false,
+          signedBy: submittedBy,
+          problems: [problem('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key', `this Idempotency-Key was used for another body, submission ${submissionId}; use a new key for a new submission`, { submissionId })],
+        };
+      }
+      this.outcomes.duplicate(request.kind);
+      return { accepted: true, submissionId, submittedBy, state: known.state, duplicate: true };
+    }
+
+    const envelope: SubmissionEnvelope = {
       v: SUBMISSION_ENVELOPE_VERSION,
       submissionId,
       electionId: request.electionId,
       precinctId: request.precinctId,
-      submittedBy: judgement.submittedBy,
+      submittedBy,
       receivedAt: request.receivedAt,
-      signature: judgement.signature,
-    } as const;
-    const envelope: SubmissionEnvelope = { ...common, ...judgement.content };
+      signature,
+      ...judgement.content,
+    };
+    // Not known here may still be on its way through another intake process: queued twice, the
+    // decider decides the second copy nothing (a repeated submission id), so the first outcome stands.
     try {
       await this.queue.publish([{ key: request.precinctId, value: encodeEnvelope(envelope) }]);
     } catch (e) {
       this.logger.error(`publishing submission ${submissionId} failed: ${e instanceof Error ? e.message : String(e)}`);
       return { accepted: false, problems: [problem('UNAVAILABLE', '', 'the submission queue is not reachable; nothing was accepted, try again')], headers: { 'Retry-After': '5' } };
     }
-    this.status.markQueued(submissionId, { electionId: request.electionId, precinctId: request.precinctId, receivedAt: request.receivedAt });
+    this.status.markQueued(submissionId, { electionId: request.electionId, precinctId: request.precinctId, receivedAt: request.receivedAt, signatureTag: tag });
     this.outcomes.accepted(submissionId, request.kind);
-    return { accepted: true, submissionId, submittedBy: judgement.submittedBy };
+    return { accepted: true, submissionId, submittedBy, state: 'queued', duplicate: false };
   }
 }

@@ -1,26 +1,34 @@
 // The commissions' endpoints: submit a protocol, correct one, report running turnout. Each parses
-// nothing itself: it hands the request to AcceptSubmission and maps the outcome to HTTP. Whatever
+// nothing itself: it hands the request (with its Idempotency-Key header) to AcceptSubmission and
+// maps the outcome to HTTP: 202 queued, or 200 for a retry of a submission already decided. Whatever
 // refuses a request here leaves through IntakeRefusals, which also hands it to the refusal sink.
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { ServerResponse } from 'node:http';
 import type { HttpRequest } from '../http/http-request';
 import { ProblemException } from '../http/problem';
+import type { SubmissionState } from '../submissions/submission-status.service';
 import { AcceptSubmission, type SubmissionKind } from './accept-submission.command';
 import { IntakeRefusals } from './intake-refusals.filter';
+import { SignedRefusal } from './signed-refusal';
 import { acceptedSchema, correctProtocolSchema, problemSchema, reportTurnoutSchema, submitProtocolSchema } from './intake.openapi';
 
 export interface AcceptedResponse {
   readonly submissionId: string;
-  readonly state: 'queued';
+  /** queued (202) for a new submission; a retry of a decided one says recorded or refused (200). */
+  readonly state: SubmissionState;
+  /** A retry (same signed body, or same Idempotency-Key): the first try's id, nothing queued again. */
+  readonly duplicate: boolean;
   readonly submittedBy: string;
   readonly statusUrl: string;
   readonly waitUrl: string;
 }
 
-const problems = [400, 401, 403, 404, 413, 415, 422, 429].map((status) => ApiResponse({ status, description: 'application/problem+json', schema: problemSchema }));
+
+const retried = ApiResponse({ status: 200, description: 'A retry of a submission already recorded or refused: its id and state, nothing queued', schema: acceptedSchema });
+const problems = [retried, ...[400, 401, 403, 404, 413, 415, 422, 429].map((status) => ApiResponse({ status, description: 'application/problem+json', schema: problemSchema }))];
 const Problems = (): MethodDecorator => (target, key, descriptor) => {
   for (const d of problems) d(target, key, descriptor);
 };
@@ -28,6 +36,11 @@ const Problems = (): MethodDecorator => (target, key, descriptor) => {
 @ApiTags('commissions')
 @ApiParam({ name: 'electionId', example: 'almaty-city-2023' })
 @ApiParam({ name: 'precinctId', example: 'almaty-p001' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Optional, 1–255 visible ASCII characters. The same key from the same commission for the same precinct and kind is the same submission; without one, the signed body is.',
+})
 @UseGuards(ThrottlerGuard)
 @Controller('v1/elections/:electionId/precincts/:precinctId')
 export class CommissionSubmissionsController {
@@ -78,6 +91,9 @@ export class CommissionSubmissionsController {
     kind: SubmissionKind,
     r: { electionId: string; precinctId: string; contestId?: string; body: unknown; req: HttpRequest; res: ServerResponse },
   ): Promise<AcceptedResponse> {
+    const header = r.req.headers['idempotency-key'];
+    // Sent twice, Node joins the values with ", ": the judgement refuses that as a key.
+    const idempotencyKey = Array.isArray(header) ? header.join(', ') : header;
     const outcome = await this.commands.execute(
       new AcceptSubmission({
         kind,
@@ -86,11 +102,17 @@ export class CommissionSubmissionsController {
         ...(r.contestId !== undefined ? { contestId: r.contestId } : {}),
         body: r.body,
         receivedAt: r.req.receivedAt ?? new Date().toISOString(),
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       }),
     );
-    if (!outcome.accepted) throw new ProblemException(outcome.problems, outcome.headers);
+    if (!outcome.accepted) {
+      if (outcome.signedBy !== undefined) throw new SignedRefusal(outcome.problems, outcome.headers, outcome.signedBy);
+      throw new ProblemException(outcome.problems, outcome.headers);
+    }
     const statusUrl = `/v1/submissions/${outcome.submissionId}`;
     r.res.setHeader('Location', statusUrl);
-    return { submissionId: outcome.submissionId, state: 'queued', submittedBy: outcome.submittedBy, statusUrl, waitUrl: `${statusUrl}?wait=30s` };
+    // A retry of a submission already decided is not accepted anew: 200 with what it became.
+    if (outcome.state !== 'queued') r.res.statusCode = 200;
+    return { submissionId: outcome.submissionId, state: outcome.state, duplicate: outcome.duplicate, submittedBy: outcome.submittedBy, statusUrl, waitUrl: `${statusUrl}?wait=30s` };
   }
 }

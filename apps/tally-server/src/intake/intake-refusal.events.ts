@@ -1,8 +1,10 @@
-// Intake's refusal events: what intake refused before the queue, kept in the election's
-// `intake-rejections-<election>` stream beside the recorder's rejections, so the event history
-// shows every submission attempt: recorded, refused by the decider, or refused at the door. The
-// body itself is not kept (it may be 64 KB of hostile bytes); its SHA-256 lets a commission prove
-// which body was refused.
+// Intake's refusal events: what intake refused before the queue from a commission whose valid key
+// signed the request (a scope, reason or control-relation refusal, a reused Idempotency-Key), kept
+// in the election's `intake-rejections-<election>` stream, so the history shows every attempt an
+// entitled sender made: recorded, refused by the decider, or refused at the door. Unauthenticated
+// requests never become history (recent-intake-refusals.ts keeps them in memory, bounded). Events
+// written before that rule (issue 11) have no `submittedBy`. The body itself is not kept; its
+// SHA-256 lets a commission prove which body was refused.
 import type { ProblemItem } from '../http/problem';
 
 export interface SubmissionRefusedAtIntake {
@@ -21,5 +23,7 @@ export interface SubmissionRefusedAtIntake {
     /** SHA-256 (hex) of the body bytes as received; null when none were read (too large, wrong type). */
     readonly bodySha256: string | null;
     readonly bodyBytes: number | null;
+    /** The commission whose key signed the refused request (every event written since issue 11). */
+    readonly submittedBy?: string;
   };
 }

@@ -4,7 +4,8 @@
 // is down — is written by the same ProblemResponder as everywhere (as a commission's refusal:
 // logged and counted), and handed to the intake refusal sink with what intake knows of it. Nest
 // routed the request, so the election and the precinct are the route's parameters: nothing reads
-// the URL. What is worth a record is the sink's to decide.
+// the URL. A refusal of a request whose signature verified (SignedRefusal) names its signer; what
+// is worth a record is the sink's to decide.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Catch, Inject, mixin, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
@@ -13,6 +14,7 @@ import { problemAnswer } from '../http/problem.filter';
 import { ProblemResponder } from '../http/problem-responder.service';
 import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import type { SubmissionKind } from './accept-submission.command';
+import { SignedRefusal } from './signed-refusal';
 import type { IntakeRefusalSink } from './intake-refusal-sink';
 
 /** `@UseFilters(IntakeRefusals('protocol'))` on a commission endpoint. */
@@ -30,6 +32,7 @@ export function IntakeRefusals(kind: SubmissionKind): Type<ExceptionFilter> {
       const { problems, headers, status } = problemAnswer(exception, req);
       this.responder.sendRefusal(req, host.switchToHttp().getResponse<ServerResponse>(), problems, headers, status);
       const raw = req.rawBody;
+      const signedBy = exception instanceof SignedRefusal ? { submittedBy: exception.signedBy } : {};
       this.sink.refused(req.params?.electionId ?? '', {
         receivedAt: req.receivedAt ?? new Date().toISOString(),
         method: req.method ?? 'POST',
@@ -40,6 +43,7 @@ export function IntakeRefusals(kind: SubmissionKind): Type<ExceptionFilter> {
         reasons: problems,
         bodySha256: raw ? createHash('sha256').update(raw).digest('hex') : null,
         bodyBytes: raw ? raw.length : null,
+        ...signedBy,
       });
     }
   }

@@ -1,10 +1,10 @@
-// The intake refusal sink (INTAKE_REFUSAL_SINK): appends intake's refusals to the event history,
-// best effort: a 4xx is never delayed or turned into a 5xx by the store. Not every refusal is
-// worth a record: floods (429), routes that do not exist, the service's own failures (5xx), and
-// elections this service does not define (there is no history to write to). Refusals are
-// buffered and written in batches per election stream (one append per batch), so a flood of bad
-// requests costs a few transactions, not thousands; when the buffer is full or the store fails,
-// the refusal is still logged and counted (ProblemResponder), and the drop is counted too.
+// The intake refusal sink (INTAKE_REFUSAL_SINK). Every refusal goes to the recent-refusals ring in
+// memory (bounded, rotating: recent-intake-refusals.ts). Only a refusal of a request signed by a
+// known commission's valid key (`submittedBy`) is appended to the event history: nothing an
+// unauthenticated client sends may become permanent. Best effort: a 4xx is never delayed or
+// turned into a 5xx by the store. Records are buffered and written in batches per election stream
+// (one append per batch); when the buffer is full or the store fails, the drop is counted and
+// logged (the refusal itself is already counted by code, ProblemResponder).
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { eventToAppend, streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision } from '@tally/event-store';
@@ -13,12 +13,13 @@ import { EVENT_STORE } from '../infrastructure/tokens';
 import { TallyMetrics } from '../ops/metrics.service';
 import type { IntakeRefusal, IntakeRefusalSink } from './intake-refusal-sink';
 import type { SubmissionRefusedAtIntake } from './intake-refusal.events';
+import { RecentIntakeRefusals } from './recent-intake-refusals';
 
 const MAX_PENDING = 10_000;
 const MAX_BATCH = 500;
 const MAX_CONFLICT_RETRIES = 5;
 
-/** Not worth a record in the history, by the answer's (first) code. */
+/** Not worth a record in the history, by the answer's (first) code, even when signed. */
 const NOT_RECORDED = new Set(['TOO_MANY_REQUESTS', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNAVAILABLE', 'INTERNAL']);
 /** Reasons kept per record: a hostile body can have thousands. */
 const MAX_REASONS = 100;
@@ -36,9 +37,12 @@ export class IntakeRejectionLog implements IntakeRefusalSink, OnApplicationShutd
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly metrics: TallyMetrics,
     private readonly elections: ElectionRegistry,
+    private readonly recent: RecentIntakeRefusals,
   ) {}
 
   refused(electionId: string, refusal: IntakeRefusal): void {
+    this.recent.add(electionId, refusal);
+    if (refusal.submittedBy === undefined) return; // unauthenticated: counted and kept in memory only
     if (refusal.status >= 500 || NOT_RECORDED.has(refusal.reasons[0]?.code ?? 'INTERNAL')) return;
     if (!this.elections.get(electionId)) return; // an unknown election has no history to write to
     this.record(electionId, { type: 'SubmissionRefusedAtIntake', data: { ...refusal, reasons: refusal.reasons.slice(0, MAX_REASONS) } });

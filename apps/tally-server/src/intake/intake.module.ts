@@ -1,6 +1,7 @@
 // The intake role: the commissions' endpoints and the submission status. Requests are judged by
 // AcceptSubmission (CQRS) and queued keyed by precinct; what the commission endpoints refuse goes
-// to the refusal sink (INTAKE_REFUSAL_SINK: the history log). (Loading an election is ElectionsModule's.)
+// to the refusal sink (INTAKE_REFUSAL_SINK: the recent-refusals ring, and the history for signed
+// requests only), listed at GET /v1/admin/intake-refusals. (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -10,7 +11,9 @@ import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
 import { AcceptSubmissionHandler } from './accept-submission.handler';
 import { CommissionSubmissionsController } from './commission-submissions.controller';
+import { IntakeRefusalsAdminController } from './intake-refusals-admin.controller';
 import { IntakeRejectionLog } from './intake-rejection-log.service';
+import { RecentIntakeRefusals } from './recent-intake-refusals';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
 
@@ -24,9 +27,10 @@ import { SubmissionStatusController } from './submission-status.controller';
       useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }] }),
     }),
   ],
-  controllers: [CommissionSubmissionsController, SubmissionStatusController],
+  controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController],
   providers: [
     AcceptSubmissionHandler,
+    { provide: RecentIntakeRefusals, inject: [HTTP_CONFIG], useFactory: (http: HttpConfig) => new RecentIntakeRefusals(http.recentRefusals) },
     SubmissionOutcomeMetrics,
     IntakeRejectionLog,
     { provide: INTAKE_REFUSAL_SINK, useExisting: IntakeRejectionLog },

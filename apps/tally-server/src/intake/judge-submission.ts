@@ -27,6 +27,7 @@ import {
 } from '@tally/domain';
 import { SIGNATURE_SCHEME_V2, verifySigner, type SignedSubject } from '@tally/signatures';
 import { problem, type ProblemItem } from '../http/problem';
+import { isIdempotencyKey } from '../submissions/submission-id';
 import type { SubmissionRequest } from './accept-submission.command';
 import { CorrectProtocolBody, ReportTurnoutBody, SubmitProtocolBody } from './intake-request.schemas';
 
@@ -36,7 +37,8 @@ export type AcceptedContent =
   | { readonly kind: 'correction'; readonly protocol: unknown; readonly reason: string; readonly supersedes?: string; readonly version?: number }
   | { readonly kind: 'turnout'; readonly time: string; readonly ballotsIssued: number; readonly version?: number };
 
-type Refused = { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>> };
+/** `signedBy`: the commission whose valid key signed what is refused (scope, reason, relations); absent before the signature verified. */
+type Refused = { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>>; readonly signedBy?: string };
 
 export type Judgement = { readonly ok: true; readonly submittedBy: string; readonly signature: SubmissionSignature; readonly content: AcceptedContent } | Refused;
 
@@ -52,6 +54,9 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   }
   const parsed = parseBody(request.kind, body);
   if (!parsed.success) return refuse(...parsed.problems);
+  if (request.idempotencyKey !== undefined && !isIdempotencyKey(request.idempotencyKey)) {
+    return refuse(problem('MALFORMED', 'Idempotency-Key', 'the Idempotency-Key header is 1 to 255 visible ASCII characters', { length: request.idempotencyKey.length }));
+  }
   if (!election) return refuse(problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined here`, { electionId }));
 
   const read = readSubmission(request, parsed.data);
@@ -68,8 +73,9 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   if (contest.length > 0) return refuse(...contest);
   if (version.length > 0 || signer === undefined) return refuse(...version);
   if (!signer.ok) return signer;
-  if (scope.length > 0) return refuse(...scope.map((r) => byKey(r, submittedBy)));
-  if (reason.length > 0 || relations.length > 0) return refuse(...reason, ...relations);
+  // From here the signer is a known commission: its refusals are worth a record (the sink's call).
+  if (scope.length > 0) return { ...refuse(...scope.map((r) => byKey(r, submittedBy))), signedBy: submittedBy };
+  if (reason.length > 0 || relations.length > 0) return { ...refuse(...reason, ...relations), signedBy: submittedBy };
   return { ok: true, submittedBy, signature: signer.signature, content: read.content };
 }
 

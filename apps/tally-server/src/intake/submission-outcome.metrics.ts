@@ -36,6 +36,11 @@ export class SubmissionOutcomeMetrics implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** A retry answered with its first try's outcome: nothing queued, counted apart from the accepted. */
+  duplicate(kind: SubmissionKind): void {
+    this.metrics.submissions.inc({ kind, outcome: 'duplicate' });
+  }
+
   private outcome(submissionId: string, status: SubmissionStatus): void {
     const kind = this.inFlight.get(submissionId);
     if (kind === undefined) return; // accepted by another process: counted there

@@ -7,6 +7,7 @@ import { problemSchema } from './intake.openapi';
 import { parseWait } from './intake-request.schemas';
 
 const MAX_WAIT_MS = 60_000;
+const SUBMISSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type StatusResponse = SubmissionStatus & { readonly submissionId: string };
 
@@ -29,10 +30,17 @@ export class SubmissionStatusController {
       }
       waitMs = parsed;
     }
+    if (!SUBMISSION_ID.test(submissionId)) {
+      throw new ProblemException([problem('MALFORMED', 'submissionId', 'a submission id is a UUID', { submissionId: submissionId.slice(0, 40) })]);
+    }
     const current = this.status.get(submissionId);
-    const status = current && current.state === 'queued' && waitMs > 0 ? await this.status.waitForOutcome(submissionId, waitMs) : current;
+    // Not known here may be queued through another intake process: with a wait, its outcome is
+    // awaited like any other (the status follows the store, whoever recorded it).
+    const status = (current === undefined || current.state === 'queued') && waitMs > 0 ? await this.status.waitForOutcome(submissionId, waitMs) : current;
     if (!status) {
-      throw new ProblemException([problem('UNKNOWN_SUBMISSION', 'submissionId', `no submission ${submissionId} is known here`, { submissionId })]);
+      throw new ProblemException([
+        problem('UNKNOWN_SUBMISSION', 'submissionId', `no submission ${submissionId} is known here yet: one queued through another intake process shows once recorded (ask with ?wait=30s)`, { submissionId }),
+      ]);
     }
     return { submissionId, ...status };
   }

@@ -8,6 +8,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { Refusal } from '@tally/domain';
 import { categories, categoryFilter, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
+import { signatureTag } from './submission-id';
 
 export type SubmissionState = 'queued' | 'recorded' | 'refused';
 
@@ -40,6 +41,8 @@ export interface QueuedInfo {
   readonly electionId: string;
   readonly precinctId: string;
   readonly receivedAt: string;
+  /** signatureTag of the signed body (submission-id.ts), to tell a retry from a reused Idempotency-Key. */
+  readonly signatureTag?: string;
 }
 
 export type OutcomeListener = (submissionId: string, status: SubmissionStatus) => void;
@@ -64,6 +67,7 @@ class Outcome {
     readonly recordedAtMs: number,
     readonly receivedAt: string | undefined,
     readonly reasons: readonly StatusReason[] | undefined,
+    readonly signatureTag: string | undefined,
   ) {}
 
   toStatus(): SubmissionStatus {
@@ -114,14 +118,19 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   /** Intake calls this once the submission is on the queue. Ignored if its outcome is already known. */
   markQueued(submissionId: string, info: QueuedInfo): void {
     if (this.outcomes.has(submissionId)) return;
-    this.queued.set(submissionId, { electionId: info.electionId, precinctId: info.precinctId, receivedAt: info.receivedAt });
+    this.queued.set(submissionId, info);
   }
 
   get(submissionId: string): SubmissionStatus | undefined {
     const outcome = this.outcomes.get(submissionId);
     if (outcome) return outcome.toStatus();
     const queued = this.queued.get(submissionId);
-    return queued ? { state: 'queued', ...queued } : undefined;
+    return queued ? { state: 'queued', electionId: queued.electionId, precinctId: queued.precinctId, receivedAt: queued.receivedAt } : undefined;
+  }
+
+  /** The signatureTag of the body this submission id stands for, when known (queued here, or recorded/refused with a signature). */
+  signatureTagOf(submissionId: string): string | undefined {
+    return this.outcomes.get(submissionId)?.signatureTag ?? this.queued.get(submissionId)?.signatureTag;
   }
 
   /** The status once recorded or refused, or whatever it is (possibly undefined) after `timeoutMs`. */
@@ -190,7 +199,7 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   private apply(event: RecordedEvent): void {
     const refused = REFUSED_TYPES.has(event.type);
     if (!refused && !RECORDED_TYPES.has(event.type)) return;
-    const data = event.data as { submissionId?: unknown; electionId?: unknown; precinctId?: unknown; receivedAt?: unknown; reasons?: unknown; reason?: unknown };
+    const data = event.data as { submissionId?: unknown; electionId?: unknown; precinctId?: unknown; receivedAt?: unknown; reasons?: unknown; reason?: unknown; signature?: { value?: unknown } | null };
     if (typeof data.submissionId !== 'string') return;
     const submissionId = data.submissionId;
     // The first outcome stands: the decider skips a submission id it has seen.
@@ -212,6 +221,7 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
       event.recordedAt.getTime(),
       typeof data.receivedAt === 'string' ? data.receivedAt : queued?.receivedAt,
       reasons,
+      typeof data.signature?.value === 'string' ? signatureTag(data.signature.value) : queued?.signatureTag,
     );
     this.outcomes.set(submissionId, outcome);
     this.queued.delete(submissionId);
