@@ -6,7 +6,7 @@
 import type { IntakeRefusal } from './intake-refusal-sink';
 
 /** The definition's id rule (libs/domain election-definition.ts `Id`). */
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const ID = /^(?=.{1,64}$)[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;
 const MAX_REASONS = 20;
 const MAX_FIELD = 120;
 export const DEFAULT_RECENT_REFUSALS = 1_000;

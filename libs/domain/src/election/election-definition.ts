@@ -6,7 +6,7 @@ export const Id = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'ids are letters, digits, "_" and "-" (no dots: a dot separates election and precinct in stream names)');
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/, 'ids are letters, digits, "_" and "-", not ending in "-" (no dots: a dot separates election and precinct in stream names; a "-" separates a stream\'s category)');
 
 export const LocalizedName = z
   .object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) })

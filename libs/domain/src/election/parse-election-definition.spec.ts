@@ -68,6 +68,11 @@ describe('parseElectionDefinition', () => {
       expect(problemsOf(undefined)).toEqual([{ path: '', rule: 'REQUIRED' }]);
     });
 
+    it('refuses an id a stream name could not carry (a dot, a trailing "-") instead of failing later', () => {
+      for (const id of ['e1-', 'e.1', '-e1']) expect(problemsOf({ ...minimal(), id })).toEqual([{ path: 'id', rule: 'INVALID_FORMAT' }]);
+      expect(problemsOf({ ...minimal(), id: 'e_1-x_' })).toEqual([]);
+    });
+
     it('names missing fields, unknown fields, bad formats and unknown variants', () => {
       const def = minimal();
       delete def.timeZone;
