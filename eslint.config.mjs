@@ -1,7 +1,7 @@
 // Lint and the house's layering rules. The domain's purity is enforced here, not by hope:
 // libs/domain may import nothing but zod and itself. The arrows between the libs too:
-// apps → audit → projection → domain; event-store, intake-queue, signatures and encoding stand
-// beside domain and import neither projection nor audit.
+// apps → audit → projection → domain; event-store, intake-queue, signatures, encoding and merkle-log
+// stand beside domain and import neither projection nor audit.
 //
 // Flat config merges every block that matches a file, and for one rule the LAST matching block's
 // options replace the earlier ones: so no two blocks below set no-restricted-imports for the same
@@ -57,7 +57,7 @@ export default tseslint.config(
   },
   {
     // The domain's specs (its code is the block above) and the libs beside the domain.
-    files: ['libs/domain/src/**/*.spec.ts', 'libs/{event-store,intake-queue,signatures,encoding}/src/**/*.ts'],
+    files: ['libs/domain/src/**/*.spec.ts', 'libs/{event-store,intake-queue,signatures,encoding,merkle-log}/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: '@tally/projection', message: ARROWS }, { name: '@tally/audit', message: ARROWS }],

@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^@tally/audit$': '<rootDir>/libs/audit/src',
   '^@tally/encoding$': '<rootDir>/libs/encoding/src',
   '^@tally/projection$': '<rootDir>/libs/projection/src',
+  '^@tally/merkle-log$': '<rootDir>/libs/merkle-log/src',
 };
 const base = {
   rootDir: __dirname,

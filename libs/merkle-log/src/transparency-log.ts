@@ -1,0 +1,260 @@
+// The log that follows the store: every recorded event, in global order, becomes a leaf (the
+// store's subscription, so every engine serves alike); its state lives in files beside the data
+// (log-state-files.ts) and it resumes from them. It signs a head at least every `headIntervalMs`
+// while leaves arrive, and on demand.
+import type { KeyObject } from 'node:crypto';
+import { comparePositions, formatPosition, parsePosition, START_POSITION, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import { eventLeafHash } from './log-leaf';
+import { encodeLeafRecord, LEAF_RECORD_BYTES, LogStateFiles } from './log-state-files';
+import { HASH_BYTES, MerkleTree } from './merkle-tree';
+import { RECEIPT_SCHEME, type Receipt } from './receipt';
+import { signTreeHead, type SignedTreeHead } from './tree-head';
+
+export interface LogLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface TransparencyLogOptions {
+  readonly store: EventStore;
+  /** The log's directory (the service: $TALLY_DATA_DIR/log). */
+  readonly dir: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: string;
+  /** Longest time a leaf waits for a signed head while leaves arrive; default 10 s. */
+  readonly headIntervalMs?: number;
+  /** Leaves are synced to disk at least this often; default 1 s. */
+  readonly flushIntervalMs?: number;
+  readonly clock?: () => Date;
+  readonly logger?: LogLogger;
+}
+
+export interface LeafInfo {
+  readonly index: number;
+  readonly leafHash: string;
+  readonly position: string;
+}
+
+/** A receipt, or why there is none yet. */
+export type ReceiptAnswer =
+  | { readonly state: 'included'; readonly receipt: Receipt }
+  | { readonly state: 'pending'; readonly leafIndex?: number; readonly message: string };
+
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+/** Growable (major, minor) pairs of global positions, for binary search by position. */
+class PositionIndex {
+  private pairs = new BigUint64Array(2 * 1024);
+  length = 0;
+
+  push(position: string): void {
+    if (2 * (this.length + 1) > this.pairs.length) {
+      const bigger = new BigUint64Array(this.pairs.length * 2);
+      bigger.set(this.pairs.subarray(0, 2 * this.length));
+      this.pairs = bigger;
+    }
+    const { major, minor } = parsePosition(position);
+    this.pairs[2 * this.length] = major;
+    this.pairs[2 * this.length + 1] = minor;
+    this.length += 1;
+  }
+
+  at(index: number): string {
+    return formatPosition(this.pairs[2 * index], this.pairs[2 * index + 1]);
+  }
+
+  indexOf(position: string): number | undefined {
+    const { major, minor } = parsePosition(position);
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const a = this.pairs[2 * mid];
+      const b = this.pairs[2 * mid + 1];
+      if (a === major && b === minor) return mid;
+      if (a < major || (a === major && b < minor)) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+}
+
+export class TransparencyLog {
+  private readonly files: LogStateFiles;
+  private readonly tree = new MerkleTree();
+  private readonly positions = new PositionIndex();
+  private readonly heads: SignedTreeHead[] = [];
+  private pending: Buffer[] = [];
+  private checkpoint = START_POSITION;
+  private subscription: SubscriptionHandle | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private sizeWaiters: Array<{ size: number; resolve: () => void }> = [];
+  private readonly clock: () => Date;
+  private readonly logger: LogLogger | undefined;
+  private resolveCaughtUp!: () => void;
+  /** Resolves once the log holds every event recorded before it started. */
+  readonly caughtUp = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
+
+  constructor(private readonly options: TransparencyLogOptions) {
+    this.files = new LogStateFiles(options.dir);
+    this.clock = options.clock ?? (() => new Date());
+    this.logger = options.logger;
+  }
+
+  get publicKey(): string {
+    return this.options.publicKey;
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  async start(): Promise<void> {
+    const state = this.files.load();
+    for (const note of state.notes) this.logger?.warn(note);
+    for (let i = 0; i < state.treeSize; i++) {
+      const record = state.records.subarray(i * LEAF_RECORD_BYTES, (i + 1) * LEAF_RECORD_BYTES);
+      this.tree.appendLeafHash(record.subarray(0, HASH_BYTES));
+      this.positions.push(formatPosition(record.readBigUInt64BE(HASH_BYTES), record.readBigUInt64BE(HASH_BYTES + 8)));
+    }
+    this.checkpoint = state.position;
+    for (const head of state.heads) {
+      // A head the leaves on disk contradict is not served: the log says so and signs afresh.
+      if (head.treeSize <= this.tree.size && this.tree.root(head.treeSize).toString('hex') !== head.rootHash) {
+        this.logger?.error(`a kept head (size ${head.treeSize}, root ${head.rootHash}) does not match the leaves on disk; not served`);
+        continue;
+      }
+      this.heads.push(head);
+    }
+    this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => this.signIfGrown(), this.options.headIntervalMs ?? 10_000));
+    for (const timer of this.timers) timer.unref();
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.subscription?.stop();
+    this.flush();
+  }
+
+  /** Signs a head of the current tree now (unless the latest head already has this size) and returns the latest. */
+  signNow(): SignedTreeHead | undefined {
+    this.signIfGrown();
+    return this.latestHead();
+  }
+
+  latestHead(): SignedTreeHead | undefined {
+    return this.heads[this.heads.length - 1];
+  }
+
+  /** Heads in the order signed, from sequence number `from` (0: the first). */
+  headsPage(from: number, limit: number): { readonly heads: ReadonlyArray<SignedTreeHead & { readonly sequence: number }>; readonly next?: number } {
+    const page = this.heads.slice(from, from + limit).map((head, i) => ({ sequence: from + i, ...head }));
+    return from + limit < this.heads.length ? { heads: page, next: from + limit } : { heads: page };
+  }
+
+  inclusionProof(leafIndex: number, treeSize: number): string[] {
+    return this.tree.inclusionProof(leafIndex, treeSize).map((h) => h.toString('hex'));
+  }
+
+  consistencyProof(first: number, second: number): string[] {
+    return this.tree.consistencyProof(first, second).map((h) => h.toString('hex'));
+  }
+
+  rootHash(treeSize: number): string {
+    return this.tree.root(treeSize).toString('hex');
+  }
+
+  leaves(from: number, limit: number): LeafInfo[] {
+    const out: LeafInfo[] = [];
+    for (let i = from; i < Math.min(this.tree.size, from + limit); i++) out.push({ index: i, leafHash: this.tree.leafHashAt(i).toString('hex'), position: this.positions.at(i) });
+    return out;
+  }
+
+  leafIndexOf(position: string): number | undefined {
+    return this.positions.indexOf(position);
+  }
+
+  /** The receipt of the event at `event.position`, once a signed head covers it. */
+  receiptFor(event: Receipt['event']): ReceiptAnswer {
+    const leafIndex = this.leafIndexOf(event.position);
+    if (leafIndex === undefined) return { state: 'pending', message: 'the log has not yet taken this event in; ask again shortly' };
+    const head = this.latestHead();
+    if (!head || head.treeSize <= leafIndex) {
+      return { state: 'pending', leafIndex, message: `the log holds this event as leaf ${leafIndex}, but has not yet signed a head covering it (one follows within ${Math.round((this.options.headIntervalMs ?? 10_000) / 1000)} s)` };
+    }
+    const receipt: Receipt = {
+      scheme: RECEIPT_SCHEME,
+      leafIndex,
+      leafHash: this.tree.leafHashAt(leafIndex).toString('hex'),
+      event: { streamName: event.streamName, revision: event.revision, position: event.position },
+      treeHead: head,
+      inclusionProof: this.inclusionProof(leafIndex, head.treeSize),
+      logPublicKey: this.options.publicKey,
+    };
+    return { state: 'included', receipt };
+  }
+
+  /** Resolves once the log holds at least `size` leaves. */
+  waitForSize(size: number): Promise<void> {
+    if (this.tree.size >= size) return Promise.resolve();
+    return new Promise((resolve) => this.sizeWaiters.push({ size, resolve }));
+  }
+
+  private follow(): void {
+    if (this.stopped) return;
+    const handle = this.options.store.subscribe({
+      from: this.checkpoint,
+      onEvent: (event) => this.append(event),
+      onCaughtUp: () => {
+        this.flush();
+        this.signIfGrown();
+        this.resolveCaughtUp();
+      },
+    });
+    this.subscription = handle;
+    void handle.ended.then((end) => {
+      if (end.kind !== 'failed' || this.stopped) return;
+      this.logger?.warn(`log subscription failed, resuming: ${end.error instanceof Error ? end.error.message : String(end.error)}`);
+      this.restartTimer = setTimeout(() => this.follow(), RESUBSCRIBE_DELAY_MS);
+    });
+  }
+
+  private append(event: RecordedEvent): void {
+    // A resumed subscription must never hand the log an event twice: the order is the tree.
+    if (this.tree.size > 0 && comparePositions(event.position, this.checkpoint) <= 0) return;
+    const hash = eventLeafHash(event);
+    this.tree.appendLeafHash(hash);
+    this.positions.push(event.position);
+    this.pending.push(encodeLeafRecord(hash, event.position));
+    this.checkpoint = event.position;
+    if (this.sizeWaiters.length > 0) {
+      const ready = this.sizeWaiters.filter((w) => w.size <= this.tree.size);
+      this.sizeWaiters = this.sizeWaiters.filter((w) => w.size > this.tree.size);
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const records = Buffer.concat(this.pending);
+    this.pending = [];
+    this.files.appendLeaves(records, this.tree.size, this.checkpoint);
+  }
+
+  private signIfGrown(): void {
+    const size = this.tree.size;
+    if (size === 0 || (this.latestHead()?.treeSize ?? 0) >= size) return;
+    // On disk before signed: a head must never cover leaves a restart could lose.
+    this.flush();
+    const head = signTreeHead({ treeSize: size, rootHash: this.tree.root(size).toString('hex'), timestamp: this.clock().toISOString() }, this.options.privateKey);
+    this.files.appendHead(head);
+    this.heads.push(head);
+  }
+}
