@@ -9,6 +9,7 @@ import { ElectionsModule } from './elections/elections.module';
 import { HttpModule } from './http/http.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { IntakeModule } from './intake/intake.module';
+import { LogModule } from './log/log.module';
 import { PrecinctVersionsModule } from './precincts/precinct-versions.module';
 import { ProjectorModule } from './projector/projector.module';
 import { RecorderModule } from './recorder/recorder.module';
@@ -47,7 +48,7 @@ export class AppModule {
     const roleModules = [...new Set(config.roles.flatMap((r) => ROLE_MODULES[r]))];
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config), CqrsModule.forRoot(), ...COMMON_MODULES, ...roleModules],
+      imports: [InfrastructureModule.forRoot(config), CqrsModule.forRoot(), ...COMMON_MODULES, ...(config.log.enabled ? [LogModule] : []), ...roleModules],
     };
   }
 }

@@ -14,7 +14,7 @@ export interface Receipt {
   readonly event: { readonly streamName: string; readonly revision: string; readonly position: string };
   readonly treeHead: SignedTreeHead;
   /** Lowercase hex hashes, from the leaf upward. */
-  readonly inclusionProof: readonly string[];
+  readonly inclusionPath: readonly string[];
   /** The log's public key (raw, base64) as the server stated it; verify with a key obtained elsewhere. */
   readonly logPublicKey: string;
 }
@@ -30,9 +30,9 @@ export function verifyReceipt(value: unknown, publicKey: string): ReceiptCheck {
   const r = value as Record<string, unknown>;
   if (!Number.isSafeInteger(r.leafIndex) || (r.leafIndex as number) < 0) return { ok: false, problem: 'malformed', reason: 'leafIndex: a non-negative integer' };
   if (typeof r.leafHash !== 'string' || !HEX64.test(r.leafHash)) return { ok: false, problem: 'malformed', reason: 'leafHash: 64 lowercase hex digits' };
-  const proof = r.inclusionProof;
+  const proof = r.inclusionPath;
   if (!Array.isArray(proof) || !proof.every((h) => typeof h === 'string' && HEX64.test(h))) {
-    return { ok: false, problem: 'malformed', reason: 'inclusionProof: an array of 64-hex-digit hashes' };
+    return { ok: false, problem: 'malformed', reason: 'inclusionPath: an array of 64-hex-digit hashes' };
   }
   const head = parseSignedTreeHead(r.treeHead);
   if (!head.ok) return { ok: false, problem: 'malformed', reason: `treeHead.${head.reason}` };

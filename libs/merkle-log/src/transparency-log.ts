@@ -18,8 +18,8 @@ export interface LogLogger {
 
 export interface TransparencyLogOptions {
   readonly store: EventStore;
-  /** The log's directory (the service: $TALLY_DATA_DIR/log). */
-  readonly dir: string;
+  /** The log's directory (the service: $TALLY_DATA_DIR/log); undefined: in memory (an in-memory store's log). */
+  readonly dir: string | undefined;
   readonly privateKey: KeyObject;
   readonly publicKey: string;
   /** Longest time a leaf waits for a signed head while leaves arrive; default 10 s. */
@@ -81,7 +81,7 @@ class PositionIndex {
 }
 
 export class TransparencyLog {
-  private readonly files: LogStateFiles;
+  private readonly files: LogStateFiles | undefined;
   private readonly tree = new MerkleTree();
   private readonly positions = new PositionIndex();
   private readonly heads: SignedTreeHead[] = [];
@@ -99,7 +99,7 @@ export class TransparencyLog {
   readonly caughtUp = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
 
   constructor(private readonly options: TransparencyLogOptions) {
-    this.files = new LogStateFiles(options.dir);
+    this.files = options.dir === undefined ? undefined : new LogStateFiles(options.dir);
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger;
   }
@@ -113,7 +113,7 @@ export class TransparencyLog {
   }
 
   async start(): Promise<void> {
-    const state = this.files.load();
+    const state = this.files?.load() ?? { treeSize: 0, position: START_POSITION, records: Buffer.alloc(0), heads: [], notes: [] };
     for (const note of state.notes) this.logger?.warn(note);
     for (let i = 0; i < state.treeSize; i++) {
       const record = state.records.subarray(i * LEAF_RECORD_BYTES, (i + 1) * LEAF_RECORD_BYTES);
@@ -129,6 +129,7 @@ export class TransparencyLog {
       }
       this.heads.push(head);
     }
+    await this.checkSameStore();
     this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
     this.timers.push(setInterval(() => this.signIfGrown(), this.options.headIntervalMs ?? 10_000));
     for (const timer of this.timers) timer.unref();
@@ -195,7 +196,7 @@ export class TransparencyLog {
       leafHash: this.tree.leafHashAt(leafIndex).toString('hex'),
       event: { streamName: event.streamName, revision: event.revision, position: event.position },
       treeHead: head,
-      inclusionProof: this.inclusionProof(leafIndex, head.treeSize),
+      inclusionPath: this.inclusionProof(leafIndex, head.treeSize),
       logPublicKey: this.options.publicKey,
     };
     return { state: 'included', receipt };
@@ -205,6 +206,22 @@ export class TransparencyLog {
   waitForSize(size: number): Promise<void> {
     if (this.tree.size >= size) return Promise.resolve();
     return new Promise((resolve) => this.sizeWaiters.push({ size, resolve }));
+  }
+
+  /**
+   * Files of another store (a new database behind the same data directory) would grow a tree that
+   * is not this store's: the first leaf must be the store's first event. Anything later that differs
+   * is what `tally audit verify --head` and the monitors are for.
+   */
+  private async checkSameStore(): Promise<void> {
+    if (this.tree.size === 0) return;
+    const first = (await this.options.store.readAll({ batchSize: 1 })).events[0];
+    const kept = this.tree.leafHashAt(0).toString('hex');
+    if (!first || eventLeafHash(first).toString('hex') !== kept || first.position !== this.positions.at(0)) {
+      throw new Error(
+        `the log's files in ${this.options.dir} do not describe this store (leaf 0 is ${kept} at ${this.positions.at(0)}; the store's first event is ${first ? `${eventLeafHash(first).toString('hex')} at ${first.position}` : 'absent'}): move them away to rebuild the log from this store`,
+      );
+    }
   }
 
   private follow(): void {
@@ -245,7 +262,7 @@ export class TransparencyLog {
     if (this.pending.length === 0) return;
     const records = Buffer.concat(this.pending);
     this.pending = [];
-    this.files.appendLeaves(records, this.tree.size, this.checkpoint);
+    this.files?.appendLeaves(records, this.tree.size, this.checkpoint);
   }
 
   private signIfGrown(): void {
@@ -254,7 +271,7 @@ export class TransparencyLog {
     // On disk before signed: a head must never cover leaves a restart could lose.
     this.flush();
     const head = signTreeHead({ treeSize: size, rootHash: this.tree.root(size).toString('hex'), timestamp: this.clock().toISOString() }, this.options.privateKey);
-    this.files.appendHead(head);
+    this.files?.appendHead(head);
     this.heads.push(head);
   }
 }

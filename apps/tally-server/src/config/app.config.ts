@@ -1,6 +1,7 @@
 // The service's configuration: read from the environment once at start-up, validated, with the
 // embedded defaults when nothing is set (PGlite under ./data, in-process queue, every role).
 // Every variable the service reads is a key of `appEnvSchema` (docker-compose is checked against it).
+import { join } from 'node:path';
 import { z } from 'zod';
 import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
@@ -47,6 +48,12 @@ const serviceEnvSchema = z.object({
   TALLY_RECORDER_ELECTION_RETRY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(1000)),
   /** Names this process in recorded events' metadata (`recordedBy`); default host-pid-random. */
   TALLY_INSTANCE_ID: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
+  /** The transparency log (libs/merkle-log): on by default; `off` only to measure what it costs. */
+  TALLY_LOG: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  /** The log's Ed25519 private key, PKCS8 PEM. Unset: $TALLY_DATA_DIR/log/log-key.pem, generated on first start. */
+  TALLY_LOG_KEY: z.preprocess(emptyToUndefined, z.string().includes('PRIVATE KEY', { message: 'TALLY_LOG_KEY is a PKCS8 PEM private key' }).optional()),
+  /** Longest wait for a signed head while events arrive (the issue's bound is 10 s). */
+  TALLY_LOG_HEAD_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(10_000)),
 });
 
 export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape).extend(httpEnvSchema.shape);
@@ -62,6 +69,15 @@ export interface AppConfig {
   readonly eventStore: EventStoreConfig;
   readonly queue: QueueConfig;
   readonly recorder: RecorderConfig;
+  readonly log: LogConfig;
+}
+
+export interface LogConfig {
+  readonly enabled: boolean;
+  /** Where its files go when the store is not in memory: $TALLY_DATA_DIR/log. */
+  readonly dir: string;
+  readonly keyPem: string | undefined;
+  readonly headIntervalMs: number;
 }
 
 export interface RecorderConfig {
@@ -118,6 +134,12 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       instanceId: c.TALLY_INSTANCE_ID,
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
+    },
+    log: {
+      enabled: c.TALLY_LOG === 'on',
+      dir: join(env.TALLY_DATA_DIR?.trim() || './data', 'log'),
+      keyPem: c.TALLY_LOG_KEY,
+      headIntervalMs: c.TALLY_LOG_HEAD_INTERVAL_MS,
     },
   };
 }

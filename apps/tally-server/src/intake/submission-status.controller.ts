@@ -1,7 +1,9 @@
 // A submission's status, now or once it has an outcome (long poll: `?wait=10s`, at most 60 s).
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Optional, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { ReceiptAnswer } from '@tally/merkle-log';
 import { problem, ProblemException } from '../http/problem';
+import { LogService } from '../log/log.service';
 import { SubmissionStatusService, type SubmissionStatus } from '../submissions/submission-status.service';
 import { problemSchema } from './intake.openapi';
 import { parseWait } from './intake-request.schemas';
@@ -9,12 +11,16 @@ import { parseWait } from './intake-request.schemas';
 const MAX_WAIT_MS = 60_000;
 const SUBMISSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export type StatusResponse = SubmissionStatus & { readonly submissionId: string };
+export type StatusResponse = SubmissionStatus & { readonly submissionId: string; readonly receipt?: ReceiptAnswer };
 
 @ApiTags('commissions')
 @Controller('v1/submissions')
 export class SubmissionStatusController {
-  constructor(private readonly status: SubmissionStatusService) {}
+  constructor(
+    private readonly status: SubmissionStatusService,
+    // Absent when the log is off (TALLY_LOG=off): the status then carries no receipt.
+    @Optional() private readonly log?: LogService,
+  ) {}
 
   @Get(':submissionId')
   @ApiOperation({ summary: "A submission's status: queued, recorded (stream, revision, position) or refused (reasons)" })
@@ -42,6 +48,7 @@ export class SubmissionStatusController {
         problem('UNKNOWN_SUBMISSION', 'submissionId', `no submission ${submissionId} is known here yet: one queued through another intake process shows once recorded (ask with ?wait=30s)`, { submissionId }),
       ]);
     }
-    return { submissionId, ...status };
+    const receipt = this.log?.receiptOf(status);
+    return { submissionId, ...status, ...(receipt ? { receipt } : {}) };
   }
 }
