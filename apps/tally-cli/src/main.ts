@@ -9,8 +9,10 @@ import { amendCommand } from './commands/amend.command';
 import { keysCommand } from './commands/keys.command';
 import { signCommand } from './commands/sign.command';
 import { auditCommand } from './commands/audit.command';
+import { logCommand } from './commands/log-watch.command';
+import { receiptCommand } from './commands/receipt.command';
 
-export const commands: readonly CliCommand[] = [allocateCommand, amendCommand, auditCommand, keysCommand, signCommand];
+export const commands: readonly CliCommand[] = [allocateCommand, amendCommand, auditCommand, keysCommand, logCommand, receiptCommand, signCommand];
 
 export function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
   const program = new Command('tally')

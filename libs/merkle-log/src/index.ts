@@ -9,4 +9,4 @@ export { RECEIPT_SCHEME, verifyReceipt, type Receipt, type ReceiptCheck } from '
 export { LEAF_RECORD_BYTES, LogStateFiles } from './log-state-files';
 export { loadLogKey, type LogKey } from './log-key';
 export { TransparencyLog, type LeafInfo, type LogLogger, type ReceiptAnswer, type TransparencyLogOptions } from './transparency-log';
-export { storeTree, type StoreTreeResult } from './store-tree';
+export { checkStoreAgainstHead, LeafMirror, storeTree, type BadLeaf, type HeadCheck, type StoreTreeResult } from './store-tree';

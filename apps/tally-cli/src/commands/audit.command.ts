@@ -8,6 +8,7 @@ import { runAuditExport, type AuditExportOptions } from './audit-export.command'
 import { runAuditReplay, type AuditReplayOptions } from './audit-replay.command';
 import { processDeps, type AuditDeps } from './audit-support';
 import { runAuditVerify, type AuditVerifyOptions } from './audit-verify.command';
+import { runAuditVerifyHead } from './audit-verify-head.command';
 
 const UNTIL = 'a store position (e.g. 812:40311) or an ISO 8601 instant with its offset; the whole store by default';
 
@@ -30,8 +31,13 @@ export function auditCommandWith(deps: () => AuditDeps): CliCommand {
         .description('check hash chains, signatures, control relations and the decider, and recompute what the projector published; exit 0 clean, 1 failure')
         .option('--server <url>', "compare with the running server's projector (GET /v1/admin/projections) instead of its files")
         .option('--token <token>', 'auditor token for --server (default: TALLY_AUDITOR_TOKEN)')
+        .option('--head <file>', 'instead: check the store against a signed tree head saved earlier (the root of its first treeSize events)')
+        .option('--leaves <file>', "with --head: a mirror of the log's leaves, to name the first bad leaf (default: leaves.bin beside the head)")
+        .option('--key <file>', "with --head: the log's public key, to check the head's signature")
         .option('--json', 'print the report as JSON')
-        .action(async (options: AuditVerifyOptions) => exit(await runAuditVerify(options, io, deps())));
+        .action(async (options: AuditVerifyOptions & { head?: string; leaves?: string; key?: string }) =>
+          exit(await (options.head !== undefined ? runAuditVerifyHead({ ...options, head: options.head }, io, deps()) : runAuditVerify(options, io, deps()))),
+        );
       audit
         .command('explain')
         .description('the events behind a figure: protocols, versions, submitters, signatures, corrections and what they changed')
