@@ -1,7 +1,7 @@
 // The log over a real (in-memory PGlite) store: leaves in global order, heads signed and kept,
 // receipts that verify offline, and a restart that resumes from the files, not from scratch.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteEventStore, type EventStore } from '@tally/event-store';
@@ -69,6 +69,37 @@ describe('TransparencyLog', () => {
     // The auditor's recomputation from the store alone reaches the same root.
     expect(await storeTree(store, 5)).toEqual({ leaves: 5, rootHash: head.rootHash });
     expect(await storeTree(store, 7)).toEqual({ leaves: 6, rootHash: undefined });
+  });
+
+  it('one process writes a directory; files of another store are moved aside and the log rebuilt', async () => {
+    const key = loadLogKey(join(dir, 'log'), undefined);
+    const warnings: string[] = [];
+    const logger = { log: () => undefined, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+    const open = (on: EventStore) => new TransparencyLog({ store: on, dir: join(dir, 'log'), privateKey: key.privateKey, publicKey: key.publicKey, headIntervalMs: 60_000, clock, logger });
+    const holder = open(store);
+    await holder.start();
+    const guest = open(store);
+    await guest.start();
+    await guest.caughtUp;
+    expect(warnings.join('\n')).toMatch(/keeps the log's files in .*: this process keeps its log in memory/);
+    expect(guest.rootHash(guest.size)).toBe(holder.rootHash(holder.size));
+    await guest.stop();
+    await holder.stop();
+
+    const other = await createPgliteEventStore();
+    try {
+      await append(other, 'precinct-z', 2);
+      const log = open(other);
+      await log.start();
+      await log.caughtUp;
+      expect(log.size).toBe(2);
+      expect(log.headsPage(0, 10).heads.map((h) => h.treeSize)).toEqual([2]);
+      expect(warnings.join('\n')).toMatch(/leaf 0 in .* the store's first event is .*: the log's files are moved aside \(\*\.other-store-/);
+      expect(readdirSync(join(dir, 'log')).some((f) => f.startsWith('leaves.bin.other-store-'))).toBe(true);
+      await log.stop();
+    } finally {
+      await other.close();
+    }
   });
 
   it('leaf bytes: the documented fields, length-prefixed', () => {

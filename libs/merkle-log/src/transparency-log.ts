@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { comparePositions, formatPosition, parsePosition, START_POSITION, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
 import { eventLeafHash } from './log-leaf';
-import { encodeLeafRecord, LEAF_RECORD_BYTES, LogStateFiles } from './log-state-files';
+import { encodeLeafRecord, LEAF_RECORD_BYTES, LogStateFiles, type LoadedLogState } from './log-state-files';
 import { HASH_BYTES, MerkleTree } from './merkle-tree';
 import { RECEIPT_SCHEME, type Receipt } from './receipt';
 import { signTreeHead, type SignedTreeHead } from './tree-head';
@@ -42,6 +42,7 @@ export type ReceiptAnswer =
   | { readonly state: 'pending'; readonly leafIndex?: number; readonly message: string };
 
 const RESUBSCRIBE_DELAY_MS = 1000;
+const EMPTY_STATE: LoadedLogState = { treeSize: 0, position: START_POSITION, records: Buffer.alloc(0), heads: [], notes: [] };
 
 /** Growable (major, minor) pairs of global positions, for binary search by position. */
 class PositionIndex {
@@ -81,7 +82,7 @@ class PositionIndex {
 }
 
 export class TransparencyLog {
-  private readonly files: LogStateFiles | undefined;
+  private files: LogStateFiles | undefined;
   private readonly tree = new MerkleTree();
   private readonly positions = new PositionIndex();
   private readonly heads: SignedTreeHead[] = [];
@@ -113,8 +114,22 @@ export class TransparencyLog {
   }
 
   async start(): Promise<void> {
-    const state = this.files?.load() ?? { treeSize: 0, position: START_POSITION, records: Buffer.alloc(0), heads: [], notes: [] };
+    const lock = this.files?.lock();
+    if (lock && !lock.ok) {
+      this.logger?.warn(`process ${lock.holder} keeps the log's files in ${this.options.dir}: this process keeps its log in memory (rebuilt from the store)`);
+      this.files = undefined;
+    }
+    let state = this.files?.load() ?? EMPTY_STATE;
     for (const note of state.notes) this.logger?.warn(note);
+    const mismatch = await this.otherStore(state);
+    if (mismatch && this.files) {
+      // A new database behind an old data directory: these files describe another history. Kept
+      // aside (evidence, if the history was rewritten under the log), and the log rebuilt.
+      const suffix = `other-store-${this.clock().toISOString().replace(/[:.]/g, '-')}`;
+      this.logger?.error(`${mismatch}: the log's files are moved aside (*.${suffix}) and the log is rebuilt from the store`);
+      this.files.moveAside(suffix);
+      state = EMPTY_STATE;
+    }
     for (let i = 0; i < state.treeSize; i++) {
       const record = state.records.subarray(i * LEAF_RECORD_BYTES, (i + 1) * LEAF_RECORD_BYTES);
       this.tree.appendLeafHash(record.subarray(0, HASH_BYTES));
@@ -129,7 +144,6 @@ export class TransparencyLog {
       }
       this.heads.push(head);
     }
-    await this.checkSameStore();
     this.timers.push(setInterval(() => this.flush(), this.options.flushIntervalMs ?? 1000));
     this.timers.push(setInterval(() => this.signIfGrown(), this.options.headIntervalMs ?? 10_000));
     for (const timer of this.timers) timer.unref();
@@ -142,6 +156,7 @@ export class TransparencyLog {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();
     this.flush();
+    this.files?.unlock();
   }
 
   /** Signs a head of the current tree now (unless the latest head already has this size) and returns the latest. */
@@ -210,18 +225,16 @@ export class TransparencyLog {
 
   /**
    * Files of another store (a new database behind the same data directory) would grow a tree that
-   * is not this store's: the first leaf must be the store's first event. Anything later that differs
-   * is what `tally audit verify --head` and the monitors are for.
+   * is not this store's: their first leaf must be the store's first event. Anything later that
+   * differs is what `tally audit verify --head` and the monitors are for.
    */
-  private async checkSameStore(): Promise<void> {
-    if (this.tree.size === 0) return;
+  private async otherStore(state: LoadedLogState): Promise<string | undefined> {
+    if (state.treeSize === 0) return undefined;
     const first = (await this.options.store.readAll({ batchSize: 1 })).events[0];
-    const kept = this.tree.leafHashAt(0).toString('hex');
-    if (!first || eventLeafHash(first).toString('hex') !== kept || first.position !== this.positions.at(0)) {
-      throw new Error(
-        `the log's files in ${this.options.dir} do not describe this store (leaf 0 is ${kept} at ${this.positions.at(0)}; the store's first event is ${first ? `${eventLeafHash(first).toString('hex')} at ${first.position}` : 'absent'}): move them away to rebuild the log from this store`,
-      );
-    }
+    const kept = state.records.subarray(0, HASH_BYTES).toString('hex');
+    const keptPosition = formatPosition(state.records.readBigUInt64BE(HASH_BYTES), state.records.readBigUInt64BE(HASH_BYTES + 8));
+    if (first && eventLeafHash(first).toString('hex') === kept && first.position === keptPosition) return undefined;
+    return `leaf 0 in ${this.options.dir} is ${kept} at ${keptPosition}; the store's first event is ${first ? `${eventLeafHash(first).toString('hex')} at ${first.position}` : 'absent'}`;
   }
 
   private follow(): void {

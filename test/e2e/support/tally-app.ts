@@ -78,6 +78,12 @@ export async function startTallyApp(options: StartOptions = {}): Promise<TallyTe
       KAFKA_PARTITIONS: '3',
       TALLY_RECORDER_GROUP: `tally-e2e-${randomBytes(4).toString('hex')}`,
     });
+    // The transparency log keeps its files in TALLY_DATA_DIR: a fresh one beside the fresh database.
+    if (!options.env?.TALLY_DATA_DIR) {
+      const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      env.TALLY_DATA_DIR = dir;
+    }
   } else if (options.storage === 'temp') {
     const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -29,6 +29,13 @@ describe('loadAppConfig', () => {
     expect(c.roles).toEqual(['recorder']);
   });
 
+  it('runs the transparency log by default, its files under TALLY_DATA_DIR, a head at least every 10 s', () => {
+    expect(loadAppConfig({}).log).toEqual({ enabled: true, dir: 'data/log', keyPem: undefined, headIntervalMs: 10_000 });
+    expect(loadAppConfig({ TALLY_LOG: 'off', TALLY_DATA_DIR: '/srv/tally', TALLY_LOG_HEAD_INTERVAL_MS: '500' }).log).toMatchObject({ enabled: false, dir: '/srv/tally/log', headIntervalMs: 500 });
+    expect(() => loadAppConfig({ TALLY_LOG_HEAD_INTERVAL_MS: '60000' })).toThrow(/TALLY_LOG_HEAD_INTERVAL_MS/);
+    expect(() => loadAppConfig({ TALLY_LOG_KEY: 'secret' })).toThrow(/TALLY_LOG_KEY is a PKCS8 PEM private key/);
+  });
+
   it('names every bad variable and its rule at once', () => {
     let error: unknown;
     try {
