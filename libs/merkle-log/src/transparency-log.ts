@@ -280,7 +280,9 @@ export class TransparencyLog {
 
   private signIfGrown(): void {
     const size = this.tree.size;
-    if (size === 0 || (this.latestHead()?.treeSize ?? 0) >= size) return;
+    const last = this.latestHead();
+    // An empty log signs its empty tree too (RFC 9162 allows size 0): there is always a head to show.
+    if (last && last.treeSize >= size) return;
     // On disk before signed: a head must never cover leaves a restart could lose.
     this.flush();
     const head = signTreeHead({ treeSize: size, rootHash: this.tree.root(size).toString('hex'), timestamp: this.clock().toISOString() }, this.options.privateKey);

@@ -94,7 +94,8 @@ async function poll(options: LogWatchOptions, io: CliIo, deps: WatchDeps, state:
     if (head.treeSize === previous.treeSize && head.rootHash !== previous.rootHash) {
       throw new Inconsistency(`two roots for the tree of size ${head.treeSize}`, { previous, current: head });
     }
-    if (head.treeSize > previous.treeSize) {
+    // From the empty tree every tree is consistent: RFC 9162 proofs start at size 1.
+    if (head.treeSize > previous.treeSize && previous.treeSize > 0) {
       const proof = (await deps.fetchJson(new URL(`/v1/log/proofs/consistency?first=${previous.treeSize}&second=${head.treeSize}`, options.server).href)) as { consistencyPath?: unknown };
       const path = Array.isArray(proof.consistencyPath) ? proof.consistencyPath.map((h) => Buffer.from(String(h), 'hex')) : [];
       const consistent = verifyConsistency({ first: previous.treeSize, second: head.treeSize, firstHash: Buffer.from(previous.rootHash, 'hex'), secondHash: Buffer.from(head.rootHash, 'hex'), path });

@@ -34,6 +34,13 @@ export const fetchElections = (signal?: AbortSignal) => getJson<ElectionListItem
 export const fetchElection = (electionId: string, signal?: AbortSignal) => getJson<ElectionDetail>(`/v1/elections/${enc(electionId)}`, signal);
 export const fetchCommission = (electionId: string, commissionId: string, signal?: AbortSignal) =>
   getJson<CommissionPayload>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}`, signal);
+/** The transparency log's latest signed head (GET /v1/log/heads/latest; 404 before the first). */
+export interface SignedTreeHead {
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly timestamp: string;
+}
+export const fetchLatestHead = (signal?: AbortSignal) => getJson<SignedTreeHead>('/v1/log/heads/latest', signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
 
 /**

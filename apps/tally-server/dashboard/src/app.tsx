@@ -1,6 +1,8 @@
 // The page shell: skip link, header (home, election, language), and the routed page.
+import { useEffect, useState } from 'preact/hooks';
+import { fetchLatestHead, type SignedTreeHead } from './api';
 import { useElection } from './election';
-import { LANGS, lang, languageNameOf, nameOf, t } from './i18n';
+import { fmtDateTime, fmtInt, LANGS, lang, languageNameOf, nameOf, t } from './i18n';
 import { electionHref, onLinkClick, route } from './router';
 import { CommissionPage } from './components/commission-page';
 import { ElectionsPage } from './components/elections-page';
@@ -30,7 +32,35 @@ export function App() {
         {r.page === 'commission' && <CommissionPage key={r.electionId} electionId={r.electionId} commissionId={r.commissionId} />}
         {r.page === 'not-found' && <p role="alert">{t('notFound', { what: r.path })}</p>}
       </main>
+      <LogFooter />
     </>
+  );
+}
+
+const LOG_POLL_MS = 10_000;
+
+/** The latest signed tree head, so a viewer can note it and check it later (tally audit verify --head). */
+function LogFooter() {
+  const [head, setHead] = useState<SignedTreeHead | undefined>(undefined);
+  useEffect(() => {
+    const abort = new AbortController();
+    // A head is signed at least every 10 s while events arrive: poll at that pace.
+    const load = () => fetchLatestHead(abort.signal).then(setHead, () => undefined);
+    void load();
+    const timer = setInterval(load, LOG_POLL_MS);
+    return () => {
+      clearInterval(timer);
+      abort.abort();
+    };
+  }, []);
+  return (
+    <footer class="site-footer" data-testid="log-head">
+      {head ? (
+        <span title={head.rootHash}>{t('logHead', { size: fmtInt(head.treeSize), root: head.rootHash.slice(0, 12), time: fmtDateTime(head.timestamp, undefined) })}</span>
+      ) : (
+        t('logNoHead')
+      )}
+    </footer>
   );
 }
 

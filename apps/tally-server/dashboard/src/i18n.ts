@@ -76,6 +76,8 @@ const en = {
   'level.district': 'District commission',
   'level.precinct': 'Precinct commission',
   listResults: 'Party lists',
+  logHead: 'Transparency log: {size} events · root {root} · signed {time}',
+  logNoHead: 'Transparency log: no signed head yet',
 };
 
 export type Key = keyof typeof en;
@@ -144,6 +146,8 @@ const ru: Dict = {
   'outcome.runoff-needed': 'Нужен второй тур',
   'outcome.tie': 'Равенство голосов',
   'outcome.repeat-election': 'Повторные выборы',
+  logHead: 'Журнал прозрачности: {size} событий · корень {root} · подписан {time}',
+  logNoHead: 'Журнал прозрачности: подписанного заголовка ещё нет',
   'outcome.none': 'Голосов пока нет',
   children: 'Нижестоящие комиссии',
   'level.central': 'Центральная комиссия',
@@ -216,6 +220,8 @@ const kk: Dict = {
   'outcome.runoff-needed': 'Екінші тур қажет',
   'outcome.tie': 'Дауыстар тең',
   'outcome.repeat-election': 'Қайта сайлау',
+  logHead: 'Ашықтық журналы: {size} оқиға · түбір {root} · қол қойылған {time}',
+  logNoHead: 'Ашықтық журналы: қол қойылған тақырып әлі жоқ',
   'outcome.none': 'Әзірге дауыс жоқ',
   children: 'Төменгі комиссиялар',
   'level.central': 'Орталық комиссия',
