@@ -208,6 +208,13 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     expect(await seatsShown(page)).toEqual(expectedComposition(sent));
     await waitForText(page, '[data-testid="as-of"]', 'store position');
 
+    // The footer: a head the log signed (size, the root's first 12 hex digits, time).
+    await page.waitForFunction(() => /Transparency log: [\d,]+ events · root [0-9a-f]{12} · signed /.test(document.querySelector('[data-testid="log-head"]')?.textContent ?? ''), undefined, { timeout: WAIT_MS });
+    const footer = (await page.$eval('[data-testid="log-head"]', (e) => e.textContent)) ?? '';
+    const [, size, root] = /([\d,]+) events · root ([0-9a-f]{12})/.exec(footer)!;
+    const signed = (await (await fetch(`${base}/v1/log/heads?limit=1000`)).json()) as { heads: Array<{ treeSize: number; rootHash: string }> };
+    expect(signed.heads.some((h) => h.treeSize === Number(size.replace(/,/g, '')) && h.rootHash.startsWith(root))).toBe(true);
+
     // Same document throughout: the figures came by the live stream, not a reload.
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-04-after-protocols.png'), fullPage: true });
