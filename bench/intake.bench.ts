@@ -17,7 +17,7 @@ import type { BenchResult } from './bench.types';
 const PRECINCTS = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 4000); // × 2 contests = 8,000 distinct protocols
 const CONNECTIONS = 16;
 
-interface AutocannonResult {
+export interface AutocannonResult {
   readonly duration: number;
   readonly requests: { readonly average: number };
   readonly latency: { readonly p50: number; readonly p99: number };
@@ -25,12 +25,12 @@ interface AutocannonResult {
   readonly '2xx': number;
   readonly errors: number;
 }
-type AutocannonRequest = {
+export type AutocannonRequest = {
   readonly method: string;
   readonly setupRequest: (req: Record<string, unknown>) => Record<string, unknown>;
   readonly onResponse: (status: number, body: string) => void;
 };
-type Autocannon = (options: {
+export type Autocannon = (options: {
   url: string;
   connections: number;
   amount: number;
@@ -38,7 +38,7 @@ type Autocannon = (options: {
   requests: AutocannonRequest[];
 }) => Promise<AutocannonResult>;
 
-const autocannon = require('autocannon') as Autocannon;
+export const autocannon = require('autocannon') as Autocannon;
 const log = (line: string) => process.stderr.write(`intake.bench: ${line}\n`);
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

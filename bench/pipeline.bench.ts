@@ -36,8 +36,16 @@ interface Run {
   readonly note: string;
 }
 
-/** Publishes everything, and times until the recorder has handled every message (counted from its batches). */
-async function runPipeline(env: Record<string, string>, definition: ElectionDefinition, subs: readonly TestSubmission[]): Promise<Run> {
+/**
+ * Publishes everything, and times until the recorder has handled every message (counted from its
+ * batches). `whileOpen` measures more on the same app before it closes (the log bench).
+ */
+export async function runPipeline(
+  env: Record<string, string>,
+  definition: ElectionDefinition,
+  subs: readonly TestSubmission[],
+  whileOpen?: (app: INestApplication) => Promise<void>,
+): Promise<Run> {
   const config = loadAppConfig({ TALLY_ROLES: 'recorder', TALLY_DEMO: 'false', PORT: '0', LOG_LEVEL: 'warn', TALLY_RECORDER_BATCH_SIZE: '500', ...env });
   const app: INestApplication = await createApp(config, { logger: false });
   try {
@@ -63,6 +71,7 @@ async function runPipeline(env: Record<string, string>, definition: ElectionDefi
     // Checked, untimed: the figure is only worth something if each was recorded once.
     const census = await storeCensus(store);
     const once = subs.every((s) => census.bySubmission.get(s.submissionId) === 1);
+    await whileOpen?.(app);
     return {
       perSecond: (subs.length / ms) * 1000,
       ms,
