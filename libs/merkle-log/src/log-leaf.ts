@@ -8,12 +8,12 @@
 // position is not a field: it is the store's bookkeeping (it differs between engines), while the
 // leaf's index in the log is its place in the global order.
 import { canonicalJson, encodeLengthPrefixed } from '@tally/encoding';
-import type { RecordedEvent } from '@tally/event-store';
+import type { JsonObject, RecordedEvent } from '@tally/event-store';
 import { leafHash } from './merkle-tree';
 
 export const LEAF_SCHEME = 'tally-log-leaf-v1';
 
-export type LeafEvent = Pick<RecordedEvent, 'streamName' | 'revision' | 'type' | 'data' | 'metadata'>;
+export type LeafEvent = Pick<RecordedEvent, 'streamName' | 'revision' | 'type' | 'data'> & { readonly metadata: JsonObject };
 
 export function leafBytes(event: LeafEvent): Buffer {
   const chainHash = typeof event.metadata.contentHash === 'string' ? event.metadata.contentHash : '';

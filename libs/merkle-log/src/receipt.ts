@@ -1,6 +1,9 @@
 // A receipt: proof that one recorded event is in the log, checkable offline with the log's public
-// key — the leaf (index and hash, and where the store keeps the event), a signed head that covers
-// it, and the RFC 9162 inclusion path from the leaf up to that head's root.
+// key — the event's leaf fields (so the holder sees what was recorded, and the leaf hash is
+// recomputed from them), the leaf's index and hash, a signed head that covers it, and the RFC 9162
+// inclusion path from the leaf up to that head's root.
+import type { JsonObject } from '@tally/event-store';
+import { eventLeafHash } from './log-leaf';
 import { verifyInclusion } from './proof-verify';
 import { logKeyId, parseSignedTreeHead, verifyTreeHead, type SignedTreeHead } from './tree-head';
 
@@ -11,7 +14,16 @@ export interface Receipt {
   readonly leafIndex: number;
   /** Lowercase hex: SHA-256(0x00 || leaf bytes). */
   readonly leafHash: string;
-  readonly event: { readonly streamName: string; readonly revision: string; readonly position: string };
+  /** The leaf's fields (log-leaf.ts) and where the store keeps the event. */
+  readonly event: {
+    readonly streamName: string;
+    readonly revision: string;
+    readonly position: string;
+    readonly type: string;
+    readonly data: JsonObject;
+    /** The event's chain hash (metadata.contentHash). */
+    readonly chainHash: string;
+  };
   readonly treeHead: SignedTreeHead;
   /** Lowercase hex hashes, from the leaf upward. */
   readonly inclusionPath: readonly string[];
@@ -21,7 +33,7 @@ export interface Receipt {
 
 export type ReceiptCheck =
   | { readonly ok: true; readonly keyId: string }
-  | { readonly ok: false; readonly problem: 'malformed' | 'bad-head-signature' | 'not-included'; readonly reason: string };
+  | { readonly ok: false; readonly problem: 'malformed' | 'leaf-mismatch' | 'bad-head-signature' | 'not-included'; readonly reason: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -34,6 +46,15 @@ export function verifyReceipt(value: unknown, publicKey: string): ReceiptCheck {
   if (!Array.isArray(proof) || !proof.every((h) => typeof h === 'string' && HEX64.test(h))) {
     return { ok: false, problem: 'malformed', reason: 'inclusionPath: an array of 64-hex-digit hashes' };
   }
+  const event = r.event as Partial<Receipt['event']> | undefined;
+  if (
+    typeof event !== 'object' || event === null || typeof event.streamName !== 'string' || typeof event.revision !== 'string' || !/^\d+$/.test(event.revision) ||
+    typeof event.type !== 'string' || typeof event.data !== 'object' || event.data === null || typeof event.chainHash !== 'string'
+  ) {
+    return { ok: false, problem: 'malformed', reason: 'event: { streamName, revision (decimal), type, data, chainHash }' };
+  }
+  const recomputed = eventLeafHash({ streamName: event.streamName, revision: BigInt(event.revision), type: event.type, data: event.data, metadata: { contentHash: event.chainHash } }).toString('hex');
+  if (recomputed !== r.leafHash) return { ok: false, problem: 'leaf-mismatch', reason: `the event's fields hash to leaf ${recomputed}, not ${r.leafHash}` };
   const head = parseSignedTreeHead(r.treeHead);
   if (!head.ok) return { ok: false, problem: 'malformed', reason: `treeHead.${head.reason}` };
   if (!verifyTreeHead(head.head, publicKey)) return { ok: false, problem: 'bad-head-signature', reason: `the tree head's signature does not verify under key ${logKeyId(publicKey)}` };

@@ -42,7 +42,7 @@ describe('TransparencyLog', () => {
 
     const written = await append(store, 'precinct-b', 2);
     await log.waitForSize(5);
-    const event = { streamName: 'precinct-b', revision: '1', position: written.position };
+    const event = (await store.readStream('precinct-b'))[1];
     expect(log.receiptFor(event)).toMatchObject({ state: 'pending', leafIndex: 4 });
     const head = log.signNow()!;
     expect(head.treeSize).toBe(5);
@@ -50,6 +50,7 @@ describe('TransparencyLog', () => {
     if (answer.state !== 'included') throw new Error('expected a receipt');
     expect(verifyReceipt(answer.receipt, key.publicKey)).toEqual({ ok: true, keyId: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(verifyReceipt({ ...answer.receipt, leafIndex: 3 }, key.publicKey)).toMatchObject({ ok: false, problem: 'not-included' });
+    expect(verifyReceipt({ ...answer.receipt, event: { ...answer.receipt.event, data: { n: 2 } } }, key.publicKey)).toMatchObject({ ok: false, problem: 'leaf-mismatch' });
     expect(verifyReceipt(answer.receipt, generateEd25519KeyPair().publicKey)).toMatchObject({ ok: false, problem: 'bad-head-signature' });
     expect(verifyConsistency({ first: 3, second: 5, firstHash: Buffer.from(first.rootHash, 'hex'), secondHash: Buffer.from(head.rootHash, 'hex'), path: log.consistencyProof(3, 5).map((h) => Buffer.from(h, 'hex')) })).toBe(true);
     await log.stop();

@@ -197,8 +197,8 @@ export class TransparencyLog {
     return this.positions.indexOf(position);
   }
 
-  /** The receipt of the event at `event.position`, once a signed head covers it. */
-  receiptFor(event: Receipt['event']): ReceiptAnswer {
+  /** The receipt of a recorded event (as the store gives it), once a signed head covers it. */
+  receiptFor(event: RecordedEvent): ReceiptAnswer {
     const leafIndex = this.leafIndexOf(event.position);
     if (leafIndex === undefined) return { state: 'pending', message: 'the log has not yet taken this event in; ask again shortly' };
     const head = this.latestHead();
@@ -209,7 +209,14 @@ export class TransparencyLog {
       scheme: RECEIPT_SCHEME,
       leafIndex,
       leafHash: this.tree.leafHashAt(leafIndex).toString('hex'),
-      event: { streamName: event.streamName, revision: event.revision, position: event.position },
+      event: {
+        streamName: event.streamName,
+        revision: event.revision.toString(),
+        position: event.position,
+        type: event.type,
+        data: event.data,
+        chainHash: typeof event.metadata.contentHash === 'string' ? event.metadata.contentHash : '',
+      },
       treeHead: head,
       inclusionPath: this.inclusionProof(leafIndex, head.treeSize),
       logPublicKey: this.options.publicKey,

@@ -1,9 +1,10 @@
-// `tally receipt verify --receipt FILE [--key FILE]`: a receipt checked offline — the head's
-// signature under the log's key and the leaf's inclusion path up to that head's root.
+// `tally receipt verify --receipt FILE [--key FILE]`: a receipt checked offline — the leaf hash
+// recomputed from the event it carries, the head's signature under the log's key, and the leaf's
+// inclusion path up to that head's root.
 // FILE may be the receipt, or the whole status answer of GET /v1/submissions/{id} carrying it.
 // Exit 0: verified; 1: it does not verify; 2: bad usage or input.
 import type { Command } from 'commander';
-import { verifyReceipt } from '@tally/merkle-log';
+import { verifyReceipt, type Receipt } from '@tally/merkle-log';
 import { ExitCode, type CliCommand, type CliIo } from '../cli.types';
 import { parseLogKeyFile } from '../log-key-file';
 
@@ -66,10 +67,10 @@ export async function runReceiptVerify(options: ReceiptVerifyOptions, io: CliIo)
     io.stdout(`FAILED (${check.problem}): ${check.reason}\n`);
     return check.problem === 'malformed' ? ExitCode.badInput : ExitCode.failure;
   }
-  const r = receipt as { leafIndex: number; leafHash: string; event?: { streamName?: string; revision?: string; position?: string }; treeHead: { treeSize: number; rootHash: string; timestamp: string } };
-  const where = r.event ? ` (${r.event.streamName} revision ${r.event.revision}, position ${r.event.position})` : '';
+  const r = receipt as Receipt;
+  const submission = typeof r.event.data.submissionId === 'string' ? ` of submission ${r.event.data.submissionId}` : '';
   io.stdout(
-    `VERIFIED: leaf ${r.leafIndex} ${r.leafHash}${where} is in the log's tree of size ${r.treeHead.treeSize}, root ${r.treeHead.rootHash}, signed at ${r.treeHead.timestamp} by key ${check.keyId}${keyNote}\n`,
+    `VERIFIED: leaf ${r.leafIndex} ${r.leafHash} (${r.event.type}${submission}: ${r.event.streamName} revision ${r.event.revision}, position ${r.event.position}) is in the log's tree of size ${r.treeHead.treeSize}, root ${r.treeHead.rootHash}, signed at ${r.treeHead.timestamp} by key ${check.keyId}${keyNote}\n`,
   );
   return ExitCode.ok;
 }

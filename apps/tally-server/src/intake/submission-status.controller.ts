@@ -48,7 +48,7 @@ export class SubmissionStatusController {
         problem('UNKNOWN_SUBMISSION', 'submissionId', `no submission ${submissionId} is known here yet: one queued through another intake process shows once recorded (ask with ?wait=30s)`, { submissionId }),
       ]);
     }
-    const receipt = this.log?.receiptOf(status);
+    const receipt = await this.log?.receiptOf(status);
     return { submissionId, ...status, ...(receipt ? { receipt } : {}) };
   }
 }

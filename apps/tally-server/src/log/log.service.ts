@@ -22,7 +22,10 @@ export class LogService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TransparencyLog');
   readonly log: TransparencyLog;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(EVENT_STORE) store: EventStore) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {
     const inMemory = config.eventStore.kind === 'embedded' && config.eventStore.dataDir === undefined;
     const dir = inMemory ? undefined : config.log.dir;
     const key = loadLogKey(dir ?? '', config.log.keyPem ?? (inMemory ? ephemeralKeyPem() : undefined));
@@ -39,9 +42,12 @@ export class LogService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The receipt of a recorded outcome (refusals are recorded too); undefined before it is recorded. */
-  receiptOf(status: RecordedAt): ReceiptAnswer | undefined {
+  async receiptOf(status: RecordedAt): Promise<ReceiptAnswer | undefined> {
     if (status.state === 'queued' || status.stream === undefined || status.revision === undefined || status.position === undefined) return undefined;
-    return this.log.receiptFor({ streamName: status.stream, revision: status.revision, position: status.position });
+    // The receipt carries the event's leaf fields, read back from the store it was recorded in.
+    const [event] = await this.store.readStream(status.stream, { fromRevision: BigInt(status.revision), maxCount: 1 });
+    if (!event || event.position !== status.position) return { state: 'pending', message: `the store holds no event at ${status.stream} revision ${status.revision}` };
+    return this.log.receiptFor(event);
   }
 }
 
