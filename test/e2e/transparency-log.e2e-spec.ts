@@ -2,8 +2,9 @@
 // receipt verifies offline (`tally receipt verify`); a monitor (`tally log watch`) and an auditor
 // holding a head (`tally audit verify --head`) agree with the store. Then a database superuser
 // rewrites a recorded protocol and recomputes its stream's hash chain (which `verifyStore` can no
-// longer see), and the service's log is rebuilt from that store: both tools fail, naming the first
-// bad leaf. Needs `npm run build` (the CLI runs as a child process).
+// longer see). Restarted on its intact files, the service itself reports the contradiction; with
+// its files wiped (the operator's own attack) it signs heads that contradict the kept ones. Either
+// way `tally log watch` and `tally audit verify --head` fail, naming the first bad leaf. Needs `npm run build` (the CLI runs as a child process).
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,8 +131,26 @@ describe('transparency log: receipts, monitors and a rewritten history (PostgreS
     // The stream's own chain no longer shows anything: that is the attack the log is for.
     expect(await verifyStore(store, { streamName: first.stream })).toMatchObject({ ok: true });
     await store.close();
-    for (const file of ['leaves.bin', 'checkpoint.json', 'heads.jsonl']) unlinkSync(join(dataDir, 'log', file));
 
+    // Restarted on its intact files, the service reads the store against them and says so; the
+    // monitor asks, and fails naming the leaf.
+    const intact = await start();
+    let status = (await request(intact.server).get('/v1/log/status').expect(200)).body;
+    for (let i = 0; i < 100 && status.storeCheck.state === 'pending'; i++) {
+      await sleep(200);
+      status = (await request(intact.server).get('/v1/log/status').expect(200)).body;
+    }
+    expect(status.storeCheck).toMatchObject({ state: 'contradicted', firstBadLeaf: { index: receipt.leafIndex, streamName: first.stream, revision: first.revision, position: first.position } });
+    const reported = await tally(['log', 'watch', '--server', intact.baseUrl!, '--state', state, '--once']);
+    expect(reported.code).toBe(1);
+    expect(reported.stderr).toContain(`LOG INCONSISTENT: the server reports: the store no longer holds what the log recorded: leaf ${receipt.leafIndex} (${first.stream} revision ${first.revision}`);
+    expect(reported.stderr).toContain(`first bad leaf: ${receipt.leafIndex} at position ${first.position}`);
+    await t!.close();
+    t = undefined;
+
+    // The operator's own attack: the log's files wiped too, so the service rebuilds its log from
+    // the rewritten store and signs heads that contradict the ones outsiders kept.
+    for (const file of ['leaves.bin', 'checkpoint.json', 'heads.jsonl']) unlinkSync(join(dataDir, 'log', file));
     const again = await start();
     for (let i = 0; i < 100 && !((await request(again.server).get('/v1/log/heads/latest')).body?.treeSize >= head.treeSize); i++) await sleep(200);
 

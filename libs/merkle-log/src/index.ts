@@ -8,5 +8,5 @@ export { encodeTreeHead, HEAD_SCHEME, logKeyId, parseSignedTreeHead, signTreeHea
 export { RECEIPT_SCHEME, verifyReceipt, type Receipt, type ReceiptCheck } from './receipt';
 export { LEAF_RECORD_BYTES, LogStateFiles } from './log-state-files';
 export { loadLogKey, type LogKey } from './log-key';
-export { TransparencyLog, type LeafInfo, type LogLogger, type ReceiptAnswer, type TransparencyLogOptions } from './transparency-log';
+export { TransparencyLog, type LeafInfo, type LogLogger, type ReceiptAnswer, type StoreCheck, type TransparencyLogOptions } from './transparency-log';
 export { checkStoreAgainstHead, LeafMirror, storeTree, type BadLeaf, type HeadCheck, type StoreTreeResult } from './store-tree';

@@ -16,9 +16,15 @@ export interface StoreTreeResult {
  * Walks the first `treeSize` events of the store, handing each with its leaf hash to `onLeaf`
  * (to compare with a mirror of the leaves), and returns the root at that size.
  */
-export async function storeTree(store: EventStore, treeSize: number, onLeaf?: (index: number, leafHash: Buffer, event: RecordedEvent) => void): Promise<StoreTreeResult> {
+export async function storeTree(
+  store: EventStore,
+  treeSize: number,
+  onLeaf?: (index: number, leafHash: Buffer, event: RecordedEvent) => void,
+  /** Asked between pages: true ends the walk early (the result is then short). */
+  stopped: () => boolean = () => false,
+): Promise<StoreTreeResult> {
   const range = new CompactRange();
-  for (let from = START_POSITION; range.size < treeSize; ) {
+  for (let from = START_POSITION; range.size < treeSize && !stopped(); ) {
     const page = await store.readAll({ from, batchSize: 5000 });
     for (const event of page.events) {
       if (range.size >= treeSize) break;

@@ -62,6 +62,7 @@ describe('TransparencyLog', () => {
     await again.start();
     await again.caughtUp;
     expect(again.size).toBe(6);
+    expect(await again.storeChecked()).toEqual({ state: 'consistent', leaves: 5 });
     expect(again.rootHash(5)).toBe(head.rootHash);
     expect(again.headsPage(0, 10).heads.map((h) => h.treeSize)).toEqual([3, 5, 6]);
     expect(again.leaves(4, 1)).toEqual([{ index: 4, leafHash: answer.receipt.leafHash, position: written.position }]);

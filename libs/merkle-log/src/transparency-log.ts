@@ -8,6 +8,7 @@ import { eventLeafHash } from './log-leaf';
 import { encodeLeafRecord, LEAF_RECORD_BYTES, LogStateFiles, type LoadedLogState } from './log-state-files';
 import { HASH_BYTES, MerkleTree } from './merkle-tree';
 import { RECEIPT_SCHEME, type Receipt } from './receipt';
+import { storeTree, type BadLeaf } from './store-tree';
 import { signTreeHead, type SignedTreeHead } from './tree-head';
 
 export interface LogLogger {
@@ -35,6 +36,16 @@ export interface LeafInfo {
   readonly leafHash: string;
   readonly position: string;
 }
+
+/**
+ * The start-up check of the store against the leaves kept on disk: a superuser who rewrote the
+ * store while the service was down is named here (and by `tally log watch`, which asks).
+ */
+export type StoreCheck =
+  | { readonly state: 'pending' }
+  | { readonly state: 'consistent'; readonly leaves: number }
+  | { readonly state: 'contradicted'; readonly leaves: number; readonly reason: string; readonly firstBadLeaf?: BadLeaf }
+  | { readonly state: 'failed'; readonly reason: string };
 
 /** A receipt, or why there is none yet. */
 export type ReceiptAnswer =
@@ -93,6 +104,8 @@ export class TransparencyLog {
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private sizeWaiters: Array<{ size: number; resolve: () => void }> = [];
+  private check: StoreCheck = { state: 'pending' };
+  private checking: Promise<void> = Promise.resolve();
   private readonly clock: () => Date;
   private readonly logger: LogLogger | undefined;
   private resolveCaughtUp!: () => void;
@@ -148,10 +161,53 @@ export class TransparencyLog {
     this.timers.push(setInterval(() => this.signIfGrown(), this.options.headIntervalMs ?? 10_000));
     for (const timer of this.timers) timer.unref();
     this.follow();
+    // In the background: a large store takes a while to read, and the log serves meanwhile.
+    this.checking = this.checkStore(this.tree.size);
+  }
+
+  /** What the start-up check of the store against the kept leaves found so far. */
+  get storeCheck(): StoreCheck {
+    return this.check;
+  }
+
+  /** Resolves once the start-up check is done (for tests and tools). */
+  storeChecked(): Promise<StoreCheck> {
+    return this.checking.then(() => this.check);
+  }
+
+  private async checkStore(kept: number): Promise<void> {
+    let firstBadLeaf: BadLeaf | undefined;
+    try {
+      const read = await storeTree(
+        this.options.store,
+        kept,
+        (index, hash, event) => {
+          if (firstBadLeaf) return;
+          const logged = this.tree.leafHashAt(index);
+          if (!logged.equals(hash)) {
+            firstBadLeaf = { index, streamName: event.streamName, revision: event.revision.toString(), position: event.position, eventId: event.id, expected: logged.toString('hex'), found: hash.toString('hex') };
+          }
+        },
+        () => this.stopped,
+      );
+      if (this.stopped) return;
+      if (firstBadLeaf || read.leaves < kept) {
+        const reason = firstBadLeaf
+          ? `the store no longer holds what the log recorded: leaf ${firstBadLeaf.index} (${firstBadLeaf.streamName} revision ${firstBadLeaf.revision}, position ${firstBadLeaf.position}) was ${firstBadLeaf.expected}, the store now gives ${firstBadLeaf.found}`
+          : `the store holds ${read.leaves} events; the log recorded ${kept}`;
+        this.check = { state: 'contradicted', leaves: kept, reason, ...(firstBadLeaf ? { firstBadLeaf } : {}) };
+        this.logger?.error(reason);
+      } else {
+        this.check = { state: 'consistent', leaves: kept };
+      }
+    } catch (error) {
+      if (!this.stopped) this.check = { state: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.checking;
     for (const timer of this.timers) clearInterval(timer);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();

@@ -31,6 +31,8 @@ function server(leaves: Buffer[], forge?: (head: SignedTreeHead) => SignedTreeHe
           return { algorithm: 'ed25519', publicKey: key.publicKey };
         case '/v1/log/heads/latest':
           return head;
+        case '/v1/log/status':
+          return { treeSize: tree.size, storeCheck: { state: 'consistent', leaves: tree.size } };
         case '/v1/log/proofs/consistency':
           return { consistencyPath: tree.consistencyProof(n('first'), n('second')).map((h) => h.toString('hex')) };
         case '/v1/log/leaves': {

@@ -4,7 +4,8 @@
 // signed by the same key, never smaller, consistent with the last one (RFC 9162 consistency
 // proof), and the mirror extended with the server's new leaves must hash to its root. Anything
 // else is a loud failure — both heads as evidence (also written to DIR/evidence-*.json), and the
-// first leaf the server now serves differently from the mirror — with exit 1.
+// first leaf the server now serves differently from the mirror — with exit 1. So is the server's own
+// report (GET /v1/log/status) that its store no longer holds what its log recorded.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -27,10 +28,21 @@ export interface WatchDeps {
 
 const processWatchDeps: WatchDeps = { fetchJson: (url) => fetchJson(url), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => new Date() };
 
+/** The first bad leaf as the server names it (its own start-up check of the store). */
+interface ReportedLeaf {
+  readonly index: number;
+  readonly streamName: string;
+  readonly revision: string;
+  readonly position: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
 class Inconsistency extends Error {
   constructor(
     readonly reason: string,
     readonly evidence: { readonly previous?: SignedTreeHead; readonly current: SignedTreeHead },
+    readonly reported?: ReportedLeaf,
   ) {
     super(reason);
   }
@@ -89,6 +101,11 @@ async function poll(options: LogWatchOptions, io: CliIo, deps: WatchDeps, state:
   const previous = state.head;
   if (key.publicKey !== state.publicKey) throw new Inconsistency(`the log's key changed from ${state.publicKey} to ${key.publicKey}`, { previous, current: head });
   if (!verifyTreeHead(head, state.publicKey)) throw new Inconsistency("the head's signature does not verify under the log's key", { previous, current: head });
+  // The service's own check of the store against the leaves it kept (a rewrite while it was down).
+  const status = (await deps.fetchJson(new URL('/v1/log/status', options.server).href)) as { storeCheck?: { state?: string; reason?: string; firstBadLeaf?: ReportedLeaf } };
+  if (status.storeCheck?.state === 'contradicted') {
+    throw new Inconsistency(`the server reports: ${status.storeCheck.reason ?? 'its store contradicts its log'}`, { previous, current: head }, status.storeCheck.firstBadLeaf);
+  }
   if (previous) {
     if (head.treeSize < previous.treeSize) throw new Inconsistency(`the log shrank from ${previous.treeSize} to ${head.treeSize} leaves`, { previous, current: head });
     if (head.treeSize === previous.treeSize && head.rootHash !== previous.rootHash) {
@@ -161,7 +178,9 @@ export async function runLogWatch(options: LogWatchOptions, io: CliIo, deps: Wat
         await deps.sleep(seconds * 1000);
         continue;
       }
-      const changed = await firstChangedLeaf(options, deps, state).catch(() => undefined);
+      const changed = error.reported
+        ? { index: error.reported.index, kept: error.reported.expected, served: error.reported.found, position: error.reported.position }
+        : await firstChangedLeaf(options, deps, state).catch(() => undefined);
       const evidence = { reason: error.reason, server: options.server, observedAt: deps.now().toISOString(), previousHead: error.evidence.previous ?? null, currentHead: error.evidence.current, firstBadLeaf: changed ?? null };
       const file = join(options.state, `evidence-${evidence.observedAt.replace(/[:.]/g, '-')}.json`);
       writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
@@ -171,7 +190,7 @@ export async function runLogWatch(options: LogWatchOptions, io: CliIo, deps: Wat
           `  previous head: ${JSON.stringify(error.evidence.previous ?? null)}`,
           `  current head:  ${JSON.stringify(error.evidence.current)}`,
           changed
-            ? `  first bad leaf: ${changed.index} at position ${changed.position}: kept ${changed.kept}, now served ${changed.served}`
+            ? `  first bad leaf: ${changed.index} at position ${changed.position}: kept ${changed.kept}, now ${error.reported ? `in the store ${changed.served} (${error.reported.streamName} revision ${error.reported.revision})` : `served ${changed.served}`}`
             : '  first bad leaf: none of the mirrored leaves is served differently',
           `  evidence: ${file}`,
           '',

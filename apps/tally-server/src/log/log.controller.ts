@@ -3,7 +3,7 @@
 // query, ask the log, present; a bad parameter is problem+json naming the field and the rule.
 import { Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { HEAD_SCHEME, LEAF_SCHEME, logKeyId, type LeafInfo, type SignedTreeHead } from '@tally/merkle-log';
+import { HEAD_SCHEME, LEAF_SCHEME, logKeyId, type LeafInfo, type SignedTreeHead, type StoreCheck } from '@tally/merkle-log';
 import { z } from 'zod';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { problem, ProblemException, type ProblemItem } from '../http/problem';
@@ -50,6 +50,13 @@ export class LogController {
   key(): LogKeyResponse {
     const publicKey = this.service.log.publicKey;
     return { algorithm: 'ed25519', publicKey, keyId: logKeyId(publicKey), headScheme: HEAD_SCHEME, leafScheme: LEAF_SCHEME };
+  }
+
+  @Get('status')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "The log's size, latest head, and what its start-up check of the store against the leaves it kept found (pending, consistent, contradicted with the first bad leaf)" })
+  status(): { readonly treeSize: number; readonly latestHead: SignedTreeHead | null; readonly storeCheck: StoreCheck } {
+    return { treeSize: this.service.log.size, latestHead: this.service.log.latestHead() ?? null, storeCheck: this.service.log.storeCheck };
   }
 
   @Get('heads/latest')
