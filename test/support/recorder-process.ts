@@ -11,7 +11,8 @@ export const SERVER_MAIN = join(ROOT, 'dist', 'apps', 'tally-server', 'src', 'ma
 
 /** A recorder-only configuration from environment-style settings, as main.ts would read it. */
 export function recorderConfig(env: Record<string, string | undefined>, overrides: Partial<AppConfig> = {}): AppConfig {
-  const config = loadAppConfig({ TALLY_ROLES: 'recorder', TALLY_DEMO: 'false', PORT: '0', LOG_LEVEL: 'warn', ...env });
+  // The transparency log is not what these recorders are for, and would keep files under ./data.
+  const config = loadAppConfig({ TALLY_ROLES: 'recorder', TALLY_DEMO: 'false', PORT: '0', LOG_LEVEL: 'warn', TALLY_LOG: 'off', ...env });
   return { ...config, ...overrides };
 }
 
@@ -39,7 +40,8 @@ export function startRecorderProcess(env: Record<string, string>): RecorderProce
   const main = requireBuiltServer();
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TALLY_ROLES: 'recorder', TALLY_DEMO: 'false', PORT: '0', ...env },
+    // TALLY_LOG off as in recorderConfig: no transparency-log files under the checkout's ./data.
+    env: { PATH: process.env.PATH ?? '', TALLY_ROLES: 'recorder', TALLY_DEMO: 'false', PORT: '0', TALLY_LOG: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
