@@ -48,6 +48,30 @@ describe('tally allocate (built CLI)', () => {
     });
   });
 
+  it('adds each list\'s votes from a seat more or a seat less with --sensitivity', () => {
+    const r = tally(['allocate', '--input', example, '--json', '--sensitivity']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.seats).toEqual(almatySeats);
+    expect(out.sensitivity).toEqual({
+      Amanat: { gainOne: 13705, loseOne: 17400, thresholdMargin: 144150 },
+      "People's Party": { gainOne: 8149, loseOne: 9603, thresholdMargin: 25237 },
+      Respublica: { gainOne: 8290, loseOne: 9472, thresholdMargin: 25032 },
+      Baytaq: { gainOne: 9685, loseOne: 7609, thresholdMargin: 9134 },
+      'Aq Jol': { gainOne: 6175, loseOne: 722, thresholdMargin: 721 },
+      Auyl: { gainOne: 6657, loseOne: null, thresholdMargin: -6657 },
+    });
+    // The claim itself, through the CLI: 722 fewer votes cost Aq Jol its seat, 721 do not.
+    const withAqJol = (votes: number) => {
+      const input = JSON.parse(readFileSync(example, 'utf8'));
+      input.votes['Aq Jol'] = votes;
+      input.ballotsCast -= 15273 - votes;
+      return JSON.parse(tally(['allocate', '--input', write(`aq-jol-${votes}.json`, JSON.stringify(input)), '--json']).stdout).seats['Aq Jol'];
+    };
+    expect([withAqJol(15273 - 721), withAqJol(15273 - 722)]).toEqual([1, 0]);
+  });
+
   it('allocates the worked example from stdin', () => {
     const r = tally(['allocate', '--input', '-', '--json'], readFileSync(example, 'utf8'));
     expect(r.code).toBe(0);

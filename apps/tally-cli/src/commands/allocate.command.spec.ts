@@ -21,12 +21,40 @@ const memoryIo = (files: Record<string, string>, stdin = '') => {
   return { io, out: () => out.join(''), err: () => err.join('') };
 };
 
+/**
+ * The 2023 Almaty example, each list's own votes moving alone. Aq Jol loses its seat with the
+ * threshold (margin 721, so 722 votes); Auyl's first seat comes with the threshold itself.
+ */
+const SENSITIVITY = {
+  Amanat: { gainOne: 13705, loseOne: 17400, thresholdMargin: 144150 },
+  "People's Party": { gainOne: 8149, loseOne: 9603, thresholdMargin: 25237 },
+  Respublica: { gainOne: 8290, loseOne: 9472, thresholdMargin: 25032 },
+  Baytaq: { gainOne: 9685, loseOne: 7609, thresholdMargin: 9134 },
+  'Aq Jol': { gainOne: 6175, loseOne: 722, thresholdMargin: 721 },
+  Auyl: { gainOne: 6657, loseOne: null, thresholdMargin: -6657 },
+};
+
 describe('runAllocate', () => {
   it('reads a file and prints JSON seats', async () => {
     const m = memoryIo({ 'a.json': example });
     expect(await runAllocate({ input: 'a.json', json: true }, m.io)).toBe(0);
     expect(JSON.parse(m.out()).seats).toEqual({ Amanat: 12, "People's Party": 3, Respublica: 3, Baytaq: 2, 'Aq Jol': 1, Auyl: 0 });
     expect(m.err()).toBe('');
+  });
+
+  it('adds each list\'s votes from a seat more or less with --sensitivity', async () => {
+    const m = memoryIo({ 'a.json': example });
+    expect(await runAllocate({ input: 'a.json', json: true, sensitivity: true }, m.io)).toBe(0);
+    const out = JSON.parse(m.out());
+    expect(out.seats.Amanat).toBe(12);
+    expect(Object.keys(out.sensitivity)).toEqual(['Amanat', "People's Party", 'Respublica', 'Baytaq', 'Aq Jol', 'Auyl']);
+    expect(out.sensitivity).toEqual(SENSITIVITY);
+  });
+
+  it('prints the sensitivity as a second table without --json', async () => {
+    const m = memoryIo({ 'a.json': example });
+    expect(await runAllocate({ input: 'a.json', sensitivity: true }, m.io)).toBe(0);
+    expect(m.out()).toMatch(/^Auyl +0 +\d+ +— +-\d+$/m);
   });
 
   it('reads stdin for "-" and prints a table by default', async () => {
