@@ -41,3 +41,11 @@ export {
   type ThresholdCertainty,
   type ThresholdCertaintyInput,
 } from './threshold-certainty';
+export {
+  contestSensitivity,
+  whatIfAllocation,
+  type ContestSensitivity,
+  type SeatAnalysisRefusal,
+  type WhatIf,
+  type WhatIfSettings,
+} from './seat-analysis.queries';

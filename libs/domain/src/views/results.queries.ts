@@ -3,7 +3,7 @@
 // Territorial results are cached per (commission, contest) until an event touches them: a burst
 // of events invalidates, and seats are allocated once per query after it, not once per event.
 import { allocate, toBasisPoints } from '../allocation/allocate';
-import type { AllocationResult, Ratio } from '../allocation/allocation.types';
+import type { AllocationInput, AllocationList, AllocationResult, Ratio } from '../allocation/allocation.types';
 import { composeBody, type Composition, type DistrictOutcome } from '../allocation/composition';
 import { decideSingleMember, type SingleMemberResult } from '../allocation/single-member';
 import type { CommissionLevel, ListContest, LocalizedName, SingleMemberContest, ThresholdBase, TieRule } from '../election/election-definition';
@@ -259,7 +259,7 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
 }
 
 /** The contest's drawn lot, if one is recorded: an input to the tie-break, never a rule of ours. */
-const lotOf = (view: ResultsView, layout: ContestLayout): readonly string[] | undefined => view.contests[layout.ordinal].lot ?? undefined;
+export const lotOf = (view: ResultsView, layout: ContestLayout): readonly string[] | undefined => view.contests[layout.ordinal].lot ?? undefined;
 
 type Common = Omit<ContestResultsBase, 'base' | 'againstAllShare'>;
 
@@ -278,6 +278,31 @@ function listBase(kind: ThresholdBase, listVotes: number, againstAll: number, ba
   }
 }
 
+/**
+ * The allocation input of a list contest from its figures: the one place the contest's settings
+ * meet the counts, for the provisional seats and for the seat analysis alike.
+ */
+export function listAllocationInput(
+  contest: ListContest,
+  lists: readonly AllocationList[],
+  againstAll: number,
+  ballotsFound: number,
+  lots: readonly string[] | undefined,
+): AllocationInput {
+  return {
+    seats: contest.seats,
+    method: contest.method,
+    thresholdPercent: contest.thresholdPercent,
+    thresholdBase: contest.thresholdBase,
+    lists,
+    againstAll,
+    ballotsCast: ballotsFound,
+    minimumAdmittedLists: contest.minimumAdmittedLists,
+    tieRule: contest.tieRule,
+    lots,
+  };
+}
+
 function listResults(
   common: Common,
   contest: ListContest,
@@ -289,18 +314,15 @@ function listResults(
   lots: readonly string[] | undefined,
 ): ListContestResults {
   const base = listBase(contest.thresholdBase, listVotes, common.againstAll, ballotsFound);
-  const allocation = allocate({
-    seats: contest.seats,
-    method: contest.method,
-    thresholdPercent: contest.thresholdPercent,
-    thresholdBase: contest.thresholdBase,
-    lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
-    againstAll: common.againstAll,
-    ballotsCast: ballotsFound,
-    minimumAdmittedLists: contest.minimumAdmittedLists,
-    tieRule: contest.tieRule,
-    lots,
-  });
+  const allocation = allocate(
+    listAllocationInput(
+      contest,
+      layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
+      common.againstAll,
+      ballotsFound,
+      lots,
+    ),
+  );
   const bp = toBasisPoints(contest.thresholdPercent);
   const thresholds = votes.map((v) => thresholdCertainty({ votes: v, base, outstandingVoters: outstanding, thresholdBasisPoints: bp }));
   const certainlyIn = thresholds.filter((s, k) => s === 'certainly-in' && votes[k] > 0).length;

@@ -1,0 +1,82 @@
+// Seat analysis over the live figures: how far each list is from a seat more or less, and the
+// same votes under another method or threshold. Seats are decided for a contest as a whole, so
+// both answer only where a commission's figures are the whole contest (its allocating scope);
+// a commission below holds part of the votes, and seats computed on a part would mislead.
+import { allocate } from '../allocation/allocate';
+import type { AllocationResult } from '../allocation/allocation.types';
+import { seatSensitivity, type SeatSensitivity } from '../allocation/seat-sensitivity';
+import type { AllocationMethod, ListContest } from '../election/election-definition';
+import { commissionResults, contestResults, listAllocationInput, lotOf, type ListContestResults } from './results.queries';
+import type { ResultsView } from './results.view';
+
+/** Why a seat analysis has no answer at a commission for a contest. */
+export type SeatAnalysisRefusal =
+  | { readonly kind: 'unknown' }
+  /** A single-member contest: no list seats to analyse. */
+  | { readonly kind: 'not-a-list-contest' }
+  /** The commission holds only part of the contest's precincts; seats are decided at `allocatingCommissionId`. */
+  | { readonly kind: 'not-allocating-scope'; readonly allocatingCommissionId: string };
+
+type Scoped = { readonly kind: 'scoped'; readonly contest: ListContest; readonly results: ListContestResults; readonly lots: readonly string[] | undefined } | SeatAnalysisRefusal;
+
+/**
+ * A commission is the contest's allocating scope when its figures cover every precinct of the
+ * contest: the root's count, since a subtree holds a subset of the root's precincts.
+ */
+function scoped(view: ResultsView, commissionId: string, contestId: string): Scoped {
+  const contest = view.election.contest(contestId);
+  const results = commissionResults(view, commissionId, contestId);
+  const whole = contestResults(view, contestId);
+  if (!contest || !results || !whole) return { kind: 'unknown' };
+  if (contest.kind !== 'list' || results.kind !== 'list') return { kind: 'not-a-list-contest' };
+  if (results.precincts.expected !== whole.precincts.expected) return { kind: 'not-allocating-scope', allocatingCommissionId: view.election.root.id };
+  const k = view.layout.contestOrdinal.get(contestId);
+  const lots = k === undefined ? undefined : lotOf(view, view.layout.contests[k]);
+  return { kind: 'scoped', contest, results, lots };
+}
+
+const inputOf = (s: Extract<Scoped, { kind: 'scoped' }>) =>
+  listAllocationInput(
+    s.contest,
+    s.results.lists.map((l) => ({ id: l.id, votes: l.votes })),
+    s.results.againstAll,
+    s.results.ballotsFound,
+    s.lots,
+  );
+
+export type ContestSensitivity = { readonly kind: 'analysis'; readonly results: ListContestResults; readonly sensitivity: SeatSensitivity } | SeatAnalysisRefusal;
+
+/** Per list: votes for a seat more or less, and the threshold margin, on the live figures. */
+export function contestSensitivity(view: ResultsView, commissionId: string, contestId: string): ContestSensitivity {
+  const s = scoped(view, commissionId, contestId);
+  if (s.kind !== 'scoped') return s;
+  return { kind: 'analysis', results: s.results, sensitivity: seatSensitivity(inputOf(s)) };
+}
+
+export interface WhatIfSettings {
+  readonly method: AllocationMethod;
+  /** 0 to 10, at most two decimals (the caller parses). */
+  readonly thresholdPercent: number;
+}
+
+export type WhatIf =
+  | {
+      readonly kind: 'what-if';
+      readonly results: ListContestResults;
+      /** The contest's own settings, beside the hypothetical ones. */
+      readonly official: { readonly method: AllocationMethod; readonly thresholdPercent: number; readonly allocation: AllocationResult };
+      readonly allocation: AllocationResult;
+    }
+  | SeatAnalysisRefusal;
+
+/** The same live votes allocated under another method and threshold; every other rule the contest's own. */
+export function whatIfAllocation(view: ResultsView, commissionId: string, contestId: string, settings: WhatIfSettings): WhatIf {
+  const s = scoped(view, commissionId, contestId);
+  if (s.kind !== 'scoped') return s;
+  return {
+    kind: 'what-if',
+    results: s.results,
+    official: { method: s.contest.method, thresholdPercent: s.contest.thresholdPercent, allocation: s.results.allocation },
+    allocation: allocate({ ...inputOf(s), method: settings.method, thresholdPercent: settings.thresholdPercent }),
+  };
+}
