@@ -93,6 +93,24 @@ describe('seat analysis API', () => {
     expect(res.body.seats).toEqual(res.body.officialSeats);
   });
 
+  it('GET …/contests/{k} says which figures are whose: the whole contest at the city, local shares and contributions at a district', async () => {
+    const city = await http.get(CONTEST).expect(200);
+    expect(city.body.scope).toEqual({ kind: 'allocating' });
+    expect(city.body.allocation.kind).toBe('allocated');
+    expect(city.body.lists.find((l: { id: string }) => l.id === 'auyl')).toMatchObject({ threshold: 'certainly-out', seats: 0, contribution: null });
+
+    const district = election.definition.commissions.find((c) => c.level === 'district')!.id;
+    const local = await http.get(`/v1/elections/${E}/commissions/${district}/contests/${ALMATY_2023_LIST_CONTEST}`).expect(200);
+    expect(local.body.scope).toEqual({ kind: 'local', allocatingCommissionId: 'cec' });
+    expect(local.body.allocation).toBeNull();
+    const votes = ALMATY_2023_LIST_RESULT.votes as Record<string, number>;
+    for (const l of local.body.lists) {
+      expect(l).toMatchObject({ threshold: null, admission: null, seats: null });
+      expect(l.contribution).toMatchObject({ numerator: l.votes, denominator: votes[l.id] });
+      expect(l.share.denominator).toBe(local.body.base);
+    }
+  });
+
   it.each([
     [{ method: 'imperiali' }, 'method'],
     [{ thresholdPercent: '10.5' }, 'thresholdPercent'],

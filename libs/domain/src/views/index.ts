@@ -24,6 +24,7 @@ export {
   type CommissionNode,
   type CommissionTreeOptions,
   type ContestResults,
+  type ContestScope,
   type DistrictSeat,
   type ElectionSummary,
   type ListChoiceResults,

@@ -80,14 +80,25 @@ interface ContestResultsBase {
 export interface ListChoiceResults {
   readonly id: string;
   readonly votes: number;
+  /** Of this commission's base: a local share below the allocating scope. */
   readonly share: Ratio;
-  /** Whether the list passes the threshold, given the outstanding voters (see threshold-certainty.ts). */
-  readonly threshold: ThresholdCertainty;
-  /** Whether it takes part in the allocation, runner-up admission included. */
-  readonly admission: AdmissionCertainty;
-  /** Provisional seats; null while the allocation has no result (a tie, no votes). */
+  /** Whether the list passes the threshold, given the outstanding voters (see threshold-certainty.ts); null below the allocating scope. */
+  readonly threshold: ThresholdCertainty | null;
+  /** Whether it takes part in the allocation, runner-up admission included; null below the allocating scope. */
+  readonly admission: AdmissionCertainty | null;
+  /** Provisional seats; null while the allocation has no result (a tie, no votes), and below the allocating scope. */
   readonly seats: number | null;
+  /** Below the allocating scope: this commission's votes for the list of its votes in the whole contest; null at it. */
+  readonly contribution: Ratio | null;
 }
+
+/**
+ * Where a commission's figures stand for a contest. `allocating`: they cover every precinct of
+ * the contest, so the threshold, admission and seats are the contest's own. `local`: they are a
+ * part of it; a threshold or a seat judged on a part would mislead, so none is given, only the
+ * local shares, each list's contribution and the local reporting progress.
+ */
+export type ContestScope = { readonly kind: 'allocating' } | { readonly kind: 'local'; readonly allocatingCommissionId: string };
 
 export interface ListContestResults extends ContestResultsBase {
   readonly kind: 'list';
@@ -96,8 +107,9 @@ export interface ListContestResults extends ContestResultsBase {
   readonly thresholdPercent: number;
   readonly seats: number;
   readonly lists: readonly ListChoiceResults[];
-  /** The provisional allocation of the contest's seats on these figures (`allocate`). */
-  readonly allocation: AllocationResult;
+  readonly scope: ContestScope;
+  /** The provisional allocation of the contest's seats (`allocate`); null below the allocating scope. */
+  readonly allocation: AllocationResult | null;
 }
 
 export interface CandidateResults {
@@ -247,8 +259,11 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
 
   const contest = layout.contest;
   switch (contest.kind) {
-    case 'list':
-      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout));
+    case 'list': {
+      const whole = f.expected === contestExpected(view, layout) ? undefined : commissionResults(view, view.election.root.id, contest.id);
+      const local = whole?.kind === 'list' ? { allocatingCommissionId: whole.commissionId, wholeVotes: whole.lists.map((l) => l.votes) } : undefined;
+      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout), local);
+    }
     case 'single-member':
       return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout));
     default: {
@@ -256,6 +271,13 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
       return never;
     }
   }
+}
+
+/** Precincts voting in the contest, all of them: the root commission's count. */
+function contestExpected(view: ResultsView, layout: ContestLayout): number {
+  const t = view.layout.territorialOrdinal.get(view.election.root.id);
+  const slot = t === undefined ? -1 : layout.slotOf[t];
+  return slot < 0 ? 0 : layout.slotExpected[slot];
 }
 
 /** The contest's drawn lot, if one is recorded: an input to the tie-break, never a rule of ours. */
@@ -312,8 +334,19 @@ function listResults(
   outstanding: number,
   ballotsFound: number,
   lots: readonly string[] | undefined,
+  /** Below the allocating scope: where seats are decided, and each list's votes there. */
+  local: { readonly allocatingCommissionId: string; readonly wholeVotes: readonly number[] } | undefined,
 ): ListContestResults {
   const base = listBase(contest.thresholdBase, listVotes, common.againstAll, ballotsFound);
+  const shared = { kind: 'list' as const, ...common, base, againstAllShare: ratio(common.againstAll, base), baseKind: contest.thresholdBase, thresholdPercent: contest.thresholdPercent, seats: contest.seats };
+  if (local) {
+    return {
+      ...shared,
+      lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k], share: ratio(votes[k], base), threshold: null, admission: null, seats: null, contribution: ratio(votes[k], local.wholeVotes[k]) })),
+      scope: { kind: 'local', allocatingCommissionId: local.allocatingCommissionId },
+      allocation: null,
+    };
+  }
   const allocation = allocate(
     listAllocationInput(
       contest,
@@ -343,19 +376,10 @@ function listResults(
         finalAdmitted: final?.admitted,
       }),
       seats: final ? final.seats : null,
+      contribution: null,
     };
   });
-  return {
-    kind: 'list',
-    ...common,
-    base,
-    againstAllShare: ratio(common.againstAll, base),
-    baseKind: contest.thresholdBase,
-    thresholdPercent: contest.thresholdPercent,
-    seats: contest.seats,
-    lists,
-    allocation,
-  };
+  return { ...shared, lists, scope: { kind: 'allocating' }, allocation };
 }
 
 /**
@@ -421,7 +445,7 @@ export function bodyComposition(view: ResultsView, bodyId: string): BodyComposit
   const listContest = election.listContestOfBody(bodyId);
   const listResults = listContest ? contestResults(view, listContest.id) : undefined;
   const list =
-    listContest && listResults?.kind === 'list'
+    listContest && listResults?.kind === 'list' && listResults.allocation
       ? { contestId: listContest.id, precincts: listResults.precincts, allocation: listResults.allocation }
       : null;
   const districts: DistrictSeat[] = [];

@@ -43,26 +43,21 @@ const districtResults = (view: ResultsView, commission: string, contest: string)
 const NO_TURNOUT = ['10:00', '14:00', '18:00'].map((time) => ({ time, ballotsIssued: 0, registeredVoters: 0, precinctsReported: 0, turnout: { numerator: 0, denominator: 0 } }));
 
 describe('results view: list contest aggregation', () => {
-  it('sums recorded protocols at the district commission, with shares, thresholds and the allocation on that aggregate', () => {
+  it('sums recorded protocols at the district commission: local shares and contributions, no threshold or seats on a part of the contest', () => {
     const h = new History();
     const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
 
-    // North = p1 + p2; p3 (1,200 voters) outstanding.
-    const votes = { A: 550, B: 350, C: 70, D: 10 };
+    // North = p1 + p2; p3 (1,200 voters) outstanding. Contest-wide (p1, p2, p4): A 570, B 360, C 100, D 12.
     const base = 980 + 30; // list votes + against all
-    const expectedAllocation = allocate({
-      seats: 6,
-      method: 'hare',
-      thresholdPercent: 7,
-      thresholdBase: 'list-votes-plus-against-all',
-      lists: Object.entries(votes).map(([id, v]) => ({ id, votes: v })),
-      againstAll: 30,
-      ballotsCast: 1025,
-      minimumAdmittedLists: 2,
-      tieRule: 'registration-order',
+    const local = (id: string, votes: number, whole: number) => ({
+      id,
+      votes,
+      share: { numerator: votes, denominator: base },
+      threshold: null,
+      admission: null,
+      seats: null,
+      contribution: { numerator: votes, denominator: whole },
     });
-    expect(expectedAllocation.kind).toBe('allocated');
-    const seatsOf = (id: string) => (expectedAllocation.kind === 'allocated' ? (expectedAllocation.lists.find((l) => l.id === id)?.seats ?? null) : null);
 
     expect(listResults(view, 'north')).toEqual({
       kind: 'list',
@@ -83,15 +78,37 @@ describe('results view: list contest aggregation', () => {
       baseKind: 'list-votes-plus-against-all',
       thresholdPercent: 7,
       seats: 6,
-      lists: [
-        // Worst case for A: 550 of 1,010 + 1,200 = 24.9% ≥ 7%. C's best case (1,270 of 2,210) passes, its worst (70) does not.
-        { id: 'A', votes: 550, share: { numerator: 550, denominator: base }, threshold: 'certainly-in', admission: 'certainly-admitted', seats: seatsOf('A') },
-        { id: 'B', votes: 350, share: { numerator: 350, denominator: base }, threshold: 'certainly-in', admission: 'certainly-admitted', seats: seatsOf('B') },
-        { id: 'C', votes: 70, share: { numerator: 70, denominator: base }, threshold: 'undecided', admission: 'undecided', seats: seatsOf('C') },
-        { id: 'D', votes: 10, share: { numerator: 10, denominator: base }, threshold: 'undecided', admission: 'undecided', seats: seatsOf('D') },
-      ],
-      allocation: expectedAllocation,
+      lists: [local('A', 550, 570), local('B', 350, 360), local('C', 70, 100), local('D', 10, 12)],
+      scope: { kind: 'local', allocatingCommissionId: 'cec' },
+      allocation: null,
     });
+  });
+
+  it('judges the threshold and allocates the seats at the allocating scope, on the whole contest', () => {
+    const h = new History();
+    const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
+    const cec = listResults(view, 'cec');
+    const expectedAllocation = allocate({
+      seats: 6,
+      method: 'hare',
+      thresholdPercent: 7,
+      thresholdBase: 'list-votes-plus-against-all',
+      lists: [
+        { id: 'A', votes: 570 },
+        { id: 'B', votes: 360 },
+        { id: 'C', votes: 100 },
+        { id: 'D', votes: 12 },
+      ],
+      againstAll: 33,
+      ballotsCast: 1091,
+      minimumAdmittedLists: 2,
+      tieRule: 'registration-order',
+    });
+    if (expectedAllocation.kind !== 'allocated') throw new Error('expected an allocation');
+    expect(cec.scope).toEqual({ kind: 'allocating' });
+    expect(cec.allocation).toEqual(expectedAllocation);
+    expect(cec.lists.map((l) => [l.id, l.seats, l.contribution])).toEqual(expectedAllocation.lists.map((l) => [l.id, l.seats, null]));
+    expect(cec.lists.every((l) => l.threshold !== null && l.admission !== null)).toBe(true);
   });
 
   it('aggregates the same protocols at every level: precinct, district commission, root', () => {

@@ -21,7 +21,7 @@ describe('seat analysis queries', () => {
     const r = contestSensitivity(view, 'cec', 'L');
     if (r.kind !== 'analysis') throw new Error(JSON.stringify(r));
     const whole = contestResults(view, 'L');
-    if (whole?.kind !== 'list' || whole.allocation.kind !== 'allocated') throw new Error('no allocation');
+    if (whole?.kind !== 'list' || whole.allocation?.kind !== 'allocated') throw new Error('no allocation');
     expect(r.sensitivity).toEqual(
       seatSensitivity({
         seats: 6,

@@ -1,12 +1,13 @@
 // Seat analysis over the live figures: how far each list is from a seat more or less, and the
 // same votes under another method or threshold. Seats are decided for a contest as a whole, so
 // both answer only where a commission's figures are the whole contest (its allocating scope);
-// a commission below holds part of the votes, and seats computed on a part would mislead.
+// a commission below holds part of the votes, and seats computed on a part would mislead
+// (the view's `ContestScope` says which a commission is).
 import { allocate } from '../allocation/allocate';
 import type { AllocationResult } from '../allocation/allocation.types';
 import { seatSensitivity, type SeatSensitivity } from '../allocation/seat-sensitivity';
 import type { AllocationMethod, ListContest } from '../election/election-definition';
-import { commissionResults, contestResults, listAllocationInput, lotOf, type ListContestResults } from './results.queries';
+import { commissionResults, listAllocationInput, lotOf, type ListContestResults } from './results.queries';
 import type { ResultsView } from './results.view';
 
 /** Why a seat analysis has no answer at a commission for a contest. */
@@ -17,22 +18,27 @@ export type SeatAnalysisRefusal =
   /** The commission holds only part of the contest's precincts; seats are decided at `allocatingCommissionId`. */
   | { readonly kind: 'not-allocating-scope'; readonly allocatingCommissionId: string };
 
-type Scoped = { readonly kind: 'scoped'; readonly contest: ListContest; readonly results: ListContestResults; readonly lots: readonly string[] | undefined } | SeatAnalysisRefusal;
+type Scoped =
+  | {
+      readonly kind: 'scoped';
+      readonly contest: ListContest;
+      readonly results: ListContestResults;
+      readonly allocation: AllocationResult;
+      readonly lots: readonly string[] | undefined;
+    }
+  | SeatAnalysisRefusal;
 
-/**
- * A commission is the contest's allocating scope when its figures cover every precinct of the
- * contest: the root's count, since a subtree holds a subset of the root's precincts.
- */
+/** The contest's results at the commission, if the commission is its allocating scope (`ContestScope`, decided by the view). */
 function scoped(view: ResultsView, commissionId: string, contestId: string): Scoped {
   const contest = view.election.contest(contestId);
   const results = commissionResults(view, commissionId, contestId);
-  const whole = contestResults(view, contestId);
-  if (!contest || !results || !whole) return { kind: 'unknown' };
+  if (!contest || !results) return { kind: 'unknown' };
   if (contest.kind !== 'list' || results.kind !== 'list') return { kind: 'not-a-list-contest' };
-  if (results.precincts.expected !== whole.precincts.expected) return { kind: 'not-allocating-scope', allocatingCommissionId: view.election.root.id };
+  if (results.scope.kind === 'local') return { kind: 'not-allocating-scope', allocatingCommissionId: results.scope.allocatingCommissionId };
+  if (results.allocation === null) throw new Error(`no allocation at the allocating scope of ${contestId}`);
   const k = view.layout.contestOrdinal.get(contestId);
   const lots = k === undefined ? undefined : lotOf(view, view.layout.contests[k]);
-  return { kind: 'scoped', contest, results, lots };
+  return { kind: 'scoped', contest, results, allocation: results.allocation, lots };
 }
 
 const inputOf = (s: Extract<Scoped, { kind: 'scoped' }>) =>
@@ -76,7 +82,7 @@ export function whatIfAllocation(view: ResultsView, commissionId: string, contes
   return {
     kind: 'what-if',
     results: s.results,
-    official: { method: s.contest.method, thresholdPercent: s.contest.thresholdPercent, allocation: s.results.allocation },
+    official: { method: s.contest.method, thresholdPercent: s.contest.thresholdPercent, allocation: s.allocation },
     allocation: allocate({ ...inputOf(s), method: settings.method, thresholdPercent: settings.thresholdPercent }),
   };
 }
