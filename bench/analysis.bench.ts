@@ -2,34 +2,18 @@
 // inputs of allocation.bench.ts), µs per whole contest. Each list costs O(log V) real allocations
 // (D'Hondt, Sainte-Laguë), more where the search goes piece by piece (Hare, Droop).
 import { performance } from 'node:perf_hooks';
-import { seatSensitivity, type AllocationInput } from '@tally/domain';
+import { seatSensitivity } from '@tally/domain';
 import type { BenchResult } from './bench.types';
+import { contest30x98, LISTS, METHODS } from './contest-30x98';
 
-const LISTS = 30;
-const SEATS = 98;
 const ITERATIONS = 20;
 const WARMUP = 3;
-const methods = ['hare', 'droop', 'dhondt', 'sainte-lague'] as const;
-
-/** The same deterministic Zipf-like totals as allocation.bench.ts. */
-function lists(): AllocationInput['lists'] {
-  return Array.from({ length: LISTS }, (_, i) => ({ id: `list-${i + 1}`, votes: Math.floor(3_000_000 / (i + 1)) + ((i * 7919) % 1000) }));
-}
 
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const method of methods) {
-    const input: AllocationInput = {
-      seats: SEATS,
-      method,
-      thresholdPercent: 0.5,
-      thresholdBase: 'list-votes-plus-against-all',
-      lists: lists(),
-      againstAll: 250_000,
-      ballotsCast: 0,
-      minimumAdmittedLists: 2,
-      tieRule: 'registration-order',
-    };
+  for (const method of METHODS) {
+    // The same contest as allocation.bench.ts.
+    const input = contest30x98(method);
     let found = 0;
     for (let i = 0; i < WARMUP; i++) found += seatSensitivity(input).kind === 'sensitivity' ? 1 : 0;
     const start = performance.now();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALMATY_2023_ALLOCATION_INPUT, ALMATY_2023_SENSITIVITY } from '@tally/domain';
 import type { CliIo } from '../cli.types';
 import { runAllocate } from './allocate.command';
 
@@ -21,18 +22,8 @@ const memoryIo = (files: Record<string, string>, stdin = '') => {
   return { io, out: () => out.join(''), err: () => err.join('') };
 };
 
-/**
- * The 2023 Almaty example, each list's own votes moving alone. Aq Jol loses its seat with the
- * threshold (margin 721, so 722 votes); Auyl's first seat comes with the threshold itself.
- */
-const SENSITIVITY = {
-  Amanat: { gainOne: 13705, loseOne: 17400, thresholdMargin: 144150 },
-  "People's Party": { gainOne: 8149, loseOne: 9603, thresholdMargin: 25237 },
-  Respublica: { gainOne: 8290, loseOne: 9472, thresholdMargin: 25032 },
-  Baytaq: { gainOne: 9685, loseOne: 7609, thresholdMargin: 9134 },
-  'Aq Jol': { gainOne: 6175, loseOne: 722, thresholdMargin: 721 },
-  Auyl: { gainOne: 6657, loseOne: null, thresholdMargin: -6657 },
-};
+/** The example's sensitivity, by list name (the domain's fixture, checked there by brute force). */
+const SENSITIVITY = Object.fromEntries(ALMATY_2023_ALLOCATION_INPUT.lists.map((l, i) => [l.id, ALMATY_2023_SENSITIVITY[i]]));
 
 describe('runAllocate', () => {
   it('reads a file and prints JSON seats', async () => {

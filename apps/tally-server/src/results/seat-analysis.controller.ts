@@ -7,7 +7,7 @@ import { AllocationMethod, contestSensitivity, whatIfAllocation, type ResultsVie
 import { z } from 'zod';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
-import { notFound } from './results.controller';
+import { electionView, notFound } from './results.controller';
 import { sensitivityDto, whatIfDto, type SensitivityDto, type WhatIfDto } from './seat-analysis.presenter';
 
 /** What-if thresholds: 0 to 10 percent, at most two decimals (basis points, like a definition's). */
@@ -90,9 +90,7 @@ export class SeatAnalysisController {
   }
 
   private view(electionId: string): ResultsView {
-    const view = this.projector.engine.view(electionId);
-    if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
-    return view;
+    return electionView(this.projector, electionId);
   }
 }
 

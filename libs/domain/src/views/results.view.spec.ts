@@ -3,7 +3,7 @@ import { allocate } from '../allocation/allocate';
 import { decodePrecinctEvent } from '../events/stored-event.codec';
 import { applyEvent, createResultsView, type RecordedPrecinctEvent, type ResultsView } from './results.view';
 import { bodyComposition, commissionResults, commissionTree, contestResults, electionSummary, type ListContestResults, type SingleMemberContestResults } from './results.queries';
-import { History, protocolOf, smallElection } from './results.test-helper';
+import { History, protocolOf, smallElection, contestLInput } from './results.test-helper';
 
 // The list contest, precinct by precinct (A, B, C, D; against all; invalid).
 const L = {
@@ -88,22 +88,7 @@ describe('results view: list contest aggregation', () => {
     const h = new History();
     const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
     const cec = listResults(view, 'cec');
-    const expectedAllocation = allocate({
-      seats: 6,
-      method: 'hare',
-      thresholdPercent: 7,
-      thresholdBase: 'list-votes-plus-against-all',
-      lists: [
-        { id: 'A', votes: 570 },
-        { id: 'B', votes: 360 },
-        { id: 'C', votes: 100 },
-        { id: 'D', votes: 12 },
-      ],
-      againstAll: 33,
-      ballotsCast: 1091,
-      minimumAdmittedLists: 2,
-      tieRule: 'registration-order',
-    });
+    const expectedAllocation = allocate(contestLInput({ A: 570, B: 360, C: 100, D: 12 }, 33, 1091));
     if (expectedAllocation.kind !== 'allocated') throw new Error('expected an allocation');
     expect(cec.scope).toEqual({ kind: 'allocating' });
     expect(cec.allocation).toEqual(expectedAllocation);

@@ -4,7 +4,7 @@ import { allocate } from '../allocation/allocate';
 import { seatSensitivity } from '../allocation/seat-sensitivity';
 import { applyEvent, createResultsView, type ResultsView } from './results.view';
 import { contestResults } from './results.queries';
-import { History, protocolOf, smallElection } from './results.test-helper';
+import { contestLInput, History, protocolOf, smallElection } from './results.test-helper';
 import { contestSensitivity, whatIfAllocation } from './seat-analysis.queries';
 
 function liveView(): ResultsView {
@@ -22,24 +22,7 @@ describe('seat analysis queries', () => {
     if (r.kind !== 'analysis') throw new Error(JSON.stringify(r));
     const whole = contestResults(view, 'L');
     if (whole?.kind !== 'list' || whole.allocation?.kind !== 'allocated') throw new Error('no allocation');
-    expect(r.sensitivity).toEqual(
-      seatSensitivity({
-        seats: 6,
-        method: 'hare',
-        thresholdPercent: 7,
-        thresholdBase: 'list-votes-plus-against-all',
-        lists: [
-          { id: 'A', votes: 320 },
-          { id: 'B', votes: 230 },
-          { id: 'C', votes: 130 },
-          { id: 'D', votes: 45 },
-        ],
-        againstAll: 33,
-        ballotsCast: 770,
-        minimumAdmittedLists: 2,
-        tieRule: 'registration-order',
-      }),
-    );
+    expect(r.sensitivity).toEqual(seatSensitivity(contestLInput({ A: 320, B: 230, C: 130, D: 45 }, 33, 770)));
     if (r.sensitivity.kind !== 'sensitivity') throw new Error('unavailable');
     expect(r.sensitivity.lists.map((l) => l.seats)).toEqual(whole.allocation.lists.map((l) => l.seats));
   });
@@ -60,17 +43,8 @@ describe('seat analysis queries', () => {
     expect(r.official.method).toBe('hare');
     expect(r.official.thresholdPercent).toBe(7);
     expect(r.official.allocation).toEqual(r.results.allocation);
-    const expected = allocate({
-      seats: 6,
-      method: 'dhondt',
-      thresholdPercent: 0,
-      thresholdBase: 'list-votes-plus-against-all',
-      lists: r.results.lists.map((l) => ({ id: l.id, votes: l.votes })),
-      againstAll: 33,
-      ballotsCast: 770,
-      minimumAdmittedLists: 2,
-      tieRule: 'registration-order',
-    });
+    const votes = Object.fromEntries(r.results.lists.map((l) => [l.id, l.votes]));
+    const expected = allocate({ ...contestLInput(votes, 33, 770), method: 'dhondt', thresholdPercent: 0 });
     expect(r.allocation).toEqual(expected);
   });
 });
