@@ -1,8 +1,9 @@
 // The query API as the page sees it. The types are the server presenter's own (type-only import,
 // erased at build), so a change of the API's shape fails `check:dashboard`, not the viewer.
 import type { CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, BodyCompositionDto } from '../../src/results/results.presenter';
+import type { SensitivityDto } from '../../src/results/seat-analysis.presenter';
 
-export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem };
+export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, SensitivityDto };
 export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
 export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
 
@@ -34,6 +35,9 @@ export const fetchElections = (signal?: AbortSignal) => getJson<ElectionListItem
 export const fetchElection = (electionId: string, signal?: AbortSignal) => getJson<ElectionDetail>(`/v1/elections/${enc(electionId)}`, signal);
 export const fetchCommission = (electionId: string, commissionId: string, signal?: AbortSignal) =>
   getJson<CommissionPayload>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}`, signal);
+/** Only at a contest's allocating scope (the API answers 409 below it). */
+export const fetchSensitivity = (electionId: string, commissionId: string, contestId: string, signal?: AbortSignal) =>
+  getJson<SensitivityDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/sensitivity`, signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
 
 /**
