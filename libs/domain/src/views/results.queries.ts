@@ -147,19 +147,37 @@ export function commissionResults(view: ResultsView, commissionId: string, conte
     const slot = contest.slotOf[t];
     if (slot < 0) return undefined;
     const cached = state.cache[slot] as ContestResults | undefined;
-    if (cached) return cached;
+    if (cached) return withContribution(view, cached);
     const figures = territorialFigures(view, contest, slot);
     const result = build(view, commissionId, contest, figures);
     state.cache[slot] = result;
-    return result;
+    return withContribution(view, result);
   }
   const d = layout.election.precinctIndex(commissionId);
   if (d === undefined) return undefined;
   const e = entryOf(layout, d, k);
   if (e < 0) return undefined;
   // A precinct's result is one row: cheap to build, not worth a cache entry per precinct.
-  return build(view, commissionId, contest, precinctFigures(view, contest, d, layout.entryRow[e]));
+  return withContribution(view, build(view, commissionId, contest, precinctFigures(view, contest, d, layout.entryRow[e])));
 }
+
+/**
+ * Below the allocating scope, each list's votes here of its votes in the whole contest. Added per
+ * query, never cached with the local figures: votes elsewhere change it without touching them.
+ */
+function withContribution(view: ResultsView, r: ContestResults): ContestResults {
+  if (r.kind !== 'list' || r.scope.kind !== 'local') return r;
+  const whole = commissionResults(view, view.election.root.id, r.contestId);
+  if (whole?.kind !== 'list') return r;
+  // The same object again while neither the local figures nor the contest's have changed.
+  const kept = contributed.get(r);
+  if (kept?.whole === whole) return kept.result;
+  const result: ListContestResults = { ...r, lists: r.lists.map((l, k) => ({ ...l, contribution: ratio(l.votes, whole.lists[k].votes) })) };
+  contributed.set(r, { whole, result });
+  return result;
+}
+
+const contributed = new WeakMap<ContestResults, { readonly whole: ContestResults; readonly result: ContestResults }>();
 
 /** The contest as a whole: the root commission's results. */
 export function contestResults(view: ResultsView, contestId: string): ContestResults | undefined {
@@ -260,9 +278,8 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
   const contest = layout.contest;
   switch (contest.kind) {
     case 'list': {
-      const whole = f.expected === contestExpected(view, layout) ? undefined : commissionResults(view, view.election.root.id, contest.id);
-      const local = whole?.kind === 'list' ? { allocatingCommissionId: whole.commissionId, wholeVotes: whole.lists.map((l) => l.votes) } : undefined;
-      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout), local);
+      const allocatingCommissionId = f.expected === contestExpected(view, layout) ? undefined : view.election.root.id;
+      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout), allocatingCommissionId);
     }
     case 'single-member':
       return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout));
@@ -334,16 +351,17 @@ function listResults(
   outstanding: number,
   ballotsFound: number,
   lots: readonly string[] | undefined,
-  /** Below the allocating scope: where seats are decided, and each list's votes there. */
-  local: { readonly allocatingCommissionId: string; readonly wholeVotes: readonly number[] } | undefined,
+  /** Below the allocating scope: where seats are decided. */
+  allocatingCommissionId: string | undefined,
 ): ListContestResults {
   const base = listBase(contest.thresholdBase, listVotes, common.againstAll, ballotsFound);
   const shared = { kind: 'list' as const, ...common, base, againstAllShare: ratio(common.againstAll, base), baseKind: contest.thresholdBase, thresholdPercent: contest.thresholdPercent, seats: contest.seats };
-  if (local) {
+  if (allocatingCommissionId !== undefined) {
     return {
       ...shared,
-      lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k], share: ratio(votes[k], base), threshold: null, admission: null, seats: null, contribution: ratio(votes[k], local.wholeVotes[k]) })),
-      scope: { kind: 'local', allocatingCommissionId: local.allocatingCommissionId },
+      // The contributions are added per query (`withContribution`), not kept with these figures.
+      lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k], share: ratio(votes[k], base), threshold: null, admission: null, seats: null, contribution: null })),
+      scope: { kind: 'local', allocatingCommissionId },
       allocation: null,
     };
   }

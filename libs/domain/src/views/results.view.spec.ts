@@ -84,6 +84,19 @@ describe('results view: list contest aggregation', () => {
     });
   });
 
+  it('keeps a local contribution current when votes elsewhere change the contest, the local figures untouched', () => {
+    const h = new History();
+    const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2)]);
+    expect(listResults(view, 'north').lists.map((l) => l.contribution)).toEqual([550, 350, 70, 10].map((v) => ({ numerator: v, denominator: v })));
+    applyEvent(view, h.recorded('p4', L.p4));
+    expect(listResults(view, 'north').lists.map((l) => l.contribution)).toEqual([
+      { numerator: 550, denominator: 570 },
+      { numerator: 350, denominator: 360 },
+      { numerator: 70, denominator: 100 },
+      { numerator: 10, denominator: 12 },
+    ]);
+  });
+
   it('judges the threshold and allocates the seats at the allocating scope, on the whole contest', () => {
     const h = new History();
     const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
@@ -427,7 +440,11 @@ describe('results view: idempotency and caching', () => {
     const south = commissionResults(view, 'south', 'L');
     expect(commissionResults(view, 'north', 'L')).toBe(north);
     applyEvent(view, h.recorded('p2', L.p2));
-    expect(commissionResults(view, 'south', 'L')).toBe(south);
+    // South's own figures are served as cached; only its contributions follow the contest.
+    const southAgain = commissionResults(view, 'south', 'L');
+    if (south?.kind !== 'list' || southAgain?.kind !== 'list') throw new Error('no list results at south');
+    expect(southAgain).toEqual({ ...south, lists: south.lists.map((l) => ({ ...l, contribution: { numerator: 0, denominator: expect.any(Number) } })) });
+    expect(commissionResults(view, 'south', 'L')).toBe(southAgain);
     expect(commissionResults(view, 'north', 'L')).not.toBe(north);
     expect(commissionResults(view, 'north', 'L')?.precincts).toEqual({ reported: 2, expected: 3 });
     expect(north?.precincts).toEqual({ reported: 1, expected: 3 }); // what a caller kept does not move
