@@ -126,8 +126,9 @@ export interface SingleMemberContestResults extends ContestResultsBase {
   readonly baseKind: 'valid-votes';
   readonly district: string;
   readonly candidates: readonly CandidateResults[];
-  /** The provisional outcome on these figures (`decideSingleMember`). */
-  readonly outcome: SingleMemberResult;
+  readonly scope: ContestScope;
+  /** The provisional outcome on these figures (`decideSingleMember`); null below the allocating scope (a part of the district decides nothing). */
+  readonly outcome: SingleMemberResult | null;
 }
 
 export type ContestResults = ListContestResults | SingleMemberContestResults;
@@ -276,13 +277,13 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
   };
 
   const contest = layout.contest;
+  // Below the allocating scope: where the contest's seats are decided.
+  const allocatingCommissionId = f.expected === contestExpected(view, layout) ? undefined : view.election.root.id;
   switch (contest.kind) {
-    case 'list': {
-      const allocatingCommissionId = f.expected === contestExpected(view, layout) ? undefined : view.election.root.id;
+    case 'list':
       return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout), allocatingCommissionId);
-    }
     case 'single-member':
-      return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout));
+      return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout), allocatingCommissionId);
     default: {
       const never: never = contest;
       return never;
@@ -414,15 +415,19 @@ function singleMemberResults(
   votes: readonly number[],
   candidateVotes: number,
   lots: readonly string[] | undefined,
+  allocatingCommissionId: string | undefined,
 ): SingleMemberContestResults {
   const base = candidateVotes + common.againstAll;
-  const outcome = decideSingleMember({
-    candidates: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
-    againstAll: common.againstAll,
-    rule: contest.rule,
-    tieRule: DISTRICT_TIE_RULE,
-    lots,
-  });
+  const outcome =
+    allocatingCommissionId === undefined
+      ? decideSingleMember({
+          candidates: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
+          againstAll: common.againstAll,
+          rule: contest.rule,
+          tieRule: DISTRICT_TIE_RULE,
+          lots,
+        })
+      : null;
   return {
     kind: 'single-member',
     ...common,
@@ -436,6 +441,7 @@ function singleMemberResults(
       votes: votes[k],
       share: ratio(votes[k], base),
     })),
+    scope: allocatingCommissionId === undefined ? { kind: 'allocating' } : { kind: 'local', allocatingCommissionId },
     outcome,
   };
 }
@@ -471,7 +477,7 @@ export function bodyComposition(view: ResultsView, bodyId: string): BodyComposit
   for (const contest of election.districtContestsOfBody(bodyId)) {
     const results = contestResults(view, contest.id);
     // A district contest no precinct votes in has no figures: it has no result yet either.
-    const outcome: SingleMemberResult = results?.kind === 'single-member' ? results.outcome : { kind: 'none', reason: 'no-votes' };
+    const outcome: SingleMemberResult = (results?.kind === 'single-member' ? results.outcome : null) ?? { kind: 'none', reason: 'no-votes' };
     districts.push({ contestId: contest.id, district: contest.district, precincts: results?.precincts ?? { reported: 0, expected: 0 }, outcome });
     outcomes.push({
       contest: contest.id,

@@ -392,9 +392,13 @@ describe('results view: seats and composition', () => {
         { id: 'c2', party: 'B', votes: 350, share: { numerator: 350, denominator: 1000 } },
         { id: 'c3', party: null, votes: 280, share: { numerator: 280, denominator: 1000 } },
       ],
+      // North holds every precinct of SM1: its figures are the district's own.
+      scope: { kind: 'allocating' },
       outcome: { kind: 'tie', tiedCandidates: ['c1', 'c2'], places: 1 },
     });
     expect(districtResults(given(everything), 'north', 'SM1').outcome).toEqual({ kind: 'winner', winner: 'c1', votes: 650 });
+    // A precinct holds a part of it: local figures, no outcome.
+    expect(districtResults(two, 'p1', 'SM1')).toMatchObject({ scope: { kind: 'local', allocatingCommissionId: 'cec' }, outcome: null });
   });
 
   it('composes the mixed council: list seats plus district winners per party', () => {
