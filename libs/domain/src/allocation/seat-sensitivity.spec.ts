@@ -151,6 +151,8 @@ describe('seatSensitivity', () => {
     expect(lists.map((l) => l.seats)).toEqual([12, 3, 3, 2, 1, 0]);
     expect(lists.map(({ gainOne, loseOne, thresholdMargin }) => ({ gainOne, loseOne, thresholdMargin }))).toEqual(ALMATY_2023_SENSITIVITY);
     lists.forEach((l, i) => expect({ gainOne: l.gainOne, loseOne: l.loseOne }).toEqual(bruteForce(ALMATY_2023_ALLOCATION_INPUT, i, l.seats, 20_000)));
+    // Ballots cast are read only under their own base: an input without them answers the same.
+    expect(seatSensitivity({ ...ALMATY_2023_ALLOCATION_INPUT, ballotsCast: 0 })).toEqual(seatSensitivity(ALMATY_2023_ALLOCATION_INPUT));
     // Auyl is short of 5% of a base that grows with its own votes: ceil(5·283492/95) − 8264.
     expect(lists[5].thresholdMargin).toBe(8264 - Math.ceil((500 * (291756 - 8264)) / 9500));
   });

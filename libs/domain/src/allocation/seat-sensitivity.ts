@@ -88,6 +88,7 @@ class Prober {
     private readonly index: number,
   ) {
     this.votes = input.lists[index].votes;
+    // Every count the input holds, summed: the added votes stay below MAX_TOTAL beside them.
     this.total = input.lists.reduce((s, l) => s + l.votes, 0) + input.againstAll + input.ballotsCast;
     const listVotes = input.lists.reduce((s, l) => s + BigInt(l.votes), 0n);
     this.baseOthers = thresholdBase(input, listVotes) - BigInt(this.votes);
@@ -98,7 +99,8 @@ class Prober {
     const { input, index } = this;
     return {
       ...input,
-      ballotsCast: input.ballotsCast + (votes - this.votes),
+      // Only the ballots-cast base reads it (the others may leave it 0, and must not see it go negative).
+      ballotsCast: input.thresholdBase === 'ballots-cast' ? input.ballotsCast + (votes - this.votes) : input.ballotsCast,
       lists: input.lists.map((l, j) => (j === index ? { id: l.id, votes } : l)),
     };
   }
@@ -108,8 +110,11 @@ class Prober {
     const id = this.input.lists[this.index].id;
     const r = allocate(this.at(votes));
     switch (r.kind) {
-      case 'allocated':
-      case 'none': {
+      case 'none':
+        // The input was valid and every probe keeps it so: a refusal here is a bug, not an answer.
+        if (r.reason === 'invalid-input') throw new Error(`seat sensitivity probed an invalid input: ${r.detail ?? ''}`);
+        return { min: 0, max: 0 };
+      case 'allocated': {
         const s = seatsNow(r, id);
         return { min: s, max: s };
       }
