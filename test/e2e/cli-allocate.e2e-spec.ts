@@ -1,6 +1,7 @@
 // `tally allocate` as a user runs it: the built CLI in a child process, real files and stdin,
 // real exit codes. Needs `npm run build` first.
 import { spawnSync } from 'node:child_process';
+import { ALMATY_2023_ALLOCATION_INPUT, ALMATY_2023_SENSITIVITY } from '@tally/domain';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +47,23 @@ describe('tally allocate (built CLI)', () => {
       share: { numerator: 8264, denominator: 291756 },
       passedThreshold: false,
     });
+  });
+
+  it('adds each list\'s votes from a seat more or a seat less with --sensitivity', () => {
+    const r = tally(['allocate', '--input', example, '--json', '--sensitivity']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.seats).toEqual(almatySeats);
+    expect(out.sensitivity).toEqual(Object.fromEntries(ALMATY_2023_ALLOCATION_INPUT.lists.map((l, i) => [l.id, ALMATY_2023_SENSITIVITY[i]])));
+    // The claim itself, through the CLI: 722 fewer votes cost Aq Jol its seat, 721 do not.
+    const withAqJol = (votes: number) => {
+      const input = JSON.parse(readFileSync(example, 'utf8'));
+      input.votes['Aq Jol'] = votes;
+      input.ballotsCast -= 15273 - votes;
+      return JSON.parse(tally(['allocate', '--input', write(`aq-jol-${votes}.json`, JSON.stringify(input)), '--json']).stdout).seats['Aq Jol'];
+    };
+    expect([withAqJol(15273 - 721), withAqJol(15273 - 722)]).toEqual([1, 0]);
   });
 
   it('allocates the worked example from stdin', () => {

@@ -215,6 +215,15 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     const signed = (await (await fetch(`${base}/v1/log/heads?limit=1000`)).json()) as { heads: Array<{ treeSize: number; rootHash: string }> };
     expect(signed.heads.some((h) => h.treeSize === Number(size.replace(/,/g, '')) && h.rootHash.startsWith(root))).toBe(true);
 
+    // The closest seats, as the API's sensitivity says (the city commission covers the whole contest).
+    const sensitivity = (await (await fetch(`${base}/v1/elections/${ELECTION}/commissions/almaty/contests/${ALMATY_2023_LIST_CONTEST}/sensitivity`)).json()) as {
+      sensitivity: Record<string, { gainOne: number | null }>;
+    };
+    const gains = Object.entries(sensitivity.sensitivity).filter((e): e is [string, { gainOne: number }] => e[1].gainOne !== null);
+    const [nearest, { gainOne }] = gains.reduce((a, b) => (b[1].gainOne < a[1].gainOne ? b : a));
+    const nearestName = definition.lists.find((l) => l.id === nearest)!.name.en;
+    await waitForText(page, `[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"] [data-field="gain"]`, `${nearestName} is ${fmtInt(gainOne)} votes from a seat more`);
+
     // Same document throughout: the figures came by the live stream, not a reload.
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-04-after-protocols.png'), fullPage: true });
@@ -236,6 +245,10 @@ describe('dashboard (real Chromium against the embedded service)', () => {
       'Central Election Commission of the Republic of Kazakhstan',
       'Almaty City Territorial Election Commission',
     ]);
+    // A district holds part of the contest: local shares and contributions, no threshold badges, no closest seats.
+    await page.waitForSelector(`[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"][data-scope="local"]`, { timeout: WAIT_MS });
+    await waitForText(page, `[data-list="amanat"] [data-field="contribution"]`, 'of its votes');
+    expect(await page.locator(`[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"]`).count()).toBe(0);
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-05-district.png'), fullPage: true });
   });

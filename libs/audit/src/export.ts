@@ -224,7 +224,7 @@ export function buildCdf(view: ResultsView, at: ExportAt): Record<string, unknow
         VoteVariation: 'proportional',
       };
     }
-    const winner = whole.kind === 'single-member' && whole.outcome.kind === 'winner' ? whole.outcome.winner : undefined;
+    const winner = whole.kind === 'single-member' && whole.outcome?.kind === 'winner' ? whole.outcome.winner : undefined;
     return {
       ...common,
       '@type': T('CandidateContest'),

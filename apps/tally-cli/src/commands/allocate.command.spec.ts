@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALMATY_2023_ALLOCATION_INPUT, ALMATY_2023_SENSITIVITY } from '@tally/domain';
 import type { CliIo } from '../cli.types';
 import { runAllocate } from './allocate.command';
 
@@ -21,12 +22,30 @@ const memoryIo = (files: Record<string, string>, stdin = '') => {
   return { io, out: () => out.join(''), err: () => err.join('') };
 };
 
+/** The example's sensitivity, by list name (the domain's fixture, checked there by brute force). */
+const SENSITIVITY = Object.fromEntries(ALMATY_2023_ALLOCATION_INPUT.lists.map((l, i) => [l.id, ALMATY_2023_SENSITIVITY[i]]));
+
 describe('runAllocate', () => {
   it('reads a file and prints JSON seats', async () => {
     const m = memoryIo({ 'a.json': example });
     expect(await runAllocate({ input: 'a.json', json: true }, m.io)).toBe(0);
     expect(JSON.parse(m.out()).seats).toEqual({ Amanat: 12, "People's Party": 3, Respublica: 3, Baytaq: 2, 'Aq Jol': 1, Auyl: 0 });
     expect(m.err()).toBe('');
+  });
+
+  it('adds each list\'s votes from a seat more or less with --sensitivity', async () => {
+    const m = memoryIo({ 'a.json': example });
+    expect(await runAllocate({ input: 'a.json', json: true, sensitivity: true }, m.io)).toBe(0);
+    const out = JSON.parse(m.out());
+    expect(out.seats.Amanat).toBe(12);
+    expect(Object.keys(out.sensitivity)).toEqual(['Amanat', "People's Party", 'Respublica', 'Baytaq', 'Aq Jol', 'Auyl']);
+    expect(out.sensitivity).toEqual(SENSITIVITY);
+  });
+
+  it('prints the sensitivity as a second table without --json', async () => {
+    const m = memoryIo({ 'a.json': example });
+    expect(await runAllocate({ input: 'a.json', sensitivity: true }, m.io)).toBe(0);
+    expect(m.out()).toMatch(/^Auyl +0 +\d+ +— +-\d+$/m);
   });
 
   it('reads stdin for "-" and prints a table by default', async () => {

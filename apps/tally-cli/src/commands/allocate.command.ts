@@ -1,13 +1,15 @@
 // `tally allocate`: seats from list votes, by the same calculator the projections use.
-import { allocate } from '@tally/domain';
+import { allocate, seatSensitivity } from '@tally/domain';
 import type { Command } from 'commander';
 import { ExitCode, type CliCommand, type CliIo } from '../cli.types';
-import { formatAllocateTable, toAllocateJson } from './allocate.format';
+import { formatAllocateTable, formatSensitivityTable, toAllocateJson, toSensitivityJson } from './allocate.format';
 import { parseAllocateInput, type InputError } from './allocate.input';
 
 export interface AllocateOptions {
   readonly input: string;
   readonly json?: boolean;
+  /** Also the votes each list is from a seat more or less (`seatSensitivity`). */
+  readonly sensitivity?: boolean;
 }
 
 const report = (io: CliIo, errors: readonly InputError[]) =>
@@ -34,7 +36,13 @@ export async function runAllocate(options: AllocateOptions, io: CliIo): Promise<
     report(io, [{ field, rule: rule.join(': ') }]);
     return ExitCode.badInput;
   }
-  io.stdout(options.json ? JSON.stringify(toAllocateJson(parsed.value, result), null, 2) + '\n' : formatAllocateTable(parsed.value, result));
+  const sensitivity = options.sensitivity ? seatSensitivity(parsed.value) : undefined;
+  if (options.json) {
+    const doc = { ...toAllocateJson(parsed.value, result), ...(sensitivity ? toSensitivityJson(sensitivity) : {}) };
+    io.stdout(JSON.stringify(doc, null, 2) + '\n');
+  } else {
+    io.stdout(formatAllocateTable(parsed.value, result) + (sensitivity ? formatSensitivityTable(sensitivity) : ''));
+  }
   return ExitCode.ok;
 }
 
@@ -46,6 +54,7 @@ export const allocateCommand: CliCommand = {
       .description('allocate list seats (hare, droop, dhondt, sainte-lague) from a JSON file of votes')
       .requiredOption('-i, --input <file>', 'JSON input file, or - to read stdin')
       .option('--json', 'print the result as JSON')
+      .option('--sensitivity', 'also print, per list, the fewest votes for a seat more (gainOne) or a seat less (loseOne)')
       .action(async (options: AllocateOptions) => exit(await runAllocate(options, io)));
   },
 };

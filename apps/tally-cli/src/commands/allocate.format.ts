@@ -1,6 +1,6 @@
 // Presentation of an allocation: JSON for machines, an aligned table for people. Percentages
 // are rounded here, at the edge, and always shown next to the exact ratio they come from.
-import { percentOf, type AllocationInput, type AllocationResult, type Ratio } from '@tally/domain';
+import { percentOf, type AllocationInput, type AllocationResult, type Ratio, type SeatSensitivity } from '@tally/domain';
 
 /** numerator/denominator as a percentage rounded half-up to 2 decimals; null without a base. */
 export const percent: (r: Ratio) => number | null = percentOf;
@@ -72,6 +72,27 @@ export function toAllocateJson(input: AllocationInput, result: AllocationResult)
       return never;
     }
   }
+}
+
+/**
+ * `--sensitivity` in the JSON: per list `{ gainOne, loseOne, thresholdMargin }` (votes; null where
+ * no count does it); `null` with the reason when the result is no allocation to move from.
+ */
+export function toSensitivityJson(s: SeatSensitivity): Record<string, unknown> {
+  if (s.kind === 'unavailable') return { sensitivity: null, sensitivityUnavailable: s.reason };
+  return {
+    sensitivity: Object.fromEntries(s.lists.map((l) => [l.id, { gainOne: l.gainOne, loseOne: l.loseOne, thresholdMargin: l.thresholdMargin }])),
+  };
+}
+
+const votesOrDash = (n: number | null): string => (n === null ? '—' : String(n));
+
+/** `--sensitivity` without --json: a second table after the allocation. */
+export function formatSensitivityTable(s: SeatSensitivity): string {
+  if (s.kind === 'unavailable') return `\nNo sensitivity: ${s.reason}\n`;
+  const rows: string[][] = [['List', 'Seats', 'Votes for +1 seat', 'Votes to lose 1', 'Threshold margin']];
+  for (const l of s.lists) rows.push([l.id, String(l.seats), votesOrDash(l.gainOne), votesOrDash(l.loseOne), votesOrDash(l.thresholdMargin)]);
+  return `\nEach list's own votes moving alone, all else unchanged:\n${alignTable(rows, [false, true, true, true, true])}\n`;
 }
 
 const METHOD_NAMES: Record<AllocationInput['method'], string> = {

@@ -72,7 +72,7 @@ const pct = (n: number, d: number) => {
 export function formatResults(r: ContestResults): string {
   const rows: string[][] = [['choice', 'votes', 'share', r.kind === 'list' ? 'seats' : '']];
   if (r.kind === 'list') for (const l of r.lists) rows.push([l.id, String(l.votes), pct(l.votes, r.base), l.seats === null ? '—' : String(l.seats)]);
-  else for (const c of r.candidates) rows.push([c.id, String(c.votes), pct(c.votes, r.base), r.outcome.kind === 'winner' && r.outcome.winner === c.id ? 'elected' : '']);
+  else for (const c of r.candidates) rows.push([c.id, String(c.votes), pct(c.votes, r.base), r.outcome?.kind === 'winner' && r.outcome.winner === c.id ? 'elected' : '']);
   rows.push(['against all', String(r.againstAll), pct(r.againstAll, r.base), '']);
   rows.push(['invalid', String(r.invalid), '', '']);
   const head = `\n  ${r.contestId} (${r.kind}): ${r.precincts.reported}/${r.precincts.expected} precincts; base ${r.base}${r.kind === 'list' ? ` (${r.baseKind})` : ''}\n`;

@@ -1,8 +1,9 @@
 // The query API as the page sees it. The types are the server presenter's own (type-only import,
 // erased at build), so a change of the API's shape fails `check:dashboard`, not the viewer.
 import type { CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, BodyCompositionDto } from '../../src/results/results.presenter';
+import type { SensitivityDto } from '../../src/results/seat-analysis.presenter';
 
-export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem };
+export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, SensitivityDto };
 export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
 export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
 
@@ -41,6 +42,9 @@ export interface SignedTreeHead {
   readonly timestamp: string;
 }
 export const fetchLatestHead = (signal?: AbortSignal) => getJson<SignedTreeHead>('/v1/log/heads/latest', signal);
+/** Only at a contest's allocating scope (the API answers 409 below it). */
+export const fetchSensitivity = (electionId: string, commissionId: string, contestId: string, signal?: AbortSignal) =>
+  getJson<SensitivityDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/sensitivity`, signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
 
 /**

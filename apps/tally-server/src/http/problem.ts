@@ -18,6 +18,8 @@ export type HttpProblemCode =
   | 'INVALID_DEFINITION'
   | 'DEFINITION_CONFLICT'
   | 'INVALID_LOT'
+  // seat analysis asked below the contest's allocating scope
+  | 'NOT_ALLOCATING_SCOPE'
   // key amendments (the election decider's)
   | 'STALE_AMENDMENT'
   | 'SEQUENCE_GAP'
@@ -78,6 +80,7 @@ const STATUS: Record<ProblemCode, number> = {
   VERSION_REQUIRED: 422,
   INVALID_DEFINITION: 422,
   INVALID_LOT: 422,
+  NOT_ALLOCATING_SCOPE: 409,
   STALE_AMENDMENT: 409,
   SEQUENCE_GAP: 409,
   ALREADY_REVOKED: 409,

@@ -7,12 +7,13 @@ import { ElectionsModule } from '../elections/elections.module';
 import { LiveResultsController } from '../live/live-results.controller';
 import { LiveResultsService } from '../live/live-results.service';
 import { ResultsController } from '../results/results.controller';
+import { SeatAnalysisController } from '../results/seat-analysis.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
-  controllers: [ResultsController, LiveResultsController, ProjectionsAdminController],
+  controllers: [ResultsController, SeatAnalysisController, LiveResultsController, ProjectionsAdminController],
   providers: [ProjectorService, LiveResultsService],
   exports: [ProjectorService, LiveResultsService],
 })

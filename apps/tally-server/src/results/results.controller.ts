@@ -150,10 +150,15 @@ export class ResultsController {
   }
 
   private view(electionId: string): ResultsView {
-    const view = this.projector.engine.view(electionId);
-    if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
-    return view;
+    return electionView(this.projector, electionId);
   }
+}
+
+/** The election's results view, or 404 UNKNOWN_ELECTION. */
+export function electionView(projector: ProjectorService, electionId: string): ResultsView {
+  const view = projector.engine.view(electionId);
+  if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
+  return view;
 }
 
 export const notFound = (field: string, message: string): ProblemException => new ProblemException([problem('NOT_FOUND', field, message)]);

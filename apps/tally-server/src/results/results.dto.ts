@@ -137,11 +137,30 @@ export class TurnoutAtTimeDto {
 export class ListChoiceResultsDto {
   @ApiProperty() id!: string;
   @ApiProperty() votes!: number;
-  @ApiProperty({ type: RatioDto, description: 'Share of the contest base (see baseKind).' }) share!: RatioDto;
-  @ApiProperty({ enum: ['certainly-in', 'certainly-out', 'undecided'], description: 'Threshold verdict given the voters still outstanding.' }) threshold!: string;
-  @ApiProperty({ enum: ['certainly-in', 'certainly-out', 'undecided'], description: 'Whether the list takes part in the allocation (runner-up admission included).' })
-  admission!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Provisional seats; null while the allocation has no result.' }) seats!: number | null;
+  @ApiProperty({ type: RatioDto, description: 'Share of this commission’s base (see baseKind): a local share below the allocating scope.' }) share!: RatioDto;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['certainly-in', 'certainly-out', 'undecided'],
+    description: 'Threshold verdict given the voters still outstanding; null below the allocating scope.',
+  })
+  threshold!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['certainly-admitted', 'certainly-not-admitted', 'undecided'],
+    description: 'Whether the list takes part in the allocation (runner-up admission included); null below the allocating scope.',
+  })
+  admission!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Provisional seats; null while the allocation has no result, and below the allocating scope.' }) seats!: number | null;
+  @ApiProperty({ type: RatioDto, nullable: true, description: 'Below the allocating scope: the list’s votes here of its votes in the whole contest; null at it.' })
+  contribution!: RatioDto | null;
+}
+
+export class ContestScopeDto {
+  @ApiProperty({ enum: ['allocating', 'local'], description: 'allocating: the commission holds every precinct of the contest (threshold, admission, seats are the contest’s); local: a part of it.' })
+  kind!: string;
+  @ApiPropertyOptional({ description: 'local: the commission whose figures decide the contest.' }) allocatingCommissionId?: string;
 }
 
 export class CandidateResultsDto {
@@ -169,23 +188,27 @@ export class ContestResultsDtoDoc {
   @ApiProperty({ description: 'The denominator of every share.' }) base!: number;
   @ApiProperty({ type: RatioDto }) againstAllShare!: RatioDto;
   @ApiProperty({ enum: ['list-votes', 'list-votes-plus-against-all', 'ballots-cast', 'valid-votes'] }) baseKind!: string;
+  @ApiProperty({ type: ContestScopeDto, description: 'Whose figures these are: the whole contest, or a local part of it.' }) scope!: ContestScopeDto;
   @ApiPropertyOptional({ description: 'list' }) thresholdPercent?: number;
   @ApiPropertyOptional({ description: 'list: seats of the contest' }) seats?: number;
   @ApiPropertyOptional({ type: [ListChoiceResultsDto], description: 'list' }) lists?: ListChoiceResultsDto[];
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'list: the provisional allocation, kind "allocated" (lists with seats, quota, tiesBroken) | "tie" (blocks the result) | "none". Exact ratios, no percent.',
+    nullable: true,
+    description:
+      'list: the provisional allocation, kind "allocated" (lists with seats, quota, tiesBroken) | "tie" (blocks the result) | "none". Exact ratios, no percent. null below the allocating scope.',
   })
-  allocation?: Record<string, unknown>;
+  allocation?: Record<string, unknown> | null;
   @ApiPropertyOptional({ description: 'single-member' }) district?: string;
   @ApiPropertyOptional({ type: [CandidateResultsDto], description: 'single-member' }) candidates?: CandidateResultsDto[];
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'single-member: kind "winner" (winner, votes) | "runoff-needed" | "tie" | "repeat-election" | "none".',
+    nullable: true,
+    description: 'single-member: kind "winner" (winner, votes) | "runoff-needed" | "tie" | "repeat-election" | "none"; null below the allocating scope.',
   })
-  outcome?: Record<string, unknown>;
+  outcome?: Record<string, unknown> | null;
 }
 
 export class PartySeatsDto {

@@ -78,9 +78,17 @@ const withPercent = (r: Ratio): RatioWithPercent => ({ numerator: r.numerator, d
 
 type WithShare<T extends { readonly share: unknown }> = Omit<T, 'share'> & { readonly share: RatioWithPercent };
 
-/** The domain's ContestResults with `name`, and every ratio that is a share or a turnout given a `percent`. */
+/** A list's row: its share and (below the allocating scope) its contribution, each with a `percent`. */
+type ListChoiceDto = Omit<WithShare<ListChoiceResults>, 'contribution'> & { readonly contribution: RatioWithPercent | null };
+
+/**
+ * The domain's ContestResults with `name`, and every ratio that is a share, a contribution or a
+ * turnout given a `percent`. A list contest's `scope` says whether its figures are the whole
+ * contest (`allocating`: threshold, admission, seats) or a part (`local`: shares, contribution and
+ * progress of this commission only; `threshold`, `admission`, `seats` and `allocation` are null).
+ */
 export type ContestResultsDto = (
-  | (Omit<Extract<ContestResults, { kind: 'list' }>, 'turnout' | 'againstAllShare' | 'turnoutByTime' | 'lists'> & { readonly lists: readonly WithShare<ListChoiceResults>[] })
+  | (Omit<Extract<ContestResults, { kind: 'list' }>, 'turnout' | 'againstAllShare' | 'turnoutByTime' | 'lists'> & { readonly lists: readonly ListChoiceDto[] })
   | (Omit<Extract<ContestResults, { kind: 'single-member' }>, 'turnout' | 'againstAllShare' | 'turnoutByTime' | 'candidates'> & {
       readonly candidates: readonly WithShare<CandidateResults>[];
     })
@@ -166,7 +174,7 @@ export function contestResultsDto(election: ElectionIndex, r: ContestResults): C
   };
   switch (r.kind) {
     case 'list':
-      return { ...r, ...common, lists: r.lists.map((l) => ({ ...l, share: withPercent(l.share) })) };
+      return { ...r, ...common, lists: r.lists.map((l) => ({ ...l, share: withPercent(l.share), contribution: l.contribution ? withPercent(l.contribution) : null })) };
     case 'single-member':
       return { ...r, ...common, candidates: r.candidates.map((c) => ({ ...c, share: withPercent(c.share) })) };
     default: {

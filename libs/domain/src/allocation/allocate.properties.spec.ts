@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import type { AllocationInput, AllocationResult, ListAllocation } from './allocation.types';
 import { allocate } from './allocate';
+import { drawnInput } from './allocation.test-helper';
 
 const methods = ['hare', 'droop', 'dhondt', 'sainte-lague'] as const;
 const bases = ['list-votes', 'list-votes-plus-against-all', 'ballots-cast'] as const;
@@ -21,19 +22,7 @@ const anyInput = fc
     minimumAdmittedLists: fc.nat(3),
     tieRule: fc.constantFrom('registration-order', 'more-votes-then-registration') as fc.Arbitrary<AllocationInput['tieRule']>,
   })
-  .map(
-    (r): AllocationInput => ({
-      seats: r.seats,
-      method: r.method,
-      thresholdPercent: r.thresholdBp / 100,
-      thresholdBase: r.thresholdBase,
-      lists: r.votes.map((v, i) => ({ id: `L${i}`, votes: v })),
-      againstAll: r.againstAll,
-      ballotsCast: r.votes.reduce((s, v) => s + v, 0) + r.againstAll + r.invalid,
-      minimumAdmittedLists: r.minimumAdmittedLists,
-      tieRule: r.tieRule,
-    }),
-  );
+  .map((r): AllocationInput => ({ ...drawnInput(r), method: r.method }));
 
 const allocated = (r: AllocationResult) => {
   if (r.kind !== 'allocated') throw new Error(`expected an allocation, got ${JSON.stringify(r)}`);

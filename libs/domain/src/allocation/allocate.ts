@@ -28,16 +28,11 @@ export const allocate: Allocate = (input) => {
   if (invalid !== undefined) return { kind: 'none', reason: 'invalid-input', detail: invalid };
   if (input.seats === 0) return { kind: 'none', reason: 'no-seats' };
 
-  const entries: Entry[] = input.lists.map((l, index) => ({ id: l.id, votes: l.votes, index, big: BigInt(l.votes) }));
+  const entries = toEntries(input);
   const listVotes = entries.reduce((s, e) => s + e.big, 0n);
   if (listVotes === 0n) return { kind: 'none', reason: 'no-votes' };
 
-  const base = thresholdBase(input, listVotes);
-  const bp = BigInt(toBasisPoints(input.thresholdPercent));
-  // Inclusive: "N and more percent" ⇔ votes / base ≥ bp / 10000.
-  const passed = new Set(entries.filter((e) => e.big * 10000n >= bp * base).map((e) => e.id));
-
-  const admission = admit(entries, passed, input);
+  const { base, passed, admission } = thresholdAndAdmission(input, entries, listVotes);
   if (admission.kind === 'tie') {
     return { kind: 'tie', method: input.method, tiedLists: admission.tiedLists, seatsInDispute: input.seats, settled: {}, stage: 'admission' };
   }
@@ -86,8 +81,31 @@ export const allocate: Allocate = (input) => {
   return result;
 };
 
-/** The threshold base as an integer. Against-all counts only where the base says so. */
-function thresholdBase(input: AllocationInput, listVotes: bigint): bigint {
+const toEntries = (input: AllocationInput): Entry[] => input.lists.map((l, index) => ({ id: l.id, votes: l.votes, index, big: BigInt(l.votes) }));
+
+function thresholdAndAdmission(input: AllocationInput, entries: readonly Entry[], listVotes: bigint) {
+  const base = thresholdBase(input, listVotes);
+  const bp = BigInt(toBasisPoints(input.thresholdPercent));
+  // Inclusive: "N and more percent" ⇔ votes / base ≥ bp / 10000.
+  const passed = new Set(entries.filter((e) => e.big * 10000n >= bp * base).map((e) => e.id));
+  return { base, passed, admission: admit(entries, passed, input) };
+}
+
+/**
+ * Which lists take part in the seats (threshold, then runner-up admission), or a tie over the last
+ * runner-up place. Exported for the seat sensitivity, which must know the quota's vote total
+ * under Droop; it is the very step `allocate` runs, not a copy. Assumes a valid input.
+ */
+export function admittedLists(input: AllocationInput): { readonly kind: 'admitted'; readonly admitted: ReadonlySet<string> } | { readonly kind: 'tie' } {
+  const entries = toEntries(input);
+  const listVotes = entries.reduce((s, e) => s + e.big, 0n);
+  if (listVotes === 0n) return { kind: 'admitted', admitted: new Set() };
+  const { admission } = thresholdAndAdmission(input, entries, listVotes);
+  return admission.kind === 'tie' ? { kind: 'tie' } : { kind: 'admitted', admitted: admission.admitted };
+}
+
+/** The threshold base as an integer. Against-all counts only where the base says so (exported for the sensitivity's threshold margin). */
+export function thresholdBase(input: AllocationInput, listVotes: bigint): bigint {
   const base = input.thresholdBase;
   switch (base) {
     case 'list-votes':

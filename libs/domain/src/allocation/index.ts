@@ -4,3 +4,4 @@ export { allocate, toBasisPoints } from './allocate';
 export { breakTie, type Contender, type TieVerdict } from './tie-break';
 export * from './single-member';
 export * from './composition';
+export { seatSensitivity, type ListSensitivity, type SeatSensitivity } from './seat-sensitivity';

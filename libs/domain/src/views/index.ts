@@ -24,6 +24,7 @@ export {
   type CommissionNode,
   type CommissionTreeOptions,
   type ContestResults,
+  type ContestScope,
   type DistrictSeat,
   type ElectionSummary,
   type ListChoiceResults,
@@ -41,3 +42,11 @@ export {
   type ThresholdCertainty,
   type ThresholdCertaintyInput,
 } from './threshold-certainty';
+export {
+  contestSensitivity,
+  whatIfAllocation,
+  type ContestSensitivity,
+  type SeatAnalysisRefusal,
+  type WhatIf,
+  type WhatIfSettings,
+} from './seat-analysis.queries';

@@ -99,11 +99,11 @@ describe('results view: lots drawn', () => {
     const even = protocolOf('L', { registered: 100, votes: { A: 20, B: 20, C: 20, D: 20 }, againstAll: 0, invalid: 1, missing: 4 });
     const view = given([h.recorded('p4', even)], createResultsView(election));
     const before = contestResults(view, 'L');
-    expect(before?.kind === 'list' && before.allocation.kind).toBe('tie');
+    expect(before?.kind === 'list' && before.allocation?.kind).toBe('tie');
 
     applyEvent(view, lot('L', ['D', 'B', 'A', 'C']));
     const after = contestResults(view, 'L');
-    if (after?.kind !== 'list' || after.allocation.kind !== 'allocated') throw new Error(`not allocated: ${JSON.stringify(after)}`);
+    if (after?.kind !== 'list' || after.allocation?.kind !== 'allocated') throw new Error(`not allocated: ${JSON.stringify(after)}`);
     expect(after.allocation.lists.map((l) => [l.id, l.seats])).toEqual([
       ['A', 1],
       ['B', 2],

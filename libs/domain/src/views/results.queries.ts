@@ -3,7 +3,7 @@
 // Territorial results are cached per (commission, contest) until an event touches them: a burst
 // of events invalidates, and seats are allocated once per query after it, not once per event.
 import { allocate, toBasisPoints } from '../allocation/allocate';
-import type { AllocationResult, Ratio } from '../allocation/allocation.types';
+import type { AllocationInput, AllocationList, AllocationResult, Ratio } from '../allocation/allocation.types';
 import { composeBody, type Composition, type DistrictOutcome } from '../allocation/composition';
 import { decideSingleMember, type SingleMemberResult } from '../allocation/single-member';
 import type { CommissionLevel, ListContest, LocalizedName, SingleMemberContest, ThresholdBase, TieRule } from '../election/election-definition';
@@ -80,14 +80,25 @@ interface ContestResultsBase {
 export interface ListChoiceResults {
   readonly id: string;
   readonly votes: number;
+  /** Of this commission's base: a local share below the allocating scope. */
   readonly share: Ratio;
-  /** Whether the list passes the threshold, given the outstanding voters (see threshold-certainty.ts). */
-  readonly threshold: ThresholdCertainty;
-  /** Whether it takes part in the allocation, runner-up admission included. */
-  readonly admission: AdmissionCertainty;
-  /** Provisional seats; null while the allocation has no result (a tie, no votes). */
+  /** Whether the list passes the threshold, given the outstanding voters (see threshold-certainty.ts); null below the allocating scope. */
+  readonly threshold: ThresholdCertainty | null;
+  /** Whether it takes part in the allocation, runner-up admission included; null below the allocating scope. */
+  readonly admission: AdmissionCertainty | null;
+  /** Provisional seats; null while the allocation has no result (a tie, no votes), and below the allocating scope. */
   readonly seats: number | null;
+  /** Below the allocating scope: this commission's votes for the list of its votes in the whole contest; null at it. */
+  readonly contribution: Ratio | null;
 }
+
+/**
+ * Where a commission's figures stand for a contest. `allocating`: they cover every precinct of
+ * the contest, so the threshold, admission and seats are the contest's own. `local`: they are a
+ * part of it; a threshold or a seat judged on a part would mislead, so none is given, only the
+ * local shares, each list's contribution and the local reporting progress.
+ */
+export type ContestScope = { readonly kind: 'allocating' } | { readonly kind: 'local'; readonly allocatingCommissionId: string };
 
 export interface ListContestResults extends ContestResultsBase {
   readonly kind: 'list';
@@ -96,8 +107,9 @@ export interface ListContestResults extends ContestResultsBase {
   readonly thresholdPercent: number;
   readonly seats: number;
   readonly lists: readonly ListChoiceResults[];
-  /** The provisional allocation of the contest's seats on these figures (`allocate`). */
-  readonly allocation: AllocationResult;
+  readonly scope: ContestScope;
+  /** The provisional allocation of the contest's seats (`allocate`); null below the allocating scope. */
+  readonly allocation: AllocationResult | null;
 }
 
 export interface CandidateResults {
@@ -114,8 +126,9 @@ export interface SingleMemberContestResults extends ContestResultsBase {
   readonly baseKind: 'valid-votes';
   readonly district: string;
   readonly candidates: readonly CandidateResults[];
-  /** The provisional outcome on these figures (`decideSingleMember`). */
-  readonly outcome: SingleMemberResult;
+  readonly scope: ContestScope;
+  /** The provisional outcome on these figures (`decideSingleMember`); null below the allocating scope (a part of the district decides nothing). */
+  readonly outcome: SingleMemberResult | null;
 }
 
 export type ContestResults = ListContestResults | SingleMemberContestResults;
@@ -135,19 +148,37 @@ export function commissionResults(view: ResultsView, commissionId: string, conte
     const slot = contest.slotOf[t];
     if (slot < 0) return undefined;
     const cached = state.cache[slot] as ContestResults | undefined;
-    if (cached) return cached;
+    if (cached) return withContribution(view, cached);
     const figures = territorialFigures(view, contest, slot);
     const result = build(view, commissionId, contest, figures);
     state.cache[slot] = result;
-    return result;
+    return withContribution(view, result);
   }
   const d = layout.election.precinctIndex(commissionId);
   if (d === undefined) return undefined;
   const e = entryOf(layout, d, k);
   if (e < 0) return undefined;
   // A precinct's result is one row: cheap to build, not worth a cache entry per precinct.
-  return build(view, commissionId, contest, precinctFigures(view, contest, d, layout.entryRow[e]));
+  return withContribution(view, build(view, commissionId, contest, precinctFigures(view, contest, d, layout.entryRow[e])));
 }
+
+/**
+ * Below the allocating scope, each list's votes here of its votes in the whole contest. Added per
+ * query, never cached with the local figures: votes elsewhere change it without touching them.
+ */
+function withContribution(view: ResultsView, r: ContestResults): ContestResults {
+  if (r.kind !== 'list' || r.scope.kind !== 'local') return r;
+  const whole = commissionResults(view, view.election.root.id, r.contestId);
+  if (whole?.kind !== 'list') return r;
+  // The same object again while neither the local figures nor the contest's have changed.
+  const kept = contributed.get(r);
+  if (kept?.whole === whole) return kept.result;
+  const result: ListContestResults = { ...r, lists: r.lists.map((l, k) => ({ ...l, contribution: ratio(l.votes, whole.lists[k].votes) })) };
+  contributed.set(r, { whole, result });
+  return result;
+}
+
+const contributed = new WeakMap<ContestResults, { readonly whole: ContestResults; readonly result: ContestResults }>();
 
 /** The contest as a whole: the root commission's results. */
 export function contestResults(view: ResultsView, contestId: string): ContestResults | undefined {
@@ -246,11 +277,13 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
   };
 
   const contest = layout.contest;
+  // Below the allocating scope: where the contest's seats are decided.
+  const allocatingCommissionId = f.expected === contestExpected(view, layout) ? undefined : view.election.root.id;
   switch (contest.kind) {
     case 'list':
-      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout));
+      return listResults(common, contest, layout, votes, choiceVotes, outstanding, col[COL_FOUND], lotOf(view, layout), allocatingCommissionId);
     case 'single-member':
-      return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout));
+      return singleMemberResults(view, common, contest, layout, votes, choiceVotes, lotOf(view, layout), allocatingCommissionId);
     default: {
       const never: never = contest;
       return never;
@@ -258,8 +291,15 @@ function build(view: ResultsView, commissionId: string, layout: ContestLayout, f
   }
 }
 
+/** Precincts voting in the contest, all of them: the root commission's count. */
+function contestExpected(view: ResultsView, layout: ContestLayout): number {
+  const t = view.layout.territorialOrdinal.get(view.election.root.id);
+  const slot = t === undefined ? -1 : layout.slotOf[t];
+  return slot < 0 ? 0 : layout.slotExpected[slot];
+}
+
 /** The contest's drawn lot, if one is recorded: an input to the tie-break, never a rule of ours. */
-const lotOf = (view: ResultsView, layout: ContestLayout): readonly string[] | undefined => view.contests[layout.ordinal].lot ?? undefined;
+export const lotOf = (view: ResultsView, layout: ContestLayout): readonly string[] | undefined => view.contests[layout.ordinal].lot ?? undefined;
 
 type Common = Omit<ContestResultsBase, 'base' | 'againstAllShare'>;
 
@@ -278,6 +318,31 @@ function listBase(kind: ThresholdBase, listVotes: number, againstAll: number, ba
   }
 }
 
+/**
+ * The allocation input of a list contest from its figures: the one place the contest's settings
+ * meet the counts, for the provisional seats and for the seat analysis alike.
+ */
+export function listAllocationInput(
+  contest: ListContest,
+  lists: readonly AllocationList[],
+  againstAll: number,
+  ballotsFound: number,
+  lots: readonly string[] | undefined,
+): AllocationInput {
+  return {
+    seats: contest.seats,
+    method: contest.method,
+    thresholdPercent: contest.thresholdPercent,
+    thresholdBase: contest.thresholdBase,
+    lists,
+    againstAll,
+    ballotsCast: ballotsFound,
+    minimumAdmittedLists: contest.minimumAdmittedLists,
+    tieRule: contest.tieRule,
+    lots,
+  };
+}
+
 function listResults(
   common: Common,
   contest: ListContest,
@@ -287,20 +352,29 @@ function listResults(
   outstanding: number,
   ballotsFound: number,
   lots: readonly string[] | undefined,
+  /** Below the allocating scope: where seats are decided. */
+  allocatingCommissionId: string | undefined,
 ): ListContestResults {
   const base = listBase(contest.thresholdBase, listVotes, common.againstAll, ballotsFound);
-  const allocation = allocate({
-    seats: contest.seats,
-    method: contest.method,
-    thresholdPercent: contest.thresholdPercent,
-    thresholdBase: contest.thresholdBase,
-    lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
-    againstAll: common.againstAll,
-    ballotsCast: ballotsFound,
-    minimumAdmittedLists: contest.minimumAdmittedLists,
-    tieRule: contest.tieRule,
-    lots,
-  });
+  const shared = { kind: 'list' as const, ...common, base, againstAllShare: ratio(common.againstAll, base), baseKind: contest.thresholdBase, thresholdPercent: contest.thresholdPercent, seats: contest.seats };
+  if (allocatingCommissionId !== undefined) {
+    return {
+      ...shared,
+      // The contributions are added per query (`withContribution`), not kept with these figures.
+      lists: layout.choiceIds.map((id, k) => ({ id, votes: votes[k], share: ratio(votes[k], base), threshold: null, admission: null, seats: null, contribution: null })),
+      scope: { kind: 'local', allocatingCommissionId },
+      allocation: null,
+    };
+  }
+  const allocation = allocate(
+    listAllocationInput(
+      contest,
+      layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
+      common.againstAll,
+      ballotsFound,
+      lots,
+    ),
+  );
   const bp = toBasisPoints(contest.thresholdPercent);
   const thresholds = votes.map((v) => thresholdCertainty({ votes: v, base, outstandingVoters: outstanding, thresholdBasisPoints: bp }));
   const certainlyIn = thresholds.filter((s, k) => s === 'certainly-in' && votes[k] > 0).length;
@@ -321,19 +395,10 @@ function listResults(
         finalAdmitted: final?.admitted,
       }),
       seats: final ? final.seats : null,
+      contribution: null,
     };
   });
-  return {
-    kind: 'list',
-    ...common,
-    base,
-    againstAllShare: ratio(common.againstAll, base),
-    baseKind: contest.thresholdBase,
-    thresholdPercent: contest.thresholdPercent,
-    seats: contest.seats,
-    lists,
-    allocation,
-  };
+  return { ...shared, lists, scope: { kind: 'allocating' }, allocation };
 }
 
 /**
@@ -350,15 +415,19 @@ function singleMemberResults(
   votes: readonly number[],
   candidateVotes: number,
   lots: readonly string[] | undefined,
+  allocatingCommissionId: string | undefined,
 ): SingleMemberContestResults {
   const base = candidateVotes + common.againstAll;
-  const outcome = decideSingleMember({
-    candidates: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
-    againstAll: common.againstAll,
-    rule: contest.rule,
-    tieRule: DISTRICT_TIE_RULE,
-    lots,
-  });
+  const outcome =
+    allocatingCommissionId === undefined
+      ? decideSingleMember({
+          candidates: layout.choiceIds.map((id, k) => ({ id, votes: votes[k] })),
+          againstAll: common.againstAll,
+          rule: contest.rule,
+          tieRule: DISTRICT_TIE_RULE,
+          lots,
+        })
+      : null;
   return {
     kind: 'single-member',
     ...common,
@@ -372,6 +441,7 @@ function singleMemberResults(
       votes: votes[k],
       share: ratio(votes[k], base),
     })),
+    scope: allocatingCommissionId === undefined ? { kind: 'allocating' } : { kind: 'local', allocatingCommissionId },
     outcome,
   };
 }
@@ -399,7 +469,7 @@ export function bodyComposition(view: ResultsView, bodyId: string): BodyComposit
   const listContest = election.listContestOfBody(bodyId);
   const listResults = listContest ? contestResults(view, listContest.id) : undefined;
   const list =
-    listContest && listResults?.kind === 'list'
+    listContest && listResults?.kind === 'list' && listResults.allocation
       ? { contestId: listContest.id, precincts: listResults.precincts, allocation: listResults.allocation }
       : null;
   const districts: DistrictSeat[] = [];
@@ -407,7 +477,7 @@ export function bodyComposition(view: ResultsView, bodyId: string): BodyComposit
   for (const contest of election.districtContestsOfBody(bodyId)) {
     const results = contestResults(view, contest.id);
     // A district contest no precinct votes in has no figures: it has no result yet either.
-    const outcome: SingleMemberResult = results?.kind === 'single-member' ? results.outcome : { kind: 'none', reason: 'no-votes' };
+    const outcome: SingleMemberResult = (results?.kind === 'single-member' ? results.outcome : null) ?? { kind: 'none', reason: 'no-votes' };
     districts.push({ contestId: contest.id, district: contest.district, precincts: results?.precincts ?? { reported: 0, expected: 0 }, outcome });
     outcomes.push({
       contest: contest.id,

@@ -1,6 +1,7 @@
 // A small hand-made election for the view specs, and builders for the recorded events they
 // feed in. Two district commissions, five precincts, one list contest (6 seats, 7%, four lists)
 // and two single-member districts of the same council.
+import type { AllocationInput } from '../allocation/allocation.types';
 import type { ElectionDefinition } from '../election/election-definition';
 import { indexElection, type ElectionIndex } from '../election/election-index';
 import { parseElectionDefinition } from '../election/parse-election-definition';
@@ -59,6 +60,19 @@ export function parsedOrThrow(input: unknown): ElectionDefinition {
 }
 
 export const smallElection = (): ElectionIndex => indexElection(parsedOrThrow(SMALL_ELECTION_INPUT));
+
+/** Contest L's settings (6 seats, Hare, 7% of list votes + against all) on the given figures: an expected allocation's input. */
+export const contestLInput = (votes: Readonly<Record<string, number>>, againstAll: number, ballotsCast: number): AllocationInput => ({
+  seats: 6,
+  method: 'hare',
+  thresholdPercent: 7,
+  thresholdBase: 'list-votes-plus-against-all',
+  lists: Object.entries(votes).map(([id, v]) => ({ id, votes: v })),
+  againstAll,
+  ballotsCast,
+  minimumAdmittedLists: 2,
+  tieRule: 'registration-order',
+});
 
 export interface ProtocolLines {
   readonly registered: number;

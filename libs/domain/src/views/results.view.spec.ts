@@ -3,7 +3,7 @@ import { allocate } from '../allocation/allocate';
 import { decodePrecinctEvent } from '../events/stored-event.codec';
 import { applyEvent, createResultsView, type RecordedPrecinctEvent, type ResultsView } from './results.view';
 import { bodyComposition, commissionResults, commissionTree, contestResults, electionSummary, type ListContestResults, type SingleMemberContestResults } from './results.queries';
-import { History, protocolOf, smallElection } from './results.test-helper';
+import { History, protocolOf, smallElection, contestLInput } from './results.test-helper';
 
 // The list contest, precinct by precinct (A, B, C, D; against all; invalid).
 const L = {
@@ -43,26 +43,21 @@ const districtResults = (view: ResultsView, commission: string, contest: string)
 const NO_TURNOUT = ['10:00', '14:00', '18:00'].map((time) => ({ time, ballotsIssued: 0, registeredVoters: 0, precinctsReported: 0, turnout: { numerator: 0, denominator: 0 } }));
 
 describe('results view: list contest aggregation', () => {
-  it('sums recorded protocols at the district commission, with shares, thresholds and the allocation on that aggregate', () => {
+  it('sums recorded protocols at the district commission: local shares and contributions, no threshold or seats on a part of the contest', () => {
     const h = new History();
     const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
 
-    // North = p1 + p2; p3 (1,200 voters) outstanding.
-    const votes = { A: 550, B: 350, C: 70, D: 10 };
+    // North = p1 + p2; p3 (1,200 voters) outstanding. Contest-wide (p1, p2, p4): A 570, B 360, C 100, D 12.
     const base = 980 + 30; // list votes + against all
-    const expectedAllocation = allocate({
-      seats: 6,
-      method: 'hare',
-      thresholdPercent: 7,
-      thresholdBase: 'list-votes-plus-against-all',
-      lists: Object.entries(votes).map(([id, v]) => ({ id, votes: v })),
-      againstAll: 30,
-      ballotsCast: 1025,
-      minimumAdmittedLists: 2,
-      tieRule: 'registration-order',
+    const local = (id: string, votes: number, whole: number) => ({
+      id,
+      votes,
+      share: { numerator: votes, denominator: base },
+      threshold: null,
+      admission: null,
+      seats: null,
+      contribution: { numerator: votes, denominator: whole },
     });
-    expect(expectedAllocation.kind).toBe('allocated');
-    const seatsOf = (id: string) => (expectedAllocation.kind === 'allocated' ? (expectedAllocation.lists.find((l) => l.id === id)?.seats ?? null) : null);
 
     expect(listResults(view, 'north')).toEqual({
       kind: 'list',
@@ -83,15 +78,35 @@ describe('results view: list contest aggregation', () => {
       baseKind: 'list-votes-plus-against-all',
       thresholdPercent: 7,
       seats: 6,
-      lists: [
-        // Worst case for A: 550 of 1,010 + 1,200 = 24.9% ≥ 7%. C's best case (1,270 of 2,210) passes, its worst (70) does not.
-        { id: 'A', votes: 550, share: { numerator: 550, denominator: base }, threshold: 'certainly-in', admission: 'certainly-admitted', seats: seatsOf('A') },
-        { id: 'B', votes: 350, share: { numerator: 350, denominator: base }, threshold: 'certainly-in', admission: 'certainly-admitted', seats: seatsOf('B') },
-        { id: 'C', votes: 70, share: { numerator: 70, denominator: base }, threshold: 'undecided', admission: 'undecided', seats: seatsOf('C') },
-        { id: 'D', votes: 10, share: { numerator: 10, denominator: base }, threshold: 'undecided', admission: 'undecided', seats: seatsOf('D') },
-      ],
-      allocation: expectedAllocation,
+      lists: [local('A', 550, 570), local('B', 350, 360), local('C', 70, 100), local('D', 10, 12)],
+      scope: { kind: 'local', allocatingCommissionId: 'cec' },
+      allocation: null,
     });
+  });
+
+  it('keeps a local contribution current when votes elsewhere change the contest, the local figures untouched', () => {
+    const h = new History();
+    const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2)]);
+    expect(listResults(view, 'north').lists.map((l) => l.contribution)).toEqual([550, 350, 70, 10].map((v) => ({ numerator: v, denominator: v })));
+    applyEvent(view, h.recorded('p4', L.p4));
+    expect(listResults(view, 'north').lists.map((l) => l.contribution)).toEqual([
+      { numerator: 550, denominator: 570 },
+      { numerator: 350, denominator: 360 },
+      { numerator: 70, denominator: 100 },
+      { numerator: 10, denominator: 12 },
+    ]);
+  });
+
+  it('judges the threshold and allocates the seats at the allocating scope, on the whole contest', () => {
+    const h = new History();
+    const view = given([h.recorded('p1', L.p1), h.recorded('p2', L.p2), h.recorded('p4', L.p4)]);
+    const cec = listResults(view, 'cec');
+    const expectedAllocation = allocate(contestLInput({ A: 570, B: 360, C: 100, D: 12 }, 33, 1091));
+    if (expectedAllocation.kind !== 'allocated') throw new Error('expected an allocation');
+    expect(cec.scope).toEqual({ kind: 'allocating' });
+    expect(cec.allocation).toEqual(expectedAllocation);
+    expect(cec.lists.map((l) => [l.id, l.seats, l.contribution])).toEqual(expectedAllocation.lists.map((l) => [l.id, l.seats, null]));
+    expect(cec.lists.every((l) => l.threshold !== null && l.admission !== null)).toBe(true);
   });
 
   it('aggregates the same protocols at every level: precinct, district commission, root', () => {
@@ -377,9 +392,13 @@ describe('results view: seats and composition', () => {
         { id: 'c2', party: 'B', votes: 350, share: { numerator: 350, denominator: 1000 } },
         { id: 'c3', party: null, votes: 280, share: { numerator: 280, denominator: 1000 } },
       ],
+      // North holds every precinct of SM1: its figures are the district's own.
+      scope: { kind: 'allocating' },
       outcome: { kind: 'tie', tiedCandidates: ['c1', 'c2'], places: 1 },
     });
     expect(districtResults(given(everything), 'north', 'SM1').outcome).toEqual({ kind: 'winner', winner: 'c1', votes: 650 });
+    // A precinct holds a part of it: local figures, no outcome.
+    expect(districtResults(two, 'p1', 'SM1')).toMatchObject({ scope: { kind: 'local', allocatingCommissionId: 'cec' }, outcome: null });
   });
 
   it('composes the mixed council: list seats plus district winners per party', () => {
@@ -425,7 +444,11 @@ describe('results view: idempotency and caching', () => {
     const south = commissionResults(view, 'south', 'L');
     expect(commissionResults(view, 'north', 'L')).toBe(north);
     applyEvent(view, h.recorded('p2', L.p2));
-    expect(commissionResults(view, 'south', 'L')).toBe(south);
+    // South's own figures are served as cached; only its contributions follow the contest.
+    const southAgain = commissionResults(view, 'south', 'L');
+    if (south?.kind !== 'list' || southAgain?.kind !== 'list') throw new Error('no list results at south');
+    expect(southAgain).toEqual({ ...south, lists: south.lists.map((l) => ({ ...l, contribution: { numerator: 0, denominator: expect.any(Number) } })) });
+    expect(commissionResults(view, 'south', 'L')).toBe(southAgain);
     expect(commissionResults(view, 'north', 'L')).not.toBe(north);
     expect(commissionResults(view, 'north', 'L')?.precincts).toEqual({ reported: 2, expected: 3 });
     expect(north?.precincts).toEqual({ reported: 1, expected: 3 }); // what a caller kept does not move

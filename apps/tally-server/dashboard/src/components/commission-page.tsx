@@ -7,6 +7,7 @@ import { fmtDateTime, fmtInt, fmtPct, nameOf, t, type Key } from '../i18n';
 import { useLiveCommission, type LiveStatus } from '../live';
 import { commissionHref, onLinkClick } from '../router';
 import { ChildrenList } from './children-list';
+import { ClosestSeat } from './closest-seat';
 import { DistrictsTable } from './districts-table';
 import { HemicycleChart } from './hemicycle-chart';
 import { ListBars } from './list-bars';
@@ -113,6 +114,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
             {t('listResults')}: {nameOf(c.name)}
           </h2>
           <ListBars contest={c} election={election} />
+          {c.scope.kind === 'allocating' && <ClosestSeat contest={c} election={election} />}
         </section>
       ))}
 

@@ -42,7 +42,7 @@ export function DistrictsTable({ contests, election }: { readonly contests: read
                 </td>
                 <td class="num">{hasVotes ? fmtPct(leader.share.percent) : '—'}</td>
                 <td class="num">{xOfY(c.precincts.reported, c.precincts.expected)}</td>
-                <td>{t(`outcome.${c.outcome.kind}` as Key)}</td>
+                <td>{c.outcome ? t(`outcome.${c.outcome.kind}` as Key) : t('local')}</td>
               </tr>
             );
           })}

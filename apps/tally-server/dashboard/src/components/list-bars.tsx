@@ -1,7 +1,9 @@
 // Party-list results: one bar per list (share of the contest's base), the threshold as a line
 // across them, a certainty badge per list (certainly in / out / undecided given the voters still
 // outstanding, as the API judges it) and the provisional seats. Against-all counts in the base
-// and takes no seat: its bar is grey and has no badge.
+// and takes no seat: its bar is grey and has no badge. Below the contest's allocating scope the
+// API gives no threshold status and no seats (they exist for the whole contest only): each list
+// shows instead its contribution, labelled local.
 import type { ElectionDetail, ListContestResults } from '../api';
 import { listColour } from '../election';
 import { fmtInt, fmtPct, fmtPctShort, nameOf, t, type Key } from '../i18n';
@@ -21,16 +23,18 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
   const at = (pct: number | null) => `${(100 * (pct ?? 0)) / top}%`;
   const threshold = fmtPctShort(contest.thresholdPercent);
   const hasAgainstAll = contest.baseKind !== 'list-votes' || contest.againstAll > 0;
+  const local = contest.scope.kind === 'local';
+  const status = (r: (typeof rows)[number]) => (r.threshold ? t(`certainty.${r.threshold}` as Key) : `${t('local')}: ${t('contributionOf', { p: fmtPct(r.contribution?.percent ?? null) })}`);
   const summary = t('barsChartLabel', {
     contest: nameOf(contest.name),
     rows: rows
-      .map((r) => `${listName(r.id)} ${fmtPct(r.share.percent)}, ${t(`certainty.${r.threshold}` as Key)}${r.seats !== null ? `, ${t('seats')} ${r.seats}` : ''}`)
+      .map((r) => `${listName(r.id)} ${fmtPct(r.share.percent)}, ${status(r)}${r.seats !== null ? `, ${t('seats')} ${r.seats}` : ''}`)
       .join('; '),
     p: threshold,
   });
 
   return (
-    <figure class="chart list-bars" data-testid={`list-bars-${contest.contestId}`}>
+    <figure class="chart list-bars" data-testid={`list-bars-${contest.contestId}`} data-scope={contest.scope.kind}>
       <div role="img" aria-label={summary} class="bars">
         <div class="bars-head" aria-hidden="true">
           <span />
@@ -48,8 +52,16 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
             <span class="bar-pct" data-field="share">{fmtPct(r.share.percent)}</span>
             <span class="bar-votes" data-field="votes">{fmtInt(r.votes)}</span>
             <span class="bar-badge">
-              <CertaintyBadge certainty={r.threshold} />
-              {r.threshold !== 'certainly-in' && r.admission === 'certainly-admitted' && <span class="note">{t('runnerUp')}</span>}
+              {r.threshold ? (
+                <>
+                  <CertaintyBadge certainty={r.threshold} />
+                  {r.threshold !== 'certainly-in' && r.admission === 'certainly-admitted' && <span class="note">{t('runnerUp')}</span>}
+                </>
+              ) : (
+                <span class="note" data-field="contribution">
+                  {t('contributionOf', { p: fmtPct(r.contribution?.percent ?? null) })}
+                </span>
+              )}
             </span>
             <span class="bar-seats" data-field="seats">{r.seats ?? '—'}</span>
           </div>
@@ -68,7 +80,10 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
           </div>
         )}
       </div>
-      <figcaption>{t('thresholdNote', { p: threshold, base: t(`base.${contest.baseKind}` as Key) })}</figcaption>
+      <figcaption>
+        {t('thresholdNote', { p: threshold, base: t(`base.${contest.baseKind}` as Key) })}
+        {local && <span data-field="local-note"> {t('localNote')}</span>}
+      </figcaption>
       <table class="visually-hidden">
         <caption>{nameOf(contest.name)}</caption>
         <thead>
@@ -86,7 +101,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
               <th scope="row">{listName(r.id)}</th>
               <td>{fmtInt(r.votes)}</td>
               <td>{fmtPct(r.share.percent)}</td>
-              <td>{t(`certainty.${r.threshold}` as Key)}</td>
+              <td>{status(r)}</td>
               <td>{r.seats ?? '—'}</td>
             </tr>
           ))}
