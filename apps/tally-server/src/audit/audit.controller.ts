@@ -9,6 +9,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { problem, ProblemException } from '../http/problem';
+import { parseQuery } from '../http/query';
 import { EVENT_STORE } from '../infrastructure/tokens';
 
 const POSITION = /^\d+:\d+$/;
@@ -20,12 +21,6 @@ const ExplainQuery = z
   .object({ commission: z.string().min(1), contest: z.string().min(1), choice: z.string().optional(), until: z.string().optional() })
   .strict();
 const ExportQuery = z.object({ format: z.enum(['cdf', 'csv']).default('cdf'), until: z.string().optional() }).strict();
-
-function parse<T>(schema: z.ZodType<T>, query: unknown): T {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new ProblemException(parsed.error.issues.map((i) => problem('MALFORMED', i.path.join('.') || 'query', i.message)));
-  return parsed.data;
-}
 
 function bound(until: string | undefined): Bound | undefined {
   if (until === undefined) return undefined;
@@ -50,7 +45,7 @@ export class AuditController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100.' })
   @ApiOkResponse({ description: '{ events: [{ position, streamName, revision, id, type, recordedAt, data, metadata }], next: position | null }' })
   events(@Query() query: unknown): Promise<HistoryPage> {
-    const q = parse(EventsQuery, query);
+    const q = parseQuery(EventsQuery, query);
     return historyPage(this.store, q.from ?? START_POSITION, q.limit);
   }
 
@@ -62,7 +57,7 @@ export class AuditController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100.' })
   @ApiOkResponse({ description: '{ streamName, events: [...], nextRevision: string | null }' })
   async stream(@Param('stream') stream: string, @Query() query: unknown): Promise<StreamPage> {
-    const q = parse(StreamQuery, query);
+    const q = parseQuery(StreamQuery, query);
     const page = await streamPage(this.store, stream, BigInt(q.fromRevision ?? '0'), q.limit);
     if (page.events.length === 0 && (q.fromRevision ?? '0') === '0') throw new ProblemException([problem('NOT_FOUND', 'stream', `no stream "${stream}"`)]);
     return page;
@@ -76,7 +71,7 @@ export class AuditController {
   @ApiQuery({ name: 'choice', required: false, description: 'Comma-separated list/candidate ids, against-all, invalid.' })
   @ApiQuery({ name: 'until', required: false, description: 'Store position or ISO 8601 instant; the whole store by default.' })
   async explain(@Param('electionId') electionId: string, @Query() query: unknown): Promise<Explanation> {
-    const q = parse(ExplainQuery, query);
+    const q = parseQuery(ExplainQuery, query);
     const choices = q.choice?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
     const result = await explain(this.store, { electionId, commissionId: q.commission, contestId: q.contest, choices, until: bound(q.until) });
     if (result.ok) return result.value;
@@ -103,7 +98,7 @@ export class AuditController {
   @ApiQuery({ name: 'until', required: false })
   @ApiProduces('application/json', 'text/csv')
   async export(@Param('electionId') electionId: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
-    const q = parse(ExportQuery, query);
+    const q = parseQuery(ExportQuery, query);
     const result = await exportElection(this.store, { electionId, format: q.format, until: bound(q.until) });
     if (!result.ok) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', result.error.message)]);
     res

@@ -3,10 +3,9 @@
 // history: an operator sees who is knocking, and nothing a stranger sends outlives the process or
 // grows without bound. Nothing from the request is kept verbatim: path ids only when they are ids
 // (the definition's id rule), fields cut short, no messages (they may echo the input).
+import { Id } from '@tally/domain';
 import type { IntakeRefusal } from './intake-refusal-sink';
 
-/** The definition's id rule (libs/domain election-definition.ts `Id`). */
-const ID = /^(?=.{1,64}$)[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;
 const MAX_REASONS = 20;
 const MAX_FIELD = 120;
 export const DEFAULT_RECENT_REFUSALS = 1_000;
@@ -25,7 +24,11 @@ export interface RecentRefusal {
   readonly bodyBytes: number | null;
 }
 
-export const validId = (value: string | undefined): string | null => (value !== undefined && ID.test(value) ? value : null);
+/** The value when it is an id by the definition's rule (the domain's `Id`), else null. */
+export function validId(value: string | undefined): string | null {
+  const parsed = Id.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
 
 /** Provided by IntakeModule with TALLY_RECENT_REFUSALS as its capacity. */
 export class RecentIntakeRefusals {

@@ -7,6 +7,7 @@ import { HEAD_SCHEME, LEAF_SCHEME, logKeyId, type LeafInfo, type SignedTreeHead,
 import { z } from 'zod';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { problem, ProblemException, type ProblemItem } from '../http/problem';
+import { parseQuery } from '../http/query';
 import { LogService } from './log.service';
 
 const Count = (rule: string) => z.string({ error: `${rule}` }).regex(/^(0|[1-9]\d{0,15})$/, rule).transform(Number).pipe(z.number().max(Number.MAX_SAFE_INTEGER, rule));
@@ -14,14 +15,6 @@ const HeadsQuery = z.object({ from: Count('a head sequence number (0, 1, 2, …)
 const InclusionQuery = z.object({ leafIndex: Count('a leaf index (0, 1, 2, …)'), treeSize: Count('a tree size (1, 2, …)') }).strict();
 const ConsistencyQuery = z.object({ first: Count('a tree size (1, 2, …)'), second: Count('a tree size (1, 2, …)') }).strict();
 const LeavesQuery = z.object({ from: Count('a leaf index (0, 1, 2, …)').optional(), limit: Count('an integer from 1 to 1000').optional() }).strict();
-
-function parse<T>(schema: z.ZodType<T>, query: unknown): T {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    throw new ProblemException(parsed.error.issues.map((i) => problem('MALFORMED', i.path.join('.') || 'query', i.code === 'unrecognized_keys' ? `unknown parameter: ${i.message}` : i.message)));
-  }
-  return parsed.data;
-}
 
 /** Throws every rule broken, each naming its field. */
 function assertRules(...checks: Array<ProblemItem | undefined>): void {
@@ -74,7 +67,7 @@ export class LogController {
   @ApiQuery({ name: 'from', required: false, description: 'head sequence number, default 0' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   heads(@Query() query: unknown) {
-    const q = parse(HeadsQuery, query);
+    const q = parseQuery(HeadsQuery, query);
     const limit = q.limit ?? 100;
     assertRules(within('limit', limit, 1, 1000, 'limit is an integer from 1 to 1000'));
     return this.service.log.headsPage(q.from ?? 0, limit);
@@ -97,7 +90,7 @@ export class LogController {
   @ApiOperation({ summary: 'RFC 9162 inclusion proof of a leaf in the tree of a size: the audit path from the leaf upward' })
   @ApiOkResponse({ description: '{ leafIndex, treeSize, leafHash, rootHash, inclusionPath: [hex] }' })
   inclusion(@Query() query: unknown) {
-    const q = parse(InclusionQuery, query);
+    const q = parseQuery(InclusionQuery, query);
     const size = this.service.log.size;
     assertRules(
       within('treeSize', q.treeSize, 1, size, `treeSize is from 1 to the log's size (${size})`),
@@ -117,7 +110,7 @@ export class LogController {
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes (first ≤ second; equal sizes: the empty proof)' })
   @ApiOkResponse({ description: '{ first, second, firstRootHash, secondRootHash, consistencyPath: [hex] }' })
   consistency(@Query() query: unknown) {
-    const q = parse(ConsistencyQuery, query);
+    const q = parseQuery(ConsistencyQuery, query);
     const size = this.service.log.size;
     assertRules(
       within('second', q.second, 1, size, `second is from 1 to the log's size (${size})`),
@@ -138,7 +131,7 @@ export class LogController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 1000' })
   leaves(@Query() query: unknown): { readonly treeSize: number; readonly leaves: readonly LeafInfo[] } {
-    const q = parse(LeavesQuery, query);
+    const q = parseQuery(LeavesQuery, query);
     const limit = q.limit ?? 1000;
     assertRules(within('limit', limit, 1, 1000, 'limit is an integer from 1 to 1000'));
     return { treeSize: this.service.log.size, leaves: this.service.log.leaves(q.from ?? 0, limit) };
