@@ -78,14 +78,21 @@ function fetchBroker({ log = console.error } = {}) {
   const started = Date.now();
   log(`kafka: fetching Apache Kafka ${KAFKA_VERSION} from Maven Central into ${path.relative(ROOT, LIBS_DIR)}`);
   fs.rmSync(LIBS_DIR, { recursive: true, force: true });
-  const result = spawnSync(
-    'mvn',
-    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(__dirname, 'pom.xml'), 'dependency:copy-dependencies',
-      `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${LIBS_DIR}`],
-    { stdio: 'inherit' },
-  );
+  // A registry that stalls once must not fail a whole CI run: Maven retries each request, and
+  // the fetch as a whole is tried three times (what it already copied stays in ~/.m2).
+  let result;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    result = spawnSync(
+      'mvn',
+      ['-q', '-B', '-Dstyle.color=never', '-Dmaven.wagon.http.retryHandler.count=3', '-f', path.join(__dirname, 'pom.xml'),
+        'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${LIBS_DIR}`],
+      { stdio: 'inherit' },
+    );
+    if (result.status === 0) break;
+    if (attempt < 3) log(`kafka: mvn failed (exit ${result.status}), trying again (${attempt + 1} of 3)`);
+  }
   if (result.status !== 0) {
-    throw new Error(`mvn dependency:copy-dependencies failed (exit ${result.status}); see the output above`);
+    throw new Error(`mvn dependency:copy-dependencies failed three times (exit ${result.status}); see the output above`);
   }
   fs.writeFileSync(marker, `${KAFKA_VERSION}\n`);
   return { libsDir: LIBS_DIR, fetched: true, ms: Date.now() - started };
