@@ -22,7 +22,7 @@ type FrameData = CommissionPayload & { full: boolean };
 const dataOf = (f: SseFrame): FrameData => JSON.parse(f.data) as FrameData;
 
 /** What a dashboard does with frames: a full frame replaces its contests, a partial one updates those it carries. */
-function merge(state: Map<string, ContestResultsDto>, frame: SseFrame): void {
+function merge(state: Map<string, CommissionPayload['contests'][number]>, frame: SseFrame): void {
   const data = dataOf(frame);
   if (data.full) state.clear();
   for (const c of data.contests) state.set(c.contestId, c);

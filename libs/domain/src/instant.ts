@@ -38,6 +38,11 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** Milliseconds since the epoch of a UTC wall time (no range checks: the caller's fields are valid). */
+export function civilMillis(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

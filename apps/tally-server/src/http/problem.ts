@@ -20,6 +20,8 @@ export type HttpProblemCode =
   | 'INVALID_LOT'
   // seat analysis asked below the contest's allocating scope
   | 'NOT_ALLOCATING_SCOPE'
+  // results asked before the election's release instant (operands.until)
+  | 'EMBARGOED'
   // key amendments (the election decider's)
   | 'STALE_AMENDMENT'
   | 'SEQUENCE_GAP'
@@ -81,6 +83,7 @@ const STATUS: Record<ProblemCode, number> = {
   INVALID_DEFINITION: 422,
   INVALID_LOT: 422,
   NOT_ALLOCATING_SCOPE: 409,
+  EMBARGOED: 403,
   STALE_AMENDMENT: 409,
   SEQUENCE_GAP: 409,
   ALREADY_REVOKED: 409,

@@ -12,12 +12,16 @@
 //   position it was created at), else one full `snapshot` frame. A client never receives an id
 //   it has already passed, so no frame is sent twice.
 // - Pushes happen only after the projector applied an event; a rebuild sends one `reset` frame.
+// - The results embargo (results/embargo.ts): frames are public, so before an election's release
+//   instant they carry turnout and progress only. At the instant a timer sends every subscriber
+//   a full `snapshot`, and no Last-Event-ID from before it resumes (its frames held no results).
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ChangedCommission } from '@tally/domain';
+import { isEmbargoed, type ChangedCommission, type ResultsView } from '@tally/domain';
 import { comparePositions, START_POSITION } from '@tally/event-store';
 import type { Response } from 'express';
 import { ProjectorService } from '../projector/projector.service';
-import { commissionPayload, type CommissionPayload } from '../results/results.presenter';
+import { ResultsEmbargo } from '../results/embargo';
+import { commissionPayload, withEmbargo, type CommissionPayload } from '../results/results.presenter';
 
 export interface LiveOptions {
   /** At most one frame per commission per window. */
@@ -69,6 +73,8 @@ interface Channel {
   lastFlushAt: number;
   idleSince: number | undefined;
   snapshot: Frame | undefined;
+  /** Set when the embargo was lifted: a Last-Event-ID at or before it gets a snapshot, never the withheld frames. */
+  releasedAt: string | undefined;
 }
 
 const key = (electionId: string, commissionId: string): string => `${electionId}\u0000${commissionId}`;
@@ -86,9 +92,12 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private heartbeat: NodeJS.Timeout | undefined;
   private removeListener: (() => void) | undefined;
   private framesSent = 0;
+  /** One timer per embargoed election with channels: it fires at the release instant. */
+  private readonly releaseTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly projector: ProjectorService,
+    private readonly embargo: ResultsEmbargo,
     @Optional() @Inject(LIVE_OPTIONS) options?: Partial<LiveOptions>,
   ) {
     this.options = { ...DEFAULT_LIVE_OPTIONS, ...options };
@@ -106,6 +115,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.removeListener?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const timer of this.releaseTimers.values()) clearTimeout(timer);
+    this.releaseTimers.clear();
     // Open streams would keep the HTTP server from closing.
     for (const channel of this.channels.values()) {
       this.cancel(channel);
@@ -138,7 +149,9 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
 
     const client: Client = { res, lastId: current };
     const x = lastEventId?.trim();
-    if (x && POSITION.test(x) && comparePositions(x, channel.ringFrom) >= 0 && comparePositions(x, current) <= 0) {
+    const resumable =
+      x && POSITION.test(x) && comparePositions(x, channel.ringFrom) >= 0 && comparePositions(x, current) <= 0 && (channel.releasedAt === undefined || comparePositions(x, channel.releasedAt) > 0);
+    if (resumable) {
       client.lastId = x;
       for (const frame of channel.ring) if (comparePositions(frame.id, client.lastId) > 0) this.send(client, frame);
     } else {
@@ -167,10 +180,59 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
         lastFlushAt: 0,
         idleSince: undefined,
         snapshot: undefined,
+        releasedAt: undefined,
       };
       this.channels.set(k, channel);
+      this.watchRelease(electionId);
     }
     return channel;
+  }
+
+  /** The payload as every subscriber may see it: under the embargo, turnout and progress only. */
+  private publicPayload(view: ResultsView, commissionId: string, contestIds?: Iterable<string>): CommissionPayload | undefined {
+    const payload = commissionPayload(view, commissionId, contestIds);
+    if (!payload) return undefined;
+    const definition = view.election.definition;
+    return withEmbargo(payload, this.embargo.state(definition), this.embargo.withholds(definition, undefined));
+  }
+
+  private watchRelease(electionId: string): void {
+    const definition = this.projector.engine.view(electionId)?.election.definition;
+    if (!definition || this.releaseTimers.has(electionId)) return;
+    const release = this.embargo.release(definition);
+    if (!isEmbargoed(release, this.embargo.now())) return;
+    // setTimeout holds at most 2^31−1 ms (24.8 days); a farther instant is re-armed on the way.
+    const wait = Math.min(release.millis - this.embargo.now(), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.releaseTimers.delete(electionId);
+      if (isEmbargoed(release, this.embargo.now())) this.watchRelease(electionId);
+      else this.onRelease(electionId);
+    }, wait);
+    timer.unref();
+    this.releaseTimers.set(electionId, timer);
+  }
+
+  private onRelease(electionId: string): void {
+    const view = this.projector.engine.view(electionId);
+    if (!view) return;
+    const position = view.cursor.position ?? START_POSITION;
+    for (const channel of this.channels.values()) {
+      if (channel.electionId !== electionId) continue;
+      this.cancel(channel);
+      channel.ring.length = 0;
+      channel.ringFrom = position;
+      channel.releasedAt = position;
+      channel.snapshot = undefined;
+      const payload = this.publicPayload(view, channel.commissionId);
+      if (!payload) continue;
+      // Same position as the clients may have: the snapshot replaces their state, with the results in.
+      const frame: Frame = { id: position, text: sseFrame(position, 'snapshot', { ...payload, full: true } satisfies FrameData) };
+      for (const client of channel.clients) {
+        this.send(client, frame);
+        client.lastId = position;
+      }
+    }
+    this.logger.log(`results of ${electionId} released: subscribers sent full snapshots`);
   }
 
   private onApplied(electionId: string, changes: readonly ChangedCommission[]): void {
@@ -196,7 +258,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const last = channel.ring[channel.ring.length - 1];
     if (comparePositions(position, last?.id ?? channel.ringFrom) <= 0) return;
     channel.lastFlushAt = performance.now();
-    const payload = commissionPayload(view, channel.commissionId, contests);
+    const payload = this.publicPayload(view, channel.commissionId, contests);
     if (!payload) return;
     const frame: Frame = { id: position, text: sseFrame(position, 'results', { ...payload, full: false } satisfies FrameData) };
     channel.ring.push(frame);
@@ -212,7 +274,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       channel.ringFrom = position;
       channel.snapshot = undefined;
       const view = this.projector.engine.view(electionId);
-      const payload = view && commissionPayload(view, channel.commissionId);
+      const payload = view && this.publicPayload(view, channel.commissionId);
       if (!payload) continue;
       // The reset repeats the position the clients may already have: it replaces their state, it adds no change.
       const frame: Frame = { id: position, text: sseFrame(position, 'reset', { ...payload, full: true } satisfies FrameData) };
@@ -227,7 +289,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     // Many subscribers arriving together (a page shared on the evening news) share one build.
     if (channel.snapshot?.id === position) return channel.snapshot;
     const view = this.projector.engine.view(channel.electionId);
-    const payload = view && commissionPayload(view, channel.commissionId);
+    const payload = view && this.publicPayload(view, channel.commissionId);
     if (!payload) throw new Error(`live: unknown commission ${channel.commissionId}`);
     channel.snapshot = { id: position, text: sseFrame(position, 'snapshot', { ...payload, full: true } satisfies FrameData) };
     return channel.snapshot;

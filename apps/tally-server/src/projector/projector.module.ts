@@ -6,6 +6,8 @@ import { DemoModule } from '../demo/demo.module';
 import { ElectionsModule } from '../elections/elections.module';
 import { LiveResultsController } from '../live/live-results.controller';
 import { LiveResultsService } from '../live/live-results.service';
+import { ResultsEmbargo } from '../results/embargo';
+import { OpenDataController } from '../results/open-data.controller';
 import { ResultsController } from '../results/results.controller';
 import { SeatAnalysisController } from '../results/seat-analysis.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -13,8 +15,8 @@ import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
-  controllers: [ResultsController, SeatAnalysisController, LiveResultsController, ProjectionsAdminController],
-  providers: [ProjectorService, LiveResultsService],
-  exports: [ProjectorService, LiveResultsService],
+  controllers: [ResultsController, SeatAnalysisController, OpenDataController, LiveResultsController, ProjectionsAdminController],
+  providers: [ProjectorService, LiveResultsService, ResultsEmbargo],
+  exports: [ProjectorService, LiveResultsService, ResultsEmbargo],
 })
 export class ProjectorModule {}

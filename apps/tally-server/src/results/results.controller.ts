@@ -1,13 +1,14 @@
 // The public query API over the projector's read models: translate the path, ask the view,
 // present. Nothing here computes a figure. Unknown ids are 404 problem+json documents.
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Headers, Param, Query } from '@nestjs/common';
+import { ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { commissionTree, type CommissionNode, type ElectionDefinition, type ResultsView } from '@tally/domain';
 import { usesDemoKeys } from '@tally/signatures';
 import { z } from 'zod';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
+import { ResultsEmbargo } from './embargo';
 import {
   BodyCompositionDtoDoc,
   CommissionNodeDto,
@@ -22,12 +23,17 @@ import {
   commissionPayload,
   electionDetail,
   electionListItem,
+  withEmbargo,
   type BodyCompositionDto,
   type CommissionPayload,
   type ContestResultsDto,
   type ElectionDetail,
   type ElectionListItem,
 } from './results.presenter';
+
+export const EMBARGOED = {
+  description: 'Before the election’s `resultsNotBefore` (default: the close of polls), to a request without the admin or auditor token: 403 problem+json, code EMBARGOED, operands.until.',
+};
 
 const NOT_FOUND = { description: 'Unknown election, commission, contest or body (application/problem+json, code UNKNOWN_ELECTION or NOT_FOUND).' };
 
@@ -48,6 +54,7 @@ export class ResultsController {
   constructor(
     private readonly projector: ProjectorService,
     private readonly registry: ElectionRegistry,
+    private readonly embargo: ResultsEmbargo,
   ) {}
 
   @Get()
@@ -59,7 +66,7 @@ export class ResultsController {
       .list()
       .map((e) => this.projector.engine.view(e.definition.id))
       .filter((v): v is ResultsView => v !== undefined)
-      .map((v) => electionListItem(v, this.isDemo(v.election.definition)));
+      .map((v) => electionListItem(v, this.isDemo(v.election.definition), this.embargo.state(v.election.definition)));
   }
 
   @Get(':electionId')
@@ -70,7 +77,7 @@ export class ResultsController {
   @ApiNotFoundResponse(NOT_FOUND)
   detail(@Param('electionId') electionId: string): ElectionDetail {
     const view = this.view(electionId);
-    return electionDetail(view, this.isDemo(view.election.definition));
+    return electionDetail(view, this.isDemo(view.election.definition), this.embargo.state(view.election.definition));
   }
 
   /** Derived once per definition: a demo key check derives one key pair per commission. */
@@ -105,16 +112,19 @@ export class ResultsController {
   @Get(':electionId/commissions/:commissionId')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({
-    summary: 'Everything a dashboard shows for one commission (any level, precincts included): progress, children, every contest’s results, body compositions.',
+    summary:
+      'Everything a dashboard shows for one commission (any level, precincts included): progress, children, every contest’s results, body compositions. Under the embargo (`embargoed`, until `resultsNotBefore`) the public gets each contest’s turnout and progress only (`embargoed: true`) and no bodies.',
   })
   @ApiParam({ name: 'electionId' })
   @ApiParam({ name: 'commissionId' })
   @ApiOkResponse({ type: CommissionPayloadDto })
   @ApiNotFoundResponse(NOT_FOUND)
-  commission(@Param('electionId') electionId: string, @Param('commissionId') commissionId: string): CommissionPayload {
-    const payload = commissionPayload(this.view(electionId), commissionId);
+  commission(@Param('electionId') electionId: string, @Param('commissionId') commissionId: string, @Headers('authorization') authorization?: string): CommissionPayload {
+    const view = this.view(electionId);
+    const payload = commissionPayload(view, commissionId);
     if (!payload) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
-    return payload;
+    const definition = view.election.definition;
+    return withEmbargo(payload, this.embargo.state(definition), this.embargo.withholds(definition, authorization));
   }
 
   @Get(':electionId/commissions/:commissionId/contests/:contestId')
@@ -127,8 +137,15 @@ export class ResultsController {
   @ApiParam({ name: 'contestId' })
   @ApiOkResponse({ type: ContestResultsDtoDoc })
   @ApiNotFoundResponse(NOT_FOUND)
-  contest(@Param('electionId') electionId: string, @Param('commissionId') commissionId: string, @Param('contestId') contestId: string): ContestResultsDto {
+  @ApiForbiddenResponse(EMBARGOED)
+  contest(
+    @Param('electionId') electionId: string,
+    @Param('commissionId') commissionId: string,
+    @Param('contestId') contestId: string,
+    @Headers('authorization') authorization?: string,
+  ): ContestResultsDto {
     const view = this.view(electionId);
+    this.embargo.assertPublic(view.election.definition, authorization, 'Contest results');
     if (!view.election.commission(commissionId)) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
     if (!view.election.contest(contestId)) throw notFound('contestId', `no contest "${contestId}" in election "${electionId}"`);
     const results = commissionContest(view, commissionId, contestId);
@@ -143,8 +160,11 @@ export class ResultsController {
   @ApiParam({ name: 'bodyId' })
   @ApiOkResponse({ type: BodyCompositionDtoDoc })
   @ApiNotFoundResponse(NOT_FOUND)
-  body(@Param('electionId') electionId: string, @Param('bodyId') bodyId: string): BodyCompositionDto {
-    const composition = bodyCompositionDto(this.view(electionId), bodyId);
+  @ApiForbiddenResponse(EMBARGOED)
+  body(@Param('electionId') electionId: string, @Param('bodyId') bodyId: string, @Headers('authorization') authorization?: string): BodyCompositionDto {
+    const view = this.view(electionId);
+    this.embargo.assertPublic(view.election.definition, authorization, 'Seats');
+    const composition = bodyCompositionDto(view, bodyId);
     if (!composition) throw notFound('bodyId', `no body "${bodyId}" in election "${electionId}"`);
     return composition;
   }

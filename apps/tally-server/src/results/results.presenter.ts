@@ -30,7 +30,7 @@ export interface Reflects {
 }
 
 /** A superset of the intake's election list item (id, name, date, timeZone, contests, precincts, commissions). */
-export interface ElectionListItem extends Reflects {
+export interface ElectionListItem extends Reflects, EmbargoFields {
   readonly id: string;
   readonly name: LocalizedName;
   readonly date: string;
@@ -107,22 +107,55 @@ export interface CommissionRef {
   readonly name: LocalizedName;
 }
 
-export interface CommissionPayload extends Reflects {
+/**
+ * A contest as the public sees it under the results embargo (results/embargo.ts): who votes in it,
+ * how many have reported, and turnout; no votes, shares, thresholds, seats or outcome.
+ */
+export type EmbargoedContestDto = Pick<
+  ContestResultsDto,
+  'kind' | 'commissionId' | 'contestId' | 'name' | 'precincts' | 'registeredVoters' | 'registeredVotersReported' | 'outstandingVoters' | 'ballotsIssued' | 'turnout' | 'turnoutByTime'
+> & { readonly embargoed: true };
+
+/** Whether results are public yet (the definition's `resultsNotBefore`, or the close of polls). */
+export interface EmbargoFields {
+  /** RFC 3339 with offset: before it the public sees turnout and progress only. */
+  readonly resultsNotBefore: string;
+  /** Whether the public is still held to turnout and progress. */
+  readonly embargoed: boolean;
+}
+
+export interface CommissionPayload extends Reflects, Partial<EmbargoFields> {
   readonly electionId: string;
   readonly commission: CommissionRef & { readonly parentId: string | null; readonly path: readonly CommissionRef[] };
   readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
   /** Direct children (precincts included) with their progress, for drill-down. */
   readonly children: readonly CommissionNode[];
-  /** Every contest voted in under the commission, or (in a `results` frame) those that changed. */
-  readonly contests: readonly ContestResultsDto[];
-  /** The provisional composition of the bodies of those contests, body-wide (not per commission). */
+  /** Every contest voted in under the commission, or (in a `results` frame) those that changed; under the embargo, without results. */
+  readonly contests: readonly (ContestResultsDto | EmbargoedContestDto)[];
+  /** The provisional composition of the bodies of those contests, body-wide (not per commission); none under the embargo. */
   readonly bodies: readonly BodyCompositionDto[];
+}
+
+export function embargoedContest(c: ContestResultsDto): EmbargoedContestDto {
+  const { kind, commissionId, contestId, name, precincts, registeredVoters, registeredVotersReported, outstandingVoters, ballotsIssued, turnout, turnoutByTime } = c;
+  return { kind, commissionId, contestId, name, precincts, registeredVoters, registeredVotersReported, outstandingVoters, ballotsIssued, turnout, turnoutByTime, embargoed: true };
+}
+
+/** The payload with the embargo stated and, when `withheld`, every result taken out. */
+export function withEmbargo(payload: CommissionPayload, embargo: EmbargoFields, withheld: boolean): CommissionPayload {
+  if (!withheld) return { ...payload, ...embargo };
+  return {
+    ...payload,
+    ...embargo,
+    contests: payload.contests.map((c) => ('embargoed' in c ? c : embargoedContest(c))),
+    bodies: [],
+  };
 }
 
 const reflects = (view: ResultsView): Reflects => ({ position: view.cursor.position, recordedAt: view.cursor.recordedAt });
 
 /** `demo`: whether a commission holds a demo key (the caller knows; signatures are not this file's). */
-export function electionListItem(view: ResultsView, demo: boolean): ElectionListItem {
+export function electionListItem(view: ResultsView, demo: boolean, embargo: EmbargoFields): ElectionListItem {
   const election = view.election;
   const summary = electionSummary(view);
   return {
@@ -136,14 +169,15 @@ export function electionListItem(view: ResultsView, demo: boolean): ElectionList
     rootCommissionId: election.root.id,
     demo,
     progress: { precincts: summary.precincts, protocols: summary.protocols },
+    ...embargo,
     ...reflects(view),
   };
 }
 
-export function electionDetail(view: ResultsView, demo: boolean): ElectionDetail {
+export function electionDetail(view: ResultsView, demo: boolean, embargo: EmbargoFields): ElectionDetail {
   const d = view.election.definition;
   return {
-    ...electionListItem(view, demo),
+    ...electionListItem(view, demo, embargo),
     turnoutTimes: d.turnoutTimes,
     bodies: d.bodies.map((b) => ({ id: b.id, name: b.name, contestIds: d.contests.filter((c) => c.body === b.id).map((c) => c.id) })),
     lists: d.lists.map((l) => ({ id: l.id, name: l.name, shortName: l.shortName ?? null, colour: l.colour, registrationOrder: l.registrationOrder })),

@@ -1,13 +1,14 @@
 // The seat analysis of a list contest at its allocating scope: how far each list is from a seat
 // more or less, and the same live votes under another method and threshold. Parse, ask the
 // domain, present; a commission below the allocating scope is told where seats are decided.
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Headers, Param, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AllocationMethod, contestSensitivity, whatIfAllocation, type ResultsView, type SeatAnalysisRefusal } from '@tally/domain';
 import { z } from 'zod';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
-import { electionView, notFound } from './results.controller';
+import { ResultsEmbargo } from './embargo';
+import { electionView, EMBARGOED, notFound } from './results.controller';
 import { sensitivityDto, whatIfDto, type SensitivityDto, type WhatIfDto } from './seat-analysis.presenter';
 
 /** What-if thresholds: 0 to 10 percent, at most two decimals (basis points, like a definition's). */
@@ -30,7 +31,10 @@ const REFUSED = { description: 'Unknown election, commission or contest, or a si
 @ApiTags('results')
 @Controller('v1/elections')
 export class SeatAnalysisController {
-  constructor(private readonly projector: ProjectorService) {}
+  constructor(
+    private readonly projector: ProjectorService,
+    private readonly embargo: ResultsEmbargo,
+  ) {}
 
   @Get(`${PATH}/sensitivity`)
   @Header('Cache-Control', 'no-cache')
@@ -44,8 +48,15 @@ export class SeatAnalysisController {
   @ApiOkResponse({ description: 'SensitivityDto (seat-analysis.presenter.ts).' })
   @ApiNotFoundResponse(REFUSED)
   @ApiConflictResponse(REFUSED)
-  sensitivity(@Param('electionId') electionId: string, @Param('commissionId') commissionId: string, @Param('contestId') contestId: string): SensitivityDto {
+  @ApiForbiddenResponse(EMBARGOED)
+  sensitivity(
+    @Param('electionId') electionId: string,
+    @Param('commissionId') commissionId: string,
+    @Param('contestId') contestId: string,
+    @Headers('authorization') authorization?: string,
+  ): SensitivityDto {
     const view = this.view(electionId);
+    this.embargo.assertPublic(view.election.definition, authorization, 'Seat sensitivities');
     const r = contestSensitivity(view, commissionId, contestId);
     if (r.kind !== 'analysis') throw refused(view, r, commissionId, contestId);
     return sensitivityDto(view, commissionId, r);
@@ -64,11 +75,13 @@ export class SeatAnalysisController {
   @ApiOkResponse({ description: 'WhatIfDto (seat-analysis.presenter.ts).' })
   @ApiNotFoundResponse(REFUSED)
   @ApiConflictResponse(REFUSED)
+  @ApiForbiddenResponse(EMBARGOED)
   whatIf(
     @Param('electionId') electionId: string,
     @Param('commissionId') commissionId: string,
     @Param('contestId') contestId: string,
     @Query() query: Record<string, unknown>,
+    @Headers('authorization') authorization?: string,
   ): WhatIfDto {
     const parsed = WhatIfQuery.safeParse(query);
     if (!parsed.success) {
@@ -79,6 +92,7 @@ export class SeatAnalysisController {
       );
     }
     const view = this.view(electionId);
+    this.embargo.assertPublic(view.election.definition, authorization, 'What-if allocations');
     const contest = view.election.contest(contestId);
     const settings = {
       method: parsed.data.method ?? (contest?.kind === 'list' ? contest.method : 'hare'),

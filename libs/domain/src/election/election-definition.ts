@@ -1,6 +1,7 @@
 // The election definition: the one input that says what is being elected, by which rules,
 // and which commissions count it. Parsed with zod at the boundary; inside, readonly types.
 import { z } from 'zod';
+import { Instant } from '../instant';
 
 export const Id = z
   .string()
@@ -140,6 +141,10 @@ export const ElectionDefinitionShape = z
     /** Polling day, local calendar date. */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
     timeZone: z.string().min(1),
+    /** Local time polls close on polling day: by default, the results embargo ends then (see embargo.ts). */
+    pollsClose: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM').default('20:00'),
+    /** The first instant results (votes, shares, thresholds, seats) may be published; absent: the close of polls. Turnout and progress are public throughout. */
+    resultsNotBefore: Instant.optional(),
     /** Local times at which precincts report running turnout. */
     turnoutTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM')).default(['10:00', '12:00', '14:00', '16:00', '18:00', '20:00']),
     bodies: z.array(Body).min(1),

@@ -21,3 +21,4 @@ export {
   type ElectionRefusalCode,
   type ElectionState,
 } from './election.decider';
+export * from './embargo';

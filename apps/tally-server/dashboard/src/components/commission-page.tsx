@@ -1,7 +1,7 @@
 // One commission (any level): where it sits, how far the count has come, turnout, the party
 // lists, the body's composition, the districts, and the commissions below it — live.
 import { useEffect, useRef } from 'preact/hooks';
-import type { CommissionPayload, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
+import type { CommissionPayload, ContestResultsDto, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
 import { useElection } from '../election';
 import { fmtDateTime, fmtInt, fmtPct, nameOf, t, type Key } from '../i18n';
 import { useLiveCommission, type LiveStatus } from '../live';
@@ -9,6 +9,7 @@ import { commissionHref, onLinkClick } from '../router';
 import { ChildrenList } from './children-list';
 import { ClosestSeat } from './closest-seat';
 import { DistrictsTable } from './districts-table';
+import { EmbargoNotice } from './embargo-notice';
 import { HemicycleChart } from './hemicycle-chart';
 import { ListBars } from './list-bars';
 import { ProgressBar, xOfY } from './progress';
@@ -45,8 +46,10 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
     first.current = false;
   }, [id]);
 
-  const lists = payload.contests.filter((c): c is ListContestResults => c.kind === 'list');
-  const districts = payload.contests.filter((c): c is SingleMemberResults => c.kind === 'single-member');
+  // Under the embargo the public payload holds turnout and progress only (`embargoed: true`).
+  const results = payload.contests.filter((c): c is ContestResultsDto => !('embargoed' in c));
+  const lists = results.filter((c): c is ListContestResults => c.kind === 'list');
+  const districts = results.filter((c): c is SingleMemberResults => c.kind === 'single-member');
   const main = lists[0] ?? payload.contests[0];
 
   return (
@@ -80,6 +83,10 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           ? t('nothingYet')
           : t('asOf', { time: fmtDateTime(payload.recordedAt, election.timeZone), position: payload.position })}
       </p>
+
+      {payload.resultsNotBefore !== undefined && (
+        <EmbargoNotice until={payload.resultsNotBefore} embargoed={payload.embargoed === true} timeZone={election.timeZone} />
+      )}
 
       <section class="cards" aria-label={t('precinctsReported')}>
         <div class="card" data-testid="precincts-reported">

@@ -1,13 +1,13 @@
 // Turnout by reporting time as a line over the election's turnout times. The figures are the
 // API's (ballots issued / voters on the list of the precincts that reported at that time).
-import type { ContestResultsDto } from '../api';
+import type { CommissionPayload } from '../api';
 import { fmtInt, fmtPct, fmtPctShort, t } from '../i18n';
 
 const W = 640;
 const H = 240;
 const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
 
-export function TurnoutChart({ contest, times }: { readonly contest: ContestResultsDto; readonly times: readonly string[] }) {
+export function TurnoutChart({ contest, times }: { readonly contest: Pick<CommissionPayload['contests'][number], 'turnoutByTime'>; readonly times: readonly string[] }) {
   const byTime = new Map(contest.turnoutByTime.map((p) => [p.time, p]));
   const points = times.map((time) => ({ time, at: byTime.get(time) }));
   const known = points.filter((p) => p.at?.turnout.percent !== null && p.at?.turnout.percent !== undefined);
