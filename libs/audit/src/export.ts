@@ -3,6 +3,7 @@
 // the recorded events only — no clock, no environment — so two auditors exporting at the same
 // position get the same bytes. Mapping decisions are in ../README.md.
 import {
+  decodeElectionEvent,
   commissionResults,
   commissionTree,
   contestResults,
@@ -35,7 +36,8 @@ export interface ExportResult {
   /** The last event of the election the export reflects, and when the store recorded it. */
   readonly position: string;
   readonly recordedAt: string;
-  readonly status: 'unofficial-partial' | 'unofficial-complete';
+  /** How final (NIST CDF ResultsStatus): `certified` once every body's seats are certified (and none decertified since): the official results. */
+  readonly status: 'unofficial-partial' | 'unofficial-complete' | 'certified';
   /** The election's precinct records that do not decode (verify fails them): they give no CSV provenance. */
   readonly unreadable: readonly UnreadableRecord[];
 }
@@ -59,8 +61,20 @@ export async function exportElection(
   if (!loaded.elections.has(request.electionId)) return { ok: false, error: { code: 'UNKNOWN_ELECTION', message: `the store defines no election ${request.electionId}` } };
   const provenance = new Map<string, Provenance>();
   const unreadable: UnreadableRecord[] = [];
+  const certified = new Set<string>();
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
-    if (!isPrecinctStream(e.streamName)) return;
+    if (!isPrecinctStream(e.streamName)) {
+      // The certifications in force at the export's position (the auditors' verify decides each again).
+      if (e.type === 'ResultsCertified' || e.type === 'ResultsDecertified') {
+        const decoded = decodeElectionEvent(e);
+        if (decoded.ok && (decoded.value.type === 'ResultsCertified' || decoded.value.type === 'ResultsDecertified')) {
+          const bodyId = decoded.value.data.act.bodyId;
+          if (decoded.value.type === 'ResultsCertified') certified.add(bodyId);
+          else certified.delete(bodyId);
+        }
+      }
+      return;
+    }
     // No provenance can be read from an unreadable record: the export lists it rather than guess.
     const event = readPrecinctEvent(e, unreadable);
     if (event === undefined || outcome?.kind !== 'applied' || (event.type !== 'ProtocolRecorded' && event.type !== 'ProtocolCorrected')) return;
@@ -77,7 +91,9 @@ export async function exportElection(
   // Before its definition was recorded the election did not exist: its first state is the definition's.
   const last = entry.last ?? { position: entry.definition.position, recordedAt: entry.definition.recordedAt };
   const summary = electionSummary(entry.view);
-  const status = summary.protocols.reported === summary.protocols.expected ? 'unofficial-complete' : 'unofficial-partial';
+  const bodies = entry.view.election.definition.bodies;
+  const status =
+    bodies.length > 0 && bodies.every((b) => certified.has(b.id)) ? 'certified' : summary.protocols.reported === summary.protocols.expected ? 'unofficial-complete' : 'unofficial-partial';
   const at = { position: last.position, recordedAt: last.recordedAt, status } as const;
   const body =
     request.format === 'cdf'

@@ -41,6 +41,7 @@ import { comparePositions, verifyStore, type EventStore, type RecordedEvent } fr
 import { findSigner, SIGNATURE_SCHEME_V2, signedSubjectOfEvent } from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanStore, type LoadedElections, type ScanProgress } from './audit-scan';
+import { LifecycleCheck } from './lifecycle-check';
 import { decodeFailureReason, recordedAt } from './unreadable';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'recomputation';
@@ -264,6 +265,15 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     }
   };
   const streams = new Map<string, StreamCheck>();
+  // Each election's lots and acts in the store's order: acts are decided again, certifications handed to the precinct checks.
+  const lifecycles = new Map<string, LifecycleCheck>();
+  const lifecycleOf = (electionId: string): LifecycleCheck | undefined => {
+    const defined = loaded.elections.get(electionId);
+    if (!defined) return undefined;
+    let check = lifecycles.get(electionId);
+    if (!check) lifecycles.set(electionId, (check = new LifecycleCheck(defined.index, (name) => streams.get(name)?.state)));
+    return check;
+  };
   let events = 0;
   let through: string | null = null;
   for await (const e of scanStore(store, { filter: PROJECTED_CATEGORIES, onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, phase: 'events' })) })) {
@@ -277,6 +287,12 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       const viewEvent = toViewEvent(e);
       const lotView = views.get(electionId);
       if (viewEvent !== undefined && lotView !== undefined) applyEvent(lotView, viewEvent);
+      const lifecycle = LifecycleCheck.handles(e) ? lifecycleOf(electionId) : undefined;
+      if (lifecycle) {
+        if (e.type !== 'LotDrawn') counts.decider.checked++;
+        const finding = lifecycle.apply(e);
+        if (finding) fail(eventFailures, { ...finding, ...at(e, electionId) });
+      }
       continue;
     }
     const defined = loaded.elections.get(electionId);
@@ -289,7 +305,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     const viewEvent = toViewEvent(e);
     if (viewEvent !== undefined) applyEvent(view, viewEvent);
     try {
-      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts);
+      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycleOf(electionId)?.certifiedBodies());
     } catch (error) {
       // A recorded event so malformed that a check cannot even read it is itself the finding.
       fail(eventFailures, { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...at(e, electionId) });
@@ -362,6 +378,7 @@ function checkPrecinctEvent(
   streams: Map<string, StreamCheck>,
   fail: (f: VerifyFailure) => void,
   counts: Record<CheckName, { checked: number; failed: number }>,
+  certifiedBodies?: ReadonlySet<string>,
 ): void {
   const where = at(e, electionId);
   // The domain's codec decides what a stored record is; one that it refuses is the finding.
@@ -456,7 +473,7 @@ function checkPrecinctEvent(
   const beforeV2 = !(event.type === 'SubmissionRefused' && event.data.reasons.some((r) => r.code === 'VERSION_REQUIRED'));
   let decided: PrecinctEvent[] | undefined;
   try {
-    decided = decidePrecinct(commandOf(event), stream.state, { election, beforeV2 });
+    decided = decidePrecinct(commandOf(event), stream.state, { election, beforeV2, certifiedBodies });
   } catch (error) {
     fail({ check: 'decider', code: 'undecidable', message: `${e.streamName}@${e.revision}: ${error instanceof Error ? error.message : String(error)}`, ...where });
   }

@@ -1,5 +1,5 @@
-// The public API of @tally/signatures: the signed encoding of a submission and of a key
-// amendment, Ed25519 keys, and the deterministic demo keys.
+// The public API of @tally/signatures: the signed encoding of a submission, of a key
+// amendment and of a commission's act on the count, Ed25519 keys, and the deterministic demo keys.
 export {
   encodeSignedSubject,
   normalizeProtocol,
@@ -35,3 +35,4 @@ export {
 export { verifySigner, verifySubmissionSigner, type SignedClaim, type SignerProblem, type SignerVerdict } from './submission-signer';
 export { AMENDMENT_SCHEME, amendmentFields, encodeAmendment, signAmendment, verifyAmendmentSignature, type UnsignedAmendment } from './amendment-signature';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';
+export { ACT_SCHEME, actFields, encodeAct, signAct, verifyActSignature, votesDigest, type UnsignedAct } from './act-signature';

@@ -20,7 +20,7 @@ describe('DecideElectionHandler', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     store = await createPgliteEventStore({});
-    handler = new DecideElectionHandler(new StreamCommandHandler(store));
+    handler = new DecideElectionHandler(new StreamCommandHandler(store), store);
   }, 60_000);
   afterAll(async () => {
     await store.close();

@@ -25,7 +25,7 @@ describe('ElectionRegistry and key amendments', () => {
   const registries: ElectionRegistry[] = [];
 
   async function startRegistry(): Promise<ElectionRegistry> {
-    const handler = new DecideElectionHandler(new StreamCommandHandler(store));
+    const handler = new DecideElectionHandler(new StreamCommandHandler(store), store);
     const bus = { execute: (command: DecideElectionCommand) => handler.execute(command) } as unknown as CommandBus;
     const registry = new ElectionRegistry(store, bus);
     await registry.onModuleInit();

@@ -12,8 +12,10 @@ import {
   evolveElection,
   indexElection,
   initialElectionState,
+  type ActRecordedData,
   type AmendmentCommand,
   type DefinitionAmended,
+  type RecordAct,
   type ElectionIndex,
   type ElectionRefusal,
   type ElectionState,
@@ -34,7 +36,29 @@ export type AmendOutcome =
   | { readonly kind: 'unchanged'; readonly sequence: number; readonly position: string | undefined }
   | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
 
+export type ActOutcome =
+  | { readonly kind: 'recorded'; readonly position: string }
+  /** The very act was recorded before under its sequence number (a retry): nothing appended. */
+  | { readonly kind: 'unchanged'; readonly position: string | undefined }
+  | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
+
+/** The commissions' acts on an election's count, as the stream says now. */
+export interface Lifecycle {
+  /** Every act, by signing commission, in sequence order. */
+  readonly acts: ReadonlyMap<string, readonly ActRecordedData[]>;
+  /** The latest summary per `commissionId\u0000contestId`. */
+  readonly summaries: ReadonlyMap<string, ActRecordedData>;
+  /** The certification in force per body. */
+  readonly certified: ReadonlyMap<string, ActRecordedData>;
+}
+
 const ELECTION_STREAM_PREFIX = categoryPrefix(categories.election);
+/** What the registry folds: who may sign (definition, amendments) and the acts on the count. */
+const FOLDED = new Set(['ElectionDefined', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified']);
+
+/** How far a state has come: amendments and acts only ever grow (a decertification is an act too). */
+const progressOf = (state: ElectionState | undefined): number =>
+  state?.status === 'defined' ? state.amendments.length + [...state.acts.values()].reduce((n, acts) => n + acts.length, 0) : -1;
 
 @Injectable()
 export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
@@ -80,6 +104,26 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     return state?.status === 'defined' ? state.amendments : undefined;
   }
 
+  /** The acts on the count (summaries, certifications), or undefined for an unknown election. */
+  lifecycle(electionId: string): Lifecycle | undefined {
+    const state = this.states.get(electionId);
+    return state?.status === 'defined' ? { acts: state.acts, summaries: state.summaries, certified: state.certified } : undefined;
+  }
+
+  /** The bodies whose seats are certified now: a correction under one is refused (RESULTS_CERTIFIED). */
+  certifiedBodies(electionId: string): ReadonlySet<string> {
+    const state = this.states.get(electionId);
+    return state?.status === 'defined' ? new Set(state.certified.keys()) : new Set();
+  }
+
+  /** Decides a commission's act on the count; this process applies it at once. */
+  async act(command: RecordAct): Promise<ActOutcome> {
+    const outcome = await this.commandBus.execute(new DecideElectionCommand(command));
+    if (outcome.kind === 'refused') return outcome;
+    this.adopt(command.electionId, outcome.election);
+    return outcome.kind === 'recorded' ? { kind: 'recorded', position: outcome.position } : { kind: 'unchanged', position: outcome.position };
+  }
+
   /** Decides a key amendment; this process applies it at once (the subscription follows for the others). */
   async amend(command: AmendmentCommand): Promise<AmendOutcome> {
     const outcome = await this.commandBus.execute(new DecideElectionCommand(command));
@@ -121,8 +165,8 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
-    // The lots are the projector's; the registry folds what decides who may sign.
-    if (event.type !== 'ElectionDefined' && event.type !== 'DefinitionAmended') return;
+    // The lots are the projector's; the registry folds what decides who may sign, and the acts.
+    if (!FOLDED.has(event.type)) return;
     const decoded = decodeElectionEvent(event);
     if (!decoded.ok) {
       // A recorded definition or amendment that no longer parses is a bug in a newer version of the rules.
@@ -139,7 +183,7 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private adopt(electionId: string, state: ElectionState): void {
     const known = this.states.get(electionId);
     if (state.status !== 'defined') return;
-    if (known?.status === 'defined' && known.amendments.length >= state.amendments.length) return;
+    if (known?.status === 'defined' && progressOf(known) >= progressOf(state)) return;
     this.publish(electionId, state);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActsController } from './acts.controller';
 import { AmendmentsController } from './amendments.controller';
 import { DecideElectionHandler } from './decide-election.handler';
 import { ElectionDefinitionController } from './election-definition.controller';
@@ -11,6 +12,6 @@ import { LotsController } from './lots.controller';
 @Module({
   providers: [ElectionRegistry, DecideElectionHandler],
   exports: [ElectionRegistry],
-  controllers: [ElectionsAdminController, ElectionDefinitionController, LotsController, AmendmentsController],
+  controllers: [ElectionsAdminController, ElectionDefinitionController, LotsController, AmendmentsController, ActsController],
 })
 export class ElectionsModule {}

@@ -1,9 +1,9 @@
 // RFC 9457 problem details: every error this service answers is one of these, as
 // `application/problem+json`, with a stable code, the field it concerns and the operands behind
 // the verdict (the domain's Refusal shape), and the full list when there are several.
-import type { Refusal, RefusalCode } from '@tally/domain';
+import type { ElectionRefusalCode, Refusal, RefusalCode } from '@tally/domain';
 
-/** Codes of the HTTP surface itself, beside the domain's refusal codes. */
+/** Codes of the HTTP surface itself, beside the domain's refusal codes (the precinct's and the election decider's). */
 export type HttpProblemCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
@@ -15,24 +15,14 @@ export type HttpProblemCode =
   | 'TOKEN_REQUIRED'
   | 'BAD_TOKEN'
   | 'ROLE_NOT_CONFIGURED'
-  | 'INVALID_DEFINITION'
-  | 'DEFINITION_CONFLICT'
-  | 'INVALID_LOT'
   // seat analysis asked below the contest's allocating scope
   | 'NOT_ALLOCATING_SCOPE'
   // results asked before the election's release instant (operands.until)
   | 'EMBARGOED'
-  // key amendments (the election decider's)
-  | 'STALE_AMENDMENT'
-  | 'SEQUENCE_GAP'
-  | 'UNKNOWN_COMMISSION'
-  | 'UNKNOWN_KEY'
-  | 'ALREADY_REVOKED'
-  | 'DUPLICATE_KEY'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-export type ProblemCode = RefusalCode | HttpProblemCode;
+export type ProblemCode = RefusalCode | ElectionRefusalCode | HttpProblemCode;
 
 /** One thing wrong: the domain's Refusal, widened to the HTTP codes. */
 export interface ProblemItem extends Omit<Refusal, 'code'> {
@@ -75,6 +65,7 @@ const STATUS: Record<ProblemCode, number> = {
   DEFINITION_CONFLICT: 409,
   ALREADY_RECORDED: 409,
   NOTHING_TO_CORRECT: 409,
+  RESULTS_CERTIFIED: 409,
   STALE_CORRECTION: 409,
   STALE_VERSION: 409,
   FUTURE_VERSION: 409,
@@ -88,6 +79,13 @@ const STATUS: Record<ProblemCode, number> = {
   SEQUENCE_GAP: 409,
   ALREADY_REVOKED: 409,
   DUPLICATE_KEY: 409,
+  STALE_ACT: 409,
+  PRECINCTS_OUTSTANDING: 409,
+  SUMMARY_MISMATCH: 422,
+  CERTIFICATION_MISMATCH: 422,
+  CANNOT_CERTIFY: 409,
+  ALREADY_CERTIFIED: 409,
+  NOT_CERTIFIED: 409,
   UNKNOWN_COMMISSION: 422,
   UNKNOWN_KEY: 422,
   UNKNOWN_CONTEST: 422,

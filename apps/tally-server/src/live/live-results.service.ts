@@ -20,7 +20,9 @@ import { isEmbargoed, type ChangedCommission, type ResultsView } from '@tally/do
 import { comparePositions, START_POSITION } from '@tally/event-store';
 import type { Response } from 'express';
 import { ProjectorService } from '../projector/projector.service';
+import { ElectionRegistry } from '../elections/election-registry.service';
 import { ResultsEmbargo } from '../results/embargo';
+import { withStatus } from '../results/figure-status';
 import { commissionPayload, withEmbargo, type CommissionPayload } from '../results/results.presenter';
 
 export interface LiveOptions {
@@ -98,6 +100,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly projector: ProjectorService,
     private readonly embargo: ResultsEmbargo,
+    private readonly registry: ElectionRegistry,
     @Optional() @Inject(LIVE_OPTIONS) options?: Partial<LiveOptions>,
   ) {
     this.options = { ...DEFAULT_LIVE_OPTIONS, ...options };
@@ -193,7 +196,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const payload = commissionPayload(view, commissionId, contestIds);
     if (!payload) return undefined;
     const definition = view.election.definition;
-    return withEmbargo(payload, this.embargo.state(definition), this.embargo.withholds(definition, undefined));
+    const judged = withStatus(payload, this.registry.lifecycle(definition.id), view.election);
+    return withEmbargo(judged, this.embargo.state(definition), this.embargo.withholds(definition, undefined));
   }
 
   private watchRelease(electionId: string): void {

@@ -153,7 +153,10 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
       const event = eventToAppend(submissionEventId(refusal.data.submissionId, 0), refusal, metadata);
       return { streamName: streams.intakeRejections(envelope.electionId), decider: this.streams.rejection, command: event };
     }
-    return { streamName: stream, decider: this.streams.precinct, command: { command, election, metadata } };
+    // The registry follows the election stream by subscription: a correction decided within that
+    // lag of a certification is not refused here, and `tally audit verify` reports it (decider).
+    const certifiedBodies = command.type === 'CorrectProtocol' ? this.registry.certifiedBodies(envelope.electionId) : undefined;
+    return { streamName: stream, decider: this.streams.precinct, command: { command, election, certifiedBodies, metadata } };
   }
 
   /**

@@ -19,6 +19,8 @@ const REJECTION_CACHE_SIZE = 256;
 export interface PrecinctWrite {
   readonly command: PrecinctCommand;
   readonly election: ElectionIndex;
+  /** The bodies whose seats are certified (the registry's, when the batch is decided): a correction under one is refused. */
+  readonly certifiedBodies?: ReadonlySet<string>;
   readonly metadata: JsonObject;
 }
 
@@ -64,8 +66,8 @@ export function recorderStreams(logger: Pick<LoggerService, 'warn'>): RecorderSt
         logger.warn(`${what} in ${record.streamName} at revision ${record.revision}; ignored by the recorder`);
         return state;
       },
-      decide({ command, election, metadata }, state) {
-        const events = decidePrecinct(command, state, { election });
+      decide({ command, election, certifiedBodies, metadata }, state) {
+        const events = decidePrecinct(command, state, { election, certifiedBodies });
         return storable(() => events.map((event, i) => eventToAppend(submissionEventId(command.meta.submissionId, i), event, metadata)));
       },
     },

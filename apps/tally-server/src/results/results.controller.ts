@@ -9,6 +9,7 @@ import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
 import { ResultsEmbargo } from './embargo';
+import { figureStatus, withStatus } from './figure-status';
 import {
   BodyCompositionDtoDoc,
   CommissionNodeDto,
@@ -124,7 +125,8 @@ export class ResultsController {
     const payload = commissionPayload(view, commissionId);
     if (!payload) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
     const definition = view.election.definition;
-    return withEmbargo(payload, this.embargo.state(definition), this.embargo.withholds(definition, authorization));
+    const judged = withStatus(payload, this.registry.lifecycle(electionId), view.election);
+    return withEmbargo(judged, this.embargo.state(definition), this.embargo.withholds(definition, authorization));
   }
 
   @Get(':electionId/commissions/:commissionId/contests/:contestId')
@@ -150,7 +152,7 @@ export class ResultsController {
     if (!view.election.contest(contestId)) throw notFound('contestId', `no contest "${contestId}" in election "${electionId}"`);
     const results = commissionContest(view, commissionId, contestId);
     if (!results) throw notFound('contestId', `contest "${contestId}" is not voted in under commission "${commissionId}"`);
-    return results;
+    return { ...results, status: figureStatus(this.registry.lifecycle(electionId), view.election, results) };
   }
 
   @Get(':electionId/bodies/:bodyId')
@@ -166,7 +168,7 @@ export class ResultsController {
     this.embargo.assertPublic(view.election.definition, authorization, 'Seats');
     const composition = bodyCompositionDto(view, bodyId);
     if (!composition) throw notFound('bodyId', `no body "${bodyId}" in election "${electionId}"`);
-    return composition;
+    return { ...composition, status: this.registry.lifecycle(electionId)?.certified.has(bodyId) ? 'certified' : 'provisional' };
   }
 
   private view(electionId: string): ResultsView {

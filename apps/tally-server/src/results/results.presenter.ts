@@ -81,6 +81,9 @@ type WithShare<T extends { readonly share: unknown }> = Omit<T, 'share'> & { rea
 /** A list's row: its share and (below the allocating scope) its contribution, each with a `percent`. */
 type ListChoiceDto = Omit<WithShare<ListChoiceResults>, 'contribution'> & { readonly contribution: RatioWithPercent | null };
 
+/** How final a figure is (figure-status.ts): provisional, summarized (its commission signed equal sums), certified (the body's seats). */
+export type FigureStatus = 'provisional' | 'summarized' | 'certified';
+
 /**
  * The domain's ContestResults with `name`, and every ratio that is a share, a contribution or a
  * turnout given a `percent`. A list contest's `scope` says whether its figures are the whole
@@ -94,12 +97,19 @@ export type ContestResultsDto = (
     })
 ) & {
   readonly name: LocalizedName;
+  /** Set by the API on every contest it answers (figure-status.ts); the presenter alone cannot know it. */
+  readonly status?: FigureStatus;
   readonly turnout: RatioWithPercent;
   readonly againstAllShare: RatioWithPercent;
   readonly turnoutByTime: readonly (Omit<TurnoutAtTime, 'turnout'> & { readonly turnout: RatioWithPercent })[];
 };
 
-export type BodyCompositionDto = BodyComposition & { readonly name: LocalizedName; readonly seatsTotal: number };
+export type BodyCompositionDto = BodyComposition & {
+  readonly name: LocalizedName;
+  readonly seatsTotal: number;
+  /** Set by the API: `certified` once the seats are certified, else `provisional`. */
+  readonly status?: Extract<FigureStatus, 'provisional' | 'certified'>;
+};
 
 export interface CommissionRef {
   readonly id: string;

@@ -60,5 +60,15 @@ export interface ReplaceKeys extends AmendmentFields {
   readonly from: string;
 }
 
-export type ElectionCommand = DefineElection | DrawLot | AddKey | RevokeKey | ReplaceKeys;
+/** A commission's signed act on the count (a summary, a certification, a decertification; lifecycle.ts), as received. */
+export interface RecordAct {
+  readonly type: 'RecordAct';
+  readonly electionId: string;
+  /** The signed body as received: `{ sequence, act, signature }` (SignedActBody); the decider parses it. */
+  readonly body: unknown;
+  /** When the service received it: an input (the domain reads no clock). */
+  readonly receivedAt: string;
+}
+
+export type ElectionCommand = DefineElection | DrawLot | AddKey | RevokeKey | ReplaceKeys | RecordAct;
 export type ElectionCommandType = ElectionCommand['type'];

@@ -24,14 +24,23 @@
 //   a function in the context (@tally/signatures' verifyAmendmentSignature): the domain stays
 //   pure, and which key may sign, when, and over which sequence stays here, beside the state
 //   that answers it.
+// - A commission's act on the count (RecordAct: a summary, a certification, a decertification;
+//   lifecycle.ts) follows the amendments' pattern with the signer's own sequence: the election,
+//   the fields, the sequence (an exact re-send decides nothing), the signature by the signer's
+//   keys valid when received, then the content against the sums of the recorded protocols, which
+//   the context reads from the precinct streams (`totals`): a summary must equal them line by
+//   line (SUMMARY_MISMATCH names every differing line) with every precinct in; a certification
+//   must name the outcome the sums give and their digest, once (ALREADY_CERTIFIED until a
+//   decertification, which needs a certification in force and a reason).
 import { z } from 'zod';
 import { refusalsFromZod } from '../protocol/protocol.validation';
 import { err, ok, type Result } from '../result';
 import { instantMillis } from '../instant';
 import { amendmentOfCommand, SignedAmendmentBody, type AmendmentCommand, type KeyAmendment, type SignedAmendment } from './amendments';
-import type { DefineElection, DrawLot, ElectionCommand } from './election.commands';
+import type { DefineElection, DrawLot, ElectionCommand, RecordAct } from './election.commands';
 import type { ElectionDefinition } from './election-definition';
-import type { DefinitionAmended, ElectionDefined, ElectionEvent, LotDrawn } from './election.events';
+import type { DefinitionAmended, ElectionDefined, ElectionEvent, LifecycleEvent, LotDrawn } from './election.events';
+import { bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type ContestTotals, type SignedAct } from './lifecycle';
 import { definitionDirectory, describeKeyOutsideValidity, judgeSignature, keyStatusAt, KeyRing, type RingKey } from './key-ring';
 import { lotProblems } from './lot-rules';
 import { parseElectionDefinition } from './parse-election-definition';
@@ -52,6 +61,12 @@ export interface DefinedElection {
   readonly keys: KeyRing;
   /** Every amendment recorded, in sequence order (`amendments[i].sequence === i + 1`). */
   readonly amendments: readonly DefinitionAmended['data'][];
+  /** Every act recorded, by signing commission, in its sequence order (`acts[i].sequence === i + 1`). */
+  readonly acts: ReadonlyMap<string, readonly ActRecordedData[]>;
+  /** The latest summary per (commission, contest): key `commissionId\u0000contestId`. */
+  readonly summaries: ReadonlyMap<string, ActRecordedData>;
+  /** The certification in force per body (a decertification removes it). */
+  readonly certified: ReadonlyMap<string, ActRecordedData>;
 }
 
 export type ElectionState = ElectionNotDefined | DefinedElection;
@@ -71,7 +86,15 @@ export type ElectionRefusalCode =
   | 'UNKNOWN_COMMISSION'
   | 'UNKNOWN_KEY'
   | 'ALREADY_REVOKED'
-  | 'DUPLICATE_KEY';
+  | 'DUPLICATE_KEY'
+  // acts on the count
+  | 'STALE_ACT'
+  | 'PRECINCTS_OUTSTANDING'
+  | 'SUMMARY_MISMATCH'
+  | 'CERTIFICATION_MISMATCH'
+  | 'CANNOT_CERTIFY'
+  | 'ALREADY_CERTIFIED'
+  | 'NOT_CERTIFIED';
 
 /** One reason a command was refused: the shape of the domain's `Refusal`, with the election's codes. */
 export interface ElectionRefusal {
@@ -89,6 +112,12 @@ export type ElectionDecision = Result<readonly ElectionEvent[], readonly Electio
 export interface ElectionContext {
   /** True when the amendment's signature verifies under the raw Ed25519 public key (@tally/signatures' verifyAmendmentSignature). */
   readonly verifyAmendment?: (signed: SignedAmendment, publicKey: string) => boolean;
+  /** True when an act's signature verifies under the raw Ed25519 public key (@tally/signatures' verifyActSignature). */
+  readonly verifyAct?: (signed: SignedAct, publicKey: string) => boolean;
+  /** The sums of the current protocols of the contest's precincts under the commission, read from their streams. */
+  readonly totals?: (commissionId: string, contestId: string) => ContestTotals;
+  /** SHA-256 (hex) of the canonical sums (@tally/signatures' votesDigest). */
+  readonly votesDigest?: (totals: readonly ContestTotals[]) => string;
 }
 
 export const initialState = (): ElectionState => ({ status: 'not-defined' });
@@ -98,7 +127,17 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
     case 'ElectionDefined':
       // The first definition wins (a second one cannot be decided; a replay must not let one in).
       if (state.status === 'defined') return state;
-      return { status: 'defined', defined: event.data.definition, definition: event.data.definition, lots: new Map(), keys: KeyRing.of(definitionDirectory(event.data.definition)), amendments: [] };
+      return {
+        status: 'defined',
+        defined: event.data.definition,
+        definition: event.data.definition,
+        lots: new Map(),
+        keys: KeyRing.of(definitionDirectory(event.data.definition)),
+        amendments: [],
+        acts: new Map(),
+        summaries: new Map(),
+        certified: new Map(),
+      };
     case 'LotDrawn': {
       if (state.status !== 'defined') return state;
       const lots = new Map(state.lots);
@@ -109,6 +148,10 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
       // Only the next in sequence: a repeated or out-of-order record (another writer's) changes nothing.
       if (state.status !== 'defined' || event.data.sequence !== state.amendments.length + 1) return state;
       return { ...state, keys: state.keys.amend(event.data), amendments: [...state.amendments, event.data] };
+    case 'ResultsSummarized':
+    case 'ResultsCertified':
+    case 'ResultsDecertified':
+      return evolveAct(state, event);
     default: {
       const unknown: never = event;
       throw new Error(`unknown election event ${(unknown as { type: string }).type}`);
@@ -126,6 +169,8 @@ export function decide(command: ElectionCommand, state: ElectionState, context: 
     case 'RevokeKey':
     case 'ReplaceKeys':
       return amend(command, state, context);
+    case 'RecordAct':
+      return recordAct(command, state, context);
     default: {
       const unknown: never = command;
       throw new Error(`unknown election command ${(unknown as { type: string }).type}`);
@@ -210,6 +255,160 @@ function amend(command: AmendmentCommand, state: ElectionState, context: Electio
   if (problems.length > 0) return err(problems);
   const event: DefinitionAmended = { type: 'DefinitionAmended', data: { electionId, sequence, amendment, receivedAt, signature } };
   return ok([event]);
+}
+
+function evolveAct(state: ElectionState, event: LifecycleEvent): ElectionState {
+  const data = event.data;
+  const signed = state.status === 'defined' ? (state.acts.get(data.signedBy) ?? []) : [];
+  // Only the signer's next in sequence: a repeated or out-of-order record changes nothing.
+  if (state.status !== 'defined' || data.sequence !== signed.length + 1) return state;
+  const acts = new Map(state.acts).set(data.signedBy, [...signed, data]);
+  const act = data.act;
+  switch (act.kind) {
+    case 'summary':
+      return { ...state, acts, summaries: new Map(state.summaries).set(`${act.commissionId}\u0000${act.contestId}`, data) };
+    case 'certification':
+      return { ...state, acts, certified: new Map(state.certified).set(act.bodyId, data) };
+    case 'decertification': {
+      const certified = new Map(state.certified);
+      certified.delete(act.bodyId);
+      return { ...state, acts, certified };
+    }
+  }
+}
+
+function recordAct(command: RecordAct, state: ElectionState, context: ElectionContext): ElectionDecision {
+  const { electionId, receivedAt } = command;
+  if (state.status !== 'defined') return err([refusal('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined`, { electionId })]);
+  const parsed = SignedActBody.safeParse(command.body);
+  const malformed = parsed.success ? [] : refusalsFromZod(command.body, parsed.error.issues, '').map((r) => refusal('MALFORMED', r.field || 'body', r.message));
+  if (instantMillis(receivedAt) === undefined) malformed.push(refusal('MALFORMED', 'receivedAt', 'the instant the act was received, RFC 3339'));
+  if (!parsed.success || malformed.length > 0) return err(malformed);
+  const { sequence, act, signature } = parsed.data;
+  const definition = state.definition;
+
+  if (act.kind === 'summary') {
+    const commission = definition.commissions.find((c) => c.id === act.commissionId);
+    if (!commission) return err([refusal('UNKNOWN_COMMISSION', 'act.commissionId', `election ${electionId} has no commission ${act.commissionId}`, { commissionId: act.commissionId })]);
+    if (commission.level === 'precinct') return err([refusal('MALFORMED', 'act.commissionId', `${act.commissionId} is a precinct commission: its protocols are submissions, a summary is a territorial commission's`)]);
+  } else if (!definition.bodies.some((b) => b.id === act.bodyId)) {
+    return err([refusal('NOT_FOUND', 'act.bodyId', `election ${electionId} has no body ${act.bodyId}`, { bodyId: act.bodyId })]);
+  }
+  const signedBy = signerOfAct(act, definition);
+  const done = state.acts.get(signedBy) ?? [];
+  const next = done.length + 1;
+  if (sequence < next) {
+    if (sameAct(done[sequence - 1].act, act) && done[sequence - 1].signature.value === signature.value) return ok([]);
+    return err([refusal('STALE_ACT', 'sequence', `act ${sequence} of ${signedBy} is already recorded, and differs; its next act is ${next}`, { sequence, next, commissionId: signedBy })]);
+  }
+  if (sequence > next) return err([refusal('SEQUENCE_GAP', 'sequence', `${signedBy} has ${next - 1} act(s) recorded; the next is ${next}, not ${sequence}`, { sequence, next, commissionId: signedBy })]);
+
+  const signed: SignedAct = { electionId, signedBy, sequence, act, signature };
+  const verify = context.verifyAct;
+  if (verify === undefined) throw new Error('an act is decided with its signature check in the context (verifyAct)');
+  const verdict = judgeSignature(state.keys.keysOf(signedBy), signature.keyId, receivedAt, (publicKey) => verify(signed, publicKey));
+  if (!verdict.ok) {
+    const operands = { keyId: signature.keyId, problem: verdict.problem, commissionId: signedBy };
+    if (verdict.problem === 'revoked-key' || verdict.problem === 'not-yet-valid') {
+      const outside = describeKeyOutsideValidity(verdict.key, verdict.problem, receivedAt);
+      return err([refusal('BAD_SIGNATURE', 'signature.keyId', `${outside.message} (an act is judged when received)`, { ...operands, ...outside.operands })]);
+    }
+    return err([
+      verdict.problem === 'unknown-key'
+        ? refusal('BAD_SIGNATURE', 'signature.keyId', `a ${act.kind} is signed by a key of ${signedBy}, which has no key ${signature.keyId}`, operands)
+        : refusal('BAD_SIGNATURE', 'signature.value', `the signature does not verify under key ${signature.keyId} of ${signedBy}: sign the tally-act-v1 encoding of exactly this act, election, signer and sequence`, operands),
+    ]);
+  }
+
+  const problems = actProblems(state, act, context);
+  if (problems.length > 0) return err(problems);
+  const data = { electionId, signedBy, sequence, act, receivedAt, signature };
+  switch (act.kind) {
+    case 'summary':
+      return ok([{ type: 'ResultsSummarized', data: { ...data, act } }]);
+    case 'certification':
+      return ok([{ type: 'ResultsCertified', data: { ...data, act } }]);
+    case 'decertification':
+      return ok([{ type: 'ResultsDecertified', data: { ...data, act } }]);
+  }
+}
+
+/** What the act asks, judged against the recorded protocols' sums: every problem at once. */
+function actProblems(state: DefinedElection, act: SignedActBody['act'], context: ElectionContext): ElectionRefusal[] {
+  const totalsOf = context.totals;
+  if (totalsOf === undefined) throw new Error('an act is decided with the sums of the recorded protocols in the context (totals)');
+  const definition = state.definition;
+  const outstanding = (t: ContestTotals, commissionId: string): ElectionRefusal =>
+    refusal('PRECINCTS_OUTSTANDING', 'act', `${t.expected - t.reported} of the ${t.expected} precincts under ${commissionId} in contest ${t.contestId} have no protocol recorded yet`, {
+      contestId: t.contestId,
+      reported: t.reported,
+      expected: t.expected,
+    });
+  switch (act.kind) {
+    case 'summary': {
+      const contest = definition.contests.find((c) => c.id === act.contestId);
+      if (!contest) return [refusal('NOT_FOUND', 'act.contestId', `election ${definition.id} has no contest ${act.contestId}`, { contestId: act.contestId })];
+      const totals = totalsOf(act.commissionId, act.contestId);
+      if (totals.expected === 0) return [refusal('NOT_FOUND', 'act.contestId', `no precinct under ${act.commissionId} votes in contest ${act.contestId}`, { contestId: act.contestId })];
+      if (totals.reported < totals.expected) return [outstanding(totals, act.commissionId)];
+      const problems: ElectionRefusal[] = [];
+      if (act.precincts !== totals.reported) {
+        problems.push(refusal('SUMMARY_MISMATCH', 'act.precincts', `the summary counts ${act.precincts} precinct protocols; ${totals.reported} are recorded`, { line: 'precincts', summary: act.precincts, precincts: totals.reported }));
+      }
+      for (const d of differingLines(act.lines, totals.lines)) {
+        problems.push(refusal('SUMMARY_MISMATCH', `act.lines.${d.line}`, `line ${d.line}: the summary says ${d.summary}, the recorded precinct protocols sum to ${d.precincts}`, d));
+      }
+      return problems;
+    }
+    case 'certification': {
+      if (state.certified.has(act.bodyId)) {
+        return [refusal('ALREADY_CERTIFIED', 'act.bodyId', `the seats of ${act.bodyId} are already certified; a new certification needs a decertification first`, { bodyId: act.bodyId })];
+      }
+      const root = signerOfAct(act, definition);
+      const totals = new Map(definition.contests.filter((c) => c.body === act.bodyId).map((c) => [c.id, totalsOf(root, c.id)]));
+      const missing = [...totals.values()].filter((t) => t.reported < t.expected);
+      if (missing.length > 0) return missing.map((t) => outstanding(t, root));
+      const lotOf = (contestId: string) => state.lots.get(contestId)?.at(-1)?.order;
+      const computed = bodyOutcomes(definition, act.bodyId, (contestId) => totals.get(contestId) as ContestTotals, lotOf);
+      if (!computed.ok) return [refusal('CANNOT_CERTIFY', 'act.outcomes', `contest ${computed.contestId}: ${computed.reason}`, { contestId: computed.contestId })];
+      const problems: ElectionRefusal[] = [];
+      computed.outcomes.forEach((expected, i) => {
+        const named = act.outcomes.find((o) => o.contestId === expected.contestId);
+        if (!named || canonicalOutcome(named) !== canonicalOutcome(expected)) {
+          problems.push(
+            refusal('CERTIFICATION_MISMATCH', `act.outcomes.${i}`, `contest ${expected.contestId}: the recorded protocols give ${canonicalOutcome(expected)}, the certification names ${named ? canonicalOutcome(named) : 'nothing'}`, {
+              contestId: expected.contestId,
+            }),
+          );
+        }
+      });
+      const extra = act.outcomes.filter((o) => !totals.has(o.contestId));
+      for (const o of extra) problems.push(refusal('CERTIFICATION_MISMATCH', 'act.outcomes', `contest ${o.contestId} is not a contest of body ${act.bodyId}`, { contestId: o.contestId }));
+      const digest = context.votesDigest;
+      if (digest === undefined) throw new Error('a certification is decided with the digest of the sums in the context (votesDigest)');
+      const expectedDigest = digest([...totals.values()]);
+      if (act.votesDigest !== expectedDigest) {
+        problems.push(refusal('CERTIFICATION_MISMATCH', 'act.votesDigest', `the sums of the recorded protocols have digest ${expectedDigest}, the certification names ${act.votesDigest}`, { votesDigest: expectedDigest }));
+      }
+      return problems;
+    }
+    case 'decertification':
+      if (!state.certified.has(act.bodyId)) return [refusal('NOT_CERTIFIED', 'act.bodyId', `the seats of ${act.bodyId} are not certified: there is nothing to decertify`, { bodyId: act.bodyId })];
+      return [];
+  }
+}
+
+/** One outcome as comparable text: the seats in ballot order, or the district's outcome and winner. */
+function canonicalOutcome(o: SignedActBody['act'] & { kind: 'certification' } extends { outcomes: readonly (infer O)[] } ? O : never): string {
+  return o.kind === 'list'
+    ? Object.keys(o.seats)
+        .sort()
+        .filter((id) => o.seats[id] > 0)
+        .map((id) => `${id}: ${o.seats[id]}`)
+        .join(', ') || 'no seats'
+    : o.outcome === 'winner'
+      ? `winner ${o.winner}`
+      : o.outcome;
 }
 
 /** Both parsed by the same schemas (the recorded one by the codec), so equal JSON is equal content. */

@@ -3,6 +3,7 @@
 // under), the lots drawn to settle ties, and the amendments of its keys. Past tense, data only.
 import type { AmendmentSignature, KeyAmendment } from './amendments';
 import type { ElectionDefinition } from './election-definition';
+import type { ActRecordedData } from './lifecycle';
 
 export interface ElectionDefined {
   readonly type: 'ElectionDefined';
@@ -44,5 +45,28 @@ export interface DefinitionAmended {
   };
 }
 
-export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended;
+/**
+ * A territorial commission's result protocol: the sums of its precincts' protocols in a contest,
+ * signed, and equal to the recorded protocols when it was received (the decider checked).
+ */
+export interface ResultsSummarized {
+  readonly type: 'ResultsSummarized';
+  readonly data: ActRecordedData & { readonly act: { readonly kind: 'summary' } };
+}
+
+/** A body's seats certified by the commission that allocates them: the outcome and a digest of the sums it was computed from. */
+export interface ResultsCertified {
+  readonly type: 'ResultsCertified';
+  readonly data: ActRecordedData & { readonly act: { readonly kind: 'certification' } };
+}
+
+/** A certification withdrawn, with a reason: corrections under the body are possible again. */
+export interface ResultsDecertified {
+  readonly type: 'ResultsDecertified';
+  readonly data: ActRecordedData & { readonly act: { readonly kind: 'decertification' } };
+}
+
+export type LifecycleEvent = ResultsSummarized | ResultsCertified | ResultsDecertified;
+
+export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended | LifecycleEvent;
 export type ElectionEventType = ElectionEvent['type'];

@@ -22,3 +22,4 @@ export {
   type ElectionState,
 } from './election.decider';
 export * from './embargo';
+export * from './lifecycle';

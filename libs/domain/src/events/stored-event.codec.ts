@@ -9,7 +9,8 @@
 import type { PrecinctEvent } from '../precinct/precinct.events';
 import { parseElectionDefinition } from '../election/parse-election-definition';
 import { DefinitionAmendedData } from '../election/amendments';
-import type { ElectionEvent } from '../election/election.events';
+import type { ElectionEvent, LifecycleEvent } from '../election/election.events';
+import { ActRecordedData, type LifecycleActKind } from '../election/lifecycle';
 import { err, ok, type Result } from '../result';
 
 /** What a store hands over, whatever the engine: the event's type and its JSON data. */
@@ -25,7 +26,10 @@ export type DecodeFailure =
   | { readonly kind: 'malformed'; readonly type: string; readonly field: string; readonly message: string };
 
 export const PRECINCT_EVENT_TYPES: ReadonlySet<PrecinctEvent['type']> = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported', 'SubmissionRefused']);
-export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(['ElectionDefined', 'LotDrawn', 'DefinitionAmended']);
+export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(['ElectionDefined', 'LotDrawn', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified']);
+
+/** Each act event's type and the act kind its data must carry. */
+const ACT_KIND_OF_TYPE: Readonly<Record<string, LifecycleActKind>> = { ResultsSummarized: 'summary', ResultsCertified: 'certification', ResultsDecertified: 'decertification' };
 
 type Fields = Record<string, unknown>;
 type Check = (data: Fields) => string | undefined;
@@ -98,6 +102,17 @@ export function decodeElectionEvent(e: StoredEventLike): Result<ElectionEvent, D
       return err({ kind: 'malformed', type: e.type, field: first?.path.join('.') || 'data', message: first?.message ?? 'the amendment does not parse' });
     }
     return ok({ type: 'DefinitionAmended', data: parsed.data });
+  }
+  const actKind = ACT_KIND_OF_TYPE[e.type];
+  if (actKind !== undefined) {
+    // Parsed by the act's schema, like an amendment, so a re-send compares equal whatever the engine's key order.
+    const parsed = ActRecordedData.safeParse(e.data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return err({ kind: 'malformed', type: e.type, field: first?.path.join('.') || 'data', message: first?.message ?? 'the act does not parse' });
+    }
+    if (parsed.data.act.kind !== actKind) return err({ kind: 'malformed', type: e.type, field: 'act.kind', message: `a ${e.type} carries a ${actKind} act, not a ${parsed.data.act.kind}` });
+    return ok({ type: e.type, data: parsed.data } as LifecycleEvent);
   }
   if (!ELECTION_EVENT_TYPES.has(e.type as ElectionEvent['type'])) return err({ kind: 'unknown-type', type: e.type });
   return checkShape<ElectionEvent>(e);

@@ -91,6 +91,13 @@ export interface PrecinctDeciderContext {
    * The recorder never sets it: a new v1 body is refused VERSION_REQUIRED.
    */
   readonly beforeV2?: boolean;
+  /**
+   * The bodies whose seats are certified when the command is decided (the election stream's
+   * ResultsCertified not yet withdrawn): a correction under one is refused RESULTS_CERTIFIED until
+   * a decertification. The recorder passes its registry's; the audit the certifications before
+   * the event in the store's order.
+   */
+  readonly certifiedBodies?: ReadonlySet<string>;
 }
 
 export const initialState = (): PrecinctState => ({ contests: new Map(), turnout: new Map(), seen: new Set(), signatures: new Map() });
@@ -225,7 +232,11 @@ function correctProtocol(command: CorrectProtocol, state: PrecinctState, ctx: Pr
             : []),
           ...(version.length > 0 ? [] : versionAgainst(command.version, current.version)),
         ];
-  const reasons = [...version, ...check.refusals.reason, ...scope, ...(replay.length > 0 ? replay : stale), ...relations];
+  const body = check.contest.body;
+  const certified: Refusal[] = ctx.certifiedBodies?.has(body)
+    ? [{ code: 'RESULTS_CERTIFIED', field: 'protocol.contestId', message: `the seats of ${body} are certified: a correction under it needs their decertification first`, operands: { contestId: check.contest.id, bodyId: body } }]
+    : [];
+  const reasons = [...version, ...check.refusals.reason, ...scope, ...(replay.length > 0 ? replay : stale), ...certified, ...relations];
   if (reasons.length > 0 || check.protocol === undefined || current === undefined) return [refused(meta, 'correction', reasons, payload)];
 
   return [{

@@ -30,6 +30,7 @@ export type RefusalCode =
   | 'UNKNOWN_TURNOUT_TIME'
   | 'TURNOUT_AFTER_PROTOCOL'
   | 'TURNOUT_DECREASED'
+  | 'RESULTS_CERTIFIED' // a correction under a body whose seats are certified (decertify first)
   // the signed place in the precinct's history (scheme tally-submission-v2)
   | 'VERSION_REQUIRED' // a v1 body: it names no version
   | 'STALE_VERSION' // the version is at or below the current one

@@ -118,7 +118,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
       {lists.map((c) => (
         <section key={c.contestId} aria-labelledby={`list-${c.contestId}`}>
           <h2 id={`list-${c.contestId}`}>
-            {t('listResults')}: {nameOf(c.name)}
+            {t('listResults')}: {nameOf(c.name)} <StatusBadge status={c.status} />
           </h2>
           <ListBars contest={c} election={election} />
           {c.scope.kind === 'allocating' && <ClosestSeat contest={c} election={election} />}
@@ -128,7 +128,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
       {payload.bodies.map((b) => (
         <section key={b.bodyId} aria-labelledby={`body-${b.bodyId}`}>
           <h2 id={`body-${b.bodyId}`}>
-            {t('composition')}: {nameOf(b.name)}
+            {t('composition')}: {nameOf(b.name)} <StatusBadge status={b.status} />
           </h2>
           <HemicycleChart body={b} election={election} />
         </section>
@@ -162,5 +162,15 @@ function LiveIndicator({ status, retry }: { status: LiveStatus; retry: () => voi
         </button>
       )}
     </div>
+  );
+}
+
+/** How final the figures beside it are (the API's `status`): provisional, summarized, certified. */
+function StatusBadge({ status }: { status: ContestResultsDto['status'] }) {
+  if (status === undefined) return null;
+  return (
+    <span class={`status-badge status-${status}`} data-testid="figure-status">
+      {t(`status.${status}` as Key)}
+    </span>
   );
 }
