@@ -37,7 +37,7 @@ export interface ExportResult {
   readonly position: string;
   readonly recordedAt: string;
   /** How final (NIST CDF ResultsStatus): `certified` once every body's seats are certified (and none decertified since): the official results. */
-  readonly status: 'unofficial-partial' | 'unofficial-complete' | 'certified';
+  readonly status: 'pre-election' | 'unofficial-partial' | 'unofficial-complete' | 'certified';
   /** The election's precinct records that do not decode (verify fails them): they give no CSV provenance. */
   readonly unreadable: readonly UnreadableRecord[];
 }
@@ -92,8 +92,10 @@ export async function exportElection(
   const last = entry.last ?? { position: entry.definition.position, recordedAt: entry.definition.recordedAt };
   const summary = electionSummary(entry.view);
   const bodies = entry.view.election.definition.bodies;
-  const status =
-    bodies.length > 0 && bodies.every((b) => certified.has(b.id)) ? 'certified' : summary.protocols.reported === summary.protocols.expected ? 'unofficial-complete' : 'unofficial-partial';
+  // An election still in test mode: its figures are test figures (NIST's pre-election status).
+  const status = entry.view.test
+    ? 'pre-election'
+    : bodies.length > 0 && bodies.every((b) => certified.has(b.id)) ? 'certified' : summary.protocols.reported === summary.protocols.expected ? 'unofficial-complete' : 'unofficial-partial';
   const at = { position: last.position, recordedAt: last.recordedAt, status } as const;
   const body =
     request.format === 'cdf'

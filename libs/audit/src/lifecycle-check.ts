@@ -27,7 +27,7 @@ export interface LifecycleFinding {
   readonly message: string;
 }
 
-const ACT_TYPES = new Set(['ResultsSummarized', 'ResultsCertified', 'ResultsDecertified']);
+const ACT_TYPES = new Set(['ResultsSummarized', 'ResultsCertified', 'ResultsDecertified', 'ElectionWentLive', 'ZeroReported']);
 
 /** One election's acts, folded in the store's order as the walk meets them. */
 export class LifecycleCheck {
@@ -50,6 +50,11 @@ export class LifecycleCheck {
     return this.certified;
   }
 
+  /** Whether the election counts live facts at this point of the walk (defined live, or switched). */
+  isLive(): boolean {
+    return this.state.status === 'defined' && this.state.live;
+  }
+
   /** Whether the record is one this check folds (a lot or an act); acts are counted as checked. */
   static handles(e: RecordedEvent): boolean {
     return e.type === 'LotDrawn' || ACT_TYPES.has(e.type);
@@ -60,7 +65,7 @@ export class LifecycleCheck {
     const decoded = decodeElectionEvent(e);
     if (!decoded.ok) return { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${JSON.stringify(decoded.error)}` };
     const event = decoded.value;
-    if (event.type !== 'ResultsSummarized' && event.type !== 'ResultsCertified' && event.type !== 'ResultsDecertified') {
+    if (event.type === 'ElectionDefined' || event.type === 'LotDrawn' || event.type === 'DefinitionAmended') {
       this.state = evolveElection(this.state, event);
       return undefined;
     }

@@ -19,6 +19,8 @@
 // published (digests at the positions it published them).
 import {
   currentVersion,
+  epochOf,
+  precinctStateInEpoch,
   decodePrecinctEvent,
   decidePrecinct,
   evolvePrecinct,
@@ -44,7 +46,7 @@ import { loadElections, scanStore, type LoadedElections, type ScanProgress } fro
 import { LifecycleCheck } from './lifecycle-check';
 import { decodeFailureReason, recordedAt } from './unreadable';
 
-export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'recomputation';
+export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'epoch' | 'recomputation';
 
 export interface VerifyFailure {
   readonly check: CheckName;
@@ -149,6 +151,8 @@ export function commandOf(event: PrecinctEvent): PrecinctCommand {
     submittedBy: d.submittedBy,
     receivedAt: d.receivedAt,
     signature: d.signature,
+    // The epoch is the recorder's stamp, not the commission's: decided again in the same epoch.
+    ...(d.test === true ? { test: true as const } : {}),
   };
   switch (event.type) {
     case 'ProtocolRecorded':
@@ -208,6 +212,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     'control-relation': { checked: 0, failed: 0 },
     decider: { checked: 0, failed: 0 },
     replay: { checked: 0, failed: 0 },
+    epoch: { checked: 0, failed: 0 },
     recomputation: { checked: 0, failed: 0 },
   };
   let failureCount = 0;
@@ -305,7 +310,8 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     const viewEvent = toViewEvent(e);
     if (viewEvent !== undefined) applyEvent(view, viewEvent);
     try {
-      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycleOf(electionId)?.certifiedBodies());
+      const lifecycle = lifecycleOf(electionId);
+      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycle?.certifiedBodies(), lifecycle?.isLive() ?? true);
     } catch (error) {
       // A recorded event so malformed that a check cannot even read it is itself the finding.
       fail(eventFailures, { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...at(e, electionId) });
@@ -361,6 +367,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       'control-relation': status('control-relation'),
       decider: status('decider'),
       replay: status('replay'),
+      epoch: status('epoch', 'no election with a test mode'),
       recomputation: status('recomputation', captures.length === 0 ? 'nothing published to compare with (give --server, or run where the projector writes its files)' : undefined),
     },
     digests,
@@ -378,7 +385,8 @@ function checkPrecinctEvent(
   streams: Map<string, StreamCheck>,
   fail: (f: VerifyFailure) => void,
   counts: Record<CheckName, { checked: number; failed: number }>,
-  certifiedBodies?: ReadonlySet<string>,
+  certifiedBodies: ReadonlySet<string> | undefined,
+  live: boolean,
 ): void {
   const where = at(e, electionId);
   // The domain's codec decides what a stored record is; one that it refuses is the finding.
@@ -402,6 +410,15 @@ function checkPrecinctEvent(
       ...where,
     });
     return;
+  }
+  // The epoch: a test fact only in an election with a test mode; no live fact before its switch to live.
+  if (election.definition.mode === 'test' || event.data.test === true) {
+    counts.epoch.checked++;
+    if (event.data.test === true && election.definition.mode !== 'test') {
+      fail({ check: 'epoch', code: 'test-fact-in-live-election', message: `${e.streamName}@${e.revision} (${e.type}) is marked test, in an election defined live`, ...where });
+    } else if (event.data.test !== true && !live) {
+      fail({ check: 'epoch', code: 'live-fact-before-switch', message: `${e.streamName}@${e.revision} (${e.type}) is a live fact recorded before the election switched to live`, ...where });
+    }
   }
   let stream = streams.get(e.streamName);
   if (!stream) {
@@ -523,7 +540,8 @@ function replayFindings(
   const v1Report = event.type === 'TurnoutReported' && event.data.version === undefined;
   if (v1Report && !stream.v2Times.has(event.data.time)) return found;
   const version = event.type === 'TurnoutReported' ? (event.data.version ?? 1) : event.data.version;
-  const current = currentVersion(stream.state, subject);
+  // Versions count within the event's epoch (test facts are not the live count's).
+  const current = currentVersion(precinctStateInEpoch(stream.state, epochOf(event.data)), subject);
   const standing = versionStanding(version, current);
   if (standing !== 'next') {
     const of = 'time' in subject ? `turnout at ${subject.time}` : `contest ${subject.contestId}`;

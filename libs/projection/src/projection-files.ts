@@ -86,6 +86,7 @@ const SNAPSHOT_SHAPE = {
   refusals: shaped({ total: isNumber, byCode: recordOf(isNumber), byKind: recordOf(isNumber) }),
   refusedSubmissions: arrayOf(isString),
   lots: (v: unknown) => v === undefined || recordOf(arrayOf(isString))(v),
+  wentLive: (v: unknown) => v === undefined || v === true,
 };
 
 /** The shape `restoreView` reads (whether the values are right is restoreView's to say). */

@@ -297,6 +297,8 @@ export class ResultsProjector {
     if (outcome.kind === 'applied' && outcome.changedCommissions.length > 0) {
       for (const l of this.listeners) this.safely(() => l.onApplied(electionId, outcome.changedCommissions, e.position));
     }
+    // The switch to live emptied the view: every live page starts again from zero.
+    if (outcome.kind === 'went-live') for (const l of this.listeners) this.safely(() => l.onReset(electionId, e.position));
     this.scheduleSave();
   }
 

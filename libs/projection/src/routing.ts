@@ -6,6 +6,7 @@ import {
   decodeElectionEvent,
   decodePrecinctEvent,
   type DecodeFailure,
+  type ElectionWentLive,
   type LotDrawn,
   type PrecinctEvent,
   type RecordedViewEvent,
@@ -42,7 +43,7 @@ export const isPrecinctStream = (streamName: string): boolean => streamName.star
  * per type (type-checked, no cast): this runs for every event of every fold, and a spread of the
  * decoded event measured two to three times slower than these literals.
  */
-function recorded(event: PrecinctEvent | LotDrawn, e: RecordedEvent): RecordedViewEvent {
+function recorded(event: PrecinctEvent | LotDrawn | ElectionWentLive, e: RecordedEvent): RecordedViewEvent {
   const position = e.position;
   const recordedAt = e.recordedAt.toISOString();
   switch (event.type) {
@@ -55,6 +56,8 @@ function recorded(event: PrecinctEvent | LotDrawn, e: RecordedEvent): RecordedVi
     case 'SubmissionRefused':
       return { type: event.type, data: event.data, position, recordedAt };
     case 'LotDrawn':
+      return { type: event.type, data: event.data, position, recordedAt };
+    case 'ElectionWentLive':
       return { type: event.type, data: event.data, position, recordedAt };
   }
 }
@@ -88,11 +91,11 @@ export function toViewEvent(e: RecordedEvent): RecordedViewEvent | undefined {
     const decoded = decodePrecinctEvent(e);
     return decoded.ok ? recorded(decoded.value, e) : undecodable(decoded.error, e);
   }
-  if (e.streamName.startsWith(ELECTION_PREFIX) && e.type === 'LotDrawn') {
+  if (e.streamName.startsWith(ELECTION_PREFIX) && (e.type === 'LotDrawn' || e.type === 'ElectionWentLive')) {
     const decoded = decodeElectionEvent(e);
     if (!decoded.ok) return undecodable(decoded.error, e);
     // The codec decodes by the record's type, so a LotDrawn record decodes to a LotDrawn.
-    return decoded.value.type === 'LotDrawn' ? recorded(decoded.value, e) : undefined;
+    return decoded.value.type === 'LotDrawn' || decoded.value.type === 'ElectionWentLive' ? recorded(decoded.value, e) : undefined;
   }
   return undefined;
 }

@@ -54,7 +54,7 @@ export interface Lifecycle {
 
 const ELECTION_STREAM_PREFIX = categoryPrefix(categories.election);
 /** What the registry folds: who may sign (definition, amendments) and the acts on the count. */
-const FOLDED = new Set(['ElectionDefined', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified']);
+const FOLDED = new Set(['ElectionDefined', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified', 'ElectionWentLive', 'ZeroReported']);
 
 /** How far a state has come: amendments and acts only ever grow (a decertification is an act too). */
 const progressOf = (state: ElectionState | undefined): number =>
@@ -114,6 +114,12 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   certifiedBodies(electionId: string): ReadonlySet<string> {
     const state = this.states.get(electionId);
     return state?.status === 'defined' ? new Set(state.certified.keys()) : new Set();
+  }
+
+  /** Whether the election is in test mode (defined so, not switched to live yet): what the recorder stamps on what it records. */
+  inTestMode(electionId: string): boolean {
+    const state = this.states.get(electionId);
+    return state?.status === 'defined' && !state.live;
   }
 
   /** Decides a commission's act on the count; this process applies it at once. */

@@ -117,6 +117,8 @@ function electionEventId(event: ElectionEvent): string {
     case 'ResultsSummarized':
     case 'ResultsCertified':
     case 'ResultsDecertified':
+    case 'ElectionWentLive':
+    case 'ZeroReported':
       return actEventId(event.data);
     default: {
       const never: never = event;

@@ -13,7 +13,7 @@
 //   it has already passed, so no frame is sent twice.
 // - Pushes happen only after the projector applied an event; a rebuild sends one `reset` frame.
 // - The results embargo (results/embargo.ts): frames are public, so before an election's release
-//   instant they carry turnout and progress only. At the instant a timer sends every subscriber
+//   instant they carry turnout and progress only. Within a second of the instant every subscriber gets
 //   a full `snapshot`, and no Last-Event-ID from before it resumes (its frames held no results).
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { isEmbargoed, type ChangedCommission, type ResultsView } from '@tally/domain';
@@ -94,8 +94,9 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private heartbeat: NodeJS.Timeout | undefined;
   private removeListener: (() => void) | undefined;
   private framesSent = 0;
-  /** One timer per embargoed election with channels: it fires at the release instant. */
-  private readonly releaseTimers = new Map<string, NodeJS.Timeout>();
+  /** Embargoed elections with channels, checked every second (at most a second late; no timer to drift or fire early). */
+  private readonly embargoed = new Set<string>();
+  private releaseCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly projector: ProjectorService,
@@ -118,8 +119,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.removeListener?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const timer of this.releaseTimers.values()) clearTimeout(timer);
-    this.releaseTimers.clear();
+    if (this.releaseCheck) clearInterval(this.releaseCheck);
+    this.embargoed.clear();
     // Open streams would keep the HTTP server from closing.
     for (const channel of this.channels.values()) {
       this.cancel(channel);
@@ -202,18 +203,25 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
 
   private watchRelease(electionId: string): void {
     const definition = this.projector.engine.view(electionId)?.election.definition;
-    if (!definition || this.releaseTimers.has(electionId)) return;
-    const release = this.embargo.release(definition);
-    if (!isEmbargoed(release, this.embargo.now())) return;
-    // setTimeout holds at most 2^31−1 ms (24.8 days); a farther instant is re-armed on the way.
-    const wait = Math.min(release.millis - this.embargo.now(), 2 ** 31 - 1);
-    const timer = setTimeout(() => {
-      this.releaseTimers.delete(electionId);
-      if (isEmbargoed(release, this.embargo.now())) this.watchRelease(electionId);
-      else this.onRelease(electionId);
-    }, wait);
-    timer.unref();
-    this.releaseTimers.set(electionId, timer);
+    if (!definition || this.embargoed.has(electionId)) return;
+    if (!isEmbargoed(this.embargo.release(definition), this.embargo.now())) return;
+    this.embargoed.add(electionId);
+    if (this.releaseCheck) return;
+    this.releaseCheck = setInterval(() => this.checkReleases(), 1000);
+    this.releaseCheck.unref();
+  }
+
+  private checkReleases(): void {
+    for (const electionId of this.embargoed) {
+      const definition = this.projector.engine.view(electionId)?.election.definition;
+      if (definition && isEmbargoed(this.embargo.release(definition), this.embargo.now())) continue;
+      this.embargoed.delete(electionId);
+      this.onRelease(electionId);
+    }
+    if (this.embargoed.size === 0 && this.releaseCheck) {
+      clearInterval(this.releaseCheck);
+      this.releaseCheck = undefined;
+    }
   }
 
   private onRelease(electionId: string): void {

@@ -143,7 +143,11 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
     const verdict = verifySubmissionSigner(election, received);
     if (!verdict.ok) return { code: 'UNVERIFIED', message: `${verdict.field}: ${verdict.message}` };
     // The key says who submitted (verifySubmissionSigner refused any other claim).
-    const command = { ...received, meta: { ...received.meta, submittedBy: verdict.commission.id } };
+    // In test mode what is recorded is a test fact (its own epoch, never in the live count). The
+    // registry follows the election stream: a submission decided within its lag of the switch to
+    // live is stamped as of before it (verify checks no live fact precedes the switch).
+    const test = this.registry.inTestMode(envelope.electionId) ? { test: true as const } : {};
+    const command = { ...received, meta: { ...received.meta, submittedBy: verdict.commission.id, ...test } };
     const metadata = this.metadata(topic, partition, message, envelope.submissionId, item.correlationId);
     const stream = election.precinct(envelope.precinctId) === undefined ? undefined : streams.precinct(envelope.electionId, envelope.precinctId);
     if (stream === undefined) {

@@ -41,6 +41,8 @@ export interface ElectionListItem extends Reflects, EmbargoFields {
   readonly rootCommissionId: string;
   /** A commission holds a demo key (derived from a public seed): anyone can sign for it. */
   readonly demo: boolean;
+  /** In test mode (logic and accuracy testing): every figure is a test figure, never part of the live count. */
+  readonly test: boolean;
   /** Reporting progress election-wide: precincts with every protocol in, and (precinct, contest) protocols in. */
   readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
 }
@@ -136,6 +138,8 @@ export interface EmbargoFields {
 
 export interface CommissionPayload extends Reflects, Partial<EmbargoFields> {
   readonly electionId: string;
+  /** Test figures (the election is in test mode): a live frame says so, so a page open across the switch to live learns it. */
+  readonly test: boolean;
   readonly commission: CommissionRef & { readonly parentId: string | null; readonly path: readonly CommissionRef[] };
   readonly progress: { readonly precincts: Progress; readonly protocols: Progress };
   /** Direct children (precincts included) with their progress, for drill-down. */
@@ -178,6 +182,7 @@ export function electionListItem(view: ResultsView, demo: boolean, embargo: Emba
     commissions: election.definition.commissions.length,
     rootCommissionId: election.root.id,
     demo,
+    test: view.test,
     progress: { precincts: summary.precincts, protocols: summary.protocols },
     ...embargo,
     ...reflects(view),
@@ -269,6 +274,7 @@ export function commissionPayload(view: ResultsView, commissionId: string, conte
   const bodyIds = [...new Set(contests.map((c) => election.contest(c.contestId)?.body).filter((b): b is string => b !== undefined))];
   return {
     electionId: election.definition.id,
+    test: view.test,
     ...reflects(view),
     commission: {
       ...ref(election, commissionId),

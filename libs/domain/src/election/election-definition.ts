@@ -143,6 +143,13 @@ export const ElectionDefinitionShape = z
     timeZone: z.string().min(1),
     /** Local time polls close on polling day: by default, the results embargo ends then (see embargo.ts). */
     pollsClose: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM').default('20:00'),
+    /**
+     * `test`: the election starts in test mode (logic and accuracy testing): commissions submit
+     * test protocols through the same path, counted in their own epoch, until the root commission
+     * signs the switch to live (lifecycle.ts `go-live`), from which the count starts at zero.
+     * Absent or `live`: live from the start.
+     */
+    mode: z.enum(['test', 'live']).optional(),
     /** The first instant results (votes, shares, thresholds, seats) may be published; absent: the close of polls. Turnout and progress are public throughout. */
     resultsNotBefore: Instant.optional(),
     /** Local times at which precincts report running turnout. */

@@ -67,6 +67,8 @@ export interface DefinedElection {
   readonly summaries: ReadonlyMap<string, ActRecordedData>;
   /** The certification in force per body (a decertification removes it). */
   readonly certified: ReadonlyMap<string, ActRecordedData>;
+  /** False while an election defined in test mode has not switched to live (ElectionWentLive). */
+  readonly live: boolean;
 }
 
 export type ElectionState = ElectionNotDefined | DefinedElection;
@@ -94,7 +96,9 @@ export type ElectionRefusalCode =
   | 'CERTIFICATION_MISMATCH'
   | 'CANNOT_CERTIFY'
   | 'ALREADY_CERTIFIED'
-  | 'NOT_CERTIFIED';
+  | 'NOT_CERTIFIED'
+  | 'ALREADY_LIVE'
+  | 'NOT_LIVE';
 
 /** One reason a command was refused: the shape of the domain's `Refusal`, with the election's codes. */
 export interface ElectionRefusal {
@@ -137,6 +141,7 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
         acts: new Map(),
         summaries: new Map(),
         certified: new Map(),
+        live: event.data.definition.mode !== 'test',
       };
     case 'LotDrawn': {
       if (state.status !== 'defined') return state;
@@ -151,6 +156,8 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
     case 'ResultsSummarized':
     case 'ResultsCertified':
     case 'ResultsDecertified':
+    case 'ElectionWentLive':
+    case 'ZeroReported':
       return evolveAct(state, event);
     default: {
       const unknown: never = event;
@@ -274,6 +281,10 @@ function evolveAct(state: ElectionState, event: LifecycleEvent): ElectionState {
       certified.delete(act.bodyId);
       return { ...state, acts, certified };
     }
+    case 'go-live':
+      return { ...state, acts, live: true };
+    case 'zero-report':
+      return { ...state, acts };
   }
 }
 
@@ -287,11 +298,13 @@ function recordAct(command: RecordAct, state: ElectionState, context: ElectionCo
   const { sequence, act, signature } = parsed.data;
   const definition = state.definition;
 
-  if (act.kind === 'summary') {
+  if (act.kind === 'summary' || act.kind === 'zero-report') {
     const commission = definition.commissions.find((c) => c.id === act.commissionId);
     if (!commission) return err([refusal('UNKNOWN_COMMISSION', 'act.commissionId', `election ${electionId} has no commission ${act.commissionId}`, { commissionId: act.commissionId })]);
-    if (commission.level === 'precinct') return err([refusal('MALFORMED', 'act.commissionId', `${act.commissionId} is a precinct commission: its protocols are submissions, a summary is a territorial commission's`)]);
-  } else if (!definition.bodies.some((b) => b.id === act.bodyId)) {
+    if (act.kind === 'summary' && commission.level === 'precinct') {
+      return err([refusal('MALFORMED', 'act.commissionId', `${act.commissionId} is a precinct commission: its protocols are submissions, a summary is a territorial commission's`)]);
+    }
+  } else if ((act.kind === 'certification' || act.kind === 'decertification') && !definition.bodies.some((b) => b.id === act.bodyId)) {
     return err([refusal('NOT_FOUND', 'act.bodyId', `election ${electionId} has no body ${act.bodyId}`, { bodyId: act.bodyId })]);
   }
   const signedBy = signerOfAct(act, definition);
@@ -330,6 +343,10 @@ function recordAct(command: RecordAct, state: ElectionState, context: ElectionCo
       return ok([{ type: 'ResultsCertified', data: { ...data, act } }]);
     case 'decertification':
       return ok([{ type: 'ResultsDecertified', data: { ...data, act } }]);
+    case 'go-live':
+      return ok([{ type: 'ElectionWentLive', data: { ...data, act } }]);
+    case 'zero-report':
+      return ok([{ type: 'ZeroReported', data: { ...data, act } }]);
   }
 }
 
@@ -361,6 +378,7 @@ function actProblems(state: DefinedElection, act: SignedActBody['act'], context:
       return problems;
     }
     case 'certification': {
+      if (!state.live) return [refusal('NOT_LIVE', 'act.kind', `election ${definition.id} is in test mode: test figures are never certified`, { electionId: definition.id })];
       if (state.certified.has(act.bodyId)) {
         return [refusal('ALREADY_CERTIFIED', 'act.bodyId', `the seats of ${act.bodyId} are already certified; a new certification needs a decertification first`, { bodyId: act.bodyId })];
       }
@@ -394,6 +412,13 @@ function actProblems(state: DefinedElection, act: SignedActBody['act'], context:
     }
     case 'decertification':
       if (!state.certified.has(act.bodyId)) return [refusal('NOT_CERTIFIED', 'act.bodyId', `the seats of ${act.bodyId} are not certified: there is nothing to decertify`, { bodyId: act.bodyId })];
+      return [];
+    case 'go-live':
+    case 'zero-report':
+      if (state.live) {
+        const why = definition.mode === 'test' ? 'it switched to live already' : 'it was defined live: it has no test mode';
+        return [refusal('ALREADY_LIVE', 'act.kind', `election ${definition.id} is live (${why}); a ${act.kind} belongs to test mode`, { electionId: definition.id })];
+      }
       return [];
   }
 }

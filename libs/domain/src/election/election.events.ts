@@ -66,7 +66,19 @@ export interface ResultsDecertified {
   readonly data: ActRecordedData & { readonly act: { readonly kind: 'decertification' } };
 }
 
-export type LifecycleEvent = ResultsSummarized | ResultsCertified | ResultsDecertified;
+/** The switch from test mode to live, signed by the root: test facts are never folded into the live count. */
+export interface ElectionWentLive {
+  readonly type: 'ElectionWentLive';
+  readonly data: ActRecordedData & { readonly act: { readonly kind: 'go-live' } };
+}
+
+/** A commission's signed statement, in test mode, that its live count starts at zero. */
+export interface ZeroReported {
+  readonly type: 'ZeroReported';
+  readonly data: ActRecordedData & { readonly act: { readonly kind: 'zero-report' } };
+}
+
+export type LifecycleEvent = ResultsSummarized | ResultsCertified | ResultsDecertified | ElectionWentLive | ZeroReported;
 
 export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended | LifecycleEvent;
 export type ElectionEventType = ElectionEvent['type'];

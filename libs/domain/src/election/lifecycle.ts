@@ -69,7 +69,13 @@ export const DecertificationAct = z
   .strict();
 export type DecertificationAct = z.infer<typeof DecertificationAct>;
 
-export const LifecycleActShape = z.discriminatedUnion('kind', [SummaryAct, CertificationAct, DecertificationAct]);
+/** The root commission's switch from test mode to live: the live count starts at zero from it. */
+export const GoLiveAct = z.object({ kind: z.literal('go-live') }).strict();
+
+/** A commission's signed statement, before the switch, that its live count starts at zero. */
+export const ZeroReportAct = z.object({ kind: z.literal('zero-report'), commissionId: Id }).strict();
+
+export const LifecycleActShape = z.discriminatedUnion('kind', [SummaryAct, CertificationAct, DecertificationAct, GoLiveAct, ZeroReportAct]);
 export type LifecycleAct = z.infer<typeof LifecycleActShape>;
 export type LifecycleActKind = LifecycleAct['kind'];
 
@@ -120,9 +126,9 @@ function stable(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The commission whose key signs an act: a summary's own; the root (which allocates every body's seats) for the rest. */
+/** The commission whose key signs an act: a summary's or a zero report's own; the root (which allocates every body's seats) for the rest. */
 export function signerOfAct(act: LifecycleAct, definition: ElectionDefinition): string {
-  if (act.kind === 'summary') return act.commissionId;
+  if (act.kind === 'summary' || act.kind === 'zero-report') return act.commissionId;
   const root = definition.commissions.find((c) => c.parent === null);
   if (!root) throw new Error(`election ${definition.id} has no root commission; parse the definition first`);
   return root.id;

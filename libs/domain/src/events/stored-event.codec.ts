@@ -26,10 +26,25 @@ export type DecodeFailure =
   | { readonly kind: 'malformed'; readonly type: string; readonly field: string; readonly message: string };
 
 export const PRECINCT_EVENT_TYPES: ReadonlySet<PrecinctEvent['type']> = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported', 'SubmissionRefused']);
-export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(['ElectionDefined', 'LotDrawn', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified']);
+export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set([
+  'ElectionDefined',
+  'LotDrawn',
+  'DefinitionAmended',
+  'ResultsSummarized',
+  'ResultsCertified',
+  'ResultsDecertified',
+  'ElectionWentLive',
+  'ZeroReported',
+]);
 
 /** Each act event's type and the act kind its data must carry. */
-const ACT_KIND_OF_TYPE: Readonly<Record<string, LifecycleActKind>> = { ResultsSummarized: 'summary', ResultsCertified: 'certification', ResultsDecertified: 'decertification' };
+const ACT_KIND_OF_TYPE: Readonly<Record<string, LifecycleActKind>> = {
+  ResultsSummarized: 'summary',
+  ResultsCertified: 'certification',
+  ResultsDecertified: 'decertification',
+  ElectionWentLive: 'go-live',
+  ZeroReported: 'zero-report',
+};
 
 type Fields = Record<string, unknown>;
 type Check = (data: Fields) => string | undefined;
@@ -45,7 +60,8 @@ const signature: Check = (d) => {
     ? undefined
     : 'signature';
 };
-const META: readonly Check[] = [str('submissionId'), str('electionId'), str('precinctId'), str('submittedBy'), str('receivedAt'), signature];
+const testFlag: Check = (d) => (d.test === undefined || d.test === true ? undefined : 'test');
+const META: readonly Check[] = [str('submissionId'), str('electionId'), str('precinctId'), str('submittedBy'), str('receivedAt'), signature, testFlag];
 const REFUSAL_KINDS = new Set(['protocol', 'correction', 'turnout']);
 
 const SHAPES: Readonly<Record<string, readonly Check[]>> = {

@@ -15,6 +15,8 @@ export { checkSubmission, checkVersion, MAX_VERSION } from './check-submission';
 export type { SubmissionCheck, SubmissionCheckOptions, SubmissionRefusals, SubmissionToCheck } from './check-submission';
 export {
   currentVersion,
+  epochOf,
+  seenFrom as precinctStateInEpoch,
   decide as decidePrecinct,
   evolve as evolvePrecinct,
   initialState as initialPrecinctState,
@@ -22,4 +24,4 @@ export {
   turnoutVersion,
   versionStanding,
 } from './precinct.decider';
-export type { PrecinctDeciderContext, PrecinctState, RecordedProtocol, RecordedSignature, TurnoutEntry, VersionStanding } from './precinct.decider';
+export type { Epoch, PrecinctDeciderContext, PrecinctState, RecordedProtocol, RecordedSignature, TurnoutEntry, VersionStanding } from './precinct.decider';

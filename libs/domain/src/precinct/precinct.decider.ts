@@ -79,6 +79,23 @@ export interface PrecinctState {
   readonly seen: ReadonlySet<string>;
   /** The signature value (base64) of every recorded fact, refusals not included. */
   readonly signatures: ReadonlyMap<string, RecordedSignature>;
+  /**
+   * Whose facts `contests` and `turnout` hold: the test epoch's (an election in test mode) or the
+   * live count's; undefined before any. The live count starts from none of the test facts;
+   * submission ids and signatures are kept across, so a test body is never recorded as live
+   * (REPLAYED).
+   */
+  readonly epoch?: Epoch;
+}
+
+export type Epoch = 'test' | 'live';
+
+/** The epoch a submission belongs to (SubmissionMeta.test). */
+export const epochOf = (meta: { readonly test?: boolean }): Epoch => (meta.test === true ? 'test' : 'live');
+
+/** The state as seen from `epoch`: another epoch's facts are not its own (ids and signatures stay). */
+export function seenFrom(state: PrecinctState, epoch: Epoch): PrecinctState {
+  return state.epoch === undefined || state.epoch === epoch ? state : { ...state, contests: new Map(), turnout: new Map(), epoch };
 }
 
 export interface PrecinctDeciderContext {
@@ -117,10 +134,18 @@ export function versionStanding(version: number, current: number): VersionStandi
 /** The version a TurnoutReported stands for: v1-era events carry none and are read as 1. */
 export const turnoutVersion = (data: { readonly version?: number }): number => data.version ?? 1;
 
-export function evolve(state: PrecinctState, event: PrecinctEvent): PrecinctState {
-  const seen = new Set(state.seen).add(event.data.submissionId);
+export function evolve(before: PrecinctState, event: PrecinctEvent): PrecinctState {
+  const epoch = epochOf(event.data);
+  const seen = new Set(before.seen).add(event.data.submissionId);
   const applied = (version: number): ReadonlyMap<string, RecordedSignature> =>
-    event.data.signature === null ? state.signatures : new Map(state.signatures).set(event.data.signature.value, { submissionId: event.data.submissionId, version });
+    event.data.signature === null ? before.signatures : new Map(before.signatures).set(event.data.signature.value, { submissionId: event.data.submissionId, version });
+  // Epochs only go forward: a test fact recorded after live ones (a recorder that learnt of the
+  // switch late) keeps its id and signature, never the live facts' place.
+  if (before.epoch === 'live' && epoch === 'test') {
+    const version = event.type === 'SubmissionRefused' ? undefined : event.type === 'TurnoutReported' ? turnoutVersion(event.data) : event.data.version;
+    return { ...before, seen, signatures: version === undefined ? before.signatures : applied(version) };
+  }
+  const state = { ...seenFrom(before, epoch), epoch };
   switch (event.type) {
     case 'ProtocolRecorded':
     case 'ProtocolCorrected': {
@@ -141,8 +166,9 @@ export function evolve(state: PrecinctState, event: PrecinctEvent): PrecinctStat
   }
 }
 
-export function decide(command: PrecinctCommand, state: PrecinctState, ctx: PrecinctDeciderContext): PrecinctEvent[] {
-  if (state.seen.has(command.meta.submissionId)) return [];
+export function decide(command: PrecinctCommand, stream: PrecinctState, ctx: PrecinctDeciderContext): PrecinctEvent[] {
+  if (stream.seen.has(command.meta.submissionId)) return [];
+  const state = seenFrom(stream, epochOf(command.meta));
   switch (command.type) {
     case 'SubmitProtocol':
       return submitProtocol(command, state, ctx);

@@ -24,6 +24,11 @@ export interface SubmissionMeta {
   /** ISO 8601 instant at which intake received it. */
   readonly receivedAt: string;
   readonly signature: SubmissionSignature | null;
+  /**
+   * Set on what was submitted while the election was in test mode (logic and accuracy testing):
+   * its own epoch, never folded into the live count. Absent: live.
+   */
+  readonly test?: true;
 }
 
 export interface ProtocolRecorded {

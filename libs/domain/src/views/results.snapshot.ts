@@ -50,6 +50,8 @@ export interface ResultsViewSnapshot {
   readonly refusedSubmissions: readonly string[];
   /** The lots drawn, by contest id (contests in definition order); absent when none was drawn. */
   readonly lots?: Readonly<Record<string, readonly string[]>>;
+  /** An election defined in test mode that has switched to live; absent otherwise (live-defined views keep their snapshots and digests). */
+  readonly wentLive?: true;
 }
 
 /** A JSON-serialisable copy of the view's state. */
@@ -72,6 +74,7 @@ export function snapshot(view: ResultsView): ResultsViewSnapshot {
     refusals: { total: refusals.total, byCode: sortedRecord(refusals.byCode), byKind: sortedRecord(refusals.byKind) },
     refusedSubmissions: [...view.refusedSubmissions].sort(),
     ...lotsOf(view),
+    ...wentLiveOf(view),
   };
 }
 
@@ -79,6 +82,11 @@ export function snapshot(view: ResultsView): ResultsViewSnapshot {
  * `{ lots }` when a lot was drawn, else nothing: a view without lots keeps the exact snapshot and
  * digest it had before lots existed, so digests published then still verify.
  */
+/** `{ wentLive: true }` for a test-mode election's view after the switch, else nothing. */
+function wentLiveOf(view: ResultsView): { wentLive?: true } {
+  return view.election.definition.mode === 'test' && !view.test ? { wentLive: true } : {};
+}
+
 function lotsOf(view: ResultsView): { lots?: Record<string, readonly string[]> } {
   const lots: Record<string, readonly string[]> = {};
   let any = false;
@@ -119,6 +127,7 @@ export function restoreView(election: ElectionIndex, snap: ResultsViewSnapshot):
   for (const [code, n] of Object.entries(snap.refusals.byCode)) view.refusals.byCode.set(code, n);
   for (const [kind, n] of Object.entries(snap.refusals.byKind)) view.refusals.byKind.set(kind, n);
   for (const id of snap.refusedSubmissions) view.refusedSubmissions.add(id);
+  if (snap.wentLive === true) view.test = false;
   for (const [contestId, order] of Object.entries(snap.lots ?? {})) {
     const k = layout.contestOrdinal.get(contestId);
     if (k === undefined || lotOrderProblems(layout.contests[k].contest, order).length > 0) return err({ kind: 'corrupt', detail: `lots.${contestId}` });
@@ -192,6 +201,7 @@ export function canonicalViewState(view: ResultsView): readonly Uint8Array[] {
     refusals: { total: refusals.total, byCode: sortedRecord(refusals.byCode), byKind: sortedRecord(refusals.byKind) },
     refusedSubmissions: [...view.refusedSubmissions].sort(),
     ...lotsOf(view),
+    ...wentLiveOf(view),
   });
   const chunks: Uint8Array[] = [];
   const section = (bytes: Uint8Array) => {

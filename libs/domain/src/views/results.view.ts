@@ -10,7 +10,7 @@
 // lets the projector compare a rebuild from zero with the live state by digest.
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionRefused, TurnoutReported } from '../precinct/precinct.events';
 import type { ElectionIndex } from '../election/election-index';
-import type { LotDrawn } from '../election/election.events';
+import type { ElectionWentLive, LotDrawn } from '../election/election.events';
 import type { DecodeFailure } from '../events/stored-event.codec';
 import { lotOrderProblems } from '../election/lot-rules';
 import type { Protocol } from '../protocol/protocol';
@@ -57,8 +57,8 @@ export interface UndecodableRecord {
   readonly failure: DecodeFailure;
 }
 
-/** Every event the view takes: a precinct's, or a lot from the election's own stream (or a record that is neither, to be counted). */
-export type ViewEvent = PrecinctEvent | LotDrawn | UndecodableRecord;
+/** Every event the view takes: a precinct's, or a lot or the switch to live from the election's own stream (or a record that is neither, to be counted). */
+export type ViewEvent = PrecinctEvent | LotDrawn | ElectionWentLive | UndecodableRecord;
 export type RecordedViewEvent = ViewEvent & RecordedAt;
 
 /** Per contest: the precincts' rows, their protocol versions, commission subtotals. */
@@ -114,6 +114,11 @@ export interface ResultsView {
   readonly cursor: ViewCursor;
   /** Reused by applyEvent for the new row, so the hot path allocates no arrays. */
   readonly scratch: Float64Array;
+  /**
+   * Counting the test epoch: an election defined in test mode, before ElectionWentLive. The view
+   * folds only the facts of its epoch; the switch empties it, so the live count starts at zero.
+   */
+  test: boolean;
 }
 
 export function createResultsView(election: ElectionIndex): ResultsView {
@@ -141,6 +146,7 @@ export function emptyView(layout: ViewLayout): ResultsView {
     refusedSubmissions: new Set(),
     cursor: { position: null, recordedAt: null, eventsApplied: 0, eventsIgnored: 0 },
     scratch: new Float64Array(layout.maxWidth),
+    test: layout.election.definition.mode === 'test',
   };
 }
 
@@ -160,7 +166,11 @@ export type IgnoredReason =
   | 'unknown-turnout-time'
   | 'count-out-of-range'
   /** A lot for another election, or naming an id not on the contest's ballot (or one twice). */
-  | 'lot-not-on-ballot';
+  | 'lot-not-on-ballot'
+  /** A fact of the other epoch: a test fact after the switch to live (or a live one before it). */
+  | 'other-epoch'
+  /** A switch to live in an election that is live already. */
+  | 'already-live';
 
 export type ApplyOutcome =
   | {
@@ -170,6 +180,8 @@ export type ApplyOutcome =
     }
   /** Already counted (a redelivered event, or an older protocol version than the one counted). */
   | { readonly kind: 'duplicate' }
+  /** The switch from test mode to live: the view was emptied (every commission changed). */
+  | { readonly kind: 'went-live' }
   /** Does not fit the definition: the state is unchanged but for the ignored-events count. */
   | { readonly kind: 'ignored'; readonly reason: IgnoredReason };
 
@@ -180,7 +192,7 @@ export function applyEvent(view: ResultsView, event: RecordedViewEvent): ApplyOu
   const outcome = dispatch(view, event);
   // A duplicate changes nothing, the cursor included: a redelivery must not move it back.
   if (outcome.kind === 'duplicate') return outcome;
-  if (outcome.kind === 'applied') view.cursor.eventsApplied++;
+  if (outcome.kind === 'applied' || outcome.kind === 'went-live') view.cursor.eventsApplied++;
   else view.cursor.eventsIgnored++;
   view.cursor.position = event.position;
   view.cursor.recordedAt = event.recordedAt;
@@ -191,13 +203,15 @@ function dispatch(view: ResultsView, event: ViewEvent): ApplyOutcome {
   switch (event.type) {
     case 'ProtocolRecorded':
     case 'ProtocolCorrected':
-      return applyProtocol(view, event);
+      return (event.data.test === true) !== view.test ? ignored('other-epoch') : applyProtocol(view, event);
     case 'TurnoutReported':
-      return applyTurnout(view, event);
+      return (event.data.test === true) !== view.test ? ignored('other-epoch') : applyTurnout(view, event);
     case 'SubmissionRefused':
-      return applyRefusal(view, event);
+      return (event.data.test === true) !== view.test ? ignored('other-epoch') : applyRefusal(view, event);
     case 'LotDrawn':
       return applyLot(view, event);
+    case 'ElectionWentLive':
+      return applyWentLive(view);
     case 'undecodable-record':
       return ignored(event.failure.kind === 'unknown-type' ? 'unknown-event-type' : 'malformed-event');
     default: {
@@ -206,6 +220,18 @@ function dispatch(view: ResultsView, event: ViewEvent): ApplyOutcome {
       return ignored('unknown-event-type');
     }
   }
+}
+
+/**
+ * The switch to live: every figure of the test epoch goes, in place (the holders of the view keep
+ * their reference); the lots drawn stay (they are the election's, not the test's).
+ */
+function applyWentLive(view: ResultsView): ApplyOutcome {
+  if (!view.test) return ignored('already-live');
+  const fresh = emptyView(view.layout);
+  fresh.contests.forEach((c, k) => (c.lot = view.contests[k].lot));
+  Object.assign(view, { ...fresh, cursor: view.cursor, test: false });
+  return { kind: 'went-live' };
 }
 
 function ignored(reason: IgnoredReason): ApplyOutcome {

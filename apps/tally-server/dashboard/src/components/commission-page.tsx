@@ -84,6 +84,12 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           : t('asOf', { time: fmtDateTime(payload.recordedAt, election.timeZone), position: payload.position })}
       </p>
 
+      {payload.test && (
+        <p class="test-banner" role="note" data-testid="test-banner">
+          {t('testMode')}
+        </p>
+      )}
+
       {payload.resultsNotBefore !== undefined && (
         <EmbargoNotice until={payload.resultsNotBefore} embargoed={payload.embargoed === true} timeZone={election.timeZone} />
       )}
