@@ -50,3 +50,4 @@ export {
   type WhatIf,
   type WhatIfSettings,
 } from './seat-analysis.queries';
+export { contestExplanation, type ContestExplanation, type PrecinctPage, type PrecinctTotals, type PrecinctWindow } from './seat-explanation.queries';
