@@ -39,21 +39,8 @@ describe('explainAllocation', () => {
   });
 
   it('D’Hondt by hand: 100, 80, 30 votes for 5 seats — the divisor table, the rank of each seat and the cut', () => {
-    const input: AllocationInput = {
-      seats: 5,
-      method: 'dhondt',
-      thresholdPercent: 0,
-      thresholdBase: 'list-votes',
-      lists: [
-        { id: 'A', votes: 100 },
-        { id: 'B', votes: 80 },
-        { id: 'C', votes: 30 },
-      ],
-      againstAll: 0,
-      ballotsCast: 210,
-      minimumAdmittedLists: 0,
-      tieRule: 'registration-order',
-    };
+    const drawn = drawnInput({ votes: [100, 80, 30], seats: 5, thresholdBp: 0, thresholdBase: 'list-votes', againstAll: 0, invalid: 0, minimumAdmittedLists: 0, tieRule: 'registration-order' });
+    const input: AllocationInput = { ...drawn, method: 'dhondt', lists: drawn.lists.map((l, i) => ({ ...l, id: 'ABC'[i] })) };
     const e = explainAllocation(input, allocated(input));
     if (e.kind !== 'highest-averages') throw new Error(e.kind);
     // Quotients: A 100, 50, 33.3; B 80, 40, 26.7; C 30. Seats: A100, B80, A50, B40, A33.3.

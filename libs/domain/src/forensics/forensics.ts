@@ -178,18 +178,19 @@ function integerPercent(test: 'integer-turnout' | 'integer-leader-share', ps: re
   const ranked = hits.map((h, i) => ({ ...h, i })).sort((a, b) => excess(b.percent) - excess(a.percent) || a.percent - b.percent || a.i - b.i);
   let peak = 0;
   for (let percent = 1; percent <= 100; percent++) if (excess(percent) > excess(peak)) peak = percent;
-  return {
-    test,
-    reference: KOBAK,
-    status: flagged ? 'flagged' : 'clear',
-    statistic: { name: 'z', value: z },
-    pValue,
-    threshold: { alpha: S.alpha, rule },
-    sample,
-    details: { measure: what, observed, expected: mean, standardDeviation: Math.sqrt(variance), peakPercent: peak, peakPrecincts: onPercent[peak], peakExpected: expectedOn[peak] },
-    precincts: flagged ? ranked.slice(0, S.precinctsListed).map((h) => h.id) : [],
-    precinctsTotal: flagged ? ranked.length : 0,
-  };
+  return judged(
+    {
+      test,
+      reference: KOBAK,
+      statistic: { name: 'z', value: z },
+      pValue,
+      threshold: { alpha: S.alpha, rule },
+      sample,
+      details: { measure: what, observed, expected: mean, standardDeviation: Math.sqrt(variance), peakPercent: peak, peakPrecincts: onPercent[peak], peakExpected: expectedOn[peak] },
+    },
+    flagged,
+    flagged ? ranked.map((h) => h.id) : [],
+  );
 }
 
 /** Beber and Scacco's last-digit test: the last digits of counts of 100 and more are uniform under the null; χ² with 9 degrees of freedom. */
@@ -219,18 +220,19 @@ function lastDigit(ps: readonly ForensicPrecinct[]): ForensicSignal {
         .filter((x) => x.n > 0)
         .sort((a, b) => b.n - a.n || a.i - b.i)
     : [];
-  return {
-    test: 'last-digit',
-    reference: BEBER,
-    status: flagged ? 'flagged' : 'clear',
-    statistic: { name: 'chi-square (9 df)', value: chi2 },
-    pValue,
-    threshold: { alpha: S.alpha, rule },
-    sample,
-    details: { ...Object.fromEntries(digits.map((n, d) => [`digit${d}`, n])), expectedPerDigit: expected, mostFrequentDigit: top },
-    precincts: behind.slice(0, S.precinctsListed).map((x) => x.id),
-    precinctsTotal: behind.length,
-  };
+  return judged(
+    {
+      test: 'last-digit',
+      reference: BEBER,
+      statistic: { name: 'chi-square (9 df)', value: chi2 },
+      pValue,
+      threshold: { alpha: S.alpha, rule },
+      sample,
+      details: { ...Object.fromEntries(digits.map((n, d) => [`digit${d}`, n])), expectedPerDigit: expected, mostFrequentDigit: top },
+    },
+    flagged,
+    behind.map((x) => x.id),
+  );
 }
 
 /** The value at quantile q of sorted values, nearest rank. */
@@ -257,15 +259,15 @@ function lateArrival(ps: readonly ForensicPrecinct[]): ForensicSignal {
     .map((p, i) => ({ id: p.precinctId, at: p.arrivedAt as number, i }))
     .filter((x) => x.at > fence)
     .sort((a, b) => b.at - a.at || a.i - b.i);
-  return {
-    test: 'late-arrival',
-    reference: TUKEY,
-    status: late.length > 0 ? 'flagged' : 'clear',
-    statistic: { name: 'late precincts', value: late.length },
-    pValue: null,
-    threshold: { alpha: null, rule },
-    sample: times.length,
-    details: {
+  return judged(
+    {
+      test: 'late-arrival',
+      reference: TUKEY,
+      statistic: { name: 'late precincts', value: late.length },
+      pValue: null,
+      threshold: { alpha: null, rule },
+      sample: times.length,
+      details: {
       q1,
       median: nearestRank(times, 0.5),
       q3,
@@ -273,10 +275,11 @@ function lateArrival(ps: readonly ForensicPrecinct[]): ForensicSignal {
       latest: times[times.length - 1],
       // How far past Q3 the latest came, in interquartile ranges.
       latestIqrsPastQ3: (times[times.length - 1] - q3) / iqr,
+      },
     },
-    precincts: late.slice(0, S.precinctsListed).map((x) => x.id),
-    precinctsTotal: late.length,
-  };
+    late.length > 0,
+    late.map((x) => x.id),
+  );
 }
 
 /**
@@ -308,18 +311,24 @@ function corrections(ps: readonly ForensicPrecinct[], contest: ForensicsInput['c
     .sort((a, b) => a.p - b.p || (a.id < b.id ? -1 : 1));
   const flagged = results.filter((r) => r.p <= S.alpha);
   const behind = flagged.flatMap((r) => r.g.precincts);
-  return {
-    test: 'corrections',
-    reference: FISHER,
-    status: flagged.length > 0 ? 'flagged' : 'clear',
-    statistic: { name: 'smallest adjusted p-value', value: results[0].p },
-    pValue: results[0].p,
-    threshold: { alpha: S.alpha, rule },
-    sample: ps.length,
-    details: { ...rates, groupsCompared: tested.length, flaggedCommissions: flagged.map((r) => r.id).join(',') || null, mostCorrected: results[0].id },
-    precincts: behind.slice(0, S.precinctsListed),
-    precinctsTotal: behind.length,
-  };
+  return judged(
+    {
+      test: 'corrections',
+      reference: FISHER,
+      statistic: { name: 'smallest adjusted p-value', value: results[0].p },
+      pValue: results[0].p,
+      threshold: { alpha: S.alpha, rule },
+      sample: ps.length,
+      details: { ...rates, groupsCompared: tested.length, flaggedCommissions: flagged.map((r) => r.id).join(',') || null, mostCorrected: results[0].id },
+    },
+    flagged.length > 0,
+    behind,
+  );
+}
+
+/** A judged signal: flagged or clear, the precincts behind it named up to the limit and counted in all. */
+function judged(signal: Omit<ForensicSignal, 'status' | 'precincts' | 'precinctsTotal'>, flagged: boolean, behind: readonly string[]): ForensicSignal {
+  return { ...signal, status: flagged ? 'flagged' : 'clear', precincts: behind.slice(0, FORENSIC_SETTINGS.precinctsListed), precinctsTotal: behind.length };
 }
 
 function insufficient(
