@@ -7,14 +7,17 @@ import { ElectionsModule } from '../elections/elections.module';
 import { LiveResultsController } from '../live/live-results.controller';
 import { LiveResultsService } from '../live/live-results.service';
 import { ResultsController } from '../results/results.controller';
+import { ForensicsController } from '../results/forensics.controller';
+import { ProtocolArrivalsService } from '../results/protocol-arrivals.service';
 import { SeatAnalysisController } from '../results/seat-analysis.controller';
+import { SeatExplanationController } from '../results/seat-explanation.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
-  controllers: [ResultsController, SeatAnalysisController, LiveResultsController, ProjectionsAdminController],
-  providers: [ProjectorService, LiveResultsService],
+  controllers: [ResultsController, SeatAnalysisController, SeatExplanationController, ForensicsController, LiveResultsController, ProjectionsAdminController],
+  providers: [ProjectorService, LiveResultsService, ProtocolArrivalsService],
   exports: [ProjectorService, LiveResultsService],
 })
 export class ProjectorModule {}
