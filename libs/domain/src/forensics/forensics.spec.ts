@@ -90,6 +90,16 @@ describe('forensics', () => {
     expect(s.precincts[0]).toBe('p0');
   });
 
+  it('last digit: a tilt of half a point over a million counts is significant but too small to flag', () => {
+    // 1,000,000 counts 100–1099, every last digit equally often but 0 (10.5%) and 7 (9.5%).
+    const counts = Array.from({ length: 1_000_000 }, (_, i) => 100 + (i % 200 === 1 ? 10 * (10 + ((i >> 8) % 100)) : (i * 7) % 1000));
+    const input = night(400, (i) => ({ counts: counts.slice(i * 2500, (i + 1) * 2500) }));
+    const s = signal(input, 'last-digit');
+    expect(s.pValue).toBeLessThan(FORENSIC_SETTINGS.alpha);
+    expect(s.details.largestDeviation).toBeLessThan(FORENSIC_SETTINGS.lastDigitMinDeviation);
+    expect(s.status).toBe('clear');
+  });
+
   it('late arrival: a protocol recorded hours after the rest is named, with no p-value claimed', () => {
     const input = night(100, (i) => (i === 42 ? { arrivedAt: 1_000_000 + 100 * 60_000 + 10 * 3_600_000 } : {}));
     const s = signal(input, 'late-arrival');
