@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchForensics, type ElectionDetail, type ForensicsDto, type ListContestResults } from '../api';
 import { fmtInt, fmtPctShort, nameOf, t, type Key } from '../i18n';
+import { useOnDemand } from '../on-demand';
 
 type Cells = ForensicsDto['fingerprint']['cells'];
 
@@ -35,23 +36,8 @@ function drawFingerprint(canvas: HTMLCanvasElement, cells: Cells): void {
 
 export function ForensicsPanel({ contest, election }: { readonly contest: ListContestResults; readonly election: ElectionDetail }) {
   const [open, setOpen] = useState(false);
-  const [data, setData] = useState<ForensicsDto | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
   const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const abort = new AbortController();
-    fetchForensics(election.id, contest.commissionId, contest.contestId, abort.signal).then(
-      (d) => {
-        setData(d);
-        setError(undefined);
-      },
-      (e: unknown) => {
-        if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
-      },
-    );
-    return () => abort.abort();
-  }, [open, contest, election.id]);
+  const { data, error } = useOnDemand<ForensicsDto>(open, (signal) => fetchForensics(election.id, contest.commissionId, contest.contestId, signal), [contest, election.id]);
   useEffect(() => {
     if (canvas.current && data) drawFingerprint(canvas.current, data.fingerprint.cells);
   }, [data]);

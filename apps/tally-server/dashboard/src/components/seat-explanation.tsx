@@ -2,31 +2,18 @@
 // it shows the API's explanation (the quota and remainders, or the divisor table), the order the
 // seats were won in, and the precincts whose protocols make the votes, page by page. Nothing is
 // computed here: every figure is the API's, refetched when the contest's figures change.
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { fetchExplanation, type ElectionDetail, type ExplanationDto, type ListContestResults } from '../api';
 import { fmtDec, fmtInt, nameOf, t, type Key } from '../i18n';
+import { useOnDemand } from '../on-demand';
 
 type Explained = NonNullable<ExplanationDto['explanation']>;
 
 export function SeatExplanation({ contest, election }: { readonly contest: ListContestResults; readonly election: ElectionDetail }) {
   const [open, setOpen] = useState(false);
   const [offset, setOffset] = useState(0);
-  const [data, setData] = useState<ExplanationDto | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (!open) return;
-    const abort = new AbortController();
-    fetchExplanation(election.id, contest.commissionId, contest.contestId, offset, abort.signal).then(
-      (d) => {
-        setData(d);
-        setError(undefined);
-      },
-      (e: unknown) => {
-        if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
-      },
-    );
-    return () => abort.abort();
-  }, [open, offset, contest, election.id]);
+  const { data, error } = useOnDemand<ExplanationDto>(open, (signal) => fetchExplanation(election.id, contest.commissionId, contest.contestId, offset, signal), [offset, contest, election.id]);
 
   const listName = (id: string) => nameOf(election.lists.find((l) => l.id === id)?.name) || id;
   const panelId = `explanation-${contest.contestId}`;
@@ -54,71 +41,93 @@ export function SeatExplanation({ contest, election }: { readonly contest: ListC
   );
 }
 
+/** Right-aligned column headings, one per label. */
+function NumberHeads({ labels }: { readonly labels: readonly string[] }) {
+  return (
+    <>
+      {labels.map((label, i) => (
+        <th scope="col" class="num" key={i}>
+          {label}
+        </th>
+      ))}
+    </>
+  );
+}
+
+/** One row per list: its name, then the cells the table gives it. */
+function ListTable<L extends { readonly id: string }>(props: {
+  readonly testId: string;
+  readonly heads: readonly string[];
+  readonly lists: readonly L[];
+  readonly listName: (id: string) => string;
+  readonly cells: (l: L) => ComponentChildren;
+}) {
+  return (
+    <table class="districts" data-testid={props.testId}>
+      <thead>
+        <tr>
+          <th scope="col">{t('party')}</th>
+          <NumberHeads labels={props.heads} />
+        </tr>
+      </thead>
+      <tbody>
+        {props.lists.map((l) => (
+          <tr key={l.id} data-list={l.id}>
+            <th scope="row">{props.listName(l.id)}</th>
+            {props.cells(l)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Table({ e, listName }: { readonly e: Explained; readonly listName: (id: string) => string }) {
   if (e.kind === 'largest-remainder') {
     return (
       <div class="table-scroll">
         <p data-field="quota">{t('quotaLine', { quota: fmtDec(e.quota.value), votes: fmtInt(e.quotaVotes), seats: fmtInt(e.seats) })}</p>
-        <table class="districts" data-testid="remainder-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('party')}</th>
-              <th scope="col" class="num">{t('votes')}</th>
-              <th scope="col" class="num">{t('quotaSeats')}</th>
-              <th scope="col" class="num">{t('remainder')}</th>
-              <th scope="col" class="num">{t('remainderSeats')}</th>
-              <th scope="col" class="num">{t('seats')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {e.lists.map((l) => (
-              <tr key={l.id} data-list={l.id}>
-                <th scope="row">{listName(l.id)}</th>
-                <td class="num">{fmtInt(l.votes)}</td>
-                <td class="num">{l.quotaSeats ?? '—'}</td>
-                <td class="num">{l.remainder ? fmtDec(l.remainder.value) : t('notAdmitted')}</td>
-                <td class="num">{l.remainderSeats}</td>
-                <td class="num" data-field="seats">{l.seats}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ListTable
+          testId="remainder-table"
+          heads={[t('votes'), t('quotaSeats'), t('remainder'), t('remainderSeats'), t('seats')]}
+          lists={e.lists}
+          listName={listName}
+          cells={(l) => (
+            <>
+              <td class="num">{fmtInt(l.votes)}</td>
+              <td class="num">{l.quotaSeats ?? '—'}</td>
+              <td class="num">{l.remainder ? fmtDec(l.remainder.value) : t('notAdmitted')}</td>
+              <td class="num">{l.remainderSeats}</td>
+              <td class="num" data-field="seats">{l.seats}</td>
+            </>
+          )}
+        />
       </div>
     );
   }
   return (
     <div class="table-scroll">
       <p data-field="cut">{t('divisorLine', { last: fmtDec(e.lastWinning?.value ?? null), next: fmtDec(e.firstLosing?.value ?? null) })}</p>
-      <table class="districts" data-testid="divisor-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('party')}</th>
-            {e.divisors.map((d) => (
-              <th scope="col" class="num" key={d}>
-                ÷{d}
-              </th>
-            ))}
-            <th scope="col" class="num">{t('seats')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {e.lists.map((l) => (
-            <tr key={l.id} data-list={l.id}>
-              <th scope="row">{listName(l.id)}</th>
-              {e.divisors.map((d, j) => {
-                const q = l.quotients[j];
-                return (
-                  <td class={`num${q?.seatRank ? ' won' : ''}`} key={d}>
-                    {q ? fmtDec(q.quotient.value) : ''}
-                    {q?.seatRank ? <sup>{q.seatRank}</sup> : null}
-                  </td>
-                );
-              })}
-              <td class="num" data-field="seats">{l.seats}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable
+        testId="divisor-table"
+        heads={[...e.divisors.map((d) => `÷${d}`), t('seats')]}
+        lists={e.lists}
+        listName={listName}
+        cells={(l) => (
+          <>
+            {e.divisors.map((d, j) => {
+              const q = l.quotients[j];
+              return (
+                <td class={`num${q?.seatRank ? ' won' : ''}`} key={d}>
+                  {q ? fmtDec(q.quotient.value) : ''}
+                  {q?.seatRank ? <sup>{q.seatRank}</sup> : null}
+                </td>
+              );
+            })}
+            <td class="num" data-field="seats">{l.seats}</td>
+          </>
+        )}
+      />
     </div>
   );
 }
@@ -151,11 +160,7 @@ function Precincts({ data, listName, setOffset }: { readonly data: ExplanationDt
             <tr>
               <th scope="col">{t('precinct')}</th>
               <th scope="col" class="num">{t('version')}</th>
-              {ids.map((id) => (
-                <th scope="col" class="num" key={id}>
-                  {listName(id)}
-                </th>
-              ))}
+              <NumberHeads labels={ids.map(listName)} />
               <th scope="col" class="num">{t('againstAll')}</th>
             </tr>
           </thead>
