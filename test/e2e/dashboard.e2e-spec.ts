@@ -224,6 +224,32 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     const nearestName = definition.lists.find((l) => l.id === nearest)!.name.en;
     await waitForText(page, `[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"] [data-field="gain"]`, `${nearestName} is ${fmtInt(gainOne)} votes from a seat more`);
 
+    // The seat explanation, opened on demand: the API's ranking of all 21 seats, and the three precincts behind the votes.
+    const explanation = (await (await fetch(`${base}/v1/elections/${ELECTION}/commissions/almaty/contests/${ALMATY_2023_LIST_CONTEST}/explanation`)).json()) as {
+      explanation: { ranking: Array<{ list: string; ofList: number }> };
+    };
+    await page.locator(`[data-testid="explanation-${ALMATY_2023_LIST_CONTEST}"] [data-testid="explain-seats"]`).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="seat-ranking"] li').length === 21, undefined, { timeout: WAIT_MS });
+    const ranking = await page.$$eval('[data-testid="seat-ranking"] li', (items) => items.map((i) => i.getAttribute('data-list')));
+    expect(ranking).toEqual(explanation.explanation.ranking.map((r) => r.list));
+    const firstName = definition.lists.find((l) => l.id === ranking[0])!.name.en;
+    await waitForText(page, '[data-testid="seat-ranking"] li', `${firstName}, its seat 1`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="explanation-precincts"] tbody tr').length === 3, undefined, { timeout: WAIT_MS });
+    expect(await page.$$eval('[data-testid="explanation-precincts"] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-precinct')))).toEqual(PRECINCTS);
+
+    // The forensic signals: the fingerprint of the three precincts, and five tests that say three are too few to judge.
+    await page.locator(`[data-testid="forensics-${ALMATY_2023_LIST_CONTEST}"] [data-testid="open-forensics"]`).click();
+    await page.waitForSelector('canvas[data-testid="fingerprint"][data-precincts="3"]', { timeout: WAIT_MS });
+    await waitForText(page, '[data-field="forensics-note"]', 'not verdicts');
+    expect(await page.$$eval('[data-testid="signals"] li', (items) => items.map((i) => [i.getAttribute('data-test'), i.getAttribute('data-status')]))).toEqual([
+      ['integer-turnout', 'insufficient-data'],
+      ['integer-leader-share', 'insufficient-data'],
+      ['last-digit', 'insufficient-data'],
+      ['late-arrival', 'insufficient-data'],
+      ['corrections', 'insufficient-data'],
+    ]);
+    await page.screenshot({ path: artifactPath('dashboard-04b-explanation-forensics.png'), fullPage: true });
+
     // Same document throughout: the figures came by the live stream, not a reload.
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-04-after-protocols.png'), fullPage: true });
@@ -249,8 +275,33 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await page.waitForSelector(`[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"][data-scope="local"]`, { timeout: WAIT_MS });
     await waitForText(page, `[data-list="amanat"] [data-field="contribution"]`, 'of its votes');
     expect(await page.locator(`[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-testid="explanation-${ALMATY_2023_LIST_CONTEST}"]`).count()).toBe(0);
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-05-district.png'), fullPage: true });
+  });
+
+  it('a precinct page shows no seats and no threshold certainty', async () => {
+    const precinctName = definition.commissions.find((c) => c.id === 'almaty-p001')!.name.en;
+    await page.locator(`[data-testid="children"] a[href="/elections/${ELECTION}/commissions/almaty-p001"]`).click();
+    await waitForText(page, '[data-testid="commission-name"]', precinctName);
+    // Its own figures are there, labelled local (the precinct has reported).
+    await page.waitForSelector(`[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"][data-scope="local"]`, { timeout: WAIT_MS });
+    await waitForText(page, `[data-list="amanat"] [data-field="votes"]`, fmtInt(protocolOf('almaty-p001', ALMATY_2023_LIST_CONTEST).protocol.votes.amanat));
+    await waitForText(page, `[data-list="amanat"] [data-field="contribution"]`, 'of its votes');
+    // No seats anywhere: no seats column, no composition, no closest seats, no seat explanation, no forensics of one precinct.
+    expect(await page.locator('[data-field="seats"]').count()).toBe(0);
+    expect(await page.locator('[data-testid^="hemicycle-"]').count()).toBe(0);
+    expect(await page.locator('[data-testid^="closest-seat-"]').count()).toBe(0);
+    expect(await page.locator('[data-testid^="explanation-"]').count()).toBe(0);
+    expect(await page.locator('[data-testid^="forensics-"]').count()).toBe(0);
+    // No threshold certainty: no badge, and the chart's summary names no certainty either.
+    expect(await page.locator('.badge-certainly-in, .badge-certainly-out, .badge-undecided').count()).toBe(0);
+    const summary = (await page.getAttribute(`[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"] [role="img"]`, 'aria-label')) ?? '';
+    expect(summary).not.toMatch(/Certainly|Undecided|Seats/);
+    expect(await page.evaluate(() => window.sameDocument)).toBe(true);
+    await page.screenshot({ path: artifactPath('dashboard-05b-precinct.png'), fullPage: true });
+    await page.goBack();
+    await waitForText(page, '[data-testid="commission-name"]', 'Alatau District Territorial Election Commission');
   });
 
   it('switches language, remembers it, and says so in <html lang>', async () => {

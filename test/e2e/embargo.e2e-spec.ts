@@ -77,6 +77,8 @@ describe('results embargo', () => {
       `/v1/elections/${E}/bodies/assembly`,
       `${contestUrl()}/sensitivity`,
       `${contestUrl()}/what-if`,
+      `${contestUrl()}/explanation`,
+      `${contestUrl()}/forensics`,
       `/v1/elections/${E}/open-data/results.cdf.json`,
       `/v1/elections/${E}/open-data/results.csv`,
     ]) {

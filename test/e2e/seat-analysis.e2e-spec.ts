@@ -1,19 +1,15 @@
 // The seat analysis over HTTP (supertest) on the demo election (2023 Almaty City Mäslihat, every
 // protocol in, so the city's figures are the published result): the sensitivity and the what-if
 // at the contest's allocating scope, refusals below it, problem+json for bad parameters.
-import { allocate, ALMATY_2023_LIST_CONTEST, ALMATY_2023_LIST_RESULT, ALMATY_2023_SENSITIVITY, almatyCity2023Protocols, type ElectionIndex, type PrecinctCommand } from '@tally/domain';
-import type { EventStore } from '@tally/event-store';
-import request from 'supertest';
-import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
-import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
-import { ProjectorService } from '../../apps/tally-server/src/projector/projector.service';
-import { appendAll, decidedAppends, demoMeta, type PrecinctStates } from '../../apps/tally-server/src/projector/testing/synthetic-history';
-import { startTallyApp, type TallyTestApp } from './support/tally-app';
+import { allocate, ALMATY_2023_LIST_CONTEST, ALMATY_2023_LIST_RESULT, ALMATY_2023_SENSITIVITY, type ElectionIndex } from '@tally/domain';
+import type request from 'supertest';
+import { ALMATY_CITY_CONTEST, ALMATY_ELECTION, expectProblem, startAlmatyProjector } from './support/almaty-projector';
+import type { TallyTestApp } from './support/tally-app';
 
 jest.setTimeout(120_000);
 
-const E = 'almaty-city-2023';
-const CONTEST = `/v1/elections/${E}/commissions/cec/contests/${ALMATY_2023_LIST_CONTEST}`;
+const E = ALMATY_ELECTION;
+const CONTEST = ALMATY_CITY_CONTEST;
 
 describe('seat analysis API', () => {
   let tally: TallyTestApp;
@@ -21,27 +17,12 @@ describe('seat analysis API', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    // The projector role alone, embedded, with the demo election; every protocol recorded.
-    tally = await startTallyApp({ mode: 'embedded', env: { TALLY_ROLES: 'projector', TALLY_DEMO: 'true' } });
-    http = request(tally.server);
-    election = tally.app.get(ElectionRegistry).get(E)!;
-    const states: PrecinctStates = new Map();
-    const commands = almatyCity2023Protocols().map(
-      (p, n): PrecinctCommand => ({ type: 'SubmitProtocol', meta: demoMeta(E, `sa-${n}`, n, p.precinctId), protocol: p.protocol, version: 1 }),
-    );
-    const { position } = await appendAll(tally.app.get<EventStore>(EVENT_STORE), decidedAppends(election, commands, states));
-    await tally.app.get(ProjectorService).engine.waitForPosition(position as string);
+    ({ tally, election, http } = await startAlmatyProjector('sa'));
   });
 
   afterAll(async () => {
     await tally?.close();
   });
-
-  const expectProblem = (res: request.Response, status: number, code: string, field: string) => {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, code, field });
-  };
 
   it('GET …/sensitivity at the city: per list the votes from a seat more or less, the figures `tally allocate --sensitivity` prints', async () => {
     const res = await http.get(`${CONTEST}/sensitivity`).expect(200);

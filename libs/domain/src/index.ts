@@ -5,6 +5,7 @@ export * from './protocol';
 export * from './precinct';
 export * from './allocation';
 export * from './views';
+export * from './forensics';
 export * from './fixtures';
 export * from './percent';
 export * from './instant';

@@ -2,8 +2,10 @@
 // erased at build), so a change of the API's shape fails `check:dashboard`, not the viewer.
 import type { CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, BodyCompositionDto } from '../../src/results/results.presenter';
 import type { SensitivityDto } from '../../src/results/seat-analysis.presenter';
+import type { ExplanationDto } from '../../src/results/seat-explanation.presenter';
+import type { ForensicsDto } from '../../src/results/forensics.presenter';
 
-export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, SensitivityDto };
+export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, ExplanationDto, ForensicsDto, SensitivityDto };
 export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
 export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
 
@@ -45,6 +47,11 @@ export const fetchLatestHead = (signal?: AbortSignal) => getJson<SignedTreeHead>
 /** Only at a contest's allocating scope (the API answers 409 below it). */
 export const fetchSensitivity = (electionId: string, commissionId: string, contestId: string, signal?: AbortSignal) =>
   getJson<SensitivityDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/sensitivity`, signal);
+/** Only at a contest's allocating scope; `offset` pages the precincts behind the votes. */
+export const fetchExplanation = (electionId: string, commissionId: string, contestId: string, offset: number, signal?: AbortSignal) =>
+  getJson<ExplanationDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/explanation?offset=${offset}&limit=50`, signal);
+export const fetchForensics = (electionId: string, commissionId: string, contestId: string, signal?: AbortSignal) =>
+  getJson<ForensicsDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/forensics`, signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
 
 /**

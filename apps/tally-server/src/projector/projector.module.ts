@@ -9,14 +9,17 @@ import { LiveResultsService } from '../live/live-results.service';
 import { ResultsEmbargo } from '../results/embargo';
 import { OpenDataController } from '../results/open-data.controller';
 import { ResultsController } from '../results/results.controller';
+import { ForensicsController } from '../results/forensics.controller';
+import { ProtocolArrivalsService } from '../results/protocol-arrivals.service';
 import { SeatAnalysisController } from '../results/seat-analysis.controller';
+import { SeatExplanationController } from '../results/seat-explanation.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
-  controllers: [ResultsController, SeatAnalysisController, OpenDataController, LiveResultsController, ProjectionsAdminController],
-  providers: [ProjectorService, LiveResultsService, ResultsEmbargo],
+  controllers: [ResultsController, SeatAnalysisController, SeatExplanationController, ForensicsController, OpenDataController, LiveResultsController, ProjectionsAdminController],
+  providers: [ProjectorService, LiveResultsService, ResultsEmbargo, ProtocolArrivalsService],
   exports: [ProjectorService, LiveResultsService, ResultsEmbargo],
 })
 export class ProjectorModule {}

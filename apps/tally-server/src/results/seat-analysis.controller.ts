@@ -108,7 +108,8 @@ export class SeatAnalysisController {
   }
 }
 
-function refused(view: ResultsView, r: SeatAnalysisRefusal, commissionId: string, contestId: string): ProblemException {
+/** A seat analysis's refusal as problem+json (the sensitivity, the what-if and the seat explanation share it). */
+export function refused(view: ResultsView, r: SeatAnalysisRefusal, commissionId: string, contestId: string): ProblemException {
   const electionId = view.election.definition.id;
   switch (r.kind) {
     case 'unknown':

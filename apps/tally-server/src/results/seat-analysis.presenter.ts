@@ -3,7 +3,7 @@
 import type { AllocationMethod, AllocationResult, ContestSensitivity, Progress, ResultsView, WhatIf } from '@tally/domain';
 import type { Reflects } from './results.presenter';
 
-interface AnalysisHead extends Reflects {
+export interface AnalysisHead extends Reflects {
   readonly electionId: string;
   readonly commissionId: string;
   readonly contestId: string;
@@ -45,7 +45,7 @@ export interface WhatIfDto extends AnalysisHead {
 
 const seatsOf = (a: AllocationResult): Record<string, number> | null => (a.kind === 'allocated' ? Object.fromEntries(a.lists.map((l) => [l.id, l.seats])) : null);
 
-const head = (view: ResultsView, commissionId: string, contestId: string, precincts: Progress): AnalysisHead => ({
+export const head = (view: ResultsView, commissionId: string, contestId: string, precincts: Progress): AnalysisHead => ({
   electionId: view.election.definition.id,
   commissionId,
   contestId,
@@ -67,7 +67,7 @@ export function sensitivityDto(view: ResultsView, commissionId: string, r: Extra
   };
 }
 
-function methodOf(view: ResultsView, contestId: string): AllocationMethod {
+export function methodOf(view: ResultsView, contestId: string): AllocationMethod {
   const c = view.election.contest(contestId);
   if (c?.kind !== 'list') throw new Error(`not a list contest: ${contestId}`);
   return c.method;

@@ -171,14 +171,21 @@ function runMethod(input: AllocationInput, admitted: readonly Entry[]): MethodOu
     case 'droop':
       return largestRemainder(input, method, admitted);
     case 'dhondt':
-      return highestAverages(input, admitted, (s) => s + 1);
     case 'sainte-lague':
-      return highestAverages(input, admitted, (s) => 2 * s + 1);
+      return highestAverages(input, admitted, divisorOf(method));
     default: {
       const never: never = method;
       return never;
     }
   }
+}
+
+/**
+ * A divisor method's divisor for a list's next seat, given the seats it has won: 1, 2, 3, … (D'Hondt)
+ * or 1, 3, 5, … (Sainte-Laguë). Exported for the seat explanation's divisor table: one copy of the rule.
+ */
+export function divisorOf(method: 'dhondt' | 'sainte-lague'): (seatsWon: number) => number {
+  return method === 'dhondt' ? (s) => s + 1 : (s) => 2 * s + 1;
 }
 
 /**

@@ -5,3 +5,4 @@ export { breakTie, type Contender, type TieVerdict } from './tie-break';
 export * from './single-member';
 export * from './composition';
 export { seatSensitivity, type ListSensitivity, type SeatSensitivity } from './seat-sensitivity';
+export { explainAllocation, type QuotientCell, type QuotientRow, type RankedSeat, type RemainderRow, type SeatExplanation } from './seat-explanation';

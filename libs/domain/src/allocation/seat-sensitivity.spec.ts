@@ -103,6 +103,53 @@ describe('seatSensitivity', () => {
     });
   }
 
+  // The drawn elections must reach the rules the acceptance names, or the properties above prove
+  // less than they say: count, over a fixed sample, the cases that exercise each.
+  it('the drawn elections reach every rule named: each method, a list below the threshold, a runner-up admitted, against-all in the base', () => {
+    const sample = fc.sample(small, { numRuns: 400, seed: 14 });
+    for (const method of methods) {
+      const results = sample.map((partial) => allocate({ ...partial, method })).filter((r): r is Extract<AllocationResult, { kind: 'allocated' }> => r.kind === 'allocated');
+      expect(results.length).toBeGreaterThan(100);
+      expect(results.filter((r) => r.lists.some((l) => !l.passedThreshold && l.votes > 0)).length).toBeGreaterThan(10);
+      expect(results.filter((r) => r.lists.some((l) => l.admittedAsRunnerUp)).length).toBeGreaterThan(10);
+    }
+    expect(sample.filter((p) => p.thresholdBase === 'list-votes-plus-against-all' && p.againstAll > 0).length).toBeGreaterThan(50);
+  });
+
+  // Runner-up admission is where the seat search must follow a list across the admission rule:
+  // high thresholds with two or three lists admitted regardless, under every method.
+  const runnersUp = fc
+    .record({
+      votes: fc.array(fc.nat(60), { minLength: 2, maxLength: 5 }),
+      seats: fc.integer({ min: 1, max: 7 }),
+      thresholdBp: fc.integer({ min: 2500, max: 6000 }),
+      thresholdBase: fc.constantFrom(...bases),
+      againstAll: fc.nat(40),
+      invalid: fc.nat(10),
+      minimumAdmittedLists: fc.integer({ min: 2, max: 3 }),
+      tieRule: fc.constantFrom('registration-order', 'more-votes-then-registration') as fc.Arbitrary<AllocationInput['tieRule']>,
+    })
+    .map(drawnInput);
+  for (const method of methods) {
+    it(`equals the brute force under ${method} where runners-up are admitted (thresholds of 25–60%, against-all in the base)`, () => {
+      let admittedRunnersUp = 0;
+      fc.assert(
+        fc.property(runnersUp, (partial) => {
+          const input: AllocationInput = { ...partial, method };
+          const now = allocate(input);
+          if (now.kind !== 'allocated') return;
+          if (now.lists.some((l) => l.admittedAsRunnerUp)) admittedRunnersUp++;
+          sensitivities(input).forEach((l, i) => {
+            const gainOne = l.gainOne !== null && l.gainOne > GAIN_LIMIT ? null : l.gainOne;
+            expect({ list: l.id, gainOne, loseOne: l.loseOne }).toEqual({ list: l.id, ...bruteForce(input, i, l.seats) });
+          });
+        }),
+        { numRuns: 150 },
+      );
+      expect(admittedRunnersUp).toBeGreaterThan(30);
+    });
+  }
+
   it('gives the threshold margin the allocation agrees with: passes iff margin ≥ 0, and one vote less fails at 0', () => {
     fc.assert(
       fc.property(small, fc.constantFrom(...methods), (partial, method) => {

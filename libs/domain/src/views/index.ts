@@ -50,3 +50,5 @@ export {
   type WhatIf,
   type WhatIfSettings,
 } from './seat-analysis.queries';
+export { contestExplanation, type ContestExplanation, type PrecinctPage, type PrecinctTotals, type PrecinctWindow } from './seat-explanation.queries';
+export { commissionForensics, type ArrivalLookup, type CommissionForensics } from './forensics.queries';

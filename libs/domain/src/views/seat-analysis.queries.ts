@@ -18,7 +18,7 @@ export type SeatAnalysisRefusal =
   /** The commission holds only part of the contest's precincts; seats are decided at `allocatingCommissionId`. */
   | { readonly kind: 'not-allocating-scope'; readonly allocatingCommissionId: string };
 
-type Scoped =
+export type Scoped =
   | {
       readonly kind: 'scoped';
       readonly contest: ListContest;
@@ -28,8 +28,11 @@ type Scoped =
     }
   | SeatAnalysisRefusal;
 
-/** The contest's results at the commission, if the commission is its allocating scope (`ContestScope`, decided by the view). */
-function scoped(view: ResultsView, commissionId: string, contestId: string): Scoped {
+/**
+ * The contest's results at the commission, if the commission is its allocating scope (`ContestScope`,
+ * decided by the view). The seat explanation asks the same question (seat-explanation.queries.ts).
+ */
+export function scoped(view: ResultsView, commissionId: string, contestId: string): Scoped {
   const contest = view.election.contest(contestId);
   const results = commissionResults(view, commissionId, contestId);
   if (!contest || !results) return { kind: 'unknown' };
@@ -41,7 +44,8 @@ function scoped(view: ResultsView, commissionId: string, contestId: string): Sco
   return { kind: 'scoped', contest, results, allocation: results.allocation, lots };
 }
 
-const inputOf = (s: Extract<Scoped, { kind: 'scoped' }>) =>
+/** The allocation input behind the contest's provisional seats at its allocating scope. */
+export const inputOf = (s: Extract<Scoped, { kind: 'scoped' }>) =>
   listAllocationInput(
     s.contest,
     s.results.lists.map((l) => ({ id: l.id, votes: l.votes })),

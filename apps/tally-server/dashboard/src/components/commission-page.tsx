@@ -10,9 +10,11 @@ import { ChildrenList } from './children-list';
 import { ClosestSeat } from './closest-seat';
 import { DistrictsTable } from './districts-table';
 import { EmbargoNotice } from './embargo-notice';
+import { ForensicsPanel } from './forensics-panel';
 import { HemicycleChart } from './hemicycle-chart';
 import { ListBars } from './list-bars';
 import { ProgressBar, xOfY } from './progress';
+import { SeatExplanation } from './seat-explanation';
 import { TurnoutChart } from './turnout-chart';
 
 export function CommissionPage({ electionId, commissionId }: { readonly electionId: string; readonly commissionId: string | undefined }) {
@@ -51,6 +53,9 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
   const lists = results.filter((c): c is ListContestResults => c.kind === 'list');
   const districts = results.filter((c): c is SingleMemberResults => c.kind === 'single-member');
   const main = lists[0] ?? payload.contests[0];
+  // Seats exist where a commission's figures decide them: a body's composition shows only where one
+  // of its contests is at its allocating scope here (never on a precinct's part of a contest).
+  const bodies = payload.bodies.filter((b) => results.some((c) => c.scope.kind === 'allocating' && election.contests.find((k) => k.id === c.contestId)?.body === b.bodyId));
 
   return (
     <>
@@ -128,10 +133,12 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           </h2>
           <ListBars contest={c} election={election} />
           {c.scope.kind === 'allocating' && <ClosestSeat contest={c} election={election} />}
+          {c.scope.kind === 'allocating' && <SeatExplanation contest={c} election={election} />}
+          {payload.commission.level !== 'precinct' && <ForensicsPanel contest={c} election={election} />}
         </section>
       ))}
 
-      {payload.bodies.map((b) => (
+      {bodies.map((b) => (
         <section key={b.bodyId} aria-labelledby={`body-${b.bodyId}`}>
           <h2 id={`body-${b.bodyId}`}>
             {t('composition')}: {nameOf(b.name)} <StatusBadge status={b.status} />

@@ -34,7 +34,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
   });
 
   return (
-    <figure class="chart list-bars" data-testid={`list-bars-${contest.contestId}`} data-scope={contest.scope.kind}>
+    <figure class={`chart list-bars${local ? ' local' : ''}`} data-testid={`list-bars-${contest.contestId}`} data-scope={contest.scope.kind}>
       <div role="img" aria-label={summary} class="bars">
         <div class="bars-head" aria-hidden="true">
           <span />
@@ -63,7 +63,11 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
                 </span>
               )}
             </span>
-            <span class="bar-seats" data-field="seats">{r.seats ?? '—'}</span>
+            {!local && (
+              <span class="bar-seats" data-field="seats">
+                {r.seats ?? '—'}
+              </span>
+            )}
           </div>
         ))}
         {hasAgainstAll && (
@@ -76,7 +80,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
             <span class="bar-pct">{fmtPct(contest.againstAllShare.percent)}</span>
             <span class="bar-votes">{fmtInt(contest.againstAll)}</span>
             <span class="bar-badge" />
-            <span class="bar-seats" />
+            {!local && <span class="bar-seats" />}
           </div>
         )}
       </div>
@@ -92,7 +96,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
             <th scope="col">{t('votes')}</th>
             <th scope="col">{t('share')}</th>
             <th scope="col">{t('status')}</th>
-            <th scope="col">{t('seats')}</th>
+            {!local && <th scope="col">{t('seats')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -102,7 +106,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
               <td>{fmtInt(r.votes)}</td>
               <td>{fmtPct(r.share.percent)}</td>
               <td>{status(r)}</td>
-              <td>{r.seats ?? '—'}</td>
+              {!local && <td>{r.seats ?? '—'}</td>}
             </tr>
           ))}
           {hasAgainstAll && (
@@ -111,7 +115,7 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
               <td>{fmtInt(contest.againstAll)}</td>
               <td>{fmtPct(contest.againstAllShare.percent)}</td>
               <td />
-              <td />
+              {!local && <td />}
             </tr>
           )}
         </tbody>
