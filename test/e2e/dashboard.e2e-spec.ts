@@ -3,9 +3,6 @@
 // protocols through the API, and watch the figures and the hemicycle change without a reload;
 // drill down one more level with the keyboard; switch language. The expected figures are
 // computed here from the protocols sent. Screenshots go to test/artifacts/.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   allocate,
   almatyCity2023Definition,
@@ -19,6 +16,7 @@ import {
 } from '@tally/domain';
 import type { Page } from 'playwright-core';
 import { artifactPath, launchChromium, type Browser } from './support/browser';
+import { ensureDashboardBuilt, WAIT_MS, waitForText } from './support/dashboard-page';
 import { signedProtocolBody, signedTurnoutBody } from './support/signing';
 import { startTallyApp, type TallyTestApp } from './support/tally-app';
 
@@ -36,20 +34,7 @@ declare const document: {
 };
 declare const window: { sameDocument?: boolean };
 
-const ROOT = join(__dirname, '..', '..');
-const DASHBOARD_INDEX = join(ROOT, 'dist', 'dashboard', 'index.html');
 const ELECTION = 'almaty-city-2023';
-/** Missing, or older than a source file of the page: build before testing, never test a stale page. */
-function dashboardStale(): boolean {
-  if (!existsSync(DASHBOARD_INDEX)) return true;
-  const built = statSync(DASHBOARD_INDEX).mtimeMs;
-  const dir = join(ROOT, 'apps', 'tally-server', 'dashboard');
-  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules'));
-  return sources.some((f) => statSync(join(dir, f)).mtimeMs > built);
-}
-
-/** Generous bound for a DOM change to show up: a failure bound, not a speed assertion. */
-const WAIT_MS = 30_000;
 
 const definition = almatyCity2023Definition();
 const protocols = almatyCity2023Protocols(definition);
@@ -101,16 +86,6 @@ async function seatsShown(page: Page): Promise<Map<string, number>> {
   return counts;
 }
 
-/** Waits until the element's text contains `text` (the page updates itself; nothing reloads). */
-async function waitForText(page: Page, selector: string, text: string): Promise<void> {
-  try {
-    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent?.includes(t) ?? false, [selector, text] as const, { timeout: WAIT_MS });
-  } catch {
-    const actual = await page.$eval(selector, (e) => e.textContent).catch(() => '(no such element)');
-    throw new Error(`${selector} never showed "${text}"; it shows: ${actual}`);
-  }
-}
-
 describe('dashboard (real Chromium against the embedded service)', () => {
   let tally: TallyTestApp;
   let browser: Browser;
@@ -128,11 +103,7 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     post(`/v1/elections/${ELECTION}/precincts/${precinctId}/turnout`, signedTurnoutBody(ELECTION, precinctId, time, ballots));
 
   beforeAll(async () => {
-    if (dashboardStale()) {
-      // The same step `npm run build` runs; fails loudly if the front end does not build.
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/tally-server/dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    }
-    if (!existsSync(DASHBOARD_INDEX)) throw new Error(`${DASHBOARD_INDEX} is missing after the build: see apps/tally-server/dashboard/README.md`);
+    ensureDashboardBuilt();
     tally = await startTallyApp({ storage: 'temp', listen: true, env: { TALLY_DEMO: 'true', TALLY_RATE_LIMIT: '10000' } });
     base = tally.baseUrl!;
     browser = await launchChromium({ locale: 'en-US' });

@@ -5,7 +5,7 @@
 // views and exports hold, a test body sent again is not counted, `tally audit verify` passes, and
 // a test fact re-recorded as live fails it.
 import { verifyAudit } from '@tally/audit';
-import { generateProtocols, generateSyntheticElection, SYNTHETIC_LIST_CONTEST, type ElectionDefinition, type LifecycleAct } from '@tally/domain';
+import { allocatingCommissionOf, generateProtocols, generateSyntheticElection, SYNTHETIC_LIST_CONTEST, type ElectionDefinition, type LifecycleAct } from '@tally/domain';
 import { eventToAppend, streams, type EventStore } from '@tally/event-store';
 import { demoKeyPair, signAct, withDemoKeys } from '@tally/signatures';
 import request from 'supertest';
@@ -90,7 +90,8 @@ describe('test mode, the switch to live, a live night', () => {
     expect((await act(precinct, { kind: 'zero-report', commissionId: precinct })).status).toBe(201);
     // Only the root may switch.
     expectProblem(await act(precinct, { kind: 'go-live' }), 401, 'BAD_SIGNATURE');
-    expectProblem(await act(root, { kind: 'certification', bodyId: 'assembly', outcomes: [{ kind: 'list', contestId: SYNTHETIC_LIST_CONTEST, seats: {} }], votesDigest: '0'.repeat(64) }), 409, 'NOT_LIVE');
+    // Certification is signed by the body's allocating commission; in test mode it is refused.
+    expectProblem(await act(allocatingCommissionOf(definition, 'assembly')!, { kind: 'certification', bodyId: 'assembly', outcomes: [{ kind: 'list', contestId: SYNTHETIC_LIST_CONTEST, seats: {} }], votesDigest: '0'.repeat(64) }), 409, 'NOT_LIVE');
     expect((await act(root, { kind: 'go-live' })).status).toBe(201);
     expectProblem(await act(root, { kind: 'go-live' }, 2), 409, 'ALREADY_LIVE');
     expectProblem(await act(precinct, { kind: 'zero-report', commissionId: precinct }, 2), 409, 'ALREADY_LIVE');

@@ -2,7 +2,10 @@
 // up to a bound, and the elections' definitions. What a scanned event is to a view (the routing)
 // and the digest are @tally/projection's, the live projector's own: one copy of each.
 import {
+  applyEvent,
+  bodyComposition,
   commandOfAmendment,
+  createResultsView,
   decideElection,
   decodeElectionEvent,
   err,
@@ -13,11 +16,16 @@ import {
   parseElectionDefinition,
   type DefinitionAmended,
   type DefinitionProblem,
+  type ElectionContext,
+  type ElectionDefinition,
+  type ElectionEvent,
+  type MandatePassed,
   type ElectionIndex,
   type ElectionState,
   type Result,
 } from '@tally/domain';
 import { canonicalJson } from '@tally/encoding';
+import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent } from '@tally/projection';
 import { verifyAmendmentSignature } from '@tally/signatures';
 import {
   categories,
@@ -109,7 +117,7 @@ export interface DefinitionTrouble {
 export interface AmendmentTrouble {
   /** `signature` for a signature that does not count, `decider` for the rest, `definitions` for a record that does not parse. */
   readonly check: 'signature' | 'decider' | 'definitions';
-  /** Stable: revoked-key, not-yet-valid, unknown-key, invalid-signature; STALE_AMENDMENT and the decider's other codes; duplicate-amendment, decided-differently, amendment-does-not-parse, amendment-before-definition. */
+  /** Stable: revoked-key, not-yet-valid, unknown-key, invalid-signature; STALE_AMENDMENT and the decider's other codes; duplicate-amendment, decided-differently, amendment-does-not-parse, amendment-before-definition; for a termination's MandatePassed: succession-not-decided (recorded without one), succession-missing (decided, not recorded). */
   readonly code: string;
   readonly message: string;
   readonly streamName: string;
@@ -134,11 +142,18 @@ export interface LoadedElections {
  * the service hands it — and must decide exactly what was recorded. Read from the whole store,
  * whatever the bound: they are the rules.
  */
+const LIFECYCLE_EVENT_TYPES = new Set(['ResultsSummarized', 'ResultsCertified', 'ResultsDecertified', 'ElectionWentLive', 'ZeroReported']);
+
 export async function loadElections(store: EventStore): Promise<LoadedElections> {
   const troubles: DefinitionTrouble[] = [];
   const amendmentTroubles: AmendmentTrouble[] = [];
   let amendmentsChecked = 0;
-  const streams = new Map<string, { state: ElectionState; position: string; recordedAt: string }>();
+  const streams = new Map<string, { state: ElectionState; position: string; recordedAt: string; successions: { data: MandatePassed['data']; position: string; eventId: string }[] }>();
+  const missing = (stream: { successions: { data: MandatePassed['data']; position: string; eventId: string }[] }, streamName: string) => {
+    for (const { data, position, eventId } of stream.successions.splice(0)) {
+      amendmentTroubles.push({ check: 'decider', code: 'succession-missing', message: `${streamName}: the termination of amendment ${data.sequence} decides where the seat goes, and no MandatePassed records it`, streamName, position, eventId });
+    }
+  };
   for await (const e of scanStore(store, { filter: categoryFilter(categories.election) })) {
     if (e.type === 'ElectionDefined') {
       const parsed = parseElectionDefinition((e.data as { definition?: unknown }).definition);
@@ -148,7 +163,7 @@ export async function loadElections(store: EventStore): Promise<LoadedElections>
       }
       if (streams.get(e.streamName)?.state.status === 'defined') continue;
       const state = evolveElection(initialElectionState(), { type: 'ElectionDefined', data: { definition: parsed.value } });
-      streams.set(e.streamName, { state, position: e.position, recordedAt: e.recordedAt.toISOString() });
+      streams.set(e.streamName, { state, position: e.position, recordedAt: e.recordedAt.toISOString(), successions: [] });
     } else if (e.type === 'DefinitionAmended') {
       amendmentsChecked++;
       const where = { streamName: e.streamName, position: e.position, eventId: e.id };
@@ -159,13 +174,40 @@ export async function loadElections(store: EventStore): Promise<LoadedElections>
       } else if (stream === undefined) {
         amendmentTroubles.push({ check: 'decider', code: 'amendment-before-definition', message: `${e.streamName}@${e.revision}: an amendment of an election not defined yet`, ...where });
       } else {
-        const trouble = redecide(stream.state, decoded.value.data);
+        missing(stream, e.streamName);
+        // A registration is judged on the protocols recorded before it, replayed as the projector folds them.
+        const bodyOutcome = decoded.value.data.amendment.kind === 'register-deputies' && stream.state.status === 'defined' ? await bodyOutcomeAt(store, stream.state.definition, e.position) : undefined;
+        const { trouble, followers } = redecide(stream.state, decoded.value.data, { verifyAmendment: verifyAmendmentSignature, bodyOutcome });
         if (trouble) amendmentTroubles.push({ ...trouble, message: `${e.streamName}@${e.revision} (amendment ${decoded.value.data.sequence}): ${trouble.message}`, ...where });
+        stream.successions.push(...followers.map((data) => ({ data, ...where })));
         // Folded as the service folds it, so what follows is judged by the keys the service used.
         stream.state = evolveElection(stream.state, decoded.value);
       }
+    } else if (LIFECYCLE_EVENT_TYPES.has(e.type)) {
+      // Acts on the count are decided again in verify's walk (lifecycle-check.ts); here they are
+      // folded so that what follows (a registration after a certification) meets the same state.
+      const decoded = decodeElectionEvent(e);
+      const stream = streams.get(e.streamName);
+      if (decoded.ok && stream !== undefined) stream.state = evolveElection(stream.state, decoded.value);
+    } else if (e.type === 'MandatePassed') {
+      amendmentsChecked++;
+      const where = { streamName: e.streamName, position: e.position, eventId: e.id };
+      const decoded = decodeElectionEvent(e);
+      const stream = streams.get(e.streamName);
+      if (!decoded.ok || decoded.value.type !== 'MandatePassed' || stream === undefined) {
+        amendmentTroubles.push({ check: 'definitions', code: 'amendment-does-not-parse', message: `${e.streamName}@${e.revision}: ${JSON.stringify(decoded.ok ? decoded.value.type : decoded.error)}`, ...where });
+        continue;
+      }
+      const expected = stream.successions.shift();
+      if (expected === undefined) {
+        amendmentTroubles.push({ check: 'decider', code: 'succession-not-decided', message: `${e.streamName}@${e.revision}: a MandatePassed no termination decided here`, ...where });
+      } else if (canonicalJson(expected.data) !== canonicalJson(decoded.value.data)) {
+        amendmentTroubles.push({ check: 'decider', code: 'decided-differently', message: `${e.streamName}@${e.revision}: the seat passes otherwise by the rule (${JSON.stringify({ to: expected.data.to, rule: expected.data.rule })})`, ...where });
+      }
+      stream.state = evolveElection(stream.state, decoded.value);
     }
   }
+  for (const [streamName, stream] of streams) missing(stream, streamName);
   const elections = new Map<string, DefinedElection>();
   for (const { state, position, recordedAt } of streams.values()) {
     if (state.status !== 'defined' || elections.has(state.definition.id)) continue;
@@ -175,21 +217,42 @@ export async function loadElections(store: EventStore): Promise<LoadedElections>
 }
 
 /** Why the election decider does not decide the recorded amendment from the state before it, if it does not. */
-function redecide(state: ElectionState, recorded: DefinitionAmended['data']): Pick<AmendmentTrouble, 'check' | 'code' | 'message'> | undefined {
+/**
+ * Why the election decider does not decide the recorded amendment from the state before it, if it
+ * does not; and what it decides beside it (a termination's MandatePassed), to be found next in the stream.
+ */
+function redecide(
+  state: ElectionState,
+  recorded: DefinitionAmended['data'],
+  context: ElectionContext,
+): { trouble: Pick<AmendmentTrouble, 'check' | 'code' | 'message'> | undefined; followers: MandatePassed['data'][] } {
   const { electionId, sequence, signature, receivedAt } = recorded;
-  const decided = decideElection(commandOfAmendment(recorded.amendment, { electionId, sequence, signature, receivedAt }), state, { verifyAmendment: verifyAmendmentSignature });
+  const decided = decideElection(commandOfAmendment(recorded.amendment, { electionId, sequence, signature, receivedAt }), state, context);
   if (!decided.ok) {
     const [first] = decided.error;
     const signatureProblem = first.code === 'BAD_SIGNATURE' ? first.operands?.problem : undefined;
-    return {
-      check: signatureProblem === undefined ? 'decider' : 'signature',
+    const trouble = {
+      check: signatureProblem === undefined ? ('decider' as const) : ('signature' as const),
       code: signatureProblem === undefined ? first.code : String(signatureProblem),
       message: decided.error.map((r) => `${r.code} (${r.field}: ${r.message})`).join('; '),
     };
+    return { trouble, followers: [] };
   }
-  if (decided.value.length === 0) return { check: 'decider', code: 'duplicate-amendment', message: 'the same amendment is recorded earlier under this sequence number' };
-  if (decided.value.length !== 1 || canonicalJson(decided.value[0].data) !== canonicalJson(recorded)) {
-    return { check: 'decider', code: 'decided-differently', message: 'the recorded amendment differs from what the decider decides from it' };
+  if (decided.value.length === 0) return { trouble: { check: 'decider', code: 'duplicate-amendment', message: 'the same amendment is recorded earlier under this sequence number' }, followers: [] };
+  const [first, ...rest] = decided.value;
+  if (canonicalJson(first.data) !== canonicalJson(recorded)) {
+    return { trouble: { check: 'decider', code: 'decided-differently', message: 'the recorded amendment differs from what the decider decides from it' }, followers: [] };
   }
-  return undefined;
+  return { trouble: undefined, followers: rest.flatMap((event: ElectionEvent) => (event.type === 'MandatePassed' ? [event.data] : [])) };
+}
+
+/** The election's body compositions on the protocols recorded up to a position (the projector's fold, replayed). */
+async function bodyOutcomeAt(store: EventStore, definition: ElectionDefinition, position: string): Promise<ElectionContext['bodyOutcome']> {
+  const view = createResultsView(indexElection(definition));
+  for await (const e of scanStore(store, { until: { kind: 'position', position }, filter: PROJECTED_CATEGORIES })) {
+    if (electionOfStream(e.streamName) !== definition.id) continue;
+    const event = toViewEvent(e);
+    if (event !== undefined) applyEvent(view, event);
+  }
+  return (bodyId) => bodyComposition(view, bodyId);
 }

@@ -65,7 +65,7 @@ export class LifecycleCheck {
     const decoded = decodeElectionEvent(e);
     if (!decoded.ok) return { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${JSON.stringify(decoded.error)}` };
     const event = decoded.value;
-    if (event.type === 'ElectionDefined' || event.type === 'LotDrawn' || event.type === 'DefinitionAmended') {
+    if (event.type === 'ElectionDefined' || event.type === 'LotDrawn' || event.type === 'DefinitionAmended' || event.type === 'MandatePassed') {
       this.state = evolveElection(this.state, event);
       return undefined;
     }

@@ -1,7 +1,7 @@
 // Replay: fold the store's events up to a bound into fresh results views, exactly as the live
 // projector folds them (same categories, same routing, same `applyEvent`: @tally/projection's).
-import { applyEvent, createResultsView, type ApplyOutcome, type ResultsView } from '@tally/domain';
-import type { EventStore, RecordedEvent } from '@tally/event-store';
+import { applyEvent, createResultsView, decodeElectionEvent, evolveElection, initialElectionState, type ApplyOutcome, type ElectionState, type ResultsView } from '@tally/domain';
+import { categoryPrefix, categories, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent } from '@tally/projection';
 import { loadElections, scanStore, type Bound, type DefinedElection, type LoadedElections, type ScanProgress } from './audit-scan';
 
@@ -23,6 +23,11 @@ export interface ReplayOptions {
 export interface ReplayedElection {
   readonly definition: DefinedElection;
   readonly view: ResultsView;
+  /**
+   * The election stream folded up to the bound by the domain's evolve: withdrawals, registered
+   * deputies, terminations and successions as they stood then (`membersOn` reads who sat when).
+   */
+  readonly election: ElectionState;
   /** The last event of this election folded in (its definition if no other), position and record time. */
   readonly last: { readonly position: string; readonly recordedAt: string } | null;
 }
@@ -36,12 +41,14 @@ export interface ReplayResult {
   readonly undefinedElectionEvents: number;
 }
 
+const ELECTION_STREAM = categoryPrefix(categories.election);
+
 export async function replay(store: EventStore, options: ReplayOptions = {}): Promise<ReplayResult> {
   const loaded = options.elections ?? (await loadElections(store));
-  const out = new Map<string, { definition: DefinedElection; view: ResultsView; last: ReplayedElection['last'] }>();
+  const out = new Map<string, { definition: DefinedElection; view: ResultsView; election: ElectionState; last: ReplayedElection['last'] }>();
   for (const [id, definition] of loaded.elections) {
     if (options.electionId !== undefined && id !== options.electionId) continue;
-    out.set(id, { definition, view: createResultsView(definition.index), last: null });
+    out.set(id, { definition, view: createResultsView(definition.index), election: initialElectionState(), last: null });
   }
   let through: ReplayResult['through'] = null;
   let eventsRead = 0;
@@ -57,6 +64,11 @@ export async function replay(store: EventStore, options: ReplayOptions = {}): Pr
       continue;
     }
     entry.last = through;
+    if (e.streamName.startsWith(ELECTION_STREAM)) {
+      // What the codec refuses the verifier reports; the fold takes what decodes, as the service's registry does.
+      const decoded = decodeElectionEvent(e);
+      if (decoded.ok) entry.election = evolveElection(entry.election, decoded.value);
+    }
     // As the projector: the definition builds the view; the events `toViewEvent` routes are folded in.
     const viewEvent = toViewEvent(e);
     const outcome = viewEvent === undefined ? undefined : applyEvent(entry.view, viewEvent);

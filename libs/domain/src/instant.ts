@@ -52,3 +52,14 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146_097 + doe - 719_468;
 }
+
+/**
+ * The calendar date (YYYY-MM-DD) an instant falls on in an IANA time zone: Intl's zone database,
+ * formatting a number of milliseconds (no Date, no clock). Undefined for no instant.
+ */
+export function localDate(text: string, timeZone: string): string | undefined {
+  const millis = instantMillis(text);
+  if (millis === undefined) return undefined;
+  // en-CA formats a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(millis);
+}

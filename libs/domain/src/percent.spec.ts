@@ -1,4 +1,4 @@
-import { percentOf } from './percent';
+import { percentOf, pointsBetween } from './percent';
 
 describe('percentOf', () => {
   it('rounds half up to two decimals from the exact ratio', () => {
@@ -17,5 +17,16 @@ describe('percentOf', () => {
     expect(percentOf({ numerator: 2 ** 52, denominator: 2 ** 53 })).toBe(50);
     // Beyond 2^53 / 10^4 the float product would not be exact.
     expect(percentOf({ numerator: 2 ** 50 - 1, denominator: 2 ** 50 })).toBe(100);
+  });
+});
+
+describe('pointsBetween', () => {
+  it('is exact, rounded half away from zero, so a swing and its opposite have one size', () => {
+    expect(pointsBetween({ numerator: 151531, denominator: 291756 }, { numerator: 6811, denominator: 10000 })).toBe(-16.17);
+    expect(pointsBetween({ numerator: 1, denominator: 8 }, { numerator: 1, denominator: 10 })).toBe(2.5);
+    // 0.005 points either way: half away from zero.
+    expect(pointsBetween({ numerator: 1005, denominator: 100000 }, { numerator: 1, denominator: 100 })).toBe(0.01);
+    expect(pointsBetween({ numerator: 1, denominator: 100 }, { numerator: 1005, denominator: 100000 })).toBe(-0.01);
+    expect(pointsBetween({ numerator: 1, denominator: 0 }, { numerator: 1, denominator: 2 })).toBeNull();
   });
 });

@@ -11,3 +11,17 @@ export function percentOf(r: Ratio): number | null {
   const hundredths = (2n * n + d) / (2n * d);
   return Number(hundredths) / 100;
 }
+
+/**
+ * a − b in percentage points, exact, rounded to two decimals half away from zero (so a swing and
+ * its opposite show the same size). null when either has no base.
+ */
+export function pointsBetween(a: Ratio, b: Ratio): number | null {
+  if (a.denominator === 0 || b.denominator === 0) return null;
+  // (a.n/a.d − b.n/b.d) × 10000 hundredths of a point, over one common denominator.
+  const n = (BigInt(a.numerator) * BigInt(b.denominator) - BigInt(b.numerator) * BigInt(a.denominator)) * 10000n;
+  const d = BigInt(a.denominator) * BigInt(b.denominator);
+  const size = n < 0n ? -n : n;
+  const hundredths = (2n * size + d) / (2n * d);
+  return (n < 0n ? -Number(hundredths) : Number(hundredths)) / 100;
+}

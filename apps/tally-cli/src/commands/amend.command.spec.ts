@@ -26,6 +26,8 @@ function memoryIo(files: Record<string, string>) {
 const files = {
   'keys/cec-2026.key.pem': root.privateKeyPem,
   'p1-new.pub.json': `${JSON.stringify({ keyId: 'p1-new', publicKey: added.publicKey })}\n`,
+  'register.json': JSON.stringify({ kind: 'register-deputies', bodyId: 'council', on: '2026-03-25', deputies: [{ seat: { kind: 'district', contestId: 'N' }, candidateId: 'n1' }] }),
+  'bad-ground.json': JSON.stringify({ kind: 'terminate-mandate', bodyId: 'council', candidateId: 'n1', ground: 'boredom', on: '2026-06-01' }),
   'p1-more.pub.json': `${JSON.stringify({ keyId: 'p1-x', publicKey: second.publicKey })}\n${JSON.stringify({ keyId: 'p1-y', publicKey: root.publicKey })}\n`,
 };
 const base: AmendOptions = { election: 'e-2026', commission: 'p1', key: 'keys/cec-2026.key.pem' };
@@ -95,5 +97,16 @@ describe('tally amend', () => {
     expect(err).toContain('no server in this test');
     const silent = await amend({ ...base, revokeKey: 'k', from: '2026-03-15T14:00:00Z', server: 'http://127.0.0.1:9' }, async () => ({ status: 'up' }));
     expect(silent.code).toBe(1);
+  });
+
+  it('signs any amendment given whole in a file (--amendment), and refuses one the domain would refuse', async () => {
+    const { code, body } = await amend({ election: 'e-2026', key: 'keys/cec-2026.key.pem', amendment: 'register.json', sequence: '4' });
+    expect(code).toBe(0);
+    expect(body.amendment).toEqual(JSON.parse(files['register.json']));
+    expect(verifyAmendmentSignature({ electionId: 'e-2026', sequence: 4, amendment: body.amendment, signature: body.signature }, root.publicKey)).toBe(true);
+    const bad = await amend({ election: 'e-2026', key: 'keys/cec-2026.key.pem', amendment: 'bad-ground.json', sequence: '4' });
+    expect(bad).toMatchObject({ code: 2, err: expect.stringContaining('amendment.ground') });
+    const both = await amend({ ...base, amendment: 'register.json', revokeKey: 'p1-a', from: '2026-03-15T14:00:00Z', sequence: '4' });
+    expect(both).toMatchObject({ code: 2, err: expect.stringContaining('give exactly one') });
   });
 });

@@ -1,10 +1,13 @@
 // `tally amend`: a key amendment of an election — a commission's key added, revoked from an
-// instant, or replaced — signed with a key of the election's root (central) commission, printed
-// as the body to POST to /v1/elections/{e}/amendments with the administrator's token. The
+// instant, or replaced — signed with a key of the election's root (central) commission, or any
+// other amendment given whole in a JSON file (--amendment: a withdrawal, signed by the root; a
+// registration of deputies, an early termination, a by-election's winner, signed by the commission
+// that allocates the body's seats), printed as the body to POST to /v1/elections/{e}/amendments
+// with the administrator's token. The
 // sequence number it is signed for comes from --sequence, or from the server (--server: the
 // public GET of the election's amendments says which is next).
 import type { Command } from 'commander';
-import { KeyAmendmentShape, refusalsFromZod } from '@tally/domain';
+import { AmendmentShape, refusalsFromZod } from '@tally/domain';
 import { signAmendment } from '@tally/signatures';
 import { ExitCode, type CliCommand, type CliIo } from '../cli.types';
 import { processDeps } from './audit-support';
@@ -12,7 +15,10 @@ import { loadKey } from './sign.command';
 
 export interface AmendOptions {
   readonly election: string;
-  readonly commission: string;
+  /** The commission whose keys change (the key options only). */
+  readonly commission?: string;
+  /** A JSON file holding one whole amendment of any kind. */
+  readonly amendment?: string;
   readonly key?: string;
   readonly keyId?: string;
   /** DEMO ONLY: sign with the public demo key of this (root) commission. */
@@ -43,7 +49,7 @@ export async function runAmend(options: AmendOptions, io: CliIo, fetchJson: Fetc
     return ExitCode.badInput;
   }
   // The domain's own schema: what the server would refuse as MALFORMED is refused here, before signing.
-  const parsed = KeyAmendmentShape.safeParse(built.value);
+  const parsed = AmendmentShape.safeParse(built.value);
   if (!parsed.success) {
     report(io, refusalsFromZod(built.value, parsed.error.issues, 'amendment').map((r) => ({ field: optionOf(r.field), rule: r.message })));
     return ExitCode.badInput;
@@ -66,9 +72,17 @@ export async function runAmend(options: AmendOptions, io: CliIo, fetchJson: Fetc
 /** The amendment the options ask for, as given (the schema judges it next). */
 async function amendmentOf(options: AmendOptions, io: CliIo): Promise<{ ok: true; value: unknown } | { ok: false; problem: Problem }> {
   const refuse = (field: string, rule: string) => ({ ok: false as const, problem: { field, rule } });
-  const kinds = [options.addKey !== undefined, options.revokeKey !== undefined, options.replaceKeys !== undefined].filter(Boolean).length;
-  if (kinds !== 1) return refuse('--add-key | --revoke-key | --replace-keys', 'give exactly one');
+  const kinds = [options.addKey !== undefined, options.revokeKey !== undefined, options.replaceKeys !== undefined, options.amendment !== undefined].filter(Boolean).length;
+  if (kinds !== 1) return refuse('--add-key | --revoke-key | --replace-keys | --amendment', 'give exactly one');
+  if (options.amendment !== undefined) {
+    try {
+      return { ok: true, value: JSON.parse(await io.readFile(options.amendment)) as unknown };
+    } catch (error) {
+      return refuse('--amendment', `a readable file holding one JSON amendment (${(error as Error).message})`);
+    }
+  }
   const commissionId = options.commission;
+  if (commissionId === undefined) return refuse('--commission', 'the commission whose keys change');
   if (options.addKey !== undefined) {
     if (options.from !== undefined) return refuse('--from', 'an added key starts at --valid-from (default: when the server receives the amendment)');
     const keys = await readPublicKeys(options.addKey, '--add-key', io);
@@ -167,17 +181,18 @@ export const amendCommand: CliCommand = {
   register(program: Command, io: CliIo, exit: (code: ExitCode) => void) {
     program
       .command('amend')
-      .description("amend an election's keys (add, revoke from an instant, replace), signed with a root commission key; prints the body to POST (see the README)")
+      .description("amend an election's keys (add, revoke from an instant, replace), signed with a root commission key, or sign any amendment given in a JSON file; prints the body to POST (see the README)")
       .requiredOption('-e, --election <id>', 'the election id')
-      .requiredOption('-c, --commission <id>', 'the commission whose keys change')
+      .option('-c, --commission <id>', 'the commission whose keys change (with --add-key, --revoke-key, --replace-keys)')
+      .option('--amendment <file>', 'a whole amendment in JSON (withdraw-candidate, register-deputies, terminate-mandate, fill-seat, or a key kind), signed with --key as it is')
       .option('--add-key <file>', 'add the public key in this file ({ keyId, publicKey }, from tally keys)')
       .option('--valid-from <instant>', 'with --add-key: the key verifies from this instant on (default: when the server receives the amendment)')
       .option('--revoke-key <keyId>', 'revoke this key of the commission from --from')
       .option('--replace-keys <file>', "replace all the commission's keys from --from with the key(s) in this file (repeat for several files)", collect)
       .option('--from <instant>', 'RFC 3339: what is received at or after it no longer verifies under the old key(s)')
-      .option('--key <file>', "a key of the election's root (central) commission (PKCS8 PEM, from tally keys)")
+      .option('--key <file>', "the signing key (PKCS8 PEM, from tally keys): the root commission's; for deputies, the allocating commission's")
       .option('--key-id <id>', 'its key id (default: from a key file named <keyId>.key.pem)')
-      .option('--demo-key <commission>', 'DEMO ONLY: sign with the public demo key of the root commission')
+      .option('--demo-key <commission>', 'DEMO ONLY: sign with the public demo key of this commission')
       .option('--sequence <n>', "the amendment's place among the election's amendments (1 for the first)")
       .option('--server <url>', 'ask the server for the next sequence number instead (GET /v1/elections/{e}/amendments)')
       .action(async (options: AmendOptions) => exit(await runAmend(options, io)));

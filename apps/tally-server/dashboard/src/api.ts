@@ -6,6 +6,9 @@ import type { ExplanationDto } from '../../src/results/seat-explanation.presente
 import type { ForensicsDto } from '../../src/results/forensics.presenter';
 
 export type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ElectionListItem, ExplanationDto, ForensicsDto, SensitivityDto };
+import type { BaselineComparisonDto, BodyMembersDto } from '../../src/results/body-members.presenter';
+
+export type { BaselineComparisonDto, BodyMembersDto };
 export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
 export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
 
@@ -52,6 +55,10 @@ export const fetchExplanation = (electionId: string, commissionId: string, conte
   getJson<ExplanationDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/explanation?offset=${offset}&limit=50`, signal);
 export const fetchForensics = (electionId: string, commissionId: string, contestId: string, signal?: AbortSignal) =>
   getJson<ForensicsDto>(`/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/contests/${enc(contestId)}/forensics`, signal);
+/** The body's provisional members and majority line. */
+export const fetchMembers = (electionId: string, bodyId: string, signal?: AbortSignal) => getJson<BodyMembersDto>(`/v1/elections/${enc(electionId)}/bodies/${enc(bodyId)}/members`, signal);
+/** The body against its last election (404 when the definition names no baseline). */
+export const fetchBaseline = (electionId: string, bodyId: string, signal?: AbortSignal) => getJson<BaselineComparisonDto>(`/v1/elections/${enc(electionId)}/bodies/${enc(bodyId)}/baseline`, signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
 
 /**

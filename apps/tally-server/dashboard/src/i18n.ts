@@ -90,6 +90,22 @@ const en = {
   'level.district': 'District commission',
   'level.precinct': 'Precinct commission',
   listResults: 'Party lists',
+  majority: 'Majority: {n} of {y} seats',
+  majorityHeld: '{party} holds the majority with {s} seats',
+  majorityLacking: '{party}, the largest, lacks {n} seats for the majority',
+  majorityNone: 'No seats decided yet',
+  members: 'Provisional members',
+  seat: 'Seat',
+  name: 'Name',
+  listSeatOf: '{party} list, No. {rank}',
+  districtSeatOf: 'District {district}',
+  unnamed: 'not named',
+  previousShare: 'Last time',
+  swing: 'Swing',
+  seatChange: 'Seats ±',
+  comparedWith: 'Compared with {name} ({date}): share then, swing in percentage points, change in the body’s seats.',
+  pointsUnit: 'pp',
+  turnoutChange: '{p} since {date}',
   logHead: 'Transparency log: {size} events · root {root} · signed {time}',
   logNoHead: 'Transparency log: no signed head yet',
   explainSeats: 'Explain the seats',
@@ -265,6 +281,22 @@ const ru: Dict = {
   signalLine: '{name} = {value}, p = {p} ({rule}); проверено: {sample}',
   signalNoData: 'проверено: {sample} — слишком мало для вывода',
   signalPrecincts: 'Участки: {list} (всего {total})',
+  majority: 'Большинство: {n} из {y} мандатов',
+  majorityHeld: '{party} имеет большинство: {s} мандатов',
+  majorityLacking: '{party}, крупнейшей фракции, не хватает {n} мандатов до большинства',
+  majorityNone: 'Мандаты ещё не определены',
+  members: 'Предварительный состав депутатов',
+  seat: 'Мандат',
+  name: 'Имя',
+  listSeatOf: '{party}: список, № {rank}',
+  districtSeatOf: 'Округ {district}',
+  unnamed: 'не назван',
+  previousShare: 'Прошлые выборы',
+  swing: 'Изменение',
+  seatChange: 'Мандаты ±',
+  comparedWith: 'В сравнении с выборами «{name}» ({date}): доля тогда, изменение в процентных пунктах, изменение числа мандатов.',
+  pointsUnit: 'п.п.',
+  turnoutChange: '{p} с {date}',
 };
 
 const kk: Dict = {
@@ -394,6 +426,22 @@ const kk: Dict = {
   signalLine: '{name} = {value}, p = {p} ({rule}); тексерілді: {sample}',
   signalNoData: 'тексерілді: {sample} — қорытынды үшін тым аз',
   signalPrecincts: 'Учаскелер: {list} (барлығы {total})',
+  majority: 'Көпшілік: {y} мандаттың {n}',
+  majorityHeld: '{party} көпшілікке ие: {s} мандат',
+  majorityLacking: 'Ең ірі фракция {party} көпшілікке {n} мандат жетпейді',
+  majorityNone: 'Мандаттар әлі анықталмаған',
+  members: 'Депутаттардың алдын ала құрамы',
+  seat: 'Мандат',
+  name: 'Аты-жөні',
+  listSeatOf: '{party}: тізім, № {rank}',
+  districtSeatOf: '{district} округі',
+  unnamed: 'аталмаған',
+  previousShare: 'Өткен сайлау',
+  swing: 'Өзгеріс',
+  seatChange: 'Мандаттар ±',
+  comparedWith: '«{name}» сайлауымен ({date}) салыстырғанда: сол кездегі үлес, пайыздық тармақпен өзгеріс, мандаттар өзгерісі.',
+  pointsUnit: 'п.т.',
+  turnoutChange: '{date} бастап {p}',
 };
 
 const DICTS: Record<Lang, Dict> = { kk, ru, en };
@@ -445,6 +493,7 @@ const formats = computed(() => {
     pct: new Intl.NumberFormat(l, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     pctShort: new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 2 }),
     dec: new Intl.NumberFormat(l, { maximumFractionDigits: 4 }),
+    points: new Intl.NumberFormat(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
   };
 });
 
@@ -455,6 +504,16 @@ export const fmtDec = (n: number | null): string => (n === null ? '—' : format
 
 /** The API's percent (0–100, already rounded to 2 decimals from the exact ratio); null → a dash. */
 export const fmtPct = (percent: number | null | undefined): string => (percent === null || percent === undefined ? '—' : formats.value.pct.format(percent / 100));
+
+/** Percentage points with their sign (−16.17 pp; 0.00 pp); null → a dash. */
+export function fmtPoints(points: number | null | undefined): string {
+  if (points === null || points === undefined) return '—';
+  const sign = points > 0 ? '+' : points < 0 ? '−' : '';
+  return `${sign}${formats.value.points.format(Math.abs(points))} ${t('pointsUnit')}`;
+}
+
+/** A signed whole number (+4, −4, 0); null → a dash. */
+export const fmtSigned = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : n < 0 ? '−' : ''}${fmtInt(Math.abs(n))}`);
 
 /** Percent without trailing zeros, for axis ticks and the threshold (5 %, 7.5 %). */
 export const fmtPctShort = (percent: number): string => formats.value.pctShort.format(percent / 100);

@@ -2,7 +2,7 @@
 // the admin endpoints and the registry, and decided by the domain's election decider through the
 // event store's command handler.
 import { Command } from '@nestjs/cqrs';
-import type { ElectionCommand, ElectionRefusal, ElectionState } from '@tally/domain';
+import type { ElectionCommand, ElectionContext, ElectionRefusal, ElectionState } from '@tally/domain';
 
 export type DecideElectionOutcome =
   /** Appended; `position` is the last event's. */
@@ -13,7 +13,11 @@ export type DecideElectionOutcome =
   | { readonly kind: 'refused'; readonly reasons: readonly ElectionRefusal[] };
 
 export class DecideElectionCommand extends Command<DecideElectionOutcome> {
-  constructor(readonly command: ElectionCommand) {
+  constructor(
+    readonly command: ElectionCommand,
+    /** For a registration of deputies: the body's composition on the recorded protocols. */
+    readonly bodyOutcome?: ElectionContext['bodyOutcome'],
+  ) {
     super();
   }
 }

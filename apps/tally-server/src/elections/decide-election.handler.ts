@@ -18,7 +18,7 @@ export class DecideElectionHandler implements ICommandHandler<DecideElectionComm
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ command }: DecideElectionCommand): Promise<DecideElectionOutcome> {
+  async execute({ command, bodyOutcome }: DecideElectionCommand): Promise<DecideElectionOutcome> {
     const streamName = streamOf(command.electionId);
     if (streamName === undefined) {
       // No stream can have this id, so nothing is defined under it: the decider says what that means.
@@ -26,8 +26,8 @@ export class DecideElectionHandler implements ICommandHandler<DecideElectionComm
       if (!decided.ok) return { kind: 'refused', reasons: decided.error };
       throw new Error(`election id ${JSON.stringify(command.electionId)} is valid in a definition but cannot name a stream`);
     }
-    const decider = command.type === 'RecordAct' ? electionStreamWith(await this.actContext(command, streamName)) : electionStream;
-    const handled = await this.writes.handle({ streamName, decider, command });
+    const context = { ...(command.type === 'RecordAct' ? await this.actContext(command, streamName) : {}), ...(bodyOutcome ? { bodyOutcome } : {}) };
+    const handled = await this.writes.handle({ streamName, decider: electionStreamWith(context), command });
     switch (handled.kind) {
       case 'refused':
         return { kind: 'refused', reasons: handled.refusal };

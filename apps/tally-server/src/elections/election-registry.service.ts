@@ -15,6 +15,7 @@ import {
   type ActRecordedData,
   type AmendmentCommand,
   type DefinitionAmended,
+  type ElectionContext,
   type RecordAct,
   type ElectionIndex,
   type ElectionRefusal,
@@ -53,8 +54,8 @@ export interface Lifecycle {
 }
 
 const ELECTION_STREAM_PREFIX = categoryPrefix(categories.election);
-/** What the registry folds: who may sign (definition, amendments) and the acts on the count. */
-const FOLDED = new Set(['ElectionDefined', 'DefinitionAmended', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified', 'ElectionWentLive', 'ZeroReported']);
+/** What the registry folds: who may sign (definition, amendments), who sits (mandates) and the acts on the count. */
+const FOLDED = new Set(['ElectionDefined', 'DefinitionAmended', 'MandatePassed', 'ResultsSummarized', 'ResultsCertified', 'ResultsDecertified', 'ElectionWentLive', 'ZeroReported']);
 
 /** How far a state has come: amendments and acts only ever grow (a decertification is an act too). */
 const progressOf = (state: ElectionState | undefined): number =>
@@ -130,9 +131,20 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     return outcome.kind === 'recorded' ? { kind: 'recorded', position: outcome.position } : { kind: 'unchanged', position: outcome.position };
   }
 
+  /** The election stream's fold (definition, amendments, withdrawals, mandates), or undefined for an unknown election. */
+  state(electionId: string): ElectionState | undefined {
+    return this.states.get(electionId);
+  }
+
+  /** The candidates withdrawn from the election's ranked lists (empty for an unknown election). */
+  withdrawn(electionId: string): ReadonlySet<string> {
+    const state = this.states.get(electionId);
+    return state?.status === 'defined' ? state.withdrawn : new Set();
+  }
+
   /** Decides a key amendment; this process applies it at once (the subscription follows for the others). */
-  async amend(command: AmendmentCommand): Promise<AmendOutcome> {
-    const outcome = await this.commandBus.execute(new DecideElectionCommand(command));
+  async amend(command: AmendmentCommand, bodyOutcome?: ElectionContext['bodyOutcome']): Promise<AmendOutcome> {
+    const outcome = await this.commandBus.execute(new DecideElectionCommand(command, bodyOutcome));
     if (outcome.kind === 'refused') return outcome;
     this.adopt(command.electionId, outcome.election);
     return outcome.kind === 'recorded'
@@ -171,7 +183,7 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
-    // The lots are the projector's; the registry folds what decides who may sign, and the acts.
+    // The lots are the projector's; the registry folds what decides who may sign, who sits, and the acts.
     if (!FOLDED.has(event.type)) return;
     const decoded = decodeElectionEvent(event);
     if (!decoded.ok) {

@@ -15,13 +15,13 @@ import {
   ok,
   repeatedLot,
   type ElectionCommand,
+  type ElectionContext,
   type ElectionDefinition,
   type ElectionEvent,
   type ElectionRefusal,
   type ElectionState,
   type DefinitionAmended,
   type ActRecordedData,
-  type ElectionContext,
   type LotDrawn,
   SignedActBody,
   signerOfAct,
@@ -50,10 +50,11 @@ const logger = new Logger('Elections');
 
 /**
  * The stream's decider with what deciding reads besides the stream: the signature checks always;
- * for an act, the sums of the recorded protocols (read before the decision: precinct-totals.ts).
+ * for an act, the sums of the recorded protocols (read before the decision: precinct-totals.ts);
+ * for a registration, the body outcomes (the projector's, in a process that has one).
  * No cache: definitions, lots and acts are rare, and an administrator's answer should come from a fresh read.
  */
-export function electionStreamWith(context: Pick<ElectionContext, 'totals'> = {}): StreamDecider<ElectionStreamState, ElectionCommand, readonly ElectionRefusal[]> {
+export function electionStreamWith(context: Pick<ElectionContext, 'totals' | 'bodyOutcome'> = {}): StreamDecider<ElectionStreamState, ElectionCommand, readonly ElectionRefusal[]> {
   const full: ElectionContext = { verifyAmendment: verifyAmendmentSignature, verifyAct: verifyActSignature, votesDigest, ...context };
   return {
     initialState: () => ({ election: initialElectionState(), positions: new Map() }),
@@ -72,7 +73,7 @@ export function electionStreamWith(context: Pick<ElectionContext, 'totals'> = {}
   };
 }
 
-/** Every command but an act (which needs the sums: `electionStreamWith({ totals })`). */
+/** Every command but an act (which needs the sums: `electionStreamWith({ totals })`) or a registration (`{ bodyOutcome }`). */
 export const electionStream = electionStreamWith();
 
 /** Where the record a command repeats is (the command decided nothing), if the stream says. */
@@ -88,7 +89,11 @@ export function positionOfRepeated(command: ElectionCommand, state: ElectionStre
     }
     case 'AddKey':
     case 'RevokeKey':
-    case 'ReplaceKeys': {
+    case 'ReplaceKeys':
+    case 'WithdrawCandidate':
+    case 'RegisterDeputies':
+    case 'TerminateMandate':
+    case 'FillSeat': {
       // Decided nothing: the very amendment recorded under this sequence number.
       const recorded = election.amendments[command.sequence - 1];
       return recorded === undefined ? undefined : state.positions.get(amendmentEventId(recorded));
@@ -120,6 +125,9 @@ function electionEventId(event: ElectionEvent): string {
     case 'ElectionWentLive':
     case 'ZeroReported':
       return actEventId(event.data);
+    case 'MandatePassed':
+      // One per termination: its amendment's sequence names it.
+      return uuidv5(`${event.data.electionId}|mandate-passed|${event.data.sequence}`, AMENDMENT_NAMESPACE);
     default: {
       const never: never = event;
       throw new Error(`unknown election event ${(never as { type: string }).type}`);

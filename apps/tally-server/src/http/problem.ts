@@ -22,6 +22,7 @@ export type HttpProblemCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
+/** The election decider's codes (definitions, lots, amendments, withdrawals, deputies) are answered as they are. */
 export type ProblemCode = RefusalCode | ElectionRefusalCode | HttpProblemCode;
 
 /** One thing wrong: the domain's Refusal, widened to the HTTP codes. */
@@ -88,6 +89,19 @@ const STATUS: Record<ProblemCode, number> = {
   NOT_CERTIFIED: 409,
   ALREADY_LIVE: 409,
   NOT_LIVE: 409,
+  NOT_A_LIST_CONTEST: 422,
+  NOT_ON_A_RANKED_LIST: 422,
+  ALREADY_WITHDRAWN: 409,
+  WITHDRAWAL_TOO_LATE: 409,
+  UNKNOWN_BODY: 422,
+  REGISTRATION_NOT_ALLOWED: 409,
+  ALREADY_REGISTERED: 409,
+  REGISTRATION_DIFFERS: 422,
+  NOT_REGISTERED: 409,
+  NOT_A_DEPUTY: 422,
+  DATE_BEFORE_MANDATE: 422,
+  NOT_A_DISTRICT_SEAT: 422,
+  SEAT_NOT_VACANT: 409,
   UNKNOWN_COMMISSION: 422,
   UNKNOWN_KEY: 422,
   UNKNOWN_CONTEST: 422,

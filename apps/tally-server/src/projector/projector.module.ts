@@ -13,12 +13,13 @@ import { ForensicsController } from '../results/forensics.controller';
 import { ProtocolArrivalsService } from '../results/protocol-arrivals.service';
 import { SeatAnalysisController } from '../results/seat-analysis.controller';
 import { SeatExplanationController } from '../results/seat-explanation.controller';
+import { BodyMembersController } from '../results/body-members.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { ProjectorService } from './projector.service';
 
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
-  controllers: [ResultsController, SeatAnalysisController, SeatExplanationController, ForensicsController, OpenDataController, LiveResultsController, ProjectionsAdminController],
+  controllers: [ResultsController, SeatAnalysisController, SeatExplanationController, ForensicsController, BodyMembersController, OpenDataController, LiveResultsController, ProjectionsAdminController],
   providers: [ProjectorService, LiveResultsService, ResultsEmbargo, ProtocolArrivalsService],
   exports: [ProjectorService, LiveResultsService, ResultsEmbargo],
 })

@@ -56,6 +56,7 @@ export class BodyInfoDto {
   @ApiProperty() id!: string;
   @ApiProperty({ type: LocalizedNameDto }) name!: LocalizedNameDto;
   @ApiProperty({ type: [String] }) contestIds!: string[];
+  @ApiProperty({ description: 'Whether the definition names a last election for this body (GET …/bodies/{b}/baseline answers 200).' }) hasBaseline!: boolean;
 }
 
 export class ListInfoDto {

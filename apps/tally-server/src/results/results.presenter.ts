@@ -4,6 +4,7 @@
 // `commissionPayload` too, so a frame and a GET agree to the byte.
 import {
   bodyComposition,
+  bodySeats,
   commissionResults,
   commissionTree,
   electionSummary,
@@ -50,7 +51,7 @@ export interface ElectionListItem extends Reflects, EmbargoFields {
 /** The list item with `contests` as the contests themselves rather than their number. */
 export interface ElectionDetail extends Omit<ElectionListItem, 'contests'> {
   readonly turnoutTimes: readonly string[];
-  readonly bodies: readonly { readonly id: string; readonly name: LocalizedName; readonly contestIds: readonly string[] }[];
+  readonly bodies: readonly { readonly id: string; readonly name: LocalizedName; readonly contestIds: readonly string[]; readonly hasBaseline: boolean }[];
   readonly lists: readonly { readonly id: string; readonly name: LocalizedName; readonly shortName: string | null; readonly colour: string; readonly registrationOrder: number }[];
   readonly candidates: readonly { readonly id: string; readonly name: LocalizedName; readonly party: string | null }[];
   readonly contests: readonly ContestInfo[];
@@ -76,7 +77,7 @@ export interface RatioWithPercent extends Ratio {
   readonly percent: number | null;
 }
 
-const withPercent = (r: Ratio): RatioWithPercent => ({ numerator: r.numerator, denominator: r.denominator, percent: percentOf(r) });
+export const withPercent = (r: Ratio): RatioWithPercent => ({ numerator: r.numerator, denominator: r.denominator, percent: percentOf(r) });
 
 type WithShare<T extends { readonly share: unknown }> = Omit<T, 'share'> & { readonly share: RatioWithPercent };
 
@@ -194,7 +195,7 @@ export function electionDetail(view: ResultsView, demo: boolean, embargo: Embarg
   return {
     ...electionListItem(view, demo, embargo),
     turnoutTimes: d.turnoutTimes,
-    bodies: d.bodies.map((b) => ({ id: b.id, name: b.name, contestIds: d.contests.filter((c) => c.body === b.id).map((c) => c.id) })),
+    bodies: d.bodies.map((b) => ({ id: b.id, name: b.name, contestIds: d.contests.filter((c) => c.body === b.id).map((c) => c.id), hasBaseline: d.baselines?.some((x) => x.body === b.id) ?? false })),
     lists: d.lists.map((l) => ({ id: l.id, name: l.name, shortName: l.shortName ?? null, colour: l.colour, registrationOrder: l.registrationOrder })),
     candidates: d.candidates.map((c) => ({ id: c.id, name: c.name, party: c.party })),
     contests: d.contests.map((c): ContestInfo => {
@@ -237,9 +238,7 @@ export function bodyCompositionDto(view: ResultsView, bodyId: string): BodyCompo
   const composition = bodyComposition(view, bodyId);
   const body = view.election.body(bodyId);
   if (!composition || !body) return undefined;
-  const seatsTotal = view.election.definition.contests
-    .filter((c) => c.body === bodyId)
-    .reduce((sum, c) => sum + (c.kind === 'list' ? c.seats : 1), 0);
+  const seatsTotal = bodySeats(view.election.definition, bodyId);
   return { ...composition, name: body.name, seatsTotal };
 }
 

@@ -29,6 +29,16 @@ export type ThresholdBase = z.infer<typeof ThresholdBase>;
 export const TieRule = z.enum(['registration-order', 'more-votes-then-registration', 'lot']);
 export type TieRule = z.infer<typeof TieRule>;
 
+/** A candidate on a party's ranked list: named, placed by position in the list (the first is No. 1). */
+export const ListCandidate = z.object({ id: Id, name: LocalizedName }).strict();
+export type ListCandidate = z.infer<typeof ListCandidate>;
+
+/** One party's ranked list for a list contest: its candidates in the order they take seats. */
+export const RankedList = z
+  .object({ list: Id, candidates: z.array(ListCandidate).min(1, 'a ranked list names at least one candidate') })
+  .strict();
+export type RankedList = z.infer<typeof RankedList>;
+
 export const ListContest = z
   .object({
     kind: z.literal('list'),
@@ -46,6 +56,11 @@ export const ListContest = z
     againstAll: z.boolean().default(true),
     /** The lists on the ballot, in registration order (earlier first). */
     lists: z.array(Id).min(1),
+    /**
+     * Each list's candidates in order. Optional (a definition without them still counts seats, and
+     * recorded definitions parse as they did): a list without one has its seats unnamed.
+     */
+    rankedLists: z.array(RankedList).optional(),
   })
   .strict();
 export type ListContest = z.infer<typeof ListContest>;
@@ -93,6 +108,46 @@ export const Body = z
   .object({ id: Id, name: LocalizedName })
   .strict();
 export type Body = z.infer<typeof Body>;
+
+/** Two decimals, as published results give them (68.11); read as hundredths, an exact integer. */
+const PublishedPercent = z.number().min(0).max(100).multipleOf(0.01);
+
+/** A party of the last election renamed or merged since: its figures count for `to`, a list of this election. */
+export const Successor = z.object({ from: Id, to: Id }).strict();
+export type Successor = z.infer<typeof Successor>;
+
+/** The last election's figures for a body, as published: share of the percentage base, seats won, turnout. */
+export const InlineBaseline = z
+  .object({
+    kind: z.literal('inline'),
+    /** The body of THIS election compared with the last one. */
+    body: Id,
+    name: LocalizedName,
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
+    turnoutPercent: PublishedPercent.optional(),
+    parties: z
+      .array(z.object({ party: Id, name: LocalizedName.optional(), sharePercent: PublishedPercent, seats: z.number().int().nonnegative() }).strict())
+      .min(1),
+    successors: z.array(Successor).default([]),
+  })
+  .strict();
+export type InlineBaseline = z.infer<typeof InlineBaseline>;
+
+/** The last election is another election in this service: its figures are read from its results. */
+export const ElectionBaseline = z
+  .object({
+    kind: z.literal('election'),
+    body: Id,
+    electionId: Id,
+    /** Its body that this one succeeds. */
+    previousBody: Id,
+    successors: z.array(Successor).default([]),
+  })
+  .strict();
+export type ElectionBaseline = z.infer<typeof ElectionBaseline>;
+
+export const Baseline = z.discriminatedUnion('kind', [InlineBaseline, ElectionBaseline]);
+export type Baseline = z.infer<typeof Baseline>;
 
 export const CommissionLevel = z.enum(['central', 'regional', 'district', 'precinct']);
 export type CommissionLevel = z.infer<typeof CommissionLevel>;
@@ -159,6 +214,8 @@ export const ElectionDefinitionShape = z
     candidates: z.array(Candidate).default([]),
     contests: z.array(Contest).min(1),
     commissions: z.array(Commission).min(1),
+    /** The last election per body, for previous shares, swings and seat changes. Optional. */
+    baselines: z.array(Baseline).optional(),
   })
   .strict();
 

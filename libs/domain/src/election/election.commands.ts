@@ -5,6 +5,7 @@
 import type { AmendmentSignature } from './amendments';
 import type { CommissionKey } from './election-definition';
 import type { LotDrawn } from './election.events';
+import type { FillSeatAmendment, RegisterDeputiesAmendment, TerminateMandateAmendment } from './mandates';
 
 export interface DefineElection {
   readonly type: 'DefineElection';
@@ -70,5 +71,31 @@ export interface RecordAct {
   readonly receivedAt: string;
 }
 
-export type ElectionCommand = DefineElection | DrawLot | AddKey | RevokeKey | ReplaceKeys | RecordAct;
+/** Withdraws a candidate from a party's ranked list before polling day (signed by the root commission, like a key amendment). */
+export interface WithdrawCandidate extends AmendmentFields {
+  readonly type: 'WithdrawCandidate';
+  readonly contestId: string;
+  readonly candidateId: string;
+  readonly reason: string;
+}
+
+/**
+ * The allocating commission registers the body's deputies (signed by it): the seats as the count
+ * names them, once every precinct of the body is recorded (certification will be required too).
+ */
+export interface RegisterDeputies extends AmendmentFields, Omit<RegisterDeputiesAmendment, 'kind'> {
+  readonly type: 'RegisterDeputies';
+}
+
+/** A deputy's powers end early on one of the nine grounds; the decider also decides where the seat goes (MandatePassed). */
+export interface TerminateMandate extends AmendmentFields, Omit<TerminateMandateAmendment, 'kind'> {
+  readonly type: 'TerminateMandate';
+}
+
+/** A by-election's winner takes a vacant district seat. */
+export interface FillSeat extends AmendmentFields, Omit<FillSeatAmendment, 'kind'> {
+  readonly type: 'FillSeat';
+}
+
+export type ElectionCommand = DefineElection | DrawLot | AddKey | RevokeKey | ReplaceKeys | WithdrawCandidate | RegisterDeputies | TerminateMandate | FillSeat | RecordAct;
 export type ElectionCommandType = ElectionCommand['type'];

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
-import { commandOfAmendment, type KeyAmendment, type SignedAmendment } from './amendments';
+import { commandOfAmendment, type Amendment, type KeyAmendment, type SignedAmendment } from './amendments';
 import type { DefineElection, DrawLot } from './election.commands';
 import { electionDecider, evolve, initialState, repeatedLot, type ElectionRefusal } from './election.decider';
 import type { DefinitionAmended, ElectionDefined, LotDrawn } from './election.events';
@@ -206,13 +206,13 @@ describe('election decider: key amendments', () => {
     /** Sign this sequence number, whatever the command says. */
     readonly signedSequence?: number;
   }
-  const signatureOf = (amendment: KeyAmendment, o: Options) => {
+  const signatureOf = (amendment: Amendment, o: Options) => {
     const signer = o.signer ?? ROOT;
     return { keyId: signer.keyId, value: fakeSignature({ electionId: E, sequence: o.signedSequence ?? o.sequence ?? 1, amendment }, signer.publicKey) };
   };
-  const command = (amendment: KeyAmendment, o: Options = {}) =>
+  const command = (amendment: Amendment, o: Options = {}) =>
     commandOfAmendment(amendment, { electionId: E, sequence: o.sequence ?? 1, signature: signatureOf(amendment, o), receivedAt: o.receivedAt ?? AT });
-  const recorded = (amendment: KeyAmendment, o: Options = {}): DefinitionAmended => ({
+  const recorded = (amendment: Amendment, o: Options = {}): DefinitionAmended => ({
     type: 'DefinitionAmended',
     data: { electionId: E, sequence: o.sequence ?? 1, amendment, receivedAt: o.receivedAt ?? AT, signature: signatureOf(amendment, o) },
   });
@@ -344,5 +344,46 @@ describe('election decider: key amendments', () => {
     // The definition as recorded is untouched.
     expect(state.definition).toBe(state.defined);
     expect(state.definition.commissions.find((c) => c.id === 'p1')?.keys).toEqual([P1]);
+  });
+
+  describe('WithdrawCandidate: a candidate leaves a ranked list before polling day', () => {
+    const person = (en: string) => ({ kk: en, ru: en, en });
+    const ranked = defined({
+      ...withKeys,
+      contests: withKeys.contests.map((c) =>
+        c.id === 'L' ? { ...c, rankedLists: [{ list: 'A', candidates: [{ id: 'a1', name: person('A One') }, { id: 'a2', name: person('A Two') }] }] } : c,
+      ),
+    });
+    const BEFORE = '2026-03-14T18:00:00Z'; // 23:00 on the 14th in Almaty: the eve of polling day
+    const withdraw: Amendment = { kind: 'withdraw-candidate', contestId: 'L', candidateId: 'a1', reason: 'personal statement of 2026-03-01' };
+
+    it('is recorded signed, and the state knows the candidate withdrawn', () => {
+      amendGiven(ranked).when(command(withdraw, { receivedAt: BEFORE })).then(recorded(withdraw, { receivedAt: BEFORE }));
+      const state = [ranked, recorded(withdraw, { receivedAt: BEFORE })].reduce(evolve, initialState());
+      expect(state.status === 'defined' && [...state.withdrawn]).toEqual(['a1']);
+      // The keys are untouched.
+      expect(state.status === 'defined' && state.keys.keysOf('p1').map((k) => k.keyId)).toEqual(['p1-a']);
+    });
+
+    it('refuses on polling day in the election’s time zone (WITHDRAWAL_TOO_LATE), even where UTC is still the day before', () => {
+      amendGiven(ranked)
+        .when(command(withdraw, { receivedAt: '2026-03-14T19:30:00Z' }))
+        .thenRefused([{ code: 'WITHDRAWAL_TOO_LATE', field: 'receivedAt', message: expect.any(String), operands: { pollingDay: '2026-03-15', receivedOn: '2026-03-15' } }]);
+    });
+
+    it('refuses a candidate twice, one on no ranked list, a contest that is not a list contest, and an unsigned request', () => {
+      amendGiven([ranked, recorded(withdraw, { receivedAt: BEFORE })])
+        .when(command(withdraw, { sequence: 2, receivedAt: BEFORE }))
+        .thenRefused([{ code: 'ALREADY_WITHDRAWN', field: 'amendment.candidateId', message: expect.any(String), operands: { candidateId: 'a1', listId: 'A' } }]);
+      amendGiven(ranked)
+        .when(command({ ...withdraw, candidateId: 'c1' }, { receivedAt: BEFORE }))
+        .thenRefused([{ code: 'NOT_ON_A_RANKED_LIST', field: 'amendment.candidateId', message: expect.any(String), operands: { contestId: 'L', candidateId: 'c1' } }]);
+      amendGiven(ranked)
+        .when(command({ ...withdraw, contestId: 'SM1' }, { receivedAt: BEFORE }))
+        .thenRefused([{ code: 'NOT_A_LIST_CONTEST', field: 'amendment.contestId', message: expect.any(String), operands: { contestId: 'SM1' } }]);
+      amendGiven(ranked)
+        .when(command(withdraw, { receivedAt: BEFORE, signer: P1 }))
+        .thenRefused(badSignature('signature.keyId', { keyId: 'p1-a', problem: 'unknown-key' }));
+    });
   });
 });

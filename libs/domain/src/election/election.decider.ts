@@ -35,15 +35,18 @@
 import { z } from 'zod';
 import { refusalsFromZod } from '../protocol/protocol.validation';
 import { err, ok, type Result } from '../result';
-import { instantMillis } from '../instant';
-import { amendmentOfCommand, SignedAmendmentBody, type AmendmentCommand, type KeyAmendment, type SignedAmendment } from './amendments';
+import { instantMillis, localDate } from '../instant';
+import { amendmentOfCommand, SignedAmendmentBody, type Amendment, type AmendmentCommand, type SignedAmendment, type WithdrawCandidateAmendment } from './amendments';
 import type { DefineElection, DrawLot, ElectionCommand, RecordAct } from './election.commands';
 import type { ElectionDefinition } from './election-definition';
 import type { DefinitionAmended, ElectionDefined, ElectionEvent, LifecycleEvent, LotDrawn } from './election.events';
-import { bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type ContestTotals, type SignedAct } from './lifecycle';
+import { allocatingCommissionOf, bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type ContestTotals, type SignedAct } from './lifecycle';
 import { definitionDirectory, describeKeyOutsideValidity, judgeSignature, keyStatusAt, KeyRing, type RingKey } from './key-ring';
 import { lotProblems } from './lot-rules';
 import { parseElectionDefinition } from './parse-election-definition';
+import { filled, passed, registered, seatHeldBy, seatKey, successorOf, terminated, type BodyMandates, type FillSeatAmendment, type MandateAmendment, type MandatePassed, type RegisterDeputiesAmendment, type SeatRef, type TerminateMandateAmendment } from './mandates';
+import type { BodyComposition } from '../views/results.queries';
+import { membersOf } from '../views/members.queries';
 
 export interface ElectionNotDefined {
   readonly status: 'not-defined';
@@ -69,6 +72,10 @@ export interface DefinedElection {
   readonly certified: ReadonlyMap<string, ActRecordedData>;
   /** False while an election defined in test mode has not switched to live (ElectionWentLive). */
   readonly live: boolean;
+  /** Candidates withdrawn from their ranked lists (ids are unique in an election). */
+  readonly withdrawn: ReadonlySet<string>;
+  /** Each registered body's seats and who held them when, by body id. */
+  readonly mandates: ReadonlyMap<string, BodyMandates>;
 }
 
 export type ElectionState = ElectionNotDefined | DefinedElection;
@@ -98,7 +105,22 @@ export type ElectionRefusalCode =
   | 'ALREADY_CERTIFIED'
   | 'NOT_CERTIFIED'
   | 'ALREADY_LIVE'
-  | 'NOT_LIVE';
+  | 'NOT_LIVE'
+  // withdrawals
+  | 'NOT_A_LIST_CONTEST'
+  | 'NOT_ON_A_RANKED_LIST'
+  | 'ALREADY_WITHDRAWN'
+  | 'WITHDRAWAL_TOO_LATE'
+  // deputies and mandates
+  | 'UNKNOWN_BODY'
+  | 'REGISTRATION_NOT_ALLOWED'
+  | 'ALREADY_REGISTERED'
+  | 'REGISTRATION_DIFFERS'
+  | 'NOT_REGISTERED'
+  | 'NOT_A_DEPUTY'
+  | 'DATE_BEFORE_MANDATE'
+  | 'NOT_A_DISTRICT_SEAT'
+  | 'SEAT_NOT_VACANT';
 
 /** One reason a command was refused: the shape of the domain's `Refusal`, with the election's codes. */
 export interface ElectionRefusal {
@@ -122,6 +144,11 @@ export interface ElectionContext {
   readonly totals?: (commissionId: string, contestId: string) => ContestTotals;
   /** SHA-256 (hex) of the canonical sums (@tally/signatures' votesDigest). */
   readonly votesDigest?: (totals: readonly ContestTotals[]) => string;
+  /**
+   * For a registration: the body's composition on the recorded protocols (the results view's
+   * `bodyComposition`, contest-wide), or undefined for a body the caller cannot tell about.
+   */
+  readonly bodyOutcome?: (bodyId: string) => BodyComposition | undefined;
 }
 
 export const initialState = (): ElectionState => ({ status: 'not-defined' });
@@ -138,6 +165,8 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
         lots: new Map(),
         keys: KeyRing.of(definitionDirectory(event.data.definition)),
         amendments: [],
+        withdrawn: new Set(),
+        mandates: new Map(),
         acts: new Map(),
         summaries: new Map(),
         certified: new Map(),
@@ -152,7 +181,18 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
     case 'DefinitionAmended':
       // Only the next in sequence: a repeated or out-of-order record (another writer's) changes nothing.
       if (state.status !== 'defined' || event.data.sequence !== state.amendments.length + 1) return state;
-      return { ...state, keys: state.keys.amend(event.data), amendments: [...state.amendments, event.data] };
+      return {
+        ...state,
+        keys: state.keys.amend(event.data),
+        amendments: [...state.amendments, event.data],
+        withdrawn: withdrawnAfter(state.withdrawn, event.data.amendment),
+        mandates: mandatesAfter(state.mandates, event.data.amendment),
+      };
+    case 'MandatePassed': {
+      const body = state.status === 'defined' ? state.mandates.get(event.data.bodyId) : undefined;
+      if (state.status !== 'defined' || body === undefined) return state;
+      return { ...state, mandates: new Map(state.mandates).set(event.data.bodyId, passed(body, event.data)) };
+    }
     case 'ResultsSummarized':
     case 'ResultsCertified':
     case 'ResultsDecertified':
@@ -175,6 +215,10 @@ export function decide(command: ElectionCommand, state: ElectionState, context: 
     case 'AddKey':
     case 'RevokeKey':
     case 'ReplaceKeys':
+    case 'WithdrawCandidate':
+    case 'RegisterDeputies':
+    case 'TerminateMandate':
+    case 'FillSeat':
       return amend(command, state, context);
     case 'RecordAct':
       return recordAct(command, state, context);
@@ -258,9 +302,11 @@ function amend(command: AmendmentCommand, state: ElectionState, context: Electio
   const signed: SignedAmendment = { electionId, sequence, amendment, signature };
   const unsigned = signatureProblem(state, signed, receivedAt, context);
   if (unsigned) return err([unsigned]);
-  const problems = contentProblems(state, amendment);
+  const problems = contentProblems(state, amendment, receivedAt, context);
   if (problems.length > 0) return err(problems);
   const event: DefinitionAmended = { type: 'DefinitionAmended', data: { electionId, sequence, amendment, receivedAt, signature } };
+  // A termination decides where the seat goes, by the rule in force now, recorded beside it.
+  if (amendment.kind === 'terminate-mandate') return ok([event, succession(state, amendment, sequence)]);
   return ok([event]);
 }
 
@@ -441,18 +487,22 @@ function sameAmendment(recorded: DefinitionAmended['data'], body: SignedAmendmen
   return JSON.stringify(recorded.amendment) === JSON.stringify(body.amendment) && recorded.signature.keyId === body.signature.keyId && recorded.signature.value === body.signature.value;
 }
 
-/** BAD_SIGNATURE unless a key of the root commission, valid when the amendment was received, made the signature. */
+/**
+ * BAD_SIGNATURE unless a key of the signing commission, valid when the amendment was received,
+ * made the signature: the root commission's for keys and withdrawals; for a body's mandates, the
+ * commission that allocates its seats (the lowest whose precincts are all the body's).
+ */
 function signatureProblem(state: DefinedElection, signed: SignedAmendment, receivedAt: string, context: ElectionContext): ElectionRefusal | undefined {
   const verify = context.verifyAmendment;
   if (verify === undefined) throw new Error('an amendment is decided with its signature check in the context (verifyAmendment)');
-  const root = rootOf(state.definition);
+  const root = signerOf(state.definition, signed.amendment);
   const { keyId } = signed.signature;
   const verdict = judgeSignature(state.keys.keysOf(root.id), keyId, receivedAt, (publicKey) => verify(signed, publicKey));
   if (verdict.ok) return undefined;
   const operands = { keyId, problem: verdict.problem, commissionId: root.id };
   switch (verdict.problem) {
     case 'unknown-key':
-      return refusal('BAD_SIGNATURE', 'signature.keyId', `an amendment is signed by a key of the root commission ${root.id}, which has no key ${keyId}`, operands);
+      return refusal('BAD_SIGNATURE', 'signature.keyId', `this amendment is signed by a key of commission ${root.id}, which has no key ${keyId}`, operands);
     case 'invalid-signature':
       return refusal('BAD_SIGNATURE', 'signature.value', `the signature does not verify under key ${keyId} of ${root.id}: sign the tally-amendment-v1 encoding of exactly this amendment, election and sequence`, operands);
     case 'revoked-key':
@@ -464,7 +514,9 @@ function signatureProblem(state: DefinedElection, signed: SignedAmendment, recei
 }
 
 /** What the amendment asks of the commission's keys, all problems at once. */
-function contentProblems(state: DefinedElection, amendment: KeyAmendment): ElectionRefusal[] {
+function contentProblems(state: DefinedElection, amendment: Amendment, receivedAt: string, context: ElectionContext): ElectionRefusal[] {
+  if (amendment.kind === 'withdraw-candidate') return withdrawalProblems(state, amendment, receivedAt);
+  if (amendment.kind === 'register-deputies' || amendment.kind === 'terminate-mandate' || amendment.kind === 'fill-seat') return mandateProblems(state, amendment, context);
   const { commissionId } = amendment;
   if (!state.definition.commissions.some((c) => c.id === commissionId)) {
     return [refusal('UNKNOWN_COMMISSION', 'amendment.commissionId', `election ${state.definition.id} has no commission ${commissionId}`, { commissionId })];
@@ -490,6 +542,164 @@ function contentProblems(state: DefinedElection, amendment: KeyAmendment): Elect
       throw new Error(`unknown amendment ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * A withdrawal names a candidate of a ranked list of a list contest, not withdrawn yet, and is
+ * received before polling day (local date in the election's time zone): after it, the ballot is
+ * what voters chose from, and a vacancy follows the rules of early termination instead.
+ */
+function withdrawalProblems(state: DefinedElection, amendment: WithdrawCandidateAmendment, receivedAt: string): ElectionRefusal[] {
+  const { contestId, candidateId } = amendment;
+  const contest = state.definition.contests.find((c) => c.id === contestId);
+  if (contest?.kind !== 'list') return [refusal('NOT_A_LIST_CONTEST', 'amendment.contestId', `election ${state.definition.id} has no list contest ${contestId}`, { contestId })];
+  const list = contest.rankedLists?.find((r) => r.candidates.some((c) => c.id === candidateId));
+  if (!list) return [refusal('NOT_ON_A_RANKED_LIST', 'amendment.candidateId', `candidate ${candidateId} is on no ranked list of contest ${contestId}`, { contestId, candidateId })];
+  const problems: ElectionRefusal[] = [];
+  if (state.withdrawn.has(candidateId)) problems.push(refusal('ALREADY_WITHDRAWN', 'amendment.candidateId', `candidate ${candidateId} of list ${list.list} is already withdrawn`, { candidateId, listId: list.list }));
+  const day = localDate(receivedAt, state.definition.timeZone);
+  // YYYY-MM-DD strings compare as dates.
+  if (day === undefined || day >= state.definition.date) {
+    problems.push(refusal('WITHDRAWAL_TOO_LATE', 'receivedAt', `a candidate is withdrawn before polling day (${state.definition.date}); received on ${day ?? receivedAt} (${state.definition.timeZone})`, { pollingDay: state.definition.date, receivedOn: day ?? receivedAt }));
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deputies: registration, early termination and succession, by-elections
+
+/**
+ * THE gate of a registration: whether the body's deputies may be registered now. Today: every
+ * precinct of every contest of the body is recorded (the list contest and each district).
+ * Certification (the lifecycle issue) will be required here as well, and only here.
+ */
+export function registrationAllowed(
+  state: DefinedElection,
+  bodyId: string,
+  outcome: BodyComposition,
+): { readonly allowed: true } | { readonly allowed: false; readonly reported: number; readonly expected: number; readonly certified: boolean } {
+  // Deputies are registered on certified seats only (ResultsCertified not withdrawn), every protocol in.
+  const certified = state.certified.has(bodyId);
+  const parts = [...(outcome.list ? [outcome.list.precincts] : []), ...outcome.districts.map((d) => d.precincts)];
+  const reported = parts.reduce((n, p) => n + p.reported, 0);
+  const expected = parts.reduce((n, p) => n + p.expected, 0);
+  return reported === expected && expected > 0 && certified ? { allowed: true } : { allowed: false, reported, expected, certified };
+}
+
+function signerOf(definition: ElectionDefinition, amendment: Amendment) {
+  const root = rootOf(definition);
+  if (amendment.kind !== 'register-deputies' && amendment.kind !== 'terminate-mandate' && amendment.kind !== 'fill-seat') return root;
+  const id = allocatingCommissionOf(definition, amendment.bodyId);
+  return definition.commissions.find((c) => c.id === id) ?? root;
+}
+
+function mandateProblems(state: DefinedElection, amendment: MandateAmendment, context: ElectionContext): ElectionRefusal[] {
+  const { bodyId } = amendment;
+  if (!state.definition.bodies.some((b) => b.id === bodyId)) return [refusal('UNKNOWN_BODY', 'amendment.bodyId', `election ${state.definition.id} has no body ${bodyId}`, { bodyId })];
+  const mandates = state.mandates.get(bodyId);
+  switch (amendment.kind) {
+    case 'register-deputies':
+      return mandates ? [refusal('ALREADY_REGISTERED', 'amendment.bodyId', `the deputies of ${bodyId} were registered on ${mandates.registeredOn}`, { bodyId, registeredOn: mandates.registeredOn })] : registrationProblems(state, amendment, context);
+    case 'terminate-mandate':
+      return mandates ? terminationProblems(mandates, amendment) : [notRegistered(bodyId)];
+    case 'fill-seat':
+      return mandates ? fillProblems(state, mandates, amendment) : [notRegistered(bodyId)];
+    default: {
+      const never: never = amendment;
+      throw new Error(`unknown mandate amendment ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const notRegistered = (bodyId: string): ElectionRefusal => refusal('NOT_REGISTERED', 'amendment.bodyId', `the deputies of ${bodyId} are not registered yet`, { bodyId });
+
+/** Allowed now (registrationAllowed), and exactly the seats the count names, in order, on or after polling day. */
+function registrationProblems(state: DefinedElection, amendment: RegisterDeputiesAmendment, context: ElectionContext): ElectionRefusal[] {
+  const { bodyId } = amendment;
+  if (context.bodyOutcome === undefined) throw new Error('a registration is decided with the body outcome in the context (bodyOutcome)');
+  const outcome = context.bodyOutcome(bodyId);
+  if (outcome === undefined) throw new Error(`the context has no outcome for body ${bodyId}`);
+  const gate = registrationAllowed(state, bodyId, outcome);
+  if (!gate.allowed) {
+    const why =
+      gate.reported < gate.expected || gate.expected === 0
+        ? `${gate.reported} of ${gate.expected} protocols of body ${bodyId} are recorded; deputies are registered once all are and the seats are certified`
+        : `the seats of body ${bodyId} are not certified; deputies are registered on certified seats`;
+    return [refusal('REGISTRATION_NOT_ALLOWED', 'amendment.bodyId', why, { bodyId, reported: gate.reported, expected: gate.expected, certified: gate.certified ? 'yes' : 'no' })];
+  }
+  const problems: ElectionRefusal[] = [];
+  if (amendment.on < state.definition.date) problems.push(refusal('DATE_BEFORE_MANDATE', 'amendment.on', `a registration is not dated before polling day (${state.definition.date})`, { on: amendment.on, pollingDay: state.definition.date }));
+  const expected = membersOf(state.definition, outcome, state.withdrawn).members.flatMap((m): { seat: SeatRef; candidateId: string }[] => {
+    if (!m.candidate) return []; // a seat no eligible candidate can take stays vacant from the start
+    const seat: SeatRef = m.seat.kind === 'list' ? { kind: 'list', list: m.seat.list, number: m.seat.number } : { kind: 'district', contestId: m.seat.contestId };
+    return [{ seat, candidateId: m.candidate.id }];
+  });
+  const given = amendment.deputies;
+  const at = given.findIndex((d, i) => i >= expected.length || d.candidateId !== expected[i].candidateId || seatKey(d.seat) !== seatKey(expected[i].seat));
+  if (at !== -1 || given.length !== expected.length) {
+    const i = at === -1 ? given.length : at;
+    const want = expected[i];
+    problems.push(
+      refusal('REGISTRATION_DIFFERS', `amendment.deputies.${i}`, want ? `the count names ${want.candidateId} for seat ${seatKey(want.seat)} here` : `the count names ${expected.length} deputies, not ${given.length}`, {
+        expectedDeputies: expected.length,
+        ...(want ? { expectedCandidateId: want.candidateId } : {}),
+      }),
+    );
+  }
+  return problems;
+}
+
+function terminationProblems(mandates: BodyMandates, amendment: TerminateMandateAmendment): ElectionRefusal[] {
+  const { candidateId, on } = amendment;
+  const held = seatHeldBy(mandates, candidateId);
+  if (!held) return [refusal('NOT_A_DEPUTY', 'amendment.candidateId', `${candidateId} holds no seat of ${amendment.bodyId}`, { candidateId })];
+  const since = held.tenures[held.tenures.length - 1].from;
+  // YYYY-MM-DD strings compare as dates; a mandate ends after the day it began at the earliest.
+  if (on <= since) return [refusal('DATE_BEFORE_MANDATE', 'amendment.on', `${candidateId} sits from ${since}; a termination is dated after it`, { candidateId, since, on })];
+  return [];
+}
+
+function fillProblems(state: DefinedElection, mandates: BodyMandates, amendment: FillSeatAmendment): ElectionRefusal[] {
+  const { contestId, bodyId, on } = amendment;
+  const contest = state.definition.contests.find((c) => c.id === contestId);
+  if (contest?.kind !== 'single-member' || contest.body !== bodyId) return [refusal('NOT_A_DISTRICT_SEAT', 'amendment.contestId', `${contestId} is no district of body ${bodyId}`, { contestId, bodyId })];
+  const history = mandates.seats.find((s) => seatKey(s.seat) === seatKey({ kind: 'district', contestId }));
+  const last = history?.tenures[history.tenures.length - 1];
+  if (last !== undefined && (last.until === undefined || on < last.until)) {
+    return [refusal('SEAT_NOT_VACANT', 'amendment.contestId', `the seat of district ${contestId} is held by ${last.candidateId}${last.until ? ` until ${last.until}` : ''}`, { contestId, candidateId: last.candidateId })];
+  }
+  return [];
+}
+
+function succession(state: DefinedElection, amendment: TerminateMandateAmendment, sequence: number): MandatePassed {
+  const mandates = state.mandates.get(amendment.bodyId) as BodyMandates;
+  const seat = (seatHeldBy(mandates, amendment.candidateId) as BodyMandates['seats'][number]).seat;
+  // The leaving deputy counts as having held a seat: the fold that follows is the one deciding.
+  const after = terminated(mandates, amendment);
+  const next = successorOf(state.definition, after, seat, amendment.ground, state.withdrawn);
+  return {
+    type: 'MandatePassed',
+    data: { electionId: state.definition.id, bodyId: amendment.bodyId, sequence, seat, from: amendment.candidateId, to: next.to, on: amendment.on, rule: next.rule, skipped: next.skipped },
+  };
+}
+
+function mandatesAfter(mandates: ReadonlyMap<string, BodyMandates>, amendment: Amendment): ReadonlyMap<string, BodyMandates> {
+  switch (amendment.kind) {
+    case 'register-deputies':
+      return mandates.has(amendment.bodyId) ? mandates : new Map(mandates).set(amendment.bodyId, registered(amendment));
+    case 'terminate-mandate':
+    case 'fill-seat': {
+      const body = mandates.get(amendment.bodyId);
+      if (!body) return mandates;
+      return new Map(mandates).set(amendment.bodyId, amendment.kind === 'terminate-mandate' ? terminated(body, amendment) : filled(body, amendment));
+    }
+    default:
+      return mandates;
+  }
+}
+
+function withdrawnAfter(withdrawn: ReadonlySet<string>, amendment: Amendment): ReadonlySet<string> {
+  return amendment.kind === 'withdraw-candidate' ? new Set(withdrawn).add(amendment.candidateId) : withdrawn;
 }
 
 /**

@@ -1,9 +1,12 @@
 // The facts of an election's own stream, `election-<id>`: its definition (recorded before any
 // protocol, so an auditor replaying the store years later has the exact rules the count was made
 // under), the lots drawn to settle ties, and the amendments of its keys. Past tense, data only.
-import type { AmendmentSignature, KeyAmendment } from './amendments';
+import type { Amendment, AmendmentSignature } from './amendments';
 import type { ElectionDefinition } from './election-definition';
 import type { ActRecordedData } from './lifecycle';
+import type { MandatePassed } from './mandates';
+
+export type { MandatePassed } from './mandates';
 
 export interface ElectionDefined {
   readonly type: 'ElectionDefined';
@@ -37,7 +40,7 @@ export interface DefinitionAmended {
     readonly electionId: string;
     /** Its place among the election's amendments: 1, 2, … without a gap. */
     readonly sequence: number;
-    readonly amendment: KeyAmendment;
+    readonly amendment: Amendment;
     /** When the service received it: an added key without `validFrom` is valid from then. */
     readonly receivedAt: string;
     /** The root commission's key id and its Ed25519 signature of the `tally-amendment-v1` encoding. */
@@ -80,5 +83,5 @@ export interface ZeroReported {
 
 export type LifecycleEvent = ResultsSummarized | ResultsCertified | ResultsDecertified | ElectionWentLive | ZeroReported;
 
-export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended | LifecycleEvent;
+export type ElectionEvent = ElectionDefined | LotDrawn | DefinitionAmended | MandatePassed | LifecycleEvent;
 export type ElectionEventType = ElectionEvent['type'];

@@ -6,6 +6,7 @@ export * from './election.commands';
 export * from './lot-rules';
 export * from './amendments';
 export * from './key-ring';
+export * from './mandates';
 // The decider's functions are renamed so that `export *` from the domain root does not clash with the precinct's.
 export {
   decide as decideElection,

@@ -10,7 +10,7 @@
 // commissions' key lists are held here, so amending a national election copies one list.
 import { instantMillis } from '../instant';
 import type { Commission, CommissionKey, ElectionDefinition } from './election-definition';
-import type { KeyAmendment } from './amendments';
+import { isKeyAmendment, type Amendment } from './amendments';
 
 /** One key of one commission, with its validity. */
 export interface RingKey {
@@ -105,7 +105,7 @@ const definedKey = (commission: Commission, key: CommissionKey): RingKey => ({ c
 
 /** The facts of one amendment the ring needs: what it changes, and when it was received (an added key's default `validFrom`). */
 export interface RingAmendment {
-  readonly amendment: KeyAmendment;
+  readonly amendment: Amendment;
   readonly receivedAt: string;
 }
 
@@ -163,6 +163,8 @@ export class KeyRing {
    * - replace-keys: every key of the commission revoked from `from`, the new ones valid from it.
    */
   amend({ amendment, receivedAt }: RingAmendment): KeyRing {
+    // Withdrawals and mandates change who may sit where, not a key.
+    if (!isKeyAmendment(amendment)) return this;
     const commission = this.directory.commission(amendment.commissionId);
     if (!commission) return this;
     const current = this.keysOf(commission.id);

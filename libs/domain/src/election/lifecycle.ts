@@ -126,12 +126,42 @@ function stable(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The commission whose key signs an act: a summary's or a zero report's own; the root (which allocates every body's seats) for the rest. */
+/**
+ * The commission that allocates a body's seats: the lowest whose subtree holds every precinct of
+ * the body's contests. It certifies the seats and signs the deputies' mandates.
+ */
+export function allocatingCommissionOf(definition: ElectionDefinition, bodyId: string): string | undefined {
+  const contests = new Set(definition.contests.filter((c) => c.body === bodyId).map((c) => c.id));
+  const parent = new Map(definition.commissions.map((c) => [c.id, c.parent]));
+  const chain = (id: string): string[] => {
+    const up: string[] = [];
+    for (let at = parent.get(id) ?? null; at !== null; at = parent.get(at) ?? null) up.push(at);
+    return up.reverse(); // root first
+  };
+  let common: string[] | undefined;
+  for (const c of definition.commissions) {
+    if (c.level !== 'precinct' || !c.contests.some((k) => contests.has(k))) continue;
+    const mine = chain(c.id);
+    if (common === undefined) common = mine;
+    else {
+      let i = 0;
+      while (i < common.length && i < mine.length && common[i] === mine[i]) i++;
+      common = common.slice(0, i);
+    }
+  }
+  return common?.[common.length - 1];
+}
+
+/**
+ * The commission whose key signs an act: a summary's or a zero report's own; a (de)certification
+ * the body's allocating commission; the switch to live the root.
+ */
 export function signerOfAct(act: LifecycleAct, definition: ElectionDefinition): string {
   if (act.kind === 'summary' || act.kind === 'zero-report') return act.commissionId;
   const root = definition.commissions.find((c) => c.parent === null);
   if (!root) throw new Error(`election ${definition.id} has no root commission; parse the definition first`);
-  return root.id;
+  if (act.kind === 'go-live') return root.id;
+  return allocatingCommissionOf(definition, act.bodyId) ?? root.id;
 }
 
 /** The current protocols of a contest's precincts under a commission: what a summary must equal. */

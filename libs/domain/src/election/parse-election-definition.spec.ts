@@ -218,3 +218,47 @@ describe('parseElectionDefinition', () => {
     });
   });
 });
+
+describe('ranked lists and baselines', () => {
+  const person = (id: string) => ({ id, name: name(id.toUpperCase()) });
+
+  it('accepts ranked lists and a baseline with successors, and keeps a definition without them as it was', () => {
+    const def = minimal();
+    def.contests[0].rankedLists = [{ list: 'a', candidates: [person('a1'), person('a2')] }];
+    def.baselines = [
+      { kind: 'inline', body: 'council', name: name('Last time'), date: '2019-03-19', turnoutPercent: 40.5, parties: [{ party: 'old-a', sharePercent: 61.2, seats: 4 }], successors: [{ from: 'old-a', to: 'a' }] },
+    ];
+    expect(problemsOf(def)).toEqual([]);
+    const plain = parseElectionDefinition(minimal());
+    expect(plain.ok && 'baselines' in plain.value).toBe(false);
+    expect(plain.ok && 'rankedLists' in plain.value.contests[0]).toBe(false);
+  });
+
+  it('refuses a ranked list off the ballot or twice, a candidate twice or under a district candidate’s id', () => {
+    const def = minimal();
+    def.contests[0].rankedLists = [
+      { list: 'a', candidates: [person('a1'), person('a1')] },
+      { list: 'a', candidates: [person('c1')] },
+      { list: 'z', candidates: [person('z1')] },
+    ];
+    expect(problemsOf(def)).toEqual([
+      { path: 'contests[0].rankedLists[0].candidates[1].id', rule: 'DUPLICATE_LIST_CANDIDATE' },
+      { path: 'contests[0].rankedLists[1].list', rule: 'DUPLICATE_RANKED_LIST' },
+      { path: 'contests[0].rankedLists[1].candidates[0].id', rule: 'DUPLICATE_LIST_CANDIDATE' },
+      { path: 'contests[0].rankedLists[2].list', rule: 'RANKED_LIST_NOT_ON_BALLOT' },
+    ]);
+  });
+
+  it('refuses a baseline of an unknown body or twice, a party twice, an unknown successor, the election itself, a share with three decimals', () => {
+    const def = minimal();
+    const inline = { kind: 'inline', body: 'council', name: name('Last'), date: '2019-03-19', parties: [{ party: 'x', sharePercent: 50, seats: 1 }, { party: 'x', sharePercent: 10, seats: 0 }], successors: [{ from: 'x', to: 'nope' }] };
+    def.baselines = [inline, { kind: 'election', body: 'senate', electionId: 'e1', previousBody: 'council' }, { ...inline, parties: [{ party: 'y', sharePercent: 1.234, seats: 0 }], successors: [] }];
+    expect(problemsOf(def)).toEqual([
+      { path: 'baselines[2].parties[0].sharePercent', rule: 'NOT_MULTIPLE_OF' },
+      { path: 'baselines[0].parties[1].party', rule: 'DUPLICATE_BASELINE_PARTY' },
+      { path: 'baselines[0].successors[0].to', rule: 'UNKNOWN_SUCCESSOR' },
+      { path: 'baselines[1].body', rule: 'UNKNOWN_BODY' },
+      { path: 'baselines[1].electionId', rule: 'BASELINE_OF_ITSELF' },
+    ]);
+  });
+});

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result';
 import {
+  Baseline,
   Body,
   Candidate,
   Contest,
@@ -48,6 +49,15 @@ export type DefinitionRule =
   | 'DUPLICATE_CANDIDATE_ON_BALLOT'
   | 'DUPLICATE_DISTRICT'
   | 'CONTEST_AT_NO_PRECINCT'
+  // ranked lists (a list contest's candidates in order)
+  | 'RANKED_LIST_NOT_ON_BALLOT'
+  | 'DUPLICATE_RANKED_LIST'
+  | 'DUPLICATE_LIST_CANDIDATE'
+  // baselines (the last election)
+  | 'DUPLICATE_BASELINE'
+  | 'DUPLICATE_BASELINE_PARTY'
+  | 'UNKNOWN_SUCCESSOR'
+  | 'BASELINE_OF_ITSELF'
   // the commission tree
   | 'UNKNOWN_PARENT'
   | 'NO_ROOT'
@@ -159,6 +169,8 @@ interface Material {
   readonly candidates: readonly (Candidate | undefined)[];
   readonly contests: readonly (Contest | undefined)[];
   readonly commissions: readonly (Commission | undefined)[];
+  readonly baselines: readonly (Baseline | undefined)[];
+  readonly id: string | undefined;
   readonly date: string | undefined;
   readonly timeZone: string | undefined;
   readonly turnoutTimes: readonly string[] | undefined;
@@ -174,6 +186,7 @@ const NOTHING_BROKEN: ReadonlySet<string> = new Set();
 function completeMaterial(def: ElectionDefinition): Material {
   return {
     ...def,
+    baselines: def.baselines ?? [],
     broken: { bodies: NOTHING_BROKEN, lists: NOTHING_BROKEN, candidates: NOTHING_BROKEN, contests: NOTHING_BROKEN, commissions: NOTHING_BROKEN },
   };
 }
@@ -205,6 +218,8 @@ function salvage(input: unknown): Material | undefined {
     candidates: elements('candidates', Candidate, []),
     contests: elements('contests', Contest, undefined),
     commissions: elements('commissions', Commission, undefined),
+    baselines: Array.isArray(doc['baselines']) ? doc['baselines'].map((b: unknown) => Baseline.safeParse(b).data) : [],
+    id: ElectionDefinitionShape.shape.id.safeParse(doc['id']).data,
     date: ElectionDefinitionShape.shape.date.safeParse(doc['date']).data,
     timeZone: ElectionDefinitionShape.shape.timeZone.safeParse(doc['timeZone']).data,
     turnoutTimes: turnoutTimes.success ? turnoutTimes.data : undefined,
@@ -249,6 +264,8 @@ function checkReferences(m: Material): DefinitionProblem[] {
   });
 
   checkContests(m, report, { bodies, lists, candidates }, known);
+  checkRankedLists(m, report, candidates);
+  checkBaselines(m, report, { bodies, lists }, known);
   checkTree(m, report, commissions, known);
   checkPrecincts(m, report, contests, known);
   return problems;
@@ -291,7 +308,8 @@ function checkScalars(m: Material, report: Report): void {
   }
 }
 
-function isCalendarDate(date: string): boolean {
+/** A YYYY-MM-DD string that names a day of the proleptic Gregorian calendar. */
+export function isCalendarDate(date: string): boolean {
   const [y, mo, d] = date.split('-').map(Number);
   if (mo < 1 || mo > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -363,6 +381,55 @@ function checkContests(
       default:
         return assertNever(contest);
     }
+  });
+}
+
+/**
+ * A ranked list belongs to a list on the contest's ballot, once; a list candidate's id is unique
+ * in the election (district candidates included), so a deputy is named by one id everywhere.
+ */
+function checkRankedLists(m: Material, report: Report, candidates: Lookup): void {
+  const seen = new Map<string, string>(); // candidate id → where first
+  m.contests.forEach((contest, i) => {
+    if (contest?.kind !== 'list' || contest.rankedLists === undefined) return;
+    const ranked = new Set<string>();
+    contest.rankedLists.forEach((r, j) => {
+      const at = `contests[${i}].rankedLists[${j}]`;
+      if (!contest.lists.includes(r.list)) report(`${at}.list`, 'RANKED_LIST_NOT_ON_BALLOT', `list "${r.list}" is not on the ballot of contest "${contest.id}"`);
+      else if (ranked.has(r.list)) report(`${at}.list`, 'DUPLICATE_RANKED_LIST', `list "${r.list}" already has a ranked list in contest "${contest.id}"`);
+      ranked.add(r.list);
+      r.candidates.forEach((c, k) => {
+        const where = `${at}.candidates[${k}].id`;
+        const first = seen.get(c.id);
+        if (first !== undefined) report(where, 'DUPLICATE_LIST_CANDIDATE', `candidate "${c.id}" is already at ${first}`);
+        else if (candidates.has(c.id)) report(where, 'DUPLICATE_LIST_CANDIDATE', `"${c.id}" is already the id of a district candidate`);
+        else seen.set(c.id, where);
+      });
+    });
+  });
+}
+
+/** One baseline per body; its parties once each; a successor names a list of this election. */
+function checkBaselines(m: Material, report: Report, maps: { bodies: Lookup; lists: Lookup }, known: Known): void {
+  const bodies = new Map<string, number>();
+  m.baselines.forEach((b, i) => {
+    if (!b) return;
+    const at = `baselines[${i}]`;
+    if (!known('bodies', maps.bodies, b.body)) report(`${at}.body`, 'UNKNOWN_BODY', `baseline for body "${b.body}", which is not defined`);
+    const first = bodies.get(b.body);
+    if (first === undefined) bodies.set(b.body, i);
+    else report(`${at}.body`, 'DUPLICATE_BASELINE', `body "${b.body}" already has a baseline (baselines[${first}])`);
+    if (b.kind === 'election' && b.electionId === m.id) report(`${at}.electionId`, 'BASELINE_OF_ITSELF', 'an election is not its own last election');
+    if (b.kind === 'inline') {
+      const parties = new Set<string>();
+      b.parties.forEach((p, j) => {
+        if (parties.has(p.party)) report(`${at}.parties[${j}].party`, 'DUPLICATE_BASELINE_PARTY', `party "${p.party}" is given twice`);
+        parties.add(p.party);
+      });
+    }
+    b.successors.forEach((s, j) => {
+      if (!known('lists', maps.lists, s.to)) report(`${at}.successors[${j}].to`, 'UNKNOWN_SUCCESSOR', `successor "${s.to}" is not a list of this election`);
+    });
   });
 }
 

@@ -61,4 +61,19 @@ describe('stored-event codec', () => {
     expect(decodeElectionEvent({ ...stored, data: { ...data, amendment: { ...data.amendment, kind: 'forget-key' } } })).toMatchObject({ ok: false, error: { field: 'amendment.kind' } });
     expect(decodeElectionEvent({ type: 'DefinitionAmended', data: 'x' })).toMatchObject({ ok: false, error: { kind: 'malformed', field: 'data' } });
   });
+
+  it('decodes a termination, a registration and the succession decided with it, in the schemas’ key order; refuses an unknown ground or rule', () => {
+    const terminate = { electionId: 'e', sequence: 3, amendment: { kind: 'terminate-mandate', bodyId: 'council', candidateId: 'a1', ground: 'resignation', on: '2026-06-01' }, receivedAt: '2026-06-02T09:00:00Z', signature: { keyId: 'city-1', value: 'c2ln' } };
+    expect(decodeElectionEvent({ type: 'DefinitionAmended', data: terminate })).toEqual({ ok: true, value: { type: 'DefinitionAmended', data: terminate } });
+    expect(decodeElectionEvent({ type: 'DefinitionAmended', data: { ...terminate, amendment: { ...terminate.amendment, ground: 'boredom' } } })).toMatchObject({ ok: false, error: { field: 'amendment.ground' } });
+    const register = { ...terminate, sequence: 2, amendment: { kind: 'register-deputies', bodyId: 'council', on: '2026-03-25', deputies: [{ seat: { kind: 'district', contestId: 'N' }, candidateId: 'n1' }] } };
+    expect(decodeElectionEvent({ type: 'DefinitionAmended', data: register }).ok).toBe(true);
+    const data = { electionId: 'e', bodyId: 'council', sequence: 3, seat: { kind: 'list', list: 'A', number: 1 }, from: 'a1', to: 'a4', on: '2026-06-01', rule: 'next-on-list', skipped: [{ candidateId: 'a2', reason: 'withdrawn' }] };
+    const reordered = Object.fromEntries(Object.entries(data).reverse());
+    const decoded = decodeDomainEvent({ type: 'MandatePassed', data: reordered });
+    expect(decoded).toEqual({ ok: true, value: { type: 'MandatePassed', data } });
+    expect(decoded.ok && JSON.stringify(decoded.value.data)).toBe(JSON.stringify(data));
+    expect(decodeElectionEvent({ type: 'MandatePassed', data: { ...data, rule: 'by-lot' } })).toMatchObject({ ok: false, error: { kind: 'malformed', type: 'MandatePassed', field: 'rule' } });
+    expect(decodeElectionEvent({ type: 'MandatePassed', data: { ...data, on: '2026-02-30' } })).toMatchObject({ ok: false, error: { field: 'on' } });
+  });
 });

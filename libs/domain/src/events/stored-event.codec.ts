@@ -9,6 +9,7 @@
 import type { PrecinctEvent } from '../precinct/precinct.events';
 import { parseElectionDefinition } from '../election/parse-election-definition';
 import { DefinitionAmendedData } from '../election/amendments';
+import { MandatePassedData } from '../election/mandates';
 import type { ElectionEvent, LifecycleEvent } from '../election/election.events';
 import { ActRecordedData, type LifecycleActKind } from '../election/lifecycle';
 import { err, ok, type Result } from '../result';
@@ -30,6 +31,7 @@ export const ELECTION_EVENT_TYPES: ReadonlySet<ElectionEvent['type']> = new Set(
   'ElectionDefined',
   'LotDrawn',
   'DefinitionAmended',
+  'MandatePassed',
   'ResultsSummarized',
   'ResultsCertified',
   'ResultsDecertified',
@@ -109,15 +111,15 @@ export function decodeElectionEvent(e: StoredEventLike): Result<ElectionEvent, D
     }
     return ok({ type: 'ElectionDefined', data: { definition: parsed.value } });
   }
-  if (e.type === 'DefinitionAmended') {
-    // Parsed by the amendment's own schema: the key order of the signed amendment comes back
-    // however the engine stored it (jsonb reorders keys), so a re-send compares equal.
-    const parsed = DefinitionAmendedData.safeParse(e.data);
+  if (e.type === 'DefinitionAmended' || e.type === 'MandatePassed') {
+    // Parsed by the event's own schema: the key order comes back however the engine stored it
+    // (jsonb reorders keys), so a re-send, and an auditor's re-decision, compare equal.
+    const parsed = (e.type === 'DefinitionAmended' ? DefinitionAmendedData : MandatePassedData).safeParse(e.data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      return err({ kind: 'malformed', type: e.type, field: first?.path.join('.') || 'data', message: first?.message ?? 'the amendment does not parse' });
+      return err({ kind: 'malformed', type: e.type, field: first?.path.join('.') || 'data', message: first?.message ?? `the ${e.type} record does not parse` });
     }
-    return ok({ type: 'DefinitionAmended', data: parsed.data });
+    return ok({ type: e.type, data: parsed.data } as ElectionEvent);
   }
   const actKind = ACT_KIND_OF_TYPE[e.type];
   if (actKind !== undefined) {

@@ -52,3 +52,28 @@ export {
 } from './seat-analysis.queries';
 export { contestExplanation, type ContestExplanation, type PrecinctPage, type PrecinctTotals, type PrecinctWindow } from './seat-explanation.queries';
 export { commissionForensics, type ArrivalLookup, type CommissionForensics } from './forensics.queries';
+export {
+  bodyMembers,
+  bodySeats,
+  majorityOf,
+  membersOf,
+  membersOn,
+  nameListSeats,
+  type BodyMembers,
+  type Majority,
+  type Member,
+  type MembersOnDate,
+  type NamedCandidate,
+  type RegisteredMember,
+  type Seat,
+  type Vacancy,
+} from './members.queries';
+export {
+  compareLists,
+  compareWithBaseline,
+  inlineBaselineFigures,
+  resultsBaselineFigures,
+  type BaselineComparison,
+  type BaselineFigures,
+  type ListComparison,
+} from './baseline.queries';

@@ -1,7 +1,8 @@
 // One commission (any level): where it sits, how far the count has come, turnout, the party
 // lists, the body's composition, the districts, and the commissions below it — live.
 import { useEffect, useRef } from 'preact/hooks';
-import type { CommissionPayload, ContestResultsDto, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
+import type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
+import { useBaseline, useMembers } from '../body-extras';
 import { useElection } from '../election';
 import { fmtDateTime, fmtInt, fmtPct, nameOf, t, type Key } from '../i18n';
 import { useLiveCommission, type LiveStatus } from '../live';
@@ -127,24 +128,11 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
       )}
 
       {lists.map((c) => (
-        <section key={c.contestId} aria-labelledby={`list-${c.contestId}`}>
-          <h2 id={`list-${c.contestId}`}>
-            {t('listResults')}: {nameOf(c.name)} <StatusBadge status={c.status} />
-          </h2>
-          <ListBars contest={c} election={election} />
-          {c.scope.kind === 'allocating' && <ClosestSeat contest={c} election={election} />}
-          {c.scope.kind === 'allocating' && <SeatExplanation contest={c} election={election} />}
-          {payload.commission.level !== 'precinct' && <ForensicsPanel contest={c} election={election} />}
-        </section>
+        <ListSection key={c.contestId} contest={c} election={election} precinct={payload.commission.level === 'precinct'} />
       ))}
 
       {bodies.map((b) => (
-        <section key={b.bodyId} aria-labelledby={`body-${b.bodyId}`}>
-          <h2 id={`body-${b.bodyId}`}>
-            {t('composition')}: {nameOf(b.name)} <StatusBadge status={b.status} />
-          </h2>
-          <HemicycleChart body={b} election={election} />
-        </section>
+        <BodySection key={b.bodyId} body={b} election={election} />
       ))}
 
       {districts.length > 0 && (
@@ -161,6 +149,37 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
         </section>
       )}
     </>
+  );
+}
+
+function ListSection({ contest, election, precinct }: { contest: ListContestResults; election: ElectionDetail; precinct: boolean }) {
+  const allocating = contest.scope.kind === 'allocating';
+  const bodyId = election.contests.find((k) => k.id === contest.contestId)?.body;
+  const compared = allocating && election.bodies.some((b) => b.id === bodyId && b.hasBaseline);
+  // The comparison is of the contest's own shares: only at its allocating scope, and only where the definition names a baseline.
+  const comparison = useBaseline(election.id, compared ? bodyId : undefined, contest);
+  return (
+    <section aria-labelledby={`list-${contest.contestId}`}>
+      <h2 id={`list-${contest.contestId}`}>
+        {t('listResults')}: {nameOf(contest.name)} <StatusBadge status={contest.status} />
+      </h2>
+      <ListBars contest={contest} election={election} comparison={compared ? comparison : undefined} />
+      {allocating && <ClosestSeat contest={contest} election={election} />}
+      {allocating && <SeatExplanation contest={contest} election={election} />}
+      {!precinct && <ForensicsPanel contest={contest} election={election} />}
+    </section>
+  );
+}
+
+function BodySection({ body, election }: { body: BodyCompositionDto; election: ElectionDetail }) {
+  const members = useMembers(election.id, body.bodyId, body);
+  return (
+    <section aria-labelledby={`body-${body.bodyId}`}>
+      <h2 id={`body-${body.bodyId}`}>
+        {t('composition')}: {nameOf(body.name)} <StatusBadge status={body.status} />
+      </h2>
+      <HemicycleChart body={body} election={election} members={members} />
+    </section>
   );
 }
 

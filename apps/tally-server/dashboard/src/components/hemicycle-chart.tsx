@@ -1,6 +1,6 @@
 // The body's provisional composition as a parliament chart: list seats + district seats per
 // party in the lists' colours, independents in grey, seats not yet decided hollow at the right.
-import type { BodyCompositionDto, ElectionDetail } from '../api';
+import type { BodyCompositionDto, BodyMembersDto, ElectionDetail } from '../api';
 import { INDEPENDENT_COLOUR, listColour } from '../election';
 import { hemicycleLayout } from '../hemicycle';
 import { fmtInt, nameOf, t } from '../i18n';
@@ -14,7 +14,9 @@ interface Group {
   readonly seats: number;
 }
 
-export function HemicycleChart({ body, election }: { readonly body: BodyCompositionDto; readonly election: ElectionDetail }) {
+type Member = BodyMembersDto['members'][number];
+
+export function HemicycleChart({ body, election, members }: { readonly body: BodyCompositionDto; readonly election: ElectionDetail; readonly members?: BodyMembersDto }) {
   const { composition, seatsTotal } = body;
   const partyName = (id: string) => nameOf(election.lists.find((l) => l.id === id)?.name) || id;
   const groups: Group[] = composition.parties
@@ -29,12 +31,31 @@ export function HemicycleChart({ body, election }: { readonly body: BodyComposit
 
   const layout = hemicycleLayout(seatsTotal);
   const owners = groups.flatMap((g) => Array.from({ length: g.seats }, () => g));
+  // Each party's seats in its wedge: its list seats in rank order, then its districts (the API's order).
+  const seated = groups.flatMap((g) => {
+    const own = (members?.members ?? []).filter((m) => (g.key === 'independent' ? m.party === null : m.party === g.key));
+    return Array.from({ length: g.seats }, (_, i): Member | undefined => own[i]);
+  });
+  const seatLabel = (m: Member): string =>
+    m.seat.kind === 'list' ? t('listSeatOf', { party: partyName(m.seat.list), rank: m.candidate?.rank ?? m.seat.number }) : t('districtSeatOf', { district: m.seat.district });
+  const seatTitle = (g: Group | undefined, m: Member | undefined): string =>
+    m ? `${m.candidate ? nameOf(m.candidate.name) : t('unnamed')} — ${seatLabel(m)}${m.party ? ` (${partyName(m.party)})` : ''}` : (g?.label ?? t('pendingSeats'));
   const decided = seatsTotal - pending;
-  const summary = t('hemicycleLabel', {
+  const majority = members?.majority;
+  const majorityText = majority
+    ? `${t('majority', { n: fmtInt(majority.seats), y: fmtInt(majority.of) })}. ${
+        majority.largest === null
+          ? t('majorityNone')
+          : majority.heldBy !== null
+            ? t('majorityHeld', { party: partyName(majority.heldBy), s: fmtInt(majority.largest.seats) })
+            : t('majorityLacking', { party: partyName(majority.largest.party), n: fmtInt(majority.lacking) })
+      }`
+    : '';
+  const summary = `${t('hemicycleLabel', {
     body: nameOf(body.name),
     y: fmtInt(seatsTotal),
     parts: groups.map((g) => `${g.label} ${fmtInt(g.seats)}`).join(', '),
-  });
+  })}${majorityText ? ` ${majorityText}` : ''}`;
 
   return (
     <figure class="chart hemicycle" data-testid={`hemicycle-${body.bodyId}`}>
@@ -42,6 +63,7 @@ export function HemicycleChart({ body, election }: { readonly body: BodyComposit
         <title>{summary}</title>
         {layout.seats.map((s, i) => {
           const g = owners[i];
+          const m = seated[i];
           return (
             <circle
               key={i}
@@ -51,9 +73,21 @@ export function HemicycleChart({ body, election }: { readonly body: BodyComposit
               class={g?.colour ? 'seat' : 'seat seat-pending'}
               fill={g?.colour ?? '#FFFFFF'}
               data-party={g?.key ?? 'pending'}
-            />
+              data-candidate={m?.candidate?.id}
+            >
+              <title>{seatTitle(g, m)}</title>
+            </circle>
           );
         })}
+        {majority && (
+          // Seats fill left to right, so the majority (more than half) is crossed at the middle.
+          <g class="majority-line" data-testid={`majority-line-${body.bodyId}`} data-seats={majority.seats}>
+            <line x1="0" y1="-0.3" x2="0" y2="-1.1" />
+            <text x="0.025" y="-1.05" text-anchor="start">
+              {fmtInt(majority.seats)}
+            </text>
+          </g>
+        )}
         <text class="hemicycle-total" x="0" y="-0.03" text-anchor="middle">
           {fmtInt(decided)}/{fmtInt(seatsTotal)}
         </text>
@@ -75,7 +109,14 @@ export function HemicycleChart({ body, election }: { readonly body: BodyComposit
           </li>
         ))}
       </ul>
-      <figcaption>{t('seatsDecided', { x: fmtInt(decided), y: fmtInt(seatsTotal) })}</figcaption>
+      <figcaption>
+        {t('seatsDecided', { x: fmtInt(decided), y: fmtInt(seatsTotal) })}
+        {majorityText && (
+          <span class="majority-note" data-testid={`majority-${body.bodyId}`}>
+            {majorityText}
+          </span>
+        )}
+      </figcaption>
       <table class="visually-hidden">
         <caption>
           {t('composition')}: {nameOf(body.name)}
@@ -99,6 +140,29 @@ export function HemicycleChart({ body, election }: { readonly body: BodyComposit
           ))}
         </tbody>
       </table>
+      {members && (
+        <table class="visually-hidden" data-testid={`members-${body.bodyId}`}>
+          <caption>
+            {t('members')}: {nameOf(body.name)}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('name')}</th>
+              <th scope="col">{t('seat')}</th>
+              <th scope="col">{t('party')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.members.map((m, i) => (
+              <tr key={i} data-candidate={m.candidate?.id}>
+                <th scope="row">{m.candidate ? nameOf(m.candidate.name) : t('unnamed')}</th>
+                <td>{seatLabel(m)}</td>
+                <td>{m.party ? partyName(m.party) : t('independents')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </figure>
   );
 }

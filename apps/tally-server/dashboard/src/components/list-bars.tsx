@@ -4,9 +4,9 @@
 // and takes no seat: its bar is grey and has no badge. Below the contest's allocating scope the
 // API gives no threshold status and no seats (they exist for the whole contest only): each list
 // shows instead its contribution, labelled local.
-import type { ElectionDetail, ListContestResults } from '../api';
+import type { BaselineComparisonDto, ElectionDetail, ListContestResults } from '../api';
 import { listColour } from '../election';
-import { fmtInt, fmtPct, fmtPctShort, nameOf, t, type Key } from '../i18n';
+import { fmtDate, fmtInt, fmtPct, fmtPctShort, fmtPoints, fmtSigned, nameOf, t, type Key } from '../i18n';
 
 type Certainty = 'certainly-in' | 'certainly-out' | 'undecided';
 
@@ -14,7 +14,12 @@ export function CertaintyBadge({ certainty }: { readonly certainty: Certainty })
   return <span class={`badge badge-${certainty}`}>{t(`certainty.${certainty}` as Key)}</span>;
 }
 
-export function ListBars({ contest, election }: { readonly contest: ListContestResults; readonly election: ElectionDetail }) {
+/**
+ * `comparison`: the body against its last election (previous share, swing, seat change beside each
+ * bar), only at the allocating scope, where the shares are the contest's own.
+ */
+export function ListBars({ contest, election, comparison }: { readonly contest: ListContestResults; readonly election: ElectionDetail; readonly comparison?: BaselineComparisonDto }) {
+  const compared = new Map((comparison?.lists ?? []).map((l) => [l.list, l]));
   const listName = (id: string) => nameOf(election.lists.find((l) => l.id === id)?.name) || id;
   const ballot = new Map(contest.lists.map((l, i) => [l.id, i]));
   const rows = [...contest.lists].sort((a, b) => b.votes - a.votes || (ballot.get(a.id) ?? 0) - (ballot.get(b.id) ?? 0));
@@ -28,13 +33,17 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
   const summary = t('barsChartLabel', {
     contest: nameOf(contest.name),
     rows: rows
-      .map((r) => `${listName(r.id)} ${fmtPct(r.share.percent)}, ${status(r)}${r.seats !== null ? `, ${t('seats')} ${r.seats}` : ''}`)
+      .map((r) => {
+        const c = compared.get(r.id);
+        const swing = c ? `, ${t('previousShare')} ${fmtPct(c.previousShare?.percent)}, ${t('swing')} ${fmtPoints(c.swingPoints)}, ${t('seatChange')} ${fmtSigned(c.seatChange)}` : '';
+        return `${listName(r.id)} ${fmtPct(r.share.percent)}, ${status(r)}${r.seats !== null ? `, ${t('seats')} ${r.seats}` : ''}${swing}`;
+      })
       .join('; '),
     p: threshold,
   });
 
   return (
-    <figure class={`chart list-bars${local ? ' local' : ''}`} data-testid={`list-bars-${contest.contestId}`} data-scope={contest.scope.kind}>
+    <figure class={`chart list-bars${local ? ' local' : ''}${comparison ? ' with-baseline' : ''}`} data-testid={`list-bars-${contest.contestId}`} data-scope={contest.scope.kind}>
       <div role="img" aria-label={summary} class="bars">
         <div class="bars-head" aria-hidden="true">
           <span />
@@ -68,6 +77,13 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
                 {r.seats ?? '—'}
               </span>
             )}
+            {comparison && (
+              <>
+                <span class="bar-previous" data-field="previous-share">{fmtPct(compared.get(r.id)?.previousShare?.percent)}</span>
+                <span class="bar-swing" data-field="swing">{fmtPoints(compared.get(r.id)?.swingPoints)}</span>
+                <span class="bar-seat-change" data-field="seat-change">{fmtSigned(compared.get(r.id)?.seatChange)}</span>
+              </>
+            )}
           </div>
         ))}
         {hasAgainstAll && (
@@ -81,12 +97,31 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
             <span class="bar-votes">{fmtInt(contest.againstAll)}</span>
             <span class="bar-badge" />
             {!local && <span class="bar-seats" />}
+            {comparison && (
+              <>
+                <span />
+                <span />
+                <span />
+              </>
+            )}
           </div>
         )}
       </div>
       <figcaption>
         {t('thresholdNote', { p: threshold, base: t(`base.${contest.baseKind}` as Key) })}
         {local && <span data-field="local-note"> {t('localNote')}</span>}
+        {comparison && (
+          <span data-field="baseline-note">
+            {' '}
+            {t('comparedWith', { name: nameOf(comparison.baseline.name), date: fmtDate(comparison.baseline.date) })}
+          </span>
+        )}
+        {comparison && comparison.turnout.changePoints !== null && (
+          <span data-field="turnout-change">
+            {' '}
+            {t('turnout')}: {t('turnoutChange', { p: fmtPoints(comparison.turnout.changePoints), date: fmtDate(comparison.baseline.date) })}.
+          </span>
+        )}
       </figcaption>
       <table class="visually-hidden">
         <caption>{nameOf(contest.name)}</caption>
@@ -97,6 +132,13 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
             <th scope="col">{t('share')}</th>
             <th scope="col">{t('status')}</th>
             {!local && <th scope="col">{t('seats')}</th>}
+            {comparison && (
+              <>
+                <th scope="col">{t('previousShare')}</th>
+                <th scope="col">{t('swing')}</th>
+                <th scope="col">{t('seatChange')}</th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -107,6 +149,13 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
               <td>{fmtPct(r.share.percent)}</td>
               <td>{status(r)}</td>
               {!local && <td>{r.seats ?? '—'}</td>}
+              {comparison && (
+                <>
+                  <td>{fmtPct(compared.get(r.id)?.previousShare?.percent)}</td>
+                  <td>{fmtPoints(compared.get(r.id)?.swingPoints)}</td>
+                  <td>{fmtSigned(compared.get(r.id)?.seatChange)}</td>
+                </>
+              )}
             </tr>
           ))}
           {hasAgainstAll && (
@@ -116,6 +165,13 @@ export function ListBars({ contest, election }: { readonly contest: ListContestR
               <td>{fmtPct(contest.againstAllShare.percent)}</td>
               <td />
               {!local && <td />}
+              {comparison && (
+                <>
+                  <td />
+                  <td />
+                  <td />
+                </>
+              )}
             </tr>
           )}
         </tbody>
