@@ -1,21 +1,31 @@
-// Intake over HTTP on loopback, embedded mode (in-process queue, PGlite in memory, recorder in the
-// same process): accepted submissions/s with autocannon (each request a different signed
-// protocol: schema, signature, scope and control relations are all checked), the HTTP latency of
-// the 202, and the p50/p99 time from 202 to "recorded" as the status service reports it
-// (recordedAt, the store's commit clock, minus receivedAt, intake's clock).
-// autocannon runs in this process too, so client and server share the 2 cores: a lower bound.
-import type { AddressInfo } from 'node:net';
-import { generateProtocols, generateSyntheticElection } from '@tally/domain';
-import { withDemoKeys } from '@tally/signatures';
-import { createApp } from '../apps/tally-server/src/bootstrap';
-import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
-import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
-import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
+// Intake over HTTP on loopback. The servers run in their own processes (bench/intake-server.ts)
+// and autocannon in this one, so the load generator never shares an event loop with what it
+// measures (on 2 cores: one for each). Each request is a different signed protocol (schema,
+// signature, scope and control relations are all checked). Three servers, one after another, in
+// the same run and on the same bodies:
+//   1. baseline: bare node:http + JSON.parse + Ed25519 verify, the box's own floor;
+//   2. intake role alone, at LOG_LEVEL=info (its log to /dev/null), a 202 only once the queue
+//      acknowledged: the real Kafka broker when KAFKA_BROKERS is set, else the in-process queue;
+//   3. embedded, every role (in-process queue, PGlite in memory, recorder and projector in the
+//      same process): accepted/s, and recorded/s from the first receipt to the last record.
+// INTAKE_BENCH_PROFILE=<dir> profiles the intake-alone server over the measured requests (V8's CPU
+// profiler, as `node --cpu-prof`) into <dir>/*.cpuprofile. INTAKE_BENCH_SKIP_EMBEDDED=1 skips run 3.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { generateProtocols } from '@tally/domain';
 import { signedProtocolBody } from '../test/e2e/support/signing';
 import type { BenchResult } from './bench.types';
+import { intakeBenchElection, type ParentMessage, type ServerMessage } from './intake-server';
 
-const PRECINCTS = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 4000); // × 2 contests = 8,000 distinct protocols
+const PRECINCTS = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 10000); // × 2 contests = 20,000 distinct protocols
+/** Requests before each measured run (their own bodies): JIT, pools and the producer warmed. */
+const WARMUP = 2000;
+/** The embedded run records everything through PGlite: fewer requests keep it within a minute. */
+const EMBEDDED = Number(process.env.INTAKE_BENCH_EMBEDDED ?? 6000);
 const CONNECTIONS = 16;
+/** Turns the baseline and the intake take, each on its share of the measured bodies. */
+const ROUNDS = 4;
 
 export interface AutocannonResult {
   readonly duration: number;
@@ -43,9 +53,11 @@ const log = (line: string) => process.stderr.write(`intake.bench: ${line}\n`);
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+type Body = { readonly path: string; readonly body: string };
+
 export default async function run(): Promise<BenchResult[]> {
-  const definition = withDemoKeys(generateSyntheticElection({ seed: 55, precincts: PRECINCTS }));
-  const bodies: Array<{ path: string; body: string }> = [];
+  const definition = intakeBenchElection(PRECINCTS);
+  const bodies: Body[] = [];
   for (const s of generateProtocols(definition, 55)) {
     if (s.kind !== 'protocol') continue;
     bodies.push({
@@ -54,25 +66,66 @@ export default async function run(): Promise<BenchResult[]> {
     });
   }
   log(`${bodies.length} signed protocols prepared`);
+  const warmup = bodies.slice(0, WARMUP);
+  const measured = bodies.slice(WARMUP);
 
-  process.env.TALLY_RATE_LIMIT = '100000000';
-  // Intake alone (TALLY_ROLES=intake: nothing records, the queue only buffers): what the HTTP
-  // surface itself sustains, before it shares the event loop with the recorder and PGlite.
-  const alone = await load(definition, bodies, 'intake');
-  log(`intake alone: ${alone.accepted} accepted in ${alone.seconds.toFixed(1)} s`);
-  const full = await load(definition, bodies, 'intake,recorder,projector');
+  const kafka = process.env.KAFKA_BROKERS;
+  const queueEnv: Record<string, string> = kafka ? { KAFKA_BROKERS: kafka, KAFKA_TOPIC: `tally.bench-intake.${randomBytes(4).toString('hex')}`, KAFKA_PARTITIONS: '6' } : { KAFKA_BROKERS: '' };
+  // Both servers stay up and take turns, round after round, on the same bodies: the machine is
+  // shared, so its load drifts, and a ratio of two runs minutes apart would measure the drift.
+  const base = await startServer('baseline', {});
+  const alone = await startServer('tally', { TALLY_ROLES: 'intake', LOG_LEVEL: 'info', ...queueEnv });
+  let aloneLoad: Load;
+  let baseLoad: Load;
+  try {
+    await fire(base.url, warmup);
+    await fire(alone.url, warmup);
+    const profile = process.env.INTAKE_BENCH_PROFILE;
+    if (profile) await alone.request({ type: 'profile', dir: profile }, 'profiling');
+    const rounds: Array<{ base: AutocannonResult; alone: AutocannonResult }> = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const chunk = measured.slice(Math.floor((r * measured.length) / ROUNDS), Math.floor(((r + 1) * measured.length) / ROUNDS));
+      const b = await fire(base.url, chunk);
+      const t = await fire(alone.url, chunk);
+      for (const [kind, x] of [['baseline', b], ['intake', t]] as const) if (x.non2xx > 0 || x.errors > 0) log(`${kind}: ${x.non2xx} non-2xx, ${x.errors} errors`);
+      log(`round ${r + 1}: baseline ${(b['2xx'] / b.duration).toFixed(0)}/s, intake alone ${(t['2xx'] / t.duration).toFixed(0)}/s`);
+      rounds.push({ base: b, alone: t });
+    }
+    baseLoad = summed(rounds.map((x) => x.base));
+    aloneLoad = summed(rounds.map((x) => x.alone));
+  } finally {
+    await base.stop();
+    await alone.stop();
+  }
+  const aloneRows = aloneResults(aloneLoad, baseLoad, kafka, measured.length);
+  if (process.env.INTAKE_BENCH_SKIP_EMBEDDED) return aloneRows;
+
+  const full = await embedded(warmup, measured.slice(0, EMBEDDED));
   log(`embedded, all roles: ${full.accepted} accepted in ${full.seconds.toFixed(1)} s`);
   const latencies = full.latencies;
   const recorded = latencies.length;
-  const note = `${CONNECTIONS} connections, ${bodies.length} distinct signed protocols, autocannon in the same process`;
+  const note = `${CONNECTIONS} connections, ${EMBEDDED} protocols after ${WARMUP} warm-up requests, LOG_LEVEL=info`;
   return [
-    { name: 'accepted submissions/s, intake role alone', value: alone.accepted / alone.seconds, unit: 'req/s', note: `in-process queue, no recorder; ${note}` },
-    { name: 'HTTP 202 latency p50, intake role alone', value: alone.p50, unit: 'ms', note },
-    { name: 'HTTP 202 latency p99, intake role alone', value: alone.p99, unit: 'ms', note },
+    ...aloneRows,
     { name: 'accepted submissions/s, embedded (all roles)', value: full.accepted / full.seconds, unit: 'req/s', note: `recorder, projector and PGlite in the same event loop; ${note}` },
+    { id: 'e2e.embedded.rps', name: 'recorded submissions/s, embedded (all roles)', value: full.recordedPerSecond, unit: 'protocols/s', note: `first receipt to last record, ${recorded} of ${full.accepted} recorded; ${note}` },
     { name: 'HTTP 202 latency p99, embedded (all roles)', value: full.p99, unit: 'ms', note },
     { name: '202 → recorded p50, embedded', value: recorded ? percentile(latencies, 50) : NaN, unit: 'ms', note: `${recorded} of ${full.accepted} recorded, under the full load` },
     { name: '202 → recorded p99, embedded', value: recorded ? percentile(latencies, 99) : NaN, unit: 'ms', note: `${recorded} of ${full.accepted} recorded, under the full load` },
+  ];
+}
+
+function aloneResults(alone: Load, base: Load, kafka: string | undefined, requests: number): BenchResult[] {
+  const queue = kafka ? `Kafka at ${kafka} (acks -1, 6 partitions)` : 'in-process queue (KAFKA_BROKERS unset)';
+  const note = `${CONNECTIONS} connections, ${requests} distinct signed protocols in ${ROUNDS} rounds taken in turn with the baseline, after ${WARMUP} warm-up requests; server and autocannon in separate processes`;
+  const aloneRps = alone.accepted / alone.seconds;
+  const baseRps = base.accepted / base.seconds;
+  return [
+    { id: 'intake.http.alone.rps', name: 'accepted submissions/s, intake role alone', value: aloneRps, unit: 'req/s', note: `LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}` },
+    { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, KeyObjects cached); ${note}` },
+    { id: 'intake.http.baseline.ratio', name: 'intake role alone / bare node:http baseline', value: aloneRps / baseRps, unit: 'ratio', note: 'same run, same bodies, rounds interleaved' },
+    { name: 'HTTP 202 latency p50, intake role alone', value: alone.p50, unit: 'ms', note: `median of the rounds' p50; ${note}` },
+    { name: 'HTTP 202 latency p99, intake role alone', value: alone.p99, unit: 'ms', note: `highest of the rounds' p99; ${note}` },
   ];
 }
 
@@ -83,49 +136,102 @@ interface Load {
   readonly p99: number;
   /** 202 → recorded per recorded submission, ms, sorted (empty without a recorder). */
   readonly latencies: readonly number[];
+  readonly recordedPerSecond: number;
 }
 
-async function load(definition: ReturnType<typeof withDemoKeys>, bodies: ReadonlyArray<{ path: string; body: string }>, roles: string): Promise<Load> {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent', TALLY_DEMO: 'false', PORT: '0', TALLY_ROLES: roles });
-  const app = await createApp({ ...config, eventStore: { kind: 'embedded' } }, { logger: false });
-  try {
-    await app.get(ElectionRegistry).define(definition);
-    await app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const status = app.get(SubmissionStatusService);
+function summed(results: readonly AutocannonResult[]): Load {
+  const p50s = results.map((r) => r.latency.p50).sort((a, b) => a - b);
+  return {
+    accepted: results.reduce((n, r) => n + r['2xx'], 0),
+    seconds: results.reduce((n, r) => n + r.duration, 0),
+    p50: p50s[Math.floor(p50s.length / 2)],
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    latencies: [],
+    recordedPerSecond: NaN,
+  };
+}
 
-    let next = 0;
-    const ids: string[] = [];
-    const result = await autocannon({
-      url,
-      connections: CONNECTIONS,
-      amount: bodies.length,
-      headers: { 'content-type': 'application/json' },
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const b = bodies[next++ % bodies.length];
-            return { ...req, path: b.path, body: b.body };
-          },
-          onResponse: (code, body) => {
-            if (code === 202) ids.push((JSON.parse(body) as { submissionId: string }).submissionId);
-          },
-        },
-      ],
-    });
-    if (result.non2xx > 0 || result.errors > 0) log(`${roles}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    let latencies: number[] = [];
-    if (roles.includes('recorder')) {
-      // Every accepted submission's outcome; the latency is the status service's own figure.
-      const outcomes = await Promise.all(ids.map((id) => status.waitForOutcome(id, 300_000)));
-      latencies = outcomes
-        .filter((s) => s?.state === 'recorded' && s.recordedAt && s.receivedAt)
-        .map((s) => Date.parse(s!.recordedAt!) - Date.parse(s!.receivedAt!))
-        .sort((a, b) => a - b);
-    }
-    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies };
-  } finally {
-    await app.close();
+interface RunningServer {
+  readonly url: string;
+  request(message: ParentMessage, answer: ServerMessage['type']): Promise<ServerMessage>;
+  stop(): Promise<void>;
+}
+
+async function startServer(kind: 'baseline' | 'tally', env: Record<string, string>): Promise<RunningServer> {
+  const server = fork(join(__dirname, 'intake-server.js'), [kind], {
+    env: { ...process.env, ...env, INTAKE_BENCH_PRECINCTS: String(PRECINCTS), TALLY_RATE_LIMIT: '100000000' },
+    // The service's log goes nowhere, but it is still written: what it costs is measured.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const stop = async () => {
+    server.send({ type: 'stop' } satisfies ParentMessage);
+    await exited;
+  };
+  try {
+    const { port } = (await next(server, 'listening')) as Extract<ServerMessage, { type: 'listening' }>;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      request: (message, answer) => {
+        const answered = next(server, answer);
+        server.send(message);
+        return answered;
+      },
+      stop,
+    };
+  } catch (e) {
+    server.kill();
+    throw e;
   }
+}
+
+/** Every role in one process: accepted/s, then each submission's 202 → recorded as its status service reports it. */
+async function embedded(warmup: readonly Body[], measured: readonly Body[]): Promise<Load> {
+  const server = await startServer('tally', { TALLY_ROLES: 'intake,recorder,projector', LOG_LEVEL: 'info', KAFKA_BROKERS: '' });
+  try {
+    await fire(server.url, warmup);
+    const ids: string[] = [];
+    const result = await fire(server.url, measured, ids);
+    if (result.non2xx > 0 || result.errors > 0) log(`embedded: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    const { latencies, recordedPerSecond } = (await server.request({ type: 'outcomes', ids }, 'outcomes')) as Extract<ServerMessage, { type: 'outcomes' }>;
+    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies, recordedPerSecond };
+  } finally {
+    await server.stop();
+  }
+}
+
+function next(server: ChildProcess, type: ServerMessage['type']): Promise<ServerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: ServerMessage) => {
+      if (m.type !== type) return;
+      server.off('exit', onExit);
+      server.off('message', onMessage);
+      resolve(m);
+    };
+    const onExit = (code: number | null) => reject(new Error(`intake-server exited (${code}) before '${type}'`));
+    server.on('message', onMessage);
+    server.once('exit', onExit);
+  });
+}
+
+async function fire(url: string, bodies: readonly Body[], ids?: string[]): Promise<AutocannonResult> {
+  let i = 0;
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount: bodies.length,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const b = bodies[i++ % bodies.length];
+          return { ...req, path: b.path, body: b.body };
+        },
+        onResponse: (code, body) => {
+          if (ids && code === 202) ids.push((JSON.parse(body) as { submissionId: string }).submissionId);
+        },
+      },
+    ],
+  });
 }

@@ -1,0 +1,131 @@
+// The server side of the intake bench, in its own process (forked by intake.bench.ts) so the load
+// generator never shares an event loop with it. Two kinds:
+//   baseline — a bare node:http server that reads a body, JSON.parses it, verifies its Ed25519
+//              signature (KeyObjects cached by key id; the signed bytes are the canonical encoding,
+//              without which nothing can be verified) and answers 202: the floor of the box itself.
+//   tally    — the service (createApp), with the roles, queue and log level from the environment.
+// It reports over IPC: { port } once listening; on { type: 'outcomes', ids } (embedded runs) the
+// 202 → recorded latencies and the recorded rate; on { type: 'stop' } it closes and exits.
+// { type: 'profile', dir } starts V8's CPU profiler (what `node --cpu-prof` runs, but only over
+// the measured requests, not start-up and warm-up); 'stop' writes it to dir as a .cpuprofile.
+import 'reflect-metadata';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
+import { encodeSignedSubject, normalizeProtocol, withDemoKeys } from '@tally/signatures';
+import { createApp } from '../apps/tally-server/src/bootstrap';
+import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
+import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
+import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
+
+export const INTAKE_BENCH_SEED = 55;
+export const intakeBenchElection = (precincts: number): ElectionDefinition => withDemoKeys(generateSyntheticElection({ seed: INTAKE_BENCH_SEED, precincts }));
+
+export type ServerMessage =
+  | { readonly type: 'listening'; readonly port: number }
+  | { readonly type: 'profiling' }
+  | { readonly type: 'outcomes'; readonly latencies: readonly number[]; readonly recordedPerSecond: number };
+export type ParentMessage =
+  | { readonly type: 'profile'; readonly dir: string }
+  | { readonly type: 'outcomes'; readonly ids: readonly string[] }
+  | { readonly type: 'stop' };
+
+
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const PROTOCOL_PATH = /^\/v1\/elections\/([^/]+)\/precincts\/([^/]+)\/protocols$/;
+
+function baseline(definition: ElectionDefinition): Server {
+  const keys = new Map<string, KeyObject>();
+  for (const c of definition.commissions) {
+    for (const k of c.keys) keys.set(k.keyId, createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(k.publicKey, 'base64')]), format: 'der', type: 'spki' }));
+  }
+  return createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const match = PROTOCOL_PATH.exec(req.url ?? '');
+      let ok = false;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { protocol: Protocol; version: number; signature: { keyId: string; value: string } };
+        const key = keys.get(body.signature.keyId);
+        const protocol = normalizeProtocol(body.protocol);
+        if (match && key && protocol) {
+          const message = encodeSignedSubject({ kind: 'protocol', electionId: match[1], precinctId: match[2], contestId: protocol.contestId, protocol, version: body.version });
+          ok = verify(null, message, key, Buffer.from(body.signature.value, 'base64'));
+        }
+      } catch {
+        ok = false;
+      }
+      res.writeHead(ok ? 202 : 400, { 'content-type': 'application/json' });
+      res.end(ok ? '{"state":"queued"}' : '{"code":"BAD_SIGNATURE"}');
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2];
+  const precincts = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 4000);
+  const definition = intakeBenchElection(precincts);
+  const send = (m: ServerMessage): void => {
+    process.send?.(m);
+  };
+  let close: () => Promise<void>;
+  let onOutcomes: (ids: readonly string[]) => Promise<void> = async () => send({ type: 'outcomes', latencies: [], recordedPerSecond: NaN });
+  if (kind === 'baseline') {
+    const server = baseline(definition);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    send({ type: 'listening', port: (server.address() as AddressInfo).port });
+  } else {
+    const config = loadAppConfig({ ...process.env, TALLY_DEMO: 'false', PORT: '0' });
+    const app = await createApp({ ...config, eventStore: { kind: 'embedded' } }, { logger: false });
+    await app.get(ElectionRegistry).define(definition);
+    await app.listen(0, '127.0.0.1');
+    close = () => app.close();
+    const status = app.get(SubmissionStatusService);
+    onOutcomes = async (ids) => {
+      // Every accepted submission's outcome; the latency is the status service's own figure.
+      const outcomes = await Promise.all(ids.map((id) => status.waitForOutcome(id, 300_000)));
+      const recorded = outcomes.filter((s) => s?.state === 'recorded' && s.recordedAt && s.receivedAt);
+      const received = recorded.map((s) => Date.parse(s!.receivedAt!));
+      const done = recorded.map((s) => Date.parse(s!.recordedAt!));
+      const latencies = recorded.map((_, i) => done[i] - received[i]).sort((a, b) => a - b);
+      // From the first request received to the last one recorded: what the whole process kept up with.
+      const span = recorded.length > 0 ? (Math.max(...done) - Math.min(...received)) / 1000 : NaN;
+      send({ type: 'outcomes', latencies, recordedPerSecond: recorded.length / span });
+    };
+    send({ type: 'listening', port: (app.getHttpServer().address() as AddressInfo).port });
+  }
+  let profiling: { session: Session; dir: string } | undefined;
+  const post = (session: Session, method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (e, result) => (e ? reject(e) : resolve(result))));
+  const stop = async () => {
+    if (profiling) {
+      const { profile } = (await post(profiling.session, 'Profiler.stop')) as { profile: object };
+      writeFileSync(join(profiling.dir, `intake-${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
+    await close();
+  };
+  process.on('message', (m: ParentMessage) => {
+    if (m.type === 'profile') {
+      const session = new Session();
+      session.connect();
+      profiling = { session, dir: m.dir };
+      void post(session, 'Profiler.enable')
+        .then(() => post(session, 'Profiler.start'))
+        .then(() => send({ type: 'profiling' }));
+    } else if (m.type === 'outcomes') void onOutcomes(m.ids);
+    else void stop().finally(() => process.exit(0));
+  });
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`intake-server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
