@@ -141,6 +141,25 @@ describe('KeyRing', () => {
     expect([...r.amendedCommissions().keys()]).toEqual(['p3']);
   });
 
+  it('the index by key id belongs to one ring: an amendment after a lookup is seen by the new ring, not by the old', () => {
+    const base = KeyRing.of(definitionDirectory(definition));
+    expect(base.named('p1-a').map((k) => k.publicKey)).toEqual([pk(2)]); // builds the old ring's index
+    const added = amended({ kind: 'add-key', commissionId: 'p2', key: { keyId: 'p1-a', publicKey: pk(9) } }, undefined, base);
+    const replaced = amended({ kind: 'replace-keys', commissionId: 'p1', keys: [{ keyId: 'p1-z', publicKey: pk(10) }], from: FROM }, undefined, added);
+    expect(added.named('p1-a').map((k) => [k.commission.id, k.publicKey])).toEqual([
+      ['p1', pk(2)],
+      ['p2', pk(9)],
+    ]);
+    expect(replaced.named('p1-a').map((k) => [k.commission.id, k.revokedFrom])).toEqual([
+      ['p1', FROM],
+      ['p2', undefined],
+    ]);
+    expect(replaced.named('p1-z').map((k) => [k.commission.id, k.validFrom])).toEqual([['p1', FROM]]);
+    expect(base.named('p1-a').map((k) => k.publicKey)).toEqual([pk(2)]);
+    expect(base.named('p1-z')).toEqual([]);
+    expect(base.named('nobody')).toEqual([]);
+  });
+
   it('an amendment of a commission the definition lacks changes nothing', () => {
     expect(amended({ kind: 'add-key', commissionId: 'ghost', key: { keyId: 'g', publicKey: pk(8) } })).toBe(ring);
   });

@@ -109,6 +109,8 @@ export interface RingAmendment {
   readonly receivedAt: string;
 }
 
+const NO_KEYS: readonly RingKey[] = [];
+
 export class KeyRing {
   private constructor(
     private readonly directory: CommissionDirectory,
@@ -134,20 +136,32 @@ export class KeyRing {
     return commission ? commission.keys.map((k) => definedKey(commission, k)) : [];
   }
 
-  /** The keys named `keyId`, of `submittedBy` only when given, else of every commission (a scan of the definition). */
+  /** The keys named `keyId`, of `submittedBy` only when given, else of every commission (by an index built once per ring). */
   named(keyId: string, submittedBy?: string): readonly RingKey[] {
     if (submittedBy !== undefined) return this.keysOf(submittedBy).filter((k) => k.keyId === keyId);
-    // Intake's path when a body does not say who signs: one pass, allocating only for a match.
-    const out: RingKey[] = [];
+    // Intake's path when a body does not say who signs: a scan of every commission per request
+    // was most of intake's time on a national election. The ring never changes (amend makes a
+    // new one), so its index by key id is built on first use and kept.
+    this.byKeyId ??= this.indexByKeyId();
+    return this.byKeyId.get(keyId) ?? NO_KEYS;
+  }
+
+  private byKeyId: Map<string, RingKey[]> | undefined;
+
+  /** Every commission's keys (amended lists where amended) by key id, in the definition's order. */
+  private indexByKeyId(): Map<string, RingKey[]> {
+    const index = new Map<string, RingKey[]>();
+    const add = (key: RingKey) => {
+      const list = index.get(key.keyId);
+      if (list) list.push(key);
+      else index.set(key.keyId, [key]);
+    };
     for (const commission of this.directory.commissions) {
-      const amended = this.amended.size === 0 ? undefined : this.amended.get(commission.id);
-      if (amended) {
-        for (const key of amended) if (key.keyId === keyId) out.push(key);
-      } else {
-        for (const key of commission.keys) if (key.keyId === keyId) out.push(definedKey(commission, key));
-      }
+      const amended = this.amended.get(commission.id);
+      if (amended) amended.forEach(add);
+      else for (const key of commission.keys) add(definedKey(commission, key));
     }
-    return out;
+    return index;
   }
 
   /** The commissions whose keys differ from the definition, with their whole key lists. */
