@@ -6,6 +6,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ElectionsModule } from '../elections/elections.module';
+import { HitLogThrottlerStorage } from '../http/hit-log-throttler.storage';
 import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
 import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
@@ -24,7 +25,7 @@ import { SubmissionStatusController } from './submission-status.controller';
     SubmissionStatusModule,
     ThrottlerModule.forRootAsync({
       inject: [HTTP_CONFIG],
-      useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }] }),
+      useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }], storage: new HitLogThrottlerStorage() }),
     }),
   ],
   controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController],
