@@ -1,10 +1,11 @@
 // Operations, in every process: health, metrics and structured JSON logs (pino; LOG_LEVEL).
-import { Global, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { COMMISSION_POSTS, refusalAccessLog } from './refusal-access-log';
 import { TallyMetrics } from './metrics.service';
 
 const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
@@ -22,6 +23,8 @@ const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
           redact: ['req.headers.authorization', 'req.headers.cookie'],
           customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
         },
+        // The commissions' POSTs log their refusals and failures only (refusal-access-log.ts).
+        exclude: COMMISSION_POSTS,
       }),
     }),
   ],
@@ -29,4 +32,8 @@ const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
   providers: [TallyMetrics],
   exports: [TallyMetrics],
 })
-export class OpsModule {}
+export class OpsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(refusalAccessLog(() => PinoLogger.root)).forRoutes(...COMMISSION_POSTS);
+  }
+}

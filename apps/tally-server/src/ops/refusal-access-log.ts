@@ -1,0 +1,38 @@
+// The access log of the commissions' POST routes, the hot path of an election night. pino-http
+// builds a child logger per request and serialises the request into it before anything is known
+// (measured: ~6% of intake's busy time at LOG_LEVEL=info, plus one line per accepted protocol).
+// On these routes a 2xx is already counted by the metrics and kept by the status service, so the
+// line that matters is the one for a refusal or a failure: this middleware writes only those,
+// in pino-http's shape (req, res, responseTime, "request errored"/"request completed"), and costs
+// one 'finish' listener otherwise. Every other route keeps pino-http as before.
+import { RequestMethod } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+/** The routes commissions post to, by the thousand on election night. */
+export const COMMISSION_POSTS: RouteInfo[] = [
+  { path: 'v1/elections/:electionId/precincts/:precinctId/protocols', method: RequestMethod.POST },
+  { path: 'v1/elections/:electionId/precincts/:precinctId/protocols/:contestId/corrections', method: RequestMethod.POST },
+  { path: 'v1/elections/:electionId/precincts/:precinctId/turnout', method: RequestMethod.POST },
+];
+
+/** `logger()`: the root pino logger, read per response (nestjs-pino sets it once its middleware exists). */
+export function refusalAccessLog(logger: () => Logger | undefined) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const started = Date.now();
+    res.once('finish', () => {
+      if (res.statusCode < 400) return;
+      const log = logger();
+      if (!log) return;
+      const line = {
+        req: { method: req.method, url: req.url, remoteAddress: req.socket?.remoteAddress },
+        res: { statusCode: res.statusCode },
+        responseTime: Date.now() - started,
+      };
+      if (res.statusCode >= 500) log.error(line, 'request errored');
+      else log.warn(line, 'request completed');
+    });
+    next();
+  };
+}
