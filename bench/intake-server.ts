@@ -28,10 +28,13 @@ export const intakeBenchElection = (precincts: number): ElectionDefinition => wi
 export type ServerMessage =
   | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'profiling' }
+  /** CPU time this process used so far, µs (user + system): immune to the machine's other load, unlike wall time. */
+  | { readonly type: 'cpu'; readonly micros: number }
   | { readonly type: 'outcomes'; readonly latencies: readonly number[]; readonly recordedPerSecond: number };
 export type ParentMessage =
   | { readonly type: 'profile'; readonly dir: string }
   | { readonly type: 'outcomes'; readonly ids: readonly string[] }
+  | { readonly type: 'cpu' }
   | { readonly type: 'stop' };
 
 
@@ -118,6 +121,9 @@ async function main(): Promise<void> {
       void post(session, 'Profiler.enable')
         .then(() => post(session, 'Profiler.start'))
         .then(() => send({ type: 'profiling' }));
+    } else if (m.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', micros: user + system });
     } else if (m.type === 'outcomes') void onOutcomes(m.ids);
     else void stop().finally(() => process.exit(0));
   });

@@ -23,7 +23,12 @@ const PRECINCTS = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 10000); // × 2 c
 const WARMUP = 2000;
 /** The embedded run records everything through PGlite: fewer requests keep it within a minute. */
 const EMBEDDED = Number(process.env.INTAKE_BENCH_EMBEDDED ?? 6000);
-const CONNECTIONS = 16;
+/**
+ * Concurrent clients. Each waits for its 202, which waits for the broker's ack: with 16, intake
+ * alone sat idle a third of the time (profiled) waiting on Kafka round trips, measuring latency
+ * rather than what the process can take. Election night has thousands of precincts posting at once.
+ */
+const CONNECTIONS = 64;
 /** Turns the baseline and the intake take, each on its share of the measured bodies. */
 const ROUNDS = 4;
 
@@ -82,6 +87,8 @@ export default async function run(): Promise<BenchResult[]> {
     await fire(alone.url, warmup);
     const profile = process.env.INTAKE_BENCH_PROFILE;
     if (profile) await alone.request({ type: 'profile', dir: profile }, 'profiling');
+    const cpu = async (server: RunningServer) => ((await server.request({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
+    const cpuBefore = { base: await cpu(base), alone: await cpu(alone) };
     const rounds: Array<{ base: AutocannonResult; alone: AutocannonResult }> = [];
     for (let r = 0; r < ROUNDS; r++) {
       const chunk = measured.slice(Math.floor((r * measured.length) / ROUNDS), Math.floor(((r + 1) * measured.length) / ROUNDS));
@@ -91,8 +98,8 @@ export default async function run(): Promise<BenchResult[]> {
       log(`round ${r + 1}: baseline ${(b['2xx'] / b.duration).toFixed(0)}/s, intake alone ${(t['2xx'] / t.duration).toFixed(0)}/s`);
       rounds.push({ base: b, alone: t });
     }
-    baseLoad = summed(rounds.map((x) => x.base));
-    aloneLoad = summed(rounds.map((x) => x.alone));
+    baseLoad = { ...summed(rounds.map((x) => x.base)), cpuMicros: (await cpu(base)) - cpuBefore.base };
+    aloneLoad = { ...summed(rounds.map((x) => x.alone)), cpuMicros: (await cpu(alone)) - cpuBefore.alone };
   } finally {
     await base.stop();
     await alone.stop();
@@ -124,6 +131,11 @@ function aloneResults(alone: Load, base: Load, kafka: string | undefined, reques
     { id: 'intake.http.alone.rps', name: 'accepted submissions/s, intake role alone', value: aloneRps, unit: 'req/s', note: `LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}` },
     { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, KeyObjects cached); ${note}` },
     { id: 'intake.http.baseline.ratio', name: 'intake role alone / bare node:http baseline', value: aloneRps / baseRps, unit: 'ratio', note: 'same run, same bodies, rounds interleaved' },
+    // CPU per request counts only the time the process ran: on a shared machine it says what the
+    // wall-clock rates cannot, what each request costs (a CPU-bound server's ceiling is its inverse).
+    { name: 'server CPU per accepted request, intake role alone', value: cpuPer(alone), unit: 'µs', note: `user + system of the server process over the measured rounds; ${queue}` },
+    { name: 'server CPU per accepted request, bare node:http baseline', value: cpuPer(base), unit: 'µs', note: 'user + system of the baseline process over the same rounds' },
+    { name: 'baseline CPU / intake CPU per request', value: cpuPer(base) / cpuPer(alone), unit: 'ratio', note: 'the baseline ratio by CPU cost: what it tends to on a machine with a core to spare for each' },
     { name: 'HTTP 202 latency p50, intake role alone', value: alone.p50, unit: 'ms', note: `median of the rounds' p50; ${note}` },
     { name: 'HTTP 202 latency p99, intake role alone', value: alone.p99, unit: 'ms', note: `highest of the rounds' p99; ${note}` },
   ];
@@ -137,6 +149,8 @@ interface Load {
   /** 202 → recorded per recorded submission, ms, sorted (empty without a recorder). */
   readonly latencies: readonly number[];
   readonly recordedPerSecond: number;
+  /** CPU time the server process spent over the measured requests, µs (user + system). */
+  readonly cpuMicros?: number;
 }
 
 function summed(results: readonly AutocannonResult[]): Load {
@@ -150,6 +164,8 @@ function summed(results: readonly AutocannonResult[]): Load {
     recordedPerSecond: NaN,
   };
 }
+
+const cpuPer = (load: Load): number => (load.cpuMicros ?? NaN) / load.accepted;
 
 interface RunningServer {
   readonly url: string;
@@ -214,9 +230,11 @@ function next(server: ChildProcess, type: ServerMessage['type']): Promise<Server
   });
 }
 
+/** One autocannon run; `duration` is the wall-clock seconds it took (autocannon's own is coarse). */
 async function fire(url: string, bodies: readonly Body[], ids?: string[]): Promise<AutocannonResult> {
   let i = 0;
-  return autocannon({
+  const started = performance.now();
+  const result = await autocannon({
     url,
     connections: CONNECTIONS,
     amount: bodies.length,
@@ -234,4 +252,5 @@ async function fire(url: string, bodies: readonly Body[], ids?: string[]): Promi
       },
     ],
   });
+  return { ...result, duration: (performance.now() - started) / 1000 };
 }

@@ -25,7 +25,13 @@ import { SubmissionStatusController } from './submission-status.controller';
     SubmissionStatusModule,
     ThrottlerModule.forRootAsync({
       inject: [HTTP_CONFIG],
-      useFactory: (http: HttpConfig) => ({ throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }], storage: new HitLogThrottlerStorage() }),
+      useFactory: (http: HttpConfig) => ({
+        throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }],
+        // O(1) per request (hit-log-throttler.storage.ts); the key as the library builds it, less
+        // its SHA-256 (a client's address and a route name need no hashing to stay short).
+        storage: new HitLogThrottlerStorage(),
+        generateKey: (context, tracker, name) => `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`,
+      }),
     }),
   ],
   controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController],
