@@ -25,11 +25,8 @@ export function refusalAccessLog(logger: () => Logger | undefined) {
       if (res.statusCode < 400) return;
       const log = logger();
       if (!log) return;
-      const line = {
-        req: { method: req.method, url: req.url, remoteAddress: req.socket?.remoteAddress },
-        res: { statusCode: res.statusCode },
-        responseTime: Date.now() - started,
-      };
+      // The request and response themselves: the logger's serializers (and redactions) shape them, as for pino-http's lines.
+      const line = { req, res, responseTime: Date.now() - started };
       if (res.statusCode >= 500) log.error(line, 'request errored');
       else log.warn(line, 'request completed');
     });
