@@ -86,7 +86,13 @@ export class HealthController {
       ),
     };
     if (this.config.log.enabled) checks.log = this.subscriptionCheck(this.modules.get(LogService, { strict: false }).log.subscriptionStatus(), undefined);
-    if (roles.has('projector')) checks.projector = this.subscriptionCheck(this.modules.get(ProjectorService, { strict: false }).engine.status().subscription, PROJECTED_CATEGORIES);
+    if (roles.has('projector')) {
+      const projector = this.modules.get(ProjectorService, { strict: false }).engine.status();
+      // A rebuild replays from zero with the subscription stopped; the old views serve meanwhile.
+      checks.projector = projector.rebuilding
+        ? Promise.resolve({ status: 'up', state: 'rebuilding', position: projector.position })
+        : this.subscriptionCheck(projector.subscription, PROJECTED_CATEGORIES);
+    }
     if (roles.has('recorder')) checks.recorder = Promise.resolve(this.recorderCheck(this.modules.get(RecorderService, { strict: false })));
     if (roles.has('intake')) checks.recorders = this.recordersCheck();
     const names = Object.keys(checks);
