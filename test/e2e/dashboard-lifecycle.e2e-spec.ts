@@ -2,7 +2,8 @@
 // half a minute ahead. Before the instant the page shows the TEST banner and the countdown, turnout and
 // progress but no list results, in kk, ru and en; at the instant the results appear without a
 // reload; the root's signed go-live takes the banner away and the count back to zero; a live
-// night, then the allocating commission's certification, and the figures say Certified.
+// night, then the allocating commission's certification, and the figures say Certified without
+// a reload (the server pushes a snapshot when a status changes).
 import { generateProtocols, generateSyntheticElection, SYNTHETIC_BODY, SYNTHETIC_LIST_CONTEST, type ElectionDefinition, type LifecycleAct } from '@tally/domain';
 import { demoKeyPair, signAct, withDemoKeys } from '@tally/signatures';
 import type { Page } from 'playwright-core';
@@ -108,7 +109,7 @@ describe('dashboard: test mode, embargo and certification (real Chromium)', () =
     await waitForText(page, CONTEST_STATUS, TEXT.en.provisional);
   });
 
-  it('the go-live takes the banner away and the count back to zero; a live night, certified, says Certified in kk, ru and en', async () => {
+  it('the go-live takes the banner away and the count back to zero; a live night, certified, says Certified without a reload in kk, ru and en', async () => {
     await act(root, { kind: 'go-live' });
     await page.waitForSelector('[data-testid="test-banner"]', { state: 'detached', timeout: WAIT_MS });
     await waitForText(page, '[data-testid="precincts-reported"]', '0 of 6');
@@ -119,8 +120,8 @@ describe('dashboard: test mode, embargo and certification (real Chromium)', () =
     const draft = (await (await fetch(`${base}/v1/elections/${E}/acts/draft?kind=certification&body=${SYNTHETIC_BODY}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { signedBy: string; act: LifecycleAct };
     await act(draft.signedBy, draft.act);
 
-    // The certification changes no vote: the page learns it on its next load.
-    await page.reload();
+    // The certification changes no vote; the page learns the new status from a pushed snapshot, without a reload.
+    await waitForText(page, CONTEST_STATUS, TEXT.en.certified);
     for (const lang of LANGS) {
       await useLanguage(lang);
       await waitForText(page, CONTEST_STATUS, TEXT[lang].certified);
