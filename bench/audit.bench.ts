@@ -36,7 +36,7 @@ export default async function run(): Promise<BenchResult[]> {
     const events = report.events;
     const what = `${precincts.toLocaleString('en-US')} precincts, ${events.toLocaleString('en-US')} events (${recorded.submissions.toLocaleString('en-US')} signed submissions, 2% corrected), PGlite in memory`;
     return [
-      { name: 'audit verify (full: chain, signatures, control relations, decider, recomputation)', value: Math.round(events / verifySeconds), unit: 'events/s', note: `${what}; ${verifySeconds.toFixed(1)} s` },
+      { id: 'verify.eps', name: 'audit verify (full: chain, signatures, control relations, decider, recomputation)', value: Math.round(events / verifySeconds), unit: 'events/s', note: `${what}; ${verifySeconds.toFixed(1)} s` },
       { name: 'audit verify: hash chain walk alone (verifyStore)', value: Math.round(chain.events / chainSeconds), unit: 'events/s', note: `${chain.events.toLocaleString('en-US')} events; ${chainSeconds.toFixed(1)} s` },
       { name: 'audit replay to the end (results views)', value: Math.round(replayed.eventsRead / replaySeconds), unit: 'events/s', note: `${replaySeconds.toFixed(1)} s` },
       { name: 'audit bench setup: sign, decide and append', value: Math.round(recorded.submissions / fillSeconds), unit: 'submissions/s', note: `${fillSeconds.toFixed(1)} s (setup, for scale)` },
