@@ -35,6 +35,8 @@ export interface StartOptions {
   scramUsers?: readonly { mechanism?: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }[];
   /** kafkajs's sasl option for the readiness check, on a SASL listener. */
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Added to the broker's JVM options, e.g. -Djava.security.auth.login.config=FILE. */
+  jvmOptions?: readonly string[];
 }
 
 export declare function startBroker(options?: StartOptions): Promise<StartedBroker>;

@@ -282,7 +282,7 @@ function tail(file, lines = 30) {
  * A secured broker (tests of SASL and ACLs): `properties` override or add server properties,
  * `scramUsers` ([{ mechanism: 'SCRAM-SHA-512', username, password }]) are written into the
  * metadata at format time (as `kafka-storage format --add-scram`), and `sasl` (kafkajs's option)
- * is the login the readiness check uses.
+ * is the login the readiness check uses; `jvmOptions` are added to the broker's JVM (a JAAS file).
  */
 async function startBroker({
   port = defaultPort(),
@@ -292,6 +292,7 @@ async function startBroker({
   properties = {},
   scramUsers = [],
   sasl,
+  jvmOptions = [],
 } = {}) {
   const p = paths(port);
   const brokers = brokersFor(port);
@@ -332,7 +333,7 @@ async function startBroker({
   }
 
   const out = fs.openSync(p.stdout, 'a');
-  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: JVM_OPTS, main: [p.config] }), {
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: [...JVM_OPTS, ...jvmOptions], main: [p.config] }), {
     detached: true,
     stdio: ['ignore', out, out],
   });

@@ -32,9 +32,11 @@ function jaasProperties(adminPassword) {
 
 /**
  * Options for broker.js's startBroker: a single secured node on loopback (port, controller on
- * port + 1), the super user and `users` ([{ username, password }]) created at format time.
+ * port + 1), the super user and `users` ([{ username, password }]) created at format time. The
+ * logins come from `jaasFile` (what deploy/kafka/setup.sh writes for the compose nodes) when
+ * given, else from listener properties.
  */
-function securedBrokerOptions({ port, adminPassword, users = [] }) {
+function securedBrokerOptions({ port, adminPassword, users = [], jaasFile }) {
   return {
     port,
     fresh: true,
@@ -42,8 +44,9 @@ function securedBrokerOptions({ port, adminPassword, users = [] }) {
       listeners: `BROKER://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
       'advertised.listeners': `BROKER://127.0.0.1:${port}`,
       ...SECURITY_PROPERTIES,
-      ...jaasProperties(adminPassword),
+      ...(jaasFile ? {} : jaasProperties(adminPassword)),
     },
+    jvmOptions: jaasFile ? [`-Djava.security.auth.login.config=${jaasFile}`] : [],
     scramUsers: [{ username: SUPER_USER, password: adminPassword }, ...users].map((u) => ({ mechanism: 'SCRAM-SHA-512', ...u })),
     sasl: { mechanism: 'scram-sha-512', username: SUPER_USER, password: adminPassword },
   };

@@ -1,9 +1,14 @@
 // The queue against a real broker secured as docker-compose.yml secures its nodes
 // (tools/kafka/secured.js): SASL/SCRAM-SHA-512 listeners, the StandardAuthorizer denying what no
 // ACL allows, the service principal allowed only its topic prefix and consumer-group prefix. The
-// queue is built from environment variables, as the service builds it. This file starts and stops
-// its own broker on port 19392 (KAFKA_SASL_TEST_PORT), whatever KAFKA_BROKERS says.
+// brokers' logins come from the JAAS file deploy/kafka/setup.sh writes for compose; the queue is
+// built from environment variables, as the service builds it. This file starts and stops its own
+// broker on port 19392 (KAFKA_SASL_TEST_PORT), whatever KAFKA_BROKERS says.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import { startBroker, stopBroker } from '../../../tools/kafka/broker';
 import { securedBrokerOptions } from '../../../tools/kafka/secured';
@@ -52,8 +57,22 @@ function client(login: { username: string; password: string }): Kafka {
   });
 }
 
+const secrets = mkdtempSync(join(tmpdir(), 'tally-kafka-secrets-'));
+
+/** Only the secrets part of compose's kafka-setup (NODES empty: broker.js formats its own storage). */
+function writeComposeSecrets(): void {
+  execFileSync('bash', [join(__dirname, '../../../deploy/kafka/setup.sh')], {
+    env: { PATH: process.env.PATH, CLUSTER_ID: 'unused-here', NODES: '', SECRETS_DIR: secrets, ADMIN_PASSWORD: admin.password, SERVICE_PASSWORD: service.password },
+    stdio: 'pipe',
+  });
+}
+
 beforeAll(async () => {
-  await startBroker({ ...securedBrokerOptions({ port, adminPassword: admin.password, users: [service, outsider] }), log: () => undefined });
+  writeComposeSecrets();
+  await startBroker({
+    ...securedBrokerOptions({ port, adminPassword: admin.password, users: [service, outsider], jaasFile: join(secrets, 'jaas.conf') }),
+    log: () => undefined,
+  });
   const acls = client({ username: 'admin', password: admin.password }).admin();
   await acls.connect();
   try {
@@ -82,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   await stopBroker({ port, log: () => undefined });
+  rmSync(secrets, { recursive: true, force: true });
 });
 
 describe('Kafka with SASL/SCRAM and ACLs', () => {
