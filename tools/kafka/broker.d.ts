@@ -37,7 +37,12 @@ export interface StartOptions {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /** Added to the broker's JVM options, e.g. -Djava.security.auth.login.config=FILE. */
   jvmOptions?: readonly string[];
+  /** false: the caller formatted the storage (`properties['log.dirs']`) itself. Default true. */
+  format?: boolean;
 }
+
+/** The classpath of the broker's jars (after fetchBroker), to run one of its tools. */
+export declare function brokerClasspath(): string;
 
 export declare function startBroker(options?: StartOptions): Promise<StartedBroker>;
 /** kill: true is a crash (SIGKILL); otherwise a controlled shutdown. Storage is kept. */

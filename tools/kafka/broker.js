@@ -235,6 +235,11 @@ function portFree(port) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The classpath of the broker's jars, for tests that run one of its tools (StorageTool). */
+function brokerClasspath() {
+  return classpath();
+}
+
 /** Resolves once the admin API answers describeCluster, or rejects after timeoutMs. */
 async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true, sasl } = {}) {
   const { Kafka, logLevel } = require('kafkajs');
@@ -282,7 +287,8 @@ function tail(file, lines = 30) {
  * A secured broker (tests of SASL and ACLs): `properties` override or add server properties,
  * `scramUsers` ([{ mechanism: 'SCRAM-SHA-512', username, password }]) are written into the
  * metadata at format time (as `kafka-storage format --add-scram`), and `sasl` (kafkajs's option)
- * is the login the readiness check uses; `jvmOptions` are added to the broker's JVM (a JAAS file).
+ * is the login the readiness check uses; `jvmOptions` are added to the broker's JVM (a JAAS file);
+ * `format: false` starts on storage the caller formatted (point `log.dirs` at it).
  */
 async function startBroker({
   port = defaultPort(),
@@ -293,6 +299,7 @@ async function startBroker({
   scramUsers = [],
   sasl,
   jvmOptions = [],
+  format = true,
 } = {}) {
   const p = paths(port);
   const brokers = brokersFor(port);
@@ -319,17 +326,20 @@ async function startBroker({
   if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, randomClusterId());
   const clusterId = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
-  // Static voters (controller.quorum.voters): format without --standalone.
-  const format = spawnSync(
-    'java',
-    javaArgs(p, 'kafka.tools.StorageTool', {
-      jvm: ['-Xmx256m'],
-      main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
-    }),
-    { encoding: 'utf8' },
-  );
-  if (format.status !== 0) {
-    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.stdout}${format.stderr}`);
+  // Static voters (controller.quorum.voters): format without --standalone. Skipped when the caller
+  // formatted `log.dirs` itself (format: false), as the compose setup step does.
+  if (format) {
+    const formatted = spawnSync(
+      'java',
+      javaArgs(p, 'kafka.tools.StorageTool', {
+        jvm: ['-Xmx256m'],
+        main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
+      }),
+      { encoding: 'utf8' },
+    );
+    if (formatted.status !== 0) {
+      throw new Error(`kafka.tools.StorageTool format failed (exit ${formatted.status}):\n${formatted.stdout}${formatted.stderr}`);
+    }
   }
 
   const out = fs.openSync(p.stdout, 'a');
@@ -388,6 +398,7 @@ function brokerStatus({ port = defaultPort() } = {}) {
 
 module.exports = {
   KAFKA_VERSION,
+  brokerClasspath,
   brokerStatus,
   brokersFor,
   defaultPort,
