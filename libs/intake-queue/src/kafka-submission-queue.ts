@@ -117,7 +117,7 @@ function kafkaLogCreator(logger: QueueLogger, threshold: KafkaLogLevel) {
  * restart kafkajs can keep a connection of a broker object it dropped from its pool, which nothing
  * closes; close() ends whatever is left so a stopped queue holds no socket open.
  */
-function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
+export function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
   return ({ host, port, ssl, onConnect }) => {
     // As kafkajs's own factory: TLS when the client has `ssl`, with SNI naming the broker.
     const socket = ssl
