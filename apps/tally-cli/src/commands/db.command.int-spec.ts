@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ADMIN_DATABASE_URL } from '../../../../test/support/postgres';
-import type { CliIo } from '../cli.types';
 import { runCli } from '../main';
+import { memoryIo as capture } from '../memory-io.test-helper';
 
 const suffix = randomBytes(5).toString('hex');
 const owner = `tally_cli_owner_${suffix}`;
@@ -27,13 +27,6 @@ async function admin(...statements: string[]): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => '', readFile: async () => '' };
-  return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
 beforeAll(() => admin(`CREATE ROLE ${owner} LOGIN`, `CREATE ROLE ${service} LOGIN`, `CREATE DATABASE ${database} OWNER ${owner}`));
