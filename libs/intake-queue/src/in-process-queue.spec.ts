@@ -114,6 +114,8 @@ describe('queue configuration', () => {
       topic: 'votes',
       partitions: 12,
       clientId: 'intake-1',
+      sasl: undefined,
+      ssl: false,
     });
   });
 
