@@ -1,6 +1,6 @@
 /** One measured figure. Benchmarks report; they never assert. */
 export interface BenchResult {
-  /** The stable id an issue's goal table names (e.g. `intake.http.alone.rps`), where there is one. */
+  /** A stable id for the figures the README tracks against a goal (bench/goals.json). */
   readonly id?: string;
   readonly name: string;
   readonly value: number;

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
 import { encodeSignedSubject, normalizeProtocol, withDemoKeys } from '@tally/signatures';
 import { createApp } from '../apps/tally-server/src/bootstrap';
-import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
+import { loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
 
@@ -84,7 +84,10 @@ async function main(): Promise<void> {
     close = () => new Promise<void>((resolve) => server.close(() => resolve()));
     send({ type: 'listening', port: (server.address() as AddressInfo).port });
   } else {
-    const config = loadAppConfig({ ...process.env, TALLY_DEMO: 'false', PORT: '0' });
+    // The service refuses intake without a recorder on the in-process queue (nobody would read
+    // it); the bench wants exactly that without KAFKA_BROKERS, so it sets the roles itself.
+    const { TALLY_ROLES: roles = 'intake,recorder,projector', ...env } = process.env;
+    const config = { ...loadAppConfig({ ...env, TALLY_DEMO: 'false', PORT: '0' }), roles: roles.split(',') as Role[] };
     const app = await createApp({ ...config, eventStore: { kind: 'embedded' } }, { logger: false });
     await app.get(ElectionRegistry).define(definition);
     await app.listen(0, '127.0.0.1');

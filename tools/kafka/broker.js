@@ -98,7 +98,25 @@ function fetchBroker({ log = console.error } = {}) {
   return { libsDir: LIBS_DIR, fetched: true, ms: Date.now() - started };
 }
 
-function serverProperties(port, p) {
+/**
+ * The generated lines with `overrides` applied: a key already there gets the new value in place,
+ * new keys are appended (secured listeners, an authorizer and the like, for tests that need them).
+ */
+function serverProperties(port, p, overrides = {}) {
+  const lines = defaultServerProperties(port, p);
+  const rest = new Map(Object.entries(overrides));
+  const merged = lines.map((line) => {
+    const key = line.split('=')[0];
+    if (line.startsWith('#') || !rest.has(key)) return line;
+    const value = rest.get(key);
+    rest.delete(key);
+    return `${key}=${value}`;
+  });
+  const extra = [...rest].map(([key, value]) => `${key}=${value}`);
+  return [...merged.slice(0, -1), ...extra, ''].join('\n');
+}
+
+function defaultServerProperties(port, p) {
   const controllerPort = port + 1;
   return [
     '# Written by tools/kafka/broker.js: one combined KRaft node on loopback.',
@@ -125,7 +143,7 @@ function serverProperties(port, p) {
     'auto.create.topics.enable=false',
     'num.partitions=1',
     '',
-  ].join('\n');
+  ];
 }
 
 function log4jProperties(p) {
@@ -153,6 +171,16 @@ function classpath() {
 
 function javaArgs(p, mainClass, args) {
   return ['-cp', classpath(), `-Dlog4j2.configurationFile=${p.log4j}`, ...args.jvm, mainClass, ...args.main];
+}
+
+/** One `--add-scram` of kafka-storage format; names and passwords are quoted as its parser wants. */
+function scramArgument({ mechanism = 'SCRAM-SHA-512', username, password }) {
+  for (const [field, value] of [['username', username], ['password', password]]) {
+    if (typeof value !== 'string' || value.length === 0 || /["\\,=\]\[]/.test(value)) {
+      throw new Error(`scramUsers: ${field} must be a non-empty string without quotes, backslashes, commas, "=" or brackets`);
+    }
+  }
+  return ['--add-scram', `${mechanism}=[name=${username},password=${password}]`];
 }
 
 /** Kafka's Uuid.randomUuid: 16 random bytes, base64url, never starting with '-'. */
@@ -207,8 +235,13 @@ function portFree(port) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The classpath of the broker's jars, for tests that run one of its tools (StorageTool). */
+function brokerClasspath() {
+  return classpath();
+}
+
 /** Resolves once the admin API answers describeCluster, or rejects after timeoutMs. */
-async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true } = {}) {
+async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true, sasl } = {}) {
   const { Kafka, logLevel } = require('kafkajs');
   const deadline = Date.now() + timeoutMs;
   let lastError;
@@ -221,6 +254,7 @@ async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAli
       connectionTimeout: 1000,
       requestTimeout: 2000,
       retry: { retries: 0 },
+      ...(sasl ? { sasl } : {}),
     });
     const admin = kafka.admin();
     try {
@@ -250,13 +284,28 @@ function tail(file, lines = 30) {
  * fresh: true wipes the storage first (what `kafka:start` and with-broker do);
  * fresh: false keeps topics and committed offsets (a restart in the middle of a test).
  * If this port's broker already runs, returns it untouched (alreadyRunning: true).
+ * A secured broker (tests of SASL and ACLs): `properties` override or add server properties,
+ * `scramUsers` ([{ mechanism: 'SCRAM-SHA-512', username, password }]) are written into the
+ * metadata at format time (as `kafka-storage format --add-scram`), and `sasl` (kafkajs's option)
+ * is the login the readiness check uses; `jvmOptions` are added to the broker's JVM (a JAAS file);
+ * `format: false` starts on storage the caller formatted (point `log.dirs` at it).
  */
-async function startBroker({ port = defaultPort(), fresh = false, log = console.error, readyTimeoutMs = READY_TIMEOUT_MS } = {}) {
+async function startBroker({
+  port = defaultPort(),
+  fresh = false,
+  log = console.error,
+  readyTimeoutMs = READY_TIMEOUT_MS,
+  properties = {},
+  scramUsers = [],
+  sasl,
+  jvmOptions = [],
+  format = true,
+} = {}) {
   const p = paths(port);
   const brokers = brokersFor(port);
   const existing = readPid(p);
   if (existing && isOurBroker(existing, p)) {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing) });
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing), sasl });
     return { brokers, port, pid: existing, alreadyRunning: true, fetchMs: 0, startMs: 0 };
   }
   for (const candidate of [port, port + 1]) {
@@ -272,26 +321,29 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
 
   if (fresh || !fs.existsSync(p.clusterIdFile)) fs.rmSync(p.dir, { recursive: true, force: true });
   fs.mkdirSync(p.logDir, { recursive: true });
-  fs.writeFileSync(p.config, serverProperties(port, p));
+  fs.writeFileSync(p.config, serverProperties(port, p, properties));
   fs.writeFileSync(p.log4j, log4jProperties(p));
   if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, randomClusterId());
   const clusterId = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
-  // Static voters (controller.quorum.voters): format without --standalone.
-  const format = spawnSync(
-    'java',
-    javaArgs(p, 'kafka.tools.StorageTool', {
-      jvm: ['-Xmx256m'],
-      main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted'],
-    }),
-    { encoding: 'utf8' },
-  );
-  if (format.status !== 0) {
-    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.stdout}${format.stderr}`);
+  // Static voters (controller.quorum.voters): format without --standalone. Skipped when the caller
+  // formatted `log.dirs` itself (format: false), as the compose setup step does.
+  if (format) {
+    const formatted = spawnSync(
+      'java',
+      javaArgs(p, 'kafka.tools.StorageTool', {
+        jvm: ['-Xmx256m'],
+        main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
+      }),
+      { encoding: 'utf8' },
+    );
+    if (formatted.status !== 0) {
+      throw new Error(`kafka.tools.StorageTool format failed (exit ${formatted.status}):\n${formatted.stdout}${formatted.stderr}`);
+    }
   }
 
   const out = fs.openSync(p.stdout, 'a');
-  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: JVM_OPTS, main: [p.config] }), {
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: [...JVM_OPTS, ...jvmOptions], main: [p.config] }), {
     detached: true,
     stdio: ['ignore', out, out],
   });
@@ -301,7 +353,7 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
   log(`kafka: broker pid ${child.pid} starting on ${brokers} (logs in ${path.relative(ROOT, p.logDir)})`);
 
   try {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(child.pid) });
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(child.pid), sasl });
   } catch (error) {
     await stopBroker({ port, log: () => undefined });
     throw new Error(`${error.message}\n--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`);
@@ -346,6 +398,7 @@ function brokerStatus({ port = defaultPort() } = {}) {
 
 module.exports = {
   KAFKA_VERSION,
+  brokerClasspath,
   brokerStatus,
   brokersFor,
   defaultPort,

@@ -1,9 +1,12 @@
 // The queue's part of the service configuration, read from the environment at start-up.
 // KAFKA_BROKERS unset (or empty) means the embedded mode's in-process queue.
 import { z } from 'zod';
-import { InProcessSubmissionQueue } from './in-process-submission-queue';
+import { DEFAULT_IN_PROCESS_MAX_BYTES, DEFAULT_IN_PROCESS_MAX_MESSAGES, InProcessSubmissionQueue } from './in-process-submission-queue';
 import { KafkaSubmissionQueue, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 import type { SubmissionQueue } from './submission-queue.port';
+
+const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -25,18 +28,69 @@ export const queueEnvSchema = z.object({
   ),
   KAFKA_PARTITIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(6)),
   KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).default('tally')),
+  /** SASL on the brokers' listener: the mechanism, and the principal's name and password (all three or none). */
+  KAFKA_SASL_MECHANISM: z.preprocess(
+    emptyToUndefined,
+    z.enum(SASL_MECHANISMS, { error: `KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}` }).optional(),
+  ),
+  KAFKA_SASL_USERNAME: z.preprocess(emptyToUndefined, z.string().optional()),
+  KAFKA_SASL_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** TLS to the brokers (SASL_SSL or SSL listeners), checked against the system's CAs. */
+  KAFKA_SSL: z.preprocess(emptyToUndefined, z.enum(['true', 'false'], { error: 'KAFKA_SSL must be true or false' }).default('false')),
+  /** The in-process queue's bound (ignored with Kafka, whose retention is the broker's): submissions held… */
+  TALLY_QUEUE_MAX_MESSAGES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1, 'the queue holds at least 1 message').max(10_000_000).default(DEFAULT_IN_PROCESS_MAX_MESSAGES)),
+  /** …and their bytes (key, value, headers). At least one envelope's worth (1 MiB). */
+  TALLY_QUEUE_MAX_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1024 * 1024, 'the queue holds at least 1 MiB (1048576 bytes), one envelope at its largest').max(2 ** 40).default(DEFAULT_IN_PROCESS_MAX_BYTES),
+  ),
 });
 
+export class QueueConfigError extends Error {
+  override readonly name = 'QueueConfigError';
+}
+
+export interface KafkaSasl {
+  readonly mechanism: SaslMechanism;
+  readonly username: string;
+  readonly password: string;
+}
+
 export type QueueConfig =
-  | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topic: string; readonly partitions: number; readonly clientId: string }
-  | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number };
+  | {
+      readonly kind: 'kafka';
+      readonly brokers: readonly string[];
+      readonly topic: string;
+      readonly partitions: number;
+      readonly clientId: string;
+      readonly sasl?: KafkaSasl;
+      readonly ssl: boolean;
+    }
+  | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number; readonly maxMessages: number; readonly maxBytes: number };
 
 export function parseQueueConfig(env: Readonly<Record<string, string | undefined>> = process.env): QueueConfig {
   const parsed = queueEnvSchema.parse(env);
+  const sasl = saslOf(parsed);
+  const ssl = parsed.KAFKA_SSL === 'true';
   if (parsed.KAFKA_BROKERS) {
-    return { kind: 'kafka', brokers: parsed.KAFKA_BROKERS, topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, clientId: parsed.KAFKA_CLIENT_ID };
+    return { kind: 'kafka', brokers: parsed.KAFKA_BROKERS, topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, clientId: parsed.KAFKA_CLIENT_ID, sasl, ssl };
   }
-  return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS };
+  // Credentials for a broker no one named are a deployment mistake (a lost KAFKA_BROKERS), not a default.
+  if (sasl || ssl) throw new QueueConfigError('KAFKA_BROKERS: required when KAFKA_SASL_MECHANISM or KAFKA_SSL=true is set (without it the queue is in-process)');
+  return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, maxMessages: parsed.TALLY_QUEUE_MAX_MESSAGES, maxBytes: parsed.TALLY_QUEUE_MAX_BYTES };
+}
+
+/** All three SASL variables, or none: a half-configured login fails at start, naming what is missing. */
+function saslOf(env: z.infer<typeof queueEnvSchema>): KafkaSasl | undefined {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = env;
+  if (mechanism === undefined) {
+    const stray = [username !== undefined && 'KAFKA_SASL_USERNAME', password !== undefined && 'KAFKA_SASL_PASSWORD'].filter(Boolean);
+    if (stray.length > 0) throw new QueueConfigError(`KAFKA_SASL_MECHANISM: required when ${stray.join(' and ')} ${stray.length > 1 ? 'are' : 'is'} set (one of ${SASL_MECHANISMS.join(', ')})`);
+    return undefined;
+  }
+  const missing = [username === undefined && 'KAFKA_SASL_USERNAME', password === undefined && 'KAFKA_SASL_PASSWORD'].filter(Boolean);
+  if (missing.length > 0) throw new QueueConfigError(`${missing.join(', ')}: required when KAFKA_SASL_MECHANISM is set`);
+  return { mechanism, username: username!, password: password! };
 }
 
 export interface QueueDependencies {

@@ -21,7 +21,15 @@ import {
   type ElectionRefusal,
   type ElectionState,
 } from '@tally/domain';
-import { categories, categoryFilter, categoryPrefix, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import {
+  categories,
+  categoryFilter,
+  categoryPrefix,
+  SupervisedSubscription,
+  type EventStore,
+  type RecordedEvent,
+  type SupervisedStatus,
+} from '@tally/event-store';
 import { warmPublicKeys } from '@tally/signatures';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecideElectionCommand } from './decide-election.command';
@@ -68,8 +76,10 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly elections = new Map<string, ElectionIndex>();
   /** Each election stream's fold, by election id: what the index's key ring and the amendments come from. */
   private readonly states = new Map<string, ElectionState>();
-  private subscription: SubscriptionHandle | undefined;
+  private subscription: SupervisedSubscription | undefined;
   private readonly waiters = new Set<() => void>();
+  /** Told when an election's summaries or certifications change: how final its figures are, not the figures. */
+  private readonly statusListeners = new Set<(electionId: string) => void>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -85,11 +95,29 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
       from = page.checkpoint;
       if (page.isEnd) break;
     }
-    this.subscription = this.store.subscribe({ from, filter: categoryFilter(categories.election), onEvent: (e) => this.apply(e) });
+    // Supervised: after any failure it resubscribes (with back-off) from the last event applied.
+    this.subscription = new SupervisedSubscription(this.store, {
+      name: 'election registry',
+      from,
+      filter: categoryFilter(categories.election),
+      logger: this.logger,
+      onEvent: (e) => this.apply(e),
+    });
+  }
+
+  /** How its subscription is doing (readiness); undefined before start-up's catch-up ended. */
+  subscriptionStatus(): SupervisedStatus | undefined {
+    return this.subscription?.status();
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.subscription?.stop();
+  }
+
+  /** Calls `listener` with the election's id whenever a summary, certification or decertification is folded; returns the unsubscribe. */
+  onStatusChange(listener: (electionId: string) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   get(electionId: string): ElectionIndex | undefined {
@@ -207,9 +235,19 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private publish(electionId: string, state: ElectionState): void {
-    if (state === this.states.get(electionId)) return;
+    const before = this.states.get(electionId);
+    if (state === before) return;
     this.states.set(electionId, state);
     if (state.status !== 'defined') return;
+    if (before?.status === 'defined' && (before.summaries !== state.summaries || before.certified !== state.certified)) {
+      for (const listener of this.statusListeners) {
+        try {
+          listener(electionId);
+        } catch (e) {
+          this.logger.error(`a status listener failed for ${electionId}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    }
     const index = this.elections.get(electionId);
     if (index === undefined) {
       this.elections.set(electionId, indexElection(state.definition).withKeys(state.keys));
