@@ -128,9 +128,22 @@ function aloneResults(alone: Load, base: Load, kafka: string | undefined, reques
   const aloneRps = alone.accepted / alone.seconds;
   const baseRps = base.accepted / base.seconds;
   return [
-    { id: 'intake.http.alone.rps', name: 'accepted submissions/s, intake role alone', value: aloneRps, unit: 'req/s', note: `LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}` },
+    {
+      id: 'intake.http.alone.rps',
+      name: 'accepted submissions/s, intake role alone',
+      value: aloneRps,
+      unit: 'req/s',
+      // What bounds it is the server's CPU per request against the baseline's (measured here); where it goes, the profile (INTAKE_BENCH_PROFILE; apps/tally-server/README.md).
+      note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both; the rest is Express/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
+    },
     { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, KeyObjects cached); ${note}` },
-    { id: 'intake.http.baseline.ratio', name: 'intake role alone / bare node:http baseline', value: aloneRps / baseRps, unit: 'ratio', note: 'same run, same bodies, rounds interleaved' },
+    {
+      id: 'intake.http.baseline.ratio',
+      name: 'intake role alone / bare node:http baseline',
+      value: aloneRps / baseRps,
+      unit: 'ratio',
+      note: `same run, same bodies, rounds interleaved; by CPU per request ${(cpuPer(base) / cpuPer(alone)).toFixed(2)} (the wall-clock ratio also counts the load generator's share of the cores)`,
+    },
     // CPU per request counts only the time the process ran: on a shared machine it says what the
     // wall-clock rates cannot, what each request costs (a CPU-bound server's ceiling is its inverse).
     { name: 'server CPU per accepted request, intake role alone', value: cpuPer(alone), unit: 'µs', note: `user + system of the server process over the measured rounds; ${queue}` },
