@@ -1,7 +1,8 @@
 'use strict';
-// A real single-node Apache Kafka (KRaft) for development and tests, fetched from Maven Central.
-// Used by kafka.js (start/stop/status), with-broker.js and by tests that stop and restart the
-// broker mid-run. Plain CommonJS so it runs without a build step.
+// A real Apache Kafka (KRaft) for development and tests, fetched from Maven Central.
+// startBroker/stopBroker: the single-node broker of kafka.js (start/stop/status), with-broker.js
+// and tests that stop and restart the broker mid-run. startNode/stopNode: one node of any KRaft
+// quorum (tools/cluster starts three). Plain CommonJS so it runs without a build step.
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -40,7 +41,11 @@ function parsePort(text) {
 }
 
 function paths(port) {
-  const dir = path.join(TOOLS_DIR, `run-${port}`);
+  return nodePaths(path.join(TOOLS_DIR, `run-${port}`));
+}
+
+/** The files of one node whose storage, config and logs live under dir. */
+function nodePaths(dir) {
   return {
     dir,
     dataDir: path.join(dir, 'data'),
@@ -98,32 +103,41 @@ function fetchBroker({ log = console.error } = {}) {
   return { libsDir: LIBS_DIR, fetched: true, ms: Date.now() - started };
 }
 
-function serverProperties(port, p) {
-  const controllerPort = port + 1;
+/**
+ * One combined broker+controller on loopback. spec: nodeId, port (PLAINTEXT, clients and
+ * replication), controllerPort, voters (controller.quorum.voters), replicationFactor and
+ * minInsyncReplicas (also of every internal topic, or groups never find a coordinator),
+ * listeners: more [{ name, port, advertisedPort }] (e.g. one advertised through a proxy),
+ * properties: more lines.
+ */
+function nodeProperties(spec, p) {
+  const more = spec.listeners ?? [];
+  const rf = spec.replicationFactor;
+  const isr = spec.minInsyncReplicas;
   return [
-    '# Written by tools/kafka/broker.js: one combined KRaft node on loopback.',
+    `# Written by tools/kafka/broker.js: KRaft node ${spec.nodeId} (broker and controller) on loopback.`,
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `node.id=${spec.nodeId}`,
+    `controller.quorum.voters=${spec.voters}`,
+    `listeners=${[`PLAINTEXT://127.0.0.1:${spec.port}`, `CONTROLLER://127.0.0.1:${spec.controllerPort}`, ...more.map((l) => `${l.name}://127.0.0.1:${l.port}`)].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${spec.port}`, ...more.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort ?? l.port}`)].join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...more.map((l) => `${l.name}:PLAINTEXT`)].join(',')}`,
     `log.dirs=${p.dataDir}`,
-    // One broker: every internal topic at replication 1, or groups never find a coordinator.
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${isr}`,
+    `offsets.topic.replication.factor=${rf}`,
     'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${isr}`,
+    `share.coordinator.state.topic.replication.factor=${rf}`,
+    `share.coordinator.state.topic.min.isr=${isr}`,
     'group.initial.rebalance.delay.ms=0',
     // The service creates its topics with explicit partition counts; a typo must fail, not create.
     'auto.create.topics.enable=false',
     'num.partitions=1',
+    ...(spec.properties ?? []),
     '',
   ].join('\n');
 }
@@ -259,9 +273,34 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
     await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing) });
     return { brokers, port, pid: existing, alreadyRunning: true, fetchMs: 0, startMs: 0 };
   }
-  for (const candidate of [port, port + 1]) {
+  const spec = { nodeId: 1, port, controllerPort: port + 1, voters: `1@127.0.0.1:${port + 1}`, replicationFactor: 1, minInsyncReplicas: 1 };
+  const node = await startNode({ dir: p.dir, spec, fresh, log, portHint: 'KAFKA_PORT' });
+  try {
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(node.pid) });
+  } catch (error) {
+    await stopBroker({ port, log: () => undefined });
+    throw new Error(`${error.message}\n${nodeLogs(p)}`);
+  }
+  return { brokers, port, pid: node.pid, alreadyRunning: false, fetchMs: node.fetchMs, startMs: Date.now() - node.started };
+}
+
+/** The tails of a node's logs, for an error message. */
+function nodeLogs(p) {
+  return `--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`;
+}
+
+/**
+ * Formats (unless already formatted) and spawns one KRaft node under dir without waiting for it
+ * (a quorum answers only once a majority runs). spec: see nodeProperties. clusterId: the
+ * cluster's, shared by every node (default: one drawn for this dir and kept). fresh: wipe dir.
+ * Refuses when one of the node's ports is taken.
+ */
+async function startNode({ dir, spec, clusterId, fresh = false, log = console.error, portHint = 'another port' }) {
+  const p = nodePaths(dir);
+  const ports = [spec.port, spec.controllerPort, ...(spec.listeners ?? []).map((l) => l.port)];
+  for (const candidate of ports) {
     if (!(await portFree(candidate))) {
-      throw new Error(`port ${candidate} on 127.0.0.1 is in use by something else; choose another with KAFKA_PORT`);
+      throw new Error(`port ${candidate} on 127.0.0.1 is in use by something else; choose another with ${portHint}`);
     }
   }
   const fetched = fetchBroker({ log });
@@ -272,17 +311,17 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
 
   if (fresh || !fs.existsSync(p.clusterIdFile)) fs.rmSync(p.dir, { recursive: true, force: true });
   fs.mkdirSync(p.logDir, { recursive: true });
-  fs.writeFileSync(p.config, serverProperties(port, p));
+  fs.writeFileSync(p.config, nodeProperties(spec, p));
   fs.writeFileSync(p.log4j, log4jProperties(p));
-  if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, randomClusterId());
-  const clusterId = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
+  if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, clusterId ?? randomClusterId());
+  const id = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
   // Static voters (controller.quorum.voters): format without --standalone.
   const format = spawnSync(
     'java',
     javaArgs(p, 'kafka.tools.StorageTool', {
       jvm: ['-Xmx256m'],
-      main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted'],
+      main: ['format', '--cluster-id', id, '--config', p.config, '--ignore-formatted'],
     }),
     { encoding: 'utf8' },
   );
@@ -291,22 +330,15 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
   }
 
   const out = fs.openSync(p.stdout, 'a');
-  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: JVM_OPTS, main: [p.config] }), {
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: spec.jvm ?? JVM_OPTS, main: [p.config] }), {
     detached: true,
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
   child.unref();
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
-  log(`kafka: broker pid ${child.pid} starting on ${brokers} (logs in ${path.relative(ROOT, p.logDir)})`);
-
-  try {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(child.pid) });
-  } catch (error) {
-    await stopBroker({ port, log: () => undefined });
-    throw new Error(`${error.message}\n--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`);
-  }
-  return { brokers, port, pid: child.pid, alreadyRunning: false, fetchMs: fetched.ms, startMs: Date.now() - started };
+  log(`kafka: node ${spec.nodeId} pid ${child.pid} starting on ${brokersFor(spec.port)} (logs in ${path.relative(ROOT, p.logDir)})`);
+  return { pid: child.pid, clusterId: id, fetchMs: fetched.ms, started, paths: p };
 }
 
 /**
@@ -315,7 +347,14 @@ async function startBroker({ port = defaultPort(), fresh = false, log = console.
  * SIGKILL after 30 s. Storage stays, so startBroker({ fresh: false }) resumes the same cluster.
  */
 async function stopBroker({ port = defaultPort(), kill = false, log = console.error } = {}) {
-  const p = paths(port);
+  const result = await stopNode({ dir: paths(port).dir, kill, log: () => undefined });
+  if (result.stopped) log(`kafka: broker pid ${result.pid} on ${brokersFor(port)} stopped`);
+  return result;
+}
+
+/** stopBroker for the node under dir: by its pid file, only if that pid is still this node. */
+async function stopNode({ dir, kill = false, log = console.error }) {
+  const p = nodePaths(dir);
   const pid = readPid(p);
   if (!pid || !isOurBroker(pid, p)) {
     fs.rmSync(p.pidFile, { force: true });
@@ -326,15 +365,23 @@ async function stopBroker({ port = defaultPort(), kill = false, log = console.er
   let killed = kill;
   while (isAlive(pid)) {
     if (!killed && Date.now() > deadline) {
-      log(`kafka: broker pid ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
+      log(`kafka: pid ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
       process.kill(pid, 'SIGKILL');
       killed = true;
     }
     await sleep(100);
   }
   fs.rmSync(p.pidFile, { force: true });
-  log(`kafka: broker pid ${pid} on ${brokersFor(port)} stopped`);
+  log(`kafka: pid ${pid} (${path.relative(ROOT, dir)}) stopped`);
   return { stopped: true, pid };
+}
+
+/** Whether the node under dir runs (its pid file names a live process that is this node). */
+function nodeStatus({ dir }) {
+  const p = nodePaths(dir);
+  const pid = readPid(p);
+  const running = Boolean(pid && isOurBroker(pid, p));
+  return { running, pid: running ? pid : undefined, dir };
 }
 
 function brokerStatus({ port = defaultPort() } = {}) {
@@ -350,8 +397,15 @@ module.exports = {
   brokersFor,
   defaultPort,
   fetchBroker,
+  isAlive,
+  nodePaths,
+  nodeStatus,
   paths,
+  portFree,
+  randomClusterId,
   startBroker,
+  startNode,
   stopBroker,
+  stopNode,
   waitForBroker,
 };

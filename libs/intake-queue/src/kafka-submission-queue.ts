@@ -50,6 +50,10 @@ export interface KafkaQueueOptions {
   readonly clientId: string;
   /** Replication of topics this adapter creates; default: the broker's default.replication.factor. */
   readonly replicationFactor?: number;
+  /** min.insync.replicas of topics this adapter creates; default: the broker's. */
+  readonly minInsyncReplicas?: number;
+  /** Consumer session timeout; default kafkajs's 30 s. */
+  readonly sessionTimeoutMs?: number;
   readonly logger?: QueueLogger;
   /** kafkajs's own logging, routed to `logger`; default 'warn'. */
   readonly logLevel?: QueueLogLevel;
@@ -224,7 +228,11 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
               topic,
               numPartitions: this.partitions,
               replicationFactor: this.options.replicationFactor ?? -1,
-              configEntries: [{ name: 'max.message.bytes', value: String(maxMessageBytes) }, ...configEntries],
+              configEntries: [
+                { name: 'max.message.bytes', value: String(maxMessageBytes) },
+                ...(this.options.minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) }]),
+                ...configEntries,
+              ],
             })),
           });
         } catch (error) {
@@ -380,7 +388,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
 
   private async consumeFrom(topic: string, options: ConsumeOptions): Promise<QueueConsumer> {
     if (this.closed) throw new Error('submission queue is closed');
-    const consumer = new KafkaQueueConsumer(this.kafka, topic, options, this.logger, this.options.retryDelayMs ?? 500, () =>
+    const consumer = new KafkaQueueConsumer(this.kafka, topic, { ...options, sessionTimeoutMs: this.options.sessionTimeoutMs }, this.logger, this.options.retryDelayMs ?? 500, () =>
       this.consumers.delete(consumer),
     );
     this.consumers.add(consumer);
@@ -413,7 +421,7 @@ class KafkaQueueConsumer implements QueueConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
-    private readonly options: ConsumeOptions,
+    private readonly options: ConsumeOptions & { readonly sessionTimeoutMs?: number },
     private readonly logger: QueueLogger,
     private readonly retryDelayMs: number,
     private readonly onStopped: () => void,
@@ -425,6 +433,7 @@ class KafkaQueueConsumer implements QueueConsumer {
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
+      ...(this.options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: this.options.sessionTimeoutMs }),
       // An idle fetch returns after this long; stop() waits for it, so keep it short.
       maxWaitTimeInMs: 1000,
     });
