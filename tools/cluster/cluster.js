@@ -44,7 +44,7 @@ function settings(options = {}, env = process.env) {
     pgPort: options.pgPort ?? intEnv(env, 'CLUSTER_PG_PORT', 25432),
     databaseUrl: options.databaseUrl ?? env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
     database: options.database ?? env.CLUSTER_DATABASE ?? `tally_cluster_${name.replace(/-/g, '_')}`,
-    sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 8000,
     log: options.log ?? ((line) => console.error(`cluster: ${line}`)),
   };
 }
@@ -156,7 +156,8 @@ function stopOwnPostgres(pg) {
 /** A restart of the cluster's PostgreSQL: every connection of every process is cut. */
 function restartPostgres(pg) {
   if (pg.kind === 'own') {
-    asPostgres(`/usr/lib/postgresql/${pgVersion()}/bin/pg_ctl`, ['-D', pg.data, '-m', 'fast', '-w', 'restart']);
+    // -l: without it the new postmaster inherits pg_ctl's stdout, and spawnSync waits for that pipe forever.
+    asPostgres(`/usr/lib/postgresql/${pgVersion()}/bin/pg_ctl`, ['-D', pg.data, '-l', path.join(pg.dir, 'server.log'), '-m', 'fast', '-w', 'restart']);
   } else {
     // The machine's server, as CI starts it (.ci/run).
     const r = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', 'restart'], { encoding: 'utf8' });
@@ -387,10 +388,14 @@ async function stopCluster(options = {}) {
     }),
   );
   if (state.proxy && (await killPid(state.proxy.pid, 'SIGTERM', (pid) => isOurProxy(s, pid)))) stopped.push('proxy');
-  for (const node of kafkaNodes(s)) {
-    const r = await broker.stopNode({ dir: node.dir, log: () => undefined });
-    if (r.stopped) stopped.push(node.name);
-  }
+  // SIGKILL, all at once: the next start formats fresh storage anyway, and a controlled shutdown
+  // of the last nodes of a quorum waits 30 s for a controller that has already gone.
+  await Promise.all(
+    kafkaNodes(s).map(async (node) => {
+      const r = await broker.stopNode({ dir: node.dir, kill: true, log: () => undefined });
+      if (r.stopped) stopped.push(node.name);
+    }),
+  );
   if (state.postgres?.kind === 'own' && stopOwnPostgres(state.postgres)) stopped.push('postgres');
   fs.rmSync(stateFile(s), { force: true });
   s.log(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
