@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { generateProtocols, generateSyntheticElection } from '@tally/domain';
 import { withDemoKeys } from '@tally/signatures';
 import { createApp } from '../apps/tally-server/src/bootstrap';
-import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
+import { loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
 import { signedProtocolBody } from '../test/e2e/support/signing';
@@ -86,7 +86,9 @@ interface Load {
 }
 
 async function load(definition: ReturnType<typeof withDemoKeys>, bodies: ReadonlyArray<{ path: string; body: string }>, roles: string): Promise<Load> {
-  const config = loadAppConfig({ LOG_LEVEL: 'silent', TALLY_DEMO: 'false', PORT: '0', TALLY_ROLES: roles });
+  // The service refuses intake without a recorder on the in-process queue (nobody would read it);
+  // the bench wants exactly that to measure the HTTP surface alone, so it sets the roles itself.
+  const config = { ...loadAppConfig({ LOG_LEVEL: 'silent', TALLY_DEMO: 'false', PORT: '0' }), roles: roles.split(',') as Role[] };
   const app = await createApp({ ...config, eventStore: { kind: 'embedded' } }, { logger: false });
   try {
     await app.get(ElectionRegistry).define(definition);

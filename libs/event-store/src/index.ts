@@ -17,6 +17,16 @@ export type {
   SubscriptionEnd,
   SubscriptionHandle,
 } from './event-store.port';
+export {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  SupervisedSubscription,
+  type BackoffPolicy,
+  type SupervisedState,
+  type SupervisedStatus,
+  type SupervisedSubscriptionOptions,
+  type SupervisorLogger,
+} from './supervised-subscription';
 export { unstorableEvent, unstorableJson } from './append-rules';
 export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError, type ActualRevision } from './event-store.errors';
 export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';

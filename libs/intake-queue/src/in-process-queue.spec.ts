@@ -1,4 +1,4 @@
-import { InProcessSubmissionQueue, partitionForKey } from './in-process-submission-queue';
+import { DEFAULT_IN_PROCESS_MAX_BYTES, DEFAULT_IN_PROCESS_MAX_MESSAGES, InProcessSubmissionQueue, partitionForKey } from './in-process-submission-queue';
 import { createSubmissionQueue, parseQueueConfig } from './queue.config';
 import { submissionQueueContract } from './submission-queue.contract';
 import {
@@ -7,6 +7,7 @@ import {
   MAX_MESSAGE_BYTES,
   MAX_REASON_BYTES,
   MessageTooLargeError,
+  QueueFullError,
   deadLetterOf,
   deadLetterTopicFor,
   fromDeliveredDeadLetter,
@@ -43,6 +44,48 @@ describe('in-process queue', () => {
     await queue.close();
   });
 
+  it('is bounded: beyond maxMessages a publish is refused whole (QueueFullError), and takes again once the group committed', async () => {
+    const queue = new InProcessSubmissionQueue({ partitions: 2, maxMessages: 5 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    await queue.consume({
+      groupId: 'recorder',
+      handleBatch: async (batch) => {
+        await gate; // a stalled recorder
+        seen.push(...batch.messages.map((m) => m.value.toString()));
+      },
+    });
+    await queue.publish(['a', 'b', 'c', 'd'].map((v) => ({ key: v, value: v })));
+    const refused = queue.publish(['e', 'f'].map((v) => ({ key: v, value: v })));
+    await expect(refused).rejects.toBeInstanceOf(QueueFullError);
+    await expect(refused).rejects.toMatchObject({ code: 'QUEUE_FULL', limitKind: 'messages', held: 4, limit: 5 });
+    await queue.publish([{ key: 'e', value: 'e' }]);
+    await expect(queue.publish([{ key: 'f', value: 'f' }])).rejects.toBeInstanceOf(QueueFullError);
+    release();
+    while (seen.length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Committed: dropped at the next publish that needs the room, though fewer than a trim chunk.
+    await queue.publish(['f', 'g', 'h'].map((v) => ({ key: v, value: v })));
+    while (seen.length < 8) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect([...seen].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    await queue.close();
+  });
+
+  it('is bounded in bytes too (key, value and headers)', async () => {
+    const queue = new InProcessSubmissionQueue({ partitions: 1, maxBytes: 100 });
+    await queue.publish([{ key: 'k', value: 'x'.repeat(60) }]);
+    await expect(queue.publish([{ key: 'k', value: 'y'.repeat(38) }])).resolves.toBeUndefined();
+    await expect(queue.publish([{ key: 'k', value: 'z' }])).rejects.toMatchObject({ code: 'QUEUE_FULL', limitKind: 'bytes', held: 100, limit: 100 });
+    // Nothing of the refused call was enqueued.
+    expect(queue.length(0)).toBe(2);
+    await queue.close();
+  });
+
+  it('refuses a bound that is not a positive integer, naming it', () => {
+    expect(() => new InProcessSubmissionQueue({ maxMessages: 0 })).toThrow(/maxMessages/);
+    expect(() => new InProcessSubmissionQueue({ maxBytes: 1.5 })).toThrow(/maxBytes/);
+  });
+
   it('refuses to publish after close', async () => {
     const queue = new InProcessSubmissionQueue();
     await queue.close();
@@ -52,7 +95,14 @@ describe('in-process queue', () => {
 
 describe('queue configuration', () => {
   it('chooses the in-process queue when KAFKA_BROKERS is unset or empty, with the defaults', () => {
-    expect(parseQueueConfig({})).toEqual({ kind: 'in-process', topic: 'tally.submissions', partitions: 6 });
+    expect(parseQueueConfig({})).toEqual({
+      kind: 'in-process',
+      topic: 'tally.submissions',
+      partitions: 6,
+      maxMessages: DEFAULT_IN_PROCESS_MAX_MESSAGES,
+      maxBytes: DEFAULT_IN_PROCESS_MAX_BYTES,
+    });
+    expect(parseQueueConfig({ TALLY_QUEUE_MAX_MESSAGES: '10', TALLY_QUEUE_MAX_BYTES: '2097152' })).toMatchObject({ maxMessages: 10, maxBytes: 2097152 });
     expect(parseQueueConfig({ KAFKA_BROKERS: ' ' }).kind).toBe('in-process');
     expect(createSubmissionQueue(parseQueueConfig({}))).toBeInstanceOf(InProcessSubmissionQueue);
   });
@@ -80,6 +130,8 @@ describe('queue configuration', () => {
     expect(() => parseQueueConfig({ KAFKA_BROKERS: 'kafka-1' })).toThrow(/KAFKA_BROKERS/);
     expect(() => parseQueueConfig({ KAFKA_PARTITIONS: '0' })).toThrow(/KAFKA_PARTITIONS/);
     expect(() => parseQueueConfig({ KAFKA_TOPIC: 'bad topic' })).toThrow(/KAFKA_TOPIC/);
+    expect(() => parseQueueConfig({ TALLY_QUEUE_MAX_MESSAGES: '0' })).toThrow(/TALLY_QUEUE_MAX_MESSAGES/);
+    expect(() => parseQueueConfig({ TALLY_QUEUE_MAX_BYTES: '1000' })).toThrow(/TALLY_QUEUE_MAX_BYTES.*at least 1 MiB/s);
   });
 
   it('keeps room in a topic name for its dead-letter topic (Kafka allows 249 characters)', () => {

@@ -1,11 +1,15 @@
 // The in-process queue of the embedded (one-process) mode: Kafka's semantics without Kafka.
 // Partitions by a hash of the key (order per key), consumer groups share partitions, offsets move
-// only after the handler resolved, uncommitted messages are redelivered. Memory only: see README.
+// only after the handler resolved, uncommitted messages are redelivered. Memory only, and bounded
+// (messages and bytes held): when its consumers fall behind, publish refuses with QueueFullError
+// and intake answers 503 with Retry-After. See README.
 import {
   DEFAULT_MAX_BATCH_SIZE,
   MAX_DEAD_LETTER_BYTES,
   MAX_MESSAGE_BYTES,
   deadLetterTopicFor,
+  messageBytes,
+  QueueFullError,
   refuseOversized,
   toDeadLetterMessage,
   type ConsumeOptions,
@@ -22,12 +26,26 @@ export interface InProcessQueueOptions {
   readonly partitions?: number;
   /** Pause before redelivering a batch whose handler threw; default 100 ms. */
   readonly retryDelayMs?: number;
+  /** Most submissions held in memory (published and not yet dropped after every group committed them); default 100,000. */
+  readonly maxMessages?: number;
+  /** Most bytes (key, value, headers: messageBytes) held; default 256 MiB. */
+  readonly maxBytes?: number;
 }
+
+export const DEFAULT_IN_PROCESS_MAX_MESSAGES = 100_000;
+export const DEFAULT_IN_PROCESS_MAX_BYTES = 256 * 1024 * 1024;
 
 interface StoredMessage {
   readonly key: string;
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, Buffer>>;
+  readonly bytes: number;
+}
+
+/** What a topic may hold; undefined: unbounded (the dead-letter topic, whose letters are few). */
+interface TopicBound {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
 }
 
 /** FNV-1a over the key's UTF-8 bytes: stable across runs, so a key keeps its partition. */
@@ -141,10 +159,13 @@ class InProcessTopic {
   /** Offset of logs[p][0]: messages every group has committed are dropped (bounded memory). */
   private readonly base: number[];
   private readonly groups = new Map<string, Group>();
+  private heldMessages = 0;
+  private heldBytes = 0;
 
   constructor(
     readonly owner: InProcessSubmissionQueue,
     readonly partitions: number,
+    private readonly bound?: TopicBound,
   ) {
     this.logs = Array.from({ length: partitions }, () => []);
     this.base = new Array<number>(partitions).fill(0);
@@ -153,16 +174,36 @@ class InProcessTopic {
   publish(messages: readonly OutgoingMessage[], limit: number): void {
     if (this.owner.closed) throw new Error('submission queue is closed');
     refuseOversized(messages, limit);
-    for (const message of messages) {
+    const sizes = messages.map(messageBytes);
+    if (this.bound) this.refuseBeyondBound(messages.length, sizes.reduce((a, b) => a + b, 0), this.bound);
+    messages.forEach((message, i) => {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(value);
       this.logs[partitionForKey(message.key, this.partitions)].push({
         key: message.key,
         value: Buffer.from(message.value),
         headers,
+        bytes: sizes[i],
       });
-    }
+      this.heldMessages += 1;
+      this.heldBytes += sizes[i];
+    });
     for (const group of this.groups.values()) group.wakeAll();
+  }
+
+  /** The whole call is refused, nothing enqueued, if it would take the topic beyond its bound. */
+  private refuseBeyondBound(count: number, bytes: number, bound: TopicBound): void {
+    const fits = () => this.heldMessages + count <= bound.maxMessages && this.heldBytes + bytes <= bound.maxBytes;
+    if (fits()) return;
+    // What every group committed may still be held (trimming goes by chunks): drop it first.
+    for (let p = 0; p < this.partitions; p++) this.trim(p, 1);
+    if (fits()) return;
+    if (this.heldMessages + count > bound.maxMessages) throw new QueueFullError('messages', this.heldMessages, bound.maxMessages);
+    throw new QueueFullError('bytes', this.heldBytes, bound.maxBytes);
+  }
+
+  members(groupId: string): number {
+    return this.groups.get(groupId)?.members.filter((member) => !member.stopping).length ?? 0;
   }
 
   consume(options: ConsumeOptions): QueueConsumer {
@@ -213,12 +254,15 @@ class InProcessTopic {
    * Like Kafka's retention, but by consumption: once every existing group has committed past a
    * chunk, it is dropped. A group created later starts at the oldest message still kept.
    */
-  trim(partition: number): void {
+  trim(partition: number, chunk = TRIM_CHUNK): void {
     let low = Infinity;
     for (const group of this.groups.values()) low = Math.min(low, group.committed[partition]);
     const drop = low - this.base[partition];
-    if (drop >= TRIM_CHUNK) {
-      this.logs[partition].splice(0, drop);
+    if (drop >= chunk && drop > 0 && Number.isFinite(drop)) {
+      for (const message of this.logs[partition].splice(0, drop)) {
+        this.heldMessages -= 1;
+        this.heldBytes -= message.bytes;
+      }
       this.base[partition] = low;
     }
   }
@@ -238,7 +282,11 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     this.partitions = options.partitions ?? 6;
     this.retryDelayMs = options.retryDelayMs ?? 100;
     if (!Number.isInteger(this.partitions) || this.partitions < 1) throw new Error(`partitions must be a positive integer, got ${this.partitions}`);
-    this.submissions = new InProcessTopic(this, this.partitions);
+    const bound = { maxMessages: options.maxMessages ?? DEFAULT_IN_PROCESS_MAX_MESSAGES, maxBytes: options.maxBytes ?? DEFAULT_IN_PROCESS_MAX_BYTES };
+    for (const [name, value] of Object.entries(bound)) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+    }
+    this.submissions = new InProcessTopic(this, this.partitions, bound);
     this.letters = new InProcessTopic(this, this.partitions);
     const letters = this.letters;
     this.deadLetters = {
@@ -264,6 +312,10 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
 
   async lag(groupId: string): Promise<number> {
     return this.submissions.lag(groupId);
+  }
+
+  async groupMembers(groupId: string): Promise<number> {
+    return this.submissions.members(groupId);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,11 @@
 export * from './submission-queue.port';
-export { InProcessSubmissionQueue, partitionForKey, type InProcessQueueOptions } from './in-process-submission-queue';
+export {
+  DEFAULT_IN_PROCESS_MAX_BYTES,
+  DEFAULT_IN_PROCESS_MAX_MESSAGES,
+  InProcessSubmissionQueue,
+  partitionForKey,
+  type InProcessQueueOptions,
+} from './in-process-submission-queue';
 export { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 export { createSubmissionQueue, parseQueueConfig, queueEnvSchema, type QueueConfig, type QueueDependencies } from './queue.config';
 export {

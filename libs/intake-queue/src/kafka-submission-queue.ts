@@ -279,6 +279,18 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     return this.lagOf(this.topic, groupId);
   }
 
+  async groupMembers(groupId: string): Promise<number> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([groupId]);
+      // A group that never existed is described as Dead with no members.
+      return groups.find((g) => g.groupId === groupId)?.members.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private async lagOf(topic: string, groupId: string): Promise<number> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();

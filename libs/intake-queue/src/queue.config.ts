@@ -1,7 +1,7 @@
 // The queue's part of the service configuration, read from the environment at start-up.
 // KAFKA_BROKERS unset (or empty) means the embedded mode's in-process queue.
 import { z } from 'zod';
-import { InProcessSubmissionQueue } from './in-process-submission-queue';
+import { DEFAULT_IN_PROCESS_MAX_BYTES, DEFAULT_IN_PROCESS_MAX_MESSAGES, InProcessSubmissionQueue } from './in-process-submission-queue';
 import { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 import type { SubmissionQueue } from './submission-queue.port';
 
@@ -31,6 +31,13 @@ export const queueEnvSchema = z.object({
   KAFKA_MIN_INSYNC_REPLICAS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(32).optional()),
   /** How long a silent consumer keeps its partitions before the group gives them to another (kafkajs default 30 s). */
   KAFKA_SESSION_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(6000).max(300_000).default(30_000)),
+  /** The in-process queue's bound (ignored with Kafka, whose retention is the broker's): submissions held… */
+  TALLY_QUEUE_MAX_MESSAGES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1, 'the queue holds at least 1 message').max(10_000_000).default(DEFAULT_IN_PROCESS_MAX_MESSAGES)),
+  /** …and their bytes (key, value, headers). At least one envelope's worth (1 MiB). */
+  TALLY_QUEUE_MAX_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1024 * 1024, 'the queue holds at least 1 MiB (1048576 bytes), one envelope at its largest').max(2 ** 40).default(DEFAULT_IN_PROCESS_MAX_BYTES),
+  ),
 });
 
 export type QueueConfig =
@@ -38,7 +45,7 @@ export type QueueConfig =
       KafkaQueueOptions,
       'brokers' | 'topic' | 'partitions' | 'clientId' | 'replicationFactor' | 'minInsyncReplicas'
     >)
-  | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number };
+  | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number; readonly maxMessages: number; readonly maxBytes: number };
 
 export function parseQueueConfig(env: Readonly<Record<string, string | undefined>> = process.env): QueueConfig {
   const parsed = queueEnvSchema.parse(env);
@@ -59,7 +66,7 @@ export function parseQueueConfig(env: Readonly<Record<string, string | undefined
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
     };
   }
-  return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS };
+  return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, maxMessages: parsed.TALLY_QUEUE_MAX_MESSAGES, maxBytes: parsed.TALLY_QUEUE_MAX_BYTES };
 }
 
 export interface QueueDependencies {

@@ -69,6 +69,7 @@ async function collect(consume: (options: ConsumeOptions) => Promise<QueueConsum
 }
 
 /** Polls a lag until it is `expected`: a commit follows its handler by a moment. */
+/** Reads until the value is `expected` or the wait ends; returns the last value read. */
 async function lagReaches(read: () => Promise<number>, expected: number, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
   let lag = await read();
@@ -292,6 +293,20 @@ export function submissionQueueContract(adapter: string, options: ContractOption
       await consumer.stop();
       await queue.publish(messagesFor(2, 5, 'late'));
       expect(await queue.lag(groupId)).toBe(5);
+    });
+
+    it('counts the members of a group: none before a consumer joins, none after the last one left', async () => {
+      const queue = await open(2);
+      const groupId = unique('group-members');
+      expect(await queue.groupMembers(groupId)).toBe(0);
+      const first = await queue.consume({ groupId, handleBatch: async () => undefined });
+      const second = await queue.consume({ groupId, handleBatch: async () => undefined });
+      // Kafka: the coordinator answers for the group as it stands once both joined (a rebalance may be under way).
+      expect(await lagReaches(() => queue.groupMembers(groupId), 2, waitMs)).toBe(2);
+      await first.stop();
+      expect(await lagReaches(() => queue.groupMembers(groupId), 1, waitMs)).toBe(1);
+      await second.stop();
+      expect(await lagReaches(() => queue.groupMembers(groupId), 0, waitMs)).toBe(0);
     });
 
     it('lets a new group read the topic from the beginning, independently of other groups', async () => {

@@ -72,6 +72,12 @@ export interface SubmissionQueue {
    * the oldest message kept.
    */
   lag(groupId: string): Promise<number>;
+  /**
+   * How many consumers are members of the group now (Kafka: the coordinator's describeGroups;
+   * in-process: the members that joined and have not stopped). Intake's readiness asks it of the
+   * recorder group: a submission nobody reads must not be acknowledged.
+   */
+  groupMembers(groupId: string): Promise<number>;
   /** The dead-letter topic `<topic>.dead-letter`, on the same connection. */
   readonly deadLetters: DeadLetterQueue;
   /** Stops every consumer this queue started (of both topics) and releases connections. */
@@ -130,6 +136,25 @@ export class MessageTooLargeError extends Error {
   ) {
     super(`message ${index} has ${bytes} bytes (key, value and headers); the limit is ${limit}`);
     this.name = 'MessageTooLargeError';
+  }
+}
+
+/**
+ * The queue holds as much as it may (the in-process queue's bound: its consumers are behind):
+ * nothing of the call was enqueued. Not a refusal of the message; the caller tries again later.
+ */
+export class QueueFullError extends Error {
+  readonly code = 'QUEUE_FULL';
+  constructor(
+    /** What the bound counts: `messages` or `bytes`. */
+    readonly limitKind: 'messages' | 'bytes',
+    readonly held: number,
+    readonly limit: number,
+    /** A hint for the caller's Retry-After, in seconds. */
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`the queue holds ${held} ${limitKind} of at most ${limit}: its consumers are behind; try again later`);
+    this.name = 'QueueFullError';
   }
 }
 

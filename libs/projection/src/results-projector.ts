@@ -18,9 +18,11 @@ import {
 import {
   comparePositions,
   START_POSITION,
+  SupervisedSubscription,
+  type BackoffPolicy,
   type EventStore,
   type RecordedEvent,
-  type SubscriptionHandle,
+  type SupervisedStatus,
 } from '@tally/event-store';
 // Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
 import { viewDigest } from './digest';
@@ -55,6 +57,8 @@ export interface ResultsProjectorOptions {
   /** …or this long after the first unsaved event, whichever comes first. */
   readonly snapshotEveryMs?: number;
   readonly logger?: ProjectorLogger;
+  /** The back-off of resubscriptions after a failure (SupervisedSubscription's default otherwise). */
+  readonly backoff?: Partial<BackoffPolicy>;
 }
 
 export interface ElectionRebuild {
@@ -78,7 +82,10 @@ export interface ProjectorStatus {
   readonly rebuilding: boolean;
   readonly eventsSinceStart: number;
   readonly lastSnapshotPosition: string | null;
+  /** The last failure of the subscription (it resubscribes by itself; `subscription` says how it is doing). */
   readonly failure: string | null;
+  /** The supervised subscription: running, catching up, or restarting (attempt, last error); null while rebuilding or stopped. */
+  readonly subscription: SupervisedStatus | null;
 }
 
 const NO_LOGGER: ProjectorLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -91,7 +98,7 @@ export class ResultsProjector {
   private readonly unknownElections = new Set<string>();
   /** Elections for which an undecodable record was already reported (one warning each; the view counts them all). */
   private readonly undecodableReported = new Set<string>();
-  private subscription: SubscriptionHandle | undefined;
+  private subscription: SupervisedSubscription | undefined;
   private currentPosition = START_POSITION;
   private caughtUp = false;
   private rebuilding: Promise<RebuildReport> | undefined;
@@ -121,11 +128,13 @@ export class ResultsProjector {
   status(): ProjectorStatus {
     return {
       position: this.currentPosition,
-      caughtUp: this.caughtUp,
+      // Not caught up while it restarts: what it shows may be behind the store.
+      caughtUp: this.caughtUp && this.subscription?.status().state === 'running',
       rebuilding: this.rebuilding !== undefined,
       eventsSinceStart: this.eventsSinceStart,
       lastSnapshotPosition: this.lastSnapshotPosition,
-      failure: this.failure,
+      failure: this.subscription?.status().lastError ?? this.failure,
+      subscription: this.subscription?.status() ?? null,
     };
   }
 
@@ -245,22 +254,21 @@ export class ResultsProjector {
 
   private subscribe(from: string): void {
     this.caughtUp = false;
-    const handle = this.options.store.subscribe({
+    if (this.subscription) this.failure = this.subscription.status().lastError ?? this.failure;
+    // Supervised: a dropped connection or a throwing handler resubscribes from the last position
+    // applied (the supervisor's), so nothing is applied twice and nothing skipped.
+    this.subscription = new SupervisedSubscription(this.options.store, {
+      name: 'projector',
       from,
       filter: PROJECTED_CATEGORIES,
+      backoff: this.options.backoff,
+      logger: this.logger,
       onEvent: (e) => this.onEvent(e),
       onCaughtUp: () => {
         if (!this.caughtUp) this.logger.log(`caught up at ${this.currentPosition}`);
         this.caughtUp = true;
       },
       onCheckpoint: (checkpoint) => this.advance(checkpoint),
-    });
-    this.subscription = handle;
-    void handle.ended.then((end) => {
-      if (end.kind === 'failed') {
-        this.failure = end.error instanceof Error ? end.error.message : String(end.error);
-        this.logger.error(`the subscription failed at ${this.currentPosition}: ${this.failure}`);
-      }
     });
   }
 

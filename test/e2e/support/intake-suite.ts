@@ -339,10 +339,23 @@ describe(`intake over HTTP, ${mode}`, () => {
       await refused(() => http().get('/v1/nothing-here'), 404, 'NOT_FOUND');
     });
 
-    it('answers liveness and readiness (the queue and the store)', async () => {
+    it('answers liveness and readiness (the queue, the store, and each role of the process)', async () => {
       expect((await http().get('/health/live')).body).toEqual({ status: 'up' });
       const ready = await http().get('/health/ready');
-      expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'up', checks: { store: { status: 'up' }, queue: { status: 'up' } } } });
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({
+        status: 'up',
+        checks: {
+          store: { status: 'up' },
+          queue: { status: 'up' },
+          registry: { status: 'up', attempt: 0, lastError: null },
+          projector: { status: 'up', attempt: 0, lastError: null },
+          recorder: { status: 'up', consuming: true, failures: 0 },
+          recorders: { status: 'up' },
+        },
+      });
+      expect(ready.body.checks.recorders.members).toBeGreaterThanOrEqual(1);
+      expect(['running', 'catching-up']).toContain(ready.body.checks.projector.state);
     });
 
     it('exposes Prometheus metrics: submissions by outcome, in flight, latency', async () => {

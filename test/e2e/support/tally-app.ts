@@ -17,8 +17,11 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const AUDITOR_TOKEN = 'test-auditor-token-0123456789abcdef';
 
 export interface StartOptions {
-  /** embedded: in-process queue + PGlite; kafka-postgres: KAFKA_BROKERS + a fresh PostgreSQL database. */
-  readonly mode?: 'embedded' | 'kafka-postgres';
+  /**
+   * embedded: in-process queue + PGlite; kafka-postgres: KAFKA_BROKERS + a fresh PostgreSQL database;
+   * postgres: the in-process queue + a fresh PostgreSQL database (no broker needed).
+   */
+  readonly mode?: 'embedded' | 'kafka-postgres' | 'postgres';
   /** Embedded only: 'memory' (default, fastest) or 'temp' (a fresh data directory, removed on close). */
   readonly storage?: 'memory' | 'temp';
   /** Any environment-style setting (TALLY_ROLES, TALLY_DEMO, TALLY_RATE_LIMIT, LOG_LEVEL...). */
@@ -32,6 +35,8 @@ export interface TallyTestApp {
   readonly config: AppConfig;
   /** The HTTP server, for supertest. */
   readonly server: Server;
+  /** The fresh database of the kafka-postgres and postgres modes (dropped on close). */
+  readonly database: TestDatabase | undefined;
   /** http://127.0.0.1:<port> when started with `listen: true`. */
   readonly baseUrl: string | undefined;
   close(): Promise<void>;
@@ -65,19 +70,23 @@ export async function startTallyApp(options: StartOptions = {}): Promise<TallyTe
     PORT: '0',
   };
   let database: TestDatabase | undefined;
-  if (mode === 'kafka-postgres') {
+  if (mode === 'kafka-postgres' || mode === 'postgres') {
     const brokers = process.env.KAFKA_BROKERS;
-    if (!brokers) throw new Error('KAFKA_BROKERS is not set: run the suite with `npm run test:e2e` (it starts a broker)');
+    if (mode === 'kafka-postgres' && !brokers) throw new Error('KAFKA_BROKERS is not set: run the suite with `npm run test:e2e` (it starts a broker)');
     database = await createTestDatabase('tally_e2e');
     cleanups.push(() => database!.drop());
-    Object.assign(env, {
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC: `tally-e2e-${randomBytes(4).toString('hex')}`,
-      KAFKA_PARTITIONS: '3',
-      TALLY_RECORDER_GROUP: `tally-e2e-${randomBytes(4).toString('hex')}`,
-    });
+    Object.assign(env, { EVENT_STORE: 'postgres', DATABASE_URL: database.url });
+    if (mode === 'kafka-postgres') {
+      Object.assign(env, {
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC: `tally-e2e-${randomBytes(4).toString('hex')}`,
+        KAFKA_PARTITIONS: '3',
+        TALLY_RECORDER_GROUP: `tally-e2e-${randomBytes(4).toString('hex')}`,
+      });
+    } else {
+      // The in-process queue, whatever the environment running the suite says.
+      env.KAFKA_BROKERS = '';
+    }
     // The transparency log keeps its files in TALLY_DATA_DIR: a fresh one beside the fresh database.
     if (!options.env?.TALLY_DATA_DIR) {
       const dir = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
@@ -105,6 +114,7 @@ export async function startTallyApp(options: StartOptions = {}): Promise<TallyTe
       app,
       config,
       server: app.getHttpServer() as Server,
+      database,
       baseUrl,
       close: async () => {
         for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -36,6 +36,15 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ TALLY_LOG_KEY: 'secret' })).toThrow(/TALLY_LOG_KEY is a PKCS8 PEM private key/);
   });
 
+  it('refuses intake without a recorder on the in-process queue (nobody would read what it acknowledges), naming TALLY_ROLES and the rule', () => {
+    expect(() => loadAppConfig({ TALLY_ROLES: 'intake' })).toThrow(ConfigError);
+    expect(() => loadAppConfig({ TALLY_ROLES: 'intake,projector' })).toThrow(/TALLY_ROLES: the intake role needs a recorder reading its queue.*must include recorder/);
+    // The recorder in the same process, or a queue other processes read: fine.
+    expect(loadAppConfig({ TALLY_ROLES: 'intake,recorder' }).roles).toEqual(['intake', 'recorder']);
+    expect(loadAppConfig({ TALLY_ROLES: 'intake', KAFKA_BROKERS: 'k1:9092' }).roles).toEqual(['intake']);
+    expect(loadAppConfig({ TALLY_ROLES: 'projector' }).roles).toEqual(['projector']);
+  });
+
   it('names every bad variable and its rule at once', () => {
     let error: unknown;
     try {

@@ -116,6 +116,10 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
   } catch (e) {
     problems.push(describe(e));
   }
+  if (parsed.success && queue) {
+    const topology = roleTopologyProblem(parsed.data.TALLY_ROLES, queue);
+    if (topology) problems.push(topology);
+  }
   if (problems.length > 0 || !parsed.success || !eventStore || !queue) throw new ConfigError(problems);
   const c = parsed.data;
   return {
@@ -142,6 +146,20 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       headIntervalMs: c.TALLY_LOG_HEAD_INTERVAL_MS,
     },
   };
+}
+
+/**
+ * Intake acknowledges a submission once it is on the queue, so some recorder must read that
+ * queue. The in-process queue lives in this process only: intake without the recorder role would
+ * answer 202 into a queue nobody reads. (With Kafka the recorders are other processes, started in
+ * any order: intake's readiness says whether the recorder group has members.)
+ */
+export function roleTopologyProblem(roles: readonly Role[], queue: QueueConfig): string | undefined {
+  if (queue.kind !== 'in-process' || !roles.includes('intake') || roles.includes('recorder')) return undefined;
+  return (
+    `TALLY_ROLES: the intake role needs a recorder reading its queue; with the in-process queue (KAFKA_BROKERS unset) ` +
+    `that is this process, so TALLY_ROLES must include recorder (e.g. intake,recorder), or set KAFKA_BROKERS and run recorders elsewhere`
+  );
 }
 
 function describe(e: unknown): string {

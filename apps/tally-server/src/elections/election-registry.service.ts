@@ -21,7 +21,15 @@ import {
   type ElectionRefusal,
   type ElectionState,
 } from '@tally/domain';
-import { categories, categoryFilter, categoryPrefix, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import {
+  categories,
+  categoryFilter,
+  categoryPrefix,
+  SupervisedSubscription,
+  type EventStore,
+  type RecordedEvent,
+  type SupervisedStatus,
+} from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecideElectionCommand } from './decide-election.command';
 
@@ -67,7 +75,7 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly elections = new Map<string, ElectionIndex>();
   /** Each election stream's fold, by election id: what the index's key ring and the amendments come from. */
   private readonly states = new Map<string, ElectionState>();
-  private subscription: SubscriptionHandle | undefined;
+  private subscription: SupervisedSubscription | undefined;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -84,7 +92,19 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
       from = page.checkpoint;
       if (page.isEnd) break;
     }
-    this.subscription = this.store.subscribe({ from, filter: categoryFilter(categories.election), onEvent: (e) => this.apply(e) });
+    // Supervised: after any failure it resubscribes (with back-off) from the last event applied.
+    this.subscription = new SupervisedSubscription(this.store, {
+      name: 'election registry',
+      from,
+      filter: categoryFilter(categories.election),
+      logger: this.logger,
+      onEvent: (e) => this.apply(e),
+    });
+  }
+
+  /** How its subscription is doing (readiness); undefined before start-up's catch-up ended. */
+  subscriptionStatus(): SupervisedStatus | undefined {
+    return this.subscription?.status();
   }
 
   async onModuleDestroy(): Promise<void> {

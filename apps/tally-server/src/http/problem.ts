@@ -20,6 +20,8 @@ export type HttpProblemCode =
   // results asked before the election's release instant (operands.until)
   | 'EMBARGOED'
   | 'UNAVAILABLE'
+  // the in-process queue is at its bound (its recorder is behind): nothing accepted, try again after Retry-After
+  | 'QUEUE_FULL'
   | 'INTERNAL';
 
 /** The election decider's codes (definitions, lots, amendments, withdrawals, deputies) are answered as they are. */
@@ -122,6 +124,7 @@ const STATUS: Record<ProblemCode, number> = {
   TURNOUT_AFTER_PROTOCOL: 422,
   TURNOUT_DECREASED: 422,
   UNAVAILABLE: 503,
+  QUEUE_FULL: 503,
   INTERNAL: 500,
 };
 

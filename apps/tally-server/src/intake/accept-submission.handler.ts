@@ -4,7 +4,7 @@
 // outcome. Refusals are returned as values; the controller turns them into problem+json.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { encodeEnvelope, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
+import { encodeEnvelope, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
 import { SUBMISSION_QUEUE } from '../infrastructure/tokens';
@@ -70,6 +70,16 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     try {
       await this.queue.publish([{ key: request.precinctId, value: encodeEnvelope(envelope) }]);
     } catch (e) {
+      if (e instanceof QueueFullError) {
+        // Backpressure, not a failure: the recorder is behind. Nothing was enqueued; the client retries.
+        this.logger.warn(`submission ${submissionId} not accepted: ${e.message}`);
+        return {
+          accepted: false,
+          signedBy: submittedBy,
+          problems: [problem('QUEUE_FULL', '', `the submission queue is full (${e.held} ${e.limitKind} of ${e.limit}); nothing was accepted, try again after Retry-After`, { limit: e.limit, held: e.held })],
+          headers: { 'Retry-After': String(e.retryAfterSeconds) },
+        };
+      }
       this.logger.error(`publishing submission ${submissionId} failed: ${e instanceof Error ? e.message : String(e)}`);
       return { accepted: false, problems: [problem('UNAVAILABLE', '', 'the submission queue is not reachable; nothing was accepted, try again')], headers: { 'Retry-After': '5' } };
     }

@@ -28,7 +28,7 @@ export interface AcceptedResponse {
 
 
 const retried = ApiResponse({ status: 200, description: 'A retry of a submission already recorded or refused: its id and state, nothing queued', schema: acceptedSchema });
-const problems = [retried, ...[400, 401, 403, 404, 413, 415, 422, 429].map((status) => ApiResponse({ status, description: 'application/problem+json', schema: problemSchema }))];
+const problems = [retried, ...[400, 401, 403, 404, 413, 415, 422, 429, 503].map((status) => ApiResponse({ status, description: 'application/problem+json', schema: problemSchema }))];
 const Problems = (): MethodDecorator => (target, key, descriptor) => {
   for (const d of problems) d(target, key, descriptor);
 };

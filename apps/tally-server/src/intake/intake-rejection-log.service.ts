@@ -19,8 +19,11 @@ const MAX_PENDING = 10_000;
 const MAX_BATCH = 500;
 const MAX_CONFLICT_RETRIES = 5;
 
-/** Not worth a record in the history, by the answer's (first) code, even when signed. */
-const NOT_RECORDED = new Set(['TOO_MANY_REQUESTS', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNAVAILABLE', 'INTERNAL']);
+/**
+ * Not worth a record in the history, by the answer's (first) code, even when signed: "try again"
+ * answers (429, a queue down or full) refuse nothing of the protocol.
+ */
+const NOT_RECORDED = new Set(['TOO_MANY_REQUESTS', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNAVAILABLE', 'QUEUE_FULL', 'INTERNAL']);
 /** Reasons kept per record: a hostile body can have thousands. */
 const MAX_REASONS = 100;
 

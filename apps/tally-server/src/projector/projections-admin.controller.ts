@@ -27,7 +27,14 @@ class ProjectionStatusDto {
   @ApiProperty() rebuilding!: boolean;
   @ApiProperty() eventsSinceStart!: number;
   @ApiProperty({ type: String, nullable: true }) lastSnapshotPosition!: string | null;
-  @ApiProperty({ type: String, nullable: true }) failure!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The subscription’s last failure (it resubscribes by itself).' }) failure!: string | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'The supervised subscription: `state` (catching-up, running, restarting, stopped), `position`, `attempt`, `restarts`, `lastError`, `lastErrorAt`.',
+  })
+  subscription!: Record<string, unknown> | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Election id → SHA-256 of its view’s canonical state.' })
   digests!: Record<string, string>;
 }

@@ -11,10 +11,26 @@ import { TallyMetrics } from '../ops/metrics.service';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
 import { ElectionNotKnownYetError } from './record-submissions.handler';
 
+/** How the recorder's consumer is doing, for readiness. */
+export interface RecorderStatus {
+  /** Joined the group (consume resolved) and not stopped. */
+  readonly consuming: boolean;
+  readonly groupId: string;
+  /** Batches in a row that failed (the store is down, say): each comes again, its offsets not committed. */
+  readonly failures: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  readonly lastRecordedAt: string | null;
+}
+
 @Injectable()
 export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Recorder');
   private consumer: QueueConsumer | undefined;
+  private failures = 0;
+  private lastError: string | null = null;
+  private lastErrorAt: string | null = null;
+  private lastRecordedAt: string | null = null;
   private readonly listeners = new Set<(outcome: RecordSubmissionsOutcome, batch: MessageBatch) => void>();
 
   constructor(
@@ -36,10 +52,14 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
       groupId,
       maxBatchSize: batchSize,
       handleBatch: (batch) => this.record(batch),
-      onError: (error) =>
-        error instanceof ElectionNotKnownYetError
-          ? this.logger.log(error.message)
-          : this.logger.warn(`batch not recorded, it will come again: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => {
+        // Waiting for an election another process is defining is the recorder working as meant.
+        if (error instanceof ElectionNotKnownYetError) return this.logger.log(error.message);
+        this.failures += 1;
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.lastErrorAt = new Date().toISOString();
+        this.logger.warn(`batch not recorded, it will come again: ${this.lastError}`);
+      },
     });
     this.logger.log(`recording ${this.queue.topic} as group ${groupId} (batches of up to ${batchSize})`);
   }
@@ -50,6 +70,17 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
     this.consumer = undefined;
   }
 
+  status(): RecorderStatus {
+    return {
+      consuming: this.consumer !== undefined,
+      groupId: this.config.recorder.groupId,
+      failures: this.failures,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+      lastRecordedAt: this.lastRecordedAt,
+    };
+  }
+
   /** Told after each recorded batch (metrics, tests). Returns the unsubscribe function. */
   onBatchRecorded(listener: (outcome: RecordSubmissionsOutcome, batch: MessageBatch) => void): () => void {
     this.listeners.add(listener);
@@ -58,6 +89,8 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
 
   private async record(batch: MessageBatch): Promise<void> {
     const outcome = await this.commandBus.execute(new RecordSubmissionsCommand(this.queue.topic, batch));
+    this.failures = 0;
+    this.lastRecordedAt = new Date().toISOString();
     for (const [code, n] of Object.entries(outcome.deadLettered)) this.metrics.deadLetters.inc({ code }, n);
     for (const listener of this.listeners) listener(outcome, batch);
   }

@@ -4,6 +4,7 @@ import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql/sql-executor';
 
 export class PgExecutor implements SqlExecutor {
   private readonly listeners = new Set<Client>();
+  private closing = false;
 
   constructor(
     private readonly pool: Pool,
@@ -41,22 +42,42 @@ export class PgExecutor implements SqlExecutor {
     }
   }
 
-  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  async listen(channel: string, onNotify: () => void, onLost?: (error: Error) => void): Promise<() => Promise<void>> {
     const client = new Client({ connectionString: this.connectionString });
-    client.on('error', () => undefined);
+    // A terminated backend or a restarted server ends this connection with an error (or just an
+    // 'end'): tell the store, whose subscriptions would otherwise wait for wake-ups that never come.
+    let ending = false;
+    let lost = false;
+    const lose = (error: Error): void => {
+      if (ending || lost || this.closing) return;
+      lost = true;
+      this.listeners.delete(client);
+      client.end().catch(() => undefined);
+      onLost?.(error);
+    };
+    client.on('error', (error) => lose(error));
+    client.on('end', () => lose(new Error('the LISTEN connection to PostgreSQL ended')));
     client.on('notification', (message) => {
       if (message.channel === channel) onNotify();
     });
-    await client.connect();
-    await client.query(`LISTEN ${quoteIdent(channel)}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch (error) {
+      ending = true;
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listeners.add(client);
     return async () => {
+      ending = true;
       this.listeners.delete(client);
       await client.end().catch(() => undefined);
     };
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.listeners].map((c) => c.end().catch(() => undefined)));
     this.listeners.clear();
     await this.pool.end();

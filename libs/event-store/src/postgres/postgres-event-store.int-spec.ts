@@ -1,8 +1,10 @@
 // The contract on real PostgreSQL (a fresh database per run), plus what only SQL engines promise.
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres';
+import { ADMIN_DATABASE_URL, createTestDatabase, type TestDatabase } from '../../../../test/support/postgres';
 import { eventStoreContract } from '../event-store.contract';
 import type { EventStore } from '../event-store.port';
+import { categoryFilter } from '../stream-names';
+import { SupervisedSubscription } from '../supervised-subscription';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
 import { PgExecutor } from './pg-executor';
 import { createPostgresEventStore } from './postgres-event-store';
@@ -73,5 +75,73 @@ describe('PostgreSQL store: the database itself keeps the log append-only', () =
     await client.query('COMMIT');
     const after = await store.readAll({ from: before.checkpoint, filter: { categories: ['gap'] } });
     expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+  });
+});
+
+describe('PostgreSQL store: a connection drop ends a subscription, and a supervised one recovers', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  let adminClient: Client;
+  const filter = categoryFilter('precinct');
+  const eventId = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    store = await createPostgresEventStore({ connectionString: db.url });
+    adminClient = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await adminClient.connect();
+  });
+
+  afterAll(async () => {
+    await adminClient?.end();
+    await store?.close();
+  });
+
+  /** Every connection of the test database, the LISTEN one and the pool's, is killed as a restart would. */
+  const terminateBackends = () =>
+    adminClient.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
+
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('a plain subscription fails when its LISTEN connection is killed (it does not poll on silently)', async () => {
+    let caughtUp = false;
+    const handle = store.subscribe({ filter, onEvent: () => undefined, onCaughtUp: () => (caughtUp = true) });
+    await until(() => caughtUp, 'the first catch-up');
+    await terminateBackends();
+    const end = await handle.ended;
+    expect(end.kind).toBe('failed');
+    expect(end.kind === 'failed' && String((end.error as Error).message)).toMatch(/NOTIFY channel was lost|terminat/);
+  });
+
+  it('a supervised subscription resumes from its position and misses nothing appended meanwhile', async () => {
+    const seen: number[] = [];
+    const sub = new SupervisedSubscription(store, {
+      name: 'int-spec',
+      filter,
+      backoff: { initialMs: 50, maxMs: 500 },
+      onEvent: (e) => {
+        seen.push((e.data as { n: number }).n);
+      },
+    });
+    await store.append('precinct-s.p0', 'no-stream', [{ id: eventId(100), type: 'N', data: { n: 0 } }]);
+    await until(() => seen.length === 1 && sub.status().state === 'running', 'the first event');
+    await terminateBackends();
+    await until(() => sub.status().restarts > 0, 'the supervisor to notice the drop');
+    // The pool replaces its dead clients; the append may hit one once, so it is retried.
+    for (let n = 1; n <= 5; n++) {
+      const append = () => store.append(`precinct-s.p${n}`, 'no-stream', [{ id: eventId(100 + n), type: 'N', data: { n } }]);
+      await append().catch(append);
+    }
+    await until(() => seen.length === 6, 'the events appended after the drop');
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+    await until(() => sub.status().state === 'running', 'running again');
+    expect(sub.status().lastError).not.toBeNull();
+    await sub.stop();
   });
 });

@@ -1,11 +1,20 @@
 // Catch-up by polling, with a wake-up hint (NOTIFY) so a live follower reads within milliseconds.
-// The poll interval is only the fallback for a lost or delayed hint; correctness never depends on it.
+// The poll interval is only the fallback for a delayed hint; correctness never depends on it.
+// A failed read or a dead wake-up channel ends the subscription (`failed`): retrying is the
+// caller's supervisor's job (SupervisedSubscription), which also makes the failure visible.
 import type { ReadAllResult, SubscribeOptions, SubscriptionEnd, SubscriptionHandle } from '../event-store.port';
 import { START_POSITION } from '../position';
 
+export interface WakeListener {
+  /** New events may be committed. */
+  wake(): void;
+  /** The channel that carries the hints died: no hint will come any more. */
+  lost(error: Error): void;
+}
+
 export interface WakeSource {
-  add(listener: () => void): void;
-  remove(listener: () => void): void;
+  add(listener: WakeListener): void;
+  remove(listener: WakeListener): void;
 }
 
 export interface PollingSubscriptionParams {
@@ -16,8 +25,6 @@ export interface PollingSubscriptionParams {
   readonly batchSize?: number;
 }
 
-const MAX_BACKOFF_MS = 5_000;
-
 export function runPollingSubscription(params: PollingSubscriptionParams): SubscriptionHandle {
   const { read, wake, options, pollIntervalMs } = params;
   const batchSize = params.batchSize ?? 500;
@@ -25,10 +32,17 @@ export function runPollingSubscription(params: PollingSubscriptionParams): Subsc
   // Set by every hint; cleared before each read, so a hint that lands during a read is not lost.
   let hinted = false;
   let interrupt: (() => void) | undefined;
+  let lostChannel: Error | undefined;
 
-  const onWake = (): void => {
-    hinted = true;
-    interrupt?.();
+  const listener: WakeListener = {
+    wake: () => {
+      hinted = true;
+      interrupt?.();
+    },
+    lost: (error) => {
+      lostChannel = error;
+      interrupt?.();
+    },
   };
 
   const sleep = (ms: number): Promise<void> =>
@@ -45,20 +59,18 @@ export function runPollingSubscription(params: PollingSubscriptionParams): Subsc
   const loop = async (): Promise<SubscriptionEnd> => {
     let checkpoint = options.from ?? START_POSITION;
     let wasCaughtUp = false;
-    let failures = 0;
-    wake.add(onWake);
+    wake.add(listener);
     try {
       while (!stopped) {
+        if (lostChannel) return { kind: 'failed', error: lostChannel };
         hinted = false;
         let batch: ReadAllResult;
         try {
           batch = await read(checkpoint, batchSize);
-          failures = 0;
-        } catch {
-          // A dropped connection or a restarting server: retry from the same checkpoint.
-          failures += 1;
-          await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(failures, 6)));
-          continue;
+        } catch (error) {
+          // A dropped connection or a restarting server: the supervisor resubscribes from the
+          // caller's checkpoint (every event delivered so far was handled).
+          return { kind: 'failed', error };
         }
         for (const event of batch.events) {
           if (stopped) return { kind: 'stopped' };
@@ -90,7 +102,7 @@ export function runPollingSubscription(params: PollingSubscriptionParams): Subsc
       }
       return { kind: 'stopped' };
     } finally {
-      wake.remove(onWake);
+      wake.remove(listener);
     }
   };
 

@@ -24,7 +24,7 @@ import { expectationHolds, firstRevisionFits, normalizeExpected, validateAppend 
 import { chainMetadata, GENESIS_HASH } from '../hash-chain';
 import { formatPosition, parsePosition, START_POSITION } from '../position';
 import { categoryPrefix } from '../stream-names';
-import { runPollingSubscription, type WakeSource } from './polling-subscription';
+import { runPollingSubscription, type WakeListener, type WakeSource } from './polling-subscription';
 import type { SqlExecutor, SqlQueryable, SqlRow } from './sql-executor';
 import { MIGRATION_LOCK_KEY, MIGRATIONS, MIGRATIONS_TABLE_SQL, NOTIFY_CHANNEL } from './sql-schema';
 
@@ -107,7 +107,7 @@ type ItemOutcome =
 
 export class SqlEventStore implements EventStore {
   private readonly subscriptions = new Set<SubscriptionHandle>();
-  private readonly wakeListeners = new Set<() => void>();
+  private readonly wakeListeners = new Set<WakeListener>();
   private unlisten: Promise<() => Promise<void>> | undefined;
   private closed = false;
 
@@ -332,11 +332,27 @@ export class SqlEventStore implements EventStore {
 
   private ensureListening(): void {
     if (this.unlisten) return;
-    this.unlisten = this.sql.listen(NOTIFY_CHANNEL, () => {
-      for (const listener of this.wakeListeners) listener();
-    });
-    // Without NOTIFY the subscriptions still progress by polling; remember to retry listening.
-    this.unlisten.catch(() => (this.unlisten = undefined));
+    const listening = this.sql.listen(
+      NOTIFY_CHANNEL,
+      () => {
+        for (const listener of this.wakeListeners) listener.wake();
+      },
+      (error) => this.lostListening(listening, error),
+    );
+    this.unlisten = listening;
+    listening.catch((error: unknown) => this.lostListening(listening, error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /**
+   * The wake-up channel died or could not be opened: the subscriptions fail (their supervisors
+   * resubscribe, and the next subscribe listens again) rather than follow the store at the pace
+   * of a fallback poll without anyone knowing.
+   */
+  private lostListening(listening: Promise<unknown>, error: Error): void {
+    if (this.unlisten !== listening || this.closed) return;
+    this.unlisten = undefined;
+    const cause = new Error(`the store's NOTIFY channel was lost: ${error.message}`, { cause: error });
+    for (const listener of [...this.wakeListeners]) listener.lost(cause);
   }
 
   async close(): Promise<void> {

@@ -11,8 +11,11 @@ export interface SqlQueryable {
 export interface SqlExecutor extends SqlQueryable {
   /** Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK when it throws). */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` for each NOTIFY on `channel`; resolves to an unlisten function. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel`; resolves to an unlisten function. `onLost` is
+   * called (once) if the listening connection dies: no more notifications will come from it.
+   */
+  listen(channel: string, onNotify: () => void, onLost?: (error: Error) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
