@@ -351,21 +351,24 @@ async function startCluster(options = {}) {
 
     // Kafka: one cluster id, every node spawned, then the quorum awaited.
     const clusterId = broker.randomClusterId();
-    for (const node of kafkaNodes(s)) {
-      const started = await startKafkaNode(s, node, { fresh: true, clusterId });
-      state.kafka[node.name] = { pid: started.pid, port: node.port, dir: path.relative(ROOT, node.dir) };
-      writeState(s, state);
-    }
+    // Side by side; all settled before a failure is thrown, so the stop that follows sees every pid.
+    const spawned = await Promise.allSettled(
+      kafkaNodes(s).map(async (node) => {
+        const started = await startKafkaNode(s, node, { fresh: true, clusterId });
+        state.kafka[node.name] = { pid: started.pid, port: node.port, dir: path.relative(ROOT, node.dir) };
+        writeState(s, state);
+      }),
+    );
+    const failed = spawned.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await waitForKafka(s);
     s.log(`Kafka: ${KAFKA.nodes} nodes on ${bootstrap(s)} (replication ${KAFKA.replicationFactor}, min.insync.replicas ${KAFKA.minInsyncReplicas})`);
 
     spawnProxy(s, state);
-    // Intake first: it creates the topics, which recorders need to subscribe.
-    const all = instances();
-    for (const i of all.filter((x) => x.role === 'intake')) spawnService(s, state, i);
-    await waitUntilReady(s, state, 120_000);
-    for (const i of all.filter((x) => x.role !== 'intake')) spawnService(s, state, i);
-    await waitUntilReady(s, state, 120_000);
+    // All at once: each ensures the topics at start (a race the adapter rides out), and an intake
+    // is ready only once some recorder is in the group.
+    for (const i of instances()) spawnService(s, state, i);
+    await waitUntilReady(s, state, 180_000);
     state.readyMs = Date.now() - started;
     writeState(s, state);
     s.log(`ready in ${(state.readyMs / 1000).toFixed(1)} s: ${Object.keys(state.services).map((n) => `${n} ${serviceUrl(state, n)}`).join(', ')}`);

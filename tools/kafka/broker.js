@@ -169,6 +169,18 @@ function javaArgs(p, mainClass, args) {
   return ['-cp', classpath(), `-Dlog4j2.configurationFile=${p.log4j}`, ...args.jvm, mainClass, ...args.main];
 }
 
+/** Runs java to completion: { status, output } (stdout and stderr together). */
+function runJava(args) {
+  return new Promise((resolve) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ status: 127, output: error.message }));
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}
+
 /** Kafka's Uuid.randomUuid: 16 random bytes, base64url, never starting with '-'. */
 function randomClusterId() {
   for (;;) {
@@ -316,17 +328,16 @@ async function startNode({ dir, spec, clusterId, fresh = false, log = console.er
   if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, clusterId ?? randomClusterId());
   const id = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
-  // Static voters (controller.quorum.voters): format without --standalone.
-  const format = spawnSync(
-    'java',
+  // Static voters (controller.quorum.voters): format without --standalone. Asynchronous, so the
+  // nodes of a quorum format side by side (a JVM start each).
+  const format = await runJava(
     javaArgs(p, 'kafka.tools.StorageTool', {
       jvm: ['-Xmx256m'],
       main: ['format', '--cluster-id', id, '--config', p.config, '--ignore-formatted'],
     }),
-    { encoding: 'utf8' },
   );
   if (format.status !== 0) {
-    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.stdout}${format.stderr}`);
+    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.output}`);
   }
 
   const out = fs.openSync(p.stdout, 'a');

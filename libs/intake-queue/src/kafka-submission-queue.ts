@@ -32,6 +32,7 @@ import {
   type QueueConsumer,
   type SubmissionQueue,
 } from './submission-queue.port';
+import { retryRetriable } from './kafka-retry';
 
 /** The subset of pino's API the adapter logs through. */
 export interface QueueLogger {
@@ -242,7 +243,9 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           }
         }
       }
-      await this.checkExisting(admin, wanted);
+      // Several processes starting on a fresh cluster: the topic one of them has just created may
+      // not be in every broker's metadata yet (seen with three brokers: an intake died at start).
+      await retryRetriable(() => this.checkExisting(admin, wanted));
     } finally {
       await admin.disconnect();
     }
