@@ -369,6 +369,8 @@ if (require.main === module) {
     },
     (error) => {
       console.error(`faults: ${error.stack ?? error.message}`);
+      // Still a JSON last line, so whoever reads the verdict reads why there is none.
+      console.log(JSON.stringify({ error: error.message }));
       process.exit(1);
     },
   );
