@@ -460,6 +460,7 @@ class KafkaQueueConsumer implements QueueConsumer {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.restarts = 0;
+      this.options.onJoined?.();
     });
     // kafkajs race: disconnect() during its own crash-restart (before the new member has joined)
     // stops nothing, and the restarted consumer then fetches forever. Catch it at its first fetch.
