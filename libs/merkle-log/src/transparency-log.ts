@@ -3,7 +3,7 @@
 // (log-state-files.ts) and it resumes from them. It signs a head at least every `headIntervalMs`
 // while leaves arrive, and on demand.
 import type { KeyObject } from 'node:crypto';
-import { comparePositions, formatPosition, parsePosition, START_POSITION, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import { comparePositions, formatPosition, parsePosition, START_POSITION, SupervisedSubscription, type EventStore, type RecordedEvent, type SupervisedStatus } from '@tally/event-store';
 import { eventLeafHash } from './log-leaf';
 import { encodeLeafRecord, LEAF_RECORD_BYTES, LogStateFiles, type LoadedLogState } from './log-state-files';
 import { HASH_BYTES, MerkleTree } from './merkle-tree';
@@ -52,7 +52,6 @@ export type ReceiptAnswer =
   | { readonly state: 'included'; readonly receipt: Receipt }
   | { readonly state: 'pending'; readonly leafIndex?: number; readonly message: string };
 
-const RESUBSCRIBE_DELAY_MS = 1000;
 const EMPTY_STATE: LoadedLogState = { treeSize: 0, position: START_POSITION, records: Buffer.alloc(0), heads: [], notes: [] };
 
 /** Growable (major, minor) pairs of global positions, for binary search by position. */
@@ -99,9 +98,8 @@ export class TransparencyLog {
   private readonly heads: SignedTreeHead[] = [];
   private pending: Buffer[] = [];
   private checkpoint = START_POSITION;
-  private subscription: SubscriptionHandle | undefined;
+  private subscription: SupervisedSubscription | undefined;
   private timers: NodeJS.Timeout[] = [];
-  private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private sizeWaiters: Array<{ size: number; resolve: () => void }> = [];
   private check: StoreCheck = { state: 'pending' };
@@ -209,7 +207,6 @@ export class TransparencyLog {
     this.stopped = true;
     await this.checking;
     for (const timer of this.timers) clearInterval(timer);
-    if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();
     this.flush();
     this.files?.unlock();
@@ -300,22 +297,24 @@ export class TransparencyLog {
     return `leaf 0 in ${this.options.dir} is ${kept} at ${keptPosition}; the store's first event is ${first ? `${eventLeafHash(first).toString('hex')} at ${first.position}` : 'absent'}`;
   }
 
+  /** How its store subscription is doing (readiness); undefined before it follows. */
+  subscriptionStatus(): SupervisedStatus | undefined {
+    return this.subscription?.status();
+  }
+
   private follow(): void {
     if (this.stopped) return;
-    const handle = this.options.store.subscribe({
+    // Supervised: after a store failure it resubscribes (with back-off) from the last leaf appended.
+    this.subscription = new SupervisedSubscription(this.options.store, {
+      name: 'transparency log',
       from: this.checkpoint,
+      logger: this.logger,
       onEvent: (event) => this.append(event),
       onCaughtUp: () => {
         this.flush();
         this.signIfGrown();
         this.resolveCaughtUp();
       },
-    });
-    this.subscription = handle;
-    void handle.ended.then((end) => {
-      if (end.kind !== 'failed' || this.stopped) return;
-      this.logger?.warn(`log subscription failed, resuming: ${end.error instanceof Error ? end.error.message : String(end.error)}`);
-      this.restartTimer = setTimeout(() => this.follow(), RESUBSCRIBE_DELAY_MS);
     });
   }
 

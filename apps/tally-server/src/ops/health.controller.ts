@@ -1,6 +1,6 @@
 // Liveness (the process answers) and readiness: the queue and the store answer, within a bound,
-// and each role of this process is doing its work — the store subscriptions of the projector and
-// the election registry follow (not failed, not restarting), the recorder's batches are recorded,
+// and each role of this process is doing its work — the store subscriptions (projector, election
+// registry, submission status, transparency log) follow (not failed, not restarting), the recorder's batches are recorded,
 // and an intake's queue has a recorder reading it. Readiness is 503 while any of that is not so;
 // liveness stays 200 (the supervisors recover by themselves: a restart of the process is not
 // the cure).
@@ -15,8 +15,10 @@ import { PROJECTED_CATEGORIES } from '@tally/projection';
 import type { AppConfig } from '../config/app.config';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { LogService } from '../log/log.service';
 import { ProjectorService } from '../projector/projector.service';
 import { RecorderService } from '../recorder/recorder.service';
+import { SubmissionStatusService } from '../submissions/submission-status.service';
 
 const CHECK_TIMEOUT_MS = 3000;
 /** How far the lag of a subscription is counted; beyond it, `behindAtLeast` says so. */
@@ -77,8 +79,20 @@ export class HealthController {
       store: check(() => this.store.readStream('health-probe', { maxCount: 1 })),
       queue: check(() => this.queue.ensureTopics()),
       registry: this.subscriptionCheck(registry.subscriptionStatus(), categoryFilter(categories.election)),
+      // What a submission's status (and intake's retry detection) reads.
+      submissions: this.subscriptionCheck(
+        this.modules.get(SubmissionStatusService, { strict: false }).subscriptionStatus(),
+        categoryFilter(categories.precinct, categories.intakeRejections),
+      ),
     };
-    if (roles.has('projector')) checks.projector = this.subscriptionCheck(this.modules.get(ProjectorService, { strict: false }).engine.status().subscription, PROJECTED_CATEGORIES);
+    if (this.config.log.enabled) checks.log = this.subscriptionCheck(this.modules.get(LogService, { strict: false }).log.subscriptionStatus(), undefined);
+    if (roles.has('projector')) {
+      const projector = this.modules.get(ProjectorService, { strict: false }).engine.status();
+      // A rebuild replays from zero with the subscription stopped; the old views serve meanwhile.
+      checks.projector = projector.rebuilding
+        ? Promise.resolve({ status: 'up', state: 'rebuilding', position: projector.position })
+        : this.subscriptionCheck(projector.subscription, PROJECTED_CATEGORIES);
+    }
     if (roles.has('recorder')) checks.recorder = Promise.resolve(this.recorderCheck(this.modules.get(RecorderService, { strict: false })));
     if (roles.has('intake')) checks.recorders = this.recordersCheck();
     const names = Object.keys(checks);
@@ -90,7 +104,7 @@ export class HealthController {
   }
 
   /** Down while failed or restarting (with the error and attempt); up while it follows, with how far behind the store's end it is. */
-  private async subscriptionCheck(status: SupervisedStatus | null | undefined, filter: EventFilter): Promise<Detailed> {
+  private async subscriptionCheck(status: SupervisedStatus | null | undefined, filter: EventFilter | undefined): Promise<Detailed> {
     if (!status) return { status: 'down', error: 'not subscribed (starting, stopped or rebuilding)' };
     const { state, position, attempt, restarts, lastError, lastErrorAt } = status;
     const facts = { state, position, attempt, restarts, lastError, lastErrorAt };

@@ -6,7 +6,7 @@
 // outcome is recorded).
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Refusal } from '@tally/domain';
-import { categories, categoryFilter, type EventStore, type RecordedEvent, type SubscriptionHandle } from '@tally/event-store';
+import { categories, categoryFilter, SupervisedSubscription, type EventStore, type RecordedEvent, type SupervisedStatus } from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { signatureTag } from './submission-id';
 
@@ -49,7 +49,6 @@ export type OutcomeListener = (submissionId: string, status: SubmissionStatus) =
 
 const RECORDED_TYPES: ReadonlySet<string> = new Set(['ProtocolRecorded', 'ProtocolCorrected', 'TurnoutReported']);
 const REFUSED_TYPES: ReadonlySet<string> = new Set(['SubmissionRefused', 'UnparseableSubmission']);
-const RESUBSCRIBE_DELAY_MS = 1000;
 
 /**
  * One outcome, kept small: a million submissions should cost tens of megabytes, not hundreds.
@@ -93,11 +92,8 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   private readonly queued = new Map<string, QueuedInfo>();
   private readonly waiters = new Map<string, Set<(status: SubmissionStatus) => void>>();
   private readonly listeners = new Set<OutcomeListener>();
-  private subscription: SubscriptionHandle | undefined;
-  private checkpoint: string | undefined;
+  private subscription: SupervisedSubscription | undefined;
   private live = false;
-  private stopped = false;
-  private restartTimer: NodeJS.Timeout | undefined;
   private resolveCaughtUp!: () => void;
   /** Resolves once the outcomes recorded before start-up are all known. */
   readonly caughtUp = new Promise<void>((resolve) => (this.resolveCaughtUp = resolve));
@@ -110,9 +106,12 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.subscription?.stop();
+  }
+
+  /** How its subscription is doing (readiness). */
+  subscriptionStatus(): SupervisedStatus | undefined {
+    return this.subscription?.status();
   }
 
   /** Intake calls this once the submission is on the queue. Ignored if its outcome is already known. */
@@ -170,29 +169,18 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   private follow(): void {
-    if (this.stopped) return;
-    const handle = this.store.subscribe({
-      from: this.checkpoint,
+    // Supervised: subscriptions end on store errors (a restart of the database, say); it resumes
+    // from the last event applied, after a back-off.
+    this.subscription = new SupervisedSubscription(this.store, {
+      name: 'submission status',
       filter: categoryFilter(categories.precinct, categories.intakeRejections),
-      onEvent: (event) => {
-        this.apply(event);
-        this.checkpoint = event.position;
-      },
-      onCheckpoint: (checkpoint) => {
-        this.checkpoint = checkpoint;
-      },
+      logger: this.logger,
+      onEvent: (event) => this.apply(event),
       onCaughtUp: () => {
         if (this.live) return;
         this.live = true;
         this.resolveCaughtUp();
       },
-    });
-    this.subscription = handle;
-    void handle.ended.then((end) => {
-      if (end.kind !== 'failed' || this.stopped) return;
-      // Subscriptions end on store errors (a restart of the database, say): resume from where we were.
-      this.logger.warn(`status subscription failed, resuming: ${end.error instanceof Error ? end.error.message : String(end.error)}`);
-      this.restartTimer = setTimeout(() => this.follow(), RESUBSCRIBE_DELAY_MS);
     });
   }
 
