@@ -210,7 +210,17 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     };
   }
 
+  /**
+   * Several processes starting on a fresh cluster race to create the topics; the one that created
+   * them may still get UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders (the metadata is not
+   * on every broker yet) — seen on three brokers, where an intake or a recorder died at start. So
+   * the whole step is retried while kafkajs calls the error retriable.
+   */
   async ensureTopics(): Promise<void> {
+    await retryRetriable(() => this.ensureTopicsOnce());
+  }
+
+  private async ensureTopicsOnce(): Promise<void> {
     const wanted = [
       { topic: this.topic, maxMessageBytes: TOPIC_MAX_MESSAGE_BYTES, configEntries: [] as { name: string; value: string }[] },
       // Dead letters are the evidence of what could not be recorded: kept until an operator deletes them.
@@ -243,9 +253,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           }
         }
       }
-      // Several processes starting on a fresh cluster: the topic one of them has just created may
-      // not be in every broker's metadata yet (seen with three brokers: an intake died at start).
-      await retryRetriable(() => this.checkExisting(admin, wanted));
+      await this.checkExisting(admin, wanted);
     } finally {
       await admin.disconnect();
     }
