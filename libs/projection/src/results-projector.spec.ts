@@ -87,4 +87,40 @@ describe('ResultsProjector', () => {
     expect(electionSummary(restarted.view(E)!)).toMatchObject({ eventsApplied: 3, eventsIgnored: 3 });
     await Promise.all([restarted.stop(), fromZero.stop()]);
   });
+
+  it('resubscribes by itself after its store fails a read, from the last position applied: the view equals a rebuild', async () => {
+    // The real store, with reads failing while `down` is set: what a dropped connection looks like to it.
+    let down = false;
+    const flaky: EventStore = Object.create(store) as EventStore;
+    flaky.readAll = (options) => (down ? Promise.reject(new Error('connection terminated unexpectedly')) : store.readAll(options));
+    flaky.subscribe = (options) => {
+      // Subscribe through the real store, reading through the flaky one.
+      const real = store as unknown as { subscribe: EventStore['subscribe'] };
+      return real.subscribe.call(flaky, options);
+    };
+    const projector = new ResultsProjector({ store: flaky, elections, backoff: { initialMs: 10, maxMs: 50 } });
+    await projector.start();
+    await projector.waitForPosition(last);
+    down = true;
+    await append(precinctStream(1), 'TurnoutReported', { ...turnout(1), submissionId: 's-flaky' });
+    for (let i = 0; projector.status().subscription?.state !== 'restarting'; i++) {
+      if (i > 2000) throw new Error('the projector never noticed the failing store');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(projector.status()).toMatchObject({ caughtUp: false, failure: 'connection terminated unexpectedly' });
+    down = false;
+    await projector.waitForPosition(last);
+    for (let i = 0; projector.status().subscription?.state !== 'running'; i++) {
+      if (i > 2000) throw new Error('the projector never ran again');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(projector.status().subscription).toMatchObject({ attempt: 0, lastError: 'connection terminated unexpectedly' });
+    expect(projector.status().subscription!.restarts).toBeGreaterThanOrEqual(1);
+    // Nothing applied twice or skipped: the counts equal those of a replay from zero.
+    const live = electionSummary(projector.view(E)!);
+    const report = await projector.rebuild();
+    expect(report.elections).toEqual([expect.objectContaining({ electionId: E, identical: true })]);
+    expect(electionSummary(projector.view(E)!)).toMatchObject({ eventsApplied: live.eventsApplied, eventsIgnored: live.eventsIgnored });
+    await projector.stop();
+  });
 });

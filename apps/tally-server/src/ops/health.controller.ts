@@ -21,6 +21,8 @@ import { RecorderService } from '../recorder/recorder.service';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 
 const CHECK_TIMEOUT_MS = 3000;
+/** A recorder error older than this, with no batch since, no longer makes the recorder red. */
+const RECORDER_ERROR_WINDOW_MS = 30_000;
 /** How far the lag of a subscription is counted; beyond it, `behindAtLeast` says so. */
 const LAG_SCAN = 1000;
 
@@ -123,7 +125,12 @@ export class HealthController {
   private recorderCheck(recorder: RecorderService): Detailed {
     const status = recorder.status();
     if (!status.consuming) return { status: 'down', error: 'the recorder has not joined its consumer group', ...status };
-    if (status.failures > 0) return { status: 'down', error: `the last ${status.failures} batch(es) failed (${status.lastError}); they come again, their offsets not committed`, ...status };
+    // A failing batch comes again within a second or so, refreshing lastErrorAt; an error followed
+    // by silence (a consumer crash and restart with nothing to read since) is not a failing recorder.
+    const recent = status.lastErrorAt !== null && Date.now() - Date.parse(status.lastErrorAt) < RECORDER_ERROR_WINDOW_MS;
+    if (status.failures > 0 && recent) {
+      return { status: 'down', error: `the last ${status.failures} batch(es) failed (${status.lastError}); they come again, their offsets not committed`, ...status };
+    }
     return { status: 'up', ...status };
   }
 

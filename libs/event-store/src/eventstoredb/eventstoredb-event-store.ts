@@ -50,7 +50,6 @@ export interface EventStoreDbEventStoreOptions {
 
 const DEFAULT_BATCH_SIZE = 1000;
 const MAX_RACE_RETRIES = 5;
-const MAX_BACKOFF_MS = 5_000;
 
 type EsdbRecorded = NonNullable<ResolvedEvent['event']>;
 
@@ -221,59 +220,45 @@ export class EventStoreDbEventStore implements EventStore {
   subscribe(options: SubscribeOptions): SubscriptionHandle {
     let stopped = false;
     let current: AllStreamSubscription | undefined;
-    let wakeBackoff: (() => void) | undefined;
     let checkpoint = options.from ?? START_POSITION;
 
     const run = async (): Promise<SubscriptionEnd> => {
-      let failures = 0;
-      while (!stopped) {
-        const prefixes = options.filter?.categories.map(categoryPrefix);
-        const onCheckpoint = async (_s: AllStreamSubscription, p: Position): Promise<void> => {
-          const position = positionOf(p);
-          if (comparePositions(position, checkpoint) > 0) {
-            checkpoint = position;
-            await options.onCheckpoint?.(position);
-          }
-        };
-        const subscription = this.client.subscribeToAll({
-          fromPosition: toReadPosition(checkpoint),
-          filter: prefixes ? streamNameFilter({ prefixes, checkpointReached: onCheckpoint }) : excludeSystemEvents({ checkpointReached: onCheckpoint }),
-        });
-        current = subscription;
-        subscription.on('caughtUp', () => options.onCaughtUp?.());
-        try {
-          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
-            if (stopped) break;
-            const e = resolved.event;
-            if (!isOurs(e) || !e.position) continue;
-            const event = toRecorded(e);
-            // A restart may replay the checkpoint's own event: never deliver it twice.
-            if (comparePositions(event.position, checkpoint) <= 0) continue;
-            try {
-              await options.onEvent(event);
-            } catch (error) {
-              await subscription.unsubscribe().catch(() => undefined);
-              return { kind: 'failed', error };
-            }
-            checkpoint = event.position;
-            failures = 0;
-          }
-        } catch {
-          // Dropped (server restart, network): fall through to restart from the checkpoint.
+      const prefixes = options.filter?.categories.map(categoryPrefix);
+      const onCheckpoint = async (_s: AllStreamSubscription, p: Position): Promise<void> => {
+        const position = positionOf(p);
+        if (comparePositions(position, checkpoint) > 0) {
+          checkpoint = position;
+          await options.onCheckpoint?.(position);
         }
-        await subscription.unsubscribe().catch(() => undefined);
-        if (stopped) break;
-        failures += 1;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(failures, 6)));
-          function done(): void {
-            clearTimeout(timer);
-            resolve();
+      };
+      const subscription = this.client.subscribeToAll({
+        fromPosition: toReadPosition(checkpoint),
+        filter: prefixes ? streamNameFilter({ prefixes, checkpointReached: onCheckpoint }) : excludeSystemEvents({ checkpointReached: onCheckpoint }),
+      });
+      current = subscription;
+      subscription.on('caughtUp', () => options.onCaughtUp?.());
+      try {
+        for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+          if (stopped) break;
+          const e = resolved.event;
+          if (!isOurs(e) || !e.position) continue;
+          const event = toRecorded(e);
+          if (comparePositions(event.position, checkpoint) <= 0) continue;
+          try {
+            await options.onEvent(event);
+          } catch (error) {
+            return { kind: 'failed', error };
           }
-          wakeBackoff = done;
-        });
+          checkpoint = event.position;
+        }
+      } catch (error) {
+        // Dropped (server restart, network): the caller's supervisor (SupervisedSubscription)
+        // resubscribes from its checkpoint, and readiness sees the failure meanwhile.
+        if (!stopped) return { kind: 'failed', error };
+      } finally {
+        await subscription.unsubscribe().catch(() => undefined);
       }
-      return { kind: 'stopped' };
+      return stopped ? { kind: 'stopped' } : { kind: 'failed', error: new Error('the EventStoreDB subscription ended') };
     };
 
     const ended = run().catch((error: unknown): SubscriptionEnd => ({ kind: 'failed', error }));
@@ -281,7 +266,6 @@ export class EventStoreDbEventStore implements EventStore {
       ended,
       stop: async () => {
         stopped = true;
-        wakeBackoff?.();
         await current?.unsubscribe().catch(() => undefined);
         await ended;
       },
