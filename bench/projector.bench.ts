@@ -106,6 +106,7 @@ async function coldRebuild(): Promise<BenchResult[]> {
   if (!report.elections.every((e) => e.identical)) throw new Error('rebuild differs from the live state');
   return [
     {
+      id: 'rebuild.eps',
       name: 'cold rebuild',
       value: report.eventsRead / (report.durationMs / 1000),
       unit: 'events/s',
@@ -141,7 +142,7 @@ function heapPerPrecinct(): BenchResult[] {
   // Keep the view alive until measured.
   if (view.cursor.eventsApplied === 0) throw new Error('nothing applied');
   return [
-    { name: 'heap per precinct (100k)', value: (after - before) / precincts, unit: 'bytes', note },
+    { id: 'projection.bytes_per_precinct', name: 'heap per precinct (100k)', value: (after - before) / precincts, unit: 'bytes', note },
     { name: 'in-memory fold', value: n / (foldMs / 1000), unit: 'events/s', note: `${n} events, no store, generation included` },
   ];
 }

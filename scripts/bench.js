@@ -34,17 +34,67 @@ for (const file of files) {
 const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
 const out = path.join(root, 'bench', 'results');
 fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, results }, null, 2) + '\n');
+const latestJson = path.join(out, 'latest.json');
+const at = new Date().toISOString();
+
+// The run before this one: each figure keeps its previous value beside it (matched by id, else by
+// bench and name), and a run of some benches keeps the other benches' rows as they were.
+let earlier = { results: [] };
+try {
+  earlier = JSON.parse(fs.readFileSync(latestJson, 'utf8'));
+} catch {
+  // First run: nothing to compare with.
+}
+const keyOf = (r) => r.id ?? `${r.bench}\u0000${r.name}`;
+const before = new Map(earlier.results.map((r) => [keyOf(r), r]));
+const ran = new Set(results.map((r) => r.bench));
+const stamped = results.map((r) => {
+  const prev = before.get(keyOf(r));
+  return { ...r, at, ...(prev && Number.isFinite(prev.value) ? { previous: { value: prev.value, at: prev.at ?? earlier.at } } : {}) };
+});
+const kept = earlier.results.filter((r) => !ran.has(r.bench)).map((r) => ({ ...r, at: r.at ?? earlier.at }));
+const merged = [...kept, ...stamped].sort((a, b) => (a.bench < b.bench ? -1 : a.bench > b.bench ? 1 : 0));
+fs.writeFileSync(latestJson, JSON.stringify({ at: ran.size > 0 ? at : earlier.at, machine, results: merged }, null, 2) + '\n');
+
 const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2)) : String(v));
+const prevOf = (r) => (r.previous ? fmt(r.previous.value) : '');
 const md = [
   `# Benchmark results`,
   '',
-  `Run ${new Date().toISOString()} on Node ${machine.node}, ${machine.cpus} × ${machine.cpu}, ${machine.memGiB} GiB.`,
+  `Last run ${ran.size > 0 ? at : earlier.at} on Node ${machine.node}, ${machine.cpus} × ${machine.cpu}, ${machine.memGiB} GiB (benches: ${[...ran].join(', ')}); each row says when it was measured.`,
   '',
-  '| bench | figure | value | unit | note |',
-  '| --- | --- | ---: | --- | --- |',
-  ...results.map((r) => `| ${r.bench} | ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.note ?? ''} |`),
+  '| bench | id | figure | value | previous | unit | measured | note |',
+  '| --- | --- | --- | ---: | ---: | --- | --- | --- |',
+  ...merged.map((r) => `| ${r.bench} | ${r.id ?? ''} | ${r.name} | ${fmt(r.value)} | ${prevOf(r)} | ${r.unit} | ${r.at.slice(0, 10)} | ${r.note ?? ''} |`),
   '',
 ].join('\n');
 fs.writeFileSync(path.join(out, 'latest.md'), md);
+
+// The README's performance section: the national-scale figures against their goals, the previous
+// run beside each (between the markers; the rest of the README is left as it is).
+const goals = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'goals.json'), 'utf8'));
+const byId = new Map(merged.filter((r) => r.id).map((r) => [r.id, r]));
+const verdict = (g, r) => {
+  if (!r || !Number.isFinite(r.value)) return 'not measured';
+  if (g.op === 'report') return 'reported';
+  return (g.op === '>=' ? r.value >= g.goal : r.value <= g.goal) ? 'met' : 'missed';
+};
+const table = [
+  '| id | what | goal | value | previous | measured | status | what bounds it |',
+  '| --- | --- | ---: | ---: | ---: | --- | --- | --- |',
+  ...Object.entries(goals)
+    .filter(([id]) => id !== '//')
+    .map(([id, g]) => {
+      const r = byId.get(id);
+      const goal = g.op === 'report' ? '—' : `${g.op === '>=' ? '≥' : '≤'} ${fmt(g.goal)} ${g.unit}`;
+      return `| \`${id}\` | ${g.what} | ${goal} | ${r ? `${fmt(r.value)} ${r.unit}` : ''} | ${r ? prevOf(r) : ''} | ${r ? r.at.slice(0, 10) : ''} | ${verdict(g, r)} | ${(r?.note ?? '').replace(/\|/g, '\\|')} |`;
+    }),
+].join('\n');
+const readme = path.join(root, 'README.md');
+const text = fs.readFileSync(readme, 'utf8');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+if (text.includes(START) && text.includes(END)) {
+  fs.writeFileSync(readme, `${text.slice(0, text.indexOf(START) + START.length)}\n${table}\n${text.slice(text.indexOf(END))}`);
+}
 process.stdout.write(md);

@@ -36,8 +36,18 @@ describe('demo: --simulate plays an election night through the intake API', () =
   }
 
   async function poll<T>(url: string, done: (body: T) => boolean): Promise<T> {
+    let resets = 0;
     for (;;) {
-      const body = (await (await fetch(url)).json()) as T;
+      let body: T;
+      try {
+        body = (await (await fetch(url)).json()) as T;
+        resets = 0;
+      } catch (e) {
+        // A kept-alive socket the server closed as idle while its loop was stalled (a loaded 2-core
+        // machine) resets the next request: ask again on a new one, a few times at most.
+        if (++resets > 5) throw e;
+        continue;
+      }
       if (done(body)) return body;
       await new Promise((r) => setTimeout(r, 200));
     }

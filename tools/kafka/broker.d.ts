@@ -23,12 +23,32 @@ type Log = (line: string) => void;
 
 /** The port from KAFKA_PORT, else from a loopback KAFKA_BROKERS, else 9092. */
 export declare function defaultPort(env?: Record<string, string | undefined>): number;
-/** fresh: true wipes storage; fresh: false (default) keeps topics and committed offsets. */
-export declare function startBroker(options?: { port?: number; fresh?: boolean; log?: Log; readyTimeoutMs?: number }): Promise<StartedBroker>;
+export interface StartOptions {
+  port?: number;
+  /** true wipes storage; false (default) keeps topics and committed offsets. */
+  fresh?: boolean;
+  log?: Log;
+  readyTimeoutMs?: number;
+  /** Server properties replacing generated ones of the same key, or added. */
+  properties?: Record<string, string>;
+  /** SCRAM credentials written at format time (kafka-storage format --add-scram). */
+  scramUsers?: readonly { mechanism?: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }[];
+  /** kafkajs's sasl option for the readiness check, on a SASL listener. */
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Added to the broker's JVM options, e.g. -Djava.security.auth.login.config=FILE. */
+  jvmOptions?: readonly string[];
+  /** false: the caller formatted the storage (`properties['log.dirs']`) itself. Default true. */
+  format?: boolean;
+}
+
+/** The classpath of the broker's jars (after fetchBroker), to run one of its tools. */
+export declare function brokerClasspath(): string;
+
+export declare function startBroker(options?: StartOptions): Promise<StartedBroker>;
 /** kill: true is a crash (SIGKILL); otherwise a controlled shutdown. Storage is kept. */
 export declare function stopBroker(options?: { port?: number; kill?: boolean; log?: Log }): Promise<{ stopped: boolean; pid?: number }>;
 export declare function brokerStatus(options?: { port?: number }): BrokerStatus;
-export declare function waitForBroker(brokers: string, options?: { timeoutMs?: number }): Promise<unknown>;
+export declare function waitForBroker(brokers: string, options?: { timeoutMs?: number; sasl?: StartOptions['sasl'] }): Promise<unknown>;
 export declare function fetchBroker(options?: { log?: Log }): { libsDir: string; fetched: boolean; ms: number };
 export declare function brokersFor(port: number): string;
 export declare function paths(port: number): Record<string, string>;

@@ -104,11 +104,29 @@ function fetchBroker({ log = console.error } = {}) {
 }
 
 /**
+/**
+ * The generated lines with `overrides` applied: a key already there gets the new value in place,
+ * new keys are appended (secured listeners, an authorizer and the like, for tests that need them).
+ */
+function withOverrides(lines, overrides = {}) {
+  const rest = new Map(Object.entries(overrides));
+  const merged = lines.map((line) => {
+    const key = line.split('=')[0];
+    if (line.startsWith('#') || !rest.has(key)) return line;
+    const value = rest.get(key);
+    rest.delete(key);
+    return `${key}=${value}`;
+  });
+  const extra = [...rest].map(([key, value]) => `${key}=${value}`);
+  return [...merged.slice(0, -1), ...extra, ''].join('\n');
+}
+
+/**
  * One combined broker+controller on loopback. spec: nodeId, port (PLAINTEXT, clients and
  * replication), controllerPort, voters (controller.quorum.voters), replicationFactor and
  * minInsyncReplicas (also of every internal topic, or groups never find a coordinator),
  * listeners: more [{ name, port, advertisedPort }] (e.g. one advertised through a proxy),
- * properties: more lines.
+ * properties: more lines. Returns the lines (withOverrides joins them).
  */
 function nodeProperties(spec, p) {
   const more = spec.listeners ?? [];
@@ -139,7 +157,7 @@ function nodeProperties(spec, p) {
     'num.partitions=1',
     ...(spec.properties ?? []),
     '',
-  ].join('\n');
+  ];
 }
 
 function log4jProperties(p) {
@@ -179,6 +197,16 @@ function runJava(args) {
     child.on('error', (error) => resolve({ status: 127, output: error.message }));
     child.on('close', (status) => resolve({ status, output }));
   });
+}
+
+/** One `--add-scram` of kafka-storage format; names and passwords are quoted as its parser wants. */
+function scramArgument({ mechanism = 'SCRAM-SHA-512', username, password }) {
+  for (const [field, value] of [['username', username], ['password', password]]) {
+    if (typeof value !== 'string' || value.length === 0 || /["\\,=\]\[]/.test(value)) {
+      throw new Error(`scramUsers: ${field} must be a non-empty string without quotes, backslashes, commas, "=" or brackets`);
+    }
+  }
+  return ['--add-scram', `${mechanism}=[name=${username},password=${password}]`];
 }
 
 /** Kafka's Uuid.randomUuid: 16 random bytes, base64url, never starting with '-'. */
@@ -233,8 +261,13 @@ function portFree(port) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The classpath of the broker's jars, for tests that run one of its tools (StorageTool). */
+function brokerClasspath() {
+  return classpath();
+}
+
 /** Resolves once the admin API answers describeCluster, or rejects after timeoutMs. */
-async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true } = {}) {
+async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAlive = () => true, sasl } = {}) {
   const { Kafka, logLevel } = require('kafkajs');
   const deadline = Date.now() + timeoutMs;
   let lastError;
@@ -247,6 +280,7 @@ async function waitForBroker(brokers, { timeoutMs = READY_TIMEOUT_MS, isStillAli
       connectionTimeout: 1000,
       requestTimeout: 2000,
       retry: { retries: 0 },
+      ...(sasl ? { sasl } : {}),
     });
     const admin = kafka.admin();
     try {
@@ -276,19 +310,34 @@ function tail(file, lines = 30) {
  * fresh: true wipes the storage first (what `kafka:start` and with-broker do);
  * fresh: false keeps topics and committed offsets (a restart in the middle of a test).
  * If this port's broker already runs, returns it untouched (alreadyRunning: true).
+ * A secured broker (tests of SASL and ACLs): `properties` override or add server properties,
+ * `scramUsers` ([{ mechanism: 'SCRAM-SHA-512', username, password }]) are written into the
+ * metadata at format time (as `kafka-storage format --add-scram`), and `sasl` (kafkajs's option)
+ * is the login the readiness check uses; `jvmOptions` are added to the broker's JVM (a JAAS file);
+ * `format: false` starts on storage the caller formatted (point `log.dirs` at it).
  */
-async function startBroker({ port = defaultPort(), fresh = false, log = console.error, readyTimeoutMs = READY_TIMEOUT_MS } = {}) {
+async function startBroker({
+  port = defaultPort(),
+  fresh = false,
+  log = console.error,
+  readyTimeoutMs = READY_TIMEOUT_MS,
+  properties = {},
+  scramUsers = [],
+  sasl,
+  jvmOptions = [],
+  format = true,
+} = {}) {
   const p = paths(port);
   const brokers = brokersFor(port);
   const existing = readPid(p);
   if (existing && isOurBroker(existing, p)) {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing) });
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing), sasl });
     return { brokers, port, pid: existing, alreadyRunning: true, fetchMs: 0, startMs: 0 };
   }
   const spec = { nodeId: 1, port, controllerPort: port + 1, voters: `1@127.0.0.1:${port + 1}`, replicationFactor: 1, minInsyncReplicas: 1 };
-  const node = await startNode({ dir: p.dir, spec, fresh, log, portHint: 'KAFKA_PORT' });
+  const node = await startNode({ dir: p.dir, spec, fresh, log, portHint: 'KAFKA_PORT', properties, scramUsers, jvmOptions, format });
   try {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(node.pid) });
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(node.pid), sasl });
   } catch (error) {
     await stopBroker({ port, log: () => undefined });
     throw new Error(`${error.message}\n${nodeLogs(p)}`);
@@ -305,9 +354,21 @@ function nodeLogs(p) {
  * Formats (unless already formatted) and spawns one KRaft node under dir without waiting for it
  * (a quorum answers only once a majority runs). spec: see nodeProperties. clusterId: the
  * cluster's, shared by every node (default: one drawn for this dir and kept). fresh: wipe dir.
- * Refuses when one of the node's ports is taken.
+ * properties, scramUsers, jvmOptions, format: as startBroker's. Refuses when one of the node's
+ * ports is taken.
  */
-async function startNode({ dir, spec, clusterId, fresh = false, log = console.error, portHint = 'another port' }) {
+async function startNode({
+  dir,
+  spec,
+  clusterId,
+  fresh = false,
+  log = console.error,
+  portHint = 'another port',
+  properties = {},
+  scramUsers = [],
+  jvmOptions = [],
+  format = true,
+}) {
   const p = nodePaths(dir);
   const ports = [spec.port, spec.controllerPort, ...(spec.listeners ?? []).map((l) => l.port)];
   for (const candidate of ports) {
@@ -323,25 +384,28 @@ async function startNode({ dir, spec, clusterId, fresh = false, log = console.er
 
   if (fresh || !fs.existsSync(p.clusterIdFile)) fs.rmSync(p.dir, { recursive: true, force: true });
   fs.mkdirSync(p.logDir, { recursive: true });
-  fs.writeFileSync(p.config, nodeProperties(spec, p));
+  fs.writeFileSync(p.config, withOverrides(nodeProperties(spec, p), properties));
   fs.writeFileSync(p.log4j, log4jProperties(p));
   if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, clusterId ?? randomClusterId());
   const id = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
   // Static voters (controller.quorum.voters): format without --standalone. Asynchronous, so the
-  // nodes of a quorum format side by side (a JVM start each).
-  const format = await runJava(
-    javaArgs(p, 'kafka.tools.StorageTool', {
-      jvm: ['-Xmx256m'],
-      main: ['format', '--cluster-id', id, '--config', p.config, '--ignore-formatted'],
-    }),
-  );
-  if (format.status !== 0) {
-    throw new Error(`kafka.tools.StorageTool format failed (exit ${format.status}):\n${format.output}`);
+  // nodes of a quorum format side by side (a JVM start each). Skipped when the caller formatted
+  // `log.dirs` itself (format: false), as the compose setup step does.
+  if (format) {
+    const formatted = await runJava(
+      javaArgs(p, 'kafka.tools.StorageTool', {
+        jvm: ['-Xmx256m'],
+        main: ['format', '--cluster-id', id, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
+      }),
+    );
+    if (formatted.status !== 0) {
+      throw new Error(`kafka.tools.StorageTool format failed (exit ${formatted.status}):\n${formatted.output}`);
+    }
   }
 
   const out = fs.openSync(p.stdout, 'a');
-  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: spec.jvm ?? JVM_OPTS, main: [p.config] }), {
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: [...(spec.jvm ?? JVM_OPTS), ...jvmOptions], main: [p.config] }), {
     detached: true,
     stdio: ['ignore', out, out],
   });
@@ -404,6 +468,7 @@ function brokerStatus({ port = defaultPort() } = {}) {
 
 module.exports = {
   KAFKA_VERSION,
+  brokerClasspath,
   brokerStatus,
   brokersFor,
   defaultPort,

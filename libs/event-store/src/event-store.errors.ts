@@ -53,3 +53,8 @@ export class DuplicateEventIdError extends Error {
     return new DuplicateEventIdError(this.streamName, this.eventIds, batchIndex);
   }
 }
+
+/** The SQL schema is missing or behind and this role may not create it: the owner runs `tally db setup`. */
+export class SchemaSetupRequiredError extends Error {
+  override readonly name = 'SchemaSetupRequiredError';
+}

@@ -28,7 +28,7 @@ export {
   type SupervisorLogger,
 } from './supervised-subscription';
 export { unstorableEvent, unstorableJson } from './append-rules';
-export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError, type ActualRevision } from './event-store.errors';
+export { DuplicateEventIdError, InvalidAppendError, SchemaSetupRequiredError, WrongExpectedRevisionError, type ActualRevision } from './event-store.errors';
 export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';
 export { categories, categoryFilter, categoryPrefix, matchesFilter, streamName, streams, type Category } from './stream-names';
 export {
@@ -51,7 +51,8 @@ export {
   type EventStoreEnv,
 } from './event-store.config';
 export { createPgliteEventStore, type PgliteEventStoreOptions } from './embedded/pglite-event-store';
-export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { createPostgresEventStore, setupPostgresSchema, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { SchemaSetupError, type SchemaSetupResult } from './sql/sql-setup';
 export { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export {
   DEFAULT_MAX_ATTEMPTS,

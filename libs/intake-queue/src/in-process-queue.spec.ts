@@ -115,6 +115,8 @@ describe('queue configuration', () => {
       partitions: 12,
       clientId: 'intake-1',
       sessionTimeoutMs: 30_000,
+      sasl: undefined,
+      ssl: false,
     });
   });
 

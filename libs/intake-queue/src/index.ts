@@ -7,7 +7,16 @@ export {
   type InProcessQueueOptions,
 } from './in-process-submission-queue';
 export { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
-export { createSubmissionQueue, parseQueueConfig, queueEnvSchema, type QueueConfig, type QueueDependencies } from './queue.config';
+export {
+  createSubmissionQueue,
+  parseQueueConfig,
+  QueueConfigError,
+  queueEnvSchema,
+  type KafkaSasl,
+  type QueueConfig,
+  type QueueDependencies,
+  type SaslMechanism,
+} from './queue.config';
 export {
   decodeEnvelope,
   encodeEnvelope,

@@ -2,6 +2,7 @@
 // consumer groups with eachBatch and explicit commits of offset + 1 after the handler resolved.
 // kafkajs stays behind the port so another client could replace it.
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import {
   ConfigResourceTypes,
   Kafka,
@@ -15,6 +16,7 @@ import {
   type LogEntry,
   type Producer,
   type ISocketFactory,
+  type SASLOptions,
 } from 'kafkajs';
 import {
   DEFAULT_MAX_BATCH_SIZE,
@@ -60,6 +62,10 @@ export interface KafkaQueueOptions {
   readonly logLevel?: QueueLogLevel;
   /** Pause before redelivering a batch whose handler threw; default 500 ms. */
   readonly retryDelayMs?: number;
+  /** The principal's login on SASL listeners (SCRAM or PLAIN); unset: no SASL. */
+  readonly sasl?: { readonly mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain'; readonly username: string; readonly password: string };
+  /** TLS to the brokers, against the system's CAs; default false. */
+  readonly ssl?: boolean;
 }
 
 const LEVELS: Record<QueueLogLevel, KafkaLogLevel> = {
@@ -116,9 +122,12 @@ function kafkaLogCreator(logger: QueueLogger, threshold: KafkaLogLevel) {
  * restart kafkajs can keep a connection of a broker object it dropped from its pool, which nothing
  * closes; close() ends whatever is left so a stopped queue holds no socket open.
  */
-function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
-  return ({ host, port, onConnect }) => {
-    const socket = net.connect({ host, port }, onConnect);
+export function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
+  return ({ host, port, ssl, onConnect }) => {
+    // As kafkajs's own factory: TLS when the client has `ssl`, with SNI naming the broker.
+    const socket = ssl
+      ? tls.connect({ host, port, ...(typeof ssl === 'object' ? ssl : {}), ...(net.isIP(host) ? {} : { servername: host }) }, onConnect)
+      : net.connect({ host, port }, onConnect);
     socket.setKeepAlive(true, 60_000);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -199,6 +208,8 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       // Long enough to ride out a broker restart (≈ 1 min) before publish gives up.
       retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
       socketFactory: trackingSocketFactory(this.sockets),
+      ...(options.ssl ? { ssl: true } : {}),
+      ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
     });
     const deadLetterTopic = deadLetterTopicFor(this.topic);
     this.deadLetters = {
@@ -248,8 +259,12 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           });
         } catch (error) {
           // Another instance created it between our list and create: that is the goal reached.
-          if (!String((error as Error).message).includes('already exists') && (error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') {
-            throw error;
+          const causes = (error as { errors?: { topic?: string; type?: string; message: string }[] }).errors ?? [error as { type?: string; message: string }];
+          const real = causes.filter((cause) => !String(cause.message).includes('already exists') && cause.type !== 'TOPIC_ALREADY_EXISTS');
+          if (real.length > 0) {
+            // kafkajs says only "Topic creation errors"; name each topic and the broker's reason (an ACL, a policy).
+            const reasons = real.map((cause) => `${'topic' in cause && cause.topic ? `${cause.topic}: ` : ''}${cause.message}${cause.type ? ` (${cause.type})` : ''}`);
+            throw new Error(`cannot create Kafka topics: ${reasons.join('; ')}`, { cause: error });
           }
         }
       }

@@ -5,6 +5,9 @@ import { DEFAULT_IN_PROCESS_MAX_BYTES, DEFAULT_IN_PROCESS_MAX_MESSAGES, InProces
 import { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 import type { SubmissionQueue } from './submission-queue.port';
 
+const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -31,6 +34,15 @@ export const queueEnvSchema = z.object({
   KAFKA_MIN_INSYNC_REPLICAS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(32).optional()),
   /** How long a silent consumer keeps its partitions before the group gives them to another (kafkajs default 30 s). */
   KAFKA_SESSION_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(6000).max(300_000).default(30_000)),
+  /** SASL on the brokers' listener: the mechanism, and the principal's name and password (all three or none). */
+  KAFKA_SASL_MECHANISM: z.preprocess(
+    emptyToUndefined,
+    z.enum(SASL_MECHANISMS, { error: `KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}` }).optional(),
+  ),
+  KAFKA_SASL_USERNAME: z.preprocess(emptyToUndefined, z.string().optional()),
+  KAFKA_SASL_PASSWORD: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** TLS to the brokers (SASL_SSL or SSL listeners), checked against the system's CAs. */
+  KAFKA_SSL: z.preprocess(emptyToUndefined, z.enum(['true', 'false'], { error: 'KAFKA_SSL must be true or false' }).default('false')),
   /** The in-process queue's bound (ignored with Kafka, whose retention is the broker's): submissions held… */
   TALLY_QUEUE_MAX_MESSAGES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1, 'the queue holds at least 1 message').max(10_000_000).default(DEFAULT_IN_PROCESS_MAX_MESSAGES)),
   /** …and their bytes (key, value, headers). At least one envelope's worth (1 MiB). */
@@ -40,8 +52,18 @@ export const queueEnvSchema = z.object({
   ),
 });
 
+export class QueueConfigError extends Error {
+  override readonly name = 'QueueConfigError';
+}
+
+export interface KafkaSasl {
+  readonly mechanism: SaslMechanism;
+  readonly username: string;
+  readonly password: string;
+}
+
 export type QueueConfig =
-  | ({ readonly kind: 'kafka'; readonly sessionTimeoutMs: number } & Pick<
+  | ({ readonly kind: 'kafka'; readonly sessionTimeoutMs: number; readonly sasl?: KafkaSasl; readonly ssl: boolean } & Pick<
       KafkaQueueOptions,
       'brokers' | 'topic' | 'partitions' | 'clientId' | 'replicationFactor' | 'minInsyncReplicas'
     >)
@@ -54,6 +76,8 @@ export function parseQueueConfig(env: Readonly<Record<string, string | undefined
       { code: 'custom', path: ['KAFKA_MIN_INSYNC_REPLICAS'], message: 'KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR (no write could ever succeed)', input: env.KAFKA_MIN_INSYNC_REPLICAS },
     ]);
   }
+  const sasl = saslOf(parsed);
+  const ssl = parsed.KAFKA_SSL === 'true';
   if (parsed.KAFKA_BROKERS) {
     return {
       kind: 'kafka',
@@ -64,9 +88,26 @@ export function parseQueueConfig(env: Readonly<Record<string, string | undefined
       replicationFactor: parsed.KAFKA_REPLICATION_FACTOR,
       minInsyncReplicas: parsed.KAFKA_MIN_INSYNC_REPLICAS,
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
+      sasl,
+      ssl,
     };
   }
+  // Credentials for a broker no one named are a deployment mistake (a lost KAFKA_BROKERS), not a default.
+  if (sasl || ssl) throw new QueueConfigError('KAFKA_BROKERS: required when KAFKA_SASL_MECHANISM or KAFKA_SSL=true is set (without it the queue is in-process)');
   return { kind: 'in-process', topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, maxMessages: parsed.TALLY_QUEUE_MAX_MESSAGES, maxBytes: parsed.TALLY_QUEUE_MAX_BYTES };
+}
+
+/** All three SASL variables, or none: a half-configured login fails at start, naming what is missing. */
+function saslOf(env: z.infer<typeof queueEnvSchema>): KafkaSasl | undefined {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = env;
+  if (mechanism === undefined) {
+    const stray = [username !== undefined && 'KAFKA_SASL_USERNAME', password !== undefined && 'KAFKA_SASL_PASSWORD'].filter(Boolean);
+    if (stray.length > 0) throw new QueueConfigError(`KAFKA_SASL_MECHANISM: required when ${stray.join(' and ')} ${stray.length > 1 ? 'are' : 'is'} set (one of ${SASL_MECHANISMS.join(', ')})`);
+    return undefined;
+  }
+  const missing = [username === undefined && 'KAFKA_SASL_USERNAME', password === undefined && 'KAFKA_SASL_PASSWORD'].filter(Boolean);
+  if (missing.length > 0) throw new QueueConfigError(`${missing.join(', ')}: required when KAFKA_SASL_MECHANISM is set`);
+  return { mechanism, username: username!, password: password! };
 }
 
 export interface QueueDependencies {

@@ -2,9 +2,7 @@
 // definition's format); private keys as PKCS8 PEM files. Nothing here reads a clock or a file.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
-// DER prefixes of an Ed25519 SubjectPublicKeyInfo and of a PKCS8 PrivateKeyInfo (RFC 8410):
-// the raw 32-byte key or seed follows.
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+// DER prefix of an Ed25519 PKCS8 PrivateKeyInfo (RFC 8410): the raw 32-byte seed follows.
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export interface Ed25519KeyPair {
@@ -22,7 +20,10 @@ export function publicKeyFromRaw(publicKey: string): KeyObject | undefined {
   if (cached) return cached;
   const raw = Buffer.from(publicKey, 'base64');
   if (raw.length !== 32 || raw.toString('base64') !== publicKey) return undefined;
-  const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  // As a JWK, not DER: OpenSSL 3's DER decoder made this import ~7× slower than the raw-key path
+  // the JWK import takes (measured 135 µs vs 18 µs a key), and an audit meets each precinct's key
+  // about twice, so the import was a third of verify's time.
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
   if (publicKeyCache.size > 100_000) publicKeyCache.clear();
   publicKeyCache.set(publicKey, key);
   return key;

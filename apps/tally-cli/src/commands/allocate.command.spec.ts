@@ -1,26 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALMATY_2023_ALLOCATION_INPUT, ALMATY_2023_SENSITIVITY } from '@tally/domain';
-import type { CliIo } from '../cli.types';
+import { memoryIo } from '../memory-io.test-helper';
 import { runAllocate } from './allocate.command';
 
 const example = readFileSync(join(__dirname, '../../examples/almaty-2023-city-maslikhat.json'), 'utf8');
-
-/** In-memory I/O: a file system of one file and a stdin. */
-const memoryIo = (files: Record<string, string>, stdin = '') => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => stdin,
-    readFile: async (path) => {
-      if (!(path in files)) throw new Error(`ENOENT: no such file, open '${path}'`);
-      return files[path];
-    },
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-};
 
 /** The example's sensitivity, by list name (the domain's fixture, checked there by brute force). */
 const SENSITIVITY = Object.fromEntries(ALMATY_2023_ALLOCATION_INPUT.lists.map((l, i) => [l.id, ALMATY_2023_SENSITIVITY[i]]));

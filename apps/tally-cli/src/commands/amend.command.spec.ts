@@ -1,27 +1,12 @@
 // `tally amend` with its I/O in memory: the body it prints verifies under the root key for the
 // sequence it names (given, or asked of the server), and bad input is refused before signing.
 import { generateEd25519KeyPair, verifyAmendmentSignature } from '@tally/signatures';
-import type { CliIo } from '../cli.types';
+import { memoryIo } from '../memory-io.test-helper';
 import { runAmend, type AmendOptions, type FetchJson } from './amend.command';
 
 const root = generateEd25519KeyPair();
 const added = generateEd25519KeyPair();
 const second = generateEd25519KeyPair();
-
-function memoryIo(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: async () => '',
-    readFile: async (path) => {
-      if (!(path in files)) throw new Error(`ENOENT: ${path}`);
-      return files[path];
-    },
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 const files = {
   'keys/cec-2026.key.pem': root.privateKeyPem,

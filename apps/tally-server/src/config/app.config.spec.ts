@@ -29,6 +29,32 @@ describe('loadAppConfig', () => {
     expect(c.roles).toEqual(['recorder']);
   });
 
+  it('logs in to Kafka with SASL when all three variables are set, and names what is missing otherwise', () => {
+    const kafka = { KAFKA_BROKERS: 'k1:9092' };
+    expect(loadAppConfig({ ...kafka, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'tally', KAFKA_SASL_PASSWORD: 'pw', KAFKA_SSL: 'true' }).queue).toMatchObject({
+      kind: 'kafka',
+      sasl: { mechanism: 'scram-sha-512', username: 'tally', password: 'pw' },
+      ssl: true,
+    });
+    expect(loadAppConfig(kafka).queue).toMatchObject({ kind: 'kafka', sasl: undefined, ssl: false });
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadAppConfig({ ...kafka, ...env });
+        return '';
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problem({ KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toBe('KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
+    expect(problem({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'tally' })).toBe('KAFKA_SASL_PASSWORD: required when KAFKA_SASL_MECHANISM is set');
+    expect(problem({ KAFKA_SASL_USERNAME: 'tally', KAFKA_SASL_PASSWORD: 'pw' })).toMatch(/^KAFKA_SASL_MECHANISM: required when KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are set/);
+    expect(problem({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'tally', KAFKA_SASL_PASSWORD: 'pw' })).toBe(
+      'KAFKA_SASL_MECHANISM: KAFKA_SASL_MECHANISM must be one of scram-sha-256, scram-sha-512, plain',
+    );
+    expect(problem({ KAFKA_SSL: 'yes' })).toBe('KAFKA_SSL: KAFKA_SSL must be true or false');
+    expect(problem({ KAFKA_BROKERS: '', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toMatch(/^KAFKA_BROKERS: required when/);
+  });
+
   it('runs the transparency log by default, its files under TALLY_DATA_DIR, a head at least every 10 s', () => {
     expect(loadAppConfig({}).log).toEqual({ enabled: true, dir: 'data/log', keyPem: undefined, headIntervalMs: 10_000 });
     expect(loadAppConfig({ TALLY_LOG: 'off', TALLY_DATA_DIR: '/srv/tally', TALLY_LOG_HEAD_INTERVAL_MS: '500' }).log).toMatchObject({ enabled: false, dir: '/srv/tally/log', headIntervalMs: 500 });

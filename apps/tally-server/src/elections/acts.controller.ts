@@ -4,14 +4,21 @@
 // asked — and hands it as RecordAct to the registry: the domain's election decider judges the
 // sequence, the signature and the content against the sums of the recorded protocols. A refused
 // act records nothing (it is answered at once, every problem named). GET (public): every act
-// recorded, and the next sequence number of each commission that has acted.
-import { Body, Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+// recorded, and the next sequence number of each commission that has acted. GET draft (admin or
+// auditor token, since it holds figures the embargo may still withhold): the unsigned act the
+// recorded protocols give, for a commission to review and sign (act-draft.ts).
+import { Body, Controller, Get, Header, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActRecordedData } from '@tally/domain';
+import type { EventStore } from '@tally/event-store';
 import type { ServerResponse } from 'node:http';
+import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import type { HttpRequest } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
+import { parseQuery } from '../http/query';
+import { EVENT_STORE } from '../infrastructure/tokens';
 import { problemSchema } from '../intake/intake.openapi';
+import { ActDraftQuery, draftAct, type ActDraft } from './act-draft';
 import { ElectionRegistry } from './election-registry.service';
 import { sendJson } from './elections-admin.controller';
 import { unavailableOnConflict } from './stream-conflict';
@@ -36,7 +43,7 @@ const signedActSchema = {
       description:
         '{ kind: "summary", commissionId, contestId, precincts, lines: { "<protocol line>": count } } (signed by that territorial commission) | ' +
         '{ kind: "certification", bodyId, outcomes: [{ kind: "list", contestId, seats: { listId: n } } | { kind: "single-member", contestId, outcome, winner }], votesDigest } | ' +
-        '{ kind: "decertification", bodyId, reason } (both signed by the root commission)',
+        '{ kind: "decertification", bodyId, reason } (both signed by the commission that allocates the body\u2019s seats) | { kind: "go-live" } (the root) | { kind: "zero-report", commissionId }',
     },
     signature: { type: 'object', description: '{ keyId, value }: the signing commission’s key, over the tally-act-v1 encoding (libs/signatures act-signature.ts)' },
   },
@@ -45,7 +52,10 @@ const signedActSchema = {
 @ApiTags('elections')
 @Controller('v1/elections/:electionId/acts')
 export class ActsController {
-  constructor(private readonly registry: ElectionRegistry) {}
+  constructor(
+    private readonly registry: ElectionRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get()
   @Header('Cache-Control', 'no-cache')
@@ -64,6 +74,30 @@ export class ActsController {
       acts: [...lifecycle.acts.values()].flat(),
       certified,
     };
+  }
+
+  @Get('draft')
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(ApiRoleGuard)
+  @RequireRole('admin', 'auditor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The unsigned act the recorded protocols give — a summary (kind=summary&commission=…&contest=…) or a certification (kind=certification&body=…) — with its signer and next sequence number, to review and sign' })
+  @ApiParam({ name: 'electionId' })
+  @ApiQuery({ name: 'kind', enum: ['summary', 'certification'] })
+  @ApiQuery({ name: 'commission', required: false })
+  @ApiQuery({ name: 'contest', required: false })
+  @ApiQuery({ name: 'body', required: false })
+  @ApiOkResponse({ description: '{ signedBy, sequence, act }' })
+  @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_ELECTION, NOT_FOUND (contest or body)', schema: problemSchema })
+  @ApiResponse({ status: 409, description: 'application/problem+json: PRECINCTS_OUTSTANDING (operands reported, expected), CANNOT_CERTIFY', schema: problemSchema })
+  async draft(@Param('electionId') electionId: string, @Query() query: unknown): Promise<ActDraft> {
+    const q = parseQuery(ActDraftQuery, query);
+    const election = this.registry.get(electionId);
+    const state = this.registry.state(electionId);
+    if (election === undefined || state?.status !== 'defined') throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election ${electionId} is defined`, { electionId })]);
+    const drafted = await draftAct(this.store, election, state, q);
+    if (!drafted.ok) throw new ProblemException(drafted.problems);
+    return drafted.draft;
   }
 
   @Post()

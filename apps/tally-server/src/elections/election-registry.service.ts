@@ -77,6 +77,8 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly states = new Map<string, ElectionState>();
   private subscription: SupervisedSubscription | undefined;
   private readonly waiters = new Set<() => void>();
+  /** Told when an election's summaries or certifications change: how final its figures are, not the figures. */
+  private readonly statusListeners = new Set<(electionId: string) => void>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -109,6 +111,12 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.subscription?.stop();
+  }
+
+  /** Calls `listener` with the election's id whenever a summary, certification or decertification is folded; returns the unsubscribe. */
+  onStatusChange(listener: (electionId: string) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
   }
 
   get(electionId: string): ElectionIndex | undefined {
@@ -226,9 +234,19 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private publish(electionId: string, state: ElectionState): void {
-    if (state === this.states.get(electionId)) return;
+    const before = this.states.get(electionId);
+    if (state === before) return;
     this.states.set(electionId, state);
     if (state.status !== 'defined') return;
+    if (before?.status === 'defined' && (before.summaries !== state.summaries || before.certified !== state.certified)) {
+      for (const listener of this.statusListeners) {
+        try {
+          listener(electionId);
+        } catch (e) {
+          this.logger.error(`a status listener failed for ${electionId}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    }
     const index = this.elections.get(electionId);
     if (index === undefined) {
       this.elections.set(electionId, indexElection(state.definition).withKeys(state.keys));

@@ -93,6 +93,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private readonly options: LiveOptions;
   private heartbeat: NodeJS.Timeout | undefined;
   private removeListener: (() => void) | undefined;
+  private removeStatusListener: (() => void) | undefined;
   private framesSent = 0;
   /** Embargoed elections with channels, checked every second (at most a second late; no timer to drift or fire early). */
   private readonly embargoed = new Set<string>();
@@ -112,12 +113,15 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       onApplied: (electionId, changes) => this.onApplied(electionId, changes),
       onReset: (electionId, position) => this.onReset(electionId, position),
     });
+    // A summary or certification changes no vote, only how final the figures are: a snapshot carries the new status.
+    this.removeStatusListener = this.registry.onStatusChange((electionId) => this.resend(electionId, false));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
   }
 
   onModuleDestroy(): void {
     this.removeListener?.();
+    this.removeStatusListener?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.releaseCheck) clearInterval(this.releaseCheck);
     this.embargoed.clear();
@@ -216,7 +220,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       const definition = this.projector.engine.view(electionId)?.election.definition;
       if (definition && isEmbargoed(this.embargo.release(definition), this.embargo.now())) continue;
       this.embargoed.delete(electionId);
-      this.onRelease(electionId);
+      this.resend(electionId, true);
     }
     if (this.embargoed.size === 0 && this.releaseCheck) {
       clearInterval(this.releaseCheck);
@@ -224,7 +228,12 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private onRelease(electionId: string): void {
+  /**
+   * A full snapshot to every channel of the election at its current position: when the embargo is
+   * lifted (`release`: the frames withheld before it are never replayed), or when the status of
+   * its figures changed (a summary, a certification) with no vote moving.
+   */
+  private resend(electionId: string, release: boolean): void {
     const view = this.projector.engine.view(electionId);
     if (!view) return;
     const position = view.cursor.position ?? START_POSITION;
@@ -233,11 +242,11 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       this.cancel(channel);
       channel.ring.length = 0;
       channel.ringFrom = position;
-      channel.releasedAt = position;
+      if (release) channel.releasedAt = position;
       channel.snapshot = undefined;
       const payload = this.publicPayload(view, channel.commissionId);
       if (!payload) continue;
-      // Same position as the clients may have: the snapshot replaces their state, with the results in.
+      // Same position as the clients may have: the snapshot replaces their state (with the results in, or the new status).
       const frame: Frame = { id: position, text: sseFrame(position, 'snapshot', { ...payload, full: true } satisfies FrameData) };
       for (const client of channel.clients) {
         this.send(client, frame);

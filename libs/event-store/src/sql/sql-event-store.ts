@@ -6,7 +6,7 @@
 // writer's transaction id (xid8); readers return only rows of transactions older than every
 // running transaction (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`), ordered by
 // (transaction_id, global_position), and checkpoint that pair.
-import { DuplicateEventIdError, WrongExpectedRevisionError, type ActualRevision } from '../event-store.errors';
+import { DuplicateEventIdError, SchemaSetupRequiredError, WrongExpectedRevisionError, type ActualRevision } from '../event-store.errors';
 import type {
   AppendResult,
   EventStore,
@@ -68,18 +68,43 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-export async function migrateSqlSchema(sql: SqlExecutor): Promise<void> {
-  await sql.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [String(MIGRATION_LOCK_KEY)]);
-    await tx.query(MIGRATIONS_TABLE_SQL);
-    const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM tally_event_store_migrations')).map((r) => Number(r.version)));
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      for (const statement of migration.statements) await tx.query(statement);
-      await tx.query('INSERT INTO tally_event_store_migrations (version) VALUES ($1)', [migration.version]);
-    }
-  });
+/** True when every migration is applied, read with SELECT only (what a service role may do). */
+async function schemaIsCurrent(sql: SqlExecutor): Promise<boolean> {
+  const [table] = await sql.query<{ name: string | null }>(`SELECT to_regclass('tally_event_store_migrations')::text AS name`);
+  if (!table?.name) return false;
+  const applied = new Set((await sql.query<{ version: number }>('SELECT version FROM tally_event_store_migrations')).map((r) => Number(r.version)));
+  return MIGRATIONS.every((m) => applied.has(m.version));
 }
+
+/**
+ * Creates or migrates the schema. A schema already current is left alone without a single CREATE
+ * or lock, so a service role that may only SELECT and INSERT opens it; one that is missing or
+ * behind, where the role may not create it, fails naming the fix (`tally db setup`).
+ */
+export async function migrateSqlSchema(sql: SqlExecutor): Promise<void> {
+  if (await schemaIsCurrent(sql)) return;
+  try {
+    await sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [String(MIGRATION_LOCK_KEY)]);
+      await tx.query(MIGRATIONS_TABLE_SQL);
+      const applied = new Set((await tx.query<{ version: number }>('SELECT version FROM tally_event_store_migrations')).map((r) => Number(r.version)));
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements) await tx.query(statement);
+        await tx.query('INSERT INTO tally_event_store_migrations (version) VALUES ($1)', [migration.version]);
+      }
+    });
+  } catch (error) {
+    if (sqlState(error) !== INSUFFICIENT_PRIVILEGE) throw error;
+    throw new SchemaSetupRequiredError(
+      `the event store's schema is missing or older than this version (${MIGRATIONS.length} migrations) and this database role may not create it ` +
+        `(${(error as Error).message}): run \`tally db setup --service-role <this role>\` as the schema's owner first`,
+    );
+  }
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+const sqlState = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
 
 interface PendingRow {
   streamName: string;
