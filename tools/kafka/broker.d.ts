@@ -52,3 +52,23 @@ export declare function waitForBroker(brokers: string, options?: { timeoutMs?: n
 export declare function fetchBroker(options?: { log?: Log }): { libsDir: string; fetched: boolean; ms: number };
 export declare function brokersFor(port: number): string;
 export declare function paths(port: number): Record<string, string>;
+
+/** One node of a KRaft quorum (see broker.js nodeProperties). */
+export interface NodeSpec {
+  readonly nodeId: number;
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly voters: string;
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  readonly listeners?: ReadonlyArray<{ readonly name: string; readonly port: number; readonly advertisedPort?: number }>;
+  readonly properties?: readonly string[];
+  readonly jvm?: readonly string[];
+}
+export declare function startNode(options: { dir: string; spec: NodeSpec; clusterId?: string; fresh?: boolean; log?: Log; portHint?: string }): Promise<{ pid: number; clusterId: string; fetchMs: number; started: number; paths: Record<string, string> }>;
+export declare function stopNode(options: { dir: string; kill?: boolean; log?: Log }): Promise<{ stopped: boolean; pid?: number }>;
+export declare function nodeStatus(options: { dir: string }): { running: boolean; pid?: number; dir: string };
+export declare function nodePaths(dir: string): Record<string, string>;
+export declare function randomClusterId(): string;
+export declare function portFree(port: number): Promise<boolean>;
+export declare function isAlive(pid: number): boolean;

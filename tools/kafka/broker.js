@@ -1,7 +1,8 @@
 'use strict';
-// A real single-node Apache Kafka (KRaft) for development and tests, fetched from Maven Central.
-// Used by kafka.js (start/stop/status), with-broker.js and by tests that stop and restart the
-// broker mid-run. Plain CommonJS so it runs without a build step.
+// A real Apache Kafka (KRaft) for development and tests, fetched from Maven Central.
+// startBroker/stopBroker: the single-node broker of kafka.js (start/stop/status), with-broker.js
+// and tests that stop and restart the broker mid-run. startNode/stopNode: one node of any KRaft
+// quorum (tools/cluster starts three). Plain CommonJS so it runs without a build step.
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -40,7 +41,11 @@ function parsePort(text) {
 }
 
 function paths(port) {
-  const dir = path.join(TOOLS_DIR, `run-${port}`);
+  return nodePaths(path.join(TOOLS_DIR, `run-${port}`));
+}
+
+/** The files of one node whose storage, config and logs live under dir. */
+function nodePaths(dir) {
   return {
     dir,
     dataDir: path.join(dir, 'data'),
@@ -99,11 +104,11 @@ function fetchBroker({ log = console.error } = {}) {
 }
 
 /**
+/**
  * The generated lines with `overrides` applied: a key already there gets the new value in place,
  * new keys are appended (secured listeners, an authorizer and the like, for tests that need them).
  */
-function serverProperties(port, p, overrides = {}) {
-  const lines = defaultServerProperties(port, p);
+function withOverrides(lines, overrides = {}) {
   const rest = new Map(Object.entries(overrides));
   const merged = lines.map((line) => {
     const key = line.split('=')[0];
@@ -116,32 +121,41 @@ function serverProperties(port, p, overrides = {}) {
   return [...merged.slice(0, -1), ...extra, ''].join('\n');
 }
 
-function defaultServerProperties(port, p) {
-  const controllerPort = port + 1;
+/**
+ * One combined broker+controller on loopback. spec: nodeId, port (PLAINTEXT, clients and
+ * replication), controllerPort, voters (controller.quorum.voters), replicationFactor and
+ * minInsyncReplicas (also of every internal topic, or groups never find a coordinator),
+ * listeners: more [{ name, port, advertisedPort }] (e.g. one advertised through a proxy),
+ * properties: more lines. Returns the lines (withOverrides joins them).
+ */
+function nodeProperties(spec, p) {
+  const more = spec.listeners ?? [];
+  const rf = spec.replicationFactor;
+  const isr = spec.minInsyncReplicas;
   return [
-    '# Written by tools/kafka/broker.js: one combined KRaft node on loopback.',
+    `# Written by tools/kafka/broker.js: KRaft node ${spec.nodeId} (broker and controller) on loopback.`,
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `node.id=${spec.nodeId}`,
+    `controller.quorum.voters=${spec.voters}`,
+    `listeners=${[`PLAINTEXT://127.0.0.1:${spec.port}`, `CONTROLLER://127.0.0.1:${spec.controllerPort}`, ...more.map((l) => `${l.name}://127.0.0.1:${l.port}`)].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://127.0.0.1:${spec.port}`, ...more.map((l) => `${l.name}://127.0.0.1:${l.advertisedPort ?? l.port}`)].join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...more.map((l) => `${l.name}:PLAINTEXT`)].join(',')}`,
     `log.dirs=${p.dataDir}`,
-    // One broker: every internal topic at replication 1, or groups never find a coordinator.
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${isr}`,
+    `offsets.topic.replication.factor=${rf}`,
     'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${isr}`,
+    `share.coordinator.state.topic.replication.factor=${rf}`,
+    `share.coordinator.state.topic.min.isr=${isr}`,
     'group.initial.rebalance.delay.ms=0',
     // The service creates its topics with explicit partition counts; a typo must fail, not create.
     'auto.create.topics.enable=false',
     'num.partitions=1',
+    ...(spec.properties ?? []),
     '',
   ];
 }
@@ -171,6 +185,18 @@ function classpath() {
 
 function javaArgs(p, mainClass, args) {
   return ['-cp', classpath(), `-Dlog4j2.configurationFile=${p.log4j}`, ...args.jvm, mainClass, ...args.main];
+}
+
+/** Runs java to completion: { status, output } (stdout and stderr together). */
+function runJava(args) {
+  return new Promise((resolve) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ status: 127, output: error.message }));
+    child.on('close', (status) => resolve({ status, output }));
+  });
 }
 
 /** One `--add-scram` of kafka-storage format; names and passwords are quoted as its parser wants. */
@@ -308,9 +334,46 @@ async function startBroker({
     await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(existing), sasl });
     return { brokers, port, pid: existing, alreadyRunning: true, fetchMs: 0, startMs: 0 };
   }
-  for (const candidate of [port, port + 1]) {
+  const spec = { nodeId: 1, port, controllerPort: port + 1, voters: `1@127.0.0.1:${port + 1}`, replicationFactor: 1, minInsyncReplicas: 1 };
+  const node = await startNode({ dir: p.dir, spec, fresh, log, portHint: 'KAFKA_PORT', properties, scramUsers, jvmOptions, format });
+  try {
+    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(node.pid), sasl });
+  } catch (error) {
+    await stopBroker({ port, log: () => undefined });
+    throw new Error(`${error.message}\n${nodeLogs(p)}`);
+  }
+  return { brokers, port, pid: node.pid, alreadyRunning: false, fetchMs: node.fetchMs, startMs: Date.now() - node.started };
+}
+
+/** The tails of a node's logs, for an error message. */
+function nodeLogs(p) {
+  return `--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`;
+}
+
+/**
+ * Formats (unless already formatted) and spawns one KRaft node under dir without waiting for it
+ * (a quorum answers only once a majority runs). spec: see nodeProperties. clusterId: the
+ * cluster's, shared by every node (default: one drawn for this dir and kept). fresh: wipe dir.
+ * properties, scramUsers, jvmOptions, format: as startBroker's. Refuses when one of the node's
+ * ports is taken.
+ */
+async function startNode({
+  dir,
+  spec,
+  clusterId,
+  fresh = false,
+  log = console.error,
+  portHint = 'another port',
+  properties = {},
+  scramUsers = [],
+  jvmOptions = [],
+  format = true,
+}) {
+  const p = nodePaths(dir);
+  const ports = [spec.port, spec.controllerPort, ...(spec.listeners ?? []).map((l) => l.port)];
+  for (const candidate of ports) {
     if (!(await portFree(candidate))) {
-      throw new Error(`port ${candidate} on 127.0.0.1 is in use by something else; choose another with KAFKA_PORT`);
+      throw new Error(`port ${candidate} on 127.0.0.1 is in use by something else; choose another with ${portHint}`);
     }
   }
   const fetched = fetchBroker({ log });
@@ -321,44 +384,36 @@ async function startBroker({
 
   if (fresh || !fs.existsSync(p.clusterIdFile)) fs.rmSync(p.dir, { recursive: true, force: true });
   fs.mkdirSync(p.logDir, { recursive: true });
-  fs.writeFileSync(p.config, serverProperties(port, p, properties));
+  fs.writeFileSync(p.config, withOverrides(nodeProperties(spec, p), properties));
   fs.writeFileSync(p.log4j, log4jProperties(p));
-  if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, randomClusterId());
-  const clusterId = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
+  if (!fs.existsSync(p.clusterIdFile)) fs.writeFileSync(p.clusterIdFile, clusterId ?? randomClusterId());
+  const id = fs.readFileSync(p.clusterIdFile, 'utf8').trim();
 
-  // Static voters (controller.quorum.voters): format without --standalone. Skipped when the caller
-  // formatted `log.dirs` itself (format: false), as the compose setup step does.
+  // Static voters (controller.quorum.voters): format without --standalone. Asynchronous, so the
+  // nodes of a quorum format side by side (a JVM start each). Skipped when the caller formatted
+  // `log.dirs` itself (format: false), as the compose setup step does.
   if (format) {
-    const formatted = spawnSync(
-      'java',
+    const formatted = await runJava(
       javaArgs(p, 'kafka.tools.StorageTool', {
         jvm: ['-Xmx256m'],
-        main: ['format', '--cluster-id', clusterId, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
+        main: ['format', '--cluster-id', id, '--config', p.config, '--ignore-formatted', ...scramUsers.flatMap(scramArgument)],
       }),
-      { encoding: 'utf8' },
     );
     if (formatted.status !== 0) {
-      throw new Error(`kafka.tools.StorageTool format failed (exit ${formatted.status}):\n${formatted.stdout}${formatted.stderr}`);
+      throw new Error(`kafka.tools.StorageTool format failed (exit ${formatted.status}):\n${formatted.output}`);
     }
   }
 
   const out = fs.openSync(p.stdout, 'a');
-  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: [...JVM_OPTS, ...jvmOptions], main: [p.config] }), {
+  const child = spawn('java', javaArgs(p, 'kafka.Kafka', { jvm: [...(spec.jvm ?? JVM_OPTS), ...jvmOptions], main: [p.config] }), {
     detached: true,
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
   child.unref();
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
-  log(`kafka: broker pid ${child.pid} starting on ${brokers} (logs in ${path.relative(ROOT, p.logDir)})`);
-
-  try {
-    await waitForBroker(brokers, { timeoutMs: readyTimeoutMs, isStillAlive: () => isAlive(child.pid), sasl });
-  } catch (error) {
-    await stopBroker({ port, log: () => undefined });
-    throw new Error(`${error.message}\n--- ${p.serverLog} ---\n${tail(p.serverLog)}\n--- ${p.stdout} ---\n${tail(p.stdout, 10)}`);
-  }
-  return { brokers, port, pid: child.pid, alreadyRunning: false, fetchMs: fetched.ms, startMs: Date.now() - started };
+  log(`kafka: node ${spec.nodeId} pid ${child.pid} starting on ${brokersFor(spec.port)} (logs in ${path.relative(ROOT, p.logDir)})`);
+  return { pid: child.pid, clusterId: id, fetchMs: fetched.ms, started, paths: p };
 }
 
 /**
@@ -367,7 +422,14 @@ async function startBroker({
  * SIGKILL after 30 s. Storage stays, so startBroker({ fresh: false }) resumes the same cluster.
  */
 async function stopBroker({ port = defaultPort(), kill = false, log = console.error } = {}) {
-  const p = paths(port);
+  const result = await stopNode({ dir: paths(port).dir, kill, log: () => undefined });
+  if (result.stopped) log(`kafka: broker pid ${result.pid} on ${brokersFor(port)} stopped`);
+  return result;
+}
+
+/** stopBroker for the node under dir: by its pid file, only if that pid is still this node. */
+async function stopNode({ dir, kill = false, log = console.error }) {
+  const p = nodePaths(dir);
   const pid = readPid(p);
   if (!pid || !isOurBroker(pid, p)) {
     fs.rmSync(p.pidFile, { force: true });
@@ -378,15 +440,23 @@ async function stopBroker({ port = defaultPort(), kill = false, log = console.er
   let killed = kill;
   while (isAlive(pid)) {
     if (!killed && Date.now() > deadline) {
-      log(`kafka: broker pid ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
+      log(`kafka: pid ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`);
       process.kill(pid, 'SIGKILL');
       killed = true;
     }
     await sleep(100);
   }
   fs.rmSync(p.pidFile, { force: true });
-  log(`kafka: broker pid ${pid} on ${brokersFor(port)} stopped`);
+  log(`kafka: pid ${pid} (${path.relative(ROOT, dir)}) stopped`);
   return { stopped: true, pid };
+}
+
+/** Whether the node under dir runs (its pid file names a live process that is this node). */
+function nodeStatus({ dir }) {
+  const p = nodePaths(dir);
+  const pid = readPid(p);
+  const running = Boolean(pid && isOurBroker(pid, p));
+  return { running, pid: running ? pid : undefined, dir };
 }
 
 function brokerStatus({ port = defaultPort() } = {}) {
@@ -403,8 +473,15 @@ module.exports = {
   brokersFor,
   defaultPort,
   fetchBroker,
+  isAlive,
+  nodePaths,
+  nodeStatus,
   paths,
+  portFree,
+  randomClusterId,
   startBroker,
+  startNode,
   stopBroker,
+  stopNode,
   waitForBroker,
 };

@@ -114,9 +114,18 @@ describe('queue configuration', () => {
       topic: 'votes',
       partitions: 12,
       clientId: 'intake-1',
+      sessionTimeoutMs: 30_000,
       sasl: undefined,
       ssl: false,
     });
+  });
+
+  it('reads the durability and failover settings a replicated cluster sets', () => {
+    const env = { KAFKA_BROKERS: 'k1:9092', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    expect(parseQueueConfig(env)).toMatchObject({ replicationFactor: 3, minInsyncReplicas: 2, sessionTimeoutMs: 10_000 });
+    expect(() => parseQueueConfig({ ...env, KAFKA_MIN_INSYNC_REPLICAS: '4' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR/);
+    expect(() => parseQueueConfig({ ...env, KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+    expect(() => parseQueueConfig({ ...env, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR/);
   });
 
   it('refuses malformed values with the variable named', () => {

@@ -34,6 +34,7 @@ import {
   type QueueConsumer,
   type SubmissionQueue,
 } from './submission-queue.port';
+import { retryRetriable } from './kafka-retry';
 
 /** The subset of pino's API the adapter logs through. */
 export interface QueueLogger {
@@ -52,6 +53,10 @@ export interface KafkaQueueOptions {
   readonly clientId: string;
   /** Replication of topics this adapter creates; default: the broker's default.replication.factor. */
   readonly replicationFactor?: number;
+  /** min.insync.replicas of topics this adapter creates; default: the broker's. */
+  readonly minInsyncReplicas?: number;
+  /** Consumer session timeout; default kafkajs's 30 s. */
+  readonly sessionTimeoutMs?: number;
   readonly logger?: QueueLogger;
   /** kafkajs's own logging, routed to `logger`; default 'warn'. */
   readonly logLevel?: QueueLogLevel;
@@ -216,7 +221,17 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     };
   }
 
+  /**
+   * Several processes starting on a fresh cluster race to create the topics; the one that created
+   * them may still get UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders (the metadata is not
+   * on every broker yet) — seen on three brokers, where an intake or a recorder died at start. So
+   * the whole step is retried while kafkajs calls the error retriable.
+   */
   async ensureTopics(): Promise<void> {
+    await retryRetriable(() => this.ensureTopicsOnce());
+  }
+
+  private async ensureTopicsOnce(): Promise<void> {
     const wanted = [
       { topic: this.topic, maxMessageBytes: TOPIC_MAX_MESSAGE_BYTES, configEntries: [] as { name: string; value: string }[] },
       // Dead letters are the evidence of what could not be recorded: kept until an operator deletes them.
@@ -235,7 +250,11 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
               topic,
               numPartitions: this.partitions,
               replicationFactor: this.options.replicationFactor ?? -1,
-              configEntries: [{ name: 'max.message.bytes', value: String(maxMessageBytes) }, ...configEntries],
+              configEntries: [
+                { name: 'max.message.bytes', value: String(maxMessageBytes) },
+                ...(this.options.minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(this.options.minInsyncReplicas) }]),
+                ...configEntries,
+              ],
             })),
           });
         } catch (error) {
@@ -407,7 +426,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
 
   private async consumeFrom(topic: string, options: ConsumeOptions): Promise<QueueConsumer> {
     if (this.closed) throw new Error('submission queue is closed');
-    const consumer = new KafkaQueueConsumer(this.kafka, topic, options, this.logger, this.options.retryDelayMs ?? 500, () =>
+    const consumer = new KafkaQueueConsumer(this.kafka, topic, { ...options, sessionTimeoutMs: this.options.sessionTimeoutMs }, this.logger, this.options.retryDelayMs ?? 500, () =>
       this.consumers.delete(consumer),
     );
     this.consumers.add(consumer);
@@ -440,7 +459,7 @@ class KafkaQueueConsumer implements QueueConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
-    private readonly options: ConsumeOptions,
+    private readonly options: ConsumeOptions & { readonly sessionTimeoutMs?: number },
     private readonly logger: QueueLogger,
     private readonly retryDelayMs: number,
     private readonly onStopped: () => void,
@@ -452,6 +471,7 @@ class KafkaQueueConsumer implements QueueConsumer {
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
+      ...(this.options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: this.options.sessionTimeoutMs }),
       // An idle fetch returns after this long; stop() waits for it, so keep it short.
       maxWaitTimeInMs: 1000,
     });
@@ -463,6 +483,7 @@ class KafkaQueueConsumer implements QueueConsumer {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.restarts = 0;
+      this.options.onJoined?.();
     });
     // kafkajs race: disconnect() during its own crash-restart (before the new member has joined)
     // stops nothing, and the restarted consumer then fetches forever. Catch it at its first fetch.

@@ -2,7 +2,7 @@
 // KAFKA_BROKERS unset (or empty) means the embedded mode's in-process queue.
 import { z } from 'zod';
 import { DEFAULT_IN_PROCESS_MAX_BYTES, DEFAULT_IN_PROCESS_MAX_MESSAGES, InProcessSubmissionQueue } from './in-process-submission-queue';
-import { KafkaSubmissionQueue, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
+import { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 import type { SubmissionQueue } from './submission-queue.port';
 
 const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
@@ -28,6 +28,12 @@ export const queueEnvSchema = z.object({
   ),
   KAFKA_PARTITIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(6)),
   KAFKA_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).default('tally')),
+  /** Copies of each topic the service creates; unset: the brokers' default.replication.factor. */
+  KAFKA_REPLICATION_FACTOR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(32).optional()),
+  /** min.insync.replicas of those topics (an acks=all write needs that many copies); unset: the brokers' default. */
+  KAFKA_MIN_INSYNC_REPLICAS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(32).optional()),
+  /** How long a silent consumer keeps its partitions before the group gives them to another (kafkajs default 30 s). */
+  KAFKA_SESSION_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(6000).max(300_000).default(30_000)),
   /** SASL on the brokers' listener: the mechanism, and the principal's name and password (all three or none). */
   KAFKA_SASL_MECHANISM: z.preprocess(
     emptyToUndefined,
@@ -57,23 +63,34 @@ export interface KafkaSasl {
 }
 
 export type QueueConfig =
-  | {
-      readonly kind: 'kafka';
-      readonly brokers: readonly string[];
-      readonly topic: string;
-      readonly partitions: number;
-      readonly clientId: string;
-      readonly sasl?: KafkaSasl;
-      readonly ssl: boolean;
-    }
+  | ({ readonly kind: 'kafka'; readonly sessionTimeoutMs: number; readonly sasl?: KafkaSasl; readonly ssl: boolean } & Pick<
+      KafkaQueueOptions,
+      'brokers' | 'topic' | 'partitions' | 'clientId' | 'replicationFactor' | 'minInsyncReplicas'
+    >)
   | { readonly kind: 'in-process'; readonly topic: string; readonly partitions: number; readonly maxMessages: number; readonly maxBytes: number };
 
 export function parseQueueConfig(env: Readonly<Record<string, string | undefined>> = process.env): QueueConfig {
   const parsed = queueEnvSchema.parse(env);
+  if (parsed.KAFKA_REPLICATION_FACTOR !== undefined && parsed.KAFKA_MIN_INSYNC_REPLICAS !== undefined && parsed.KAFKA_MIN_INSYNC_REPLICAS > parsed.KAFKA_REPLICATION_FACTOR) {
+    throw new z.ZodError([
+      { code: 'custom', path: ['KAFKA_MIN_INSYNC_REPLICAS'], message: 'KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR (no write could ever succeed)', input: env.KAFKA_MIN_INSYNC_REPLICAS },
+    ]);
+  }
   const sasl = saslOf(parsed);
   const ssl = parsed.KAFKA_SSL === 'true';
   if (parsed.KAFKA_BROKERS) {
-    return { kind: 'kafka', brokers: parsed.KAFKA_BROKERS, topic: parsed.KAFKA_TOPIC, partitions: parsed.KAFKA_PARTITIONS, clientId: parsed.KAFKA_CLIENT_ID, sasl, ssl };
+    return {
+      kind: 'kafka',
+      brokers: parsed.KAFKA_BROKERS,
+      topic: parsed.KAFKA_TOPIC,
+      partitions: parsed.KAFKA_PARTITIONS,
+      clientId: parsed.KAFKA_CLIENT_ID,
+      replicationFactor: parsed.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: parsed.KAFKA_MIN_INSYNC_REPLICAS,
+      sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS,
+      sasl,
+      ssl,
+    };
   }
   // Credentials for a broker no one named are a deployment mistake (a lost KAFKA_BROKERS), not a default.
   if (sasl || ssl) throw new QueueConfigError('KAFKA_BROKERS: required when KAFKA_SASL_MECHANISM or KAFKA_SSL=true is set (without it the queue is in-process)');

@@ -39,6 +39,11 @@ export interface ConsumeOptions {
   readonly maxBatchSize?: number;
   /** Told about handler failures and consumer restarts; the consumer carries on by itself. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Told each time this member has (re)joined its group — after a consumer restart, the crash
+   * that onError reported is over. (Kafka only: the in-process queue has no group to rejoin.)
+   */
+  readonly onJoined?: () => void;
 }
 
 export interface QueueConsumer {

@@ -34,4 +34,25 @@ describe('RecorderService', () => {
     expect(Object.fromEntries(values)).toEqual({ UNDECODABLE: 0, UNVERIFIED: 3, UNSTORABLE: 0, UNKNOWN_ELECTION: 0, TOO_LARGE: 1 });
     await service.onModuleDestroy();
   });
+
+  it('reports a consumer crash as a failure until the member has rejoined its group, with no batch needed', async () => {
+    Logger.overrideLogger(false);
+    let options: ConsumeOptions | undefined;
+    const queue = {
+      topic: 'tally.submissions',
+      consume: async (o: ConsumeOptions) => {
+        options = o;
+        return { stop: async () => undefined };
+      },
+      lag: async () => 0,
+    } as unknown as SubmissionQueue;
+    const config = loadAppConfig({ TALLY_ROLES: 'recorder', TALLY_DEMO: 'false' });
+    const service = new RecorderService(queue, config, { execute: async () => undefined } as unknown as CommandBus, new TallyMetrics(queue, config));
+    await service.onApplicationBootstrap();
+    options!.onError!(new Error("The coordinator is loading and hence can't process requests for this group"));
+    expect(service.status()).toMatchObject({ failures: 1, lastError: "The coordinator is loading and hence can't process requests for this group" });
+    options!.onJoined!();
+    expect(service.status().failures).toBe(0);
+    await service.onModuleDestroy();
+  });
 });

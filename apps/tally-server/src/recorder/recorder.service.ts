@@ -60,6 +60,13 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
         this.lastErrorAt = new Date().toISOString();
         this.logger.warn(`batch not recorded, it will come again: ${this.lastError}`);
       },
+      // A consumer crash (a coordinator still loading after a broker restart, say) is reported
+      // through onError too; once the member is back in its group that crash is over. Without
+      // this, a recorder with no traffic stayed red forever (seen in the fault campaign). A batch
+      // that keeps failing sets it again at its next attempt.
+      onJoined: () => {
+        this.failures = 0;
+      },
     });
     this.logger.log(`recording ${this.queue.topic} as group ${groupId} (batches of up to ${batchSize})`);
   }

@@ -25,6 +25,13 @@ export class PgExecutor implements SqlExecutor {
   async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: unknown;
+    // A checked-out client has no error listener of the pool's: a connection cut between two
+    // statements (a server restart while `work` awaits) would be an unhandled 'error' event and
+    // end the process. Kept here, the error fails the transaction and discards the connection.
+    const onError = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: SqlQueryable = {
@@ -37,7 +44,8 @@ export class PgExecutor implements SqlExecutor {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
       throw error;
     } finally {
-      // A connection that could not roll back is discarded, not returned to the pool.
+      // A connection that broke or could not roll back is discarded, not returned to the pool.
+      client.off('error', onError);
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
