@@ -45,11 +45,12 @@ try {
 } catch {
   // First run: nothing to compare with.
 }
-const keyOf = (r) => r.id ?? `${r.bench}\u0000${r.name}`;
-const before = new Map(earlier.results.map((r) => [keyOf(r), r]));
+// A figure is found by its id, or by bench and name (a row measured before it had an id).
+const before = new Map(earlier.results.flatMap((r) => [[`${r.bench}\u0000${r.name}`, r], ...(r.id ? [[r.id, r]] : [])]));
+const previousOf = (r) => (r.id && before.get(r.id)) || before.get(`${r.bench}\u0000${r.name}`);
 const ran = new Set(results.map((r) => r.bench));
 const stamped = results.map((r) => {
-  const prev = before.get(keyOf(r));
+  const prev = previousOf(r);
   return { ...r, at, ...(prev && Number.isFinite(prev.value) ? { previous: { value: prev.value, at: prev.at ?? earlier.at } } : {}) };
 });
 const kept = earlier.results.filter((r) => !ran.has(r.bench)).map((r) => ({ ...r, at: r.at ?? earlier.at }));
