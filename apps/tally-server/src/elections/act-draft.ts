@@ -3,8 +3,8 @@
 // reviews it against its own paper protocols, signs it offline (`tally act`) and posts it; the
 // election decider then judges the signed act against the sums read again, so a draft is only a
 // convenience — never trusted. The sums come from precinct-totals.ts, the outcomes from the
-// domain's bodyOutcomes: the same functions the decider uses.
-import { allocatingCommissionOf, bodyOutcomes, type CertificationAct, type ContestTotals, type DefinedElection, type ElectionIndex, type SummaryAct } from '@tally/domain';
+// domain's outcomesFromSums: the same functions the decider uses.
+import { allocatingCommissionOf, outcomesFromSums, precinctsOutstanding, type CertificationAct, type ContestTotals, type DefinedElection, type ElectionIndex, type SummaryAct } from '@tally/domain';
 import type { EventStore } from '@tally/event-store';
 import { votesDigest } from '@tally/signatures';
 import { z } from 'zod';
@@ -25,13 +25,6 @@ export interface ActDraft {
   readonly act: SummaryAct | CertificationAct;
 }
 
-const outstanding = (t: ContestTotals, commissionId: string): Problem =>
-  problem('PRECINCTS_OUTSTANDING', 'act', `${t.expected - t.reported} of the ${t.expected} precincts under ${commissionId} in contest ${t.contestId} have no protocol recorded yet`, {
-    contestId: t.contestId,
-    reported: t.reported,
-    expected: t.expected,
-  });
-
 export async function draftAct(store: EventStore, election: ElectionIndex, state: DefinedElection, query: ActDraftQuery): Promise<{ ok: true; draft: ActDraft } | { ok: false; problems: Problem[] }> {
   const definition = election.definition;
   const next = (commissionId: string) => (state.acts.get(commissionId)?.length ?? 0) + 1;
@@ -42,7 +35,7 @@ export async function draftAct(store: EventStore, election: ElectionIndex, state
     if (!election.contest(query.contest)) return { ok: false, problems: [problem('NOT_FOUND', 'contest', `election ${definition.id} has no contest ${query.contest}`, { contestId: query.contest })] };
     const totals = await precinctTotals(store, election, query.commission, query.contest);
     if (totals.expected === 0) return { ok: false, problems: [problem('NOT_FOUND', 'contest', `no precinct under ${query.commission} votes in contest ${query.contest}`, { contestId: query.contest })] };
-    if (totals.reported < totals.expected) return { ok: false, problems: [outstanding(totals, query.commission)] };
+    if (totals.reported < totals.expected) return { ok: false, problems: [precinctsOutstanding(totals, query.commission)] };
     const act: SummaryAct = { kind: 'summary', commissionId: query.commission, contestId: query.contest, precincts: totals.reported, lines: totals.lines };
     return { ok: true, draft: { signedBy: query.commission, sequence: next(query.commission), act } };
   }
@@ -50,11 +43,8 @@ export async function draftAct(store: EventStore, election: ElectionIndex, state
   if (signedBy === undefined) return { ok: false, problems: [problem('NOT_FOUND', 'body', `election ${definition.id} has no body ${query.body} with contests`, { bodyId: query.body })] };
   const totals = new Map<string, ContestTotals>();
   for (const contest of definition.contests.filter((c) => c.body === query.body)) totals.set(contest.id, await precinctTotals(store, election, signedBy, contest.id));
-  const missing = [...totals.values()].filter((t) => t.reported < t.expected);
-  if (missing.length > 0) return { ok: false, problems: missing.map((t) => outstanding(t, signedBy)) };
-  const lotOf = (contestId: string) => state.lots.get(contestId)?.at(-1)?.order;
-  const computed = bodyOutcomes(definition, query.body, (contestId) => totals.get(contestId) as ContestTotals, lotOf);
-  if (!computed.ok) return { ok: false, problems: [problem('CANNOT_CERTIFY', 'body', `contest ${computed.contestId}: ${computed.reason}`, { contestId: computed.contestId })] };
+  const computed = outcomesFromSums(state, query.body, signedBy, totals, 'body');
+  if (!computed.ok) return { ok: false, problems: computed.problems };
   const act: CertificationAct = { kind: 'certification', bodyId: query.body, outcomes: computed.outcomes, votesDigest: votesDigest([...totals.values()]) };
   return { ok: true, draft: { signedBy, sequence: next(signedBy), act } };
 }

@@ -40,7 +40,7 @@ import { amendmentOfCommand, SignedAmendmentBody, type Amendment, type Amendment
 import type { DefineElection, DrawLot, ElectionCommand, RecordAct } from './election.commands';
 import type { ElectionDefinition } from './election-definition';
 import type { DefinitionAmended, ElectionDefined, ElectionEvent, LifecycleEvent, LotDrawn } from './election.events';
-import { allocatingCommissionOf, bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type ContestTotals, type SignedAct } from './lifecycle';
+import { allocatingCommissionOf, bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type CertifiedOutcome, type ContestTotals, type SignedAct } from './lifecycle';
 import { definitionDirectory, describeKeyOutsideValidity, judgeSignature, keyStatusAt, KeyRing, type RingKey } from './key-ring';
 import { lotProblems } from './lot-rules';
 import { parseElectionDefinition } from './parse-election-definition';
@@ -396,24 +396,47 @@ function recordAct(command: RecordAct, state: ElectionState, context: ElectionCo
   }
 }
 
+/** A commission's sums are not complete yet: a summary or certification waits for these precincts. */
+export function precinctsOutstanding(t: ContestTotals, commissionId: string): ElectionRefusal {
+  return refusal('PRECINCTS_OUTSTANDING', 'act', `${t.expected - t.reported} of the ${t.expected} precincts under ${commissionId} in contest ${t.contestId} have no protocol recorded yet`, {
+    contestId: t.contestId,
+    reported: t.reported,
+    expected: t.expected,
+  });
+}
+
+/**
+ * The outcomes the allocating commission's sums give for every contest of a body, with the lot in
+ * force: what a certification must name (the decider compares; the act draft proposes). Refused
+ * while a precinct is out, or CANNOT_CERTIFY (at `field`) when an allocation has no result.
+ */
+export function outcomesFromSums(
+  state: DefinedElection,
+  bodyId: string,
+  signedBy: string,
+  totals: ReadonlyMap<string, ContestTotals>,
+  field: string,
+): { ok: true; outcomes: CertifiedOutcome[] } | { ok: false; problems: ElectionRefusal[] } {
+  const missing = [...totals.values()].filter((t) => t.reported < t.expected);
+  if (missing.length > 0) return { ok: false, problems: missing.map((t) => precinctsOutstanding(t, signedBy)) };
+  const lotOf = (contestId: string) => state.lots.get(contestId)?.at(-1)?.order;
+  const computed = bodyOutcomes(state.definition, bodyId, (contestId) => totals.get(contestId) as ContestTotals, lotOf);
+  if (!computed.ok) return { ok: false, problems: [refusal('CANNOT_CERTIFY', field, `contest ${computed.contestId}: ${computed.reason}`, { contestId: computed.contestId })] };
+  return { ok: true, outcomes: computed.outcomes };
+}
+
 /** What the act asks, judged against the recorded protocols' sums: every problem at once. */
 function actProblems(state: DefinedElection, act: SignedActBody['act'], context: ElectionContext): ElectionRefusal[] {
   const totalsOf = context.totals;
   if (totalsOf === undefined) throw new Error('an act is decided with the sums of the recorded protocols in the context (totals)');
   const definition = state.definition;
-  const outstanding = (t: ContestTotals, commissionId: string): ElectionRefusal =>
-    refusal('PRECINCTS_OUTSTANDING', 'act', `${t.expected - t.reported} of the ${t.expected} precincts under ${commissionId} in contest ${t.contestId} have no protocol recorded yet`, {
-      contestId: t.contestId,
-      reported: t.reported,
-      expected: t.expected,
-    });
   switch (act.kind) {
     case 'summary': {
       const contest = definition.contests.find((c) => c.id === act.contestId);
       if (!contest) return [refusal('NOT_FOUND', 'act.contestId', `election ${definition.id} has no contest ${act.contestId}`, { contestId: act.contestId })];
       const totals = totalsOf(act.commissionId, act.contestId);
       if (totals.expected === 0) return [refusal('NOT_FOUND', 'act.contestId', `no precinct under ${act.commissionId} votes in contest ${act.contestId}`, { contestId: act.contestId })];
-      if (totals.reported < totals.expected) return [outstanding(totals, act.commissionId)];
+      if (totals.reported < totals.expected) return [precinctsOutstanding(totals, act.commissionId)];
       const problems: ElectionRefusal[] = [];
       if (act.precincts !== totals.reported) {
         problems.push(refusal('SUMMARY_MISMATCH', 'act.precincts', `the summary counts ${act.precincts} precinct protocols; ${totals.reported} are recorded`, { line: 'precincts', summary: act.precincts, precincts: totals.reported }));
@@ -430,11 +453,8 @@ function actProblems(state: DefinedElection, act: SignedActBody['act'], context:
       }
       const root = signerOfAct(act, definition);
       const totals = new Map(definition.contests.filter((c) => c.body === act.bodyId).map((c) => [c.id, totalsOf(root, c.id)]));
-      const missing = [...totals.values()].filter((t) => t.reported < t.expected);
-      if (missing.length > 0) return missing.map((t) => outstanding(t, root));
-      const lotOf = (contestId: string) => state.lots.get(contestId)?.at(-1)?.order;
-      const computed = bodyOutcomes(definition, act.bodyId, (contestId) => totals.get(contestId) as ContestTotals, lotOf);
-      if (!computed.ok) return [refusal('CANNOT_CERTIFY', 'act.outcomes', `contest ${computed.contestId}: ${computed.reason}`, { contestId: computed.contestId })];
+      const computed = outcomesFromSums(state, act.bodyId, root, totals, 'act.outcomes');
+      if (!computed.ok) return computed.problems;
       const problems: ElectionRefusal[] = [];
       computed.outcomes.forEach((expected, i) => {
         const named = act.outcomes.find((o) => o.contestId === expected.contestId);

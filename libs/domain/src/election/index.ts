@@ -13,6 +13,8 @@ export {
   evolve as evolveElection,
   initialState as initialElectionState,
   electionDecider,
+  outcomesFromSums,
+  precinctsOutstanding,
   repeatedLot,
   type DefinedElection,
   type ElectionContext,
