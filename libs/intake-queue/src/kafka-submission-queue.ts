@@ -175,6 +175,17 @@ function toDelivered(message: KafkaMessage): DeliveredMessage {
 
 const byteSize = (message: OutgoingMessage) => messageBytes(message) + 64;
 
+/** A message with the partition it goes to, chosen before sending (see sendCovered). */
+interface PartitionedMessage {
+  readonly key: string;
+  readonly value: Buffer | string;
+  readonly headers?: IHeaders;
+  readonly partition: number;
+}
+
+/** Sends of one chunk before its unanswered partitions are reported as a failed publish. */
+const MAX_UNANSWERED_RESENDS = 5;
+
 interface PendingPublish {
   readonly topic: string;
   readonly messages: readonly OutgoingMessage[];
@@ -195,6 +206,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   private readonly consumers = new Set<KafkaQueueConsumer>();
   private closed = false;
   private readonly sockets = new Set<net.Socket>();
+  private readonly partitioners = new Map<string, Promise<(key: string) => number>>();
 
   constructor(private readonly options: KafkaQueueOptions) {
     this.topic = options.topic;
@@ -380,26 +392,78 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
 
   private async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const producer = await this.connectProducer();
+    const partitionOf = await this.partitionerFor(topic);
     // A publish larger than one request goes out in order, request after request.
-    let chunk: OutgoingMessage[] = [];
+    let chunk: PartitionedMessage[] = [];
     let bytes = 0;
     const sendChunk = async () => {
       if (chunk.length === 0) return;
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: chunk.map((message) => ({ key: message.key, value: message.value, headers: message.headers ? { ...message.headers } : undefined })),
-      });
+      await this.sendCovered(producer, topic, chunk);
       chunk = [];
       bytes = 0;
     };
     for (const message of messages) {
       const size = byteSize(message);
       if (bytes + size > MAX_SEND_BYTES) await sendChunk();
-      chunk.push(message);
+      chunk.push({ key: message.key, value: message.value, headers: message.headers ? { ...message.headers } : undefined, partition: partitionOf(message.key) });
       bytes += size;
     }
     await sendChunk();
+  }
+
+  /**
+   * kafkajs 2.2.4 can resolve a send without having written some of its partitions: it keeps the
+   * answers of a request per broker across retries, so when broker A answered, broker B failed,
+   * and B's partitions moved to A before the retry, A is not asked again and B's partitions are
+   * never sent (producer/sendMessages.js, `brokersWithoutResponse`). Found by the fault campaign:
+   * submissions acknowledged after a broker kill were absent from the topic. So every partition
+   * the chunk went to must be in the answer; the ones missing are sent again, before any later
+   * chunk, so a precinct's order holds. A partition both answered and resent is at worst written
+   * twice, which the recorder's exactly-once by submission id already absorbs.
+   */
+  private async sendCovered(producer: Producer, topic: string, messages: readonly PartitionedMessage[]): Promise<void> {
+    let outgoing = messages;
+    for (let attempt = 1; ; attempt++) {
+      const answered = await producer.send({ topic, acks: -1, messages: [...outgoing] });
+      const written = new Set(answered.filter((record) => record.topicName === topic && record.errorCode === 0).map((record) => record.partition));
+      const missing = outgoing.filter((message) => !written.has(message.partition));
+      if (missing.length === 0) return;
+      const partitions = [...new Set(missing.map((message) => message.partition))].sort((a, b) => a - b);
+      if (attempt >= MAX_UNANSWERED_RESENDS) {
+        throw new Error(`Kafka did not acknowledge partitions ${partitions.join(', ')} of ${topic} after ${attempt} sends; ${missing.length} messages not published`);
+      }
+      this.logger.warn({ topic, partitions, messages: missing.length, attempt }, 'kafkajs resolved a send without an answer for these partitions; sending their messages again');
+      outgoing = missing;
+    }
+  }
+
+  /**
+   * The partition of each key, as kafkajs's default partitioner would choose it (murmur2 of the key
+   * modulo the partition count), fixed here so the answer can be checked partition by partition.
+   * The count is read once per topic while the queue is open: partitions added meanwhile stay unused
+   * until a restart, rather than moving precincts between partitions mid-night.
+   */
+  private partitionerFor(topic: string): Promise<(key: string) => number> {
+    let known = this.partitioners.get(topic);
+    if (!known) {
+      known = (async () => {
+        const admin: Admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const { topics } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
+          const count = topics[0]?.partitions.length ?? 0;
+          if (count === 0) throw new Error(`Kafka topic ${topic} has no partitions (does it exist?)`);
+          const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+          const choose = Partitioners.DefaultPartitioner();
+          return (key: string) => choose({ topic, partitionMetadata, message: { key, value: null } });
+        } finally {
+          await admin.disconnect();
+        }
+      })();
+      known.catch(() => this.partitioners.delete(topic));
+      this.partitioners.set(topic, known);
+    }
+    return known;
   }
 
   private connectProducer(): Promise<Producer> {
@@ -446,6 +510,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     if (this.producer) await this.producer.disconnect();
     this.producer = undefined;
     this.producerReady = undefined;
+    this.partitioners.clear();
     await Promise.all([...this.sockets].map((socket) => endSocket(socket)));
   }
 }
