@@ -9,7 +9,8 @@
 //   --client kafkajs   kafkajs's idempotent producer as the adapter used it before 2026-12-03
 //                      (one send() over many partitions, acks=all): shows kafkajs 2.2.4 resolving
 //                      sends whose partitions it never wrote, when a leader moves mid-retry.
-// Last line of stdout: {"client","cycles","resolved","inTopic","lost","resent"}; exit 1 on a loss.
+// Last line of stdout: {"client","cycles","resolved","rejected","inTopic","lost","resent","waitMs"};
+// exit 1 on a loss.
 // Stops every node it started, also on failure.
 const path = require('node:path');
 const fs = require('node:fs');
@@ -115,6 +116,7 @@ async function run(opts) {
     const resolved = new Set();
     let rejected = 0;
     let next = 0;
+    const waits = [];
     let running = true;
     // Each publish: one message on each of several partitions, as a busy intake's flush carries.
     const work = async () => {
@@ -123,8 +125,10 @@ async function run(opts) {
           const id = `m${next++}`;
           return { key: `precinct-${id}`, value: id };
         });
+        const sent = Date.now();
         try {
           await client.publish(batch);
+          waits.push(Date.now() - sent);
           for (const m of batch) resolved.add(m.value);
         } catch {
           rejected++;
@@ -149,7 +153,11 @@ async function run(opts) {
     await client.close();
     const { inTopic, lost } = await readBack(bootstrap, topic, resolved);
     for (const id of lost.slice(0, 10)) log(`LOST ${id}`);
-    return { client: opts.client, cycles: opts.cycles, resolved: resolved.size, rejected, inTopic, lost: lost.length, resent };
+    waits.sort((a, b) => a - b);
+    const at = (p) => waits[Math.min(waits.length - 1, Math.floor(p * waits.length))] ?? 0;
+    // How long a publish waited: the p99 and the longest are the stalls around a kill.
+    const waitMs = { p50: at(0.5), p99: at(0.99), max: waits[waits.length - 1] ?? 0 };
+    return { client: opts.client, cycles: opts.cycles, resolved: resolved.size, rejected, inTopic, lost: lost.length, resent, waitMs };
   } finally {
     for (const n of nodes) await broker.stopNode({ dir: n.dir, kill: true, log: () => undefined });
     fs.rmSync(s.dir, { recursive: true, force: true });

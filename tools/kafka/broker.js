@@ -91,7 +91,9 @@ function fetchBroker({ log = console.error } = {}) {
       'mvn',
       ['-q', '-B', '-Dstyle.color=never', '-Dmaven.wagon.http.retryHandler.count=3', '-f', path.join(__dirname, 'pom.xml'),
         'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${LIBS_DIR}`],
-      { stdio: 'inherit' },
+      // Maven's output to stderr: a tool's stdout carries its result alone (even -B and
+      // style.color=never leave two ANSI resets there, which broke the fault campaign's JSON line).
+      { stdio: ['ignore', 2, 2] },
     );
     if (result.status === 0) break;
     if (attempt < 3) log(`kafka: mvn failed (exit ${result.status}), trying again (${attempt + 1} of 3)`);
