@@ -217,8 +217,11 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       brokers: [...options.brokers],
       logLevel: LEVELS[options.logLevel ?? 'warn'],
       logCreator: kafkaLogCreator(this.logger, LEVELS[options.logLevel ?? 'warn']),
-      // Long enough to ride out a broker restart (≈ 1 min) before publish gives up.
-      retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 },
+      // Patient enough to ride out a broker restart (≈ 75 s in all) before publish gives up, but
+      // never more than 2 s between tries: with kafkajs's default 30 s cap, a publish waited up to
+      // 29 s after a leader kill for a cluster that had recovered long before (npm run
+      // faults:kafka: longest wait 29.0 s, p99 570 ms; with this, 19.2 s and 62 ms).
+      retry: { initialRetryTime: 300, maxRetryTime: 2000, retries: 40 },
       socketFactory: trackingSocketFactory(this.sockets),
       ...(options.ssl ? { ssl: true } : {}),
       ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
