@@ -36,7 +36,13 @@ export type ServerMessage =
   | { readonly type: 'cpu'; readonly micros: number }
   | { readonly type: 'outcomes'; readonly latencies: readonly number[]; readonly recordedPerSecond: number }
   /** The store position of each submission's outcome (null: none within the wait), in the order asked. */
-  | { readonly type: 'positions'; readonly positions: readonly (string | null)[]; readonly receivedToRecordedMs: readonly number[] }
+  | {
+      readonly type: 'positions';
+      readonly positions: readonly (string | null)[];
+      /** When each was recorded, ms since the epoch (the store's clock; NaN when not recorded), in the order asked. */
+      readonly recordedAtMs: readonly number[];
+      readonly receivedToRecordedMs: readonly number[];
+    }
   /** process.memoryUsage() after a full GC (when --expose-gc), and the live service's counts. */
   | { readonly type: 'memory'; readonly rss: number; readonly heapUsed: number; readonly external: number; readonly live: { readonly channels: number; readonly subscribers: number; readonly framesSent: number } | null };
 export type ParentMessage =
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
   };
   let close: () => Promise<void>;
   let onOutcomes: (ids: readonly string[]) => Promise<void> = async () => send({ type: 'outcomes', latencies: [], recordedPerSecond: NaN });
-  let onPositions: (ids: readonly string[]) => Promise<void> = async (ids) => send({ type: 'positions', positions: ids.map(() => null), receivedToRecordedMs: [] });
+  let onPositions: (ids: readonly string[]) => Promise<void> = async (ids) => send({ type: 'positions', positions: ids.map(() => null), recordedAtMs: ids.map(() => NaN), receivedToRecordedMs: [] });
   let liveStats: () => Extract<ServerMessage, { type: 'memory' }>['live'] = () => null;
   if (kind === 'baseline') {
     const server = baseline(definition);
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
       send({
         type: 'positions',
         positions: outcomes.map((s) => (s?.state === 'recorded' ? (s.position ?? null) : null)),
+        recordedAtMs: outcomes.map((s) => (s?.state === 'recorded' && s.recordedAt ? Date.parse(s.recordedAt) : NaN)),
         receivedToRecordedMs: recorded.map((s) => Date.parse(s!.recordedAt!) - Date.parse(s!.receivedAt!)).sort((a, b) => a - b),
       });
     };

@@ -11,16 +11,18 @@ import { comparePositions } from '@tally/event-store';
 
 export type FleetParent =
   | { readonly type: 'connect'; readonly url: string; readonly count: number; readonly localAddress: string }
-  /** Submissions sorted by store position; `ackMs` the hrtime (ms) their 202 arrived. */
-  | { readonly type: 'measure'; readonly fromMs: number; readonly submissions: readonly (readonly [position: string, ackMs: number])[] }
+  /** Submissions sorted by store position; `ackMs` the hrtime (ms) their 202 arrived, `recordedAtMs` the store's wall clock when recorded. */
+  | { readonly type: 'measure'; readonly fromMs: number; readonly submissions: readonly (readonly [position: string, ackMs: number, recordedAtMs: number])[] }
   | { readonly type: 'stop' };
 
 export type FleetMessage =
   | { readonly type: 'connected'; readonly open: number; readonly refused: number; readonly statuses: Readonly<Record<string, number>>; readonly retryAfter: string | undefined }
   | {
       readonly type: 'measured';
-      /** histogram[ms] = samples of that whole latency (the last bucket: that or more). */
+      /** histogram[ms] = samples of that whole latency, from the 202 (the last bucket: that or more). */
       readonly histogram: readonly number[];
+      /** The same from the moment the store recorded it (wall clock, ms resolution): the projector's and the streams' share. */
+      readonly fromRecorded: readonly number[];
       readonly samples: number;
       /** Connections that received at least one frame after `fromMs`. */
       readonly flowing: number;
@@ -123,8 +125,11 @@ async function connect(url: string, count: number, localAddress: string): Promis
  * whose position is at or past the submission's (the figures of that frame include it). Frames of
  * one connection arrive in position order, so one merge per connection.
  */
-function measure(fromMs: number, submissions: readonly (readonly [string, number])[]): FleetMessage {
+function measure(fromMs: number, submissions: readonly (readonly [string, number, number])[]): FleetMessage {
   const histogram = new Array<number>(HISTOGRAM_MS + 1).fill(0);
+  const fromRecorded = new Array<number>(HISTOGRAM_MS + 1).fill(0);
+  // hrtime → wall clock, to compare with the store's record times.
+  const wallMinusHr = performance.timeOrigin + performance.now() - nowMs();
   let samples = 0;
   let flowing = 0;
   let frames = 0;
@@ -132,18 +137,21 @@ function measure(fromMs: number, submissions: readonly (readonly [string, number
     frames += c.frames.length;
     if (c.times.some((t) => t >= fromMs)) flowing++;
     let f = 0;
-    for (const [position, ackMs] of submissions) {
+    for (const [position, ackMs, recordedAtMs] of submissions) {
       while (f < c.frames.length && comparePositions(frameIds[c.frames[f]], position) < 0) f++;
       if (f === c.frames.length) break;
       // A frame can beat the 202 to the client (the recorder ran before the response was written): no wait at all.
       const ms = Math.max(0, Math.floor(c.times[f] - ackMs));
       histogram[Math.min(ms, HISTOGRAM_MS)]++;
+      const sinceRecorded = Math.max(0, Math.floor(c.times[f] + wallMinusHr - recordedAtMs));
+      if (Number.isFinite(sinceRecorded)) fromRecorded[Math.min(sinceRecorded, HISTOGRAM_MS)]++;
       samples++;
     }
   }
   return {
     type: 'measured',
     histogram,
+    fromRecorded,
     samples,
     flowing,
     closed: connections.filter((c) => c.closed).length,

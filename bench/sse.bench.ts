@@ -117,6 +117,15 @@ interface Step {
   readonly recorded: number;
   readonly p50: number;
   readonly p99: number;
+  /** From the store's record time to the frame: the projector's and the streams' share of the latency. */
+  readonly recordedP50: number;
+  readonly recordedP99: number;
+  readonly receivedToRecordedP99: number;
+  /** Frames the projector process wrote, and its CPU per frame written (immune to the machine's other load, unlike latencies). */
+  readonly framesSent: number;
+  readonly cpuPerFrameMicros: number;
+  /** Projector CPU over the load ÷ its wall time (1 = one core busy). */
+  readonly cpuShare: number;
   readonly max: number;
   readonly samples: number;
   readonly flowing: number;
@@ -146,18 +155,24 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
     const withThem = (await server.ask({ type: 'memory' }, 'memory')) as Extract<ServerMessage, { type: 'memory' }>;
     log(`${subscribers} subscribers: ${open} open, statuses ${JSON.stringify(statuses)}; server RSS +${((withThem.rss - before.rss) / 2 ** 20).toFixed(1)} MiB, live ${JSON.stringify(withThem.live)}`);
 
+    const cpuBefore = ((await server.ask({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
+    const framesBefore = withThem.live?.framesSent ?? 0;
     const done = (await load.ask({ type: 'go', url: servers.intakeUrl, from, count, rate }, 'done')) as Extract<LoadMessage, { type: 'done' }>;
-    const { positions, receivedToRecordedMs: recording } = (await servers.intake.ask({ type: 'positions', ids: done.accepted.map(([id]) => id) }, 'positions')) as Extract<ServerMessage, { type: 'positions' }>;
+    const { positions, recordedAtMs, receivedToRecordedMs: recording } = (await servers.intake.ask({ type: 'positions', ids: done.accepted.map(([id]) => id) }, 'positions')) as Extract<ServerMessage, { type: 'positions' }>;
     const submissions = done.accepted
-      .map(([, ackMs], i) => [positions[i], ackMs] as const)
-      .filter((s): s is readonly [string, number] => s[0] !== null)
+      .map(([, ackMs], i) => [positions[i], ackMs, recordedAtMs[i]] as const)
+      .filter((s): s is readonly [string, number, number] => s[0] !== null)
       .sort((a, b) => comparePositions(a[0], b[0]));
     // Frames still on their way: a second for the last window to close and reach everyone.
     await new Promise((r) => setTimeout(r, 1500));
+    const cpuMicros = ((await server.ask({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros - cpuBefore;
+    const framesSent = (((await server.ask({ type: 'memory' }, 'memory')) as Extract<ServerMessage, { type: 'memory' }>).live?.framesSent ?? 0) - framesBefore;
     const measured = (await Promise.all(fleets.map((f) => f.ask({ type: 'measure', fromMs: done.startedMs, submissions }, 'measured')))) as Extract<FleetMessage, { type: 'measured' }>[];
     const histogram = new Array<number>(measured[0].histogram.length).fill(0);
     for (const m of measured) m.histogram.forEach((n, ms) => (histogram[ms] += n));
     const samples = measured.reduce((n, m) => n + m.samples, 0);
+    const fromRecorded = new Array<number>(histogram.length).fill(0);
+    for (const m of measured) m.fromRecorded.forEach((n, ms) => (fromRecorded[ms] += n));
     let max = 0;
     histogram.forEach((n, ms) => n > 0 && (max = ms));
     const s: Step = {
@@ -171,6 +186,12 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
       recorded: submissions.length,
       p50: quantileOf(histogram, samples, 0.5),
       p99: quantileOf(histogram, samples, 0.99),
+      recordedP50: quantileOf(fromRecorded, samples, 0.5),
+      recordedP99: quantileOf(fromRecorded, samples, 0.99),
+      receivedToRecordedP99: recording[Math.floor(recording.length * 0.99)],
+      framesSent,
+      cpuPerFrameMicros: cpuMicros / Math.max(1, framesSent),
+      cpuShare: cpuMicros / 1e3 / (done.seconds * 1000),
       max,
       samples,
       flowing: measured.reduce((n, m) => n + m.flowing, 0),
@@ -183,7 +204,8 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
       `  ${count} protocols at ${rate}/s (achieved ${s.achieved.toFixed(0)}/s, ${s.accepted} accepted ${JSON.stringify(done.statuses)}, ${s.recorded} recorded): ` +
         `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms over ${s.samples} samples; ${s.flowing}/${open} subscribers got frames, ${s.closed} closed; ` +
         `${(s.frames / Math.max(1, open)).toFixed(1)} frames each, ${(measured.reduce((n, m) => n + m.bytes, 0) / Math.max(1, s.frames)).toFixed(0)} B a frame; ` +
-        `received → recorded p50 ${recording[Math.floor(recording.length / 2)]} ms, p99 ${recording[Math.floor(recording.length * 0.99)]} ms; ${(s.rssPerSubscriber / 1024).toFixed(1)} KiB RSS, ${(s.heapPerSubscriber / 1024).toFixed(1)} KiB heap per subscriber`,
+        `received → recorded p50 ${recording[Math.floor(recording.length / 2)]} ms, p99 ${s.receivedToRecordedP99} ms; recorded → frame p50 ${s.recordedP50} ms, p99 ${s.recordedP99} ms; ` +
+        `projector ${s.framesSent} frames written, ${s.cpuPerFrameMicros.toFixed(1)} µs CPU a frame, ${(100 * s.cpuShare).toFixed(0)}% of a core; ${(s.rssPerSubscriber / 1024).toFixed(1)} KiB RSS, ${(s.heapPerSubscriber / 1024).toFixed(1)} KiB heap per subscriber`,
     );
     return s;
   } finally {
@@ -264,7 +286,10 @@ function results(main: Step, ramp: readonly Step[]): BenchResult[] {
       ? 'server: every role in one process (embedded: in-process queue, PGlite in memory)'
       : 'servers: intake + recorder in one process (in-process queue), the projector serving the streams alone in another, PostgreSQL between them';
   const setup = `${server}; subscriber fleet and load generator in processes of their own, all on the 2 shared cores; subscribers all on the central commission (every protocol reaches every one)`;
-  const mainNote = `${main.subscribers} subscribers, ${main.accepted} protocols asked at ${main.asked}/s, achieved ${main.achieved.toFixed(0)}/s, ${main.recorded} recorded; p50 ${main.p50} ms, max ${main.max} ms, ${main.samples} samples (subscriber × submission), ${(main.frames / Math.max(1, main.open)).toFixed(1)} frames per subscriber; ${setup}`;
+  const mainNote =
+    `${main.subscribers} subscribers, ${main.accepted} protocols asked at ${main.asked}/s, achieved ${main.achieved.toFixed(0)}/s, ${main.recorded} recorded; p50 ${main.p50} ms, max ${main.max} ms, ` +
+    `${main.samples} samples (subscriber × submission), ${(main.frames / Math.max(1, main.open)).toFixed(1)} frames per subscriber; ` +
+    `the share of each stage: received → recorded p99 ${main.receivedToRecordedP99} ms (intake + recorder), recorded → frame p99 ${main.recordedP99} ms (projector, coalescing window, streams); ${setup}`;
   const took = tookRate(main);
   const best = [...ramp].filter(holds).pop();
   const last = ramp[ramp.length - 1];
@@ -278,6 +303,18 @@ function results(main: Step, ramp: readonly Step[]): BenchResult[] {
       note: mainNote,
     },
     { name: `submission 202 → SSE frame p50 (${main.subscribers} subscribers, ${main.asked}/s asked)`, value: main.p50, unit: 'ms', note: mainNote },
+    {
+      name: `recorded → SSE frame p99 (${main.subscribers} subscribers, ${main.asked}/s asked)`,
+      value: main.recordedP99,
+      unit: 'ms',
+      note: `from the store's record time (its clock, ms) to the frame at each subscriber: the projector's fold, the coalescing window and the streams, without intake and recorder; p50 ${main.recordedP50} ms`,
+    },
+    {
+      name: 'projector CPU per SSE frame written',
+      value: main.cpuPerFrameMicros,
+      unit: 'µs',
+      note: `user + system CPU of the projector process over the load ÷ frames it wrote (${main.framesSent}), the fold and the query API's share included; ${(100 * main.cpuShare).toFixed(0)}% of a core; not skewed by the machine's other load as latencies are`,
+    },
     {
       id: 'sse.subscribers.max',
       name: 'SSE subscribers held with frames flowing and p99 ≤ 1 s',
