@@ -131,6 +131,8 @@ interface Step {
   readonly flowing: number;
   readonly closed: number;
   readonly frames: number;
+  /** Bytes a frame, as the subscribers received them. */
+  readonly frameBytes: number;
   readonly rssPerSubscriber: number;
   readonly heapPerSubscriber: number;
 }
@@ -197,6 +199,7 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
       flowing: measured.reduce((n, m) => n + m.flowing, 0),
       closed: measured.reduce((n, m) => n + m.closed, 0),
       frames: measured.reduce((n, m) => n + m.frames, 0),
+      frameBytes: measured.reduce((n, m) => n + m.bytes, 0) / Math.max(1, measured.reduce((n, m) => n + m.frames, 0)),
       rssPerSubscriber: (withThem.rss - before.rss) / Math.max(1, open),
       heapPerSubscriber: (withThem.heapUsed + withThem.external - before.heapUsed - before.external) / Math.max(1, open),
     };
@@ -288,12 +291,12 @@ function results(main: Step, ramp: readonly Step[]): BenchResult[] {
   const setup = `${server}; subscriber fleet and load generator in processes of their own, all on the 2 shared cores; subscribers all on the central commission (every protocol reaches every one)`;
   const mainNote =
     `${main.subscribers} subscribers, ${main.accepted} protocols asked at ${main.asked}/s, achieved ${main.achieved.toFixed(0)}/s, ${main.recorded} recorded; p50 ${main.p50} ms, max ${main.max} ms, ` +
-    `${main.samples} samples (subscriber × submission), ${(main.frames / Math.max(1, main.open)).toFixed(1)} frames per subscriber; ` +
+    `${main.samples} samples (subscriber × submission), ${(main.frames / Math.max(1, main.open)).toFixed(1)} frames per subscriber of ${(main.frameBytes / 1024).toFixed(1)} KiB; ` +
     `the share of each stage: received → recorded p99 ${main.receivedToRecordedP99} ms (intake + recorder), recorded → frame p99 ${main.recordedP99} ms (projector, coalescing window, streams); ${setup}`;
   const took = tookRate(main);
   const best = [...ramp].filter(holds).pop();
   const last = ramp[ramp.length - 1];
-  const rampNote = ramp.map((s) => `${s.subscribers}: p99 ${s.p99} ms, ${s.flowing}/${s.subscribers} flowing, ${s.closed} closed${s.refused ? `, ${s.refused} refused ${JSON.stringify(s.statuses)}` : ''}`).join('; ');
+  const rampNote = ramp.map((s) => `${s.subscribers}: p99 ${s.p99} ms (recorded → frame ${s.recordedP99} ms), ${(s.frameBytes / 1024).toFixed(0)} KiB frames, ${s.flowing}/${s.subscribers} flowing, ${s.closed} closed${s.refused ? `, ${s.refused} refused ${JSON.stringify(s.statuses)}` : ''}`).join('; ');
   return [
     {
       ...(took ? { id: 'sse.p99.ms' } : {}),
