@@ -3,9 +3,12 @@
 //   baseline — a bare node:http server that reads a body, JSON.parses it, verifies its Ed25519
 //              signature (KeyObjects cached by key id; the signed bytes are the canonical encoding,
 //              without which nothing can be verified) and answers 202: the floor of the box itself.
-//   tally    — the service (createApp), with the roles, queue and log level from the environment.
+//   tally    — the service (createApp), with the roles, queue, log level and store from the
+//              environment (PGlite in memory unless EVENT_STORE is set); the SSE bench runs it too.
 // It reports over IPC: { port } once listening; on { type: 'outcomes', ids } (embedded runs) the
-// 202 → recorded latencies and the recorded rate; on { type: 'stop' } it closes and exits.
+// 202 → recorded latencies and the recorded rate; on { type: 'positions', ids } each submission's
+// recorded store position; on { type: 'memory' } its memory after a GC and the live streams'
+// counts; on { type: 'stop' } it closes and exits.
 // { type: 'profile', dir } starts V8's CPU profiler (what `node --cpu-prof` runs, but only over
 // the measured requests, not start-up and warm-up); 'stop' writes it to dir as a .cpuprofile.
 import 'reflect-metadata';
@@ -20,6 +23,7 @@ import { encodeSignedSubject, normalizeProtocol, withDemoKeys } from '@tally/sig
 import { createApp } from '../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
+import { LiveResultsService } from '../apps/tally-server/src/live/live-results.service';
 import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
 
 export const INTAKE_BENCH_SEED = 55;
@@ -30,10 +34,22 @@ export type ServerMessage =
   | { readonly type: 'profiling' }
   /** CPU time this process used so far, µs (user + system): immune to the machine's other load, unlike wall time. */
   | { readonly type: 'cpu'; readonly micros: number }
-  | { readonly type: 'outcomes'; readonly latencies: readonly number[]; readonly recordedPerSecond: number };
+  | { readonly type: 'outcomes'; readonly latencies: readonly number[]; readonly recordedPerSecond: number }
+  /** The store position of each submission's outcome (null: none within the wait), in the order asked. */
+  | {
+      readonly type: 'positions';
+      readonly positions: readonly (string | null)[];
+      /** When each was recorded, ms since the epoch (the store's clock; NaN when not recorded), in the order asked. */
+      readonly recordedAtMs: readonly number[];
+      readonly receivedToRecordedMs: readonly number[];
+    }
+  /** process.memoryUsage() after a full GC (when --expose-gc), and the live service's counts. */
+  | { readonly type: 'memory'; readonly rss: number; readonly heapUsed: number; readonly external: number; readonly live: { readonly channels: number; readonly subscribers: number; readonly framesSent: number } | null };
 export type ParentMessage =
   | { readonly type: 'profile'; readonly dir: string }
   | { readonly type: 'outcomes'; readonly ids: readonly string[] }
+  | { readonly type: 'positions'; readonly ids: readonly string[] }
+  | { readonly type: 'memory' }
   | { readonly type: 'cpu' }
   | { readonly type: 'stop' };
 
@@ -69,6 +85,11 @@ function baseline(definition: ElectionDefinition): Server {
   });
 }
 
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!done()) throw new Error('intake-server: the election did not reach this process within a minute');
+}
+
 async function main(): Promise<void> {
   const kind = process.argv[2];
   const precincts = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 4000);
@@ -78,6 +99,8 @@ async function main(): Promise<void> {
   };
   let close: () => Promise<void>;
   let onOutcomes: (ids: readonly string[]) => Promise<void> = async () => send({ type: 'outcomes', latencies: [], recordedPerSecond: NaN });
+  let onPositions: (ids: readonly string[]) => Promise<void> = async (ids) => send({ type: 'positions', positions: ids.map(() => null), recordedAtMs: ids.map(() => NaN), receivedToRecordedMs: [] });
+  let liveStats: () => Extract<ServerMessage, { type: 'memory' }>['live'] = () => null;
   if (kind === 'baseline') {
     const server = baseline(definition);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -88,8 +111,12 @@ async function main(): Promise<void> {
     // it); the bench wants exactly that without KAFKA_BROKERS, so it sets the roles itself.
     const { TALLY_ROLES: roles = 'intake,recorder,projector', ...env } = process.env;
     const config = { ...loadAppConfig({ ...env, TALLY_DEMO: 'false', PORT: '0' }), roles: roles.split(',') as Role[] };
-    const app = await createApp({ ...config, eventStore: { kind: 'embedded' } }, { logger: false });
-    await app.get(ElectionRegistry).define(definition);
+    // PGlite in memory unless the environment names a server store (EVENT_STORE=postgres: processes sharing it).
+    const app = await createApp({ ...config, eventStore: env.EVENT_STORE ? config.eventStore : { kind: 'embedded' } }, { logger: false });
+    // The process taking submissions defines the election; a projector alone follows it from the store.
+    const registry = app.get(ElectionRegistry);
+    if (config.roles.includes('intake')) await registry.define(definition);
+    else await waitUntil(() => registry.get(definition.id) !== undefined);
     await app.listen(0, '127.0.0.1');
     close = () => app.close();
     const status = app.get(SubmissionStatusService);
@@ -104,6 +131,17 @@ async function main(): Promise<void> {
       const span = recorded.length > 0 ? (Math.max(...done) - Math.min(...received)) / 1000 : NaN;
       send({ type: 'outcomes', latencies, recordedPerSecond: recorded.length / span });
     };
+    onPositions = async (ids) => {
+      const outcomes = await Promise.all(ids.map((id) => status.waitForOutcome(id, 60_000)));
+      const recorded = outcomes.filter((s) => s?.state === 'recorded' && s.recordedAt && s.receivedAt);
+      send({
+        type: 'positions',
+        positions: outcomes.map((s) => (s?.state === 'recorded' ? (s.position ?? null) : null)),
+        recordedAtMs: outcomes.map((s) => (s?.state === 'recorded' && s.recordedAt ? Date.parse(s.recordedAt) : NaN)),
+        receivedToRecordedMs: recorded.map((s) => Date.parse(s!.recordedAt!) - Date.parse(s!.receivedAt!)).sort((a, b) => a - b),
+      });
+    };
+    if (config.roles.includes('projector')) liveStats = () => app.get(LiveResultsService).stats();
     send({ type: 'listening', port: (app.getHttpServer().address() as AddressInfo).port });
   }
   let profiling: { session: Session; dir: string } | undefined;
@@ -128,6 +166,12 @@ async function main(): Promise<void> {
       const { user, system } = process.cpuUsage();
       send({ type: 'cpu', micros: user + system });
     } else if (m.type === 'outcomes') void onOutcomes(m.ids);
+    else if (m.type === 'positions') void onPositions(m.ids);
+    else if (m.type === 'memory') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed, external } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed, external, live: liveStats() });
+    }
     else void stop().finally(() => process.exit(0));
   });
 }

@@ -54,6 +54,12 @@ const serviceEnvSchema = z.object({
   TALLY_LOG_KEY: z.preprocess(emptyToUndefined, z.string().includes('PRIVATE KEY', { message: 'TALLY_LOG_KEY is a PKCS8 PEM private key' }).optional()),
   /** Longest wait for a signed head while events arrive (the bound is 10 s). */
   TALLY_LOG_HEAD_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(10_000)),
+  /** Live results (SSE): at most one frame per watched commission per this many ms. */
+  TALLY_SSE_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(10_000).default(250)),
+  /** Live streams this process holds at once; a stream past it is refused with 503 and Retry-After. */
+  TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20_000)),
+  /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
+  TALLY_SSE_MAX_CHANNELS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1000)),
 });
 
 export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape).extend(httpEnvSchema.shape);
@@ -70,6 +76,19 @@ export interface AppConfig {
   readonly queue: QueueConfig;
   readonly recorder: RecorderConfig;
   readonly log: LogConfig;
+  readonly live: LiveConfig;
+}
+
+/** Live results (src/live/live-results.service.ts LiveOptions): three from the environment, the rest for tests. */
+export interface LiveConfig {
+  readonly windowMs: number;
+  readonly maxSubscribers: number;
+  readonly maxChannels: number;
+  readonly ringSize?: number;
+  readonly ringBytes?: number;
+  readonly stallMs?: number;
+  readonly heartbeatMs?: number;
+  readonly maxBufferedBytes?: number;
 }
 
 export interface LogConfig {
@@ -139,6 +158,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
+    live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
     log: {
       enabled: c.TALLY_LOG === 'on',
       dir: join(env.TALLY_DATA_DIR?.trim() || './data', 'log'),

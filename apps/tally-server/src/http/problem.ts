@@ -22,6 +22,8 @@ export type HttpProblemCode =
   | 'UNAVAILABLE'
   // the in-process queue is at its bound (its recorder is behind): nothing accepted, try again after Retry-After
   | 'QUEUE_FULL'
+  // the process holds as many live streams (or live commissions) as it may: try again after Retry-After
+  | 'SUBSCRIBERS_FULL'
   | 'INTERNAL';
 
 /** The election decider's codes (definitions, lots, amendments, withdrawals, deputies) are answered as they are. */
@@ -125,6 +127,7 @@ const STATUS: Record<ProblemCode, number> = {
   TURNOUT_DECREASED: 422,
   UNAVAILABLE: 503,
   QUEUE_FULL: 503,
+  SUBSCRIBERS_FULL: 503,
   INTERNAL: 500,
 };
 

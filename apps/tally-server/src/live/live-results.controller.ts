@@ -1,7 +1,7 @@
 // GET …/commissions/{cid}/events: the commission's results as server-sent events. Checks the
 // ids (404 problem+json before any stream starts), then hands the response to the service.
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
@@ -23,7 +23,8 @@ export class LiveResultsController {
       'Frames: `id:` = the store position the figures reflect; `event:` = `snapshot` | `results` | `reset`; `data:` = JSON, the commission payload',
       '(same shape as GET …/commissions/{commissionId}) plus `full` (true: `contests` lists every contest; false: only those that changed).',
       'First frame: `snapshot` (full), unless Last-Event-ID is given and still covered, in which case exactly the missed `results` frames follow.',
-      'At most one `results` frame per commission per 250 ms; a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
+      'At most one `results` frame per commission per window (TALLY_SSE_WINDOW_MS); a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
+      'A subscriber that does not read is sent nothing until it does, then the frames it missed or one `snapshot`.',
     ].join(' '),
   })
   @ApiParam({ name: 'electionId' })
@@ -33,6 +34,7 @@ export class LiveResultsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiNotFoundResponse({ description: 'Unknown election or commission (application/problem+json).' })
+  @ApiServiceUnavailableResponse({ description: 'SUBSCRIBERS_FULL: the process holds as many streams (or commissions) as it may; Retry-After says when to try again.' })
   events(
     @Param('electionId') electionId: string,
     @Param('commissionId') commissionId: string,
@@ -43,6 +45,13 @@ export class LiveResultsController {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
     if (!view.election.commission(commissionId)) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
+    const full = this.live.admit(electionId, commissionId);
+    if (full) {
+      throw new ProblemException(
+        [problem('SUBSCRIBERS_FULL', '', `this process holds as many live ${full.limitKind} as it may (${full.limit}); try again after Retry-After`, { limit: full.limit, limitKind: full.limitKind })],
+        { 'Retry-After': String(full.retryAfterSeconds) },
+      );
+    }
     this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, res);
   }
 }

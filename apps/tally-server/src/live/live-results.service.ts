@@ -6,12 +6,20 @@
 // - Coalescing: the projector reports every applied event; a channel collects the contests that
 //   moved and sends at most one frame per window (leading edge on the next tick, so one store
 //   batch is one frame; then at most one per `windowMs`).
-// - Frame id = the store position the frame's figures reflect. Each channel keeps a bounded ring
-//   of its frames; a client reconnecting with Last-Event-ID = X gets exactly the ring's frames
+// - A frame is serialized once, to bytes, per channel: every subscriber is written the same Buffer.
+// - Frame id = the store position the frame's figures reflect. Each channel keeps a ring of its
+//   frames, bounded in count and in bytes; a client reconnecting with Last-Event-ID = X gets exactly the ring's frames
 //   after X if the ring still covers X (X ≥ the id of the newest frame it dropped, or of the
 //   position it was created at), else one full `snapshot` frame. A client never receives an id
 //   it has already passed, so no frame is sent twice.
 // - Pushes happen only after the projector applied an event; a rebuild sends one `reset` frame.
+// - Bounded memory: at most `maxSubscribers` streams per process and `maxChannels` channels (an
+//   idle channel is evicted to make room); past either, 503 SUBSCRIBERS_FULL with Retry-After. A
+//   subscriber whose socket does not take a frame (write() says the buffer is full) is written
+//   nothing more until it drains; then it catches up from the ring (the frames it missed) or, if
+//   the ring no longer covers it, with one `snapshot`. So a slow reader costs one frame beyond its
+//   socket's buffer, never a growing queue; one that does not drain within `stallMs` is evicted
+//   (it reconnects with Last-Event-ID).
 // - The results embargo (results/embargo.ts): frames are public, so before an election's release
 //   instant they carry turnout and progress only. Within a second of the instant every subscriber gets
 //   a full `snapshot`, and no Last-Event-ID from before it resumes (its frames held no results).
@@ -28,12 +36,20 @@ import { commissionPayload, withEmbargo, type CommissionPayload } from '../resul
 export interface LiveOptions {
   /** At most one frame per commission per window. */
   readonly windowMs: number;
-  /** Frames kept per commission for resumption. */
+  /** Frames kept per commission for resumption… */
   readonly ringSize: number;
+  /** …and at most this many bytes of them (a central commission's frame can be tens of kilobytes). */
+  readonly ringBytes: number;
+  /** Streams this process holds at once; past it a new one is refused (503 with Retry-After). */
+  readonly maxSubscribers: number;
+  /** Commissions with a channel at once; a new one evicts the longest-idle channel, or is refused when none is idle. */
+  readonly maxChannels: number;
+  /** A subscriber whose socket has not drained for this long is disconnected. */
+  readonly stallMs: number;
   readonly heartbeatMs: number;
   /** How long a commission nobody watches keeps its ring (a reconnect within it resumes exactly). */
   readonly idleTtlMs: number;
-  /** A subscriber this far behind is disconnected; it reconnects with Last-Event-ID and catches up. */
+  /** A hard guard: a subscriber with more than this buffered is disconnected (it reconnects with Last-Event-ID and catches up). */
   readonly maxBufferedBytes: number;
 }
 
@@ -42,10 +58,21 @@ export const LIVE_OPTIONS = Symbol('LIVE_OPTIONS');
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   windowMs: 250,
   ringSize: 1024,
+  ringBytes: 4 * 1024 * 1024,
+  maxSubscribers: 20_000,
+  maxChannels: 1000,
+  stallMs: 60_000,
   heartbeatMs: 15_000,
   idleTtlMs: 10 * 60_000,
   maxBufferedBytes: 4 * 1024 * 1024,
 };
+
+/** Why a stream was refused: the process holds as many subscribers, or channels, as it may. */
+export interface LiveRefusal {
+  readonly limitKind: 'subscribers' | 'channels';
+  readonly limit: number;
+  readonly retryAfterSeconds: number;
+}
 
 export type FrameType = 'snapshot' | 'results' | 'reset';
 
@@ -54,19 +81,26 @@ export type FrameData = CommissionPayload & { readonly full: boolean };
 
 interface Frame {
   readonly id: string;
-  readonly text: string;
+  /** The whole SSE frame, UTF-8: encoded once, written to every subscriber as it is. */
+  readonly bytes: Buffer;
 }
 
 interface Client {
   readonly res: Response;
+  readonly channel: Channel;
   /** The newest frame id this client has: nothing at or before it is sent again. */
   lastId: string;
+  /** Since when its socket has not taken a write (undefined: it takes them): nothing is written until it drains. */
+  blockedSince: number | undefined;
+  /** A full frame (reset, release, status) passed while it was blocked: it gets a snapshot on drain. */
+  needsFull: boolean;
 }
 
 interface Channel {
   readonly electionId: string;
   readonly commissionId: string;
   readonly ring: Frame[];
+  ringBytes: number;
   /** Ring covers every Last-Event-ID ≥ this. */
   ringFrom: string;
   readonly clients: Set<Client>;
@@ -86,6 +120,11 @@ export function sseFrame(id: string | null, event: FrameType, data: unknown): st
   return `${id === null ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+const frameOf = (id: string, event: FrameType, data: FrameData): Frame => ({ id, bytes: Buffer.from(sseFrame(id, event, data), 'utf8') });
+/** When a full process asks a refused client to come back: streams end as viewers leave, in seconds to minutes. */
+const RETRY_AFTER_SECONDS = 5;
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
 @Injectable()
 export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Live');
@@ -95,6 +134,9 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private removeListener: (() => void) | undefined;
   private removeStatusListener: (() => void) | undefined;
   private framesSent = 0;
+  private subscribers = 0;
+  private evicted = 0;
+  private refused = 0;
   /** Embargoed elections with channels, checked every second (at most a second late; no timer to drift or fire early). */
   private readonly embargoed = new Set<string>();
   private releaseCheck: NodeJS.Timeout | undefined;
@@ -132,15 +174,53 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       channel.clients.clear();
     }
     this.channels.clear();
+    this.subscribers = 0;
   }
 
-  stats(): { channels: number; subscribers: number; framesSent: number } {
-    let subscribers = 0;
-    for (const c of this.channels.values()) subscribers += c.clients.size;
-    return { channels: this.channels.size, subscribers, framesSent: this.framesSent };
+  stats(): { channels: number; subscribers: number; framesSent: number; blocked: number; bufferedBytes: number; evicted: number; refused: number } {
+    let blocked = 0;
+    let bufferedBytes = 0;
+    for (const c of this.channels.values()) {
+      for (const client of c.clients) {
+        if (client.blockedSince !== undefined) blocked++;
+        bufferedBytes += client.res.writableLength;
+      }
+    }
+    return { channels: this.channels.size, subscribers: this.subscribers, framesSent: this.framesSent, blocked, bufferedBytes, evicted: this.evicted, refused: this.refused };
   }
 
-  /** Starts a stream; the caller has checked that the election and the commission exist. */
+  /**
+   * Whether a stream for this commission can be opened now: undefined, or why not. A full
+   * process asks the client to come back later rather than growing without bound.
+   */
+  admit(electionId: string, commissionId: string): LiveRefusal | undefined {
+    const retryAfterSeconds = RETRY_AFTER_SECONDS;
+    if (this.subscribers >= this.options.maxSubscribers) return this.refuse({ limitKind: 'subscribers', limit: this.options.maxSubscribers, retryAfterSeconds });
+    if (this.channels.size >= this.options.maxChannels && !this.channels.has(key(electionId, commissionId)) && !this.evictIdleChannel()) {
+      return this.refuse({ limitKind: 'channels', limit: this.options.maxChannels, retryAfterSeconds });
+    }
+    return undefined;
+  }
+
+  private refuse(refusal: LiveRefusal): LiveRefusal {
+    this.refused++;
+    return refusal;
+  }
+
+  /** Drops the channel nobody has watched for the longest; false when every channel has subscribers. */
+  private evictIdleChannel(): boolean {
+    let oldest: [string, Channel] | undefined;
+    for (const entry of this.channels) {
+      const idle = entry[1].idleSince;
+      if (entry[1].clients.size === 0 && idle !== undefined && (oldest === undefined || idle < (oldest[1].idleSince as number))) oldest = entry;
+    }
+    if (!oldest) return false;
+    this.cancel(oldest[1]);
+    this.channels.delete(oldest[0]);
+    return true;
+  }
+
+  /** Starts a stream; the caller has checked that the election and the commission exist, and `admit`. */
   connect(electionId: string, commissionId: string, lastEventId: string | undefined, res: Response): void {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new Error(`live: unknown election ${electionId}`);
@@ -155,7 +235,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     res.socket?.setNoDelay(true);
     res.write('retry: 2000\n\n');
 
-    const client: Client = { res, lastId: current };
+    const client: Client = { res, channel, lastId: current, blockedSince: undefined, needsFull: false };
     const x = lastEventId?.trim();
     const resumable =
       x && POSITION.test(x) && comparePositions(x, channel.ringFrom) >= 0 && comparePositions(x, current) <= 0 && (channel.releasedAt === undefined || comparePositions(x, channel.releasedAt) > 0);
@@ -166,9 +246,11 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       this.send(client, this.snapshotFrame(channel, current));
     }
     channel.clients.add(client);
+    this.subscribers++;
     channel.idleSince = undefined;
     res.on('close', () => {
-      channel.clients.delete(client);
+      if (!channel.clients.delete(client)) return;
+      this.subscribers--;
       if (channel.clients.size === 0) channel.idleSince = Date.now();
     });
   }
@@ -181,6 +263,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
         electionId,
         commissionId,
         ring: [],
+        ringBytes: 0,
         ringFrom: current,
         clients: new Set(),
         pending: undefined,
@@ -239,19 +322,10 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const position = view.cursor.position ?? START_POSITION;
     for (const channel of this.channels.values()) {
       if (channel.electionId !== electionId) continue;
-      this.cancel(channel);
-      channel.ring.length = 0;
-      channel.ringFrom = position;
       if (release) channel.releasedAt = position;
-      channel.snapshot = undefined;
       const payload = this.publicPayload(view, channel.commissionId);
-      if (!payload) continue;
       // Same position as the clients may have: the snapshot replaces their state (with the results in, or the new status).
-      const frame: Frame = { id: position, text: sseFrame(position, 'snapshot', { ...payload, full: true } satisfies FrameData) };
-      for (const client of channel.clients) {
-        this.send(client, frame);
-        client.lastId = position;
-      }
+      if (payload) this.replaceAll(channel, frameOf(position, 'snapshot', { ...payload, full: true }));
     }
     this.logger.log(`results of ${electionId} released: subscribers sent full snapshots`);
   }
@@ -281,28 +355,39 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     channel.lastFlushAt = performance.now();
     const payload = this.publicPayload(view, channel.commissionId, contests);
     if (!payload) return;
-    const frame: Frame = { id: position, text: sseFrame(position, 'results', { ...payload, full: false } satisfies FrameData) };
+    const frame = frameOf(position, 'results', { ...payload, full: false });
     channel.ring.push(frame);
-    if (channel.ring.length > this.options.ringSize) channel.ringFrom = (channel.ring.shift() as Frame).id;
+    channel.ringBytes += frame.bytes.length;
+    while (channel.ring.length > this.options.ringSize || (channel.ring.length > 1 && channel.ringBytes > this.options.ringBytes)) {
+      const dropped = channel.ring.shift() as Frame;
+      channel.ringBytes -= dropped.bytes.length;
+      channel.ringFrom = dropped.id;
+    }
     for (const client of channel.clients) if (comparePositions(frame.id, client.lastId) > 0) this.send(client, frame);
   }
 
   private onReset(electionId: string, position: string): void {
     for (const channel of this.channels.values()) {
       if (channel.electionId !== electionId) continue;
-      this.cancel(channel);
-      channel.ring.length = 0;
-      channel.ringFrom = position;
-      channel.snapshot = undefined;
       const view = this.projector.engine.view(electionId);
       const payload = view && this.publicPayload(view, channel.commissionId);
-      if (!payload) continue;
       // The reset repeats the position the clients may already have: it replaces their state, it adds no change.
-      const frame: Frame = { id: position, text: sseFrame(position, 'reset', { ...payload, full: true } satisfies FrameData) };
-      for (const client of channel.clients) {
-        this.send(client, frame);
-        client.lastId = position;
-      }
+      if (payload) this.replaceAll(channel, frameOf(position, 'reset', { ...payload, full: true }));
+    }
+  }
+
+  /** A full frame for every subscriber of the channel, replacing what they hold; the ring starts again at it. */
+  private replaceAll(channel: Channel, frame: Frame): void {
+    this.cancel(channel);
+    channel.ring.length = 0;
+    channel.ringBytes = 0;
+    channel.ringFrom = frame.id;
+    channel.snapshot = undefined;
+    for (const client of channel.clients) {
+      // A blocked subscriber gets the full state when it drains, never the frames from before.
+      if (client.blockedSince !== undefined) client.needsFull = true;
+      else this.send(client, frame);
+      client.lastId = frame.id;
     }
   }
 
@@ -312,20 +397,53 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const view = this.projector.engine.view(channel.electionId);
     const payload = view && this.publicPayload(view, channel.commissionId);
     if (!payload) throw new Error(`live: unknown commission ${channel.commissionId}`);
-    channel.snapshot = { id: position, text: sseFrame(position, 'snapshot', { ...payload, full: true } satisfies FrameData) };
+    channel.snapshot = frameOf(position, 'snapshot', { ...payload, full: true });
     return channel.snapshot;
   }
 
+  /** Writes a frame unless the subscriber's socket is full; then it waits for 'drain' and catches up. */
   private send(client: Client, frame: Frame): void {
     const res = client.res;
-    if (res.writableEnded || res.destroyed) return;
-    res.write(frame.text);
+    if (res.writableEnded || res.destroyed || client.blockedSince !== undefined) return;
+    const more = res.write(frame.bytes);
     this.framesSent++;
     if (comparePositions(frame.id, client.lastId) > 0) client.lastId = frame.id;
     if (res.writableLength > this.options.maxBufferedBytes) {
-      this.logger.warn(`a subscriber of ${frame.id} fell ${res.writableLength} bytes behind: disconnected (it resumes with Last-Event-ID)`);
-      res.destroy();
+      this.evict(client, `fell ${res.writableLength} bytes behind`);
+      return;
     }
+    if (!more) {
+      client.blockedSince = Date.now();
+      res.once('drain', () => this.catchUp(client));
+    }
+  }
+
+  /**
+   * A subscriber drained: the frames it missed from the ring, in order, while its socket takes
+   * them; one snapshot instead when the ring no longer reaches back to it or a full frame passed.
+   */
+  private catchUp(client: Client): void {
+    client.blockedSince = undefined;
+    const channel = client.channel;
+    if (client.res.destroyed || !channel.clients.has(client)) return;
+    const view = this.projector.engine.view(channel.electionId);
+    const current = view?.cursor.position ?? START_POSITION;
+    if (client.needsFull || comparePositions(client.lastId, channel.ringFrom) < 0) {
+      client.needsFull = false;
+      // As on connect: the snapshot holds the view as it is now, so the frames up to now are in it.
+      this.send(client, this.snapshotFrame(channel, current));
+      return;
+    }
+    for (const frame of channel.ring) {
+      if (client.blockedSince !== undefined) return;
+      if (comparePositions(frame.id, client.lastId) > 0) this.send(client, frame);
+    }
+  }
+
+  private evict(client: Client, why: string): void {
+    this.evicted++;
+    this.logger.warn(`a subscriber of ${client.channel.commissionId} ${why}: disconnected (it resumes with Last-Event-ID)`);
+    client.res.destroy();
   }
 
   private cancel(channel: Channel): void {
@@ -345,7 +463,13 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
         this.channels.delete(k);
         continue;
       }
-      for (const client of channel.clients) if (!client.res.writableEnded) client.res.write(': heartbeat\n\n');
+      for (const client of channel.clients) {
+        if (client.blockedSince !== undefined) {
+          if (now - client.blockedSince >= this.options.stallMs) this.evict(client, `has not read for ${now - client.blockedSince} ms`);
+          continue;
+        }
+        if (!client.res.writableEnded) client.res.write(HEARTBEAT);
+      }
     }
   }
 }

@@ -5,7 +5,9 @@ import { AuthModule } from '../auth/auth.module';
 import { DemoModule } from '../demo/demo.module';
 import { ElectionsModule } from '../elections/elections.module';
 import { LiveResultsController } from '../live/live-results.controller';
-import { LiveResultsService } from '../live/live-results.service';
+import type { AppConfig } from '../config/app.config';
+import { APP_CONFIG } from '../infrastructure/tokens';
+import { LIVE_OPTIONS, LiveResultsService, type LiveOptions } from '../live/live-results.service';
 import { ResultsEmbargo } from '../results/embargo';
 import { OpenDataController } from '../results/open-data.controller';
 import { ResultsController } from '../results/results.controller';
@@ -20,7 +22,13 @@ import { ProjectorService } from './projector.service';
 @Module({
   imports: [ElectionsModule, AuthModule, DemoModule],
   controllers: [ResultsController, SeatAnalysisController, SeatExplanationController, ForensicsController, BodyMembersController, OpenDataController, LiveResultsController, ProjectionsAdminController],
-  providers: [ProjectorService, LiveResultsService, ResultsEmbargo, ProtocolArrivalsService],
+  providers: [
+    ProjectorService,
+    LiveResultsService,
+    ResultsEmbargo,
+    ProtocolArrivalsService,
+    { provide: LIVE_OPTIONS, useFactory: (config: AppConfig): Partial<LiveOptions> => config.live, inject: [APP_CONFIG] },
+  ],
   exports: [ProjectorService, LiveResultsService, ResultsEmbargo],
 })
 export class ProjectorModule {}

@@ -1,0 +1,236 @@
+// Live streams keep memory bounded: a process holds at most so many subscribers and channels
+// (503 SUBSCRIBERS_FULL with Retry-After past them, an unwatched channel evicted to make room); a
+// subscriber whose socket does not take a frame is written nothing more until it drains, then
+// catches up from the ring (or with one snapshot after a full frame passed it); one that never
+// drains is evicted. The slow subscriber is a stand-in for the HTTP response (a socket that says
+// "full" at once): the real service, projector and intake run around it.
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { almatyCity2023Protocols, type FixtureProtocol } from '@tally/domain';
+import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { loadAppConfig, type LiveConfig } from '../../apps/tally-server/src/config/app.config';
+import { CommissionClient } from '../../apps/tally-server/src/demo/commission-client';
+import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
+import { LiveResultsService } from '../../apps/tally-server/src/live/live-results.service';
+import { connectSse, type SseConnection, type SseFrame } from '../../apps/tally-server/src/live/testing/sse-client';
+import type { CommissionPayload } from '../../apps/tally-server/src/results/results.presenter';
+
+jest.setTimeout(60_000);
+
+const ELECTION = 'almaty-city-2023';
+const DISTRICT = 'zhetysu';
+const OTHER_DISTRICT = 'almaly';
+const ADMIN = 'admin-token-for-the-live-limits-test';
+
+type FrameData = CommissionPayload & { full: boolean };
+
+/** A response whose socket is full after every write until the test drains it. */
+class SlowResponse extends EventEmitter {
+  readonly chunks: string[] = [];
+  writableLength = 0;
+  /** The most it ever held undrained: what a slow reader costs the server. */
+  peak = 0;
+  writableEnded = false;
+  destroyed = false;
+  readonly socket = undefined;
+  status(): this {
+    return this;
+  }
+  setHeader(): void {}
+  flushHeaders(): void {}
+  write(chunk: string | Buffer): boolean {
+    this.chunks.push(chunk.toString());
+    this.writableLength += Buffer.byteLength(chunk);
+    this.peak = Math.max(this.peak, this.writableLength);
+    return false;
+  }
+  /** The client read everything: the socket takes writes again ('drain' runs the catch-up at once). */
+  drain(): void {
+    this.writableLength = 0;
+    this.emit('drain');
+  }
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('close');
+  }
+  end(): void {
+    this.writableEnded = true;
+    this.emit('close');
+  }
+  frames(): { id: string; event: string; data: FrameData }[] {
+    return this.chunks
+      .join('')
+      .split('\n\n')
+      .filter((block) => block.includes('data: '))
+      .map((block) => {
+        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+        return { id: field('id'), event: field('event'), data: JSON.parse(field('data')) as FrameData };
+      });
+  }
+}
+
+/** What a dashboard shows after these frames: a full frame replaces, a partial one updates the contests it carries. */
+function fold(frames: readonly { data: FrameData }[]): Map<string, unknown> {
+  const state = new Map<string, unknown>();
+  for (const { data } of frames) {
+    if (data.full) state.clear();
+    for (const c of data.contests) state.set(c.contestId, c);
+  }
+  return state;
+}
+
+async function start(live: Partial<LiveConfig>): Promise<{ app: NestExpressApplication; base: string; service: LiveResultsService; protocols: FixtureProtocol[] }> {
+  const config = loadAppConfig({ TALLY_DEMO: 'true', LOG_LEVEL: 'silent', TALLY_ADMIN_TOKEN: ADMIN });
+  const app = await createApp({ ...config, eventStore: { kind: 'embedded' }, live: { ...config.live, ...live } }, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const election = app.get(ElectionRegistry).get(ELECTION)!;
+  const under = new Set(election.precinctsUnder(DISTRICT));
+  const protocols = almatyCity2023Protocols(election.definition).filter((p) => under.has(p.precinctId) && p.contestId === 'almaty-city-list');
+  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, service: app.get(LiveResultsService), protocols };
+}
+
+const eventsUrl = (base: string, commission: string) => `${base}/v1/elections/${ELECTION}/commissions/${commission}/events`;
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('live streams: caps', () => {
+  let app: NestExpressApplication;
+  let base: string;
+  let service: LiveResultsService;
+  const open: SseConnection[] = [];
+
+  beforeAll(async () => ({ app, base, service } = await start({ maxSubscribers: 2, maxChannels: 1 })));
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await app.close();
+  });
+
+  const connect = async (commission: string) => {
+    const c = await connectSse(eventsUrl(base, commission));
+    open.push(c);
+    return c;
+  };
+
+  it('refuses a stream past the subscriber cap or the channel cap with 503 SUBSCRIBERS_FULL and Retry-After, and admits again once there is room', async () => {
+    const first = await connect(DISTRICT);
+    expect(first.status).toBe(200);
+
+    // One channel at most, and the district's has a subscriber: another commission must wait.
+    const otherCommission = await fetch(eventsUrl(base, OTHER_DISTRICT));
+    expect(otherCommission.status).toBe(503);
+    expect(otherCommission.headers.get('retry-after')).toMatch(/^\d+$/);
+    const channels = (await otherCommission.json()) as { code: string; operands: Record<string, unknown> };
+    expect(channels).toMatchObject({ code: 'SUBSCRIBERS_FULL', operands: { limitKind: 'channels', limit: 1 } });
+
+    const second = await connect(DISTRICT);
+    expect(second.status).toBe(200);
+    const third = await fetch(eventsUrl(base, DISTRICT));
+    expect(third.status).toBe(503);
+    expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await third.json()).toMatchObject({ code: 'SUBSCRIBERS_FULL', operands: { limitKind: 'subscribers', limit: 2 } });
+    expect(service.stats()).toMatchObject({ subscribers: 2, channels: 1, refused: 2 });
+
+    // Both leave: the district's channel is idle, so the other commission evicts it.
+    first.close();
+    second.close();
+    await until(() => service.stats().subscribers === 0);
+    const other = await connect(OTHER_DISTRICT);
+    expect(other.status).toBe(200);
+    expect((await other.waitFor(() => true)).event).toBe('snapshot');
+    expect(service.stats()).toMatchObject({ subscribers: 1, channels: 1 });
+  });
+});
+
+describe('live streams: a subscriber that does not read', () => {
+  let app: NestExpressApplication;
+  let base: string;
+  let service: LiveResultsService;
+  let protocols: FixtureProtocol[];
+  let client: CommissionClient;
+  const open: SseConnection[] = [];
+
+  beforeAll(async () => {
+    ({ app, base, service, protocols } = await start({}));
+    client = new CommissionClient(base, ELECTION);
+  });
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await app.close();
+  });
+
+  const submit = async (p: FixtureProtocol) => expect((await client.submitProtocol(p.precinctId, p.protocol)).kind).toBe('accepted');
+  /** A reading subscriber (real HTTP) and a slow one on the district, each past its snapshot. */
+  const watch = async () => {
+    const reader = await connectSse(eventsUrl(base, DISTRICT));
+    open.push(reader);
+    await reader.waitFor((f) => f.event === 'snapshot');
+    const slow = new SlowResponse();
+    service.connect(ELECTION, DISTRICT, undefined, slow as unknown as Response);
+    return { reader, slow };
+  };
+  const reported = (f: SseFrame) => (JSON.parse(f.data) as FrameData).contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
+
+  it('is written nothing while its socket is full, then exactly the frames it missed: one frame beyond its buffer, the same figures as a reader', async () => {
+    const { reader, slow } = await watch();
+    expect(slow.frames().map((f) => f.event)).toEqual(['snapshot']);
+    expect(service.stats().blocked).toBe(1);
+
+    for (const p of protocols.slice(0, 4)) await submit(p);
+    await reader.waitFor((f) => reported(f) === 4);
+    // The reader has every frame; the slow one still only its snapshot (and the `retry:` line).
+    expect(slow.frames()).toHaveLength(1);
+    const held = slow.peak;
+
+    for (let i = 0; i < 100 && service.stats().blocked > 0; i++) slow.drain();
+    const caughtUp = slow.frames();
+    expect(caughtUp.slice(1).every((f) => f.event === 'results')).toBe(true);
+    expect(caughtUp.map((f) => f.id)).toEqual([...new Set(caughtUp.map((f) => f.id))]);
+    expect(caughtUp[caughtUp.length - 1].id).toBe(reader.frames[reader.frames.length - 1].id);
+    expect(fold(caughtUp)).toEqual(fold(reader.frames.map((f) => ({ data: JSON.parse(f.data) as FrameData }))));
+    // It never held more than at its first blocked write, or one frame: no queue grows behind it.
+    expect(slow.peak).toBeLessThanOrEqual(Math.max(held, ...slow.chunks.map((c) => Buffer.byteLength(c))));
+    slow.destroy();
+  });
+
+  it('gets one snapshot, not the frames before it, when a full frame (a rebuild\'s reset) passed while it was blocked', async () => {
+    const { reader, slow } = await watch();
+
+    await submit(protocols[4]);
+    await reader.waitFor((f) => reported(f) === 5);
+    const rebuild = await fetch(`${base}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(rebuild.status).toBe(200);
+    const reset = await reader.waitFor((f) => f.event === 'reset');
+    expect(slow.frames()).toHaveLength(1);
+
+    slow.drain();
+    const after = slow.frames().slice(1);
+    expect(after.map((f) => f.event)).toEqual(['snapshot']);
+    expect(after[0].id).toBe(reset.id);
+    expect(after[0].data.full).toBe(true);
+    expect(after[0].data.contests).toEqual((JSON.parse(reset.data) as FrameData).contests);
+    slow.destroy();
+  });
+});
+
+describe('live streams: a subscriber that never drains', () => {
+  let app: NestExpressApplication;
+  let service: LiveResultsService;
+
+  beforeAll(async () => ({ app, service } = await start({ stallMs: 0, heartbeatMs: 20 })));
+  afterAll(() => app.close());
+
+  it('is disconnected (it would resume with Last-Event-ID), freeing its place', async () => {
+    const slow = new SlowResponse();
+    const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+    service.connect(ELECTION, DISTRICT, undefined, slow as unknown as Response);
+    expect(service.stats()).toMatchObject({ subscribers: 1, blocked: 1 });
+    await closed;
+    expect(slow.destroyed).toBe(true);
+    expect(service.stats()).toMatchObject({ subscribers: 0, evicted: 1 });
+  });
+});
