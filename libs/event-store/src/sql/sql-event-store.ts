@@ -300,6 +300,21 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
+    this.assertOpen();
+    const names = [...new Set(streamNames)];
+    const out = new Map<string, RecordedEvent[]>(names.map((n) => [n, []]));
+    if (names.length === 0) return out;
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM tally_events
+        WHERE stream_name = ANY($1::text[])
+        ORDER BY stream_name, stream_revision`,
+      [names],
+    );
+    for (const row of rows) out.get(row.stream_name)!.push(toRecorded(row));
+    return out;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     this.assertOpen();
     const from = parsePosition(options.from ?? START_POSITION);
