@@ -89,7 +89,7 @@ export default async function run(): Promise<BenchResult[]> {
     await fire(alone.url, warmup);
     const profile = process.env.INTAKE_BENCH_PROFILE;
     if (profile) await alone.request({ type: 'profile', dir: profile }, 'profiling');
-    const cpu = async (server: RunningServer) => ((await server.request({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
+    const cpu = cpuOf;
     const cpuBefore = { base: await cpu(base), alone: await cpu(alone) };
     const rounds: Array<{ base: AutocannonResult; alone: AutocannonResult }> = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -120,6 +120,12 @@ function embeddedResults(full: Load): BenchResult[] {
   return [
     { name: 'accepted submissions/s, embedded (all roles)', value: full.accepted / full.seconds, unit: 'req/s', note: `recorder, projector and PGlite in the same event loop; ${note}` },
     { id: 'e2e.embedded.rps', name: 'recorded submissions/s, embedded (all roles)', value: full.recordedPerSecond, unit: 'protocols/s', note: `first receipt to last record, ${recorded} of ${full.accepted} recorded; ${note}` },
+    {
+      name: 'server CPU per recorded protocol, embedded (all roles)',
+      value: (full.cpuMicros ?? NaN) / recorded,
+      unit: 'µs',
+      note: `user + system of the one process from the first request to the last record: its ceiling is the inverse (on a shared machine steadier than the wall-clock rate); ${note}`,
+    },
     { name: 'HTTP 202 latency p99, embedded (all roles)', value: full.p99, unit: 'ms', note },
     { name: '202 → recorded p50, embedded', value: recorded ? percentile(latencies, 50) : NaN, unit: 'ms', note: `${recorded} of ${full.accepted} recorded, under the full load` },
     { name: '202 → recorded p99, embedded', value: recorded ? percentile(latencies, 99) : NaN, unit: 'ms', note: `${recorded} of ${full.accepted} recorded, under the full load` },
@@ -184,6 +190,9 @@ function summed(results: readonly AutocannonResult[]): Load {
 
 const cpuPer = (load: Load): number => (load.cpuMicros ?? NaN) / load.accepted;
 
+/** CPU time the server process used so far, µs (user + system). */
+const cpuOf = async (server: RunningServer): Promise<number> => ((await server.request({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
+
 interface RunningServer {
   readonly url: string;
   request(message: ParentMessage, answer: ServerMessage['type']): Promise<ServerMessage>;
@@ -225,11 +234,13 @@ async function embedded(warmup: readonly Body[], measured: readonly Body[]): Pro
     await fire(server.url, warmup);
     const profile = process.env.INTAKE_BENCH_PROFILE;
     if (profile) await server.request({ type: 'profile', dir: profile }, 'profiling');
+    const cpuBefore = await cpuOf(server);
     const ids: string[] = [];
     const result = await fire(server.url, measured, ids);
     if (result.non2xx > 0 || result.errors > 0) log(`embedded: ${result.non2xx} non-2xx, ${result.errors} errors`);
     const { latencies, recordedPerSecond } = (await server.request({ type: 'outcomes', ids }, 'outcomes')) as Extract<ServerMessage, { type: 'outcomes' }>;
-    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies, recordedPerSecond };
+    const cpuMicros = (await cpuOf(server)) - cpuBefore;
+    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies, recordedPerSecond, cpuMicros };
   } finally {
     await server.stop();
   }
