@@ -333,6 +333,29 @@ export function cpuNote(result: SplitRunResult): string {
   return `CPU over the ${result.seconds.toFixed(1)} s: ${parts.join(', ')}; ${total.toFixed(1)} s in all of the ${(cores * result.seconds).toFixed(1)} s ${cores} cores had`;
 }
 
+/**
+ * A run with the knobs both benches share (SPLIT_BENCH_INTAKES, _RECORDERS, _PARTITIONS; the HTTP
+ * port base from `portVariable`), and the sentence that says how it was set up.
+ */
+export async function runSplitFromEnv(params: {
+  readonly name: string;
+  readonly precincts: number;
+  readonly turnoutShare: number;
+  readonly portVariable: string;
+  readonly defaultPort: number;
+  readonly log: (line: string) => void;
+}): Promise<{ readonly result: SplitRunResult; readonly setup: string }> {
+  const intakes = positiveEnv('SPLIT_BENCH_INTAKES', 1);
+  const recorders = positiveEnv('SPLIT_BENCH_RECORDERS', 1);
+  const partitions = positiveEnv('SPLIT_BENCH_PARTITIONS', 6);
+  const concurrency = 64;
+  const result = await runSplit({ ...params, intakes, recorders, partitions, concurrency, httpPort: positiveEnv(params.portVariable, params.defaultPort) });
+  const setup =
+    `intake ×${intakes}, recorder ×${recorders}, projector ×1, ${result.kafka} (${partitions} partitions), PostgreSQL (DATABASE_URL); ` +
+    `load generator in its own process, ${concurrency} in flight; ${result.acknowledged} submissions acknowledged, ${result.recordedOnce} recorded once each`;
+  return { result, setup };
+}
+
 export const positiveEnv = (name: string, fallback: number): number => {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
