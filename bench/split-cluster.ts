@@ -330,7 +330,11 @@ export function cpuNote(result: SplitRunResult): string {
   const total = result.cpu.reduce((n, c) => n + c.seconds, 0);
   const parts = result.cpu.filter((c) => c.seconds >= 0.05).map((c) => `${c.name} ${c.seconds.toFixed(1)} s (${((100 * c.seconds) / result.seconds).toFixed(0)}% of a core)`);
   const cores = cpus().length;
-  return `CPU over the ${result.seconds.toFixed(1)} s: ${parts.join(', ')}; ${total.toFixed(1)} s in all of the ${(cores * result.seconds).toFixed(1)} s ${cores} cores had`;
+  const perSubmission = (1e6 * total) / result.acknowledged;
+  return (
+    `CPU over the ${result.seconds.toFixed(1)} s: ${parts.join(', ')}; ${total.toFixed(1)} s in all of the ${(cores * result.seconds).toFixed(1)} s ${cores} cores had ` +
+    `(the rest went to the machine's other work), ${perSubmission.toFixed(0)} µs per submission over every process: ${cores} cores' ceiling ≈ ${((cores * 1e6) / perSubmission).toFixed(0)}/s`
+  );
 }
 
 /**
