@@ -29,6 +29,7 @@ interface BrokerTool {
   defaultPort(): number;
   startBroker(options: { port: number; fresh: boolean; log: (line: string) => void }): Promise<{ brokers: string; port: number; pid: number; alreadyRunning: boolean }>;
   stopBroker(options: { port: number; log: (line: string) => void }): Promise<unknown>;
+  brokerStatus(options: { port: number }): { running: boolean; pid?: number };
 }
 // Plain CommonJS beside the TypeScript (tools/ has no build step).
 const broker = require(join(ROOT, 'tools', 'kafka', 'broker.js')) as BrokerTool;
@@ -101,11 +102,16 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
     // Kafka: the one given, or a broker of our own on KAFKA_PORT.
     let kafka = process.env.KAFKA_BROKERS;
     let brokerPid: number | undefined;
-    if (!kafka) {
+    let ownBroker = false;
+    if (kafka) {
+      // A broker of tools/kafka on KAFKA_PORT (with-broker.js): its pid, for its CPU.
+      brokerPid = broker.brokerStatus({ port: broker.defaultPort() }).pid;
+    } else {
       const port = broker.defaultPort();
       const started = await broker.startBroker({ port, fresh: true, log });
       kafka = started.brokers;
       brokerPid = started.pid;
+      ownBroker = true;
       if (!started.alreadyRunning) cleanups.push(() => broker.stopBroker({ port, log }));
     }
     const db: TestDatabase = await createTestDatabase(process.env.SPLIT_BENCH_DB_PREFIX ?? 'tally_bench_split');
@@ -295,7 +301,7 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       p99Ms: summary.p99Ms,
       recordedOnce: Number(counts.submissions),
       cpu: [...cpu].map(([name, seconds]) => ({ name, seconds })).sort((a, b) => b.seconds - a.seconds),
-      kafka: brokerPid ? `a broker of its own (${kafka})` : `KAFKA_BROKERS ${kafka}`,
+      kafka: ownBroker ? `a broker of its own (${kafka})` : `KAFKA_BROKERS ${kafka}`,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log(`cleanup: ${e instanceof Error ? e.message : String(e)}`));
