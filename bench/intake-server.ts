@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (profiling) {
       const { profile } = (await post(profiling.session, 'Profiler.stop')) as { profile: object };
-      writeFileSync(join(profiling.dir, `intake-${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(join(profiling.dir, `intake-${kind}-${(process.env.TALLY_ROLES ?? 'all').replace(/,/g, '+')}-${process.pid}.cpuprofile`), JSON.stringify(profile));
     }
     await close();
   };

@@ -46,5 +46,8 @@ describe('the tools’ arguments', () => {
     expect(() => loadArgs(['--url', 'http://h:1/v1', '--precincts', '10', '--rate', '5'])).toThrow(/--url must be http\(s\):\/\/host:port without a path/);
     expect(() => loadArgs(['--url', 'http://h:1', '--precincts', 'ten', '--rate', '5'])).toThrow(/--precincts must be a positive integer, got "ten"/);
     expect(loadArgs(['--url', 'http://h:1/', '--url', 'http://h:2', '--precincts', '10', '--rate', '5'])).toMatchObject({ urls: ['http://h:1', 'http://h:2'], precincts: 10, rate: 5 });
+    expect(loadArgs(['--url', 'http://h:1', '--precincts', '10', '--rate', '5']).turnoutShare).toBe(0);
+    expect(loadArgs(['--url', 'http://h:1', '--precincts', '10', '--rate', '5', '--turnout-share', '1']).turnoutShare).toBe(1);
+    expect(() => loadArgs(['--url', 'http://h:1', '--precincts', '10', '--rate', '5', '--turnout-share', '1.5'])).toThrow(/--turnout-share must be a number from 0 to 1, got "1.5"/);
   });
 });

@@ -2,6 +2,7 @@
 'use strict';
 // npm run load -- --url http://127.0.0.1:3001 [--url …] --precincts N --rate R
 //                 [--election ID] [--duration S] [--seed K] [--journal FILE] [--token T]
+//                 [--turnout-share S]
 // Drives a running Tally (one process, the cluster, or docker-compose) from its own process:
 // defines (or reuses) a synthetic election whose commissions sign with the public demo keys,
 // signs every protocol ahead, then submits them at a steady rate spread over the intake URLs.
@@ -15,10 +16,10 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { lib } = require('./dist');
 
-const USAGE = 'usage: npm run load -- --url URL [--url URL …] --precincts N --rate R [--election ID] [--duration S] [--seed K] [--journal FILE] [--token T] [--concurrency C]';
+const USAGE = 'usage: npm run load -- --url URL [--url URL …] --precincts N --rate R [--election ID] [--duration S] [--seed K] [--journal FILE] [--token T] [--concurrency C] [--turnout-share S]';
 
 function parseArgs(argv) {
-  const opts = { urls: [], precincts: undefined, rate: undefined, election: undefined, duration: undefined, seed: 1, journal: undefined, token: process.env.TALLY_ADMIN_TOKEN, concurrency: 64 };
+  const opts = { urls: [], precincts: undefined, rate: undefined, election: undefined, duration: undefined, seed: 1, journal: undefined, token: process.env.TALLY_ADMIN_TOKEN, concurrency: 64, turnoutShare: 0 };
   const positive = (flag, text, { integer = true } = {}) => {
     const n = Number(text);
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
@@ -49,6 +50,12 @@ function parseArgs(argv) {
       case '--concurrency':
         opts.concurrency = positive(flag, value);
         break;
+      case '--turnout-share': {
+        const share = Number(value);
+        if (!Number.isFinite(share) || share < 0 || share > 1) throw new Error(`--turnout-share must be a number from 0 to 1, got "${value}"`);
+        opts.turnoutShare = share;
+        break;
+      }
       case '--election':
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new Error(`--election must be an election id (letters, digits, ".", "_", "-"), got "${value}"`);
         opts.election = value;
@@ -103,16 +110,44 @@ async function prepareElection(opts, log) {
   return definition;
 }
 
-/** Every protocol of the election, signed, with its request path and content digest. */
-function signAhead(definition, seed) {
+/**
+ * Every protocol of the election, signed, with its request path and content digest; with
+ * turnoutShare > 0, first the running-turnout reports (each precinct at each of the election's
+ * turnout times with that chance), time by time, as the generator yields them.
+ */
+function signAhead(definition, seed, turnoutShare = 0) {
   const { generateProtocols } = lib('domain');
   const { demoKeyPair, signSubmission, normalizeProtocol, encodeSignedSubject } = lib('signatures');
   const bodies = [];
-  for (const s of generateProtocols(definition, seed)) {
+  // The PEM parsed once per commission, not once per signature (a national night signs 800,000).
+  const keys = new Map();
+  const keyOf = (precinctId) => {
+    let key = keys.get(precinctId);
+    if (!key) {
+      const pair = demoKeyPair(precinctId);
+      key = { keyId: pair.keyId, privateKey: crypto.createPrivateKey(pair.privateKeyPem) };
+      keys.set(precinctId, key);
+    }
+    return key;
+  };
+  for (const s of generateProtocols(definition, seed, { turnoutReportShare: turnoutShare })) {
+    if (s.kind === 'turnout') {
+      const subject = { kind: 'turnout', electionId: definition.id, precinctId: s.precinctId, time: s.time, ballotsIssued: s.ballotsIssued, version: s.version };
+      const key = keyOf(s.precinctId);
+      const signature = signSubmission(subject, key.keyId, key.privateKey);
+      bodies.push({
+        path: `/v1/elections/${definition.id}/precincts/${s.precinctId}/turnout`,
+        body: JSON.stringify({ time: s.time, ballotsIssued: s.ballotsIssued, version: s.version, signature }),
+        digest: contentDigest(encodeSignedSubject(subject)),
+        precinctId: s.precinctId,
+        time: s.time,
+      });
+      continue;
+    }
     if (s.kind !== 'protocol') continue;
     const subject = { kind: 'protocol', electionId: definition.id, precinctId: s.precinctId, contestId: s.contestId, protocol: normalizeProtocol(s.protocol) ?? s.protocol, version: 1 };
-    const key = demoKeyPair(s.precinctId);
-    const signature = signSubmission(subject, key.keyId, key.privateKeyPem);
+    const key = keyOf(s.precinctId);
+    const signature = signSubmission(subject, key.keyId, key.privateKey);
     bodies.push({
       path: `/v1/elections/${definition.id}/precincts/${s.precinctId}/protocols`,
       body: JSON.stringify({ protocol: s.protocol, version: 1, signature }),
@@ -130,7 +165,7 @@ const RETRYABLE = (status) => status === 429 || status >= 500;
 
 async function run(opts, { log = (line) => console.error(`load: ${line}`) } = {}) {
   const definition = await prepareElection(opts, log);
-  const bodies = signAhead(definition, opts.seed);
+  const bodies = signAhead(definition, opts.seed, opts.turnoutShare);
   const total = opts.duration ? Math.min(bodies.length, Math.ceil(opts.duration * opts.rate)) : bodies.length;
   log(`${bodies.length} signed protocols ready; sending ${total} at ${opts.rate}/s over ${opts.urls.length} URL(s)`);
   const journal = opts.journal ? fs.createWriteStream(opts.journal, { flags: 'w' }) : undefined;
@@ -144,6 +179,10 @@ async function run(opts, { log = (line) => console.error(`load: ${line}`) } = {}
 
   const stats = { sent: 0, acknowledged: 0, duplicates: 0, refused: 0, retries: 0, abandoned: 0, statuses: {} };
   const latencies = [];
+  // Wall-clock instants (ms since the epoch) of the first and last acknowledgement: a harness
+  // measuring end to end (bench/split-cluster.ts) starts its clock at the first 202.
+  let firstAckAt = null;
+  let lastAckAt = null;
   let inFlight = 0;
   let next = 0;
   const started = Date.now();
@@ -167,9 +206,12 @@ async function run(opts, { log = (line) => console.error(`load: ${line}`) } = {}
       if (status === 202 || status === 200) {
         const { submissionId } = JSON.parse(text);
         stats.acknowledged++;
+        lastAckAt = Date.now();
+        firstAckAt ??= lastAckAt;
         if (status === 200) stats.duplicates++;
         latencies.push(Date.now() - first);
-        journal?.write(`${JSON.stringify({ submissionId, digest: item.digest, precinctId: item.precinctId, contestId: item.contestId, status })}\n`);
+        const what = item.time === undefined ? { contestId: item.contestId } : { time: item.time };
+        journal?.write(`${JSON.stringify({ submissionId, digest: item.digest, precinctId: item.precinctId, ...what, status })}\n`);
         return;
       }
       if (status !== 'error' && !RETRYABLE(status)) {
@@ -217,6 +259,10 @@ async function run(opts, { log = (line) => console.error(`load: ${line}`) } = {}
     acceptedPerSecond: Number((stats.acknowledged / seconds).toFixed(1)),
     p50Ms: pct(50),
     p99Ms: pct(99),
+    firstAckAt,
+    lastAckAt,
+    // This process's CPU (user + system) since it started, for a harness that counts every process's share.
+    cpuSeconds: Number(((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(2)),
     journal: opts.journal ?? null,
   };
 }

@@ -143,6 +143,23 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         expect(await store.readStream(missing)).toEqual([]);
       });
 
+      it('reads several whole streams at once, each as readStream reads it, an absent one empty', async () => {
+        const cat = freshCategory();
+        const [a, b, missing] = [streamName(cat, 'a'), streamName(cat, 'b'), streamName(cat, 'missing')];
+        await store.appendMany([
+          { streamName: a, expectedRevision: 'no-stream', events: [event('A1'), event('A2')] },
+          { streamName: b, expectedRevision: 'no-stream', events: [event('B1')] },
+        ]);
+        await store.append(a, 1n, [event('A3')]);
+        const read = await store.readStreams([b, missing, a, b]);
+        expect([...read.keys()].sort()).toEqual([a, b, missing].sort());
+        expect(read.get(a)).toEqual(await store.readStream(a));
+        expect(read.get(a)!.map((e) => e.type)).toEqual(['A1', 'A2', 'A3']);
+        expect(read.get(b)).toEqual(await store.readStream(b));
+        expect(read.get(missing)).toEqual([]);
+        expect((await store.readStreams([])).size).toBe(0);
+      });
+
       it('lets exactly one of two racing appends at the same revision win', async () => {
         const stream = streamName(freshCategory(), 'race');
         await store.append(stream, 'no-stream', [event('A')]);

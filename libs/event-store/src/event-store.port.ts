@@ -131,6 +131,12 @@ export interface EventStore {
   /** The stream's events from `fromRevision` on, oldest first. Empty when the stream does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
 
+  /**
+   * Several whole streams, each oldest first, keyed by name (an absent stream: empty). What a
+   * batch needs loaded, in one round trip where the engine allows (SQL: one query).
+   */
+  readStreams(streamNames: readonly string[]): Promise<ReadonlyMap<string, readonly RecordedEvent[]>>;
+
   /** One batch of the whole store in global order after a checkpoint. */
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
 

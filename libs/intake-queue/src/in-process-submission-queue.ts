@@ -60,6 +60,14 @@ export function partitionForKey(key: string, partitions: number): number {
 
 const TRIM_CHUNK = 4096;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * A batch is taken only after the event loop has polled for I/O. A handler on an in-process store
+ * (PGlite) runs as one chain of microtasks, which starves I/O; taken at once from publish, every
+ * batch held the one message its request had just published, and each paid a whole transaction
+ * and a read by every store subscription (the embedded bench was bounded by it: profiled). After
+ * the poll, a batch holds every request that arrived meanwhile, as Kafka's fetch would.
+ */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class Group {
   readonly members: Member[] = [];
@@ -100,9 +108,11 @@ class Member implements QueueConsumer {
   wake(): void {
     // A running loop re-scans after every batch, so it cannot miss work announced meanwhile.
     if (this.loop || this.stopping) return;
-    this.loop = this.run().finally(() => {
-      this.loop = undefined;
-    });
+    this.loop = yieldToIo()
+      .then(() => this.run())
+      .finally(() => {
+        this.loop = undefined;
+      });
   }
 
   async stop(): Promise<void> {
@@ -136,6 +146,7 @@ class Member implements QueueConsumer {
         this.group.busy[partition] = false;
         this.group.wakeAll();
       }
+      await yieldToIo();
     }
   }
 

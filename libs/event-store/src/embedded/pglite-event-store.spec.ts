@@ -46,3 +46,36 @@ describe('embedded store: the database itself keeps the log append-only', () => 
     await again.close();
   });
 });
+
+describe('embedded store: subscriptions woken together share one read', () => {
+  it('sends one query for subscriptions at the same checkpoint, and each still gets exactly its own categories', async () => {
+    // No fallback poll within the test: every read here is a wake-up's.
+    const store = await SqlEventStore.open(await memoryExecutor(), { ownsExecutor: true, pollIntervalMs: 600_000 });
+    const seen = { all: [] as string[], precinct: [] as string[], election: [] as string[] };
+    const caughtUp = new Set<string>();
+    const follow = (name: keyof typeof seen, categories?: string[]) =>
+      store.subscribe({
+        ...(categories ? { filter: { categories } } : {}),
+        onEvent: (e) => void seen[name].push(`${e.streamName}:${e.type}`),
+        onCaughtUp: () => void caughtUp.add(name),
+      });
+    const handles = [follow('all'), follow('precinct', ['precinct']), follow('election', ['election'])];
+    try {
+      while (caughtUp.size < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+      const reads = jest.spyOn(store, 'readAll');
+      await store.appendMany([
+        { streamName: 'precinct-e1.p1', expectedRevision: 'no-stream', events: [{ id: '1b0e7a52-93f4-4c1e-9a37-5d3c0f6e2a11', type: 'P', data: {} }] },
+        { streamName: 'election-e1', expectedRevision: 'no-stream', events: [{ id: '2c1f8b63-a405-4d2f-8b48-6e4d107f3b22', type: 'E', data: {} }] },
+        { streamName: 'audit-e1', expectedRevision: 'no-stream', events: [{ id: '3d209c74-b516-4e30-9c59-7f5e21804c33', type: 'A', data: {} }] },
+      ]);
+      while (seen.all.length < 3 || seen.precinct.length < 1 || seen.election.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(seen).toEqual({ all: ['precinct-e1.p1:P', 'election-e1:E', 'audit-e1:A'], precinct: ['precinct-e1.p1:P'], election: ['election-e1:E'] });
+      // The wake-up's read, shared by all three (a later read from the new checkpoint may follow).
+      expect(reads.mock.calls[0][0]?.filter).toBeUndefined();
+      expect(reads.mock.calls.filter(([options]) => options?.from === reads.mock.calls[0][0]?.from)).toHaveLength(1);
+    } finally {
+      await Promise.all(handles.map((h) => h.stop()));
+      await store.close();
+    }
+  }, 60_000);
+});

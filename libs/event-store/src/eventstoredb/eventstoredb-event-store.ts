@@ -180,6 +180,21 @@ export class EventStoreDbEventStore implements EventStore {
     return out.reverse();
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<ReadonlyMap<string, readonly RecordedEvent[]>> {
+    // One read per stream (the client has no multi-stream read), a handful at a time over its one connection.
+    const names = [...new Set(streamNames)];
+    const out = new Map<string, readonly RecordedEvent[]>();
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < names.length) {
+        const name = names[next++];
+        out.set(name, await this.readStream(name));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, names.length) }, reader));
+    return out;
+  }
+
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<readonly RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     try {

@@ -1,0 +1,22 @@
+// End to end with the roles split over processes (bench/split-cluster.ts): intake, recorder(s) and
+// a projector on real Kafka and the machine's PostgreSQL, the load generator in its own process.
+// `e2e.split.rps`: signed protocols per second from the first 202 until every acknowledged one is
+// recorded and projected. Knobs: SPLIT_BENCH_PRECINCTS (default 10,000: 20,000 protocols),
+// SPLIT_BENCH_INTAKES (1), SPLIT_BENCH_RECORDERS (1), SPLIT_BENCH_HTTP_PORT (24100),
+// SPLIT_BENCH_PARTITIONS (6), SPLIT_BENCH_DB_PREFIX, SPLIT_BENCH_PROFILE=<dir>; KAFKA_BROKERS or
+// KAFKA_PORT for the broker, DATABASE_URL for PostgreSQL.
+import type { BenchResult } from './bench.types';
+import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
+
+const log = (line: string) => process.stderr.write(`split.bench: ${line}\n`);
+
+export default async function run(): Promise<BenchResult[]> {
+  const precincts = positiveEnv('SPLIT_BENCH_PRECINCTS', 10_000);
+  const { result: r, setup } = await runSplitFromEnv({ name: 'split', precincts, turnoutShare: 0, portVariable: 'SPLIT_BENCH_HTTP_PORT', defaultPort: 24100, log });
+  return [
+    { id: 'e2e.split.rps', name: 'recorded and projected protocols/s, roles split', value: r.acknowledged / r.seconds, unit: 'protocols/s', note: `first 202 to the projector caught up; ${cpuNote(r)}; ${precincts} precincts; ${setup}` },
+    { name: 'accepted protocols/s, roles split', value: r.acknowledged / r.acceptSeconds, unit: 'req/s', note: `first to last 202; ${setup}` },
+    { name: 'recorded protocols/s, roles split', value: r.acknowledged / r.recordedSeconds, unit: 'protocols/s', note: `first 202 to the last record (the store's clock); ${setup}` },
+    { name: 'HTTP 202 latency p99, roles split', value: r.p99Ms ?? NaN, unit: 'ms', note: `p50 ${r.p50Ms} ms; ${setup}` },
+  ];
+}
