@@ -3,9 +3,9 @@
 // build, unit suites, then integration and end-to-end suites against a real Kafka broker
 // (started by tools/kafka/with-broker.js unless KAFKA_BROKERS is set) and the PostgreSQL
 // server at DATABASE_URL, and the fault campaign (tools/cluster/faults.js: a three-broker
-// cluster with the service split by role, on ports of its own, faults injected under load),
-// which runs beside the unit suites: each takes about one of the two cores, and CI must stay
-// under 20 minutes. Ends with one plain "N passed, N failed, N skipped" line.
+// cluster with the service split by role, on ports, a PostgreSQL server and a database of its
+// own, faults injected under load), which runs beside the suites from the build on: run after
+// them it would take CI past 20 minutes. Ends with one plain "N passed, N failed, N skipped" line.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -47,12 +47,12 @@ for (const [title, cmd, args] of [
   if (step(title, cmd, args) !== 0) failedSteps.push(title);
 }
 
-// The fault campaign, started now (it needs the build) and awaited after the unit suites. Its
-// output goes to files, not pipes: nothing reads a pipe while spawnSync runs the units.
+// The fault campaign, started now (it needs the build) and awaited after the other suites. Its
+// output goes to files, not pipes: nothing reads a pipe while spawnSync runs the suites.
 const FAULT_CYCLES = 10;
 const faultsOut = path.join(tmp, 'faults.out');
 const faultsErr = path.join(tmp, 'faults.err');
-process.stderr.write(`\n=== fault campaign (beside the unit suites; its log follows them): node tools/cluster/faults.js --cycles ${FAULT_CYCLES}\n`);
+process.stderr.write(`\n=== fault campaign (beside the suites; its log follows them): node tools/cluster/faults.js --cycles ${FAULT_CYCLES}\n`);
 const faultsStarted = Date.now();
 const faultsChild = spawn(process.execPath, [path.join(root, 'tools/cluster/faults.js'), '--cycles', String(FAULT_CYCLES)], {
   cwd: root,
@@ -87,9 +87,13 @@ function faultVerdict(stdout) {
   return problems;
 }
 
-async function slowSteps() {
+const slowOut = path.join(tmp, 'slow.json');
+if (step('integration + e2e', process.execPath, [path.join(root, 'tools/kafka/with-broker.js'), bin('jest'), '--selectProjects', 'integration', 'e2e', '--runInBand', '--json', `--outputFile=${slowOut}`]) !== 0) failedSteps.push('integration + e2e');
+add(jestCounts(slowOut));
+
+async function faultCampaign() {
   const code = await faultsExit;
-  process.stderr.write(`\n=== fault campaign: exit ${code}, ${seconds(faultsStarted)} s; its log:\n${fs.readFileSync(faultsErr, 'utf8')}`);
+  process.stderr.write(`\n=== fault campaign: exit ${code}, ${seconds(faultsStarted)} s after its start; its log:\n${fs.readFileSync(faultsErr, 'utf8')}`);
   const stdout = fs.readFileSync(faultsOut, 'utf8');
   process.stdout.write(stdout);
   const verdict = faultVerdict(stdout);
@@ -100,13 +104,9 @@ async function slowSteps() {
   } else {
     add({ passed: 1, failed: 0, skipped: 0 });
   }
-
-  const slowOut = path.join(tmp, 'slow.json');
-  if (step('integration + e2e', process.execPath, [path.join(root, 'tools/kafka/with-broker.js'), bin('jest'), '--selectProjects', 'integration', 'e2e', '--runInBand', '--json', `--outputFile=${slowOut}`]) !== 0) failedSteps.push('integration + e2e');
-  add(jestCounts(slowOut));
 }
 
-slowSteps().then(finish, (error) => {
+faultCampaign().then(finish, (error) => {
   process.stderr.write(`${error.stack ?? error}\n`);
   failedSteps.push('test runner');
   finish();
