@@ -184,5 +184,3 @@ if (require.main === module) {
     },
   );
 }
-
-module.exports = { parseArgs };

@@ -325,7 +325,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       if (release) channel.releasedAt = position;
       const payload = this.publicPayload(view, channel.commissionId);
       // Same position as the clients may have: the snapshot replaces their state (with the results in, or the new status).
-      if (payload) this.replaceAll(channel, frameOf(position, 'snapshot', { ...payload, full: true }));
+      this.replaceAll(channel, position, payload && frameOf(position, 'snapshot', { ...payload, full: true }));
     }
     this.logger.log(`results of ${electionId} released: subscribers sent full snapshots`);
   }
@@ -372,17 +372,21 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
       const view = this.projector.engine.view(electionId);
       const payload = view && this.publicPayload(view, channel.commissionId);
       // The reset repeats the position the clients may already have: it replaces their state, it adds no change.
-      if (payload) this.replaceAll(channel, frameOf(position, 'reset', { ...payload, full: true }));
+      this.replaceAll(channel, position, payload && frameOf(position, 'reset', { ...payload, full: true }));
     }
   }
 
-  /** A full frame for every subscriber of the channel, replacing what they hold; the ring starts again at it. */
-  private replaceAll(channel: Channel, frame: Frame): void {
+  /**
+   * The ring starts again at `position` (nothing from before resumes), and a full frame, when the
+   * commission has a public payload, goes to every subscriber, replacing what they hold.
+   */
+  private replaceAll(channel: Channel, position: string, frame: Frame | undefined): void {
     this.cancel(channel);
     channel.ring.length = 0;
     channel.ringBytes = 0;
-    channel.ringFrom = frame.id;
+    channel.ringFrom = position;
     channel.snapshot = undefined;
+    if (!frame) return;
     for (const client of channel.clients) {
       // A blocked subscriber gets the full state when it drains, never the frames from before.
       if (client.blockedSince !== undefined) client.needsFull = true;
