@@ -112,6 +112,10 @@ describe(`intake over HTTP, ${mode}`, () => {
         waitUrl: `/v1/submissions/${res.body.submissionId}?wait=30s`,
       });
       expect(res.headers.location).toBe(res.body.statusUrl);
+      // The controller writes this answer itself (not through Express's res.json): the type as
+      // before, and the rate limiter's headers, set by its guard, still on it.
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['x-ratelimit-limit']).toMatch(/^\d+$/);
 
       const status = await http().get(`${res.body.statusUrl}?wait=20s`);
       expect(status.status).toBe(200);

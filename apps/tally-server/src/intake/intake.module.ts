@@ -4,7 +4,8 @@
 // requests only), listed at GET /v1/admin/intake-refusals. (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { normalizeIp, ThrottlerModule } from '@nestjs/throttler';
+import type { IncomingMessage } from 'node:http';
 import { ElectionsModule } from '../elections/elections.module';
 import { HitLogThrottlerStorage } from '../http/hit-log-throttler.storage';
 import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
@@ -31,6 +32,10 @@ import { SubmissionStatusController } from './submission-status.controller';
         // its SHA-256 (a client's address and a route name need no hashing to stay short).
         storage: new HitLogThrottlerStorage(),
         generateKey: (context, tracker, name) => `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`,
+        // The peer's address, as the library's default reads it through Express's req.ip (trust
+        // proxy is off, so that is the socket's address) without Express's proxy-addr parsing per
+        // request; IPv6 clients still count by their /64, as by default.
+        getTracker: (req) => normalizeIp((req as IncomingMessage).socket.remoteAddress ?? ''),
       }),
     }),
   ],
