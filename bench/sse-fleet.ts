@@ -31,6 +31,9 @@ export type FleetMessage =
       readonly open: number;
       readonly frames: number;
       readonly bytes: number;
+      /** `results` frames (deltas) alone, and their UTF-8 bytes: the steady cost, without the first snapshot. */
+      readonly resultsFrames: number;
+      readonly resultsBytes: number;
     };
 
 const HISTOGRAM_MS = 60_000;
@@ -50,6 +53,8 @@ const frameIds: string[] = [];
 const frameIndex = new Map<string, number>();
 const connections: Connection[] = [];
 let bytes = 0;
+let resultsFrames = 0;
+let resultsBytes = 0;
 
 function open(url: string, localAddress: string): Promise<{ connection?: Connection; status: number; retryAfter?: string }> {
   return new Promise((resolve) => {
@@ -84,6 +89,10 @@ function open(url: string, localAddress: string): Promise<{ connection?: Connect
           // Only the `id:` line matters here: it is the first line of every frame that has one.
           if (buffer.startsWith('id: ')) {
             const nl = buffer.indexOf('\n');
+            if (buffer.startsWith('event: results\n', nl + 1)) {
+              resultsFrames++;
+              resultsBytes += Buffer.byteLength(buffer.slice(0, end + 2));
+            }
             const id = buffer.slice(4, nl);
             let index = frameIndex.get(id);
             if (index === undefined) {
@@ -158,6 +167,8 @@ function measure(fromMs: number, submissions: readonly (readonly [string, number
     open: connections.filter((c) => !c.closed).length,
     frames,
     bytes,
+    resultsFrames,
+    resultsBytes,
   };
 }
 

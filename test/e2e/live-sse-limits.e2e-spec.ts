@@ -3,18 +3,18 @@
 // subscriber whose socket does not take a frame is written nothing more until it drains, then
 // catches up from the ring (or with one snapshot after a full frame passed it); one that never
 // drains is evicted. The slow subscriber is a stand-in for the HTTP response (a socket that says
-// "full" at once): the real service, projector and intake run around it.
+// "full" at once, the service's LiveStream): the real service, projector and intake run around it.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
 import { almatyCity2023Protocols, type FixtureProtocol } from '@tally/domain';
 import { createApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type LiveConfig } from '../../apps/tally-server/src/config/app.config';
 import { CommissionClient } from '../../apps/tally-server/src/demo/commission-client';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
-import { LiveResultsService } from '../../apps/tally-server/src/live/live-results.service';
-import { connectSse, type SseConnection, type SseFrame } from '../../apps/tally-server/src/live/testing/sse-client';
+import { applyFrame, type FrameData, type HeldPayload } from '../../apps/tally-server/src/live/frame-delta';
+import { LiveResultsService, type LiveStream } from '../../apps/tally-server/src/live/live-results.service';
+import { connectSse, payloads, type SseConnection } from '../../apps/tally-server/src/live/testing/sse-client';
 import type { CommissionPayload } from '../../apps/tally-server/src/results/results.presenter';
 
 jest.setTimeout(60_000);
@@ -24,10 +24,8 @@ const DISTRICT = 'zhetysu';
 const OTHER_DISTRICT = 'almaly';
 const ADMIN = 'admin-token-for-the-live-limits-test';
 
-type FrameData = CommissionPayload & { full: boolean };
-
 /** A response whose socket is full after every write until the test drains it. */
-class SlowResponse extends EventEmitter {
+class SlowResponse extends EventEmitter implements LiveStream {
   readonly chunks: string[] = [];
   writableLength = 0;
   /** The most it ever held undrained: what a slow reader costs the server. */
@@ -35,10 +33,9 @@ class SlowResponse extends EventEmitter {
   writableEnded = false;
   destroyed = false;
   readonly socket = undefined;
-  status(): this {
+  writeHead(): this {
     return this;
   }
-  setHeader(): void {}
   flushHeaders(): void {}
   write(chunk: string | Buffer): boolean {
     this.chunks.push(chunk.toString());
@@ -71,14 +68,9 @@ class SlowResponse extends EventEmitter {
   }
 }
 
-/** What a dashboard shows after these frames: a full frame replaces, a partial one updates the contests it carries. */
-function fold(frames: readonly { data: FrameData }[]): Map<string, unknown> {
-  const state = new Map<string, unknown>();
-  for (const { data } of frames) {
-    if (data.full) state.clear();
-    for (const c of data.contests) state.set(c.contestId, c);
-  }
-  return state;
+/** What a dashboard holds after these frames: a snapshot whole, each delta applied to the frame before it. */
+function fold(frames: readonly { id: string; data: FrameData }[]): HeldPayload | undefined {
+  return frames.reduce<HeldPayload | undefined>((held, f) => applyFrame(held, f.id, f.data), undefined);
 }
 
 async function start(live: Partial<LiveConfig>): Promise<{ app: NestExpressApplication; base: string; service: LiveResultsService; protocols: FixtureProtocol[] }> {
@@ -168,20 +160,21 @@ describe('live streams: a subscriber that does not read', () => {
   const watch = async () => {
     const reader = await connectSse(eventsUrl(base, DISTRICT));
     open.push(reader);
+    const read = payloads(reader);
     await reader.waitFor((f) => f.event === 'snapshot');
     const slow = new SlowResponse();
-    service.connect(ELECTION, DISTRICT, undefined, slow as unknown as Response);
-    return { reader, slow };
+    service.connect(ELECTION, DISTRICT, undefined, slow);
+    return { reader, read, slow };
   };
-  const reported = (f: SseFrame) => (JSON.parse(f.data) as FrameData).contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
+  const reported = (p: CommissionPayload) => p.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
 
   it('is written nothing while its socket is full, then exactly the frames it missed: one frame beyond its buffer, the same figures as a reader', async () => {
-    const { reader, slow } = await watch();
+    const { reader, read, slow } = await watch();
     expect(slow.frames().map((f) => f.event)).toEqual(['snapshot']);
     expect(service.stats().blocked).toBe(1);
 
     for (const p of protocols.slice(0, 4)) await submit(p);
-    await reader.waitFor((f) => reported(f) === 4);
+    await reader.waitFor((f) => reported(read.after(f)) === 4);
     // The reader has every frame; the slow one still only its snapshot (and the `retry:` line).
     expect(slow.frames()).toHaveLength(1);
     const held = slow.peak;
@@ -191,17 +184,17 @@ describe('live streams: a subscriber that does not read', () => {
     expect(caughtUp.slice(1).every((f) => f.event === 'results')).toBe(true);
     expect(caughtUp.map((f) => f.id)).toEqual([...new Set(caughtUp.map((f) => f.id))]);
     expect(caughtUp[caughtUp.length - 1].id).toBe(reader.frames[reader.frames.length - 1].id);
-    expect(fold(caughtUp)).toEqual(fold(reader.frames.map((f) => ({ data: JSON.parse(f.data) as FrameData }))));
+    expect(fold(caughtUp)).toEqual(read.latest());
     // It never held more than at its first blocked write, or one frame: no queue grows behind it.
     expect(slow.peak).toBeLessThanOrEqual(Math.max(held, ...slow.chunks.map((c) => Buffer.byteLength(c))));
     slow.destroy();
   });
 
   it('gets one snapshot, not the frames before it, when a full frame (a rebuild\'s reset) passed while it was blocked', async () => {
-    const { reader, slow } = await watch();
+    const { reader, read, slow } = await watch();
 
     await submit(protocols[4]);
-    await reader.waitFor((f) => reported(f) === 5);
+    await reader.waitFor((f) => reported(read.after(f)) === 5);
     const rebuild = await fetch(`${base}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(rebuild.status).toBe(200);
     const reset = await reader.waitFor((f) => f.event === 'reset');
@@ -211,8 +204,7 @@ describe('live streams: a subscriber that does not read', () => {
     const after = slow.frames().slice(1);
     expect(after.map((f) => f.event)).toEqual(['snapshot']);
     expect(after[0].id).toBe(reset.id);
-    expect(after[0].data.full).toBe(true);
-    expect(after[0].data.contests).toEqual((JSON.parse(reset.data) as FrameData).contests);
+    expect(after[0].data).toEqual(JSON.parse(reset.data));
     slow.destroy();
   });
 });
@@ -227,7 +219,7 @@ describe('live streams: a subscriber that never drains', () => {
   it('is disconnected (it would resume with Last-Event-ID), freeing its place', async () => {
     const slow = new SlowResponse();
     const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    service.connect(ELECTION, DISTRICT, undefined, slow as unknown as Response);
+    service.connect(ELECTION, DISTRICT, undefined, slow);
     expect(service.stats()).toMatchObject({ subscribers: 1, blocked: 1 });
     await closed;
     expect(slow.destroyed).toBe(true);

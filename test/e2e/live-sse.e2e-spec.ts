@@ -1,6 +1,7 @@
 // SSE resume: connect, receive, disconnect, submit through the real intake API (signed with the
 // demo keys), reconnect with Last-Event-ID → exactly the missed frames: ids strictly increasing,
-// none seen before the disconnect, and the state they build equals the query API's.
+// none seen before the disconnect, each a delta on the frame before it, and the payload they build
+// equals the query API's.
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { almatyCity2023Protocols, type FixtureProtocol } from '@tally/domain';
@@ -9,7 +10,8 @@ import { createApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../../apps/tally-server/src/config/app.config';
 import { CommissionClient } from '../../apps/tally-server/src/demo/commission-client';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
-import { connectSse, type SseConnection, type SseFrame } from '../../apps/tally-server/src/live/testing/sse-client';
+import type { FrameData } from '../../apps/tally-server/src/live/frame-delta';
+import { connectSse, payloads, type SseConnection, type SseFrame } from '../../apps/tally-server/src/live/testing/sse-client';
 import type { CommissionPayload, ContestResultsDto } from '../../apps/tally-server/src/results/results.presenter';
 
 jest.setTimeout(60_000);
@@ -18,15 +20,13 @@ const ELECTION = 'almaty-city-2023';
 const DISTRICT = 'zhetysu';
 const ADMIN = 'admin-token-for-the-live-test';
 
-type FrameData = CommissionPayload & { full: boolean };
 const dataOf = (f: SseFrame): FrameData => JSON.parse(f.data) as FrameData;
-
-/** What a dashboard does with frames: a full frame replaces its contests, a partial one updates those it carries. */
-function merge(state: Map<string, CommissionPayload['contests'][number]>, frame: SseFrame): void {
-  const data = dataOf(frame);
-  if (data.full) state.clear();
-  for (const c of data.contests) state.set(c.contestId, c);
-}
+/** A whole frame's payload (a snapshot or a reset). */
+const wholeOf = (f: SseFrame): CommissionPayload & { full: true } => {
+  const data = dataOf(f);
+  if (!data.full) throw new Error(`frame ${f.id} is a delta`);
+  return data;
+};
 
 describe('live results over SSE: resume with Last-Event-ID', () => {
   let app: NestExpressApplication;
@@ -63,7 +63,7 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     expect(r.kind).toBe('accepted');
   };
 
-  const listReported = (f: SseFrame) => dataOf(f).contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
+  const listReported = (p: CommissionPayload) => p.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
 
   const list = (p: CommissionPayload) => p.contests.find((c) => c.contestId === 'almaty-city-list') as ContestResultsDto;
 
@@ -81,20 +81,24 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     const first = await connect();
     expect(first.status).toBe(200);
     expect(first.contentType).toMatch(/^text\/event-stream/);
+    const firstPayloads = payloads(first);
     const snapshot = await first.waitFor(() => true);
     expect(snapshot.event).toBe('snapshot');
     expect(dataOf(snapshot).full).toBe(true);
-    expect(listReported(snapshot)).toBe(0);
+    expect(listReported(wholeOf(snapshot))).toBe(0);
 
     await submit(protocols[0]);
-    await first.waitFor((f) => f.event === 'results' && listReported(f) === 1);
+    const one = await first.waitFor((f) => f.event === 'results' && listReported(firstPayloads.after(f)) === 1);
+    // A delta: what moved (the district's progress, one child's row, the list's figures), not the commission whole.
+    expect(dataOf(one)).toMatchObject({ full: false, since: snapshot.id });
+    expect(one.data.length).toBeLessThan(snapshot.data.length / 2);
     await submit(protocols[1]);
-    await first.waitFor((f) => f.event === 'results' && listReported(f) === 2);
+    await first.waitFor((f) => f.event === 'results' && listReported(firstPayloads.after(f)) === 2);
     first.close();
     const before = [...first.frames];
     const lastSeen = before[before.length - 1].id as string;
-    const state = new Map<string, ContestResultsDto>();
-    for (const f of before) merge(state, f);
+    const held = firstPayloads.latest();
+    expect(held?.id).toBe(lastSeen);
 
     // While disconnected: three more protocols and a turnout report, in two bursts.
     await submit(protocols[2]);
@@ -106,6 +110,7 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     const expected = await queryUntil((p) => list(p).precincts.reported === 5 && list(p).turnoutByTime[0].precinctsReported === 1);
 
     const resumed = await connect(lastSeen);
+    const resumedPayloads = payloads(resumed, held);
     await resumed.waitFor((f) => f.id === expected.position);
     const missed = resumed.frames;
 
@@ -116,14 +121,9 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     const ids = [lastSeen, ...missed.map((f) => f.id as string)];
     for (let i = 1; i < ids.length; i++) expect(comparePositions(ids[i - 1], ids[i])).toBeLessThan(0);
 
-    for (const f of missed) merge(state, f);
-    const last = dataOf(missed[missed.length - 1]);
-    expect(last.position).toBe(expected.position);
-    expect(last.progress).toEqual(expected.progress);
-    expect(last.children).toEqual(expected.children);
-    expect([...state.values()].sort((a, b) => a.contestId.localeCompare(b.contestId))).toEqual(
-      [...expected.contests].sort((a, b) => a.contestId.localeCompare(b.contestId)),
-    );
+    expect(dataOf(missed[0])).toMatchObject({ full: false, since: lastSeen });
+    // Applied in order on what the client held before: exactly the query API's payload.
+    expect(resumedPayloads.latest()?.payload).toEqual(expected);
   });
 
   it('sends one full snapshot when Last-Event-ID is not covered (from before the ring began, or not a position)', async () => {
@@ -136,8 +136,9 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     const frame = await stale.waitFor(() => true);
     expect(frame.event).toBe('snapshot');
     expect(frame.id).toBe(current.position);
-    expect(dataOf(frame).full).toBe(true);
-    expect(dataOf(frame).contests).toEqual(current.contests);
+    const { full, ...payload } = wholeOf(frame);
+    expect(full).toBe(true);
+    expect(payload).toEqual(current);
 
     const garbage = await connect('not-a-position');
     expect((await garbage.waitFor(() => true)).event).toBe('snapshot');
@@ -151,8 +152,7 @@ describe('live results over SSE: resume with Last-Event-ID', () => {
     expect(((await res.json()) as { elections: { identical: boolean }[] }).elections.every((e) => e.identical)).toBe(true);
     const reset = await watching.waitFor((f) => f.event === 'reset');
     expect(reset.id).toBe(snapshot.id);
-    expect(dataOf(reset).full).toBe(true);
-    expect(dataOf(reset).contests).toEqual(dataOf(snapshot).contests);
+    expect(wholeOf(reset)).toEqual(wholeOf(snapshot));
     expect(watching.frames.map((f) => f.event)).toEqual(['snapshot', 'reset']);
   });
 

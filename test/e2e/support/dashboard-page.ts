@@ -13,8 +13,12 @@ function dashboardStale(): boolean {
   if (!existsSync(DASHBOARD_INDEX)) return true;
   const built = statSync(DASHBOARD_INDEX).mtimeMs;
   const dir = join(ROOT, 'apps', 'tally-server', 'dashboard');
-  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules'));
-  return sources.some((f) => statSync(join(dir, f)).mtimeMs > built);
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !f.startsWith('node_modules'))
+    .map((f) => join(dir, f));
+  // The page bundles the server's frame-delta code too (it applies the live deltas with it).
+  sources.push(join(ROOT, 'apps', 'tally-server', 'src', 'live', 'frame-delta.ts'));
+  return sources.some((f) => statSync(f).mtimeMs > built);
 }
 
 export function ensureDashboardBuilt(): void {

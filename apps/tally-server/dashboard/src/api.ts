@@ -12,8 +12,8 @@ export type { BaselineComparisonDto, BodyMembersDto };
 export type ListContestResults = Extract<ContestResultsDto, { kind: 'list' }>;
 export type SingleMemberResults = Extract<ContestResultsDto, { kind: 'single-member' }>;
 
-/** The `data:` of a live frame (live-results.service.ts FrameData): the payload, whole or the contests that changed. */
-export type FrameData = CommissionPayload & { readonly full: boolean };
+/** Live frames: a `snapshot`/`reset` is the payload whole, a `results` frame a delta (src/live/frame-delta.ts, the server's own code). */
+export { applyFrame, PatchMismatchError, type FrameData, type HeldPayload } from '../../src/live/frame-delta';
 
 export class ApiError extends Error {
   constructor(
@@ -60,24 +60,3 @@ export const fetchMembers = (electionId: string, bodyId: string, signal?: AbortS
 /** The body against its last election (404 when the definition names no baseline). */
 export const fetchBaseline = (electionId: string, bodyId: string, signal?: AbortSignal) => getJson<BaselineComparisonDto>(`/v1/elections/${enc(electionId)}/bodies/${enc(bodyId)}/baseline`, signal);
 export const eventsUrl = (electionId: string, commissionId: string): string => `/v1/elections/${enc(electionId)}/commissions/${enc(commissionId)}/events`;
-
-/**
- * Folds a live frame into what the page shows: a full frame (snapshot, reset) replaces it; a
- * partial one replaces the contests and bodies it carries and everything commission-wide.
- */
-export function applyFrame(current: CommissionPayload | undefined, frame: FrameData): CommissionPayload {
-  const { full, ...payload } = frame;
-  if (full || !current || current.commission.id !== payload.commission.id) return payload;
-  return {
-    ...payload,
-    contests: mergeBy(current.contests, payload.contests, (c) => c.contestId),
-    bodies: mergeBy(current.bodies, payload.bodies, (b) => b.bodyId),
-  };
-}
-
-function mergeBy<T>(old: readonly T[], changed: readonly T[], key: (t: T) => string): T[] {
-  const byKey = new Map(changed.map((c) => [key(c), c]));
-  const merged = old.map((o) => byKey.get(key(o)) ?? o);
-  const known = new Set(old.map(key));
-  return [...merged, ...changed.filter((c) => !known.has(key(c)))];
-}

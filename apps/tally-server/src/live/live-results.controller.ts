@@ -20,9 +20,12 @@ export class LiveResultsController {
   @ApiOperation({
     summary: 'Live results of one commission (server-sent events).',
     description: [
-      'Frames: `id:` = the store position the figures reflect; `event:` = `snapshot` | `results` | `reset`; `data:` = JSON, the commission payload',
-      '(same shape as GET …/commissions/{commissionId}) plus `full` (true: `contests` lists every contest; false: only those that changed).',
-      'First frame: `snapshot` (full), unless Last-Event-ID is given and still covered, in which case exactly the missed `results` frames follow.',
+      'Frames: `id:` = the store position the figures reflect; `event:` = `snapshot` | `results` | `reset`; `data:` = JSON.',
+      '`snapshot` and `reset`: the commission payload whole (same shape as GET …/commissions/{commissionId}) plus `"full": true`.',
+      '`results`: a delta, `{ "full": false, "since": <id of the previous frame>, "patch": … }`, to apply to the payload of frame `since` (any other payload: reconnect for a snapshot).',
+      'The patch names only what changed: a string, number, boolean or null is the new value; `{ "=": v }` is the new value v whole;',
+      'any other object patches member by member (against an array its keys are indices, an index at the old length appends), members not named unchanged.',
+      'First frame: `snapshot`, unless Last-Event-ID is the id of a frame the channel still holds (or of the state its oldest follows), in which case exactly the missed `results` frames follow.',
       'At most one `results` frame per commission per window (TALLY_SSE_WINDOW_MS); a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
       'A subscriber that does not read is sent nothing until it does, then the frames it missed or one `snapshot`.',
     ].join(' '),

@@ -6,11 +6,16 @@
 // - Coalescing: the projector reports every applied event; a channel collects the contests that
 //   moved and sends at most one frame per window (leading edge on the next tick, so one store
 //   batch is one frame; then at most one per `windowMs`).
+// - Deltas (frame-delta.ts): a `results` frame carries only what changed since the channel's
+//   previous frame (a patch of the payload: the children rows, the figures, the seats that moved),
+//   so the channel keeps the payload of its latest frame (`base`) to diff against. `snapshot` and
+//   `reset` frames are whole; a snapshot is always the base, at the latest frame's id, so the next
+//   delta applies to it.
 // - A frame is serialized once, to bytes, per channel: every subscriber is written the same Buffer.
 // - Frame id = the store position the frame's figures reflect. Each channel keeps a ring of its
 //   frames, bounded in count and in bytes; a client reconnecting with Last-Event-ID = X gets exactly the ring's frames
-//   after X if the ring still covers X (X ≥ the id of the newest frame it dropped, or of the
-//   position it was created at), else one full `snapshot` frame. A client never receives an id
+//   after X if X is the id of one of them or of the state the oldest follows (a delta applies only to
+//   the payload of the frame before it), else one full `snapshot` frame. A client never receives an id
 //   it has already passed, so no frame is sent twice.
 // - Pushes happen only after the projector applied an event; a rebuild sends one `reset` frame.
 // - Bounded memory: at most `maxSubscribers` streams per process and `maxChannels` channels (an
@@ -26,12 +31,12 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { isEmbargoed, type ChangedCommission, type ResultsView } from '@tally/domain';
 import { comparePositions, START_POSITION } from '@tally/event-store';
-import type { Response } from 'express';
 import { ProjectorService } from '../projector/projector.service';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { ResultsEmbargo } from '../results/embargo';
 import { withStatus } from '../results/figure-status';
 import { commissionPayload, withEmbargo, type CommissionPayload } from '../results/results.presenter';
+import { payloadDelta, withChanges, type FrameData } from './frame-delta';
 
 export interface LiveOptions {
   /** At most one frame per commission per window. */
@@ -76,8 +81,27 @@ export interface LiveRefusal {
 
 export type FrameType = 'snapshot' | 'results' | 'reset';
 
-/** The `data:` of every frame: the commission payload, whole (`full`) or the contests that changed. */
-export type FrameData = CommissionPayload & { readonly full: boolean };
+export type { FrameData } from './frame-delta';
+
+/**
+ * What the service uses of an HTTP response (node:http's ServerResponse, Express's Response): its
+ * head, its writes and their buffer, its end. Anything with these carries a stream (the tests' slow
+ * reader does).
+ */
+export interface LiveStream {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  flushHeaders(): void;
+  readonly socket?: { setNoDelay(noDelay?: boolean): unknown } | null;
+  /** false: the socket's buffer is full, 'drain' says when it takes writes again. */
+  write(chunk: Buffer | string): boolean;
+  readonly writableLength: number;
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+  on(event: 'close', listener: () => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): unknown;
+  destroy(): unknown;
+}
 
 interface Frame {
   readonly id: string;
@@ -86,7 +110,7 @@ interface Frame {
 }
 
 interface Client {
-  readonly res: Response;
+  readonly res: LiveStream;
   readonly channel: Channel;
   /** The newest frame id this client has: nothing at or before it is sent again. */
   lastId: string;
@@ -101,8 +125,10 @@ interface Channel {
   readonly commissionId: string;
   readonly ring: Frame[];
   ringBytes: number;
-  /** Ring covers every Last-Event-ID ≥ this. */
+  /** The state the ring's oldest frame follows: a Last-Event-ID of it, or of a frame in the ring, resumes. */
   ringFrom: string;
+  /** The payload as of the latest frame (or ringFrom): what the next delta is taken from, and what a snapshot sends. */
+  base: CommissionPayload;
   readonly clients: Set<Client>;
   pending: Set<string> | undefined;
   timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
@@ -121,6 +147,17 @@ export function sseFrame(id: string | null, event: FrameType, data: unknown): st
 }
 
 const frameOf = (id: string, event: FrameType, data: FrameData): Frame => ({ id, bytes: Buffer.from(sseFrame(id, event, data), 'utf8') });
+const fullFrame = (id: string, event: Exclude<FrameType, 'results'>, payload: CommissionPayload): Frame => frameOf(id, event, { ...payload, full: true });
+/** The id of the channel's latest frame: the state its base is at. */
+const latestId = (channel: Channel): string => channel.ring[channel.ring.length - 1]?.id ?? channel.ringFrom;
+
+/** Index in the ring of the first frame after `id`, or -1 when the ring does not follow from `id` (not one of its ids). */
+function resumeIndex(channel: Channel, id: string): number {
+  if (id === channel.ringFrom) return 0;
+  for (let i = channel.ring.length - 1; i >= 0; i--) if (channel.ring[i].id === id) return i + 1;
+  return -1;
+}
+
 /** When a full process asks a refused client to come back: streams end as viewers leave, in seconds to minutes. */
 const RETRY_AFTER_SECONDS = 5;
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
@@ -221,29 +258,29 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Starts a stream; the caller has checked that the election and the commission exist, and `admit`. */
-  connect(electionId: string, commissionId: string, lastEventId: string | undefined, res: Response): void {
+  connect(electionId: string, commissionId: string, lastEventId: string | undefined, res: LiveStream): void {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new Error(`live: unknown election ${electionId}`);
     const current = view.cursor.position ?? START_POSITION;
     const channel = this.channel(electionId, commissionId, current);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     res.write('retry: 2000\n\n');
 
-    const client: Client = { res, channel, lastId: current, blockedSince: undefined, needsFull: false };
+    const client: Client = { res, channel, lastId: channel.ringFrom, blockedSince: undefined, needsFull: false };
     const x = lastEventId?.trim();
-    const resumable =
-      x && POSITION.test(x) && comparePositions(x, channel.ringFrom) >= 0 && comparePositions(x, current) <= 0 && (channel.releasedAt === undefined || comparePositions(x, channel.releasedAt) > 0);
-    if (resumable) {
+    const from = x && POSITION.test(x) && (channel.releasedAt === undefined || comparePositions(x, channel.releasedAt) > 0) ? resumeIndex(channel, x) : -1;
+    if (x && from >= 0) {
       client.lastId = x;
-      for (const frame of channel.ring) if (comparePositions(frame.id, client.lastId) > 0) this.send(client, frame);
+      for (let i = from; i < channel.ring.length; i++) this.send(client, channel.ring[i]);
     } else {
-      this.send(client, this.snapshotFrame(channel, current));
+      this.send(client, this.snapshotFrame(channel));
     }
     channel.clients.add(client);
     this.subscribers++;
@@ -259,7 +296,11 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const k = key(electionId, commissionId);
     let channel = this.channels.get(k);
     if (!channel) {
+      const view = this.projector.engine.view(electionId);
+      const base = view && this.publicPayload(view, commissionId);
+      if (!base) throw new Error(`live: unknown commission ${commissionId}`);
       channel = {
+        base,
         electionId,
         commissionId,
         ring: [],
@@ -323,9 +364,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     for (const channel of this.channels.values()) {
       if (channel.electionId !== electionId) continue;
       if (release) channel.releasedAt = position;
-      const payload = this.publicPayload(view, channel.commissionId);
       // Same position as the clients may have: the snapshot replaces their state (with the results in, or the new status).
-      this.replaceAll(channel, position, payload && frameOf(position, 'snapshot', { ...payload, full: true }));
+      this.replaceAll(channel, position, 'snapshot', this.publicPayload(view, channel.commissionId));
     }
     this.logger.log(`results of ${electionId} released: subscribers sent full snapshots`);
   }
@@ -350,12 +390,15 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     const view = this.projector.engine.view(channel.electionId);
     const position = view?.cursor.position;
     if (!view || !position || !contests) return;
-    const last = channel.ring[channel.ring.length - 1];
-    if (comparePositions(position, last?.id ?? channel.ringFrom) <= 0) return;
+    const since = latestId(channel);
+    if (comparePositions(position, since) <= 0) return;
     channel.lastFlushAt = performance.now();
-    const payload = this.publicPayload(view, channel.commissionId, contests);
-    if (!payload) return;
-    const frame = frameOf(position, 'results', { ...payload, full: false });
+    const changed = this.publicPayload(view, channel.commissionId, contests);
+    if (!changed) return;
+    const next = withChanges(channel.base, changed);
+    const frame = frameOf(position, 'results', payloadDelta(since, channel.base, next));
+    channel.base = next;
+    channel.snapshot = undefined;
     channel.ring.push(frame);
     channel.ringBytes += frame.bytes.length;
     while (channel.ring.length > this.options.ringSize || (channel.ring.length > 1 && channel.ringBytes > this.options.ringBytes)) {
@@ -370,9 +413,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     for (const channel of this.channels.values()) {
       if (channel.electionId !== electionId) continue;
       const view = this.projector.engine.view(electionId);
-      const payload = view && this.publicPayload(view, channel.commissionId);
       // The reset repeats the position the clients may already have: it replaces their state, it adds no change.
-      this.replaceAll(channel, position, payload && frameOf(position, 'reset', { ...payload, full: true }));
+      this.replaceAll(channel, position, 'reset', view && this.publicPayload(view, channel.commissionId));
     }
   }
 
@@ -380,13 +422,16 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
    * The ring starts again at `position` (nothing from before resumes), and a full frame, when the
    * commission has a public payload, goes to every subscriber, replacing what they hold.
    */
-  private replaceAll(channel: Channel, position: string, frame: Frame | undefined): void {
+  private replaceAll(channel: Channel, position: string, event: 'snapshot' | 'reset', payload: CommissionPayload | undefined): void {
     this.cancel(channel);
     channel.ring.length = 0;
     channel.ringBytes = 0;
     channel.ringFrom = position;
     channel.snapshot = undefined;
-    if (!frame) return;
+    if (!payload) return;
+    channel.base = payload;
+    const frame = fullFrame(position, event, payload);
+    if (event === 'snapshot') channel.snapshot = frame;
     for (const client of channel.clients) {
       // A blocked subscriber gets the full state when it drains, never the frames from before.
       if (client.blockedSince !== undefined) client.needsFull = true;
@@ -395,13 +440,13 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private snapshotFrame(channel: Channel, position: string): Frame {
-    // Many subscribers arriving together (a page shared on the evening news) share one build.
-    if (channel.snapshot?.id === position) return channel.snapshot;
-    const view = this.projector.engine.view(channel.electionId);
-    const payload = view && this.publicPayload(view, channel.commissionId);
-    if (!payload) throw new Error(`live: unknown commission ${channel.commissionId}`);
-    channel.snapshot = frameOf(position, 'snapshot', { ...payload, full: true });
+  /**
+   * The channel's base, whole, at its latest frame's id: the next delta follows it. At most a window
+   * behind the view (changes not yet flushed come in that delta). Many subscribers arriving together
+   * (a page shared on the evening news) share one build.
+   */
+  private snapshotFrame(channel: Channel): Frame {
+    channel.snapshot ??= fullFrame(latestId(channel), 'snapshot', channel.base);
     return channel.snapshot;
   }
 
@@ -411,7 +456,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     if (res.writableEnded || res.destroyed || client.blockedSince !== undefined) return;
     const more = res.write(frame.bytes);
     this.framesSent++;
-    if (comparePositions(frame.id, client.lastId) > 0) client.lastId = frame.id;
+    // Frames go out in order (a full one may repeat the id it replaces): the id is where the client is.
+    client.lastId = frame.id;
     if (res.writableLength > this.options.maxBufferedBytes) {
       this.evict(client, `fell ${res.writableLength} bytes behind`);
       return;
@@ -430,17 +476,16 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     client.blockedSince = undefined;
     const channel = client.channel;
     if (client.res.destroyed || !channel.clients.has(client)) return;
-    const view = this.projector.engine.view(channel.electionId);
-    const current = view?.cursor.position ?? START_POSITION;
-    if (client.needsFull || comparePositions(client.lastId, channel.ringFrom) < 0) {
+    const from = client.needsFull ? -1 : resumeIndex(channel, client.lastId);
+    if (from < 0) {
       client.needsFull = false;
-      // As on connect: the snapshot holds the view as it is now, so the frames up to now are in it.
-      this.send(client, this.snapshotFrame(channel, current));
+      // As on connect: the snapshot is the channel's latest state, so the frames up to it are in it.
+      this.send(client, this.snapshotFrame(channel));
       return;
     }
-    for (const frame of channel.ring) {
+    for (let i = from; i < channel.ring.length; i++) {
       if (client.blockedSince !== undefined) return;
-      if (comparePositions(frame.id, client.lastId) > 0) this.send(client, frame);
+      this.send(client, channel.ring[i]);
     }
   }
 

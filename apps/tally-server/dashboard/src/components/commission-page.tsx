@@ -28,9 +28,13 @@ export function CommissionPage({ electionId, commissionId }: { readonly election
   if (live.error) return <p role="alert">{t('notFound', { what: live.error })}</p>;
   if (!election || !live.payload) {
     return (
-      <p class="loading" aria-busy="true">
-        {t('loading')}
-      </p>
+      <>
+        <p class="loading" aria-busy="true">
+          {t('loading')}
+        </p>
+        {/* Refused before the first figures (a full server): say so, rather than load forever. */}
+        {(live.status === 'reconnecting' || live.status === 'offline') && <LiveIndicator status={live.status} retry={live.retry} />}
+      </>
     );
   }
   return <Commission election={election} payload={live.payload} status={live.status} retry={live.retry} />;

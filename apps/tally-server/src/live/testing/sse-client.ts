@@ -1,6 +1,9 @@
 // A minimal server-sent-events reader over node:http for the tests and the bench: connects
-// (optionally with Last-Event-ID), parses frames, lets the caller wait for a frame by predicate.
+// (optionally with Last-Event-ID), parses frames, lets the caller wait for a frame by predicate;
+// `payloads` folds a connection's frames as the dashboard does.
 import { request, type IncomingMessage } from 'node:http';
+import type { CommissionPayload } from '../../results/results.presenter';
+import { applyFrame, type FrameData, type HeldPayload } from '../frame-delta';
 
 export interface SseFrame {
   readonly id: string | undefined;
@@ -92,4 +95,21 @@ export function connectSse(url: string, options: { lastEventId?: string; agent?:
     });
     req.end();
   });
+}
+
+/**
+ * The payload a client holds after each frame of `connection` (received so far and to come): a
+ * snapshot whole, each delta applied to the frame before it (frame-delta.ts, as the dashboard).
+ * `from`: what the client held before this connection (a resume with Last-Event-ID).
+ */
+export function payloads(connection: SseConnection, from?: HeldPayload): { after(frame: SseFrame): CommissionPayload; latest(): HeldPayload | undefined } {
+  const after = new Map<SseFrame, CommissionPayload>();
+  let held = from;
+  const fold = (frame: SseFrame) => {
+    held = applyFrame(held, frame.id as string, JSON.parse(frame.data) as FrameData);
+    after.set(frame, held.payload);
+  };
+  connection.frames.forEach(fold);
+  connection.onFrame(fold);
+  return { after: (frame) => after.get(frame) as CommissionPayload, latest: () => held };
 }
