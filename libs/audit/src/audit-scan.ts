@@ -80,15 +80,20 @@ export interface ScanOptions {
 
 /** The store's events in global order, up to the bound. */
 export async function* scanStore(store: EventStore, options: ScanOptions = {}): AsyncGenerator<RecordedEvent, void, undefined> {
+  for await (const page of scanPages(store, options)) yield* page;
+}
+
+/** The same, a page (one read of the store) at a time: for a walk that works on many events at once. */
+export async function* scanPages(store: EventStore, options: ScanOptions = {}): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
   let from = START_POSITION;
   let events = 0;
   for (;;) {
     const page = await store.readAll({ from, filter: options.filter, batchSize: options.batchSize ?? 5000 });
-    for (const e of page.events) {
-      if (isBeyond(e, options.until)) return;
-      events++;
-      yield e;
-    }
+    const beyond = options.until === undefined ? -1 : page.events.findIndex((e) => isBeyond(e, options.until));
+    const within = beyond < 0 ? page.events : page.events.slice(0, beyond);
+    events += within.length;
+    if (within.length > 0) yield within;
+    if (beyond >= 0) return;
     from = page.checkpoint;
     options.onProgress?.({ events, position: from });
     if (page.isEnd) return;

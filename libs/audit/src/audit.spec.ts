@@ -194,6 +194,20 @@ describe('@tally/audit on a recorded synthetic election', () => {
         expect(report.failures.map((f) => f.check)).toEqual(expect.arrayContaining(['signature', 'control-relation', 'decider', 'recomputation']));
       });
 
+      it('finds a signature rewritten in the middle of the history (chain recomputed) alike with and without worker threads', async () => {
+        const { copy, published } = await fresh();
+        const signed = events.filter((e) => e.type === 'ProtocolRecorded' || e.type === 'TurnoutReported');
+        const target = signed[Math.floor(signed.length / 2)];
+        // Another event's genuine signature, under the same key id: well formed, and not of this body.
+        const data = target.data as unknown as { signature: { keyId: string; value: string }; precinctId: string };
+        const other = signed.find((e) => (e.data as unknown as typeof data).precinctId !== data.precinctId)!.data as unknown as typeof data;
+        await copy.rewriteData(target.streamName, target.revision, { ...target.data, signature: { ...data.signature, value: other.signature.value } });
+        const inline = await verifyAudit(copy.store, { published, signatureWorkers: 0 });
+        expect(inline.checks['hash-chain'].status).toBe('passed');
+        expect(inline.firstFailure).toMatchObject({ check: 'signature', code: 'invalid-signature', streamName: target.streamName, revision: target.revision.toString() });
+        expect(await verifyAudit(copy.store, { published, signatureWorkers: 2 })).toEqual(inline);
+      });
+
       it('names a record that does not decode as a failure with its reason; explain and export list it', async () => {
         const { copy, published } = await fresh();
         const target = corrected();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, encodeLengthPrefixed, updateLengthPrefixed } from './index';
+import { canonicalJson, canonicallyEqual, encodeLengthPrefixed, updateLengthPrefixed } from './index';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
@@ -15,6 +15,45 @@ describe('canonicalJson', () => {
   it('refuses what JSON has no word for', () => {
     expect(() => canonicalJson(10n)).toThrow(/bigint/);
     expect(() => canonicalJson([undefined])).toThrow(/undefined/);
+  });
+});
+
+describe('canonicallyEqual', () => {
+  // Whatever the pair, the answer (or the exception) is that of comparing the canonical texts.
+  const byText = (a: unknown, b: unknown): boolean | string => {
+    try {
+      return canonicalJson(a) === canonicalJson(b);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const compared = (a: unknown, b: unknown): boolean | string => {
+    try {
+      return canonicallyEqual(a, b);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const hole = [1, , 2];
+  it.each([
+    [{ b: [{ z: 1, y: 'x' }], a: null }, { a: null, b: [{ y: 'x', z: 1 }] }],
+    [{ a: undefined, b: 1 }, { b: 1 }],
+    [{ b: 1 }, { b: 1, c: undefined }],
+    [{ a: 1 }, { a: '1' }],
+    [[1, 2], [2, 1]],
+    [[], {}],
+    [0, -0],
+    [{ a: [1] }, { a: [1, 2] }],
+    [{ a: 1 }, Object.create({ a: 1 }) as unknown],
+    [{ a: NaN }, { a: NaN }],
+    [{ a: 1n }, { a: 1n }],
+    [{ a: Infinity }, { b: 1 }],
+    [[undefined], [undefined]],
+    [hole, hole],
+    [hole, [1, null, 2]],
+    ['é"\u2028', 'é"\u2028'],
+  ])('answers %p vs %p as the canonical texts do', (a, b) => {
+    expect(compared(a, b)).toBe(byText(a, b));
   });
 });
 

@@ -119,34 +119,48 @@ function checkEvent(event: RecordedEvent, state: StreamState | undefined): Chain
  * each stream's head hash, or the first break found. Memory: one small entry per stream.
  */
 export async function verifyStore(store: EventStore, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const states = new Map<string, StreamState>();
-  let events = 0;
-  const visit = (event: RecordedEvent): ChainBreak | undefined => {
-    const result = checkEvent(event, states.get(event.streamName));
-    if ('kind' in result) return result;
-    states.set(event.streamName, result);
-    events += 1;
-    return undefined;
-  };
-
+  const chain = new ChainCheck();
   if (options.streamName !== undefined) {
-    for (const event of await store.readStream(options.streamName)) {
-      const broken = visit(event);
-      if (broken) return { ok: false, streams: states.size, events, firstBreak: broken };
-    }
+    for (const event of await store.readStream(options.streamName)) if (!chain.visit(event)) break;
   } else {
     let from = START_POSITION;
     for (;;) {
       const batch = await store.readAll({ from, filter: options.filter, batchSize: options.batchSize ?? 1000 });
-      for (const event of batch.events) {
-        const broken = visit(event);
-        if (broken) return { ok: false, streams: states.size, events, firstBreak: broken };
-      }
+      if (!batch.events.every((event) => chain.visit(event))) break;
       from = batch.checkpoint;
       if (batch.isEnd) break;
     }
   }
-  const heads = new Map<string, string>();
-  for (const [name, state] of states) heads.set(name, state.hash);
-  return { ok: true, streams: states.size, events, heads };
+  return chain.result();
+}
+
+/**
+ * The same check fed one event at a time, in the store's order (per stream: by revision), for a
+ * walk that reads the store for other checks too and should not read it twice. It stops at the
+ * first break: the result names it, with the counts up to it.
+ */
+export class ChainCheck {
+  private readonly states = new Map<string, StreamState>();
+  private events = 0;
+  private broken: ChainBreak | undefined;
+
+  /** Checks the next event; false once the chain is broken (this event or an earlier one). */
+  visit(event: RecordedEvent): boolean {
+    if (this.broken) return false;
+    const result = checkEvent(event, this.states.get(event.streamName));
+    if ('kind' in result) {
+      this.broken = result;
+      return false;
+    }
+    this.states.set(event.streamName, result);
+    this.events += 1;
+    return true;
+  }
+
+  result(): VerifyResult {
+    if (this.broken) return { ok: false, streams: this.states.size, events: this.events, firstBreak: this.broken };
+    const heads = new Map<string, string>();
+    for (const [name, state] of this.states) heads.set(name, state.hash);
+    return { ok: true, streams: this.states.size, events: this.events, heads };
+  }
 }

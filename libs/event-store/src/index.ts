@@ -32,7 +32,9 @@ export { DuplicateEventIdError, InvalidAppendError, SchemaSetupRequiredError, Wr
 export { comparePositions, formatPosition, parsePosition, START_POSITION, type PositionParts } from './position';
 export { categories, categoryFilter, categoryPrefix, matchesFilter, streamName, streams, type Category } from './stream-names';
 export {
+  chainMetadata,
   contentHash,
+  ChainCheck,
   GENESIS_HASH,
   verifyStore,
   type ChainBreak,

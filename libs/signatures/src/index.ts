@@ -19,7 +19,9 @@ export {
   PUBLIC_KEY_CACHE_LIMIT,
   privateKeyFromPem,
   publicKeyFromRaw,
+  rawKeyBytes,
   rawPublicKey,
+  signatureBytes,
   signBytes,
   verifyBytes,
   warmPublicKeys,
@@ -29,6 +31,7 @@ export {
   findSigner,
   signedSubjectOfCommand,
   signedSubjectOfEvent,
+  signerCandidates,
   signSubmission,
   verifySubmissionSignature,
   type FindSignerOptions,
@@ -36,6 +39,7 @@ export {
   type SignerCheck,
 } from './submission-signature';
 export { verifySigner, verifySubmissionSigner, type SignedClaim, type SignerProblem, type SignerVerdict } from './submission-signer';
+export { Ed25519VerifyPool, VERIFY_BATCH, type VerifyAnswer, type VerifyJob } from './ed25519-pool';
 export { AMENDMENT_SCHEME, amendmentFields, encodeAmendment, signAmendment, verifyAmendmentSignature, type UnsignedAmendment } from './amendment-signature';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';
 export { ACT_SCHEME, actFields, encodeAct, signAct, verifyActSignature, votesDigest, type UnsignedAct } from './act-signature';

@@ -69,7 +69,16 @@ export interface FindSignerOptions {
    * then is `revoked-key` or `not-yet-valid`. Without it only keys valid at every instant count.
    */
   readonly at?: string;
+  /**
+   * Answers already computed for this subject and signature, by public key (an auditor's worker
+   * threads, `Ed25519VerifyPool`); a key without one is verified here.
+   */
+  readonly verdicts?: ReadonlyMap<string, boolean>;
 }
+
+/** The keys that may have made a signature with this key id (of `submittedBy` only, when given). */
+export const signerCandidates = (keys: KeySource, keyId: string, submittedBy?: string): readonly RingKey[] =>
+  'commissions' in keys ? keysNamed(keys.commissions, keyId, submittedBy) : keys.named(keyId, submittedBy);
 
 /**
  * Which commission signed the subject. The key id is looked up among every commission's keys
@@ -84,8 +93,8 @@ export function findSigner(
   submittedBy?: string,
   options: FindSignerOptions = {},
 ): SignerCheck {
-  const candidates = 'commissions' in keys ? keysNamed(keys.commissions, signature.keyId, submittedBy) : keys.named(signature.keyId, submittedBy);
-  const verdict = judgeSignature(candidates, signature.keyId, options.at, (publicKey) => verifySubmissionSignature(subject, signature, publicKey));
+  const candidates = signerCandidates(keys, signature.keyId, submittedBy);
+  const verdict = judgeSignature(candidates, signature.keyId, options.at, (publicKey) => options.verdicts?.get(publicKey) ?? verifySubmissionSignature(subject, signature, publicKey));
   return verdict.ok ? { ok: true, commission: verdict.key.commission, keyId: verdict.key.keyId } : verdict;
 }
 

@@ -1,7 +1,7 @@
 // Test support: a tamperable copy of a store (the event store's own test helper, which copies
 // into a fresh PGlite with the append-only trigger disabled) plus the one tampering it lacks:
 // inserting an event, with or without a correctly forged hash link.
-import { contentHash, GENESIS_HASH, type EventStore, type JsonObject } from '@tally/event-store';
+import { chainMetadata, contentHash, GENESIS_HASH, type EventStore, type JsonObject } from '@tally/event-store';
 import { loadPglite } from '../../../event-store/src/embedded/pglite-event-store';
 import { PgliteExecutor } from '../../../event-store/src/embedded/pglite-executor';
 import { copyIntoTamperableStore, type TamperableCopy } from '../../../event-store/src/testing/sql-tamper-copy';
@@ -19,6 +19,11 @@ export interface AuditTamperableCopy extends TamperableCopy {
    * public algorithm would compute (later events keep theirs); otherwise no links at all.
    */
   insertEvent(streamName: string, revision: bigint, event: InsertedEvent, forgeChain: boolean): Promise<void>;
+  /**
+   * Replaces an event's data in place and recomputes its stream's hash links from there on: the
+   * superuser's rewrite, which the chain cannot see and the signature check must.
+   */
+  rewriteData(streamName: string, revision: bigint, data: JsonObject): Promise<void>;
 }
 
 export async function tamperableCopy(source: EventStore): Promise<AuditTamperableCopy> {
@@ -29,6 +34,30 @@ export async function tamperableCopy(source: EventStore): Promise<AuditTamperabl
   const copy = await copyIntoTamperableStore(source, executor);
   return {
     ...copy,
+    async rewriteData(streamName, revision, data) {
+      const rows = await executor.query<{ revision: string; id: string; type: string; data: JsonObject; metadata: JsonObject }>(
+        `SELECT stream_revision::text AS revision, event_id::text AS id, event_type AS type, data, metadata
+           FROM tally_events WHERE stream_name = $1 ORDER BY stream_revision`,
+        [streamName],
+      );
+      await executor.transaction(async (tx) => {
+        let previousHash = GENESIS_HASH;
+        for (const row of rows) {
+          const at = BigInt(row.revision);
+          const event = { streamName, revision: at, id: row.id, type: row.type, data: at === revision ? data : row.data, metadata: row.metadata };
+          const metadata = at < revision ? row.metadata : chainMetadata(event, previousHash);
+          if (at >= revision) {
+            await tx.query('UPDATE tally_events SET data = $3::jsonb, metadata = $4::jsonb WHERE stream_name = $1 AND stream_revision = $2::bigint', [
+              streamName,
+              row.revision,
+              JSON.stringify(event.data),
+              JSON.stringify(metadata),
+            ]);
+          }
+          previousHash = String(metadata.contentHash);
+        }
+      });
+    },
     async insertEvent(streamName, revision, event, forgeChain) {
       const rows = await executor.query<{ revision: string; gp: string; hash: string }>(
         `SELECT stream_revision::text AS revision, global_position::text AS gp, metadata->>'contentHash' AS hash

@@ -41,32 +41,27 @@ const DEFAULT_BATCH_SIZE = 1000;
 // transaction then sees its commit and answers properly (idempotent replay or a typed conflict).
 const MAX_RACE_RETRIES = 5;
 
+/**
+ * A stored event as one JSON text column: [tx, gp, stream, revision, id, type, data, metadata,
+ * recorded_at]. Reading nine columns cost more than the query itself on PGlite: its wire parser
+ * copies and decodes every field apart, and parses each jsonb again (profiled: a 40k-event read
+ * 1.2–1.6 s as nine columns, 0.8–0.9 s as one, same run). pg gains likewise, fewer fields per row.
+ * Every bigint travels as text (pg returns int8 as strings, PGlite as numbers).
+ */
+const EVENT_JSON = `json_build_array(transaction_id::text, global_position::text, stream_name, stream_revision::text,
+  event_id::text, event_type, data, metadata, recorded_at)::text`;
+
 interface EventRow extends SqlRow {
-  tx: string;
-  gp: string;
-  stream_name: string;
-  revision: string;
-  event_id: string;
-  event_type: string;
-  data: RecordedEvent['data'];
-  metadata: RecordedMetadata;
-  recorded_at: Date | string;
+  e: string;
 }
 
-const EVENT_COLUMNS = `transaction_id::text AS tx, global_position::text AS gp, stream_name,
-  stream_revision::text AS revision, event_id::text AS event_id, event_type, data, metadata, recorded_at`;
+type EventTuple = [tx: string, gp: string, streamName: string, revision: string, id: string, type: string, data: RecordedEvent['data'], metadata: RecordedMetadata, recordedAt: string];
 
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    streamName: row.stream_name,
-    revision: BigInt(row.revision),
-    position: formatPosition(row.tx, row.gp),
-    id: row.event_id,
-    type: row.event_type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
-  };
+const toRecorded = (row: EventRow): RecordedEvent => tupleToRecorded(JSON.parse(row.e) as EventTuple);
+
+function tupleToRecorded([tx, gp, streamName, revision, id, type, data, metadata, recordedAt]: EventTuple): RecordedEvent {
+  // JSON writes timestamptz as ISO 8601 with its offset; Date keeps milliseconds, as the column parsers did.
+  return { streamName, revision: BigInt(revision), position: formatPosition(tx, gp), id, type, data, metadata, recordedAt: new Date(recordedAt) };
 }
 
 /** True when every migration is applied, read with SELECT only (what a service role may do). */
@@ -301,7 +296,7 @@ export class SqlEventStore implements EventStore {
     this.assertOpen();
     const from = BigInt(options.fromRevision ?? 0);
     const rows = await this.sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM tally_events
+      `SELECT ${EVENT_JSON} AS e FROM tally_events
         WHERE stream_name = $1 AND stream_revision >= $2::bigint
         ORDER BY stream_revision
         LIMIT $3::bigint`,
@@ -315,8 +310,8 @@ export class SqlEventStore implements EventStore {
     const names = [...new Set(streamNames)];
     const out = new Map<string, RecordedEvent[]>(names.map((n) => [n, []]));
     if (names.length === 0) return out;
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM tally_events
+    const rows = await this.sql.query<EventRow & { stream_name: string }>(
+      `SELECT stream_name, ${EVENT_JSON} AS e FROM tally_events
         WHERE stream_name = ANY($1::text[])
         ORDER BY stream_name, stream_revision`,
       [names],
@@ -330,18 +325,11 @@ export class SqlEventStore implements EventStore {
     const from = parsePosition(options.from ?? START_POSITION);
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const prefixes = options.filter ? options.filter.categories.map(categoryPrefix) : null;
-    // The inner query scans at most batchSize visible rows; rows the filter rejects come back
-    // without their payload, only to move the checkpoint past them.
-    const rows = await this.sql.query<EventRow & { matched: boolean }>(
-      `SELECT s.tx, s.gp, s.matched,
-              CASE WHEN s.matched THEN s.stream_name END AS stream_name,
-              CASE WHEN s.matched THEN s.revision END AS revision,
-              CASE WHEN s.matched THEN s.event_id END AS event_id,
-              CASE WHEN s.matched THEN s.event_type END AS event_type,
-              CASE WHEN s.matched THEN s.data END AS data,
-              CASE WHEN s.matched THEN s.metadata END AS metadata,
-              CASE WHEN s.matched THEN s.recorded_at END AS recorded_at
-         FROM (SELECT ${EVENT_COLUMNS}, transaction_id, global_position,
+    // The inner query scans at most batchSize visible rows; rows the filter rejects come back as
+    // [tx, gp] only, to move the checkpoint past them.
+    const rows = await this.sql.query<EventRow>(
+      `SELECT CASE WHEN s.matched THEN ${EVENT_JSON} ELSE json_build_array(transaction_id::text, global_position::text)::text END AS e
+         FROM (SELECT transaction_id, global_position, stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at,
                       ($4::text[] IS NULL OR stream_name ^@ ANY($4::text[])) AS matched
                  FROM tally_events
                 WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
@@ -351,11 +339,16 @@ export class SqlEventStore implements EventStore {
         ORDER BY s.transaction_id, s.global_position`,
       [from.major.toString(), from.minor.toString(), String(batchSize), prefixes],
     );
-    const events = rows.filter((r) => r.matched).map(toRecorded);
-    const last = rows[rows.length - 1];
+    const events: RecordedEvent[] = [];
+    let last: readonly string[] | undefined;
+    for (const row of rows) {
+      const tuple = JSON.parse(row.e) as EventTuple | [tx: string, gp: string];
+      if (tuple.length > 2) events.push(tupleToRecorded(tuple as EventTuple));
+      last = tuple as readonly string[];
+    }
     return {
       events,
-      checkpoint: last ? formatPosition(last.tx, last.gp) : formatPosition(from.major, from.minor),
+      checkpoint: last ? formatPosition(last[0], last[1]) : formatPosition(from.major, from.minor),
       isEnd: rows.length < batchSize,
     };
   }
