@@ -2,7 +2,7 @@
 // into a fresh PGlite with the append-only trigger disabled) plus the one tampering it lacks:
 // inserting an event, with or without a correctly forged hash link.
 import { chainMetadata, contentHash, GENESIS_HASH, type EventStore, type JsonObject } from '@tally/event-store';
-import { loadPglite } from '../../../event-store/src/embedded/pglite-event-store';
+import { newMemoryPglite } from '../../../event-store/src/embedded/pglite-event-store';
 import { PgliteExecutor } from '../../../event-store/src/embedded/pglite-executor';
 import { copyIntoTamperableStore, type TamperableCopy } from '../../../event-store/src/testing/sql-tamper-copy';
 
@@ -27,10 +27,7 @@ export interface AuditTamperableCopy extends TamperableCopy {
 }
 
 export async function tamperableCopy(source: EventStore): Promise<AuditTamperableCopy> {
-  const { PGlite } = loadPglite();
-  const db = new PGlite();
-  await db.waitReady;
-  const executor = new PgliteExecutor(db);
+  const executor = new PgliteExecutor(await newMemoryPglite());
   const copy = await copyIntoTamperableStore(source, executor);
   return {
     ...copy,

@@ -1,16 +1,12 @@
 // The contract on the embedded engine (PGlite in memory), plus what only SQL engines promise.
-import type { PGlite } from '@electric-sql/pglite';
 import { eventStoreContract } from '../event-store.contract';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
-import { createPgliteEventStore, loadPglite } from './pglite-event-store';
+import { createPgliteEventStore, newMemoryPglite } from './pglite-event-store';
 import { PgliteExecutor } from './pglite-executor';
 
 async function memoryExecutor(): Promise<PgliteExecutor> {
-  const { PGlite } = loadPglite();
-  const db: PGlite = new PGlite();
-  await db.waitReady;
-  return new PgliteExecutor(db);
+  return new PgliteExecutor(await newMemoryPglite());
 }
 
 eventStoreContract('embedded (PGlite in memory)', {

@@ -14,7 +14,7 @@ export async function createPgliteEventStore(options: PgliteEventStoreOptions = 
   const { PGlite } = loadPglite();
   let db;
   if (options.dataDir === undefined) {
-    db = new PGlite();
+    db = await newMemoryPglite();
   } else {
     const dir = join(resolve(options.dataDir), 'event-store');
     mkdirSync(dir, { recursive: true });
@@ -22,6 +22,29 @@ export async function createPgliteEventStore(options: PgliteEventStoreOptions = 
   }
   await db.waitReady;
   return SqlEventStore.open(new PgliteExecutor(db), { ...options, ownsExecutor: true });
+}
+
+let freshCluster: Promise<Blob> | undefined;
+
+/**
+ * A new in-memory PGlite on a fresh cluster. A new PGlite runs initdb, about 3 s here; the first
+ * one's data directory, dumped before any use, starts the next ones in about 0.5 s (measured:
+ * 2.8–3.7 s against 0.55–0.63 s), the same empty cluster. Tests open hundreds of them.
+ */
+export async function newMemoryPglite(): Promise<import('@electric-sql/pglite').PGlite> {
+  const { PGlite } = loadPglite();
+  if (freshCluster === undefined) {
+    const first = new PGlite();
+    freshCluster = first.waitReady.then(() => first.dumpDataDir('none'));
+    // A failed dump is not kept: the next call tries again.
+    freshCluster.catch(() => (freshCluster = undefined));
+    await freshCluster.catch(() => undefined);
+    return first;
+  }
+  const template = await freshCluster.catch(() => undefined);
+  const db = template ? new PGlite({ loadDataDir: template }) : new PGlite();
+  await db.waitReady;
+  return db;
 }
 
 /**
