@@ -21,7 +21,7 @@ import { messagesHandled } from '../apps/tally-server/src/recorder/record-submis
 import { RecorderService } from '../apps/tally-server/src/recorder/recorder.service';
 import { storeCensus, syntheticSubmissions, type TestSubmission } from '../apps/tally-server/src/recorder/recorder.test-helper';
 import type { EventStore } from '@tally/event-store';
-import type { SubmissionQueue } from '@tally/intake-queue';
+import { createTopicsAndWait, type SubmissionQueue } from '@tally/intake-queue';
 import type { BenchResult } from './bench.types';
 
 const PRECINCTS = 10_000; // × 2 contests = 20,000 protocols
@@ -88,7 +88,7 @@ async function rawKafka(brokers: string[], subs: readonly TestSubmission[]): Pro
   const topic = `tally.bench-raw.${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId: `${topic}.group` });

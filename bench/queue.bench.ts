@@ -3,7 +3,7 @@
 // in-process queue. ~50k messages of ~500 bytes each, keyed by precinct, to a fresh topic.
 import { performance } from 'node:perf_hooks';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { InProcessSubmissionQueue, KafkaSubmissionQueue, type SubmissionQueue } from '@tally/intake-queue';
+import { InProcessSubmissionQueue, KafkaSubmissionQueue, createTopicsAndWait, type SubmissionQueue } from '@tally/intake-queue';
 import type { BenchResult } from './bench.types';
 
 const MESSAGES = 50_000;
@@ -27,7 +27,7 @@ async function rawKafkajs(brokers: string[]): Promise<BenchResult[]> {
   const topic = `tally.bench-raw-${Date.now()}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS }]);
   await admin.disconnect();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });

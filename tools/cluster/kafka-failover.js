@@ -48,7 +48,7 @@ async function publisher(client, bootstrap, topic) {
   const kafka = new Kafka({ clientId: 'failover-raw', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8 } });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
+  await lib('intake-queue').createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

@@ -3,6 +3,7 @@
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { brokerStatus, startBroker, stopBroker } from '../../../tools/kafka/broker';
 import { DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES, KafkaSubmissionQueue, TOPIC_MAX_MESSAGE_BYTES, type QueueLogger } from './kafka-submission-queue';
+import { createTopicsAndWait } from './kafka-retry';
 import { submissionQueueContract } from './submission-queue.contract';
 import { DEAD_LETTER_HEADERS, MAX_MESSAGE_BYTES, deadLetterOf, deadLetterTopicFor, fromDeliveredDeadLetter, type DeliveredMessage } from './submission-queue.port';
 
@@ -166,7 +167,7 @@ describe('kafka queue', () => {
     const admin = raw.admin();
     await admin.connect();
     // As an earlier version created it: the broker's default limit.
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: queue.topic, numPartitions: 1 }] }).finally(() => admin.disconnect());
+    await createTopicsAndWait(admin, [{ topic: queue.topic, numPartitions: 1 }]).finally(() => admin.disconnect());
     await queue.ensureTopics();
     await queue.close();
     const configs = await topicConfig([queue.topic, queue.deadLetters.topic]);

@@ -1,4 +1,5 @@
-import { retryRetriable } from './kafka-retry';
+import type { Admin } from 'kafkajs';
+import { createTopicsAndWait, retryRetriable, waitForLeaders } from './kafka-retry';
 
 const retriable = (message: string) => Object.assign(new Error(message), { retriable: true });
 
@@ -34,5 +35,53 @@ describe('retryRetriable', () => {
     };
     await expect(retryRetriable(work, { attempts: 4, delayMs: 1 })).rejects.toThrow('attempt 4');
     expect(calls).toBe(4);
+  });
+});
+
+/** A unit around the wait alone: metadata answers scripted in order, as a loaded KRaft broker gave them. */
+function scriptedAdmin(answers: Array<Error | { name: string; partitions: { partitionId: number; leader: number }[] }[]>) {
+  let calls = 0;
+  let created = 0;
+  const admin = {
+    createTopics: async () => (created++, true),
+    fetchTopicMetadata: async () => {
+      const answer = answers[Math.min(calls++, answers.length - 1)];
+      if (answer instanceof Error) throw answer;
+      return { topics: answer };
+    },
+  } as unknown as Admin;
+  return { admin, calls: () => calls, created: () => created };
+}
+
+describe('createTopicsAndWait', () => {
+  it('waits through UNKNOWN_TOPIC_OR_PARTITION and leaderless partitions until every partition has a leader', async () => {
+    const script = scriptedAdmin([
+      retriable('This server does not host this topic-partition'),
+      [{ name: 't', partitions: [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: -1 }] }],
+      [{ name: 't', partitions: [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: 1 }] }],
+    ]);
+    await expect(createTopicsAndWait(script.admin, [{ topic: 't', numPartitions: 2 }], { delayMs: 1 })).resolves.toBe(true);
+    expect([script.created(), script.calls()]).toEqual([1, 3]);
+  });
+
+  it('a topic missing from the answer is waited for too', async () => {
+    const script = scriptedAdmin([[], [{ name: 't', partitions: [{ partitionId: 0, leader: 1 }] }]]);
+    await waitForLeaders(script.admin, ['t'], { delayMs: 1 });
+    expect(script.calls()).toBe(2);
+  });
+
+  it('gives up with a final (not retriable) error that names the topics', async () => {
+    const script = scriptedAdmin([[{ name: 't', partitions: [{ partitionId: 0, leader: -1 }] }]]);
+    const failure = await waitForLeaders(script.admin, ['t', 'u'], { attempts: 3, delayMs: 1 }).catch((error: Error & { retriable?: boolean }) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/waiting for the leaders of Kafka topics t, u: Kafka topics without a leader yet: t, u/);
+    expect((failure as { retriable?: boolean }).retriable).toBeUndefined();
+    expect(script.calls()).toBe(3);
+  });
+
+  it('a non-retriable metadata error ends the wait at once', async () => {
+    const script = scriptedAdmin([new Error('Topic authorization failed')]);
+    await expect(waitForLeaders(script.admin, ['t'], { delayMs: 1 })).rejects.toThrow(/Topic authorization failed/);
+    expect(script.calls()).toBe(1);
   });
 });

@@ -34,7 +34,7 @@ import {
   type QueueConsumer,
   type SubmissionQueue,
 } from './submission-queue.port';
-import { retryRetriable } from './kafka-retry';
+import { retryRetriable, waitForLeaders } from './kafka-retry';
 
 /** The subset of pino's API the adapter logs through. */
 export interface QueueLogger {
@@ -260,7 +260,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       if (missing.length > 0) {
         try {
           await admin.createTopics({
-            waitForLeaders: true,
+            waitForLeaders: false,
             topics: missing.map(({ topic, maxMessageBytes, configEntries }) => ({
               topic,
               numPartitions: this.partitions,
@@ -274,15 +274,18 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           });
         } catch (error) {
           // Another instance created it between our list and create: that is the goal reached.
-          const causes = (error as { errors?: { topic?: string; type?: string; message: string }[] }).errors ?? [error as { type?: string; message: string }];
+          type Cause = { topic?: string; type?: string; message: string; retriable?: boolean };
+          const causes = (error as { errors?: Cause[] }).errors ?? [error as Cause];
           const real = causes.filter((cause) => !String(cause.message).includes('already exists') && cause.type !== 'TOPIC_ALREADY_EXISTS');
           if (real.length > 0) {
             // kafkajs says only "Topic creation errors"; name each topic and the broker's reason (an ACL, a policy).
-            const reasons = real.map((cause) => `${'topic' in cause && cause.topic ? `${cause.topic}: ` : ''}${cause.message}${cause.type ? ` (${cause.type})` : ''}`);
-            throw new Error(`cannot create Kafka topics: ${reasons.join('; ')}`, { cause: error });
+            const reasons = real.map((cause) => `${cause.topic ? `${cause.topic}: ` : ''}${cause.message}${cause.type ? ` (${cause.type})` : ''}`);
+            // Still retriable (a controller moving, metadata not replayed yet) when every cause is.
+            throw Object.assign(new Error(`cannot create Kafka topics: ${reasons.join('; ')}`, { cause: error }), { retriable: real.every((cause) => cause.retriable === true) });
           }
         }
       }
+      await waitForLeaders(admin, wanted.map(({ topic }) => topic));
       await this.checkExisting(admin, wanted);
     } finally {
       await admin.disconnect();
