@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { generateProtocols } from '@tally/domain';
 import { signedProtocolBody } from '../test/e2e/support/signing';
 import type { BenchResult } from './bench.types';
+import { mainThreadCpuMicros } from './process-cpu';
 import { intakeBenchElection, type ParentMessage, type ServerMessage } from './intake-server';
 
 const PRECINCTS = Number(process.env.INTAKE_BENCH_PRECINCTS ?? 10000); // × 2 contests = 20,000 distinct protocols
@@ -125,7 +126,7 @@ function embeddedResults(full: Load): BenchResult[] {
       value: full.recordedPerSecond,
       unit: 'protocols/s',
       // One event loop does everything: its CPU per protocol is what bounds the rate; where it goes, the profile (INTAKE_BENCH_PROFILE).
-      note: `first receipt to last record, ${recorded} of ${full.accepted} recorded; bounded by the one process's CPU, ${((full.cpuMicros ?? NaN) / recorded).toFixed(0)} µs per protocol (one core's ceiling ≈ ${(1e6 / ((full.cpuMicros ?? NaN) / recorded)).toFixed(0)}/s; where it goes: INTAKE_BENCH_PROFILE); ${note}`,
+      note: `first receipt to last record, ${recorded} of ${full.accepted} recorded; bounded by the one process's CPU, ${((full.cpuMicros ?? NaN) / recorded).toFixed(0)} µs per protocol, ${((full.loopMicros ?? NaN) / recorded).toFixed(0)} of them on its event loop (that one core's ceiling ≈ ${(1e6 / ((full.loopMicros ?? NaN) / recorded)).toFixed(0)}/s), the rest on its other threads (signature checks, GC, compiler); where it goes: INTAKE_BENCH_PROFILE); ${note}`,
     },
     {
       name: 'server CPU per recorded protocol, embedded (all roles)',
@@ -151,7 +152,7 @@ function aloneResults(alone: Load, base: Load, kafka: string | undefined, reques
       value: aloneRps,
       unit: 'req/s',
       // What bounds it is the server's CPU per request against the baseline's (measured here); where it goes, the profile (INTAKE_BENCH_PROFILE; apps/tally-server/README.md).
-      note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both; the rest is Express/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
+      note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both, intake's on its signature thread; the rest is Fastify/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
     },
     { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, KeyObjects cached); ${note}` },
     {
@@ -181,6 +182,8 @@ interface Load {
   readonly recordedPerSecond: number;
   /** CPU time the server process spent over the measured requests, µs (user + system). */
   readonly cpuMicros?: number;
+  /** Of it, the main thread's: the event loop (the rest: signature checks, GC, compiler threads). */
+  readonly loopMicros?: number;
 }
 
 function summed(results: readonly AutocannonResult[]): Load {
@@ -202,6 +205,7 @@ const cpuOf = async (server: RunningServer): Promise<number> => ((await server.r
 
 interface RunningServer {
   readonly url: string;
+  readonly pid: number | undefined;
   request(message: ParentMessage, answer: ServerMessage['type']): Promise<ServerMessage>;
   stop(): Promise<void>;
 }
@@ -221,6 +225,7 @@ async function startServer(kind: 'baseline' | 'tally', env: Record<string, strin
     const { port } = (await next(server, 'listening')) as Extract<ServerMessage, { type: 'listening' }>;
     return {
       url: `http://127.0.0.1:${port}`,
+      pid: server.pid,
       request: (message, answer) => {
         const answered = next(server, answer);
         server.send(message);
@@ -242,12 +247,14 @@ async function embedded(warmup: readonly Body[], measured: readonly Body[]): Pro
     const profile = process.env.INTAKE_BENCH_PROFILE;
     if (profile) await server.request({ type: 'profile', dir: profile }, 'profiling');
     const cpuBefore = await cpuOf(server);
+    const loopBefore = mainThreadCpuMicros(server.pid);
     const ids: string[] = [];
     const result = await fire(server.url, measured, ids);
     if (result.non2xx > 0 || result.errors > 0) log(`embedded: ${result.non2xx} non-2xx, ${result.errors} errors`);
     const { latencies, recordedPerSecond } = (await server.request({ type: 'outcomes', ids }, 'outcomes')) as Extract<ServerMessage, { type: 'outcomes' }>;
     const cpuMicros = (await cpuOf(server)) - cpuBefore;
-    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies, recordedPerSecond, cpuMicros };
+    const loopMicros = mainThreadCpuMicros(server.pid) - loopBefore;
+    return { accepted: result['2xx'], seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, latencies, recordedPerSecond, cpuMicros, loopMicros };
   } finally {
     await server.stop();
   }

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { generateSyntheticElection } from '@tally/domain';
 import { START_POSITION, type EventStore } from '@tally/event-store';
 import { leafHash, MerkleTree } from '@tally/merkle-log';
@@ -50,7 +49,7 @@ export default async function run(): Promise<BenchResult[]> {
       const events = await storeSize(app.get<EventStore>(EVENT_STORE));
       await service.log.waitForSize(events);
       leaves = service.log.size;
-      proofs = await serveProofs(app as NestExpressApplication, leaves);
+      proofs = await serveProofs(app, leaves);
     });
     const stateBytes = readdirSync(join(dirs[1], 'log'))
       .filter((f) => f !== 'log-key.pem' && f !== 'lock')
@@ -70,7 +69,7 @@ export default async function run(): Promise<BenchResult[]> {
 }
 
 /** GET /v1/log/proofs/inclusion for leaves spread over the tree, at the full size, with autocannon in this process. */
-async function serveProofs(app: NestExpressApplication, size: number): Promise<{ perSecond: number; note: string }> {
+async function serveProofs(app: INestApplication, size: number): Promise<{ perSecond: number; note: string }> {
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   let next = 0;

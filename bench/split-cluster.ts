@@ -14,16 +14,19 @@
 // included (the load generator's from its own count), says what bounds the rate. SPLIT_BENCH_PROFILE=<dir> runs the roles under `node --cpu-prof`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { comparePositions, formatPosition } from '@tally/event-store';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
+import { processCpuMicros } from './process-cpu';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVER = join(ROOT, 'dist', 'apps', 'tally-server', 'src', 'main.js');
 const LOAD = join(ROOT, 'tools', 'cluster', 'load.js');
+// A service process as tools/cluster runs one: its environment and readiness (plain CommonJS, typed by its .d.ts).
+const service: typeof import('../tools/cluster/service') = require(join(ROOT, 'tools', 'cluster', 'service.js'));
 
 interface BrokerTool {
   defaultPort(): number;
@@ -73,19 +76,6 @@ export interface SplitRunResult {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime of a process, in seconds; undefined once it is gone. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), 1-based: utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
 
 interface Role {
   readonly name: string;
@@ -127,25 +117,18 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       const args = profile ? [`--cpu-prof`, `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}-${tag}.cpuprofile`, SERVER] : [SERVER];
       const child = spawn(process.execPath, args, {
         cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'production',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          TALLY_ROLES: roles,
-          TALLY_DEMO: 'false',
-          EVENT_STORE: 'postgres',
-          DATABASE_URL: db.url,
-          KAFKA_BROKERS: kafka,
-          KAFKA_TOPIC: `tally.bench-split.${tag}`,
-          KAFKA_PARTITIONS: String(options.partitions),
-          KAFKA_CLIENT_ID: `tally-bench-${name}`,
-          TALLY_DATA_DIR: join(logDir, `${name}-data`),
-          TALLY_ADMIN_TOKEN: adminToken,
-          TALLY_RATE_LIMIT: '100000000',
-          TALLY_INSTANCE_ID: `bench-split-${tag}-${name}`,
-          LOG_LEVEL: 'info',
-        },
+        env: service.serviceEnv({
+          port,
+          roles,
+          databaseUrl: db.url,
+          kafkaBrokers: kafka,
+          topic: `tally.bench-split.${tag}`,
+          partitions: options.partitions,
+          clientId: `tally-bench-${name}`,
+          dataDir: join(logDir, `${name}-data`),
+          adminToken,
+          instanceId: `bench-split-${tag}-${name}`,
+        }),
         stdio: ['ignore', out, out],
       });
       closeSync(out);
@@ -220,7 +203,8 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       (await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()', [])).rows.map((r) => ({ name: 'postgres', pid: r.pid }));
     const snapshot = async () => {
       const all = [...pids(), ...(await backends())];
-      return new Map(all.map(({ name, pid }) => [`${name}\u0000${pid}`, cpuSeconds(pid) ?? 0]));
+      // A process gone by now counts as none.
+      return new Map(all.map(({ name, pid }) => [`${name}\u0000${pid}`, (processCpuMicros(pid) || 0) / 1e6]));
     };
     cpuBefore = await snapshot();
 
@@ -314,17 +298,7 @@ async function waitReady(processes: readonly Role[], timeoutMs: number): Promise
   for (;;) {
     const dead = processes.filter((p) => p.child.exitCode !== null);
     if (dead.length > 0) throw new Error(`exited before ready: ${dead.map((p) => `${p.name} (${p.child.exitCode})`).join(', ')} (logs under .tools/bench-split/)`);
-    const ready = await Promise.all(
-      processes.map(async (p) => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${p.port}/health/ready`, { signal: AbortSignal.timeout(1500) });
-          await res.text();
-          return res.status === 200;
-        } catch {
-          return false;
-        }
-      }),
-    );
+    const ready = await Promise.all(processes.map((p) => service.isReady(`http://127.0.0.1:${p.port}`)));
     if (ready.every(Boolean)) return;
     if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms: ${processes.filter((_, i) => !ready[i]).map((p) => p.name).join(', ')}`);
     await sleep(250);

@@ -33,6 +33,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import type { BenchResult } from './bench.types';
 import type { ParentMessage, ServerMessage } from './intake-server';
+import { mainThreadCpuMicros, processCpuMicros, TICK_MICROS } from './process-cpu';
 import type { FleetMessage, FleetParent } from './sse-fleet';
 import type { LoadMessage, LoadParent } from './sse-load';
 
@@ -52,22 +53,6 @@ const MODE = process.env.SSE_BENCH_MODE === 'embedded' ? 'embedded' : 'split';
 const DATABASE_PREFIX = process.env.SSE_BENCH_DATABASE_PREFIX ?? 'tally_sse_scale';
 
 const log = (line: string) => process.stderr.write(`sse.bench: ${line}\n`);
-
-/** Clock ticks of /proc's CPU times (USER_HZ, 100 on Linux). */
-const TICK_MICROS = 10_000;
-
-/** User + system CPU a process used so far, µs (NaN when it is gone). */
-function processCpuMicros(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
-  } catch {
-    return NaN;
-  }
-}
 
 /** Every PostgreSQL process's CPU so far, µs, by pid: the server the recorder and the projector share, whoever else uses it. */
 function postgresCpuMicros(): Map<number, number> {
@@ -102,6 +87,8 @@ function machineCpuMicros(): { busy: number; total: number } {
 interface CpuShares {
   /** The process that takes submissions (intake + recorder; every role in embedded mode). */
   readonly writer: number;
+  /** The writer's main thread alone: its event loop (the rest: signature checks, GC, compiler threads). */
+  readonly writerLoop: number;
   /** The projector serving the streams (split mode; the writer itself in embedded mode). */
   readonly projector: number;
   readonly load: number;
@@ -118,6 +105,7 @@ function cpuSampler(pids: { writer: number | undefined; projector: number | unde
   const sample = () => ({
     at: performance.now(),
     writer: processCpuMicros(pids.writer),
+    writerLoop: mainThreadCpuMicros(pids.writer),
     projector: pids.projector === pids.writer ? 0 : processCpuMicros(pids.projector),
     load: processCpuMicros(pids.load),
     fleet: pids.fleet.reduce<number>((n, pid) => n + processCpuMicros(pid), 0),
@@ -128,9 +116,10 @@ function cpuSampler(pids: { writer: number | undefined; projector: number | unde
   return () => {
     const after = sample();
     const wallMicros = (after.at - before.at) * 1000;
-    const share = (k: 'writer' | 'projector' | 'load' | 'fleet') => (after[k] - before[k]) / wallMicros;
+    const share = (k: 'writer' | 'writerLoop' | 'projector' | 'load' | 'fleet') => (after[k] - before[k]) / wallMicros;
     return {
       writer: share('writer'),
+      writerLoop: share('writerLoop'),
       projector: pids.projector === pids.writer ? share('writer') : share('projector'),
       load: share('load'),
       fleet: share('fleet'),
@@ -406,11 +395,14 @@ function boundOf(s: Step): string {
   ];
   const ours = processes.reduce((n, [, c]) => n + c, 0);
   const [busiest, busiestCores] = processes.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const writer = processes[0][0];
+  const loopMicros = s.writerCpuPerProtocolMicros * (s.cpu.writer > 0 ? s.cpu.writerLoop / s.cpu.writer : 1);
   return (
     `the slower stage: ${stage} of the ${s.p99} ms; CPU over the load, in cores: ${processes.map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}` +
-    ` (intake + recorder ${Math.round(s.writerCpuPerProtocolMicros)} µs a protocol: at most ${Math.round(1e6 / s.writerCpuPerProtocolMicros)}/s on one core); ` +
+    ` (${writer} ${Math.round(s.writerCpuPerProtocolMicros)} µs a protocol, ${Math.round(loopMicros)} of them on its event loop: at most ${Math.round(1e6 / loopMicros)}/s on the loop's one core, the rest on its other threads: signature checks, GC, compiler); ` +
     `the machine's ${s.cpu.cores} cores ${pct(s.cpu.machine / s.cpu.cores)} busy, ${Math.max(0, s.cpu.machine - ours).toFixed(2)} cores of it not this bench's (other work on the shared machine; load average ${s.cpu.loadAverage.toFixed(1)})` +
-    (busiestCores >= 0.85 ? `; ${busiest} at ${pct(busiestCores)} of a core: its one core is the ceiling` : '') +
+    (s.cpu.writerLoop >= 0.85 ? `; ${writer}'s event loop at ${pct(s.cpu.writerLoop)} of a core: its one core is the ceiling` : '') +
+    (busiest !== writer && busiestCores >= 0.85 ? `; ${busiest} at ${pct(busiestCores)} of a core: its one core is the ceiling` : '') +
     (s.cpu.machine >= 0.9 * s.cpu.cores ? '; the machine was saturated' : '')
   );
 }

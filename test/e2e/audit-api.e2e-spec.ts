@@ -1,10 +1,9 @@
 // The auditor's HTTP API (supertest against the real application, embedded store in memory):
 // the token, the paged history in global order and by stream, explain and export.
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { generateSyntheticElection } from '@tally/domain';
 import { START_POSITION, type EventStore, type RecordedEvent } from '@tally/event-store';
 import request from 'supertest';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../../apps/tally-server/src/config/app.config';
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
 import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
@@ -15,7 +14,7 @@ jest.setTimeout(120_000);
 const TOKEN = 'auditor-token-for-the-e2e-suite';
 
 describe('auditor API', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let http: ReturnType<typeof request>;
   let events: RecordedEvent[];
   let electionId: string;

@@ -2,9 +2,8 @@
 // listens, and the projections end with every precinct in, the turnout curve, the recorder's
 // refusals and the corrections; closing the app mid-night stops the simulation cleanly.
 import type { AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ALMATY_2023_LIST_CONTEST, ALMATY_2023_PRECINCTS, almatyCity2023Protocols } from '@tally/domain';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type AppConfig } from '../../apps/tally-server/src/config/app.config';
 import { planElectionNight, type PlannedSubmission } from '../../apps/tally-server/src/demo/election-night';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
@@ -29,7 +28,7 @@ describe('demo: --simulate plays an election night through the intake API', () =
     else process.env.TALLY_RATE_LIMIT = saved;
   });
 
-  async function listen(argv: string[]): Promise<{ app: NestExpressApplication; base: string }> {
+  async function listen(argv: string[]): Promise<{ app: TallyApp; base: string }> {
     const app = await createApp(config, { logger: false, argv });
     await app.listen(0, '127.0.0.1');
     return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };

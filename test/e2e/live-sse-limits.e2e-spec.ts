@@ -6,9 +6,8 @@
 // "full" at once, the service's LiveStream): the real service, projector and intake run around it.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { almatyCity2023Protocols, type FixtureProtocol } from '@tally/domain';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type LiveConfig } from '../../apps/tally-server/src/config/app.config';
 import { CommissionClient } from '../../apps/tally-server/src/demo/commission-client';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
@@ -73,7 +72,7 @@ function fold(frames: readonly { id: string; data: FrameData }[]): HeldPayload |
   return frames.reduce<HeldPayload | undefined>((held, f) => applyFrame(held, f.id, f.data), undefined);
 }
 
-async function start(live: Partial<LiveConfig>): Promise<{ app: NestExpressApplication; base: string; service: LiveResultsService; protocols: FixtureProtocol[] }> {
+async function start(live: Partial<LiveConfig>): Promise<{ app: TallyApp; base: string; service: LiveResultsService; protocols: FixtureProtocol[] }> {
   const config = loadAppConfig({ TALLY_DEMO: 'true', LOG_LEVEL: 'silent', TALLY_ADMIN_TOKEN: ADMIN });
   const app = await createApp({ ...config, eventStore: { kind: 'embedded' }, live: { ...config.live, ...live } }, { logger: false });
   await app.listen(0, '127.0.0.1');
@@ -90,7 +89,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 describe('live streams: caps', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let base: string;
   let service: LiveResultsService;
   const open: SseConnection[] = [];
@@ -139,7 +138,7 @@ describe('live streams: caps', () => {
 });
 
 describe('live streams: a subscriber that does not read', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let base: string;
   let service: LiveResultsService;
   let protocols: FixtureProtocol[];
@@ -210,7 +209,7 @@ describe('live streams: a subscriber that does not read', () => {
 });
 
 describe('live streams: a subscriber that never drains', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let service: LiveResultsService;
 
   beforeAll(async () => ({ app, service } = await start({ stallMs: 0, heartbeatMs: 20 })));

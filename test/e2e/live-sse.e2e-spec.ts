@@ -3,10 +3,9 @@
 // none seen before the disconnect, each a delta on the frame before it, and the payload they build
 // equals the query API's.
 import type { AddressInfo } from 'node:net';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { almatyCity2023Protocols, type FixtureProtocol } from '@tally/domain';
 import { comparePositions } from '@tally/event-store';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../../apps/tally-server/src/config/app.config';
 import { CommissionClient } from '../../apps/tally-server/src/demo/commission-client';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
@@ -29,7 +28,7 @@ const wholeOf = (f: SseFrame): CommissionPayload & { full: true } => {
 };
 
 describe('live results over SSE: resume with Last-Event-ID', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let base: string;
   let client: CommissionClient;
   let protocols: FixtureProtocol[];

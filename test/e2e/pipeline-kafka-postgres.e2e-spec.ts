@@ -47,6 +47,9 @@ describe('pipeline, Kafka + PostgreSQL', () => {
     KAFKA_BROKERS: BROKERS,
     KAFKA_TOPIC: kafkaTopic,
     KAFKA_PARTITIONS: '6',
+    // A SIGKILLed recorder stays a member of its group until its session times out, and the next
+    // one's join waits for that: 8 s (as tools/cluster runs them) rather than the default 30 s.
+    KAFKA_SESSION_TIMEOUT_MS: '8000',
     ...extra,
   });
   /** A recorder in this process (a Nest app with only the recorder role). */

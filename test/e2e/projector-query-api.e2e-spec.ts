@@ -1,7 +1,6 @@
 // The query API over HTTP (supertest), on the demo election (2023 Almaty City Mäslihat) whose
 // protocols add up to the published city result: every endpoint, its figures against the
 // published numbers or the protocols themselves, and 404 problem+json for unknown ids.
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ALMATY_2023_BODY,
   ALMATY_2023_LIST_CONTEST,
@@ -13,7 +12,7 @@ import {
 } from '@tally/domain';
 import type { EventStore } from '@tally/event-store';
 import request from 'supertest';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig } from '../../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
@@ -26,7 +25,7 @@ const E = 'almaty-city-2023';
 const OUTSTANDING_DISTRICT = 'nauryzbay';
 
 describe('query API', () => {
-  let app: NestExpressApplication;
+  let app: TallyApp;
   let election: ElectionIndex;
   let http: ReturnType<typeof request>;
   const protocols = almatyCity2023Protocols();

@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   applyEvent,
   createResultsView,
@@ -18,7 +17,7 @@ import {
 import { categories, categoryFilter, createPgliteEventStore, START_POSITION, type EventStore, type StreamAppend } from '@tally/event-store';
 import { viewDigest } from '@tally/projection';
 import request from 'supertest';
-import { createApp } from '../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type AppConfig } from '../../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
@@ -52,7 +51,7 @@ async function foldFromZero(store: EventStore, election: ElectionIndex): Promise
 describe('projector: rebuild from zero equals the live state (10k precincts)', () => {
   let dataDir: string;
   let config: AppConfig;
-  let app: NestExpressApplication | undefined;
+  let app: TallyApp | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tally-rebuild-'));

@@ -12,6 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const broker = require('../kafka/broker');
 const { ROOT, SERVER_ENTRY: ENTRY, ensureBuilt } = require('./dist');
+const { isReady, readiness, serviceEnv: processEnv } = require('./service');
 const { KAFKA, QUEUE, instances } = require('./topology');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -190,29 +191,23 @@ function serviceEnv(s, state, instance) {
   const ports = { intake: 0, projector: 10, recorder: 20 };
   const cut = instance.name === 'recorder-1'; // reaches Kafka only through the proxy
   return {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    PORT: String(s.httpPort + ports[instance.role] + instance.index),
-    HOST: '127.0.0.1',
-    TALLY_ROLES: instance.TALLY_ROLES,
-    TALLY_DEMO: 'false',
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: state.databaseUrl,
-    KAFKA_BROKERS: cut ? proxiedBootstrap(s) : bootstrap(s),
-    KAFKA_TOPIC: QUEUE.topic,
-    KAFKA_PARTITIONS: String(QUEUE.partitions),
+    ...processEnv({
+      port: s.httpPort + ports[instance.role] + instance.index,
+      roles: instance.TALLY_ROLES,
+      databaseUrl: state.databaseUrl,
+      kafkaBrokers: cut ? proxiedBootstrap(s) : bootstrap(s),
+      topic: QUEUE.topic,
+      partitions: QUEUE.partitions,
+      clientId: `tally-${instance.name}`,
+      dataDir: path.join(s.dir, instance.name, 'data'),
+      adminToken: state.adminToken,
+      instanceId: `${s.name}-${instance.name}`,
+    }),
     KAFKA_REPLICATION_FACTOR: String(KAFKA.replicationFactor),
     KAFKA_MIN_INSYNC_REPLICAS: String(KAFKA.minInsyncReplicas),
     KAFKA_SESSION_TIMEOUT_MS: String(s.sessionTimeoutMs),
-    KAFKA_CLIENT_ID: `tally-${instance.name}`,
-    TALLY_DATA_DIR: path.join(s.dir, instance.name, 'data'),
     TALLY_LOG_KEY: state.logKey,
-    TALLY_ADMIN_TOKEN: state.adminToken,
     TALLY_AUDITOR_TOKEN: state.adminToken,
-    // The load generator posts every precinct from one address.
-    TALLY_RATE_LIMIT: '100000000',
-    TALLY_INSTANCE_ID: `${s.name}-${instance.name}`,
-    LOG_LEVEL: 'info',
   };
 }
 
@@ -265,26 +260,19 @@ async function stopService(s, state, name, signal = 'SIGTERM') {
   return stopped;
 }
 
-/** The instance's readiness: 200 from /health/ready within a second and a half. */
-async function isReady(url) {
-  try {
-    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1500) });
-    await res.text();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until every service answers ready; rejects naming those that never did. */
+/** Waits until every service answers ready; rejects naming those that never did, with their last answer. */
 async function waitUntilReady(s, state, timeoutMs = 120_000, names = Object.keys(state.services)) {
   const deadline = Date.now() + timeoutMs;
   let pending = names;
-  while (pending.length > 0) {
-    const ready = await Promise.all(pending.map((name) => isReady(serviceUrl(state, name))));
-    pending = pending.filter((_, i) => !ready[i]);
+  for (;;) {
+    const answers = await Promise.all(pending.map((name) => readiness(serviceUrl(state, name))));
+    const notReady = pending.map((name, i) => ({ name, ...answers[i] })).filter((a) => !a.ready);
+    pending = notReady.map((a) => a.name);
     if (pending.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms: ${pending.join(', ')} (logs under ${path.relative(ROOT, path.join(s.dir, 'logs'))})`);
+    if (Date.now() > deadline) {
+      const why = notReady.map((a) => `${a.name} (pid ${state.services[a.name]?.pid}${broker.isAlive(state.services[a.name]?.pid) ? '' : ', exited'}): ${a.why}`);
+      throw new Error(`not ready after ${timeoutMs} ms: ${pending.join(', ')} (logs under ${path.relative(ROOT, path.join(s.dir, 'logs'))}); last answers: ${why.join('; ')}`);
+    }
     await sleep(250);
   }
 }

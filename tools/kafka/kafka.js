@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// node tools/kafka/kafka.js start|stop|status — the development broker (see broker.js).
+// node tools/kafka/kafka.js start|stop|status|fetch — the development broker (see broker.js);
+// fetch only copies the broker's jars into .tools (what `npm test` does once, before the runs that
+// start brokers side by side: two first fetches at once would each empty the other's folder).
 // KAFKA_PORT picks the port (default 9092; the controller listens on port + 1).
-const { brokerStatus, startBroker, stopBroker, KAFKA_VERSION } = require('./broker');
+const { brokerStatus, fetchBroker, startBroker, stopBroker, KAFKA_VERSION } = require('./broker');
 
 async function main(command) {
   switch (command) {
@@ -27,8 +29,13 @@ async function main(command) {
       console.log(status.running ? `kafka: running (pid ${status.pid}) on ${status.brokers}` : `kafka: not running on ${status.brokers}`);
       return status.running ? 0 : 3;
     }
+    case 'fetch': {
+      const fetched = fetchBroker();
+      console.log(fetched.fetched ? `kafka: Apache Kafka ${KAFKA_VERSION} fetched in ${fetched.ms} ms` : `kafka: Apache Kafka ${KAFKA_VERSION} already fetched`);
+      return 0;
+    }
     default:
-      console.error('usage: node tools/kafka/kafka.js start|stop|status   (KAFKA_PORT, default 9092)');
+      console.error('usage: node tools/kafka/kafka.js start|stop|status|fetch   (KAFKA_PORT, default 9092)');
       return 2;
   }
 }

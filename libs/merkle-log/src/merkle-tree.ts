@@ -3,22 +3,24 @@
 // `MerkleTree` keeps every complete aligned subtree's hash, level by level (about 2n hashes), so
 // appending costs O(log n) at worst (O(1) amortised) and any subtree hash a proof needs is a lookup
 // or the fold of O(log n) lookups: proofs for any tree size up to the current one, without rehashing.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const HASH_BYTES = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+// One-shot crypto.hash over the joined bytes: about half the time of a Hash object fed three
+// updates, and less garbage (a proof check is a chain of these).
 export function leafHash(leaf: Buffer): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** SHA-256 of nothing: RFC 9162's hash of the empty tree. */
-export const EMPTY_ROOT = createHash('sha256').digest();
+export const EMPTY_ROOT = hash('sha256', Buffer.alloc(0), 'buffer');
 
 /** The largest power of two strictly smaller than n (n ≥ 2). Arithmetic, not bit operators: sizes may pass 2^31. */
 export function splitPoint(n: number): number {

@@ -155,3 +155,48 @@ export class Ed25519VerifyPool {
     this.pending.clear();
   }
 }
+
+interface Asked {
+  readonly jobs: readonly VerifyJob[];
+  resolve(answers: VerifyAnswer[]): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A pool shared by concurrent callers (intake's requests, the recorder's batches): what they ask
+ * for in one turn of the event loop goes to the workers together, after the turn's I/O, so a
+ * request costs a share of a message rather than a message of its own.
+ */
+export class CoalescingVerifier {
+  private asked: Asked[] = [];
+  private scheduled = false;
+
+  constructor(private readonly pool: Pick<Ed25519VerifyPool, 'verify'>) {}
+
+  verify(jobs: readonly VerifyJob[]): Promise<VerifyAnswer[]> {
+    if (jobs.length === 0) return Promise.resolve([]);
+    return new Promise<VerifyAnswer[]>((resolve, reject) => {
+      this.asked.push({ jobs, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const asked = this.asked;
+    this.asked = [];
+    this.pool.verify(asked.flatMap((a) => a.jobs)).then(
+      (answers) => {
+        let at = 0;
+        for (const a of asked) {
+          a.resolve(answers.slice(at, at + a.jobs.length));
+          at += a.jobs.length;
+        }
+      },
+      (error: Error) => asked.forEach((a) => a.reject(error)),
+    );
+  }
+}

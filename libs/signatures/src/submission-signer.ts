@@ -2,8 +2,9 @@
 // both run, so that what a signature proves is decided in one place. The key decides who
 // submits; a sender's claim (`submittedBy`) is only compared with it.
 import { describeKeyOutsideValidity, type Commission, type ElectionIndex, type PrecinctCommand, type SubmissionSignature } from '@tally/domain';
-import type { SignedSubject } from './canonical-encoding';
-import { findSigner, signedSubjectOfCommand } from './submission-signature';
+import { encodeSignedSubject, type SignedSubject } from './canonical-encoding';
+import type { VerifyAnswer, VerifyJob } from './ed25519-pool';
+import { findSigner, signedSubjectOfCommand, signerCandidates } from './submission-signature';
 
 export type SignerProblem =
   /** No signature at all. */
@@ -43,15 +44,42 @@ export interface SignedClaim {
    * key ring (the definition folded with its amendments) says which keys are valid then.
    */
   readonly at: string;
+  /**
+   * Ed25519 answers already computed for this subject and signature, by public key (worker
+   * threads: `signatureJobs`, `verdictsOf`). The judgement is the same; a key without an answer
+   * is verified here.
+   */
+  readonly verdicts?: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * The Ed25519 checks verifySigner runs for a claim that verifies (the subject's encoding under each
+ * key the claim's key id may name), to be run ahead of it on other threads. None when there is
+ * nothing to verify: no signature, nothing signable, no key of that id.
+ */
+export function signatureJobs(election: Pick<ElectionIndex, 'keys'>, claim: SignedClaim): VerifyJob[] {
+  const { subject, signature, submittedBy } = claim;
+  if (!signature || !subject) return [];
+  const candidates = signerCandidates(election.keys, signature.keyId, submittedBy);
+  if (candidates.length === 0) return [];
+  const message = encodeSignedSubject(subject);
+  return candidates.map((key) => ({ publicKey: key.publicKey, message, signature: signature.value }));
+}
+
+/** The answers to signatureJobs as a claim's `verdicts`; an undecided one is left out, to be verified inline. */
+export function verdictsOf(jobs: readonly VerifyJob[], answers: readonly VerifyAnswer[]): ReadonlyMap<string, boolean> {
+  const verdicts = new Map<string, boolean>();
+  jobs.forEach((job, i) => answers[i] !== undefined && verdicts.set(job.publicKey, answers[i]));
+  return verdicts;
 }
 
 /** The commission whose key signed the claim's subject, or why there is none (with the field at fault). */
 export function verifySigner(election: Pick<ElectionIndex, 'definition' | 'keys'>, claim: SignedClaim): SignerVerdict {
-  const { subject, signature, submittedBy, at } = claim;
+  const { subject, signature, submittedBy, at, verdicts } = claim;
   const { definition, keys } = election;
   if (!signature) return { ok: false, problem: 'unsigned', field: 'signature', message: "a submission carries its commission's Ed25519 signature: { keyId, value }" };
   if (!subject) return { ok: false, problem: 'unsignable', field: 'protocol', message: 'the protocol is malformed, so no signature can cover it', operands: { keyId: signature.keyId } };
-  const found = findSigner(keys, subject, signature, submittedBy, { at });
+  const found = findSigner(keys, subject, signature, submittedBy, { at, verdicts });
   if (found.ok) return { ok: true, commission: found.commission, keyId: found.keyId, signature };
   const { keyId } = signature;
   if (found.problem === 'revoked-key' || found.problem === 'not-yet-valid') {
@@ -60,7 +88,7 @@ export function verifySigner(election: Pick<ElectionIndex, 'definition' | 'keys'
   }
   if (submittedBy !== undefined) {
     // Looked up among the claimed commission's keys only: say whose key it is, if anyone's.
-    const anyone = findSigner(keys, subject, signature, undefined, { at });
+    const anyone = findSigner(keys, subject, signature, undefined, { at, verdicts });
     if (anyone.ok) {
       const signer = anyone.commission.id;
       const message = `the signature is by ${signer}'s key ${keyId}, not by a key of ${submittedBy} (submittedBy)`;
@@ -79,6 +107,11 @@ export function verifySigner(election: Pick<ElectionIndex, 'definition' | 'keys'
  * rebuilt from the command, against the envelope's `submittedBy`, at its receipt.
  */
 export function verifySubmissionSigner(election: Pick<ElectionIndex, 'definition' | 'keys'>, command: PrecinctCommand): SignerVerdict {
+  return verifySigner(election, submissionClaim(command));
+}
+
+/** What a precinct command from the queue claims: its signature over the subject rebuilt from it, by its `submittedBy`, at its receipt. */
+export function submissionClaim(command: PrecinctCommand): SignedClaim {
   const { signature, submittedBy, receivedAt } = command.meta;
-  return verifySigner(election, { subject: signedSubjectOfCommand(command), signature, submittedBy, at: receivedAt });
+  return { subject: signedSubjectOfCommand(command), signature, submittedBy, at: receivedAt };
 }

@@ -17,7 +17,7 @@ function dashboardStale(): boolean {
     .filter((f) => !f.startsWith('node_modules'))
     .map((f) => join(dir, f));
   // The page bundles the server's frame-delta code too (it applies the live deltas with it).
-  sources.push(join(ROOT, 'apps', 'tally-server', 'src', 'live', 'frame-delta.ts'));
+  for (const file of ['frame-delta.ts', 'payload-json.ts']) sources.push(join(ROOT, 'apps', 'tally-server', 'src', 'live', file));
   return sources.some((f) => statSync(f).mtimeMs > built);
 }
 

@@ -9,7 +9,7 @@ export function signedProtocolBody(electionId: string, precinctId: string, proto
   const normal = normalizeProtocol(protocol) ?? protocol;
   const subject: SignedSubject = { kind: 'protocol', electionId, precinctId, contestId: protocol.contestId, protocol: normal, version };
   const key = demoKeyPair(signer);
-  return { protocol, version, signature: signSubmission(subject, key.keyId, key.privateKeyPem) };
+  return { protocol, version, signature: signSubmission(subject, key.keyId, key.privateKey) };
 }
 
 /** `version`: the one this correction creates, the contest's current version + 1 (2 for the first correction). */
@@ -25,12 +25,12 @@ export function signedCorrectionBody(
   const normal = normalizeProtocol(protocol) ?? protocol;
   const subject: SignedSubject = { kind: 'correction', electionId, precinctId, contestId, protocol: normal, reason, version };
   const key = demoKeyPair(signer);
-  return { protocol, reason, version, signature: signSubmission(subject, key.keyId, key.privateKeyPem) };
+  return { protocol, reason, version, signature: signSubmission(subject, key.keyId, key.privateKey) };
 }
 
 /** `version`: the time's current version + 1 (1 for the first report of that time). */
 export function signedTurnoutBody(electionId: string, precinctId: string, time: string, ballotsIssued: number, signer = precinctId, version = 1): Record<string, unknown> {
   const subject: SignedSubject = { kind: 'turnout', electionId, precinctId, time, ballotsIssued, version };
   const key = demoKeyPair(signer);
-  return { time, ballotsIssued, version, signature: signSubmission(subject, key.keyId, key.privateKeyPem) };
+  return { time, ballotsIssued, version, signature: signSubmission(subject, key.keyId, key.privateKey) };
 }

@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../../apps/tally-server/src/bootstrap';
+import { createApp, type TallyApp } from '../../../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type AppConfig } from '../../../apps/tally-server/src/config/app.config';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
@@ -31,7 +30,7 @@ export interface StartOptions {
 }
 
 export interface TallyTestApp {
-  readonly app: NestExpressApplication;
+  readonly app: TallyApp;
   readonly config: AppConfig;
   /** The HTTP server, for supertest. */
   readonly server: Server;
@@ -100,9 +99,10 @@ export async function startTallyApp(options: StartOptions = {}): Promise<TallyTe
   }
   Object.assign(env, options.env ?? {});
 
-  let config = loadAppConfig(env);
-  if (mode === 'embedded' && options.storage !== 'temp' && !options.env?.TALLY_DATA_DIR) config = { ...config, eventStore: { kind: 'embedded' } };
   try {
+    // Inside the try: a configuration the test got wrong must not leave its database behind.
+    let config = loadAppConfig(env);
+    if (mode === 'embedded' && options.storage !== 'temp' && !options.env?.TALLY_DATA_DIR) config = { ...config, eventStore: { kind: 'embedded' } };
     const app = await withEnv(env, () => createApp(config, { logger: false }));
     cleanups.unshift(() => app.close());
     let baseUrl: string | undefined;

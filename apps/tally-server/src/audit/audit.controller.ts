@@ -5,7 +5,7 @@ import { Controller, Get, Header, Inject, Param, Query, Res, UseGuards } from '@
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { explain, exportElection, historyPage, parseBound, streamPage, type Bound, type Explanation, type HistoryPage, type StreamPage } from '@tally/audit';
 import { START_POSITION, type EventStore } from '@tally/event-store';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-request';
 import { z } from 'zod';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
 import { problem, ProblemException } from '../http/problem';
@@ -97,13 +97,13 @@ export class AuditController {
   @ApiQuery({ name: 'format', required: false, enum: ['cdf', 'csv'] })
   @ApiQuery({ name: 'until', required: false })
   @ApiProduces('application/json', 'text/csv')
-  async export(@Param('electionId') electionId: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+  async export(@Param('electionId') electionId: string, @Query() query: unknown, @Res() res: HttpReply): Promise<void> {
     const q = parseQuery(ExportQuery, query);
     const result = await exportElection(this.store, { electionId, format: q.format, until: bound(q.until) });
     if (!result.ok) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', result.error.message)]);
     res
-      .status(200)
-      .set({
+      .code(200)
+      .headers({
         'Content-Type': result.value.contentType,
         'X-Tally-Position': result.value.position,
         'X-Tally-Results-Status': result.value.status,

@@ -1,7 +1,7 @@
 // `@RequireRole('admin')` on a handler: the request must carry that role's bearer token.
 import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { HttpRequest } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { ApiTokens, type ApiRole } from './api-tokens.service';
 
@@ -20,7 +20,7 @@ export class ApiRoleGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<ApiRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (!roles || roles.length === 0) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const check = this.tokens.check(request.headers.authorization, roles);
     if (check.ok) return true;
     const challenge = { 'WWW-Authenticate': 'Bearer realm="tally"' };

@@ -11,6 +11,13 @@ describe('loadAppConfig', () => {
     expect(c.demo).toBe(true);
   });
 
+  it('checks signatures on worker threads, at least one by default; TALLY_SIGNATURE_THREADS=0 on the event loop', () => {
+    expect(loadAppConfig({}).signatureThreads).toBeGreaterThanOrEqual(1);
+    expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '0' }).signatureThreads).toBe(0);
+    expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '3' }).signatureThreads).toBe(3);
+    expect(() => loadAppConfig({ TALLY_SIGNATURE_THREADS: '-1' })).toThrow(/TALLY_SIGNATURE_THREADS/);
+  });
+
   it('loads no demo election in production unless asked to (its keys are public)', () => {
     expect(loadAppConfig({ NODE_ENV: 'production' }).demo).toBe(false);
     expect(loadAppConfig({ NODE_ENV: 'production', TALLY_DEMO: 'true' }).demo).toBe(true);

@@ -1,6 +1,7 @@
 // The service's configuration: read from the environment once at start-up, validated, with the
 // embedded defaults when nothing is set (PGlite under ./data, in-process queue, every role).
 // Every variable the service reads is a key of `appEnvSchema` (docker-compose is checked against it).
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
@@ -60,6 +61,8 @@ const serviceEnvSchema = z.object({
   TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20_000)),
   /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
   TALLY_SSE_MAX_CHANNELS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1000)),
+  /** Worker threads for intake's and the recorder's Ed25519 checks; 0 checks them on the event loop. Default: one per core but one, at least one, at most four. */
+  TALLY_SIGNATURE_THREADS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(64).optional()),
 });
 
 export const appEnvSchema = serviceEnvSchema.extend(eventStoreEnvSchema.shape).extend(queueEnvSchema.shape).extend(httpEnvSchema.shape);
@@ -77,6 +80,8 @@ export interface AppConfig {
   readonly recorder: RecorderConfig;
   readonly log: LogConfig;
   readonly live: LiveConfig;
+  /** Worker threads for intake's and the recorder's signature checks (0: on the event loop). */
+  readonly signatureThreads: number;
 }
 
 /** Live results (src/live/live-results.service.ts LiveOptions): three from the environment, the rest for tests. */
@@ -159,6 +164,8 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
     live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
+    // The event loop keeps a core of its own; on two cores that leaves one thread for the checks.
+    signatureThreads: c.TALLY_SIGNATURE_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
     log: {
       enabled: c.TALLY_LOG === 'on',
       dir: join(env.TALLY_DATA_DIR?.trim() || './data', 'log'),

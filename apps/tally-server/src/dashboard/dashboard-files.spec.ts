@@ -1,18 +1,24 @@
 // The dashboard's static serving: files, the SPA fallback for page paths, the API left alone,
 // and the plain 503 when nobody built the page.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import request from 'supertest';
 import { dashboardMiddleware, NOT_BUILT_MESSAGE } from './dashboard-files';
 
+const answer = (res: ServerResponse, status: number, type: string, body: string) => res.writeHead(status, { 'Content-Type': type }).end(body);
+
+/** The middleware in front of a stand-in API: GET /v1/elections, and 404 for anything else. */
 function appOver(dir: string) {
-  const app = express();
-  app.use(dashboardMiddleware(dir));
-  app.get('/v1/elections', (_req, res) => res.json([]));
-  app.use((_req, res) => res.status(404).send('api 404'));
-  return app;
+  const dashboard = dashboardMiddleware(dir);
+  return createServer((req, res) =>
+    dashboard(req, res, (error) => {
+      if (error) return answer(res, 500, 'text/plain', String(error));
+      if (req.url === '/v1/elections') return answer(res, 200, 'application/json', '[]');
+      answer(res, 404, 'text/plain', 'api 404');
+    }),
+  );
 }
 
 describe('dashboard files', () => {

@@ -20,21 +20,21 @@ export class CommissionClient {
   submitProtocol(precinctId: string, protocol: Protocol): Promise<SubmitResult> {
     const key = demoKeyPair(precinctId);
     const version = 1;
-    const signature = signSubmission({ kind: 'protocol', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, version }, key.keyId, key.privateKeyPem);
+    const signature = signSubmission({ kind: 'protocol', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, version }, key.keyId, key.privateKey);
     return this.post(`precincts/${precinctId}/protocols`, { protocol, version, signature });
   }
 
   /** Signed by `corrector`, a territorial commission above the precinct; `version`: the one it creates, the contest's current + 1. */
   correctProtocol(precinctId: string, protocol: Protocol, reason: string, corrector: string, version: number): Promise<SubmitResult> {
     const key = demoKeyPair(corrector);
-    const signature = signSubmission({ kind: 'correction', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, reason, version }, key.keyId, key.privateKeyPem);
+    const signature = signSubmission({ kind: 'correction', electionId: this.electionId, precinctId, contestId: protocol.contestId, protocol, reason, version }, key.keyId, key.privateKey);
     return this.post(`precincts/${precinctId}/protocols/${protocol.contestId}/corrections`, { protocol, reason, version, signature });
   }
 
   /** `version`: the time's current version + 1; 1 for the first report of that time. */
   reportTurnout(precinctId: string, time: string, ballotsIssued: number, version = 1): Promise<SubmitResult> {
     const key = demoKeyPair(precinctId);
-    const signature = signSubmission({ kind: 'turnout', electionId: this.electionId, precinctId, time, ballotsIssued, version }, key.keyId, key.privateKeyPem);
+    const signature = signSubmission({ kind: 'turnout', electionId: this.electionId, precinctId, time, ballotsIssued, version }, key.keyId, key.privateKey);
     return this.post(`precincts/${precinctId}/turnout`, { time, ballotsIssued, version, signature });
   }
 

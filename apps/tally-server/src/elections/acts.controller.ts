@@ -11,16 +11,15 @@ import { Body, Controller, Get, Header, Inject, Param, Post, Query, Req, Res, Us
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActRecordedData } from '@tally/domain';
 import type { EventStore } from '@tally/event-store';
-import type { ServerResponse } from 'node:http';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
-import type { HttpRequest } from '../http/http-request';
+import type { HttpReply, HttpRequest } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { parseQuery } from '../http/query';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { problemSchema } from '../intake/intake.openapi';
 import { ActDraftQuery, draftAct, type ActDraft } from './act-draft';
 import { ElectionRegistry } from './election-registry.service';
-import { sendJson } from './elections-admin.controller';
+import { sendJson } from '../http/send-json';
 import { unavailableOnConflict } from './stream-conflict';
 
 export interface ActList {
@@ -115,7 +114,7 @@ export class ActsController {
     schema: problemSchema,
   })
   @ApiResponse({ status: 422, description: 'application/problem+json: SUMMARY_MISMATCH (one per differing line: operands line, summary, precincts), CERTIFICATION_MISMATCH, UNKNOWN_COMMISSION', schema: problemSchema })
-  async record(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: ServerResponse): Promise<void> {
+  async record(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: HttpReply): Promise<void> {
     const receivedAt = req.receivedAt ?? new Date().toISOString();
     const outcome = await unavailableOnConflict(electionId, () => this.registry.act({ type: 'RecordAct', electionId, body, receivedAt }));
     switch (outcome.kind) {

@@ -9,13 +9,12 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiRespo
 import { bodyComposition, commandOfAmendment, refusalsFromZod, SignedAmendmentBody, type DefinitionAmended, type ElectionContext } from '@tally/domain';
 import { ModuleRef } from '@nestjs/core';
 import { ProjectorService } from '../projector/projector.service';
-import type { ServerResponse } from 'node:http';
 import { ApiRoleGuard, RequireRole } from '../auth/api-role.guard';
-import type { HttpRequest } from '../http/http-request';
+import type { HttpReply, HttpRequest } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { problemSchema } from '../intake/intake.openapi';
 import { ElectionRegistry } from './election-registry.service';
-import { sendJson } from './elections-admin.controller';
+import { sendJson } from '../http/send-json';
 import { unavailableOnConflict } from './stream-conflict';
 
 export interface AmendmentList {
@@ -87,7 +86,7 @@ export class AmendmentsController {
   @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_ELECTION', schema: problemSchema })
   @ApiResponse({ status: 409, description: 'application/problem+json: STALE_AMENDMENT, SEQUENCE_GAP, ALREADY_REVOKED, DUPLICATE_KEY, ALREADY_WITHDRAWN, WITHDRAWAL_TOO_LATE', schema: problemSchema })
   @ApiResponse({ status: 422, description: 'application/problem+json: UNKNOWN_COMMISSION, UNKNOWN_KEY, NOT_A_LIST_CONTEST, NOT_ON_A_RANKED_LIST', schema: problemSchema })
-  async amend(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: ServerResponse): Promise<void> {
+  async amend(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: HttpReply): Promise<void> {
     // The domain's schema of a signed amendment, the one the decider applies again.
     const parsed = SignedAmendmentBody.safeParse(body);
     if (!parsed.success) throw new ProblemException(refusalsFromZod(body, parsed.error.issues, '').map((r) => problem('MALFORMED', r.field || 'body', r.message)));

@@ -2,9 +2,10 @@
 // registry (which knows the new election at once) and the CommandBus. The list is the query API's.
 import { Body, Controller, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { ServerResponse } from 'node:http';
+import type { HttpReply } from '../http/http-request';
 import { RequireRole, ApiRoleGuard } from '../auth/api-role.guard';
 import { ProblemException } from '../http/problem';
+import { sendJson } from '../http/send-json';
 import { problemSchema } from '../intake/intake.openapi';
 import { ElectionRegistry } from './election-registry.service';
 
@@ -23,11 +24,11 @@ export class ElectionsAdminController {
   @ApiResponse({ status: 200, description: 'Unchanged: exactly this definition was already loaded' })
   @ApiResponse({ status: 409, description: 'application/problem+json: DEFINITION_CONFLICT', schema: problemSchema })
   @ApiResponse({ status: 422, description: 'application/problem+json: INVALID_DEFINITION, one entry per problem', schema: problemSchema })
-  async define(@Body() body: unknown, @Res() res: ServerResponse): Promise<void> {
+  async define(@Body() body: unknown, @Res() res: HttpReply): Promise<void> {
     const outcome = await this.registry.define(body);
     switch (outcome.kind) {
       case 'defined':
-        res.setHeader('Location', `/v1/elections/${outcome.electionId}`);
+        res.header('Location', `/v1/elections/${outcome.electionId}`);
         return sendJson(res, 201, { electionId: outcome.electionId, outcome: 'defined', position: outcome.position });
       case 'unchanged':
         return sendJson(res, 200, { electionId: outcome.electionId, outcome: 'unchanged' });
@@ -43,9 +44,3 @@ export class ElectionsAdminController {
   // GET /v1/elections (the list) is served by the query API (results.controller.ts), which adds progress.
 }
 
-/** The status depends on the outcome (201 or 200), which @HttpCode cannot express. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}

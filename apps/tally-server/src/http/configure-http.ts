@@ -1,7 +1,8 @@
-// Everything the HTTP surface needs before it listens: the body reader with its limits, the
-// structured logger, the OpenAPI document at /docs. One place, so tests and production configure
-// it alike. Error responses, the body's problems included, are the exception filters' (HttpModule).
-import type { NestExpressApplication } from '@nestjs/platform-express';
+// Everything the HTTP surface needs before it listens: the body reader with its limits (Fastify's
+// only content-type parser), the arrival time of each request, the structured logger, the
+// OpenAPI document at /docs. One place, so tests and production configure it alike. Error
+// responses, the body's problems included, are the exception filters' (HttpModule).
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiTokens } from '../auth/api-tokens.service';
@@ -12,12 +13,23 @@ import { HTTP_CONFIG, type HttpConfig } from './http.config';
 /** A protocol is a few hundred bytes; 64 KB leaves room and nothing else. */
 export const BODY_LIMIT = '64kb';
 
-export function configureHttp(app: NestExpressApplication, _config: AppConfig): void {
+export function configureHttp(app: NestFastifyApplication, _config: AppConfig): void {
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', false);
   const http = app.get<HttpConfig>(HTTP_CONFIG);
   const tokens = app.get(ApiTokens);
-  app.use(
+  const fastify = app.getHttpAdapter().getInstance();
+  // Declared, so that every request object has the same shape (Fastify's advice).
+  fastify.decorateRequest('bodyProblems', undefined);
+  fastify.decorateRequest('rawBody', undefined);
+  fastify.decorateRequest('receivedAt', undefined);
+  fastify.addHook('onRequest', (req, _reply, done) => {
+    req.receivedAt = new Date().toISOString();
+    done();
+  });
+  // Fastify's own JSON and text parsers answer a bad body themselves; ours leaves it to the route.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    '*',
     bodyReader({
       limit: http.bodyLimit,
       definitionLimit: http.definitionLimit,

@@ -3,10 +3,9 @@
 // A refusal of a commission's request is also logged and counted by code (`sendRefusal`): the
 // caller says it is one (intake's exception filter, on intake's own routes); nothing here reads
 // the URL to guess.
-import type { ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { TallyMetrics } from '../ops/metrics.service';
-import type { HttpRequest } from './http-request';
+import { requestPath, type HttpReply, type HttpRequest } from './http-request';
 import { PROBLEM_CONTENT_TYPE, problemDocument, statusOfAll, type ProblemItem } from './problem';
 
 @Injectable()
@@ -15,12 +14,12 @@ export class ProblemResponder {
 
   constructor(private readonly metrics: TallyMetrics) {}
 
-  send(req: HttpRequest, res: ServerResponse, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>> = {}, status = statusOfAll(problems)): void {
+  send(req: HttpRequest, res: HttpReply, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>> = {}, status = statusOfAll(problems)): void {
     this.write(req, res, problems, headers, status);
   }
 
   /** A commission's request refused before the queue: written as `send` writes it, then logged and counted. */
-  sendRefusal(req: HttpRequest, res: ServerResponse, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>> = {}, status = statusOfAll(problems)): void {
+  sendRefusal(req: HttpRequest, res: HttpReply, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>> = {}, status = statusOfAll(problems)): void {
     const path = this.write(req, res, problems, headers, status);
     if (status >= 500) return;
     for (const p of problems) this.metrics.intakeRefusals.inc({ code: p.code });
@@ -28,16 +27,15 @@ export class ProblemResponder {
   }
 
   /** Writes the document (once: a response already under way is only ended); returns the path it names. */
-  private write(req: HttpRequest, res: ServerResponse, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>>, status: number): string {
-    const path = req.path ?? (req.url ?? '').split('?')[0];
+  private write(req: HttpRequest, res: HttpReply, problems: readonly ProblemItem[], headers: Readonly<Record<string, string>>, status: number): string {
+    const path = requestPath(req);
     const document = problemDocument(problems, path, status);
-    if (!res.headersSent) {
-      res.statusCode = status;
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
-      res.end(JSON.stringify(document));
-    } else if (!res.writableEnded) {
-      res.end();
+    if (!res.sent && !res.raw.headersSent) {
+      // A body too large was left unread: the client is told to stop sending it.
+      if (problems.some((p) => p.code === 'PAYLOAD_TOO_LARGE')) res.header('Connection', 'close');
+      res.code(status).headers(headers).type(`${PROBLEM_CONTENT_TYPE}; charset=utf-8`).send(JSON.stringify(document));
+    } else if (!res.raw.writableEnded) {
+      res.raw.end();
     }
     if (status >= 500) this.logger.error(`${req.method} ${path} → ${status} ${document.code}: ${document.detail}`);
     return path;

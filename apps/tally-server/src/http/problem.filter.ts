@@ -3,8 +3,7 @@
 // do more with their refusals (intake's, intake-refusals.filter.ts) compute the same answer with
 // `problemAnswer` and write it through the same responder.
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
-import type { HttpRequest } from './http-request';
+import { requestPath, type HttpReply, type HttpRequest } from './http-request';
 import { problem, ProblemException, statusOfAll, type ProblemCode, type ProblemItem } from './problem';
 import { ProblemResponder } from './problem-responder.service';
 
@@ -36,13 +35,14 @@ export function problemAnswer(exception: unknown, req: HttpRequest): ProblemAnsw
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'MALFORMED');
+    const path = requestPath(req);
     const message =
       code === 'NOT_FOUND'
-        ? `no ${req.method} ${req.path} here (see /docs)`
+        ? `no ${req.method} ${path} here (see /docs)`
         : code === 'TOO_MANY_REQUESTS'
           ? 'too many requests; retry after the number of seconds in Retry-After'
           : exception.message;
-    return { problems: [problem(code, '', message, code === 'NOT_FOUND' ? { method: req.method ?? '', path: req.path ?? '' } : undefined)], headers: {}, status };
+    return { problems: [problem(code, '', message, code === 'NOT_FOUND' ? { method: req.method, path } : undefined)], headers: {}, status };
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { problems: [problem('INTERNAL', '', 'an internal error; it has been logged')], headers: {}, status: 500 };
@@ -56,6 +56,6 @@ export class ProblemFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const req = host.switchToHttp().getRequest<HttpRequest>();
     const answer = problemAnswer(exception, req);
-    this.responder.send(req, host.switchToHttp().getResponse<ServerResponse>(), answer.problems, answer.headers, answer.status);
+    this.responder.send(req, host.switchToHttp().getResponse<HttpReply>(), answer.problems, answer.headers, answer.status);
   }
 }

@@ -7,11 +7,12 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { encodeEnvelope, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
+import { SignatureChecks } from '../infrastructure/signature-checks';
 import { SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { deriveSubmissionId, signatureTag } from '../submissions/submission-id';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 import { AcceptSubmission, type AcceptOutcome } from './accept-submission.command';
-import { judgeSubmission } from './judge-submission';
+import { judgeRead, readRequest } from './judge-submission';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 
 @CommandHandler(AcceptSubmission)
@@ -23,10 +24,14 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     @Inject(SUBMISSION_QUEUE) private readonly queue: SubmissionQueue,
     private readonly status: SubmissionStatusService,
     private readonly outcomes: SubmissionOutcomeMetrics,
+    private readonly signatures: SignatureChecks,
   ) {}
 
   async execute({ request }: AcceptSubmission): Promise<AcceptOutcome> {
-    const judgement = judgeSubmission(request, this.elections.get(request.electionId));
+    const read = readRequest(request, this.elections.get(request.electionId));
+    // The signature's Ed25519 check runs on the signature threads meanwhile (infrastructure/signature-checks.ts).
+    const verdicts = read.ok && read.claim ? await this.signatures.verdicts(read.election, read.claim) : undefined;
+    const judgement = read.ok ? judgeRead(read, verdicts) : read;
     if (!judgement.ok) return { accepted: false, problems: judgement.problems, ...(judgement.headers ? { headers: judgement.headers } : {}), ...(judgement.signedBy ? { signedBy: judgement.signedBy } : {}) };
 
     const { submittedBy, signature } = judgement;

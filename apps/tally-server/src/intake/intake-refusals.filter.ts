@@ -7,9 +7,8 @@
 // the URL. A refusal of a request whose signature verified (SignedRefusal) names its signer; what
 // is worth a record is the sink's to decide.
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { Catch, Inject, mixin, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
-import type { HttpRequest } from '../http/http-request';
+import { requestPath, type HttpReply, type HttpRequest } from '../http/http-request';
 import { problemAnswer } from '../http/problem.filter';
 import { ProblemResponder } from '../http/problem-responder.service';
 import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
@@ -30,15 +29,15 @@ export function IntakeRefusals(kind: SubmissionKind): Type<ExceptionFilter> {
       if (host.getType() !== 'http') throw exception;
       const req = host.switchToHttp().getRequest<HttpRequest>();
       const { problems, headers, status } = problemAnswer(exception, req);
-      this.responder.sendRefusal(req, host.switchToHttp().getResponse<ServerResponse>(), problems, headers, status);
+      this.responder.sendRefusal(req, host.switchToHttp().getResponse<HttpReply>(), problems, headers, status);
       const raw = req.rawBody;
       const signedBy = exception instanceof SignedRefusal ? { submittedBy: exception.signedBy } : {};
-      this.sink.refused(req.params?.electionId ?? '', {
+      this.sink.refused(req.params.electionId ?? '', {
         receivedAt: req.receivedAt ?? new Date().toISOString(),
-        method: req.method ?? 'POST',
-        path: req.path ?? (req.url ?? '').split('?')[0],
+        method: req.method,
+        path: requestPath(req),
         kind,
-        precinctId: req.params?.precinctId ?? '',
+        precinctId: req.params.precinctId ?? '',
         status,
         reasons: problems,
         bodySha256: raw ? createHash('sha256').update(raw).digest('hex') : null,

@@ -11,7 +11,8 @@
 // same function the precinct decider runs again after the queue. Intake answers the first group
 // that refuses and names it in its own terms: a precinct in the election of the URL, the scope by
 // the key that signed, judged by the keys valid when the request was received (the index's key
-// ring). Pure: the election index, the request and nothing else.
+// ring). Pure: the election index, the request and nothing else. In two steps (readRequest, then
+// judgeRead) so the signature's Ed25519 check can run between them on another thread.
 import {
   checkSubmission,
   checkVersion,
@@ -25,7 +26,7 @@ import {
   type SubmissionSignature,
   type SubmissionToCheck,
 } from '@tally/domain';
-import { SIGNATURE_SCHEME_V2, verifySigner, type SignedSubject } from '@tally/signatures';
+import { SIGNATURE_SCHEME_V2, verifySigner, type SignedClaim, type SignedSubject } from '@tally/signatures';
 import { problem, type ProblemItem } from '../http/problem';
 import { isIdempotencyKey } from '../submissions/submission-id';
 import type { SubmissionRequest } from './accept-submission.command';
@@ -47,6 +48,20 @@ const refuse = (...problems: ProblemItem[]): Refused => ({ ok: false, problems }
 const SIGNATURE_CHALLENGE = { 'WWW-Authenticate': 'Signature realm="tally", algorithm="ed25519"' };
 
 export function judgeSubmission(request: SubmissionRequest, election: ElectionIndex | undefined): Judgement {
+  const read = readRequest(request, election);
+  return read.ok ? judgeRead(read) : read;
+}
+
+/**
+ * The request read up to its signature: refused already (syntax, election), or what the signature
+ * claims, whose Ed25519 checks (`signatureJobs(election, claim)`) the caller may run ahead, on
+ * other threads, and hand to judgeRead as verdicts.
+ */
+export type ReadRequest =
+  | Refused
+  | { readonly ok: true; readonly request: SubmissionRequest; readonly election: ElectionIndex; readonly read: ReadSubmission; readonly claim: SignedClaim | undefined };
+
+export function readRequest(request: SubmissionRequest, election: ElectionIndex | undefined): ReadRequest {
   const { electionId } = request;
   const body = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -62,7 +77,15 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
   const read = readSubmission(request, parsed.data);
   // A v2 signature covers the version: with none, or an invalid one, there is nothing to verify.
   const subject = checkVersion(read.command('')).length === 0 ? read.subject : undefined;
-  const signer = subject === undefined ? undefined : checkSigner(election, subject, read.signature, read.claimedBy, request.receivedAt);
+  const claim = subject === undefined ? undefined : { subject, signature: read.signature, submittedBy: read.claimedBy, at: request.receivedAt };
+  return { ok: true, request, election, read, claim };
+}
+
+/** The judgement of a request read, with the signature's verdicts when they were computed ahead. */
+export function judgeRead(r: Extract<ReadRequest, { ok: true }>, verdicts?: SignedClaim['verdicts']): Judgement {
+  const { request, election, read, claim } = r;
+  const { electionId } = request;
+  const signer = claim === undefined ? undefined : checkSigner(election, { ...claim, ...(verdicts ? { verdicts } : {}) });
   // The key decides who submits. Until it is known the scope cannot be judged, and it is not
   // answered: a signature problem comes first.
   const submittedBy = signer?.ok ? signer.commission.id : '';
@@ -82,7 +105,7 @@ export function judgeSubmission(request: SubmissionRequest, election: ElectionIn
 /** A body of one of the three kinds, as its schema parsed it. */
 type Body = { readonly kind: 'protocol'; readonly body: SubmitProtocolBody } | { readonly kind: 'correction'; readonly body: CorrectProtocolBody } | { readonly kind: 'turnout'; readonly body: ReportTurnoutBody };
 
-interface ReadSubmission {
+export interface ReadSubmission {
   /** The protocol's shape problems: syntax, for a signature covers a well-formed protocol only. */
   readonly malformed: readonly ProblemItem[];
   /** What the commission signed; undefined when the protocol is malformed. */
@@ -153,12 +176,9 @@ function parseBody(kind: SubmissionRequest['kind'], body: object): { success: tr
 /** The signer, judged by the one check the recorder runs again after the queue (verifySigner), with the keys valid when the request was received. */
 function checkSigner(
   election: ElectionIndex,
-  subject: SignedSubject,
-  signature: SubmissionSignature | undefined,
-  submittedBy: string | undefined,
-  at: string,
+  claim: SignedClaim,
 ): { readonly ok: true; readonly commission: Commission; readonly signature: SubmissionSignature } | Refused {
-  const verdict = verifySigner(election, { subject, signature, submittedBy, at });
+  const verdict = verifySigner(election, claim);
   // Verified under the v2 subject (it names the version): the record says so, for the auditor.
   if (verdict.ok) return { ok: true, commission: verdict.commission, signature: { keyId: verdict.signature.keyId, value: verdict.signature.value, scheme: SIGNATURE_SCHEME_V2 } };
   return { ok: false, problems: [problem('BAD_SIGNATURE', verdict.field, verdict.message, verdict.operands)], headers: SIGNATURE_CHALLENGE };

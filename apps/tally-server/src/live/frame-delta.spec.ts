@@ -15,6 +15,7 @@ import {
 } from '@tally/domain';
 import { commissionPayload, withEmbargo, type CommissionPayload } from '../results/results.presenter';
 import { applyFrame, applyPatch, diff, payloadDelta, PatchMismatchError, withChanges, type DeltaData, type FrameData, type HeldPayload, type Json, type Patch } from './frame-delta';
+import { payloadFromJson, payloadToJson } from './payload-json';
 
 const definition = almatyCity2023Definition();
 const election = indexElection(definition);
@@ -134,7 +135,7 @@ describe.each([
         expect(JSON.stringify(patch)).not.toContain('{}');
         for (const path of leaves(patch)) {
           // Wrong either way: a payload unlike the server's, or a patch that no longer fits (refused).
-          const partial = attempt(() => applyPatch(held.payload as unknown as Json, without(patch, path)));
+          const partial = attempt(() => applyPatch(payloadToJson(held.payload), without(patch, path)));
           expect({ path, equal: sameJson(partial, wire(step.full)) }).toEqual({ path, equal: false });
         }
       }
@@ -151,6 +152,40 @@ describe('frames that do not follow', () => {
     expect(() => applyFrame(held, second.id, wire(second.delta))).toThrow(PatchMismatchError);
     expect(() => applyFrame(undefined, first.id, wire(first.delta))).toThrow(PatchMismatchError);
     expect(applyFrame(held, first.id, wire(first.delta)).id).toBe(first.id);
+  });
+});
+
+describe('a patched payload is checked for the shape of a payload (payload-json.ts)', () => {
+  const { snapshot, steps } = frames((p) => p);
+  const night = steps.get('almaty') as Step[];
+  const last = wire(night[night.length - 1].full);
+  const [contest] = last.contests;
+  const json = (value: unknown): Json => JSON.parse(JSON.stringify(value));
+
+  it('every payload of the night is one, results public or under the embargo', () => {
+    for (const all of steps.values()) {
+      for (const step of all) {
+        for (const full of [step.full, withEmbargo(step.full, EMBARGO, true)]) expect(payloadFromJson(json(full))).toEqual({ ok: true, value: full });
+      }
+    }
+  });
+
+  const broken: [string, unknown, string][] = [
+    ['not an object', 42, 'the payload: an object'],
+    ['a member missing', { ...last, electionId: undefined }, 'electionId: a string'],
+    ['a member of the wrong kind', { ...last, test: 'no' }, 'test: a boolean'],
+    ['deep in a contest', { ...last, contests: [{ ...contest, turnout: { ...contest.turnout, percent: '12%' } }] }, 'contests[0].turnout.percent: a number or null'],
+    ['a contest of no known kind', { ...last, contests: [{ ...contest, kind: 'referendum' }] }, 'contests[0].kind: one of "list", "single-member"'],
+    ['an optional member present but wrong', { ...last, children: [{ ...last.children[0], children: 5 }] }, 'children[0].children: an array'],
+  ];
+  it.each(broken)('a value that is not one is refused, with where and why: %s', (_, value, reason) => {
+    expect(payloadFromJson(json(value))).toEqual({ ok: false, error: reason });
+  });
+
+  it('a delta that fits what is held but makes no payload is refused, as one that does not follow', () => {
+    const held = applyFrame(undefined, '0:0', wire(snapshot.get('almaty') as FrameData));
+    const delta: DeltaData = { full: false, since: '0:0', patch: { contests: { '0': { kind: 'referendum' } } } };
+    expect(() => applyFrame(held, '1:1', delta)).toThrow(new PatchMismatchError('a delta since 0:0 that makes no payload: contests[0].kind: one of "list", "single-member"'));
   });
 });
 
@@ -177,7 +212,8 @@ describe('the patch format', () => {
     expect(diff({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBeUndefined();
     const prev = { same: { deep: [1, 2] }, moved: 1 };
     const next = applyPatch(prev, { moved: 2 });
-    expect(next.same).toBe(prev.same);
+    expect(next).toEqual({ same: { deep: [1, 2] }, moved: 2 });
+    expect(typeof next === 'object' && next !== null && 'same' in next && next.same).toBe(prev.same);
   });
 });
 
@@ -188,7 +224,7 @@ function leaves(patch: Patch, path: string[] = []): string[][] {
 }
 
 function without(patch: Patch, path: readonly string[]): Patch {
-  if (path.length === 0 || typeof patch !== 'object' || patch === null) return {};
+  if (path.length === 0 || typeof patch !== 'object' || patch === null || '=' in patch) return {};
   const [head, ...rest] = path;
   const copy: Record<string, Patch> = { ...patch };
   if (rest.length === 0) delete copy[head];

@@ -1,7 +1,7 @@
 // Live `results` frames as deltas: a patch that turns the payload a client holds (the one of the
 // channel's previous frame) into the payload of this frame. The diff runs once per channel per
 // frame, on the server; the dashboard bundles this very file to apply it, so both ends follow one
-// rule. Type imports only: it must build for the browser as it is.
+// rule. It imports types and payload-json.ts (alike) only: it must build for the browser as it is.
 //
 // A patch turns a JSON value (the target) into another:
 //   - a string, number, boolean or null: the new value;
@@ -16,11 +16,18 @@
 // Only what changed is named: a patch holds no member whose value is equal before and after, and
 // no empty object. "=" is never a key of the payload itself.
 import type { CommissionPayload } from '../results/results.presenter';
+import { payloadFromJson, payloadToJson } from './payload-json';
 
 /** A JSON value as the payload has them (undefined members count as absent, as JSON.stringify drops them). */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
 
-export type Patch = null | boolean | number | string | { readonly [key: string]: Patch };
+/** A value set whole: `{ "=": v }`. */
+export type WholePatch = { readonly '=': Json };
+
+/** A patch of an object's or an array's members, by key (an array's by index). */
+export type MembersPatch = { readonly [key: string]: Patch };
+
+export type Patch = null | boolean | number | string | WholePatch | MembersPatch;
 
 const WHOLE = '=';
 
@@ -28,20 +35,23 @@ type JsonObject = { readonly [key: string]: Json | undefined };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// Array.isArray narrows to any[], which a readonly Json[] is not.
+const isArray = (v: Json | undefined): v is readonly Json[] => Array.isArray(v);
+
 /** The patch that sets `value` whole. */
-const whole = (value: Json): Patch => (typeof value === 'object' && value !== null ? { [WHOLE]: value as unknown as Patch } : value);
+const whole = (value: Json): Patch => (typeof value === 'object' && value !== null ? { [WHOLE]: value } : value);
+
+const isWhole = (patch: WholePatch | MembersPatch): patch is WholePatch => WHOLE in patch;
 
 /** The patch from `prev` to `next`, or undefined when they are equal. */
 export function diff(prev: Json | undefined, next: Json): Patch | undefined {
   if (prev === next) return undefined;
-  if (Array.isArray(prev) && Array.isArray(next)) {
-    const a = prev as readonly Json[];
-    const b = next as readonly Json[];
-    if (b.length < a.length) return whole(next);
+  if (isArray(prev) && isArray(next)) {
+    if (next.length < prev.length) return whole(next);
     const patch: Record<string, Patch> = {};
     let any = false;
-    for (let i = 0; i < b.length; i++) {
-      const d = i < a.length ? diff(a[i], b[i]) : whole(b[i]);
+    for (let i = 0; i < next.length; i++) {
+      const d = i < prev.length ? diff(prev[i], next[i]) : whole(next[i]);
       if (d !== undefined) {
         patch[i] = d;
         any = true;
@@ -75,12 +85,11 @@ export class PatchMismatchError extends Error {}
  * `target` with `patch` applied. The target is not modified: members a patch does not name are
  * shared with it, the rest is new (so a view can tell what moved by identity).
  */
-export function applyPatch<T extends Json>(target: T | undefined, patch: Patch): T;
 export function applyPatch(target: Json | undefined, patch: Patch): Json {
-  if (!isObject(patch)) return patch;
-  if (WHOLE in patch) return patch[WHOLE] as unknown as Json;
-  if (Array.isArray(target)) {
-    const out = [...(target as readonly Json[])];
+  if (typeof patch !== 'object' || patch === null) return patch;
+  if (isWhole(patch)) return patch[WHOLE];
+  if (isArray(target)) {
+    const out = [...target];
     // Indices in order, so that additions are consecutive.
     for (const k of Object.keys(patch).sort((a, b) => Number(a) - Number(b))) {
       const i = Number(k);
@@ -110,7 +119,7 @@ export type FrameData = SnapshotData | DeltaData;
 
 /** The delta from one payload of a channel to the next (the position moves with every frame, so it is never empty). */
 export function payloadDelta(since: string, prev: CommissionPayload, next: CommissionPayload): DeltaData {
-  return { full: false, since, patch: diff(prev as unknown as Json, next as unknown as Json) ?? {} };
+  return { full: false, since, patch: diff(payloadToJson(prev), payloadToJson(next)) ?? {} };
 }
 
 /** What a client holds: the payload, and the id of the frame that brought it there. */
@@ -129,7 +138,10 @@ export function applyFrame(held: HeldPayload | undefined, id: string, data: Fram
     return { payload, id };
   }
   if (!held || held.id !== data.since) throw new PatchMismatchError(`a delta since ${data.since} on ${held ? held.id : 'nothing'}`);
-  return { payload: applyPatch(held.payload as unknown as Json, data.patch) as unknown as CommissionPayload, id };
+  const payload = payloadFromJson(applyPatch(payloadToJson(held.payload), data.patch));
+  // A patch that fits but does not make a payload: as if it did not fit.
+  if (!payload.ok) throw new PatchMismatchError(`a delta since ${data.since} that makes no payload: ${payload.error}`);
+  return { payload: payload.value, id };
 }
 
 /**

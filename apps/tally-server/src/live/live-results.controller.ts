@@ -2,7 +2,7 @@
 // ids (404 problem+json before any stream starts), then hands the response to the service.
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
 import { notFound } from '../results/results.controller';
@@ -43,7 +43,7 @@ export class LiveResultsController {
     @Param('commissionId') commissionId: string,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
-    @Res() res: Response,
+    @Res() res: HttpReply,
   ): void {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
@@ -55,6 +55,8 @@ export class LiveResultsController {
         { 'Retry-After': String(full.retryAfterSeconds) },
       );
     }
-    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, res);
+    // The stream is the service's to write from here on: Fastify stays out of this response.
+    res.hijack();
+    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, res.raw);
   }
 }

@@ -8,7 +8,8 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { ServerResponse } from 'node:http';
+import type { HttpReply } from '../http/http-request';
+import { sendJson } from '../http/send-json';
 import { categories, categoryFilter, type EventFilter, type EventStore, type SupervisedStatus } from '@tally/event-store';
 import type { SubmissionQueue } from '@tally/intake-queue';
 import { PROJECTED_CATEGORIES } from '@tally/projection';
@@ -72,7 +73,7 @@ export class HealthController {
     summary:
       'Readiness (503 otherwise): the submission queue and the event store answer; per role, the projector’s and the election registry’s subscriptions follow the store (state, attempt, last error, events behind), the recorder records its batches, an intake’s recorder group has members',
   })
-  async ready(@Res() res: ServerResponse): Promise<void> {
+  async ready(@Res() res: HttpReply): Promise<void> {
     const roles = new Set(this.config.roles);
     const registry = this.modules.get(ElectionRegistry, { strict: false });
     const checks: Record<string, Promise<Check | Detailed>> = {
@@ -100,9 +101,7 @@ export class HealthController {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((name) => checks[name]));
     const up = results.every((r) => r.status === 'up');
-    res.statusCode = up ? 200 : 503;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify({ status: up ? 'up' : 'down', checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) }));
+    sendJson(res, up ? 200 : 503, { status: up ? 'up' : 'down', checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) });
   }
 
   /** Down while failed or restarting (with the error and attempt); up while it follows, with how far behind the store's end it is. */

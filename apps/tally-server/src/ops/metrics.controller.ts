@@ -2,7 +2,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { ServerResponse } from 'node:http';
+import type { HttpReply } from '../http/http-request';
 import { TallyMetrics } from './metrics.service';
 
 @ApiTags('operations')
@@ -13,10 +13,8 @@ export class MetricsController {
 
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics: submissions by outcome, intake refusals by code, in-flight submissions, latency' })
-  async scrape(@Res() res: ServerResponse): Promise<void> {
+  async scrape(@Res() res: HttpReply): Promise<void> {
     const text = await this.metrics.registry.metrics();
-    res.statusCode = 200;
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.end(text);
+    res.code(200).type(this.metrics.registry.contentType).send(text);
   }
 }

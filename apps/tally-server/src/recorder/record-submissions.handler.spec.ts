@@ -9,6 +9,7 @@ import { MAX_ENVELOPE_BYTES, type DeadLetter, type DeliveredMessage, type Outgoi
 import { withDemoKeys } from '@tally/signatures';
 import type { ElectionRegistry } from '../elections/election-registry.service';
 import { RecordSubmissionsCommand } from './record-submissions.command';
+import { SignatureChecks } from '../infrastructure/signature-checks';
 import { ElectionNotKnownYetError, RecordSubmissionsHandler } from './record-submissions.handler';
 import type { RecorderPolicy } from './recorder-policy';
 import { storeCensus, syntheticSubmissions, messageOf, signedWithDemoKey, type TestSubmission } from './recorder.test-helper';
@@ -40,7 +41,7 @@ describe('RecordSubmissionsHandler', () => {
   };
 
   /** A recorder with its own fake clock, registry and dead-letter topic. */
-  const recorder = (instanceId = 'r1', options: { known?: ElectionIndex[]; policy?: Partial<RecorderPolicy> } = {}) => {
+  const recorder = (instanceId = 'r1', options: { known?: ElectionIndex[]; policy?: Partial<RecorderPolicy>; signatures?: SignatureChecks } = {}) => {
     const clock = { now: Date.parse('2026-03-15T16:00:00.000Z') };
     const { registry, waits } = fakeRegistry(clock, options.known);
     const letters: DeadLetter[] = [];
@@ -52,7 +53,7 @@ describe('RecordSubmissionsHandler', () => {
       },
     };
     const policy: RecorderPolicy = { electionWaitMs: 60_000, electionRetryMs: 1000, now: () => clock.now, ...options.policy };
-    const handler = new RecordSubmissionsHandler(new StreamCommandHandler(store), store, registry as unknown as ElectionRegistry, { deadLetters } as never, { instanceId }, policy);
+    const handler = new RecordSubmissionsHandler(new StreamCommandHandler(store), store, registry as unknown as ElectionRegistry, { deadLetters } as never, { instanceId }, policy, options.signatures ?? SignatureChecks.inline());
     return { handler, letters, waits, clock, registry };
   };
   const delivered = (messages: readonly OutgoingMessage[]): DeliveredMessage[] =>
@@ -67,7 +68,10 @@ describe('RecordSubmissionsHandler', () => {
     Logger.overrideLogger(false);
     store = await createPgliteEventStore({});
   }, 60_000);
+  // The checks on a worker thread, as a service runs them (the rest of the spec checks inline).
+  const threads = new SignatureChecks({ signatureThreads: 1 });
   afterAll(async () => {
+    await threads.onApplicationShutdown();
     await store.close();
   });
   afterEach(() => jest.restoreAllMocks());
@@ -141,8 +145,12 @@ describe('RecordSubmissionsHandler', () => {
   });
 
   describe('trusts no envelope: what does not verify is dead-lettered, never recorded', () => {
-    it('an unsigned envelope, a forged submittedBy, a changed count, an unknown key, a malformed protocol: UNVERIFIED, with the reason', async () => {
-      const sub = protocolOf('p7');
+    it.each([
+      // p7's two contests: one protocol each.
+      ['inline', 0, () => SignatureChecks.inline()],
+      ['on a signature thread', 1, () => threads],
+    ])('an unsigned envelope, a forged submittedBy, a changed count, an unknown key, a malformed protocol: UNVERIFIED, with the reason (checked %s)', async (_how, contest, signatures) => {
+      const sub = protocols.filter((s) => s.envelope.precinctId === 'p7')[contest];
       const envelope = sub.envelope as Extract<SubmissionEnvelope, { kind: 'protocol' }>;
       const protocol = envelope.protocol as { invalid: number };
       const bad: [SubmissionEnvelope, RegExp][] = [
@@ -153,9 +161,9 @@ describe('RecordSubmissionsHandler', () => {
         [{ ...envelope, signature: { ...envelope.signature!, keyId: 'stolen-laptop' } }, /^signature\.keyId: no commission p7 of election .* has a key stolen-laptop/],
         [{ ...envelope, protocol: { contestId: 'nothing else' } }, /^protocol: the protocol is malformed/],
       ];
-      const messages = bad.map(([e], i) => messageOf({ ...e, submissionId: `0b0c5e7e-2a57-4b5e-a2a4-7d7b8e9f0a1${i}` }));
+      const messages = bad.map(([e], i) => messageOf({ ...e, submissionId: `0b0c5e7e-2a57-4b5e-a2a4-7d7b8e9f0a${contest}${i}` }));
       const before = await storeCensus(store);
-      const r = recorder();
+      const r = recorder('r1', { signatures: signatures() });
       const command = batch([...messages, sub.message]);
       const outcome = await r.handler.execute(command);
       expect(outcome).toEqual({ recorded: 1, refused: 0, skipped: 0, deadLettered: { UNVERIFIED: bad.length }, appends: 1 });

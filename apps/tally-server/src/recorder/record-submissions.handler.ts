@@ -13,7 +13,7 @@
 // unverified becomes history: no counts, no refusal event.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decidePrecinct, initialPrecinctState, type ElectionIndex, type SubmissionRefused } from '@tally/domain';
+import { decidePrecinct, initialPrecinctState, type ElectionIndex, type PrecinctCommand, type SubmissionRefused } from '@tally/domain';
 import {
   DuplicateEventIdError,
   eventToAppend,
@@ -36,8 +36,9 @@ import {
   type SubmissionEnvelope,
   type SubmissionQueue,
 } from '@tally/intake-queue';
-import { verifySubmissionSigner } from '@tally/signatures';
+import { submissionClaim, verifySigner, type SignedClaim } from '@tally/signatures';
 import { ElectionRegistry } from '../elections/election-registry.service';
+import { SignatureChecks } from '../infrastructure/signature-checks';
 import { EVENT_STORE, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { RecordSubmissionsCommand, type RecordSubmissionsOutcome } from './record-submissions.command';
 import { submissionEventId } from './recorder-event-ids';
@@ -59,6 +60,14 @@ export class ElectionNotKnownYetError extends Error {
 type Item =
   | { readonly kind: 'envelope'; readonly message: DeliveredMessage; readonly envelope: SubmissionEnvelope; readonly correlationId: string }
   | { readonly kind: 'dead'; readonly message: DeliveredMessage; readonly reason: DeadLetterReason };
+
+/** An envelope of an election the recorder knows: the command it carries and what its signature claims (with the threads' verdicts). */
+interface Checked {
+  readonly item: Extract<Item, { kind: 'envelope' }>;
+  readonly election: ElectionIndex;
+  readonly received: PrecinctCommand;
+  readonly claim: SignedClaim;
+}
 
 /** What the batch's elections resolved to: the election, one given up on (`missing`), or one still waited for (`retry`). */
 type Resolved = ElectionIndex | 'missing' | 'retry';
@@ -84,27 +93,40 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
     @Inject(SUBMISSION_QUEUE) private readonly queue: Pick<SubmissionQueue, 'deadLetters'>,
     @Inject(RECORDER_IDENTITY) private readonly identity: RecorderIdentity,
     @Inject(RECORDER_POLICY) private readonly policy: RecorderPolicy,
+    private readonly signatures: SignatureChecks,
   ) {}
 
   async execute({ topic, batch }: RecordSubmissionsCommand): Promise<RecordSubmissionsOutcome> {
     const items = batch.messages.map(classify);
     const elections = await this.resolveElections(items);
+    // Every envelope of a known election, its signature's Ed25519 checks run together on the
+    // signature threads (infrastructure/signature-checks.ts).
+    const checked = await Promise.all(
+      items.map(async (item): Promise<Checked | undefined> => {
+        const election = item.kind === 'envelope' ? elections.get(item.envelope.electionId) : undefined;
+        if (item.kind !== 'envelope' || typeof election !== 'object') return undefined;
+        const received = toCommand(item.envelope);
+        const claim = submissionClaim(received);
+        const verdicts = await this.signatures.verdicts(election, claim);
+        return { item, election, received, claim: verdicts ? { ...claim, verdicts } : claim };
+      }),
+    );
     const letters = new Map<number, DeadLetterReason>();
     const writes: { readonly index: number; readonly write: StreamCommand<unknown, unknown, Unstorable> }[] = [];
     const waitedFor = new Set<string>();
     items.forEach((item, index) => {
-      const election = item.kind === 'envelope' ? elections.get(item.envelope.electionId) : undefined;
+      const envelope = checked[index];
       if (item.kind === 'dead') {
         letters.set(index, item.reason);
-      } else if (election === 'retry') {
-        waitedFor.add(item.envelope.electionId);
-      } else if (election === 'missing' || election === undefined) {
-        const message = `no election ${item.envelope.electionId} is defined here (waited up to ${this.policy.electionWaitMs} ms for it)`;
-        letters.set(index, { code: 'UNKNOWN_ELECTION', message });
-      } else {
-        const write = this.verifiedWrite(item, election, topic, batch.partition);
+      } else if (envelope !== undefined) {
+        const write = this.verifiedWrite(envelope, topic, batch.partition);
         if ('code' in write) letters.set(index, write);
         else writes.push({ index, write });
+      } else if (elections.get(item.envelope.electionId) === 'retry') {
+        waitedFor.add(item.envelope.electionId);
+      } else {
+        const message = `no election ${item.envelope.electionId} is defined here (waited up to ${this.policy.electionWaitMs} ms for it)`;
+        letters.set(index, { code: 'UNKNOWN_ELECTION', message });
       }
     });
 
@@ -132,17 +154,11 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
   }
 
   /** A verified envelope's write on its stream, or why it is dead-lettered (UNVERIFIED). */
-  private verifiedWrite(
-    item: Extract<Item, { kind: 'envelope' }>,
-    election: ElectionIndex,
-    topic: string,
-    partition: number,
-  ): StreamCommand<unknown, unknown, Unstorable> | DeadLetterReason {
+  private verifiedWrite({ item, election, received, claim }: Checked, topic: string, partition: number): StreamCommand<unknown, unknown, Unstorable> | DeadLetterReason {
     const { envelope, message } = item;
-    const received = toCommand(envelope);
-    const verdict = verifySubmissionSigner(election, received);
+    const verdict = verifySigner(election, claim);
     if (!verdict.ok) return { code: 'UNVERIFIED', message: `${verdict.field}: ${verdict.message}` };
-    // The key says who submitted (verifySubmissionSigner refused any other claim).
+    // The key says who submitted (verifySigner refused any other claim).
     // In test mode what is recorded is a test fact (its own epoch, never in the live count). The
     // registry follows the election stream: a submission decided within its lag of the switch to
     // live is stamped as of before it (verify checks no live fact precedes the switch).

@@ -30,7 +30,7 @@ export function signedWithDemoKey<E extends SubmissionEnvelope>(envelope: E): E 
   const scheme = envelope.version === undefined ? {} : { scheme: SIGNATURE_SCHEME_V2 as typeof SIGNATURE_SCHEME_V2 };
   const subject = signedSubjectOfCommand(toCommand({ ...envelope, signature: { keyId: key.keyId, value: 'unsigned', ...scheme } }));
   if (subject === undefined) throw new Error(`submission ${envelope.submissionId} cannot be signed: its protocol is malformed`);
-  return { ...envelope, signature: signSubmission(subject, key.keyId, key.privateKeyPem) };
+  return { ...envelope, signature: signSubmission(subject, key.keyId, key.privateKey) };
 }
 
 /**

