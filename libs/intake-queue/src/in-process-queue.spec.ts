@@ -115,6 +115,7 @@ describe('queue configuration', () => {
       partitions: 12,
       clientId: 'intake-1',
       sessionTimeoutMs: 30_000,
+      lingerMs: 5,
       sasl: undefined,
       ssl: false,
     });
@@ -126,6 +127,13 @@ describe('queue configuration', () => {
     expect(() => parseQueueConfig({ ...env, KAFKA_MIN_INSYNC_REPLICAS: '4' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR/);
     expect(() => parseQueueConfig({ ...env, KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
     expect(() => parseQueueConfig({ ...env, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR/);
+  });
+
+  it('reads how long a produce request lingers for more submissions (Kafka\'s 5 ms unless set; 0 sends at once)', () => {
+    expect(parseQueueConfig({ KAFKA_BROKERS: 'k1:9092' })).toMatchObject({ lingerMs: 5 });
+    expect(parseQueueConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_LINGER_MS: '0' })).toMatchObject({ lingerMs: 0 });
+    expect(() => parseQueueConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_LINGER_MS: '-1' })).toThrow(/KAFKA_LINGER_MS/);
+    expect(() => parseQueueConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_LINGER_MS: '2.5' })).toThrow(/KAFKA_LINGER_MS/);
   });
 
   it('refuses malformed values with the variable named', () => {

@@ -176,6 +176,36 @@ describe('kafka queue', () => {
     expect(logger.lines.filter((line) => line.includes('max.message.bytes'))).toEqual([expect.stringContaining(`--entity-name ${queue.topic} --add-config max.message.bytes=${TOPIC_MAX_MESSAGE_BYTES}`)]);
   });
 
+  it('lingers: publishes made apart within the linger travel in one produce request (one record batch on the broker)', async () => {
+    const topic = `tally.linger-${Date.now()}`;
+    created.add(topic).add(deadLetterTopicFor(topic));
+    const queue = new KafkaSubmissionQueue({ brokers: brokers.split(','), topic, partitions: 1, clientId: 'tally-contract', logLevel: 'error', lingerMs: 300 });
+    await queue.ensureTopics();
+    // Connects the producer and learns the partitions first, so the ten below wait only for the linger.
+    await queue.publish([{ key: 'warm', value: 'warm' }]);
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 10; i++) {
+      sends.push(queue.publish([{ key: 'precinct', value: `m${i}` }]));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(sends);
+    await queue.close();
+    // kafkajs hands each record its batch's header: one produce request for a partition is one batch.
+    const consumer = raw.consumer({ groupId: `g-linger-${Date.now()}`, maxWaitTimeInMs: 200 });
+    const firstOffsets = new Map<string, string>();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        firstOffsets.set(String(message.value), String((message as unknown as { batchContext: { firstOffset: string } }).batchContext.firstOffset));
+      },
+    });
+    await until(() => (firstOffsets.size >= 11 ? true : undefined), 'the eleven messages');
+    await consumer.disconnect();
+    expect(firstOffsets.get('warm')).toBe('0');
+    expect(new Set(Array.from({ length: 10 }, (_, i) => firstOffsets.get(`m${i}`)))).toEqual(new Set(['1']));
+  });
+
   // Needs the broker this harness manages (not a remote KAFKA_BROKERS): it is stopped and restarted.
   const managed = brokerStatus().running;
   (managed ? it : it.skip)('publishes and consumes across a broker restart without losing a message', async () => {

@@ -62,6 +62,12 @@ export interface KafkaQueueOptions {
   readonly logLevel?: QueueLogLevel;
   /** Pause before redelivering a batch whose handler threw; default 500 ms. */
   readonly retryDelayMs?: number;
+  /**
+   * How long a produce request waits for more publishes to join it (Kafka's own producer
+   * `linger.ms`, 5 ms by default since Kafka 4.0); default 0. Each request costs the broker and
+   * this process the same whatever it carries, so a few ms more per 202 buys fewer requests.
+   */
+  readonly lingerMs?: number;
   /** The principal's login on SASL listeners (SCRAM or PLAIN); unset: no SASL. */
   readonly sasl?: { readonly mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain'; readonly username: string; readonly password: string };
   /** TLS to the brokers, against the system's CAs; default false. */
@@ -375,6 +381,9 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
+        // What arrives while this waits (or while the previous send was out) goes in the same request.
+        const linger = this.options.lingerMs ?? 0;
+        if (linger > 0) await sleep(linger);
         const taken: PendingPublish[] = [];
         const { topic } = this.pending[0];
         let bytes = 0;
