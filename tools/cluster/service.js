@@ -26,6 +26,8 @@ function serviceEnv({ port, roles, databaseUrl, kafkaBrokers, topic, partitions,
     TALLY_RATE_LIMIT: '100000000',
     TALLY_INSTANCE_ID: instanceId,
     LOG_LEVEL: 'info',
+    // Passed on when set, so a run can be compared with another linger (libs/intake-queue/README.md).
+    ...(process.env.KAFKA_LINGER_MS ? { KAFKA_LINGER_MS: process.env.KAFKA_LINGER_MS } : {}),
   };
 }
 
