@@ -58,6 +58,12 @@ async function until<T>(read: () => T | undefined, what: string, waitMs = 20_000
   }
 }
 
+/** The first offset of the record batch kafkajs decoded `message` from (its `batchContext`, not in kafkajs's typings); 'none' without one. */
+function batchFirstOffset(message: object): string {
+  const context: unknown = 'batchContext' in message ? message.batchContext : undefined;
+  return typeof context === 'object' && context !== null && 'firstOffset' in context ? String(context.firstOffset) : 'none';
+}
+
 async function topicConfig(topics: readonly string[]): Promise<Record<string, Record<string, string>>> {
   const admin = raw.admin();
   await admin.connect();
@@ -197,7 +203,7 @@ describe('kafka queue', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        firstOffsets.set(String(message.value), String((message as unknown as { batchContext: { firstOffset: string } }).batchContext.firstOffset));
+        firstOffsets.set(String(message.value), batchFirstOffset(message));
       },
     });
     await until(() => (firstOffsets.size >= 11 ? true : undefined), 'the eleven messages');

@@ -1,7 +1,7 @@
 // Admin calls that race another process's: a topic another instance has just created is known to
 // the controller before every broker's metadata cache, so a metadata or config read right after
 // answers UNKNOWN_TOPIC_OR_PARTITION for a moment. kafkajs marks such errors `retriable`.
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig, ITopicMetadata } from 'kafkajs';
 
 /** Runs `work` again while it throws a retriable error, `attempts` times in all, `delayMs` apart. */
 export async function retryRetriable<T>(work: () => Promise<T>, { attempts = 20, delayMs = 250 } = {}): Promise<T> {
@@ -30,10 +30,11 @@ export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[], 
 
 /**
  * Waits (retriable errors and leaderless partitions alike) until every partition of `topics` has a
- * leader. Giving up is final (not retriable), so a caller's own retry does not wait all over again.
+ * leader, and returns the metadata that showed it. Giving up is final (not retriable), so a
+ * caller's own retry does not wait all over again.
  */
-export async function waitForLeaders(admin: Admin, topics: readonly string[], { attempts = 120, delayMs = 250 } = {}): Promise<void> {
-  await retryRetriable(
+export async function waitForLeaders(admin: Admin, topics: readonly string[], { attempts = 120, delayMs = 250 } = {}): Promise<ITopicMetadata[]> {
+  return retryRetriable(
     async () => {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
       const waiting = topics.filter((topic) => {
@@ -41,6 +42,7 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[], { 
         return partitions.length === 0 || partitions.some(({ leader }) => leader < 0);
       });
       if (waiting.length > 0) throw Object.assign(new Error(`Kafka topics without a leader yet: ${waiting.join(', ')}`), { retriable: true });
+      return metadata;
     },
     { attempts, delayMs },
   ).catch((error: Error) => {

@@ -12,6 +12,7 @@ import {
   type Consumer,
   type EachBatchPayload,
   type IHeaders,
+  type ITopicMetadata,
   type KafkaMessage,
   type LogEntry,
   type Producer,
@@ -291,16 +292,15 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           }
         }
       }
-      await waitForLeaders(admin, wanted.map(({ topic }) => topic));
-      await this.checkExisting(admin, wanted);
+      const metadata = await waitForLeaders(admin, wanted.map(({ topic }) => topic));
+      await this.checkExisting(admin, wanted, metadata);
     } finally {
       await admin.disconnect();
     }
   }
 
   /** An existing topic is kept as it is; say so where it differs from what we would create. */
-  private async checkExisting(admin: Admin, wanted: readonly { topic: string; maxMessageBytes: number }[]): Promise<void> {
-    const { topics } = await admin.fetchTopicMetadata({ topics: wanted.map(({ topic }) => topic) });
+  private async checkExisting(admin: Admin, wanted: readonly { topic: string; maxMessageBytes: number }[], topics: readonly ITopicMetadata[]): Promise<void> {
     for (const metadata of topics) {
       if (metadata.partitions.length !== this.partitions) {
         this.logger.warn(
