@@ -147,7 +147,7 @@ describe('tally audit (built CLI, embedded store)', () => {
     try {
       // What an intruder with the files would do: disable the append-only trigger and edit a count.
       await db.query('ALTER TABLE tally_events DISABLE TRIGGER USER');
-      await db.query(`UPDATE tally_events SET data = jsonb_set(data, '{protocol,invalid}', to_jsonb((data->'protocol'->>'invalid')::int + 1)) WHERE event_id = $1`, [target.id]);
+      await db.query(`UPDATE tally_events SET data = jsonb_set(data::jsonb, '{protocol,invalid}', to_jsonb((data->'protocol'->>'invalid')::int + 1)) WHERE event_id = $1`, [target.id]);
     } finally {
       await db.close();
     }

@@ -44,7 +44,7 @@ export async function tamperableCopy(source: EventStore): Promise<AuditTamperabl
           const event = { streamName, revision: at, id: row.id, type: row.type, data: at === revision ? data : row.data, metadata: row.metadata };
           const metadata = at < revision ? row.metadata : chainMetadata(event, previousHash);
           if (at >= revision) {
-            await tx.query('UPDATE tally_events SET data = $3::jsonb, metadata = $4::jsonb WHERE stream_name = $1 AND stream_revision = $2::bigint', [
+            await tx.query('UPDATE tally_events SET data = $3::json, metadata = $4::json WHERE stream_name = $1 AND stream_revision = $2::bigint', [
               streamName,
               row.revision,
               JSON.stringify(event.data),
@@ -76,7 +76,7 @@ export async function tamperableCopy(source: EventStore): Promise<AuditTamperabl
           : {};
         await tx.query(
           `INSERT INTO tally_events (global_position, transaction_id, stream_name, stream_revision, event_id, event_type, data, metadata)
-           VALUES ($1::bigint, '1'::xid8, $2, $3::bigint, $4::uuid, $5, $6::jsonb, $7::jsonb)`,
+           VALUES ($1::bigint, '1'::xid8, $2, $3::bigint, $4::uuid, $5, $6::json, $7::json)`,
           [gp.toString(), streamName, revision.toString(), event.id, event.type, JSON.stringify(event.data), JSON.stringify(metadata)],
         );
       });

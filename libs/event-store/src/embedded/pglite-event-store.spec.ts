@@ -1,6 +1,7 @@
 // The contract on the embedded engine (PGlite in memory), plus what only SQL engines promise.
 import { eventStoreContract } from '../event-store.contract';
 import { SqlEventStore } from '../sql/sql-event-store';
+import { describeSchemaUpgrade } from '../testing/schema-upgrade';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
 import { createPgliteEventStore, newMemoryPglite } from './pglite-event-store';
 import { PgliteExecutor } from './pglite-executor';
@@ -15,6 +16,8 @@ eventStoreContract('embedded (PGlite in memory)', {
   tamperableCopy: async (store) => copyIntoTamperableStore(store, await memoryExecutor()),
 });
 
+describeSchemaUpgrade('embedded store', memoryExecutor);
+
 describe('embedded store: the database itself keeps the log append-only', () => {
   let executor: PgliteExecutor;
   let store: SqlEventStore;
@@ -28,7 +31,7 @@ describe('embedded store: the database itself keeps the log append-only', () => 
   afterAll(() => store.close());
 
   it.each([
-    ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::jsonb`],
+    ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::json`],
     ['DELETE', 'DELETE FROM tally_events'],
     ['TRUNCATE', 'TRUNCATE tally_events'],
   ])('refuses %s', async (_op, sql) => {

@@ -119,7 +119,7 @@ describe('set up by the owner', () => {
     });
 
     it.each([
-      ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::jsonb`, /permission denied for table tally_events/],
+      ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::json`, /permission denied for table tally_events/],
       ['DELETE', 'DELETE FROM tally_events', /permission denied for table tally_events/],
       ['TRUNCATE', 'TRUNCATE tally_events', /permission denied for table tally_events/],
       ['DROP TRIGGER', 'DROP TRIGGER tally_events_append_only ON tally_events', /must be owner of (table|relation) tally_events/],

@@ -5,6 +5,7 @@ import { eventStoreContract } from '../event-store.contract';
 import type { EventStore } from '../event-store.port';
 import { categoryFilter } from '../stream-names';
 import { SupervisedSubscription } from '../supervised-subscription';
+import { describeSchemaUpgrade } from '../testing/schema-upgrade';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
 import { PgExecutor } from './pg-executor';
 import { createPostgresEventStore } from './postgres-event-store';
@@ -26,6 +27,8 @@ eventStoreContract('PostgreSQL', {
   tamperableCopy: async (store) => copyIntoTamperableStore(store, PgExecutor.fromUrl((await freshDatabase()).url, { max: 2 })),
 });
 
+describeSchemaUpgrade('PostgreSQL store', async () => PgExecutor.fromUrl((await freshDatabase()).url, { max: 2 }));
+
 describe('PostgreSQL store: the database itself keeps the log append-only', () => {
   let store: EventStore;
   let client: Client;
@@ -44,7 +47,7 @@ describe('PostgreSQL store: the database itself keeps the log append-only', () =
   });
 
   it.each([
-    ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::jsonb`],
+    ['UPDATE', `UPDATE tally_events SET data = '{"votes": 2}'::json`],
     ['DELETE', 'DELETE FROM tally_events'],
     ['TRUNCATE', 'TRUNCATE tally_events'],
   ])('refuses %s', async (_op, sql) => {

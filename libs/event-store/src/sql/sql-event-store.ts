@@ -46,7 +46,8 @@ const MAX_RACE_RETRIES = 5;
  * recorded_at]. Reading nine columns cost more than the query itself on PGlite: its wire parser
  * copies and decodes every field apart, and parses each jsonb again (profiled: a 40k-event read
  * 1.2–1.6 s as nine columns, 0.8–0.9 s as one, same run). pg gains likewise, fewer fields per row.
- * Every bigint travels as text (pg returns int8 as strings, PGlite as numbers).
+ * Every bigint travels as text (pg returns int8 as strings, PGlite as numbers). data and metadata
+ * are json columns (schema version 2), so their text goes into the array as it is, not rendered.
  */
 const EVENT_JSON = `json_build_array(transaction_id::text, global_position::text, stream_name, stream_revision::text,
   event_id::text, event_type, data, metadata, recorded_at)::text`;
@@ -275,7 +276,7 @@ export class SqlEventStore implements EventStore {
   private async insert(tx: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
     const returned = await tx.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
       `INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
-       SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::jsonb, r.metadata::jsonb
+       SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::json, r.metadata::json
          FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])
               WITH ORDINALITY AS r(stream_name, stream_revision, event_id, event_type, data, metadata, ord)
         ORDER BY r.ord

@@ -50,7 +50,7 @@ export async function copyIntoTamperableStore(source: EventStore, target: SqlExe
     const chunk = all.slice(i, i + 1000);
     await target.query(
       `INSERT INTO tally_events (global_position, transaction_id, stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at)
-       SELECT r.gp, '1'::xid8, r.stream_name, r.revision, r.event_id, r.event_type, r.data::jsonb, r.metadata::jsonb, r.recorded_at
+       SELECT r.gp, '1'::xid8, r.stream_name, r.revision, r.event_id, r.event_type, r.data::json, r.metadata::json, r.recorded_at
          FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
               AS r(gp, stream_name, revision, event_id, event_type, data, metadata, recorded_at)`,
       [
@@ -73,7 +73,7 @@ export async function copyIntoTamperableStore(source: EventStore, target: SqlExe
     async flipOneByteOfData(streamName, revision) {
       const [row] = await target.query<{ data: JsonObject }>(`SELECT data FROM tally_events WHERE ${where}`, [streamName, revision.toString()]);
       if (!row) throw new Error(`No event ${streamName}@${revision} in the copy`);
-      await target.query(`UPDATE tally_events SET data = $3::jsonb WHERE ${where}`, [streamName, revision.toString(), JSON.stringify(flipOneByte(row.data))]);
+      await target.query(`UPDATE tally_events SET data = $3::json WHERE ${where}`, [streamName, revision.toString(), JSON.stringify(flipOneByte(row.data))]);
     },
     async deleteEvent(streamName, revision) {
       await target.query(`DELETE FROM tally_events WHERE ${where}`, [streamName, revision.toString()]);
