@@ -1,7 +1,7 @@
 // The contract on the embedded engine (PGlite in memory), plus what only SQL engines promise.
 import { eventStoreContract } from '../event-store.contract';
 import { SqlEventStore } from '../sql/sql-event-store';
-import { describeSchemaUpgrade } from '../testing/schema-upgrade';
+import { describeSchemaUpgrade } from '../testing/schema-upgrade.contract';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
 import { createPgliteEventStore, newMemoryPglite } from './pglite-event-store';
 import { PgliteExecutor } from './pglite-executor';

@@ -5,7 +5,7 @@ import { eventStoreContract } from '../event-store.contract';
 import type { EventStore } from '../event-store.port';
 import { categoryFilter } from '../stream-names';
 import { SupervisedSubscription } from '../supervised-subscription';
-import { describeSchemaUpgrade } from '../testing/schema-upgrade';
+import { describeSchemaUpgrade } from '../testing/schema-upgrade.contract';
 import { copyIntoTamperableStore } from '../testing/sql-tamper-copy';
 import { PgExecutor } from './pg-executor';
 import { createPostgresEventStore } from './postgres-event-store';

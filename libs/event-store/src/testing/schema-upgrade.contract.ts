@@ -1,6 +1,6 @@
 // Test support: a store written under schema version 1 (data and metadata as jsonb) opens under
 // the current schema, its events read back equal and its hash chain intact. Both SQL engines run
-// it (pglite-event-store.spec.ts, postgres-event-store.int-spec.ts).
+// it (pglite-event-store.spec.ts, postgres-event-store.int-spec.ts); `.contract.ts`: the build leaves it out, as it does the store contract.
 import type { RecordedEvent } from '../event-store.port';
 import { verifyStore } from '../hash-chain';
 import { START_POSITION } from '../position';
