@@ -26,8 +26,10 @@ function serviceEnv({ port, roles, databaseUrl, kafkaBrokers, topic, partitions,
     TALLY_RATE_LIMIT: '100000000',
     TALLY_INSTANCE_ID: instanceId,
     LOG_LEVEL: 'info',
-    // Passed on when set, so a run can be compared with another linger (libs/intake-queue/README.md).
+    // Passed on when set, so a run can be compared with another linger (libs/intake-queue/README.md),
+    // or with the transparency log on or off in every role (its default: off in a recorder alone).
     ...(process.env.KAFKA_LINGER_MS ? { KAFKA_LINGER_MS: process.env.KAFKA_LINGER_MS } : {}),
+    ...(process.env.TALLY_LOG ? { TALLY_LOG: process.env.TALLY_LOG } : {}),
   };
 }
 

@@ -66,6 +66,17 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({}).log).toEqual({ enabled: true, dir: 'data/log', keyPem: undefined, headIntervalMs: 10_000 });
     expect(loadAppConfig({ TALLY_LOG: 'off', TALLY_DATA_DIR: '/srv/tally', TALLY_LOG_HEAD_INTERVAL_MS: '500' }).log).toMatchObject({ enabled: false, dir: '/srv/tally/log', headIntervalMs: 500 });
     expect(() => loadAppConfig({ TALLY_LOG_HEAD_INTERVAL_MS: '60000' })).toThrow(/TALLY_LOG_HEAD_INTERVAL_MS/);
+    expect(() => loadAppConfig({ TALLY_LOG: 'yes' })).toThrow(/TALLY_LOG/);
+  });
+
+  it('leaves the log off in a recorder-only process, which answers nobody outside, unless TALLY_LOG says on', () => {
+    const kafka = { KAFKA_BROKERS: '127.0.0.1:9092' };
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'recorder' }).log.enabled).toBe(false);
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'recorder', TALLY_LOG: 'on' }).log.enabled).toBe(true);
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'intake' }).log.enabled).toBe(true);
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'projector' }).log.enabled).toBe(true);
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'recorder,projector' }).log.enabled).toBe(true);
+    expect(loadAppConfig({ ...kafka, TALLY_ROLES: 'projector', TALLY_LOG: 'off' }).log.enabled).toBe(false);
     expect(() => loadAppConfig({ TALLY_LOG_KEY: 'secret' })).toThrow(/TALLY_LOG_KEY is a PKCS8 PEM private key/);
   });
 
