@@ -7,23 +7,14 @@ import { join } from 'node:path';
 import { loadElections, replay } from '@tally/audit';
 import { ResultsProjector, viewDigest } from '@tally/projection';
 import { generateSyntheticElection, type ElectionIndex } from '@tally/domain';
-import { createPgliteEventStore, START_POSITION, type EventStore, type RecordedEvent } from '@tally/event-store';
+import { createPgliteEventStore, type RecordedEvent } from '@tally/event-store';
 import { cdfValidator } from '../fixtures/nist/cdf-validator';
 import { recordSignedElection } from '../../libs/audit/src/testing/audit-fixture';
 import { loadPglite } from '../../libs/event-store/src/embedded/pglite-event-store';
 import { requireBuiltCli, tally } from './support/tally-cli';
+import { readEverything } from '../../libs/event-store/src/testing/read-everything';
 
 jest.setTimeout(180_000);
-
-async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (let from = START_POSITION; ; ) {
-    const page = await store.readAll({ from, batchSize: 5000 });
-    out.push(...page.events);
-    from = page.checkpoint;
-    if (page.isEnd) return out;
-  }
-}
 
 describe('tally audit (built CLI, embedded store)', () => {
   let dir: string;
@@ -45,7 +36,7 @@ describe('tally audit (built CLI, embedded store)', () => {
         correctionShare: 0.3,
       });
       electionId = recorded.definition.id;
-      events = await allEvents(store);
+      events = await readEverything(store);
       const loaded = await loadElections(store);
       election = loaded.elections.get(electionId)!.index;
       // The projector writes its snapshot file where the service would: TALLY_DATA_DIR/projections.

@@ -1,7 +1,7 @@
 // The audit library on a synthetic election with corrections and turnout, recorded into an
 // embedded (PGlite, in memory) store as the service records it: signed, decided, hash-chained.
 import { decidePrecinct, decodePrecinctEvent, evolvePrecinct, generateSyntheticElection, indexElection, initialPrecinctState, type ElectionDefinition, type PrecinctCommand, type PrecinctEvent, type Protocol, type TurnoutReported } from '@tally/domain';
-import { createPgliteEventStore, eventToAppend, START_POSITION, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
+import { createPgliteEventStore, eventToAppend, streams, type EventStore, type JsonObject, type RecordedEvent } from '@tally/event-store';
 import { demoKeyPair, signSubmission } from '@tally/signatures';
 import { viewDigest } from '@tally/projection';
 import { explain, exportElection, parseBound, replay, verifyAudit, type PublishedDigest } from './index';
@@ -10,18 +10,9 @@ import { recordSignedElection, type SignedElection } from './testing/audit-fixtu
 import { tamperableCopy, type AuditTamperableCopy } from './testing/tamper';
 import { cdfValidator } from '../../../test/fixtures/nist/cdf-validator';
 import { v5 as uuidv5 } from 'uuid';
+import { readEverything } from '../../event-store/src/testing/read-everything';
 
 const SPEC_NAMESPACE = '0f9e8d7c-6b5a-4938-8271-6a5b4c3d2e1f';
-
-async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (let from = START_POSITION; ; ) {
-    const page = await store.readAll({ from, batchSize: 1000 });
-    out.push(...page.events);
-    from = page.checkpoint;
-    if (page.isEnd) return out;
-  }
-}
 
 /** Decides a command on its precinct stream as the recorder does (read, fold, decide, append with the expected revision); `beforeV2`: as the recorder before v2. */
 async function recordDecided(store: EventStore, definition: ElectionDefinition, command: PrecinctCommand, beforeV2 = false): Promise<PrecinctEvent[]> {
@@ -56,7 +47,7 @@ describe('@tally/audit on a recorded synthetic election', () => {
     store = await createPgliteEventStore();
     const definition = generateSyntheticElection({ seed: 11, precincts: 30, regions: 2, districtsPerRegion: 2, lists: 4, seats: 10, singleMemberDistricts: 3 });
     recorded = await recordSignedElection(store, definition, { seed: 5, turnoutReportShare: 0.5, correctionShare: 0.3, batch: 50 });
-    events = await allEvents(store);
+    events = await readEverything(store);
   }, 120_000);
 
   afterAll(() => store.close());
@@ -337,7 +328,7 @@ describe('@tally/audit on a recorded synthetic election', () => {
     afterAll(() => local.close());
 
     it('still verifies: signatures, the decider by the rules of then, and the history checks', async () => {
-      const all = await allEvents(local);
+      const all = await readEverything(local);
       const first = all.find((e) => e.type === 'TurnoutReported')!.data as unknown as TurnoutReported['data'];
       expect(first.version).toBeUndefined();
       expect(first.signature?.scheme).toBeUndefined();
@@ -349,7 +340,7 @@ describe('@tally/audit on a recorded synthetic election', () => {
     });
 
     it('takes a v1 report replacing its time, then v2 revisions from version 2; a v1 body forced in after them goes back', async () => {
-      const first = (await allEvents(local)).find((e) => e.type === 'TurnoutReported')!.data as unknown as TurnoutReported['data'];
+      const first = (await readEverything(local)).find((e) => e.type === 'TurnoutReported')!.data as unknown as TurnoutReported['data'];
       const { precinctId, time, ballotsIssued } = first;
       // Before v2, a second report of a time replaced the first (no version): as the recorder of then.
       expect(await recordDecided(local, v1.definition, signedReport(v1.definition, precinctId, '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c00', time, ballotsIssued + 1), true)).toEqual([

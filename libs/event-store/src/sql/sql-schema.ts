@@ -18,8 +18,8 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
         stream_revision bigint      NOT NULL CHECK (stream_revision >= 0),
         event_id        uuid        NOT NULL,
         event_type      text        NOT NULL,
-        data            jsonb       NOT NULL, -- json since version 2
-        metadata        jsonb       NOT NULL, -- json since version 2
+        data            jsonb       NOT NULL,
+        metadata        jsonb       NOT NULL,
         recorded_at     timestamptz NOT NULL DEFAULT statement_timestamp(),
         CONSTRAINT tally_events_stream_revision_key UNIQUE (stream_name, stream_revision)
       )`,

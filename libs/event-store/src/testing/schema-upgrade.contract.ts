@@ -1,21 +1,13 @@
 // Test support: a store written under schema version 1 (data and metadata as jsonb) opens under
 // the current schema, its events read back equal and its hash chain intact. Both SQL engines run
 // it (pglite-event-store.spec.ts, postgres-event-store.int-spec.ts); `.contract.ts`: the build leaves it out, as it does the store contract.
-import type { RecordedEvent } from '../event-store.port';
 import { verifyStore } from '../hash-chain';
-import { START_POSITION } from '../position';
 import { SqlEventStore } from '../sql/sql-event-store';
 import type { SqlExecutor } from '../sql/sql-executor';
+import { readEverything } from './read-everything';
 
-async function readEverything(store: SqlEventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for (let from = START_POSITION; ; ) {
-    const page = await store.readAll({ from, batchSize: 2 });
-    events.push(...page.events);
-    from = page.checkpoint;
-    if (page.isEnd) return events;
-  }
-}
+// Pages of two: the upgraded store is read across page boundaries too.
+const PAGE = 2;
 
 const columnTypes = async (sql: SqlExecutor): Promise<Record<string, string>> =>
   Object.fromEntries(
@@ -42,7 +34,7 @@ export function describeSchemaUpgrade(engine: string, newExecutor: () => Promise
           { id: '6b2d3f40-5c6e-4f70-9b8c-0d1e2f3a4b5c', type: 'ProtocolCorrected', data: { votes: { 'list-2': 7, 'list-10': 3 } } },
         ]);
         await store.append('election-e1', 'no-stream', [{ id: '7c3e4051-6d7f-4081-ac9d-1e2f3a4b5c6d', type: 'ElectionOpened', data: { name: 'Мәслихат' } }]);
-        const before = await readEverything(store);
+        const before = await readEverything(store, PAGE);
         await store.close();
 
         await downgradeToVersion1(sql);
@@ -50,7 +42,7 @@ export function describeSchemaUpgrade(engine: string, newExecutor: () => Promise
 
         const upgraded = await SqlEventStore.open(sql, { ownsExecutor: false });
         expect(await columnTypes(sql)).toEqual({ data: 'json', metadata: 'json' });
-        expect(await readEverything(upgraded)).toEqual(before);
+        expect(await readEverything(upgraded, PAGE)).toEqual(before);
         await upgraded.append('precinct-e1.p1', 1n, [{ id: '8d4f5162-7e80-4192-bdae-2f3a4b5c6d7e', type: 'ProtocolCorrected', data: { votes: { 'list-1': 1 } } }]);
         const verified = await verifyStore(upgraded);
         expect(verified).toMatchObject({ ok: true, streams: 2, events: 4 });

@@ -1,10 +1,10 @@
 // Test support: a copy of a store's events in another SQL database with the append-only trigger
 // disabled, so tests can tamper with it (flip a byte, delete, swap) and check that verifyStore
 // notices. The real store refuses all three, which its own tests prove.
-import type { EventStore, JsonObject, RecordedEvent } from '../event-store.port';
-import { START_POSITION } from '../position';
+import type { EventStore, JsonObject } from '../event-store.port';
 import { SqlEventStore } from '../sql/sql-event-store';
 import type { SqlExecutor } from '../sql/sql-executor';
+import { readEverything } from './read-everything';
 
 export interface TamperableCopy {
   readonly store: EventStore;
@@ -39,13 +39,7 @@ export function flipOneByte(data: JsonObject): JsonObject {
 export async function copyIntoTamperableStore(source: EventStore, target: SqlExecutor): Promise<TamperableCopy> {
   const store = await SqlEventStore.open(target, { ownsExecutor: true });
   await target.query('ALTER TABLE tally_events DISABLE TRIGGER USER');
-  const all: RecordedEvent[] = [];
-  for (let from = START_POSITION; ; ) {
-    const page = await source.readAll({ from, batchSize: 1000 });
-    all.push(...page.events);
-    from = page.checkpoint;
-    if (page.isEnd) break;
-  }
+  const all = await readEverything(source);
   for (let i = 0; i < all.length; i += 1000) {
     const chunk = all.slice(i, i + 1000);
     await target.query(
