@@ -40,6 +40,9 @@ export interface RecordedEvent {
   readonly recordedAt: Date;
 }
 
+/** An event without its metadata (the hash chain's links): what a fold that never checks the chain reads. */
+export type RecordedEventBody = Omit<RecordedEvent, 'metadata'>;
+
 export interface AppendResult {
   readonly streamName: string;
   /** Revision of the stream's last event after the append: pass it as the next expected revision. */
@@ -75,9 +78,9 @@ export interface ReadAllOptions {
   readonly batchSize?: number;
 }
 
-export interface ReadAllResult {
+export interface ReadAllResult<E extends RecordedEventBody = RecordedEvent> {
   /** Matching events, in global order. May be empty while `isEnd` is false (a sparse filter). */
-  readonly events: readonly RecordedEvent[];
+  readonly events: readonly E[];
   /** Where the scan stopped: pass it as `from` to continue (it may be past the last returned event). */
   readonly checkpoint: string;
   /** True when nothing committed lies beyond `checkpoint` at the time of the read. */
@@ -139,6 +142,13 @@ export interface EventStore {
 
   /** One batch of the whole store in global order after a checkpoint. */
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+
+  /**
+   * The same batch as readAll, each event without its metadata. The metadata (the hash chain's
+   * two SHA-256 links) is a quarter of a stored event's bytes, and reading it is the larger part
+   * of a cold rebuild, which never looks at it; whoever checks the chain reads it with readAll.
+   */
+  readAllWithoutMetadata(options?: ReadAllOptions): Promise<ReadAllResult<RecordedEventBody>>;
 
   /** Catches up from the checkpoint, then follows live, with no gap and no duplicate. */
   subscribe(options: SubscribeOptions): SubscriptionHandle;

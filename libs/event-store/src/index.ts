@@ -11,6 +11,7 @@ export type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventBody,
   RecordedMetadata,
   StreamAppend,
   SubscribeOptions,

@@ -22,6 +22,7 @@ import {
   type BackoffPolicy,
   type EventStore,
   type RecordedEvent,
+  type RecordedEventBody,
   type SupervisedStatus,
 } from '@tally/event-store';
 // Stream routing, the event mapping and the digest are the auditors' too: one definition of each.
@@ -211,7 +212,8 @@ export class ResultsProjector {
     let from = START_POSITION;
     if (comparePositions(until, START_POSITION) > 0) {
       scan: for (;;) {
-        const page = await this.options.store.readAll({ from, filter: PROJECTED_CATEGORIES, batchSize: 5000 });
+        // The fold never looks at the hash chain: the metadata is not read (a quarter of the bytes).
+        const page = await this.options.store.readAllWithoutMetadata({ from, filter: PROJECTED_CATEGORIES, batchSize: 5000 });
         for (const e of page.events) {
           if (comparePositions(e.position, until) > 0) break scan;
           eventsRead++;
@@ -322,7 +324,7 @@ export class ResultsProjector {
     this.positionWaiters = still;
   }
 
-  private ensureView(electionId: string, definedBy?: RecordedEvent): ResultsView | undefined {
+  private ensureView(electionId: string, definedBy?: RecordedEventBody): ResultsView | undefined {
     const existing = this.views.get(electionId);
     if (existing) return existing;
     const election = this.indexOf(electionId, definedBy);
@@ -333,7 +335,7 @@ export class ResultsProjector {
   }
 
   /** The registry's index, or (when our subscription is ahead of the registry's) the definition in the event. */
-  private indexOf(electionId: string, e?: RecordedEvent): ElectionIndex | undefined {
+  private indexOf(electionId: string, e?: RecordedEventBody): ElectionIndex | undefined {
     const known = this.options.elections.get(electionId);
     if (known) return known;
     const decoded = e?.type === 'ElectionDefined' ? decodeElectionEvent(e) : undefined;

@@ -34,6 +34,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventBody,
   RecordedMetadata,
   StreamAppend,
   SubscribeOptions,
@@ -229,6 +230,12 @@ export class EventStoreDbEventStore implements EventStore {
       if (isOurs(e) && matchesFilter(e.streamId, options.filter)) events.push(toRecorded(e));
     }
     return { events, checkpoint, isEnd: scanned < batchSize };
+  }
+
+  /** EventStoreDB sends each event whole: the metadata is read and dropped here. */
+  async readAllWithoutMetadata(options: ReadAllOptions = {}): Promise<ReadAllResult<RecordedEventBody>> {
+    const page = await this.readAll(options);
+    return { ...page, events: page.events.map(({ metadata: _metadata, ...body }) => body) };
   }
 
   /** Supervised: when the server drops the subscription, it restarts from the last checkpoint. */

@@ -5,6 +5,12 @@ import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql/sql-executor';
 export class PgExecutor implements SqlExecutor {
   private readonly listeners = new Set<Client>();
   private closing = false;
+  /**
+   * A row per event: the server streams them from its own process, and pg's parser is cheap per
+   * row; one aggregated row per page read slower (a cold rebuild of 51,098 events 410–461 ms
+   * against 337–396 ms, 2026-12-04, in turn; PostgreSQL 15 sorts again for the aggregate's ORDER BY).
+   */
+  readonly pageAsOneRow = false;
 
   constructor(
     private readonly pool: Pool,

@@ -16,6 +16,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventBody,
   RecordedMetadata,
   StreamAppend,
   SubscribeOptions,
@@ -51,6 +52,9 @@ const MAX_RACE_RETRIES = 5;
  */
 const EVENT_JSON = `json_build_array(transaction_id::text, global_position::text, stream_name, stream_revision::text,
   event_id::text, event_type, data, metadata, recorded_at)::text`;
+/** The same without metadata, for readAllWithoutMetadata: [tx, gp, stream, revision, id, type, data, recorded_at]. */
+const BODY_JSON = `json_build_array(transaction_id::text, global_position::text, stream_name, stream_revision::text,
+  event_id::text, event_type, data, recorded_at)::text`;
 
 interface EventRow extends SqlRow {
   e: string;
@@ -63,6 +67,12 @@ const toRecorded = (row: EventRow): RecordedEvent => tupleToRecorded(JSON.parse(
 function tupleToRecorded([tx, gp, streamName, revision, id, type, data, metadata, recordedAt]: EventTuple): RecordedEvent {
   // JSON writes timestamptz as ISO 8601 with its offset; Date keeps milliseconds, as the column parsers did.
   return { streamName, revision: BigInt(revision), position: formatPosition(tx, gp), id, type, data, metadata, recordedAt: new Date(recordedAt) };
+}
+
+type BodyTuple = [tx: string, gp: string, streamName: string, revision: string, id: string, type: string, data: RecordedEvent['data'], recordedAt: string];
+
+function tupleToBody([tx, gp, streamName, revision, id, type, data, recordedAt]: BodyTuple): RecordedEventBody {
+  return { streamName, revision: BigInt(revision), position: formatPosition(tx, gp), id, type, data, recordedAt: new Date(recordedAt) };
 }
 
 /** True when every migration is applied, read with SELECT only (what a service role may do). */
@@ -326,36 +336,51 @@ export class SqlEventStore implements EventStore {
     return out;
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+  readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return this.readPage(options, EVENT_JSON, (tuple) => tupleToRecorded(tuple as EventTuple));
+  }
+
+  readAllWithoutMetadata(options: ReadAllOptions = {}): Promise<ReadAllResult<RecordedEventBody>> {
+    return this.readPage(options, BODY_JSON, (tuple) => tupleToBody(tuple as BodyTuple));
+  }
+
+  private async readPage<E extends RecordedEventBody>(options: ReadAllOptions, eventJson: string, toEvent: (tuple: unknown[]) => E): Promise<ReadAllResult<E>> {
     this.assertOpen();
     const from = parsePosition(options.from ?? START_POSITION);
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const prefixes = options.filter ? options.filter.categories.map(categoryPrefix) : null;
     // The inner query scans at most batchSize visible rows; rows the filter rejects come back as
     // [tx, gp] only, to move the checkpoint past them.
-    const rows = await this.sql.query<EventRow>(
-      `SELECT CASE WHEN s.matched THEN ${EVENT_JSON} ELSE json_build_array(transaction_id::text, global_position::text)::text END AS e
-         FROM (SELECT transaction_id, global_position, stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at,
+    const scan = `SELECT transaction_id, global_position, stream_name, stream_revision, event_id, event_type, data, metadata, recorded_at,
                       ($4::text[] IS NULL OR stream_name ^@ ANY($4::text[])) AS matched
                  FROM tally_events
                 WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY transaction_id, global_position
-                LIMIT $3::bigint) s
-        ORDER BY s.transaction_id, s.global_position`,
-      [from.major.toString(), from.minor.toString(), String(batchSize), prefixes],
-    );
-    const events: RecordedEvent[] = [];
+                LIMIT $3::bigint`;
+    const tupleOf = `CASE WHEN s.matched THEN ${eventJson} ELSE json_build_array(transaction_id::text, global_position::text)::text END`;
+    const params = [from.major.toString(), from.minor.toString(), String(batchSize), prefixes];
+    let tuples: unknown[][];
+    if (this.sql.pageAsOneRow) {
+      const [row] = await this.sql.query<{ e: string | null }>(
+        `SELECT '[' || string_agg(${tupleOf}, ',' ORDER BY s.transaction_id, s.global_position) || ']' AS e FROM (${scan}) s`,
+        params,
+      );
+      tuples = row?.e ? (JSON.parse(row.e) as unknown[][]) : [];
+    } else {
+      const rows = await this.sql.query<EventRow>(`SELECT ${tupleOf} AS e FROM (${scan}) s ORDER BY s.transaction_id, s.global_position`, params);
+      tuples = rows.map((r) => JSON.parse(r.e) as unknown[]);
+    }
+    const events: E[] = [];
     let last: readonly string[] | undefined;
-    for (const row of rows) {
-      const tuple = JSON.parse(row.e) as EventTuple | [tx: string, gp: string];
-      if (tuple.length > 2) events.push(tupleToRecorded(tuple as EventTuple));
+    for (const tuple of tuples) {
+      if (tuple.length > 2) events.push(toEvent(tuple));
       last = tuple as readonly string[];
     }
     return {
       events,
       checkpoint: last ? formatPosition(last[0], last[1]) : formatPosition(from.major, from.minor),
-      isEnd: rows.length < batchSize,
+      isEnd: tuples.length < batchSize,
     };
   }
 
