@@ -4,6 +4,55 @@
 // what is hashed (the event store's chain), so the two can never drift apart.
 
 export function canonicalJson(value: unknown): string {
+  // A value already in canonical order (as the event store writes data, and so reads it back) is
+  // written by JSON.stringify itself, which then gives the very same text, natively: the hash
+  // chain encodes every event's data this way (a quarter of an audit's main thread, profiled).
+  return inCanonicalOrder(value) ? JSON.stringify(value) : writeCanonical(value);
+}
+
+/**
+ * True only when JSON.stringify writes exactly what writeCanonical would, without refusing: plain
+ * objects (no prototype but Object's or none, so no toJSON) whose keys come in sorted order, arrays
+ * without holes or undefined elements, strings, booleans, null and finite numbers at every depth.
+ * Anything else, however harmless, goes the long way, which answers or refuses as it always did.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined || !inCanonicalOrder(v)) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  const obj = value as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) return false;
+    if (previous !== undefined && !(previous < k)) return false;
+    previous = k;
+    const v = obj[k];
+    // An undefined member is left out by both writers.
+    if (v !== undefined && !inCanonicalOrder(v)) return false;
+  }
+  return true;
+}
+
+function writeCanonical(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
@@ -18,7 +67,7 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       // A hole is written as nothing, as join writes it; an undefined element is refused.
-      if (value[i] !== undefined || i in value) out += canonicalJson(value[i]);
+      if (value[i] !== undefined || i in value) out += writeCanonical(value[i]);
     }
     return out + ']';
   }
@@ -29,7 +78,7 @@ export function canonicalJson(value: unknown): string {
     const v = obj[k];
     if (v === undefined) continue;
     if (out.length > 1) out += ',';
-    out += JSON.stringify(k) + ':' + canonicalJson(v);
+    out += JSON.stringify(k) + ':' + writeCanonical(v);
   }
   return out + '}';
 }

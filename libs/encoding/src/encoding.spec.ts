@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { canonicalJson, canonicallyEqual, encodeLengthPrefixed, updateLengthPrefixed } from './index';
 
 describe('canonicalJson', () => {
@@ -15,6 +16,73 @@ describe('canonicalJson', () => {
   it('refuses what JSON has no word for', () => {
     expect(() => canonicalJson(10n)).toThrow(/bigint/);
     expect(() => canonicalJson([undefined])).toThrow(/undefined/);
+  });
+});
+
+describe('canonicalJson written by JSON.stringify when already in order', () => {
+  // The definition, written the long way: every object's keys sorted, at every depth.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') {
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
+      if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new TypeError(`${typeof value} is not JSON`);
+      return JSON.stringify(value);
+    }
+    if (Array.isArray(value)) return '[' + value.map((v, i) => (v !== undefined || i in value ? reference(v) : '')).join(',') + ']';
+    const obj = value as Record<string, unknown>;
+    const members = Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => JSON.stringify(k) + ':' + reference(obj[k]));
+    return '{' + members.join(',') + '}';
+  };
+  const outcome = (write: (v: unknown) => string, value: unknown): string => {
+    try {
+      return write(value);
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  };
+
+  it('writes what the definition writes, for any JSON value, in any key order and read back in canonical order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+        // Read back from canonical text: keys in order (but integer-like ones, which JS puts first).
+        const ordered: unknown = JSON.parse(reference(value));
+        expect(canonicalJson(ordered)).toBe(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['a Date', { a: new Date(0) }],
+    [
+      'an array subclass with toJSON',
+      {
+        a: Object.assign(
+          new (class extends Array<number> {
+            toJSON(): string {
+              return 'not an array';
+            }
+          })(),
+          { 0: 1 },
+        ),
+      },
+    ],
+    ['a boxed string', { a: new String('x') }],
+    ['integer-like keys', { '10': 1, '2': 2, a: 3 }],
+    ['an undefined member', { a: undefined, b: 1 }],
+    ['a hole', { a: [1, , 2] }],
+    ['an undefined element', { a: [undefined] }],
+    ['a function member', { a: () => 1 }],
+    ['a bigint', { a: 1n }],
+    ['a non-finite number', { a: NaN }],
+    ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: [true, null] })],
+    ['-0', { a: -0 }],
+    ['a lone surrogate', { a: '\ud800', b: 'é"\u2028' }],
+  ])('answers %s as the definition does', (_what, value) => {
+    expect(outcome(canonicalJson, value)).toBe(outcome(reference, value));
   });
 });
 

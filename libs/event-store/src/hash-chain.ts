@@ -35,14 +35,15 @@ export interface HashableEvent {
   readonly metadata: JsonObject;
 }
 
-export function contentHash(event: HashableEvent, previousHash: string): string {
+/** `canonicalData`: canonicalJson(event.data) when the caller has it already (the store writes that text). */
+export function contentHash(event: HashableEvent, previousHash: string, canonicalData = canonicalJson(event.data)): string {
   const fields = [
     ENCODING_TAG,
     event.streamName,
     event.revision.toString(10),
     event.id.toLowerCase(),
     event.type,
-    canonicalJson(event.data),
+    canonicalData,
     canonicalJson(withoutHashes(event.metadata)),
     previousHash,
   ];
@@ -52,9 +53,9 @@ export function contentHash(event: HashableEvent, previousHash: string): string 
 }
 
 /** The metadata to store for an event at `revision` following `previousHash`. */
-export function chainMetadata(event: HashableEvent, previousHash: string): JsonObject & { contentHash: string; previousHash: string } {
+export function chainMetadata(event: HashableEvent, previousHash: string, canonicalData?: string): JsonObject & { contentHash: string; previousHash: string } {
   const base = withoutHashes(event.metadata);
-  return { ...base, contentHash: contentHash(event, previousHash), previousHash };
+  return { ...base, contentHash: contentHash(event, previousHash, canonicalData), previousHash };
 }
 
 export type ChainBreakKind =

@@ -6,6 +6,7 @@
 // writer's transaction id (xid8); readers return only rows of transactions older than every
 // running transaction (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`), ordered by
 // (transaction_id, global_position), and checkpoint that pair.
+import { canonicalJson } from '@tally/encoding';
 import { DuplicateEventIdError, SchemaSetupRequiredError, WrongExpectedRevisionError, type ActualRevision } from '../event-store.errors';
 import type {
   AppendResult,
@@ -118,6 +119,8 @@ interface PendingRow {
   revision: bigint;
   event: EventToAppend;
   metadata: RecordedMetadata;
+  /** canonicalJson(event.data): hashed for the chain, and the very text written. */
+  canonicalData: string;
 }
 
 /** Where an already-known event sits: recorded (with its position) or pending in this batch. */
@@ -219,8 +222,9 @@ export class SqlEventStore implements EventStore {
       let revision = tail.actual === 'no-stream' ? 0n : tail.actual + 1n;
       for (const event of item.events) {
         const hashable = { streamName: item.streamName, revision, id: event.id.toLowerCase(), type: event.type, data: event.data, metadata: event.metadata ?? {} };
-        const metadata = chainMetadata(hashable, tail.hash);
-        pending.push({ streamName: item.streamName, revision, event: { ...event, id: hashable.id }, metadata });
+        const canonicalData = canonicalJson(event.data);
+        const metadata = chainMetadata(hashable, tail.hash, canonicalData);
+        pending.push({ streamName: item.streamName, revision, event: { ...event, id: hashable.id }, metadata, canonicalData });
         tail.ids.set(hashable.id, { revision, pendingIndex: pending.length - 1 });
         tail.actual = revision;
         tail.hash = metadata.contentHash;
@@ -296,8 +300,10 @@ export class SqlEventStore implements EventStore {
         rows.map((r) => r.revision.toString()),
         rows.map((r) => r.event.id),
         rows.map((r) => r.event.type),
-        rows.map((r) => JSON.stringify(r.event.data)),
-        rows.map((r) => JSON.stringify(r.metadata)),
+        // Canonical text (keys sorted): read back, every object is in canonical order, and the
+        // audit's hash check writes it again with JSON.stringify (canonicalJson's fast path).
+        rows.map((r) => r.canonicalData),
+        rows.map((r) => canonicalJson(r.metadata)),
       ],
     );
     // RETURNING order is not guaranteed: match rows back by their (stream, revision) key.
