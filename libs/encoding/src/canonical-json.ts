@@ -7,7 +7,56 @@ export function canonicalJson(value: unknown): string {
   // A value already in canonical order (as the event store writes data, and so reads it back) is
   // written by JSON.stringify itself, which then gives the very same text, natively: the hash
   // chain encodes every event's data this way (a quarter of an audit's main thread, profiled).
-  return inCanonicalOrder(value) ? JSON.stringify(value) : writeCanonical(value);
+  if (inCanonicalOrder(value)) return JSON.stringify(value);
+  // Otherwise a copy in canonical order, written by JSON.stringify: 4.0 against 5.7 µs a
+  // protocol event's data written key by key (the recorder hashes every event it appends, and
+  // intake and the recorder encode every signed protocol). What the copy cannot hold in order
+  // (a hole, a key JS would reorder) is written key by key.
+  const ordered = orderedCopy(value);
+  return ordered === WRITE_BY_HAND ? writeCanonical(value) : JSON.stringify(ordered);
+}
+
+const WRITE_BY_HAND = Symbol('write by hand');
+
+/**
+ * A copy of `value` whose every object has its keys in canonical order, refusing exactly what
+ * writeCanonical refuses, with its words and in its order; WRITE_BY_HAND where JSON.stringify of
+ * a copy could not give writeCanonical's text: an array hole, and a key an object would not keep
+ * in the order given (an integer-like key, which JS puts first; `__proto__`, which sets the
+ * prototype instead).
+ */
+function orderedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+      throw new TypeError(`${typeof value} is not JSON`);
+    }
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined && !(i in value)) return WRITE_BY_HAND;
+      const copy = orderedCopy(v);
+      if (copy === WRITE_BY_HAND) return WRITE_BY_HAND;
+      out[i] = copy;
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const code = k.charCodeAt(0);
+    if ((code >= 48 && code <= 57) || k === '__proto__') return WRITE_BY_HAND;
+    const v = obj[k];
+    if (v === undefined) continue;
+    const copy = orderedCopy(v);
+    if (copy === WRITE_BY_HAND) return WRITE_BY_HAND;
+    out[k] = copy;
+  }
+  return out;
 }
 
 /**

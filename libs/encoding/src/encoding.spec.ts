@@ -81,6 +81,15 @@ describe('canonicalJson written by JSON.stringify when already in order', () => 
     ['a null-prototype object', Object.assign(Object.create(null) as object, { a: 1, b: [true, null] })],
     ['-0', { a: -0 }],
     ['a lone surrogate', { a: '\ud800', b: 'é"\u2028' }],
+    ['a __proto__ key, in order', JSON.parse('{"__proto__":{"b":1},"a":2}') as unknown],
+    ['a __proto__ key, out of order', JSON.parse('{"z":0,"__proto__":{"b":1},"a":2}') as unknown],
+    ['integer-like keys out of order deep down', { z: [{ b: 1, '7': 2 }], a: 1 }],
+    ['a hole deep down', { z: [[1, , 2]], a: 1 }],
+    ['a refusal after a hole', { z: [1, , NaN], a: 1 }],
+    ['a refusal before a hole', { a: [NaN, , 1], b: 1 }],
+    ['the first of two refusals in canonical order', { b: 1n, a: undefined, c: () => 1, aa: Infinity }],
+    ['a Date out of order', { z: 1, a: new Date(0) }],
+    ['a Map and a Set', { z: new Map([[1, 2]]), a: new Set([1]) }],
   ])('answers %s as the definition does', (_what, value) => {
     expect(outcome(canonicalJson, value)).toBe(outcome(reference, value));
   });
