@@ -27,8 +27,11 @@ export default async function run(): Promise<BenchResult[]> {
     const chainSeconds = (performance.now() - t) / 1000;
 
     t = performance.now();
+    const cpuBefore = process.cpuUsage();
     const report = await verifyAudit(store);
     const verifySeconds = (performance.now() - t) / 1000;
+    const verifyCpu = process.cpuUsage(cpuBefore);
+    const verifyCores = (verifyCpu.user + verifyCpu.system) / 1e6 / verifySeconds;
     if (!report.ok) throw new Error(`the bench store does not verify: ${report.firstFailure?.message}`);
 
     t = performance.now();
@@ -40,6 +43,7 @@ export default async function run(): Promise<BenchResult[]> {
     const ed25519 = ed25519Rate();
 
     const events = report.events;
+    const cpuPerEvent = (1e6 * verifyCores) / (events / verifySeconds);
     const what = `${precincts.toLocaleString('en-US')} precincts, ${events.toLocaleString('en-US')} events (${recorded.submissions.toLocaleString('en-US')} signed submissions, 2% corrected), PGlite in memory`;
     return [
       {
@@ -47,7 +51,7 @@ export default async function run(): Promise<BenchResult[]> {
         name: 'audit verify (full: chain, signatures, control relations, decider, recomputation)',
         value: Math.round(events / verifySeconds),
         unit: 'events/s',
-        note: `${what}; ${verifySeconds.toFixed(1)} s. Bound: one Ed25519 check per signed event, ${Math.round(ed25519).toLocaleString('en-US')}/s alone on one thread here, so at most ${Math.round(ed25519 * cpus().length).toLocaleString('en-US')}/s on this machine's ${cpus().length} cores with nothing else to do; the checks run on ${cpus().length} worker threads a page ahead, and the main thread is the limit (a CPU profile on 2026-12-03: main thread waiting for workers 3%; hash chain, canonical JSON + SHA-256, ≈ 22%; reading PGlite ≈ 22%; GC 19%; per-event checks ≈ 20%)`,
+        note: `${what}; ${verifySeconds.toFixed(1)} s. Bound: one Ed25519 check per signed event, ${Math.round(ed25519).toLocaleString('en-US')}/s alone on one thread here, so at most ${Math.round(ed25519 * cpus().length).toLocaleString('en-US')}/s on this machine's ${cpus().length} cores with nothing else to do; the checks run on ${cpus().length} worker threads a page ahead of the main thread, which reads, hashes, re-decides and recomputes (${Math.round(cpuPerEvent)} µs of CPU an event in all, ${Math.round(1e6 / ed25519)} of them the check itself at its rate alone): the process used ${verifyCores.toFixed(2)} of the ${cpus().length} cores over the verify, ${verifyCores >= 0.85 * cpus().length ? 'so the cores bound it' : 'not all of them: the main thread bounds it'}, ${Math.round((100 * 1e6) / ed25519 / cpuPerEvent)}% of the CPU the checks (the main thread's share, profiled on 2026-12-04 at 30,000 precincts: waiting for the workers 11%, GC 8%, reading PGlite ≈ 9%, canonical JSON ≈ 9%, the decider's re-run and the checks of relations the rest)`,
       },
       { name: 'Ed25519 verifications alone, one thread (node:crypto, key object cached)', value: Math.round(ed25519), unit: 'verifications/s', note: '20,000 checks of 400-byte messages: the ceiling of a single-threaded verify' },
       { name: 'audit verify: hash chain walk alone (verifyStore)', value: Math.round(chain.events / chainSeconds), unit: 'events/s', note: `${chain.events.toLocaleString('en-US')} events; ${chainSeconds.toFixed(1)} s` },

@@ -1,7 +1,9 @@
 // End to end with the roles split over processes (bench/split-cluster.ts): intake, recorder(s) and
 // a projector on real Kafka and the machine's PostgreSQL, the load generator in its own process.
 // `e2e.split.rps`: signed protocols per second from the first 202 until every acknowledged one is
-// recorded and projected. Knobs: SPLIT_BENCH_PRECINCTS (default 10,000: 20,000 protocols),
+// recorded and projected. Knobs: SPLIT_BENCH_PRECINCTS (default 30,000: 60,000 protocols, about
+// half a minute of load: 20,000 protocols took 12 s, a fifth of it the processes' and the broker's
+// JIT warming up — 1,639 against 1,817/s for 60,000 in the same hour, 2026-12-04),
 // SPLIT_BENCH_INTAKES (1), SPLIT_BENCH_RECORDERS (1), SPLIT_BENCH_HTTP_PORT (24100),
 // SPLIT_BENCH_PARTITIONS (6), SPLIT_BENCH_DB_PREFIX, SPLIT_BENCH_PROFILE=<dir>; KAFKA_BROKERS or
 // KAFKA_PORT for the broker, DATABASE_URL for PostgreSQL.
@@ -11,7 +13,7 @@ import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
 const log = (line: string) => process.stderr.write(`split.bench: ${line}\n`);
 
 export default async function run(): Promise<BenchResult[]> {
-  const precincts = positiveEnv('SPLIT_BENCH_PRECINCTS', 10_000);
+  const precincts = positiveEnv('SPLIT_BENCH_PRECINCTS', 30_000);
   const { result: r, setup } = await runSplitFromEnv({ name: 'split', precincts, turnoutShare: 0, portVariable: 'SPLIT_BENCH_HTTP_PORT', defaultPort: 24100, log });
   return [
     { id: 'e2e.split.rps', name: 'recorded and projected protocols/s, roles split', value: r.acknowledged / r.seconds, unit: 'protocols/s', note: `first 202 to the projector caught up; ${cpuNote(r)}; ${precincts} precincts; ${setup}` },
