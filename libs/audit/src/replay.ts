@@ -45,17 +45,18 @@ const ELECTION_STREAM = categoryPrefix(categories.election);
 
 export async function replay(store: EventStore, options: ReplayOptions = {}): Promise<ReplayResult> {
   const loaded = options.elections ?? (await loadElections(store));
-  const out = new Map<string, { definition: DefinedElection; view: ResultsView; election: ElectionState; last: ReplayedElection['last'] }>();
+  // The last events are kept and stamped at the end: an ISO time per event read was a cost for nothing.
+  const out = new Map<string, { definition: DefinedElection; view: ResultsView; election: ElectionState; last: RecordedEvent | undefined }>();
   for (const [id, definition] of loaded.elections) {
     if (options.electionId !== undefined && id !== options.electionId) continue;
-    out.set(id, { definition, view: createResultsView(definition.index), election: initialElectionState(), last: null });
+    out.set(id, { definition, view: createResultsView(definition.index), election: initialElectionState(), last: undefined });
   }
-  let through: ReplayResult['through'] = null;
+  let through: RecordedEvent | undefined;
   let eventsRead = 0;
   let undefinedElectionEvents = 0;
   for await (const e of scanStore(store, { until: options.until, filter: PROJECTED_CATEGORIES, onProgress: options.onProgress })) {
     eventsRead++;
-    through = { position: e.position, recordedAt: e.recordedAt.toISOString() };
+    through = e;
     const electionId = electionOfStream(e.streamName);
     if (electionId === undefined) continue;
     const entry = out.get(electionId);
@@ -63,7 +64,7 @@ export async function replay(store: EventStore, options: ReplayOptions = {}): Pr
       if (!loaded.elections.has(electionId)) undefinedElectionEvents++;
       continue;
     }
-    entry.last = through;
+    entry.last = e;
     if (e.streamName.startsWith(ELECTION_STREAM)) {
       // What the codec refuses the verifier reports; the fold takes what decodes, as the service's registry does.
       const decoded = decodeElectionEvent(e);
@@ -74,5 +75,9 @@ export async function replay(store: EventStore, options: ReplayOptions = {}): Pr
     const outcome = viewEvent === undefined ? undefined : applyEvent(entry.view, viewEvent);
     options.observe?.(e, electionId, outcome);
   }
-  return { elections: out, through, eventsRead, undefinedElectionEvents };
+  const elections = new Map<string, ReplayedElection>();
+  for (const [id, { last, ...entry }] of out) elections.set(id, { ...entry, last: stamp(last) });
+  return { elections, through: stamp(through), eventsRead, undefinedElectionEvents };
 }
+
+const stamp = (e: RecordedEvent | undefined): ReplayedElection['last'] => (e ? { position: e.position, recordedAt: e.recordedAt.toISOString() } : null);
