@@ -26,13 +26,7 @@ const WRITE_BY_HAND = Symbol('write by hand');
  * prototype instead).
  */
 function orderedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-      throw new TypeError(`${typeof value} is not JSON`);
-    }
-    return value;
-  }
+  if (value === null || typeof value !== 'object') return jsonPrimitive(value);
   if (Array.isArray(value)) {
     const out: unknown[] = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) {
@@ -101,14 +95,17 @@ function inCanonicalOrder(value: unknown): boolean {
   return true;
 }
 
-function writeCanonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-      throw new TypeError(`${typeof value} is not JSON`);
-    }
-    return JSON.stringify(value);
+/** A value that is not an object, as it is; refused (TypeError) when JSON has no word for it. Both writers refuse here. */
+function jsonPrimitive(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite numbers are not JSON');
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+    throw new TypeError(`${typeof value} is not JSON`);
   }
+  return value;
+}
+
+function writeCanonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(jsonPrimitive(value));
   // Loops and one string, no intermediate arrays: the audit encodes every event two or three
   // times (chain, signature, decider), and this was a quarter of its main thread (profiled).
   if (Array.isArray(value)) {

@@ -1,24 +1,13 @@
 // Every other route's access line, from our middleware: a real HTTP server with it in front, a
 // pino logger writing into memory, and the AsyncLocalStorage nestjs-pino would have entered
 // checked to stay empty inside the handler.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type pino from 'pino';
 import { accessLog } from './access-log';
+import { memoryLogger, serveThrough, type MiddlewareServer } from './testing/middleware-server';
 
 describe('accessLog', () => {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'info', redact: ['req.headers.authorization'] },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = memoryLogger({ level: 'info', redact: ['req.headers.authorization'] });
   let root: pino.Logger | undefined;
   const middleware = accessLog(() => root, {
     autoLogging: { ignore: (req) => req.url === '/health' },
@@ -26,31 +15,18 @@ describe('accessLog', () => {
   });
   const nestjsPinoStorage = (require('nestjs-pino/storage') as { storage: AsyncLocalStorage<unknown> }).storage;
   const storesSeen: unknown[] = [];
-  let server: Server;
-  let port: number;
+  let server: MiddlewareServer;
 
   beforeAll(async () => {
-    server = createServer((req, res) =>
-      middleware(req, res, () => {
-        storesSeen.push(nestjsPinoStorage.getStore());
-        res.statusCode = Number(/\d+/.exec(req.url ?? '')?.[0] ?? 200);
-        res.end();
-      }),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  const hit = (path: string) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request({ port, host: '127.0.0.1', method: 'GET', path, headers: { authorization: 'Bearer secret' } }, (res) => {
-        res.resume();
-        res.on('end', () => setImmediate(resolve));
-      });
-      req.on('error', reject);
-      req.end();
+    server = await serveThrough(middleware, (req, res) => {
+      storesSeen.push(nestjsPinoStorage.getStore());
+      res.statusCode = Number(/\d+/.exec(req.url ?? '')?.[0] ?? 200);
+      res.end();
     });
+  });
+  afterAll(() => server.close());
+
+  const hit = (path: string) => server.hit('GET', path, { authorization: 'Bearer secret' });
 
   it('lets requests through unlogged until the root logger exists', async () => {
     await hit('/200');

@@ -1,47 +1,23 @@
 // The commissions' routes log what was refused or failed, and nothing for what was accepted: a
 // real HTTP server with the middleware in front, and a pino logger writing into memory.
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { refusalAccessLog } from './refusal-access-log';
+import { memoryLogger, serveThrough, type MiddlewareServer } from './testing/middleware-server';
 
 describe('refusalAccessLog', () => {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'info', serializers: { req: pino.stdSerializers.req, res: pino.stdSerializers.res } },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = memoryLogger({ level: 'info', serializers: { req: pino.stdSerializers.req, res: pino.stdSerializers.res } });
   const middleware = refusalAccessLog(() => logger);
-  let server: Server;
-  let port: number;
+  let server: MiddlewareServer;
 
   beforeAll(async () => {
-    server = createServer((req, res) =>
-      middleware(req, res, () => {
-        res.statusCode = Number(req.url?.slice(1));
-        res.end();
-      }),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  const hit = (status: number) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request({ port, host: '127.0.0.1', method: 'POST', path: `/${status}` }, (res) => {
-        res.resume();
-        res.on('end', () => setImmediate(resolve));
-      });
-      req.on('error', reject);
-      req.end();
+    server = await serveThrough(middleware, (req, res) => {
+      res.statusCode = Number(req.url?.slice(1));
+      res.end();
     });
+  });
+  afterAll(() => server.close());
+
+  const hit = (status: number) => server.hit('POST', `/${status}`);
 
   it('writes nothing for an accepted request, a warning for a refusal, an error for a failure', async () => {
     await hit(202);
