@@ -154,7 +154,7 @@ function aloneResults(alone: Load, base: Load, kafka: string | undefined, reques
       // What bounds it is the server's CPU per request against the baseline's (measured here); where it goes, the profile (INTAKE_BENCH_PROFILE; apps/tally-server/README.md).
       note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both, intake's on its signature thread; the rest is Fastify/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
     },
-    { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, KeyObjects cached); ${note}` },
+    { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, raw keys, libsodium's check as Tally's); ${note}` },
     {
       id: 'intake.http.baseline.ratio',
       name: 'intake role alone / bare node:http baseline',

@@ -1,6 +1,6 @@
 // A log's public key as a file holds it: the JSON `GET /v1/log/key` answers ({ publicKey, … }), or
 // the raw 32-byte key in base64 on a line of its own.
-import { publicKeyFromRaw } from '@tally/signatures';
+import { rawKeyBytes } from '@tally/signatures';
 
 export function parseLogKeyFile(text: string): { ok: true; publicKey: string } | { ok: false; reason: string } {
   const trimmed = text.trim();
@@ -12,6 +12,6 @@ export function parseLogKeyFile(text: string): { ok: true; publicKey: string } |
       return { ok: false, reason: 'not JSON' };
     }
   }
-  if (typeof candidate !== 'string' || !publicKeyFromRaw(candidate)) return { ok: false, reason: 'no Ed25519 public key (raw 32 bytes, base64, or the JSON of GET /v1/log/key)' };
+  if (typeof candidate !== 'string' || !rawKeyBytes(candidate)) return { ok: false, reason: 'no Ed25519 public key (raw 32 bytes, base64, or the JSON of GET /v1/log/key)' };
   return { ok: true, publicKey: candidate };
 }

@@ -1,9 +1,10 @@
 // Ed25519 verification spread over worker threads, for the auditor's walk of a whole store: one
 // check per signed event is most of `tally audit verify`'s time (node:crypto ≈ 40%, profiled) and
 // a verification runs on one core. Jobs go in batches (one message per few hundred checks, not per
-// event), as one transferred buffer. The worker only imports keys and calls node:crypto's verify:
-// which key and signature bytes are well formed is decided here, by ed25519.ts's own rules, and a
-// check the worker could not run (it threw) comes back undecided, for the caller to run inline.
+// event), as one transferred buffer. The worker only calls libsodium's verify, as verifyBytes does
+// (ed25519.ts): which key and signature bytes are well formed is decided here, by ed25519.ts's own
+// rules, and a check the worker could not run (it threw) comes back undecided, for the caller to
+// run inline.
 import { Worker } from 'node:worker_threads';
 import { rawKeyBytes, signatureBytes } from './ed25519';
 
@@ -21,15 +22,14 @@ export type VerifyAnswer = boolean | undefined;
 const UNDECIDED = 2;
 /** Checks per message to a worker: large enough that posting costs little, small enough to keep every worker busy. */
 export const VERIFY_BATCH = 256;
-const WORKER_KEY_CACHE_LIMIT = 200_000;
 
-// Plain JavaScript, evaluated by the worker: no module to resolve, so it runs alike from the
-// compiled service, under ts-jest and in a bundle. Layout of a batch: n keys (32 bytes each), n
-// signatures (64 each), then the messages back to back, message i ending at ends[i].
+// Plain JavaScript, evaluated by the worker: its one module is found by the path resolved here, so
+// it runs alike from the compiled service and under ts-jest, whatever the working directory.
+// Layout of a batch: n keys (32 bytes each), n signatures (64 each), then the messages back to
+// back, message i ending at ends[i].
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-const keys = new Map();
+const { crypto_sign_verify_detached } = require(${JSON.stringify(require.resolve('sodium-native'))});
 parentPort.on('message', ({ id, buffer, n, ends }) => {
   const bytes = Buffer.from(buffer);
   const out = new Uint8Array(n);
@@ -37,15 +37,9 @@ parentPort.on('message', ({ id, buffer, n, ends }) => {
   for (let i = 0; i < n; i++) {
     const end = ends[i];
     try {
-      const x = bytes.toString('base64url', 32 * i, 32 * i + 32);
-      let key = keys.get(x);
-      if (key === undefined) {
-        if (keys.size >= ${WORKER_KEY_CACHE_LIMIT}) keys.delete(keys.keys().next().value);
-        key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
-        keys.set(x, key);
-      }
+      const key = bytes.subarray(32 * i, 32 * i + 32);
       const signature = bytes.subarray(32 * n + 64 * i, 32 * n + 64 * i + 64);
-      out[i] = verify(null, bytes.subarray(start, end), key, signature) ? 1 : 0;
+      out[i] = crypto_sign_verify_detached(signature, bytes.subarray(start, end), key) ? 1 : 0;
     } catch {
       out[i] = ${UNDECIDED};
     }
@@ -100,9 +94,7 @@ export class Ed25519VerifyPool {
   async verify(jobs: readonly VerifyJob[]): Promise<VerifyAnswer[]> {
     const answers: VerifyAnswer[] = new Array<VerifyAnswer>(jobs.length).fill(false);
     const sent: Promise<void>[] = [];
-    // Each key goes to one worker only: importing a key costs about as much as a verification, and
-    // a precinct's key signs about two events of a store, so spread over both workers it was
-    // imported twice (the 100k-precinct audit did 1.5x the crypto work with two workers).
+    // Spread by key (any spread would do now that a worker keeps no key objects).
     const batches = this.workers.map(() => [] as BatchItem[]);
     const send = (worker: number) => {
       const items = batches[worker];

@@ -1,25 +1,90 @@
-// The KeyObject cache: keys made ahead by warmPublicKeys verify as keys made on first use, and
-// what is not a 32-byte key is skipped, never cached.
-import { randomBytes } from 'node:crypto';
-import { generateEd25519KeyPair, isPublicKeyCached, signBytes, verifyBytes, warmPublicKeys } from './index';
+// Verification is libsodium's, signing node:crypto's (ed25519.ts). Held here: every signature
+// OpenSSL makes verifies, every change to the message, the signature or the key is refused as
+// OpenSSL refuses it, and the only disagreement is libsodium's stricter refusal of degenerate keys
+// and signatures (the identity key, which under OpenSSL "signs" any message).
+import { createPublicKey, randomBytes, verify as opensslVerify } from 'node:crypto';
+import { generateEd25519KeyPair, signBytes, verifyBytes } from './index';
 
-describe('warmPublicKeys', () => {
-  it('makes the KeyObjects of valid keys ahead, skips malformed ones and what is cached already', async () => {
-    const pairs = Array.from({ length: 7 }, () => generateEd25519KeyPair());
-    const malformed = [Buffer.alloc(31, 1).toString('base64'), 'not base64 at all', ''];
-    expect(pairs.some((p) => isPublicKeyCached(p.publicKey))).toBe(false);
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const openssl = (publicKey: string, message: Buffer, signature: string): boolean =>
+  opensslVerify(null, message, createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKey, 'base64')]), format: 'der', type: 'spki' }), Buffer.from(signature, 'base64'));
 
-    const made = await warmPublicKeys([...pairs.map((p) => p.publicKey), ...malformed, pairs[0].publicKey], 2);
-    expect(made).toBe(7);
-    expect(pairs.every((p) => isPublicKeyCached(p.publicKey))).toBe(true);
-    expect(malformed.some((k) => isPublicKeyCached(k))).toBe(false);
-    expect(await warmPublicKeys(pairs.map((p) => p.publicKey))).toBe(0);
+const flipBit = (bytes: Buffer, bit: number): Buffer => {
+  const copy = Buffer.from(bytes);
+  copy[bit >> 3] ^= 1 << (bit & 7);
+  return copy;
+};
 
-    const message = randomBytes(100);
-    for (const p of pairs) {
-      const signature = signBytes(p.privateKeyPem, message);
-      expect(verifyBytes(p.publicKey, message, signature)).toBe(true);
-      expect(verifyBytes(p.publicKey, randomBytes(100), signature)).toBe(false);
+describe('verifyBytes (libsodium) against OpenSSL', () => {
+  const pairs = Array.from({ length: 12 }, () => generateEd25519KeyPair());
+
+  it('accepts what OpenSSL signs and refuses every altered message, signature or key, as OpenSSL does', () => {
+    let checks = 0;
+    for (const [i, pair] of pairs.entries()) {
+      const message = randomBytes(1 + 97 * i);
+      const signature = signBytes(pair.privateKeyPem, message);
+      expect(verifyBytes(pair.publicKey, message, signature)).toBe(true);
+      expect(openssl(pair.publicKey, message, signature)).toBe(true);
+
+      const signatureRaw = Buffer.from(signature, 'base64');
+      const keyRaw = Buffer.from(pair.publicKey, 'base64');
+      const altered: [string, Buffer, string][] = [
+        [pair.publicKey, flipBit(message, (i * 37) % (8 * message.length)), signature],
+        [pair.publicKey, message, flipBit(signatureRaw, (i * 41) % 256).toString('base64')], // R
+        [pair.publicKey, message, flipBit(signatureRaw, 256 + ((i * 43) % 250)).toString('base64')], // S
+        [flipBit(keyRaw, (i * 29) % 255).toString('base64'), message, signature],
+        [pairs[(i + 1) % pairs.length].publicKey, message, signature],
+      ];
+      for (const [key, m, s] of altered) {
+        expect(verifyBytes(key, m, s)).toBe(false);
+        // OpenSSL may throw on a flipped key that decodes to no point: a refusal too.
+        let theirs: boolean;
+        try {
+          theirs = openssl(key, m, s);
+        } catch {
+          theirs = false;
+        }
+        expect(theirs).toBe(false);
+        checks++;
+      }
     }
+    expect(checks).toBe(60);
+  });
+
+  it('refuses S not reduced below the group order (S + L), as OpenSSL does', () => {
+    const pair = pairs[0];
+    const message = Buffer.from('a protocol');
+    const signature = Buffer.from(signBytes(pair.privateKeyPem, message), 'base64');
+    // L = 2^252 + 27742317777372353535851937790883648493, little-endian: S + L is the same scalar mod L.
+    const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(signature[32 + i]);
+    let sl = s + L;
+    const high = Buffer.alloc(32);
+    for (let i = 0; i < 32; i++, sl >>= 8n) high[i] = Number(sl & 0xffn);
+    const malleated = Buffer.concat([signature.subarray(0, 32), high]).toString('base64');
+    expect(verifyBytes(pair.publicKey, message, malleated)).toBe(false);
+    expect(openssl(pair.publicKey, message, malleated)).toBe(false);
+  });
+
+  it('refuses the identity key, whose "signature" (R = identity, S = 0) OpenSSL accepts on any message', () => {
+    const identity = Buffer.alloc(32);
+    identity[0] = 1;
+    const forged = Buffer.alloc(64);
+    forged[0] = 1;
+    const message = Buffer.from('{"votes":{"A":1000000}}');
+    expect(openssl(identity.toString('base64'), message, forged.toString('base64'))).toBe(true);
+    expect(verifyBytes(identity.toString('base64'), message, forged.toString('base64'))).toBe(false);
+  });
+
+  it('refuses keys and signatures of the wrong size or not in canonical base64, without asking libsodium', () => {
+    const pair = pairs[1];
+    const message = Buffer.from('x');
+    const signature = signBytes(pair.privateKeyPem, message);
+    expect(verifyBytes(pair.publicKey.slice(0, -4), message, signature)).toBe(false);
+    expect(verifyBytes(`${pair.publicKey}AAAA`, message, signature)).toBe(false);
+    expect(verifyBytes(pair.publicKey, message, signature.slice(0, -8))).toBe(false);
+    expect(verifyBytes(pair.publicKey, message, '')).toBe(false);
+    expect(verifyBytes(pair.publicKey, message, signature)).toBe(true);
   });
 });

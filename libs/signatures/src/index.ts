@@ -14,17 +14,13 @@ export {
 } from './canonical-encoding';
 export {
   generateEd25519KeyPair,
-  isPublicKeyCached,
   keyPairFromSeed,
-  PUBLIC_KEY_CACHE_LIMIT,
   privateKeyFromPem,
-  publicKeyFromRaw,
   rawKeyBytes,
   rawPublicKey,
   signatureBytes,
   signBytes,
   verifyBytes,
-  warmPublicKeys,
   type Ed25519KeyPair,
 } from './ed25519';
 export {

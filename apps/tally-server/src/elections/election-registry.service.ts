@@ -30,7 +30,6 @@ import {
   type RecordedEvent,
   type SupervisedStatus,
 } from '@tally/event-store';
-import { warmPublicKeys } from '@tally/signatures';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecideElectionCommand } from './decide-election.command';
 
@@ -252,17 +251,9 @@ export class ElectionRegistry implements OnModuleInit, OnModuleDestroy {
     if (index === undefined) {
       this.elections.set(electionId, indexElection(state.definition).withKeys(state.keys));
       for (const w of [...this.waiters]) w();
-      // Each precinct's key is first used by its first protocol: made now, not on the request path.
-      void warmPublicKeys(publicKeysOf(state)).catch((e: unknown) => this.logger.warn(`warming the keys of ${electionId} failed: ${String(e)}`));
     } else if (index.keys.amendedCommissions() !== state.keys.amendedCommissions()) {
       // Only the keys change after the definition: the index's structure is shared.
       this.elections.set(electionId, index.withKeys(state.keys));
     }
   }
-}
-
-/** Every public key of a defined election: the definition's, then those its amendments added. */
-function* publicKeysOf(state: Extract<ElectionState, { status: 'defined' }>): Iterable<string> {
-  for (const commission of state.definition.commissions) for (const key of commission.keys) yield key.publicKey;
-  for (const keys of state.keys.amendedCommissions().values()) for (const key of keys) yield key.publicKey;
 }
