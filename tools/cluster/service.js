@@ -27,9 +27,11 @@ function serviceEnv({ port, roles, databaseUrl, kafkaBrokers, topic, partitions,
     TALLY_INSTANCE_ID: instanceId,
     LOG_LEVEL: 'info',
     // Passed on when set, so a run can be compared with another linger (libs/intake-queue/README.md),
-    // or with the transparency log on or off in every role (its default: off in a recorder alone).
+    // with the transparency log on or off in every role (its default: off in a recorder alone), or
+    // with another number of signature threads (0: every check inline).
     ...(process.env.KAFKA_LINGER_MS ? { KAFKA_LINGER_MS: process.env.KAFKA_LINGER_MS } : {}),
     ...(process.env.TALLY_LOG ? { TALLY_LOG: process.env.TALLY_LOG } : {}),
+    ...(process.env.TALLY_SIGNATURE_THREADS ? { TALLY_SIGNATURE_THREADS: process.env.TALLY_SIGNATURE_THREADS } : {}),
   };
 }
 

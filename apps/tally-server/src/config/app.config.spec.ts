@@ -1,4 +1,5 @@
-import { ConfigError, loadAppConfig } from './app.config';
+import { availableParallelism } from 'node:os';
+import { ConfigError, defaultSignatureThreads, loadAppConfig } from './app.config';
 
 describe('loadAppConfig', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -12,7 +13,8 @@ describe('loadAppConfig', () => {
   });
 
   it('checks signatures on worker threads, at least one by default; TALLY_SIGNATURE_THREADS=0 on the event loop', () => {
-    expect(loadAppConfig({}).signatureThreads).toBeGreaterThanOrEqual(1);
+    expect(loadAppConfig({}).signatureThreads).toBe(defaultSignatureThreads(availableParallelism()));
+    expect([1, 2, 3, 4, 6, 8, 64].map(defaultSignatureThreads)).toEqual([0, 0, 1, 2, 4, 4, 4]);
     expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '0' }).signatureThreads).toBe(0);
     expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '3' }).signatureThreads).toBe(3);
     expect(() => loadAppConfig({ TALLY_SIGNATURE_THREADS: '-1' })).toThrow(/TALLY_SIGNATURE_THREADS/);
