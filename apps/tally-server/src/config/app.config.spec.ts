@@ -12,9 +12,15 @@ describe('loadAppConfig', () => {
     expect(c.demo).toBe(true);
   });
 
-  it('checks signatures on worker threads, at least one by default; TALLY_SIGNATURE_THREADS=0 on the event loop', () => {
-    expect(loadAppConfig({}).signatureThreads).toBe(defaultSignatureThreads(availableParallelism()));
-    expect([1, 2, 3, 4, 6, 8, 64].map(defaultSignatureThreads)).toEqual([0, 0, 1, 2, 4, 4, 4]);
+  it('checks signatures on worker threads by default where the event loop bounds the process (both checks of a submission on it), inline for a role alone on two cores; TALLY_SIGNATURE_THREADS says otherwise', () => {
+    expect(loadAppConfig({}).signatureThreads).toBe(defaultSignatureThreads(availableParallelism(), ['intake', 'recorder', 'projector']));
+    expect(loadAppConfig({ TALLY_ROLES: 'recorder' }).signatureThreads).toBe(defaultSignatureThreads(availableParallelism(), ['recorder']));
+    const cores = [1, 2, 3, 4, 6, 8, 64];
+    // One loop doing both checks keeps at least one thread; a role alone checks inline on two cores.
+    expect(cores.map((n) => defaultSignatureThreads(n, ['intake', 'recorder', 'projector']))).toEqual([1, 1, 2, 3, 4, 4, 4]);
+    expect(cores.map((n) => defaultSignatureThreads(n, ['intake', 'recorder']))).toEqual([1, 1, 2, 3, 4, 4, 4]);
+    expect(cores.map((n) => defaultSignatureThreads(n, ['intake']))).toEqual([0, 0, 1, 2, 4, 4, 4]);
+    expect(cores.map((n) => defaultSignatureThreads(n, ['recorder']))).toEqual([0, 0, 1, 2, 4, 4, 4]);
     expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '0' }).signatureThreads).toBe(0);
     expect(loadAppConfig({ TALLY_SIGNATURE_THREADS: '3' }).signatureThreads).toBe(3);
     expect(() => loadAppConfig({ TALLY_SIGNATURE_THREADS: '-1' })).toThrow(/TALLY_SIGNATURE_THREADS/);

@@ -168,11 +168,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
     live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
-    // A thread is worth its handoff (a message each way, a wake-up) only with a core to spare: the
-    // event loop keeps one and the rest of the machine (GC, other roles, the broker, the database)
-    // another. On two cores every check inline measured cheaper (2026-12-04, libsodium's 48 µs
-    // check, roles split, four pairs in turn: 979–1,332 against 910–1,102/s, inline ahead in each).
-    signatureThreads: c.TALLY_SIGNATURE_THREADS ?? defaultSignatureThreads(availableParallelism()),
+    signatureThreads: c.TALLY_SIGNATURE_THREADS ?? defaultSignatureThreads(availableParallelism(), c.TALLY_ROLES),
     log: {
       enabled: c.TALLY_LOG === undefined ? c.TALLY_ROLES.some((role) => role !== 'recorder') : c.TALLY_LOG === 'on',
       dir: join(env.TALLY_DATA_DIR?.trim() || './data', 'log'),
@@ -183,8 +179,20 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
 }
 
 
-/** Signature threads by default: cores − 2, from 0 (two cores or fewer: inline) to 4. */
-export const defaultSignatureThreads = (cores: number): number => Math.min(4, Math.max(0, cores - 2));
+/**
+ * Signature threads by default. A thread is worth its handoff (a message each way, a wake-up) when
+ * the event loop is what bounds the process: one that takes submissions and records them (both
+ * checks of each on one loop: embedded, or intake + recorder) gets cores − 1 (1 to 4). A process
+ * of one of those roles shares the machine with the others, the broker and the database: it gets
+ * cores − 2 (0 to 4), so on two cores it checks inline. Measured 2026-12-04 on two cores with
+ * libsodium's check: roles split, four pairs in turn, inline 979–1,332 against 910–1,102/s (inline
+ * ahead in each); intake and recorder in one process (the SSE bench) inline saturated its loop
+ * (771 of 886 µs a protocol on it, received → recorded p99 1,358 ms).
+ */
+export function defaultSignatureThreads(cores: number, roles: readonly Role[]): number {
+  const loopBound = roles.includes('intake') && roles.includes('recorder');
+  return Math.min(4, Math.max(loopBound ? 1 : 0, cores - (loopBound ? 1 : 2)));
+}
 
 /**
  * Intake acknowledges a submission once it is on the queue, so some recorder must read that
