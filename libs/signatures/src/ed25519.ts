@@ -9,7 +9,7 @@
 // refuses a public key or an R that is of small order or not canonically encoded. So whatever
 // Tally accepts verifies under any RFC 8032 verifier (OpenSSL's included); the converse fails only
 // for such degenerate keys and signatures, which no honest signer produces
-// (ed25519.spec.ts checks both directions).
+// (ed25519.spec.ts judges honest, altered and degenerate signatures by both).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { crypto_sign_verify_detached } from 'sodium-native';
 
