@@ -3,8 +3,8 @@
 //   baseline — a bare node:http server that reads a body, JSON.parses it, verifies its Ed25519
 //              signature (raw keys by key id; the signed bytes are the canonical encoding, without
 //              which nothing can be verified) and answers 202: the floor of the box itself. Its
-//              check is the fastest this box has, libsodium's, as Tally's own is (ed25519.ts), so
-//              the ratio compares everything but the check.
+//              check is Tally's own (verifyBytes: libsodium, the fastest this box has), so the
+//              ratio compares everything but the check.
 //   tally    — the service (createApp), with the roles, queue, log level and store from the
 //              environment (PGlite in memory unless EVENT_STORE is set); the SSE bench runs it too.
 // It reports over IPC: { port } once listening; on { type: 'outcomes', ids } (embedded runs) the
@@ -20,8 +20,7 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
-import { crypto_sign_verify_detached } from 'sodium-native';
-import { encodeSignedSubject, normalizeProtocol, withDemoKeys } from '@tally/signatures';
+import { encodeSignedSubject, normalizeProtocol, verifyBytes, withDemoKeys } from '@tally/signatures';
 import { createApp } from '../apps/tally-server/src/bootstrap';
 import { loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
@@ -59,8 +58,8 @@ export type ParentMessage =
 const PROTOCOL_PATH = /^\/v1\/elections\/([^/]+)\/precincts\/([^/]+)\/protocols$/;
 
 function baseline(definition: ElectionDefinition): Server {
-  const keys = new Map<string, Buffer>();
-  for (const c of definition.commissions) for (const k of c.keys) keys.set(k.keyId, Buffer.from(k.publicKey, 'base64'));
+  const keys = new Map<string, string>();
+  for (const c of definition.commissions) for (const k of c.keys) keys.set(k.keyId, k.publicKey);
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -73,7 +72,7 @@ function baseline(definition: ElectionDefinition): Server {
         const protocol = normalizeProtocol(body.protocol);
         if (match && key && protocol) {
           const message = encodeSignedSubject({ kind: 'protocol', electionId: match[1], precinctId: match[2], contestId: protocol.contestId, protocol, version: body.version });
-          ok = crypto_sign_verify_detached(Buffer.from(body.signature.value, 'base64'), message, key);
+          ok = verifyBytes(key, message, body.signature.value);
         }
       } catch {
         ok = false;

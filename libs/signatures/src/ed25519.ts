@@ -5,8 +5,9 @@
 // (sodium-native), for two reasons, both measured: it takes the raw key as it is, so no KeyObject
 // is made or cached per precinct key (a cache of 200,000 of them, ~1.1 KB each, warmed when an
 // election loaded), and a check costs about 0.55 of OpenSSL's here (2,000–3,000 distinct keys:
-// 48 against 80 µs a check on the pool, 67 against 118 inline; the audit bench reports both rates). Its rule is RFC 8032's cofactorless equation with stricter inputs: it also
-// refuses a public key or an R that is of small order or not canonically encoded. So whatever
+// 48 against 80 µs a check on the pool, 67 against 118 inline; the audit bench reports both
+// rates). Its rule is RFC 8032's cofactorless equation with stricter inputs: it also refuses a
+// public key or an R that is of small order or not canonically encoded. So whatever
 // Tally accepts verifies under any RFC 8032 verifier (OpenSSL's included); the converse fails only
 // for such degenerate keys and signatures, which no honest signer produces
 // (ed25519.spec.ts judges honest, altered and degenerate signatures by both).

@@ -178,7 +178,6 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
   };
 }
 
-
 /**
  * Signature threads by default. A thread is worth its handoff (a message each way, a wake-up) when
  * the event loop is what bounds the process: one that takes submissions and records them (both
