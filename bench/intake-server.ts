@@ -7,7 +7,7 @@
 //              ratio compares everything but the check.
 //   tally    — the service (createApp), with the roles, queue, log level and store from the
 //              environment (PGlite in memory unless EVENT_STORE is set); the SSE bench runs it too.
-// It reports over IPC: { port } once listening; on { type: 'outcomes', ids } (embedded runs) the
+// It reports over IPC: { port, signatureThreads } once listening; on { type: 'outcomes', ids } (embedded runs) the
 // 202 → recorded latencies and the recorded rate; on { type: 'positions', ids } each submission's
 // recorded store position; on { type: 'memory' } its memory after a GC and the live streams'
 // counts; on { type: 'stop' } it closes and exits.
@@ -17,12 +17,13 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
 import { encodeSignedSubject, normalizeProtocol, verifyBytes, withDemoKeys } from '@tally/signatures';
 import { createApp } from '../apps/tally-server/src/bootstrap';
-import { loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
+import { defaultSignatureThreads, loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { LiveResultsService } from '../apps/tally-server/src/live/live-results.service';
 import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
@@ -31,7 +32,7 @@ export const INTAKE_BENCH_SEED = 55;
 export const intakeBenchElection = (precincts: number): ElectionDefinition => withDemoKeys(generateSyntheticElection({ seed: INTAKE_BENCH_SEED, precincts }));
 
 export type ServerMessage =
-  | { readonly type: 'listening'; readonly port: number }
+  | { readonly type: 'listening'; readonly port: number; /** Signature threads the service started with (0: inline); undefined for the baseline. */ readonly signatureThreads?: number }
   | { readonly type: 'profiling' }
   /** CPU time this process used so far, µs (user + system): immune to the machine's other load, unlike wall time. */
   | { readonly type: 'cpu'; readonly micros: number }
@@ -108,7 +109,11 @@ async function main(): Promise<void> {
     // The service refuses intake without a recorder on the in-process queue (nobody would read
     // it); the bench wants exactly that without KAFKA_BROKERS, so it sets the roles itself.
     const { TALLY_ROLES: roles = 'intake,recorder,projector', ...env } = process.env;
-    const config = { ...loadAppConfig({ ...env, TALLY_DEMO: 'false', PORT: '0' }), roles: roles.split(',') as Role[] };
+    const loaded = loadAppConfig({ ...env, TALLY_DEMO: 'false', PORT: '0' });
+    const roleList = roles.split(',') as Role[];
+    // The threads the service itself would start with these roles (loaded above for the default ones).
+    const signatureThreads = env.TALLY_SIGNATURE_THREADS ? loaded.signatureThreads : defaultSignatureThreads(availableParallelism(), roleList);
+    const config = { ...loaded, roles: roleList, signatureThreads };
     // PGlite in memory unless the environment names a server store (EVENT_STORE=postgres: processes sharing it).
     const app = await createApp({ ...config, eventStore: env.EVENT_STORE ? config.eventStore : { kind: 'embedded' } }, { logger: false });
     // The process taking submissions defines the election; a projector alone follows it from the store.
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
       });
     };
     if (config.roles.includes('projector')) liveStats = () => app.get(LiveResultsService).stats();
-    send({ type: 'listening', port: (app.getHttpServer().address() as AddressInfo).port });
+    send({ type: 'listening', port: (app.getHttpServer().address() as AddressInfo).port, signatureThreads: config.signatureThreads });
   }
   let profiling: { session: Session; dir: string } | undefined;
   const post = (session: Session, method: string) =>

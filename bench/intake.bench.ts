@@ -13,12 +13,10 @@
 // <dir>/*.cpuprofile. INTAKE_BENCH_SKIP_EMBEDDED=1 skips run 3, INTAKE_BENCH_SKIP_ALONE=1 runs 1 and 2.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generateProtocols } from '@tally/domain';
 import { signedProtocolBody } from '../test/e2e/support/signing';
 import type { BenchResult } from './bench.types';
-import { defaultSignatureThreads } from '../apps/tally-server/src/config/app.config';
 import { mainThreadCpuMicros } from './process-cpu';
 import { intakeBenchElection, type ParentMessage, type ServerMessage } from './intake-server';
 
@@ -104,7 +102,7 @@ export default async function run(): Promise<BenchResult[]> {
       rounds.push({ base: b, alone: t });
     }
     baseLoad = { ...summed(rounds.map((x) => x.base)), cpuMicros: (await cpu(base)) - cpuBefore.base };
-    aloneLoad = { ...summed(rounds.map((x) => x.alone)), cpuMicros: (await cpu(alone)) - cpuBefore.alone };
+    aloneLoad = { ...summed(rounds.map((x) => x.alone)), cpuMicros: (await cpu(alone)) - cpuBefore.alone, signatureThreads: alone.signatureThreads };
   } finally {
     await base.stop();
     await alone.stop();
@@ -143,8 +141,8 @@ function embeddedResults(full: Load): BenchResult[] {
 }
 
 function aloneResults(alone: Load, base: Load, kafka: string | undefined, requests: number): BenchResult[] {
-  // As intake alone will have it (apps/tally-server/src/config/app.config.ts), for the note.
-  const signatureThreads = Number(process.env.TALLY_SIGNATURE_THREADS || defaultSignatureThreads(availableParallelism(), ['intake']));
+  // As the intake-alone server reported it started (apps/tally-server/src/config/app.config.ts decides).
+  const signatureThreads = alone.signatureThreads;
   const queue = kafka ? `Kafka at ${kafka} (acks -1, 6 partitions)` : 'in-process queue (KAFKA_BROKERS unset)';
   const note = `${CONNECTIONS} connections, ${requests} distinct signed protocols in ${ROUNDS} rounds taken in turn with the baseline, after ${WARMUP} warm-up requests; server and autocannon in separate processes`;
   const aloneRps = alone.accepted / alone.seconds;
@@ -156,7 +154,7 @@ function aloneResults(alone: Load, base: Load, kafka: string | undefined, reques
       value: aloneRps,
       unit: 'req/s',
       // What bounds it is the server's CPU per request against the baseline's (measured here); where it goes, the profile (INTAKE_BENCH_PROFILE; apps/tally-server/README.md).
-      note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both, intake's ${signatureThreads === 0 ? 'on its event loop' : `on ${signatureThreads} signature thread(s)`} (TALLY_SIGNATURE_THREADS); the rest is Fastify/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
+      note: `server CPU ${cpuPer(alone).toFixed(0)} µs per request against the baseline's ${cpuPer(base).toFixed(0)} µs (Ed25519 verify included in both, intake's ${signatureThreads === 0 ? 'on its event loop' : `on ${signatureThreads ?? '?'} signature thread(s)`} (TALLY_SIGNATURE_THREADS); the rest is Fastify/Nest, the queue, the checks: profile with INTAKE_BENCH_PROFILE); LOG_LEVEL=info, ${queue}, 202 after the queue's ack, no recorder; ${note}`,
     },
     { name: 'bare node:http + JSON.parse + Ed25519 verify, same bodies', value: baseRps, unit: 'req/s', note: `the box's floor (one server process, raw keys, libsodium's check as Tally's); ${note}` },
     {
@@ -188,6 +186,8 @@ interface Load {
   readonly cpuMicros?: number;
   /** Of it, the main thread's: the event loop (the rest: signature checks, GC, compiler threads). */
   readonly loopMicros?: number;
+  /** Signature threads the server started with (0: checks on its event loop). */
+  readonly signatureThreads?: number;
 }
 
 function summed(results: readonly AutocannonResult[]): Load {
@@ -209,6 +209,7 @@ const cpuOf = async (server: RunningServer): Promise<number> => ((await server.r
 
 interface RunningServer {
   readonly url: string;
+  readonly signatureThreads: number | undefined;
   readonly pid: number | undefined;
   request(message: ParentMessage, answer: ServerMessage['type']): Promise<ServerMessage>;
   stop(): Promise<void>;
@@ -226,9 +227,10 @@ async function startServer(kind: 'baseline' | 'tally', env: Record<string, strin
     await exited;
   };
   try {
-    const { port } = (await next(server, 'listening')) as Extract<ServerMessage, { type: 'listening' }>;
+    const { port, signatureThreads } = (await next(server, 'listening')) as Extract<ServerMessage, { type: 'listening' }>;
     return {
       url: `http://127.0.0.1:${port}`,
+      signatureThreads,
       pid: server.pid,
       request: (message, answer) => {
         const answered = next(server, answer);
