@@ -151,6 +151,24 @@ describe('key amendments (embedded, built CLI)', () => {
     expect(await electionEvents()).toBe(before);
   });
 
+  it('a public key no signature could be verified under is refused where it is given: in an amendment, in a definition', async () => {
+    const before = await electionEvents();
+    // The identity point: OpenSSL would accept its forged "signature" on any message (ed25519.spec.ts).
+    const identity = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64');
+    const weak = amendmentBody(3, { kind: 'add-key', commissionId: 'p1', key: { keyId: 'p1-identity', publicKey: identity } });
+    const refused = expectProblem(await amend(weak), 422, 'UNUSABLE_KEY');
+    expect(refused).toMatchObject({ field: 'amendment.key.publicKey', operands: { keyId: 'p1-identity', publicKey: identity } });
+    expect(refused.message).toContain('not a usable Ed25519 public key');
+    expect(await electionEvents()).toBe(before);
+
+    // The same key in a new election's definition: nothing recorded, the path names the key.
+    const other = { ...INPUT, id: 'keys-weak-2026', commissions: INPUT.commissions.map((c) => (c.id === 'p1' ? { ...c, keys: [...c.keys!, { keyId: 'p1-identity', publicKey: identity }] } : c)) };
+    const definition = expectProblem(await admin(http().post('/v1/elections')).send(other), 422, 'INVALID_DEFINITION');
+    expect(definition).toMatchObject({ field: 'commissions[2].keys[1].publicKey', operands: { rule: 'UNUSABLE_KEY', commissionId: 'p1', keyId: 'p1-identity' } });
+    expect((await http().get('/v1/elections/keys-weak-2026')).status).toBe(404);
+    expect(await electionEvents()).toBe(before);
+  });
+
   it('the audit judges every recorded signature by the keys valid when it was received', async () => {
     const clean = await verifyAudit(store);
     expect(clean.firstFailure).toBeNull();

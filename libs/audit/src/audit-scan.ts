@@ -26,7 +26,7 @@ import {
 } from '@tally/domain';
 import { canonicalJson } from '@tally/encoding';
 import { electionOfStream, PROJECTED_CATEGORIES, toViewEvent } from '@tally/projection';
-import { verifyAmendmentSignature } from '@tally/signatures';
+import { publicKeyProblem, verifyAmendmentSignature } from '@tally/signatures';
 import {
   categories,
   categoryFilter,
@@ -182,7 +182,7 @@ export async function loadElections(store: EventStore): Promise<LoadedElections>
         missing(stream, e.streamName);
         // A registration is judged on the protocols recorded before it, replayed as the projector folds them.
         const bodyOutcome = decoded.value.data.amendment.kind === 'register-deputies' && stream.state.status === 'defined' ? await bodyOutcomeAt(store, stream.state.definition, e.position) : undefined;
-        const { trouble, followers } = redecide(stream.state, decoded.value.data, { verifyAmendment: verifyAmendmentSignature, bodyOutcome });
+        const { trouble, followers } = redecide(stream.state, decoded.value.data, { verifyAmendment: verifyAmendmentSignature, publicKeyProblem, bodyOutcome });
         if (trouble) amendmentTroubles.push({ ...trouble, message: `${e.streamName}@${e.revision} (amendment ${decoded.value.data.sequence}): ${trouble.message}`, ...where });
         stream.successions.push(...followers.map((data) => ({ data, ...where })));
         // Folded as the service folds it, so what follows is judged by the keys the service used.

@@ -3,7 +3,8 @@
 // OpenSSL refuses it, and the only disagreement is libsodium's stricter refusal of degenerate keys
 // and signatures (the identity key, which under OpenSSL "signs" any message).
 import { createPublicKey, randomBytes, verify as opensslVerify } from 'node:crypto';
-import { generateEd25519KeyPair, signBytes, verifyBytes } from './index';
+import { crypto_core_ed25519_add } from 'sodium-native';
+import { generateEd25519KeyPair, publicKeyProblem, signBytes, verifyBytes } from './index';
 
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const openssl = (publicKey: string, message: Buffer, signature: string): boolean =>
@@ -86,5 +87,52 @@ describe('verifyBytes (libsodium) against OpenSSL', () => {
     expect(verifyBytes(pair.publicKey, message, signature.slice(0, -8))).toBe(false);
     expect(verifyBytes(pair.publicKey, message, '')).toBe(false);
     expect(verifyBytes(pair.publicKey, message, signature)).toBe(true);
+  });
+});
+
+describe('publicKeyProblem: a key no signature could be checked under is refused where it is given', () => {
+  const hex = (h: string) => Buffer.from(h, 'hex').toString('base64');
+  // The points of small order, as libsodium's own list spells them, and y = p (a non-canonical 0).
+  const degenerate: Record<string, string> = {
+    identity: hex('01'.padEnd(64, '0')),
+    'order 2 (y = -1)': hex('ec'.padEnd(62, 'f') + '7f'),
+    'order 4 (y = 0)': hex('00'.repeat(32)),
+    'order 4, sign bit set': hex('00'.repeat(31) + '80'),
+    'order 8': hex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'),
+    'order 8, the other': hex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a'),
+    'y = p, not canonical': hex('ed'.padEnd(62, 'f') + '7f'),
+  };
+
+  it('passes keys made as keys are', () => {
+    for (let i = 0; i < 50; i++) expect(publicKeyProblem(generateEd25519KeyPair().publicKey)).toBeUndefined();
+  });
+
+  it.each(Object.entries(degenerate))('refuses %s', (_, key) => {
+    expect(publicKeyProblem(key)).toMatch(/not a usable Ed25519 public key/);
+  });
+
+  it('refuses an honest key with a small-order part added (a point outside the prime-order group)', () => {
+    const honest = Buffer.from(generateEd25519KeyPair().publicKey, 'base64');
+    const torsioned = Buffer.alloc(32);
+    crypto_core_ed25519_add(torsioned, honest, Buffer.from(degenerate['order 8'], 'base64'));
+    expect(torsioned.equals(honest)).toBe(false);
+    expect(publicKeyProblem(torsioned.toString('base64'))).toMatch(/not a usable Ed25519 public key/);
+  });
+
+  it('refuses bytes that are not a point at all, and text that is not 32 bytes of base64', () => {
+    // About half of all 32-byte strings decode to no point (libsodium's add then throws): the first such here.
+    const notAPoint = (bytes: Buffer) => {
+      try {
+        crypto_core_ed25519_add(Buffer.alloc(32), bytes, bytes);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const offCurve = Array.from({ length: 64 }, (_, i) => Buffer.alloc(32, i + 2)).find(notAPoint);
+    expect(offCurve).toBeDefined();
+    expect(publicKeyProblem(offCurve!.toString('base64'))).toMatch(/not a usable Ed25519 public key/);
+    expect(publicKeyProblem('AAAA')).toMatch(/32 bytes, base64/);
+    expect(publicKeyProblem(`${generateEd25519KeyPair().publicKey}AAAA`)).toMatch(/32 bytes, base64/);
   });
 });

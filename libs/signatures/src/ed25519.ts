@@ -12,7 +12,7 @@
 // for such degenerate keys and signatures, which no honest signer produces
 // (ed25519.spec.ts judges honest, altered and degenerate signatures by both).
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { crypto_sign_verify_detached } from 'sodium-native';
+import { crypto_core_ed25519_is_valid_point, crypto_sign_verify_detached } from 'sodium-native';
 
 // DER prefix of an Ed25519 PKCS8 PrivateKeyInfo (RFC 8410): the raw 32-byte seed follows.
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -28,6 +28,23 @@ export interface Ed25519KeyPair {
 export function rawKeyBytes(publicKey: string): Buffer | undefined {
   const raw = Buffer.from(publicKey, 'base64');
   return raw.length === 32 && raw.toString('base64') === publicKey ? raw : undefined;
+}
+
+/**
+ * Why no signature can ever be verified under this public key, or undefined for a usable one. A key
+ * made as keys are (a secret scalar times the base point) is a canonically encoded point of the
+ * curve's prime-order subgroup; libsodium's is_valid_point says exactly that. Anything else (the
+ * identity, another point of small order, a point with a torsion part, a non-canonical encoding,
+ * bytes off the curve) is refused where keys are given (definition, amendments), not met later as
+ * every submission's BAD_SIGNATURE.
+ */
+export function publicKeyProblem(publicKey: string): string | undefined {
+  const raw = rawKeyBytes(publicKey);
+  if (raw === undefined) return 'not a raw Ed25519 public key (32 bytes, base64)';
+  if (!crypto_core_ed25519_is_valid_point(raw)) {
+    return 'not a usable Ed25519 public key: not a canonically encoded point of the prime-order group (small order, torsion or off the curve), so no signature would verify under it';
+  }
+  return undefined;
 }
 
 /** The bytes of a base64 signature; undefined unless 64 (Ed25519's size: anything else is not worth asking libsodium about). */

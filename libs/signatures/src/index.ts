@@ -16,6 +16,7 @@ export {
   generateEd25519KeyPair,
   keyPairFromSeed,
   privateKeyFromPem,
+  publicKeyProblem,
   rawKeyBytes,
   rawPublicKey,
   signatureBytes,

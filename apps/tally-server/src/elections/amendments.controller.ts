@@ -85,7 +85,7 @@ export class AmendmentsController {
   @ApiResponse({ status: 401, description: 'application/problem+json: TOKEN_REQUIRED, BAD_TOKEN, BAD_SIGNATURE (with `problem`: unknown-key, invalid-signature, revoked-key, not-yet-valid)', schema: problemSchema })
   @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_ELECTION', schema: problemSchema })
   @ApiResponse({ status: 409, description: 'application/problem+json: STALE_AMENDMENT, SEQUENCE_GAP, ALREADY_REVOKED, DUPLICATE_KEY, ALREADY_WITHDRAWN, WITHDRAWAL_TOO_LATE', schema: problemSchema })
-  @ApiResponse({ status: 422, description: 'application/problem+json: UNKNOWN_COMMISSION, UNKNOWN_KEY, NOT_A_LIST_CONTEST, NOT_ON_A_RANKED_LIST', schema: problemSchema })
+  @ApiResponse({ status: 422, description: 'application/problem+json: UNKNOWN_COMMISSION, UNKNOWN_KEY, UNUSABLE_KEY, NOT_A_LIST_CONTEST, NOT_ON_A_RANKED_LIST', schema: problemSchema })
   async amend(@Param('electionId') electionId: string, @Body() body: unknown, @Req() req: HttpRequest, @Res() res: HttpReply): Promise<void> {
     // The domain's schema of a signed amendment, the one the decider applies again.
     const parsed = SignedAmendmentBody.safeParse(body);

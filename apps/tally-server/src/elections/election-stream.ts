@@ -28,7 +28,7 @@ import {
 } from '@tally/domain';
 import { canonicalJson } from '@tally/encoding';
 import { eventToAppend, type StreamDecider } from '@tally/event-store';
-import { verifyActSignature, verifyAmendmentSignature, votesDigest } from '@tally/signatures';
+import { publicKeyProblem, verifyActSignature, verifyAmendmentSignature, votesDigest } from '@tally/signatures';
 import { v5 as uuidv5 } from 'uuid';
 
 /** Namespace for definition event ids (UUIDv5 of the content hash): re-loading the same definition is a no-op. */
@@ -55,7 +55,7 @@ const logger = new Logger('Elections');
  * No cache: definitions, lots and acts are rare, and an administrator's answer should come from a fresh read.
  */
 export function electionStreamWith(context: Pick<ElectionContext, 'totals' | 'bodyOutcome'> = {}): StreamDecider<ElectionStreamState, ElectionCommand, readonly ElectionRefusal[]> {
-  const full: ElectionContext = { verifyAmendment: verifyAmendmentSignature, verifyAct: verifyActSignature, votesDigest, ...context };
+  const full: ElectionContext = { verifyAmendment: verifyAmendmentSignature, verifyAct: verifyActSignature, publicKeyProblem, votesDigest, ...context };
   return {
     initialState: () => ({ election: initialElectionState(), positions: new Map() }),
     evolve(state, record) {

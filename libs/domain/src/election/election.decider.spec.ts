@@ -59,6 +59,25 @@ describe('election decider: DefineElection', () => {
     expect(given(defined()).when(define(broken)).events).toThrow(/refused/);
   });
 
+  it('refuses a definition naming a public key no signature could be verified under, where it is', () => {
+    // A stand-in for libsodium's judgement (@tally/signatures' publicKeyProblem, tested there and end to end).
+    const weak = Buffer.alloc(32, 9).toString('base64');
+    const judged = DeciderSpecification.for(electionDecider, { publicKeyProblem: (key: string) => (key === weak ? 'of small order' : undefined) });
+    const good = Buffer.alloc(32, 1).toString('base64');
+    const input = {
+      ...SMALL_ELECTION_INPUT,
+      commissions: SMALL_ELECTION_INPUT.commissions.map((c) => (c.id === 'p1' ? { ...c, keys: [{ keyId: 'p1-a', publicKey: good }, { keyId: 'p1-b', publicKey: weak }] } : c)),
+    };
+    const at = SMALL_ELECTION_INPUT.commissions.findIndex((c) => c.id === 'p1');
+    judged([])
+      .when(define(input))
+      .thenRefused([
+        { code: 'INVALID_DEFINITION', field: `commissions[${at}].keys[1].publicKey`, message: 'key p1-b: of small order', operands: { rule: 'UNUSABLE_KEY', commissionId: 'p1', keyId: 'p1-b', publicKey: weak } },
+      ]);
+    // Without the judgement in the context, keys are judged by their form only.
+    given([]).when(define(input)).then(defined(input));
+  });
+
   it('refuses a definition sent to another election stream', () => {
     given([])
       .when(define(SMALL_ELECTION_INPUT, 'other-2026'))
@@ -311,6 +330,22 @@ describe('election decider: key amendments', () => {
     amendGiven(keyed)
       .when(command({ ...replaceKeys, keys: [{ keyId: 'x', publicKey: pk(5) }, { keyId: 'x', publicKey: pk(6) }, { keyId: 'y', publicKey: pk(5) }] } as KeyAmendment))
       .thenRefused([duplicate('amendment.keys.1.keyId', { keyId: 'x' }, 'the keyId is given twice'), duplicate('amendment.keys.2.publicKey', { publicKey: pk(5) }, 'the publicKey is given twice')]);
+  });
+
+  it('refuses a public key no signature could be verified under (UNUSABLE_KEY), each where it is, beside any duplicate', () => {
+    const weak = pk(9);
+    const judged = DeciderSpecification.for(electionDecider, { verifyAmendment, publicKeyProblem: (key: string) => (key === weak ? 'of small order' : undefined) });
+    const unusable = (field: string, keyId: string): ElectionRefusal => ({ code: 'UNUSABLE_KEY', field, message: `key ${keyId}: of small order`, operands: { keyId, publicKey: weak } });
+    judged(keyed)
+      .when(command({ ...addKey, key: { keyId: 'p1-b', publicKey: weak } } as KeyAmendment))
+      .thenRefused([unusable('amendment.key.publicKey', 'p1-b')]);
+    judged(keyed)
+      .when(command({ ...replaceKeys, keys: [{ keyId: 'p1-c', publicKey: pk(4) }, { keyId: 'p1-a', publicKey: weak }] } as KeyAmendment))
+      .thenRefused([
+        { code: 'DUPLICATE_KEY', field: 'amendment.keys.1.keyId', message: expect.any(String), operands: { commissionId: 'p1', keyId: 'p1-a' } },
+        unusable('amendment.keys.1.publicKey', 'p1-a'),
+      ]);
+    judged(keyed).when(command(addKey)).then(recorded(addKey));
   });
 
   it('refuses malformed fields all at once, with the signed body\'s field names, before anything else', () => {

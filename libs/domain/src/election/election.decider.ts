@@ -8,6 +8,10 @@
 // - The same definition again decides nothing; a different one under a defined id is refused
 //   (DEFINITION_CONFLICT): a definition is never replaced. Key amendments change the key ring
 //   (`keys`), never `defined`, so re-sending the original stays a no-op.
+// - A public key no signature could be checked under (of small order, outside the prime-order
+//   group, not canonically encoded: the context's `publicKeyProblem`, libsodium's judgement) is
+//   refused where it is given: INVALID_DEFINITION (rule UNUSABLE_KEY) in a definition,
+//   UNUSABLE_KEY in an amendment. Met later, it would refuse every protocol as BAD_SIGNATURE.
 // - A lot identical to one already recorded for the contest (same order, drawn by, reason)
 //   decides nothing: a client's retry. A different lot is recorded and replaces the earlier one.
 // - Checks run in the order the API has always answered: the election, the contest, the fields
@@ -20,7 +24,7 @@
 //   sequence (an exact re-send of a recorded amendment decides nothing; any other used sequence
 //   is STALE_AMENDMENT, a later one SEQUENCE_GAP), the signature (BAD_SIGNATURE: before any
 //   content rule, so an unsigned request learns nothing), then the content (UNKNOWN_COMMISSION,
-//   UNKNOWN_KEY, ALREADY_REVOKED, DUPLICATE_KEY, all at once). The signature itself is checked by
+//   UNKNOWN_KEY, ALREADY_REVOKED, DUPLICATE_KEY, UNUSABLE_KEY, all at once). The signature itself is checked by
 //   a function in the context (@tally/signatures' verifyAmendmentSignature): the domain stays
 //   pure, and which key may sign, when, and over which sequence stays here, beside the state
 //   that answers it.
@@ -96,6 +100,7 @@ export type ElectionRefusalCode =
   | 'UNKNOWN_KEY'
   | 'ALREADY_REVOKED'
   | 'DUPLICATE_KEY'
+  | 'UNUSABLE_KEY'
   // acts on the count
   | 'STALE_ACT'
   | 'PRECINCTS_OUTSTANDING'
@@ -140,6 +145,11 @@ export interface ElectionContext {
   readonly verifyAmendment?: (signed: SignedAmendment, publicKey: string) => boolean;
   /** True when an act's signature verifies under the raw Ed25519 public key (@tally/signatures' verifyActSignature). */
   readonly verifyAct?: (signed: SignedAct, publicKey: string) => boolean;
+  /**
+   * Why no signature could be verified under a raw public key, or undefined for a usable one
+   * (@tally/signatures' publicKeyProblem). Without it, keys are judged by their form only.
+   */
+  readonly publicKeyProblem?: (publicKey: string) => string | undefined;
   /** The sums of the current protocols of the contest's precincts under the commission, read from their streams. */
   readonly totals?: (commissionId: string, contestId: string) => ContestTotals;
   /** SHA-256 (hex) of the canonical sums (@tally/signatures' votesDigest). */
@@ -209,7 +219,7 @@ export function evolve(state: ElectionState, event: ElectionEvent): ElectionStat
 export function decide(command: ElectionCommand, state: ElectionState, context: ElectionContext = {}): ElectionDecision {
   switch (command.type) {
     case 'DefineElection':
-      return defineElection(command, state);
+      return defineElection(command, state, context);
     case 'DrawLot':
       return drawLot(command, state);
     case 'AddKey':
@@ -229,10 +239,14 @@ export function decide(command: ElectionCommand, state: ElectionState, context: 
   }
 }
 
-function defineElection(command: DefineElection, state: ElectionState): ElectionDecision {
+function defineElection(command: DefineElection, state: ElectionState, context: ElectionContext): ElectionDecision {
   const parsed = parseElectionDefinition(command.input);
   if (!parsed.ok) return err(parsed.error.map((p) => refusal('INVALID_DEFINITION', p.path, p.message, { rule: p.rule })));
   const definition = parsed.value;
+  const unusable = definition.commissions.flatMap((c, i) =>
+    unusableKeys(c.keys, (j) => `commissions[${i}].keys[${j}].publicKey`, context).map((r) => refusal('INVALID_DEFINITION', r.field, r.message, { rule: 'UNUSABLE_KEY', commissionId: c.id, ...r.operands })),
+  );
+  if (unusable.length > 0) return err(unusable);
   if (definition.id !== command.electionId) {
     return err([refusal('INVALID_DEFINITION', 'id', `the definition is of election ${definition.id}, not ${command.electionId}`, { rule: 'INVALID_VALUE', electionId: command.electionId })]);
   }
@@ -544,9 +558,9 @@ function contentProblems(state: DefinedElection, amendment: Amendment, receivedA
   const held = state.keys.keysOf(commissionId);
   switch (amendment.kind) {
     case 'add-key':
-      return duplicateKeys(held, [amendment.key], () => 'amendment.key', commissionId);
+      return [...duplicateKeys(held, [amendment.key], () => 'amendment.key', commissionId), ...unusableKeys([amendment.key], () => 'amendment.key.publicKey', context)];
     case 'replace-keys':
-      return duplicateKeys(held, amendment.keys, (i) => `amendment.keys.${i}`, commissionId);
+      return [...duplicateKeys(held, amendment.keys, (i) => `amendment.keys.${i}`, commissionId), ...unusableKeys(amendment.keys, (i) => `amendment.keys.${i}.publicKey`, context)];
     case 'revoke-key': {
       const { keyId, from } = amendment;
       const key = held.find((k) => k.keyId === keyId);
@@ -740,6 +754,16 @@ function duplicateKeys(held: readonly RingKey[], keys: readonly { keyId: string;
     }
   });
   return problems;
+}
+
+/** UNUSABLE_KEY for each key the context judges no signature could be verified under, where it is. */
+function unusableKeys(keys: readonly { keyId: string; publicKey: string }[], at: (i: number) => string, context: ElectionContext): ElectionRefusal[] {
+  const judge = context.publicKeyProblem;
+  if (judge === undefined) return [];
+  return keys.flatMap((key, i) => {
+    const problem = judge(key.publicKey);
+    return problem === undefined ? [] : [refusal('UNUSABLE_KEY', at(i), `key ${key.keyId}: ${problem}`, { keyId: key.keyId, publicKey: key.publicKey })];
+  });
 }
 
 /** The root commission (the parser guarantees exactly one). */
