@@ -4,7 +4,6 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import type { AppConfig, Role } from './config/app.config';
-import { DashboardModule } from './dashboard/dashboard.module';
 import { ElectionsModule } from './elections/elections.module';
 import { HttpModule } from './http/http.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -27,7 +26,7 @@ const ROLE_MODULES: Record<Role, Type[]> = {
   ],
   projector: [
     ProjectorModule,
-    DashboardModule,
+    // (the dashboard's files: http/node-hooks.ts, where the roles include the projector)
     // projector modules
   ],
 };

@@ -25,7 +25,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Express: a trailing slash is ignored, and a long id still reaches its route, which says what
   // is wrong with it (Fastify's default, 100 characters, would answer a bare 404 before intake
   // could refuse and count it). The body limit is the body reader's (http.config.ts).
-  const adapter = new FastifyAdapter({ trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 } });
+  // No @fastify/middie (skipMiddie): its hook would run on every request; what were middlewares
+  // are Fastify hooks (http/node-hooks.ts), and a Nest middleware would fail at start-up, not pass unseen.
+  const adapter = new FastifyAdapter({ skipMiddie: true, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     bodyParser: false,

@@ -32,7 +32,7 @@ const isServerPath = (path: string): boolean => SERVER_PREFIXES.some((p) => path
 
 type Next = (error?: unknown) => void;
 
-/** A middleware on node's own request and response (Nest runs it through Fastify's middie). */
+/** A middleware on node's own request and response (mounted as a Fastify hook: http/node-hooks.ts). */
 export function dashboardMiddleware(dir: string): (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: Next) => void {
   const root = resolve(dir);
   return (req, res, next) => {

@@ -1,6 +1,6 @@
 // Everything the HTTP surface needs before it listens: the body reader with its limits (Fastify's
-// only content-type parser), the arrival time of each request, the structured logger, the
-// OpenAPI document at /docs. One place, so tests and production configure it alike. Error
+// only content-type parser), the arrival time of each request, the structured logger, the access
+// logs and the dashboard's files (node-hooks.ts), the OpenAPI document at /docs. One place, so tests and production configure it alike. Error
 // responses, the body's problems included, are the exception filters' (HttpModule).
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,12 +8,13 @@ import { Logger } from 'nestjs-pino';
 import { ApiTokens } from '../auth/api-tokens.service';
 import type { AppConfig } from '../config/app.config';
 import { bodyReader } from './body-reader';
+import { addServiceHooks } from './node-hooks';
 import { HTTP_CONFIG, type HttpConfig } from './http.config';
 
 /** A protocol is a few hundred bytes; 64 KB leaves room and nothing else. */
 export const BODY_LIMIT = '64kb';
 
-export function configureHttp(app: NestFastifyApplication, _config: AppConfig): void {
+export function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   const http = app.get<HttpConfig>(HTTP_CONFIG);
   const tokens = app.get(ApiTokens);
@@ -26,6 +27,8 @@ export function configureHttp(app: NestFastifyApplication, _config: AppConfig): 
     req.receivedAt = new Date().toISOString();
     done();
   });
+  // The access logs and the dashboard's files, as hooks (Nest's middleware layer is off: bootstrap.ts).
+  addServiceHooks(fastify, config);
   // Fastify's own JSON and text parsers answer a bad body themselves; ours leaves it to the route.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(

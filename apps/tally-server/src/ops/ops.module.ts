@@ -1,15 +1,12 @@
-// Operations, in every process: health, metrics and structured JSON logs (pino; LOG_LEVEL).
-import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
+// Operations, in every process: health, metrics and structured JSON logs (pino; LOG_LEVEL). The
+// access log is mounted with the HTTP surface (http/node-hooks.ts).
+import { Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 import { APP_CONFIG } from '../infrastructure/tokens';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { accessLog } from './access-log';
-import { COMMISSION_POSTS, refusalAccessLog } from './refusal-access-log';
 import { TallyMetrics } from './metrics.service';
-
-const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
 
 @Global()
 @Module({
@@ -17,7 +14,7 @@ const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        // The root logger's options; the access lines are written by our own middlewares below.
+        // The root logger's options; the access lines are written by our own hooks (http/node-hooks.ts).
         pinoHttp: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
         // None of nestjs-pino's middleware: it runs every request in an AsyncLocalStorage (access-log.ts).
         forRoutes: [],
@@ -28,19 +25,4 @@ const QUIET_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
   providers: [TallyMetrics],
   exports: [TallyMetrics],
 })
-export class OpsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // The commissions' POSTs log their refusals and failures only (refusal-access-log.ts).
-    consumer.apply(refusalAccessLog(() => PinoLogger.root)).forRoutes(...COMMISSION_POSTS);
-    consumer
-      .apply(
-        accessLog(() => PinoLogger.root, {
-          // Probes and scrapes every few seconds would drown the log.
-          autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-          customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-        }),
-      )
-      .exclude(...COMMISSION_POSTS)
-      .forRoutes({ path: '*', method: RequestMethod.ALL });
-  }
-}
+export class OpsModule {}

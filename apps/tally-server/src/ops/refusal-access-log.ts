@@ -5,17 +5,18 @@
 // line that matters is the one for a refusal or a failure: this middleware writes only those,
 // in pino-http's shape (req, res, responseTime, "request errored"/"request completed"), and costs
 // one 'finish' listener otherwise. Every other route keeps pino-http as before.
-import { RequestMethod } from '@nestjs/common';
-import type { RouteInfo } from '@nestjs/common/interfaces';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
-/** The routes commissions post to, by the thousand on election night. */
-export const COMMISSION_POSTS: RouteInfo[] = [
-  { path: 'v1/elections/:electionId/precincts/:precinctId/protocols', method: RequestMethod.POST },
-  { path: 'v1/elections/:electionId/precincts/:precinctId/protocols/:contestId/corrections', method: RequestMethod.POST },
-  { path: 'v1/elections/:electionId/precincts/:precinctId/turnout', method: RequestMethod.POST },
-];
+/** The routes commissions POST to, by the thousand on election night, as the router names them. */
+export const COMMISSION_POST_ROUTES: ReadonlySet<string> = new Set([
+  '/v1/elections/:electionId/precincts/:precinctId/protocols',
+  '/v1/elections/:electionId/precincts/:precinctId/protocols/:contestId/corrections',
+  '/v1/elections/:electionId/precincts/:precinctId/turnout',
+]);
+
+/** True for a request the router matched to one of the commissions' POST routes. */
+export const isCommissionPost = (method: string, route: string | undefined): boolean => method === 'POST' && route !== undefined && COMMISSION_POST_ROUTES.has(route);
 
 /** `logger()`: the root pino logger, read per response (nestjs-pino sets it once its middleware exists). */
 export function refusalAccessLog(logger: () => Logger | undefined) {

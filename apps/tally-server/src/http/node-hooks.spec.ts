@@ -1,0 +1,89 @@
+// The service's hooks on a real Fastify server on loopback, as configureHttp mounts them: the
+// commissions' POSTs log only refusals and failures, every other route its access line (probes
+// excepted), a hook's error reaches Fastify's error handling, and the dashboard's files are
+// served only where the roles include the projector.
+import fastify, { type FastifyInstance } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import type pino from 'pino';
+import { memoryLogger } from '../ops/testing/middleware-server';
+import { addNodeHook, addServiceHooks } from './node-hooks';
+
+const PROTOCOLS = '/v1/elections/:electionId/precincts/:precinctId/protocols';
+
+async function serverWith(roles: readonly ('intake' | 'recorder' | 'projector')[]): Promise<{ app: FastifyInstance; url: string }> {
+  const app = fastify();
+  addServiceHooks(app, { roles: [...roles] });
+  app.post(PROTOCOLS, async (request, reply) => reply.code(Number((request.body as { status?: number } | undefined)?.status ?? 202)).send({}));
+  app.get('/v1/elections', async () => ({ elections: [] }));
+  app.get('/health', async () => ({ ok: true }));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, url };
+}
+
+describe('node hooks (access logs, dashboard files) on Fastify', () => {
+  const { logger, lines } = memoryLogger({ level: 'info' });
+  const holder = PinoLogger as unknown as { root: pino.Logger };
+  const before = holder.root;
+  beforeAll(() => {
+    holder.root = logger;
+  });
+  afterAll(() => {
+    holder.root = before;
+  });
+  // The access line is written on the response's 'finish', after the client has its answer.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('logs a commission POST only when refused or failed, every other route (probes excepted) always', async () => {
+    const { app, url } = await serverWith(['intake']);
+    try {
+      const post = (status: number) => fetch(`${url}/v1/elections/e/precincts/p1/protocols`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+      expect((await post(202)).status).toBe(202);
+      await settle();
+      expect(lines).toEqual([]);
+      expect((await post(422)).status).toBe(422);
+      expect((await post(503)).status).toBe(503);
+      expect((await fetch(`${url}/v1/elections`)).status).toBe(200);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+      await settle();
+      expect(lines.map((l) => [l.level, l.msg, (l.res as { statusCode: number }).statusCode, (l.req as { url: string }).url])).toEqual([
+        [40, 'request completed', 422, '/v1/elections/e/precincts/p1/protocols'],
+        [50, 'request errored', 503, '/v1/elections/e/precincts/p1/protocols'],
+        [30, 'request completed', 200, '/v1/elections'],
+        [40, 'request completed', 404, '/nowhere'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves the dashboard page only with the projector role; the API keeps its own paths', async () => {
+    const intake = await serverWith(['intake']);
+    const projector = await serverWith(['projector']);
+    try {
+      // No dashboard for intake alone: a page path is the router's 404.
+      expect((await fetch(`${intake.url}/elections/e`)).status).toBe(404);
+      // With the projector: the page (or, before a build, the 503 that says how to make one).
+      const page = await fetch(`${projector.url}/elections/e`);
+      expect([200, 503]).toContain(page.status);
+      expect(page.headers.get('content-type')).toMatch(page.status === 200 ? /text\/html/ : /text\/plain/);
+      expect(await (await fetch(`${projector.url}/v1/elections`)).json()).toEqual({ elections: [] });
+    } finally {
+      await intake.app.close();
+      await projector.app.close();
+    }
+  });
+
+  it("hands a middleware's error to Fastify's error handling", async () => {
+    const app = fastify();
+    addNodeHook(app, (_req, _res, next) => next(new Error('broken middleware')), (request) => request.url === '/broken');
+    app.get('/broken', async () => 'never');
+    app.get('/fine', async () => 'fine');
+    try {
+      expect((await app.inject({ method: 'GET', url: '/broken' })).statusCode).toBe(500);
+      expect((await app.inject({ method: 'GET', url: '/fine' })).body).toBe('fine');
+    } finally {
+      await app.close();
+    }
+  });
+});
