@@ -78,4 +78,25 @@ describe('verify with key amendments', () => {
     expect(report.ok).toBe(false);
     expect(report.failures.filter((f) => f.streamName === streams.election(electionId)).map((f) => f.code)).toEqual(['unknown-key', 'duplicate-amendment']);
   });
+
+  it('a recorded definition naming a key no signature could be verified under is a finding, where it is', async () => {
+    // Written past the decider, which refuses it (UNUSABLE_KEY): what a store from elsewhere may hold.
+    const other = await createPgliteEventStore();
+    try {
+      const definition = generateSyntheticElection({ seed: 5, precincts: 2, lists: 2, singleMemberDistricts: 0 });
+      const identity = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64');
+      const at = definition.commissions.findIndex((c) => c.parent !== null);
+      const weak = { ...definition, commissions: definition.commissions.map((c, i) => (i === at ? { ...c, keys: [{ keyId: 'weak', publicKey: identity }] } : c)) };
+      await other.append(streams.election(weak.id), 'no-stream', [eventToAppend('00000000-0000-4000-8000-000000000001', { type: 'ElectionDefined', data: { definition: weak } })]);
+      const loaded = await loadElections(other);
+      expect(loaded.elections.size).toBe(1);
+      expect(loaded.amendmentTroubles.map((t) => [t.check, t.code])).toEqual([['definitions', 'definition-unusable-key']]);
+      expect(loaded.amendmentTroubles[0].message).toContain(`commissions[${at}].keys[0] (${weak.commissions[at].id}, key weak)`);
+      const report = await verifyAudit(other, { elections: loaded });
+      expect(report.ok).toBe(false);
+      expect(report.failures.map((f) => [f.check, f.code])).toEqual([['definitions', 'definition-unusable-key']]);
+    } finally {
+      await other.close();
+    }
+  });
 });
