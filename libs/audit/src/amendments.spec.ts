@@ -90,11 +90,14 @@ describe('verify with key amendments', () => {
       await other.append(streams.election(weak.id), 'no-stream', [eventToAppend('00000000-0000-4000-8000-000000000001', { type: 'ElectionDefined', data: { definition: weak } })]);
       const loaded = await loadElections(other);
       expect(loaded.elections.size).toBe(1);
-      expect(loaded.amendmentTroubles.map((t) => [t.check, t.code])).toEqual([['definitions', 'definition-unusable-key']]);
-      expect(loaded.amendmentTroubles[0].message).toContain(`commissions[${at}].keys[0] (${weak.commissions[at].id}, key weak)`);
-      const report = await verifyAudit(other, { elections: loaded });
-      expect(report.ok).toBe(false);
-      expect(report.failures.map((f) => [f.check, f.code])).toEqual([['definitions', 'definition-unusable-key']]);
+      expect(loaded.amendmentTroubles).toEqual([]);
+      // Judged on the workers, and inline without them: the same finding.
+      for (const signatureWorkers of [2, 0]) {
+        const report = await verifyAudit(other, { elections: loaded, signatureWorkers });
+        expect(report.ok).toBe(false);
+        expect(report.failures.map((f) => [f.check, f.code, f.streamName])).toEqual([['definitions', 'definition-unusable-key', streams.election(weak.id)]]);
+        expect(report.failures[0].message).toContain(`at commissions[${at}].keys[0] (${weak.commissions[at].id}, key weak), a key not a usable Ed25519 public key`);
+      }
     } finally {
       await other.close();
     }

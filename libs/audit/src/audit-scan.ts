@@ -118,11 +118,11 @@ export interface DefinitionTrouble {
   readonly problems: readonly DefinitionProblem[];
 }
 
-/** A recorded key amendment the election decider, run again on the stream before it, does not decide as recorded (or a recorded definition's unusable key). */
+/** A recorded key amendment the election decider, run again on the stream before it, does not decide as recorded */
 export interface AmendmentTrouble {
   /** `signature` for a signature that does not count, `decider` for the rest, `definitions` for a record that does not parse. */
   readonly check: 'signature' | 'decider' | 'definitions';
-  /** Stable: revoked-key, not-yet-valid, unknown-key, invalid-signature; STALE_AMENDMENT and the decider's other codes; duplicate-amendment, decided-differently, amendment-does-not-parse, amendment-before-definition; definition-unusable-key (a definition naming a key no signature could be verified under); for a termination's MandatePassed: succession-not-decided (recorded without one), succession-missing (decided, not recorded). */
+  /** Stable: revoked-key, not-yet-valid, unknown-key, invalid-signature; STALE_AMENDMENT and the decider's other codes; duplicate-amendment, decided-differently, amendment-does-not-parse, amendment-before-definition; for a termination's MandatePassed: succession-not-decided (recorded without one), succession-missing (decided, not recorded). */
   readonly code: string;
   readonly message: string;
   readonly streamName: string;
@@ -167,22 +167,6 @@ export async function loadElections(store: EventStore): Promise<LoadedElections>
         continue;
       }
       if (streams.get(e.streamName)?.state.status === 'defined') continue;
-      // A key no signature could be verified under: the decider refuses such a definition now
-      // (UNUSABLE_KEY); one recorded all the same is a finding, and the definition still folds.
-      parsed.value.commissions.forEach((c, i) =>
-        c.keys.forEach((key, j) => {
-          const problem = publicKeyProblem(key.publicKey);
-          if (problem === undefined) return;
-          amendmentTroubles.push({
-            check: 'definitions',
-            code: 'definition-unusable-key',
-            message: `${e.streamName}@${e.revision}: commissions[${i}].keys[${j}] (${c.id}, key ${key.keyId}): ${problem}`,
-            streamName: e.streamName,
-            position: e.position,
-            eventId: e.id,
-          });
-        }),
-      );
       const state = evolveElection(initialElectionState(), { type: 'ElectionDefined', data: { definition: parsed.value } });
       streams.set(e.streamName, { state, position: e.position, recordedAt: e.recordedAt.toISOString(), successions: [] });
     } else if (e.type === 'DefinitionAmended') {

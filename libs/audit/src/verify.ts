@@ -39,9 +39,9 @@ import {
   type SubmissionMeta,
 } from '@tally/domain';
 import { canonicallyEqual } from '@tally/encoding';
-import { ChainCheck, comparePositions, matchesFilter, type EventStore, type RecordedEvent } from '@tally/event-store';
+import { ChainCheck, comparePositions, matchesFilter, streams as storeStreams, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { availableParallelism } from 'node:os';
-import { Ed25519VerifyPool, encodeSignedSubject, findSigner, SIGNATURE_SCHEME_V2, signedSubjectOfEvent, signerCandidates, type VerifyJob } from '@tally/signatures';
+import { Ed25519VerifyPool, encodeSignedSubject, findSigner, publicKeyProblem, SIGNATURE_SCHEME_V2, signedSubjectOfEvent, signerCandidates, type VerifyJob } from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanPages, type LoadedElections, type ScanProgress } from './audit-scan';
 import { LifecycleCheck } from './lifecycle-check';
@@ -277,6 +277,9 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const workers = options.signatureWorkers ?? defaultSignatureWorkers();
   const pool = workers > 0 ? new Ed25519VerifyPool(workers) : undefined;
   try {
+    // Every definition's keys, judged on the workers while this thread walks (one key costs about
+    // two signature checks: a national definition's would hold this thread up for seconds).
+    const keyTroubles = unusableDefinitionKeys(loaded, pool);
     // Every category, for the chain; the other checks take the projected ones.
     const pages = scanPages(store, { onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, phase: 'events' })) });
     // One page ahead: while the workers check a page's signatures, this thread reads and prepares
@@ -292,6 +295,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       current = next;
       prepared = nextPrepared;
     }
+    for (const f of await keyTroubles) fail(eventFailures, f);
   } finally {
     await pool?.close();
   }
@@ -420,6 +424,32 @@ interface PreparedEvent {
  * time); with one per core the threads share every core.
  */
 const defaultSignatureWorkers = (): number => Math.max(1, availableParallelism());
+
+/**
+ * A recorded definition's keys no signature could be verified under (the decider refuses such a
+ * definition now: UNUSABLE_KEY): definition-unusable-key, each where it is. On the workers when
+ * there are any; inline when not, or when one died.
+ */
+async function unusableDefinitionKeys(loaded: LoadedElections, pool: Ed25519VerifyPool | undefined): Promise<VerifyFailure[]> {
+  const keys = [...loaded.elections.values()].flatMap(({ index, position }) =>
+    index.definition.commissions.flatMap((c, i) => c.keys.map((key, j) => ({ electionId: index.definition.id, position, where: `commissions[${i}].keys[${j}]`, commissionId: c.id, key }))),
+  );
+  const usable = pool ? await pool.usableKeys(keys.map((k) => k.key.publicKey)).catch(() => undefined) : undefined;
+  return keys.flatMap((k, n) => {
+    const problem = usable?.[n] === true ? undefined : publicKeyProblem(k.key.publicKey);
+    if (problem === undefined) return [];
+    return [
+      {
+        check: 'definitions' as const,
+        code: 'definition-unusable-key',
+        message: `the definition of ${k.electionId} names, at ${k.where} (${k.commissionId}, key ${k.key.keyId}), a key ${problem}`,
+        streamName: storeStreams.election(k.electionId),
+        position: k.position,
+        electionId: k.electionId,
+      },
+    ];
+  });
+}
 
 /**
  * Decodes a page's precinct events and hands the signature checks they will need to the pool: the

@@ -1,6 +1,6 @@
 // The worker pool answers every check as verifyBytes does on this thread, across batches and workers.
 import { randomBytes } from 'node:crypto';
-import { Ed25519VerifyPool, generateEd25519KeyPair, signBytes, verifyBytes, VERIFY_BATCH, type VerifyJob } from './index';
+import { Ed25519VerifyPool, generateEd25519KeyPair, publicKeyProblem, signBytes, verifyBytes, VERIFY_BATCH, type VerifyJob } from './index';
 
 describe('Ed25519VerifyPool', () => {
   let pool: Ed25519VerifyPool;
@@ -42,5 +42,14 @@ describe('Ed25519VerifyPool', () => {
 
   it('answers nothing asked with nothing', async () => {
     expect(await pool.verify([])).toEqual([]);
+    expect(await pool.usableKeys([])).toEqual([]);
+  });
+
+  it('judges public keys as publicKeyProblem does, in order, across the workers', async () => {
+    const hex = (h: string) => Buffer.from(h, 'hex').toString('base64');
+    const degenerate = [hex('01'.padEnd(64, '0')), hex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'), hex('ed'.padEnd(62, 'f') + '7f'), 'short', ''];
+    const keys = Array.from({ length: 37 }, (_, i) => (i % 5 === 0 ? degenerate[(i / 5) % degenerate.length] : generateEd25519KeyPair().publicKey));
+    expect(await pool.usableKeys(keys)).toEqual(keys.map((k) => publicKeyProblem(k) === undefined));
+    expect((await pool.usableKeys(keys)).filter((ok) => !ok)).toHaveLength(8);
   });
 });

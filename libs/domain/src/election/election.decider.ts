@@ -243,10 +243,6 @@ function defineElection(command: DefineElection, state: ElectionState, context: 
   const parsed = parseElectionDefinition(command.input);
   if (!parsed.ok) return err(parsed.error.map((p) => refusal('INVALID_DEFINITION', p.path, p.message, { rule: p.rule })));
   const definition = parsed.value;
-  const unusable = definition.commissions.flatMap((c, i) =>
-    unusableKeys(c.keys, (j) => `commissions[${i}].keys[${j}].publicKey`, context).map((r) => refusal('INVALID_DEFINITION', r.field, r.message, { rule: 'UNUSABLE_KEY', commissionId: c.id, ...r.operands })),
-  );
-  if (unusable.length > 0) return err(unusable);
   if (definition.id !== command.electionId) {
     return err([refusal('INVALID_DEFINITION', 'id', `the definition is of election ${definition.id}, not ${command.electionId}`, { rule: 'INVALID_VALUE', electionId: command.electionId })]);
   }
@@ -254,6 +250,11 @@ function defineElection(command: DefineElection, state: ElectionState, context: 
     if (sameDefinition(state.defined, definition)) return ok([]);
     return err([refusal('DEFINITION_CONFLICT', 'id', `election ${definition.id} is already defined differently; a definition is never replaced`, { electionId: definition.id })]);
   }
+  // After the retry's answer: a key costs about two signature checks, a national definition seconds.
+  const unusable = definition.commissions.flatMap((c, i) =>
+    unusableKeys(c.keys, (j) => `commissions[${i}].keys[${j}].publicKey`, context).map((r) => refusal('INVALID_DEFINITION', r.field, r.message, { rule: 'UNUSABLE_KEY', commissionId: c.id, ...r.operands })),
+  );
+  if (unusable.length > 0) return err(unusable);
   const event: ElectionDefined = { type: 'ElectionDefined', data: { definition } };
   return ok([event]);
 }
