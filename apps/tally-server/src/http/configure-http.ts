@@ -1,7 +1,8 @@
 // Everything the HTTP surface needs before it listens: the body reader with its limits (Fastify's
 // only content-type parser), the arrival time of each request, the structured logger, the access
-// logs and the dashboard's files (node-hooks.ts), the OpenAPI document at /docs. One place, so tests and production configure it alike. Error
-// responses, the body's problems included, are the exception filters' (HttpModule).
+// logs and the dashboard's files (node-hooks.ts), the OpenAPI document at /docs. One place, so
+// tests and production configure it alike. Error responses, the body's problems included, are the
+// exception filters' (HttpModule).
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';

@@ -2,9 +2,12 @@
 // commissions' POSTs log only refusals and failures, every other route its access line (probes
 // excepted), a hook's error reaches Fastify's error handling, and the dashboard's files are
 // served only where the roles include the projector.
+import { RequestMethod } from '@nestjs/common';
 import fastify, { type FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import type pino from 'pino';
+import { CommissionSubmissionsController } from '../intake/commission-submissions.controller';
+import { COMMISSION_POST_ROUTES } from '../ops/refusal-access-log';
 import { memoryLogger } from '../ops/testing/middleware-server';
 import { addNodeHook, addServiceHooks } from './node-hooks';
 
@@ -72,6 +75,16 @@ describe('node hooks (access logs, dashboard files) on Fastify', () => {
       await intake.app.close();
       await projector.app.close();
     }
+  });
+
+  it("names exactly the commissions' POST routes as the controller declares them", () => {
+    const base = Reflect.getMetadata('path', CommissionSubmissionsController) as string;
+    const proto = CommissionSubmissionsController.prototype as unknown as Record<string, unknown>;
+    const posts = Object.getOwnPropertyNames(proto)
+      .map((name) => proto[name])
+      .filter((handler): handler is object => typeof handler === 'function' && Reflect.getMetadata('method', handler) === RequestMethod.POST)
+      .map((handler) => `/${base}/${Reflect.getMetadata('path', handler) as string}`);
+    expect(new Set(posts)).toEqual(COMMISSION_POST_ROUTES);
   });
 
   it("hands a middleware's error to Fastify's error handling", async () => {
