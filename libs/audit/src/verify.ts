@@ -278,7 +278,10 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const pool = workers > 0 ? new Ed25519VerifyPool(workers) : undefined;
   try {
     // Every definition's keys, judged on the workers while this thread walks (one key costs about
-    // two signature checks: a national definition's would hold this thread up for seconds).
+    // two signature checks: a national definition's would hold this thread up for seconds). All
+    // posted at once, so the first page's checks wait behind them once: posted a chunk at a time,
+    // every page's checks waited behind one, and verify read 8,443 and 8,947 events/s at 100k
+    // precincts against 11,662 and 10,114 (taken in turn, 2026-12-04).
     const keyTroubles = unusableDefinitionKeys(loaded, pool);
     // Every category, for the chain; the other checks take the projected ones.
     const pages = scanPages(store, { onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, phase: 'events' })) });
