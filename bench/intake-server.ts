@@ -7,23 +7,22 @@
 //              ratio compares everything but the check.
 //   tally    — the service (createApp), with the roles, queue, log level and store from the
 //              environment (PGlite in memory unless EVENT_STORE is set); the SSE bench runs it too.
-// It reports over IPC: { port, signatureThreads } once listening; on { type: 'outcomes', ids } (embedded runs) the
-// 202 → recorded latencies and the recorded rate; on { type: 'positions', ids } each submission's
-// recorded store position; on { type: 'memory' } its memory after a GC and the live streams'
-// counts; on { type: 'stop' } it closes and exits.
+// It reports over IPC: { port, signatureThreads } once listening; on { type: 'outcomes', ids }
+// (embedded runs) the 202 → recorded latencies and the recorded rate; on { type: 'positions',
+// ids } each submission's recorded store position; on { type: 'memory' } its memory after a GC
+// and the live streams' counts; on { type: 'stop' } it closes and exits.
 // { type: 'profile', dir } starts V8's CPU profiler (what `node --cpu-prof` runs, but only over
 // the measured requests, not start-up and warm-up); 'stop' writes it to dir as a .cpuprofile.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
 import { encodeSignedSubject, normalizeProtocol, verifyBytes, withDemoKeys } from '@tally/signatures';
 import { createApp } from '../apps/tally-server/src/bootstrap';
-import { defaultSignatureThreads, loadAppConfig, type Role } from '../apps/tally-server/src/config/app.config';
+import { loadAppConfig } from '../apps/tally-server/src/config/app.config';
 import { ElectionRegistry } from '../apps/tally-server/src/elections/election-registry.service';
 import { LiveResultsService } from '../apps/tally-server/src/live/live-results.service';
 import { SubmissionStatusService } from '../apps/tally-server/src/submissions/submission-status.service';
@@ -107,13 +106,10 @@ async function main(): Promise<void> {
     send({ type: 'listening', port: (server.address() as AddressInfo).port });
   } else {
     // The service refuses intake without a recorder on the in-process queue (nobody would read
-    // it); the bench wants exactly that without KAFKA_BROKERS, so it sets the roles itself.
-    const { TALLY_ROLES: roles = 'intake,recorder,projector', ...env } = process.env;
-    const loaded = loadAppConfig({ ...env, TALLY_DEMO: 'false', PORT: '0' });
-    const roleList = roles.split(',') as Role[];
-    // The threads the service itself would start with these roles (loaded above for the default ones).
-    const signatureThreads = env.TALLY_SIGNATURE_THREADS ? loaded.signatureThreads : defaultSignatureThreads(availableParallelism(), roleList);
-    const config = { ...loaded, roles: roleList, signatureThreads };
+    // it); the bench wants exactly that without KAFKA_BROKERS. Every default the roles decide
+    // (signature threads, the log) is the service's own.
+    const env = process.env;
+    const config = loadAppConfig({ TALLY_ROLES: 'intake,recorder,projector', ...env, TALLY_DEMO: 'false', PORT: '0' }, { intakeWithoutRecorder: true });
     // PGlite in memory unless the environment names a server store (EVENT_STORE=postgres: processes sharing it).
     const app = await createApp({ ...config, eventStore: env.EVENT_STORE ? config.eventStore : { kind: 'embedded' } }, { logger: false });
     // The process taking submissions defines the election; a projector alone follows it from the store.

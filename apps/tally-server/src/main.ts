@@ -2,10 +2,9 @@
 // Starts the service: configuration from the environment (embedded defaults), the roles it asks
 // for, the demo election when TALLY_DEMO is on, then prints where the dashboard is.
 import 'reflect-metadata';
-import { PinoLogger } from 'nestjs-pino';
-import pino from 'pino';
 import { createApp } from './bootstrap';
 import { ConfigError, loadAppConfig } from './config/app.config';
+import { logDestination } from './ops/log-destination';
 
 async function main(): Promise<void> {
   let config;
@@ -21,11 +20,9 @@ async function main(): Promise<void> {
   const app = await createApp(config, { argv: process.argv.slice(2) });
   await app.listen(config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  // Through the service logger's own stream (pino's, asynchronous), so the banner comes after the
-  // start-up lines (modules, routes) rather than lost among them.
-  const stream = ((await app.resolve(PinoLogger)).logger as unknown as Record<symbol, { write?: (text: string) => unknown } | undefined>)[pino.symbols.streamSym];
-  const write = typeof stream?.write === 'function' ? (text: string) => stream.write!(text) : (text: string) => process.stdout.write(text);
-  write(
+  // Through the loggers' own stream (asynchronous), so the banner comes after the start-up lines
+  // (modules, routes) rather than lost among them.
+  logDestination.write(
     [
       '',
       `Tally is running (${config.roles.join(', ')}; store: ${config.eventStore.kind}; queue: ${config.queue.kind})`,

@@ -118,7 +118,7 @@ export interface DefinitionTrouble {
   readonly problems: readonly DefinitionProblem[];
 }
 
-/** A recorded key amendment the election decider, run again on the stream before it, does not decide as recorded */
+/** A recorded key amendment the election decider, run again on the stream before it, does not decide as recorded. */
 export interface AmendmentTrouble {
   /** `signature` for a signature that does not count, `decider` for the rest, `definitions` for a record that does not parse. */
   readonly check: 'signature' | 'decider' | 'definitions';

@@ -158,20 +158,20 @@ export class Ed25519VerifyPool {
       at += item.message.copy(bytes, at);
       ends[i] = at;
     });
-    const id = this.nextId++;
-    const worker = this.workers[to];
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, buffer: bytes.buffer, n, ends }, [bytes.buffer, ends.buffer]);
-    });
+    return this.ask(to, { buffer: bytes.buffer, n, ends }, [bytes.buffer as ArrayBuffer, ends.buffer]);
   }
 
   private postPoints(to: number, bytes: Buffer, n: number): Promise<Uint8Array> {
     if (this.failure) return Promise.reject(this.failure);
+    return this.ask(to, { buffer: bytes.buffer, n, points: true }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** One message to a worker, answered by its `out` (matched by id in the worker's message handler). */
+  private ask(to: number, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Uint8Array> {
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.workers[to].postMessage({ id, buffer: bytes.buffer, n, points: true }, [bytes.buffer as ArrayBuffer]);
+      this.workers[to].postMessage({ id, ...message }, transfer);
     });
   }
 

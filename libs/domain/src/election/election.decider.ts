@@ -24,10 +24,10 @@
 //   sequence (an exact re-send of a recorded amendment decides nothing; any other used sequence
 //   is STALE_AMENDMENT, a later one SEQUENCE_GAP), the signature (BAD_SIGNATURE: before any
 //   content rule, so an unsigned request learns nothing), then the content (UNKNOWN_COMMISSION,
-//   UNKNOWN_KEY, ALREADY_REVOKED, DUPLICATE_KEY, UNUSABLE_KEY, all at once). The signature itself is checked by
-//   a function in the context (@tally/signatures' verifyAmendmentSignature): the domain stays
-//   pure, and which key may sign, when, and over which sequence stays here, beside the state
-//   that answers it.
+//   UNKNOWN_KEY, ALREADY_REVOKED, DUPLICATE_KEY, UNUSABLE_KEY, all at once). The signature itself
+//   is checked by a function in the context (@tally/signatures' verifyAmendmentSignature): the
+//   domain stays pure, and which key may sign, when, and over which sequence stays here, beside
+//   the state that answers it.
 // - A commission's act on the count (RecordAct: a summary, a certification, a decertification;
 //   lifecycle.ts) follows the amendments' pattern with the signer's own sequence: the election,
 //   the fields, the sequence (an exact re-send decides nothing), the signature by the signer's
