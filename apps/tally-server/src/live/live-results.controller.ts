@@ -6,6 +6,7 @@ import type { HttpReply } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
 import { notFound } from '../results/results.controller';
+import { ChunkedSocketStream } from './chunked-socket-stream';
 import { LiveResultsService } from './live-results.service';
 
 @ApiTags('live')
@@ -57,6 +58,6 @@ export class LiveResultsController {
     }
     // The stream is the service's to write from here on: Fastify stays out of this response.
     res.hijack();
-    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, res.raw);
+    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, new ChunkedSocketStream(res.raw));
   }
 }
