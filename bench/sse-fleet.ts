@@ -37,6 +37,10 @@ export type FleetMessage =
     };
 
 const HISTOGRAM_MS = 60_000;
+const FRAME_END = Buffer.from('\n\n');
+const NL = 0x0a;
+const ID = Buffer.from('id: ');
+const RESULTS = Buffer.from('event: results\n');
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 interface Connection {
@@ -78,22 +82,25 @@ function open(url: string, localAddress: string): Promise<{ connection?: Connect
         return;
       }
       connection.res = res;
-      res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk: string) => {
+      // Bytes, not strings: the fleet shares the server's two cores, so it reads frames as cheaply as it
+      // can (no decoding, no copies but of a frame cut between two reads).
+      let carry: Buffer | undefined;
+      res.on('data', (chunk: Buffer) => {
         const at = nowMs();
         bytes += chunk.length;
-        buffer += chunk;
+        const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+        carry = undefined;
+        let from = 0;
         let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        while ((end = buffer.indexOf(FRAME_END, from)) >= 0) {
           // Only the `id:` line matters here: it is the first line of every frame that has one.
-          if (buffer.startsWith('id: ')) {
-            const nl = buffer.indexOf('\n');
-            if (buffer.startsWith('event: results\n', nl + 1)) {
+          if (buffer.compare(ID, 0, ID.length, from, from + ID.length) === 0) {
+            const nl = buffer.indexOf(NL, from);
+            if (buffer.compare(RESULTS, 0, RESULTS.length, nl + 1, nl + 1 + RESULTS.length) === 0) {
               resultsFrames++;
-              resultsBytes += Buffer.byteLength(buffer.slice(0, end + 2));
+              resultsBytes += end + 2 - from;
             }
-            const id = buffer.slice(4, nl);
+            const id = buffer.toString('latin1', from + ID.length, nl);
             let index = frameIndex.get(id);
             if (index === undefined) {
               index = frameIds.push(id) - 1;
@@ -103,8 +110,9 @@ function open(url: string, localAddress: string): Promise<{ connection?: Connect
             connection.times.push(at);
             settle({ connection, status: 200 });
           }
-          buffer = buffer.slice(end + 2);
+          from = end + 2;
         }
+        if (from < buffer.length) carry = buffer.subarray(from);
       });
       res.on('close', () => (connection.closed = true));
       res.on('error', () => (connection.closed = true));
