@@ -45,7 +45,7 @@ export type ServerMessage =
       readonly receivedToRecordedMs: readonly number[];
     }
   /** process.memoryUsage() after a full GC (when --expose-gc), and the live service's counts. */
-  | { readonly type: 'memory'; readonly rss: number; readonly heapUsed: number; readonly external: number; readonly live: { readonly channels: number; readonly subscribers: number; readonly framesSent: number } | null };
+  | { readonly type: 'memory'; readonly rss: number; readonly heapUsed: number; readonly external: number; readonly live: { readonly channels: number; readonly subscribers: number; readonly framesSent: number; readonly windowMs: number } | null };
 export type ParentMessage =
   | { readonly type: 'profile'; readonly dir: string }
   | { readonly type: 'outcomes'; readonly ids: readonly string[] }

@@ -212,6 +212,8 @@ interface Step {
   /** Frames the projector process wrote, and its CPU per frame written (immune to the machine's other load, unlike latencies). */
   readonly framesSent: number;
   readonly cpuPerFrameMicros: number;
+  /** The coalescing window the projector kept with these subscribers (TALLY_SSE_WINDOW_MS, stretched by the write budget). */
+  readonly windowMs: number | undefined;
   /** Projector CPU over the load ÷ its wall time (1 = one core busy). */
   readonly cpuShare: number;
   readonly max: number;
@@ -289,6 +291,7 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
       receivedToRecordedP99: recording[Math.floor(recording.length * 0.99)],
       framesSent,
       cpuPerFrameMicros: cpuMicros / Math.max(1, framesSent),
+      windowMs: withThem.live?.windowMs,
       cpuShare: cpuMicros / 1e3 / (done.seconds * 1000),
       max,
       samples,
@@ -433,7 +436,7 @@ function results(main: Step, ramp: readonly Step[]): BenchResult[] {
   const rampNote = ramp
     .map(
       (s) =>
-        `${s.subscribers}: p99 ${s.p99} ms (received → recorded ${s.receivedToRecordedP99} ms, recorded → frame ${s.recordedP99} ms), ${(s.frameBytes / 1024).toFixed(1)} KiB frames on average (deltas ${(s.resultsFrameBytes / 1024).toFixed(2)} KiB), ` +
+        `${s.subscribers}: p99 ${s.p99} ms (received → recorded ${s.receivedToRecordedP99} ms, recorded → frame ${s.recordedP99} ms), window ${s.windowMs ?? '?'} ms, ${(s.frameBytes / 1024).toFixed(1)} KiB frames on average (deltas ${(s.resultsFrameBytes / 1024).toFixed(2)} KiB), ` +
         `projector ${pct(s.cpuShare)} of a core, ${s.flowing}/${s.subscribers} flowing, ${s.closed} closed${s.refused ? `, ${s.refused} refused ${JSON.stringify(s.statuses)}` : ''}`,
     )
     .join('; ');

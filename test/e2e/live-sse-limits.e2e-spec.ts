@@ -225,3 +225,50 @@ describe('live streams: a subscriber that never drains', () => {
     expect(service.stats()).toMatchObject({ subscribers: 0, evicted: 1 });
   });
 });
+
+/** A response that takes every write at once, noting when each frame came. */
+class ReadingResponse extends SlowResponse {
+  readonly at: number[] = [];
+  override write(chunk: string | Buffer): boolean {
+    super.write(chunk);
+    this.at.push(performance.now());
+    this.writableLength = 0;
+    return true;
+  }
+}
+
+describe('live streams: the write budget', () => {
+  let app: TallyApp;
+  let base: string;
+  let service: LiveResultsService;
+  let protocols: FixtureProtocol[];
+
+  // 10 ms windows, 100 writes a second: 20 subscribers stretch every window to 200 ms.
+  beforeAll(async () => ({ app, base, service, protocols } = await start({ windowMs: 10, maxWritesPerSecond: 100 })));
+  afterAll(() => app.close());
+
+  it('stretches every window to subscribers ÷ budget past it, and the frames still add up to the figures', async () => {
+    const crowd = Array.from({ length: 20 }, () => new ReadingResponse());
+    for (const r of crowd) service.connect(ELECTION, DISTRICT, undefined, r);
+    expect(service.stats()).toMatchObject({ subscribers: 20, windowMs: 200 });
+
+    const client = new CommissionClient(base, ELECTION);
+    for (const p of protocols.slice(0, 6)) expect((await client.submitProtocol(p.precinctId, p.protocol)).kind).toBe('accepted');
+    const watcher = crowd[0];
+    const reported = (held: HeldPayload | undefined) => held?.payload.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
+    await until(() => reported(fold(watcher.frames())) === 6);
+
+    const frames = watcher.frames();
+    const results = frames.map((f, i) => ({ ...f, at: watcher.at[i + 1] })).filter((f) => f.event === 'results');
+    expect(results.length).toBeGreaterThan(0);
+    // At most one frame per stretched window (a timer never fires early; 2 ms for the clock's rounding).
+    for (let i = 1; i < results.length; i++) expect(results[i].at - results[i - 1].at).toBeGreaterThanOrEqual(198);
+    // Every subscriber was written the same frames.
+    for (const r of crowd) expect(r.frames().map((f) => f.id)).toEqual(frames.map((f) => f.id));
+
+    // The crowd leaves: one subscriber keeps the configured window.
+    for (const r of crowd.slice(1)) r.destroy();
+    expect(service.stats()).toMatchObject({ subscribers: 1, windowMs: 10 });
+    watcher.destroy();
+  });
+});

@@ -61,6 +61,7 @@ const serviceEnvSchema = z.object({
   TALLY_LOG_HEAD_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(10_000)),
   /** Live results (SSE): at most one frame per watched commission per this many ms. */
   TALLY_SSE_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(10_000).default(250)),
+  TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(40_000)),
   /** Live streams this process holds at once; a stream past it is refused with 503 and Retry-After. */
   TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20_000)),
   /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
@@ -88,9 +89,10 @@ export interface AppConfig {
   readonly signatureThreads: number;
 }
 
-/** Live results (src/live/live-results.service.ts LiveOptions): three from the environment, the rest for tests. */
+/** Live results (src/live/live-results.service.ts LiveOptions): four from the environment, the rest for tests. */
 export interface LiveConfig {
   readonly windowMs: number;
+  readonly maxWritesPerSecond: number;
   readonly maxSubscribers: number;
   readonly maxChannels: number;
   readonly ringSize?: number;
@@ -175,7 +177,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
-    live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
+    live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxWritesPerSecond: c.TALLY_SSE_MAX_WRITES_PER_S, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
     signatureThreads: c.TALLY_SIGNATURE_THREADS ?? defaultSignatureThreads(availableParallelism(), c.TALLY_ROLES),
     log: {
       enabled: c.TALLY_LOG === undefined ? c.TALLY_ROLES.some((role) => role !== 'recorder') : c.TALLY_LOG === 'on',

@@ -27,7 +27,7 @@ export class LiveResultsController {
       'The patch names only what changed: a string, number, boolean or null is the new value; `{ "=": v }` is the new value v whole;',
       'any other object patches member by member (against an array its keys are indices, an index at the old length appends), members not named unchanged.',
       'First frame: `snapshot`, unless Last-Event-ID is the id of a frame the channel still holds (or of the state its oldest follows), in which case exactly the missed `results` frames follow.',
-      'At most one `results` frame per commission per window (TALLY_SSE_WINDOW_MS); a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
+      'At most one `results` frame per commission per window (TALLY_SSE_WINDOW_MS, longer when the process holds more subscribers than TALLY_SSE_MAX_WRITES_PER_S frames a second serve); a `reset` (full) after an admin rebuild; a `: heartbeat` comment every 15 s.',
       'A subscriber that does not read is sent nothing until it does, then the frames it missed or one `snapshot`.',
     ].join(' '),
   })
