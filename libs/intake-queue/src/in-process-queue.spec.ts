@@ -98,12 +98,14 @@ describe('queue configuration', () => {
     expect(parseQueueConfig({})).toEqual({
       kind: 'in-process',
       topic: 'tally.submissions',
-      partitions: 6,
+      partitions: 1,
       maxMessages: DEFAULT_IN_PROCESS_MAX_MESSAGES,
       maxBytes: DEFAULT_IN_PROCESS_MAX_BYTES,
     });
     expect(parseQueueConfig({ TALLY_QUEUE_MAX_MESSAGES: '10', TALLY_QUEUE_MAX_BYTES: '2097152' })).toMatchObject({ maxMessages: 10, maxBytes: 2097152 });
     expect(parseQueueConfig({ KAFKA_BROKERS: ' ' }).kind).toBe('in-process');
+    // KAFKA_PARTITIONS is Kafka's: one consumer in one process reads one partition best.
+    expect(parseQueueConfig({ KAFKA_PARTITIONS: '12' })).toMatchObject({ kind: 'in-process', partitions: 1 });
     expect(createSubmissionQueue(parseQueueConfig({}))).toBeInstanceOf(InProcessSubmissionQueue);
   });
 
