@@ -57,8 +57,9 @@ export class ChunkedSocketStream implements LiveStream {
     this.res.flushHeaders();
     const socket = this.res.socket;
     const chunked = (this.res as unknown as ResponseInternals).chunkedEncoding === true;
-    // The head must be on the socket already (nothing queued in the response), or our chunks would pass it.
-    if (socket && chunked && (socket as unknown as SocketInternals)._httpMessage === this.res && this.res.writableLength === 0) this.socketOut = socket;
+    // The head must be in the socket's hands already (nothing held back in the response itself:
+    // node counts the socket's buffer in the response's), or our chunks would pass it.
+    if (socket && chunked && (socket as unknown as SocketInternals)._httpMessage === this.res && this.res.writableLength === socket.writableLength) this.socketOut = socket;
   }
 
   /** True when the frames go straight to the socket (the fast path), for the tests. */
