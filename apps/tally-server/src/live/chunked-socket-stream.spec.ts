@@ -1,14 +1,14 @@
-import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { ChunkedSocketStream, httpChunk } from './chunked-socket-stream';
 
 /** A node:http server whose every request is handed to `onStream` as a started SSE stream. */
-async function sseServer(onStream: (stream: ChunkedSocketStream, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+async function sseServer(onStream: (stream: ChunkedSocketStream) => void): Promise<{ server: Server; port: number }> {
   const server = createServer((_req, res) => {
     const stream = new ChunkedSocketStream(res);
     stream.writeHead(200, { 'Content-Type': 'text/event-stream' });
     stream.flushHeaders();
-    onStream(stream, res);
+    onStream(stream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
