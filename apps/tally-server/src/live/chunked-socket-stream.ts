@@ -11,8 +11,8 @@
 // The response stays node's: its head is written by writeHead/flushHeaders, and end() is its own,
 // which closes the chunked body with the last chunk after ours (each of ours is complete). Where
 // node does not frame the body in chunks (an HTTP/1.0 client: the body ends with the connection) or
-// the socket is not yet this response's (a pipelined request behind another), writes go through
-// the response as before.
+// the response has no socket yet (a pipelined request behind another), writes go through the
+// response as before.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { LiveStream } from './live-results.service';
@@ -31,14 +31,6 @@ export function httpChunk(bytes: Buffer): Buffer {
   return chunk;
 }
 
-/** node's own state of a response, not in its public types. */
-interface ResponseInternals {
-  readonly chunkedEncoding?: boolean;
-}
-interface SocketInternals {
-  readonly _httpMessage?: unknown;
-}
-
 export class ChunkedSocketStream implements LiveStream {
   /** Set once the head is out and node frames the body in chunks on a socket this response owns. */
   private socketOut: Socket | undefined;
@@ -55,11 +47,12 @@ export class ChunkedSocketStream implements LiveStream {
 
   flushHeaders(): void {
     this.res.flushHeaders();
+    // node gives a response its socket only once the responses before it on the connection are
+    // done (a pipelined one waits without), and the head must be in the socket's hands already
+    // (nothing held back in the response itself: node counts the socket's buffer in the
+    // response's), or our chunks would pass it.
     const socket = this.res.socket;
-    const chunked = (this.res as unknown as ResponseInternals).chunkedEncoding === true;
-    // The head must be in the socket's hands already (nothing held back in the response itself:
-    // node counts the socket's buffer in the response's), or our chunks would pass it.
-    if (socket && chunked && (socket as unknown as SocketInternals)._httpMessage === this.res && this.res.writableLength === socket.writableLength) this.socketOut = socket;
+    if (socket && this.res.chunkedEncoding && this.res.writableLength === socket.writableLength) this.socketOut = socket;
   }
 
   /** True when the frames go straight to the socket (the fast path), for the tests. */
