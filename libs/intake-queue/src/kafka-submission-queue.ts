@@ -341,7 +341,16 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     }
   }
 
-  private async lagOf(topic: string, groupId: string): Promise<number> {
+  /**
+   * kafkajs's fetchTopicOffsets gives up at once on NOT_LEADER_OR_FOLLOWER (a leader moved, or a
+   * new topic's leader not settled yet: CI saw it on a topic just created); a new admin reads the
+   * metadata afresh, so the whole reading is tried again while the error is retriable.
+   */
+  private lagOf(topic: string, groupId: string): Promise<number> {
+    return retryRetriable(() => this.lagOnce(topic, groupId));
+  }
+
+  private async lagOnce(topic: string, groupId: string): Promise<number> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
