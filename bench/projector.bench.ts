@@ -86,7 +86,7 @@ async function sseLatency(): Promise<BenchResult[]> {
   for (const c of connections) c.close();
   await app.close();
   samples.sort((a, b) => a - b);
-  const note = `${SUBSCRIBERS} subscribers on the city commission, ${SUBMISSIONS} signed protocols at ${RATE_PER_S}/s (achieved ${(SUBMISSIONS / submitSeconds).toFixed(1)}/s, one POST at a time) through intake → queue → recorder → store → projector; 250 ms coalescing window; ${samples.length} samples, ${framesReceived} frames`;
+  const note = `${SUBSCRIBERS} subscribers on the city commission, ${SUBMISSIONS} signed protocols at ${RATE_PER_S}/s (achieved ${(SUBMISSIONS / submitSeconds).toFixed(1)}/s, one POST at a time) through intake → queue → recorder → store → projector; ${config.live.windowMs} ms coalescing window; ${samples.length} samples, ${framesReceived} frames`;
   return [
     { name: 'submission → SSE frame p50', value: quantile(samples, 0.5), unit: 'ms', note },
     { name: 'submission → SSE frame p99', value: quantile(samples, 0.99), unit: 'ms', note },
