@@ -1,3 +1,3 @@
 // The public API of @tally/encoding: the byte encodings everything signed or hashed is built from.
 export { canonicalJson, canonicallyEqual } from './canonical-json';
-export { encodeLengthPrefixed, updateLengthPrefixed } from './length-prefixed';
+export { encodeLengthPrefixed } from './length-prefixed';

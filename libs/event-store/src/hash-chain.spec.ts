@@ -10,6 +10,20 @@ describe('canonicalJson', () => {
 });
 
 describe('contentHash', () => {
+  // Every store holds hashes written this way: the bytes may never change. The value was computed
+  // by the implementation of 2026-12-04 (a Hash object fed field by field).
+  it('gives the hash every stored chain was written with (a known answer)', () => {
+    const event = {
+      streamName: 'precinct-e2026-p7',
+      revision: 2n,
+      id: '0192F8A0-1234-7ABC-8DEF-0123456789AB',
+      type: 'ProtocolRecorded',
+      data: { b: [1, 'päivä'], a: { z: null, y: true } },
+      metadata: { submissionId: 's-1', contentHash: 'x', previousHash: 'y', recordedBy: 'астана' },
+    };
+    expect(contentHash(event, GENESIS_HASH)).toBe('76e170415eeefebfad5963be2135ea28b1ef14cbb30d526fab27bead383b11ff');
+  });
+
   it('is the same for the same content in any key order and ignores the stored hash links', () => {
     const h = contentHash(base, GENESIS_HASH);
     expect(h).toMatch(/^[0-9a-f]{64}$/);

@@ -11,8 +11,8 @@
 // canonicalJson and the length-prefixed fields are @tally/encoding's (the same bytes commissions sign).
 // Limits: truncating a stream's LAST events leaves a valid shorter chain; anchor the head hashes
 // elsewhere (an export, a published digest) to detect that.
-import { createHash } from 'node:crypto';
-import { canonicalJson, updateLengthPrefixed } from '@tally/encoding';
+import { hash } from 'node:crypto';
+import { canonicalJson, encodeLengthPrefixed } from '@tally/encoding';
 import type { EventFilter, EventStore, JsonObject, JsonValue, RecordedEvent } from './event-store.port';
 import { START_POSITION } from './position';
 
@@ -47,9 +47,7 @@ export function contentHash(event: HashableEvent, previousHash: string, canonica
     canonicalJson(withoutHashes(event.metadata)),
     previousHash,
   ];
-  const hash = createHash('sha256');
-  updateLengthPrefixed((chunk) => hash.update(chunk), fields);
-  return hash.digest('hex');
+  return hash('sha256', encodeLengthPrefixed(fields), 'hex');
 }
 
 /** The metadata to store for an event at `revision` following `previousHash`. */

@@ -3,6 +3,14 @@ import { deriveSubmissionId, isIdempotencyKey, signatureTag } from './submission
 describe('deriveSubmissionId', () => {
   const base = { electionId: 'e', precinctId: 'p1', kind: 'protocol', submittedBy: 'p1', signatureValue: 'c2lnbmF0dXJl' } as const;
 
+  // Recorded ids and every intake's answer to a retry depend on these bytes: they may never change.
+  // The values were computed by the implementation of 2026-12-04 (a Hash object fed field by field).
+  it('derives the ids it always derived (known answers)', () => {
+    expect(deriveSubmissionId({ electionId: 'e2026', precinctId: 'p7', kind: 'protocol', submittedBy: 'pec-7', signatureValue: 'c2lnbmF0dXJl' })).toBe('8514955d-f4bc-82eb-8222-2d7a400f5756');
+    expect(deriveSubmissionId({ electionId: 'e2026', precinctId: 'p7', kind: 'turnout', submittedBy: 'pec-7', signatureValue: 'c2lnbmF0dXJl', idempotencyKey: 'retry-1' })).toBe('cbd79887-2b7d-8215-a69f-901e2a5595b3');
+    expect(signatureTag('c2lnbmF0dXJl')).toBe('5b46b2821536');
+  });
+
   it('is a UUID of version 8 with the RFC 9562 variant, the same for the same request', () => {
     const id = deriveSubmissionId(base);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -7,8 +7,8 @@
 // - otherwise the signature value itself: a signed body is one act, whoever posts it again.
 // The id is a UUID (RFC 9562 version 8, "custom") over SHA-256 of the length-prefixed fields
 // below; the first field names the scheme, so another derivation can never produce the same id.
-import { createHash } from 'node:crypto';
-import { updateLengthPrefixed } from '@tally/encoding';
+import { hash } from 'node:crypto';
+import { encodeLengthPrefixed } from '@tally/encoding';
 
 export const SUBMISSION_ID_SCHEME = 'tally-submission-id-v1';
 
@@ -30,13 +30,11 @@ export interface SubmissionIdSource {
 }
 
 export function deriveSubmissionId(source: SubmissionIdSource): string {
-  const hash = createHash('sha256');
   const by =
     source.idempotencyKey !== undefined
       ? ['idempotency-key', source.electionId, source.precinctId, source.kind, source.submittedBy, source.idempotencyKey]
       : ['signature', source.electionId, source.precinctId, source.kind, source.signatureValue];
-  updateLengthPrefixed((chunk) => hash.update(chunk), [SUBMISSION_ID_SCHEME, ...by]);
-  const bytes = hash.digest().subarray(0, 16);
+  const bytes = hash('sha256', encodeLengthPrefixed([SUBMISSION_ID_SCHEME, ...by]), 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8
   bytes[8] = (bytes[8] & 0x3f) | 0x80; // the RFC 9562 variant
   const hex = bytes.toString('hex');
@@ -48,4 +46,4 @@ export function deriveSubmissionId(source: SubmissionIdSource): string {
  * Idempotency-Key with another body is told apart from a retry. 48 bits: a collision needs a
  * forged retry of the same key by the same commission, and costs only a wrong "conflict" answer.
  */
-export const signatureTag = (signatureValue: string): string => createHash('sha256').update(signatureValue).digest('hex').slice(0, 12);
+export const signatureTag = (signatureValue: string): string => hash('sha256', signatureValue, 'hex').slice(0, 12);
