@@ -85,19 +85,15 @@ async function readBack(bootstrap, topic, expected) {
   const kafka = new Kafka({ clientId: 'failover-read', brokers: bootstrap, logLevel: logLevel.NOTHING });
   // Right after a failover a broker may still answer NOT_LEADER_FOR_PARTITION, on which kafkajs's
   // fetchTopicOffsets gives up at once; a new admin reads the metadata afresh.
-  let offsets;
-  for (let attempt = 1; offsets === undefined; attempt++) {
+  const offsets = await lib('intake-queue').retryRetriable(async () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      offsets = await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      if (error.retriable !== true || attempt >= 20) throw error;
-      await sleep(250);
+      return await admin.fetchTopicOffsets(topic);
     } finally {
       await admin.disconnect();
     }
-  }
+  });
   const inTopic = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
   const seen = new Set();
   let read = 0;

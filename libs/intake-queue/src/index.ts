@@ -6,7 +6,7 @@ export {
   partitionForKey,
   type InProcessQueueOptions,
 } from './in-process-submission-queue';
-export { createTopicsAndWait, waitForLeaders } from './kafka-retry';
+export { createTopicsAndWait, retryRetriable, waitForLeaders } from './kafka-retry';
 export { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 export {
   createSubmissionQueue,

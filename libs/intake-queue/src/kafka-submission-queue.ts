@@ -342,7 +342,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   }
 
   /**
-   * kafkajs's fetchTopicOffsets gives up at once on NOT_LEADER_OR_FOLLOWER (a leader moved, or a
+   * kafkajs's fetchTopicOffsets gives up at once on NOT_LEADER_FOR_PARTITION (a leader moved, or a
    * new topic's leader not settled yet: CI saw it on a topic just created); a new admin reads the
    * metadata afresh, so the whole reading is tried again while the error is retriable.
    */
