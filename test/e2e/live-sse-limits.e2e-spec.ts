@@ -261,8 +261,11 @@ describe('live streams: the write budget', () => {
     const frames = watcher.frames();
     const results = frames.map((f, i) => ({ ...f, at: watcher.at[i + 1] })).filter((f) => f.event === 'results');
     expect(results.length).toBeGreaterThan(0);
-    // At most one frame per stretched window (a timer never fires early; 2 ms for the clock's rounding).
-    for (let i = 1; i < results.length; i++) expect(results[i].at - results[i - 1].at).toBeGreaterThanOrEqual(198);
+    // At most one frame per stretched window. The window runs from the start of a flush, and a frame is
+    // stamped here once built and written, so a slow build of the earlier frame (its first run, a GC
+    // pause) shortens the gap seen here by that much (196.5 ms was seen on CI). 150 ms keeps that slack
+    // while a window not stretched (10 ms configured) still fails.
+    for (let i = 1; i < results.length; i++) expect(results[i].at - results[i - 1].at).toBeGreaterThanOrEqual(150);
     // Every subscriber was written the same frames.
     for (const r of crowd) expect(r.frames().map((f) => f.id)).toEqual(frames.map((f) => f.id));
 
