@@ -229,6 +229,23 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         expect(again).toEqual(first.map((r) => ({ ...r, alreadyRecorded: true })));
         expect(await readAllOf(store, [cat])).toHaveLength(3);
       });
+
+      it('records a batch sent twice at once (a redelivery racing the first delivery) exactly once, both told where', async () => {
+        // Both read the same tails; the later insert meets the earlier one's (stream, revision) and
+        // runs again, finding its events recorded.
+        for (let round = 0; round < 5; round++) {
+          const cat = freshCategory();
+          await store.append(streamName(cat, '2'), 'no-stream', [event('Existing')]);
+          const batch = [
+            { streamName: streamName(cat, '1'), expectedRevision: 'no-stream' as const, events: [event('A')] },
+            { streamName: streamName(cat, '2'), expectedRevision: 0n, events: [event('B'), event('C')] },
+          ];
+          const [one, two] = await Promise.all([store.appendMany(batch), store.appendMany(batch)]);
+          expect(one.map((r) => r.position)).toEqual(two.map((r) => r.position));
+          expect([one, two].map((results) => results.every((r) => r.alreadyRecorded)).sort()).toEqual([false, true]);
+          expect((await readAllOf(store, [cat])).map((e) => e.type)).toEqual(['Existing', 'A', 'B', 'C']);
+        }
+      });
     });
 
     describe('appendMany', () => {

@@ -182,7 +182,7 @@ export class SqlEventStore implements EventStore {
     batch.forEach(validateAppend);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.sql.transaction((tx) => this.appendInTransaction(tx, batch));
+        return await this.appendOnce(batch);
       } catch (error) {
         if (attempt < MAX_RACE_RETRIES && isUniqueViolation(error)) continue;
         throw error;
@@ -190,8 +190,17 @@ export class SqlEventStore implements EventStore {
     }
   }
 
-  private async appendInTransaction(tx: SqlQueryable, batch: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const tails = await this.loadTails(tx, batch);
+  /**
+   * Two statements, no BEGIN … COMMIT: one reads the tails, the other inserts the batch and
+   * notifies, each atomic on its own (a statement is its own transaction). Nothing needs the two
+   * in one transaction: a writer that appended to one of the streams in between took the revision
+   * this insert wants, so the insert fails on the (stream, revision) key and the append runs again
+   * on the new tails (appendMany), as it did inside a transaction at READ COMMITTED. Six round trips
+   * to the server were two: the recorder's batch pays them in latency (measured in the README).
+   */
+  private async appendOnce(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const sql = this.sql;
+    const tails = await this.loadTails(sql, batch);
     const pending: PendingRow[] = [];
     const outcomes = batch.map((item, batchIndex): ItemOutcome => {
       const tail = tails.get(item.streamName)!;
@@ -231,8 +240,7 @@ export class SqlEventStore implements EventStore {
       return { kind: 'write', streamName: item.streamName, nextRevision: revision - 1n, lastPendingIndex: pending.length - 1 };
     });
 
-    const positions = pending.length > 0 ? await this.insert(tx, pending) : [];
-    if (pending.length > 0) await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, '']);
+    const positions = pending.length > 0 ? await this.insert(sql, pending) : [];
 
     const positionOf = (k: KnownEvent): string => k.position ?? positions[k.pendingIndex!];
     return outcomes.map((o) =>
@@ -242,26 +250,13 @@ export class SqlEventStore implements EventStore {
     );
   }
 
-  /** Each stream's last revision and hash, plus where the batch's event ids already are. */
-  private async loadTails(tx: SqlQueryable, batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
+  /**
+   * Each stream's last revision and hash, plus where the batch's event ids already are: one
+   * statement, so both halves see the same snapshot.
+   */
+  private async loadTails(sql: SqlQueryable, batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
     const names = [...new Set(batch.map((b) => b.streamName))];
     const tails = new Map<string, StreamTail>(names.map((n) => [n, { actual: 'no-stream', hash: GENESIS_HASH, ids: new Map() }]));
-    // One backward index step per stream. (DISTINCT ON read and sorted every row of each stream:
-    // about 4 ms an append at 1,000 events a stream on PGlite, against 0.1 ms this way.)
-    const heads = await tx.query<{ stream_name: string; revision: string; hash: string }>(
-      `SELECT n.stream_name, h.revision, h.hash
-         FROM unnest($1::text[]) AS n(stream_name)
-         CROSS JOIN LATERAL (
-           SELECT stream_revision::text AS revision, metadata->>'contentHash' AS hash
-             FROM tally_events e WHERE e.stream_name = n.stream_name
-            ORDER BY stream_revision DESC LIMIT 1) h`,
-      [names],
-    );
-    for (const h of heads) {
-      const tail = tails.get(h.stream_name)!;
-      tail.actual = BigInt(h.revision);
-      tail.hash = h.hash ?? GENESIS_HASH;
-    }
     const pairNames: string[] = [];
     const pairIds: string[] = [];
     for (const item of batch) {
@@ -270,29 +265,50 @@ export class SqlEventStore implements EventStore {
         pairIds.push(e.id.toLowerCase());
       }
     }
-    const found = await tx.query<{ stream_name: string; event_id: string; revision: string; tx: string; gp: string }>(
-      `SELECT e.stream_name, e.event_id::text AS event_id, e.stream_revision::text AS revision,
-              e.transaction_id::text AS tx, e.global_position::text AS gp
+    // Heads: one backward index step per stream. (DISTINCT ON read and sorted every row of each
+    // stream: about 4 ms an append at 1,000 events a stream on PGlite, against 0.1 ms this way.)
+    // Ids: the batch's event ids already in their streams (a retried append).
+    const rows = await sql.query<{ head: boolean; stream_name: string; revision: string; hash: string | null; event_id: string | null; tx: string | null; gp: string | null }>(
+      `SELECT true AS head, n.stream_name, h.revision, h.hash, NULL::text AS event_id, NULL::text AS tx, NULL::text AS gp
+         FROM unnest($1::text[]) AS n(stream_name)
+         CROSS JOIN LATERAL (
+           SELECT stream_revision::text AS revision, metadata->>'contentHash' AS hash
+             FROM tally_events e WHERE e.stream_name = n.stream_name
+            ORDER BY stream_revision DESC LIMIT 1) h
+       UNION ALL
+       SELECT false, e.stream_name, e.stream_revision::text, NULL, e.event_id::text, e.transaction_id::text, e.global_position::text
          FROM tally_events e
-         JOIN unnest($1::text[], $2::uuid[]) AS wanted(stream_name, event_id)
+         JOIN unnest($2::text[], $3::uuid[]) AS wanted(stream_name, event_id)
            ON e.stream_name = wanted.stream_name AND e.event_id = wanted.event_id`,
-      [pairNames, pairIds],
+      [names, pairNames, pairIds],
     );
-    for (const f of found) {
-      tails.get(f.stream_name)!.ids.set(f.event_id, { revision: BigInt(f.revision), position: formatPosition(f.tx, f.gp) });
+    for (const r of rows) {
+      const tail = tails.get(r.stream_name)!;
+      if (r.head) {
+        tail.actual = BigInt(r.revision);
+        tail.hash = r.hash ?? GENESIS_HASH;
+      } else {
+        tail.ids.set(r.event_id!, { revision: BigInt(r.revision), position: formatPosition(r.tx!, r.gp!) });
+      }
     }
     return tails;
   }
 
-  /** One multi-row INSERT for the whole batch; returns each pending row's position. */
-  private async insert(tx: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
-    const returned = await tx.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
-      `INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
-       SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::json, r.metadata::json
-         FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])
-              WITH ORDINALITY AS r(stream_name, stream_revision, event_id, event_type, data, metadata, ord)
-        ORDER BY r.ord
-       RETURNING stream_name, stream_revision::text AS revision, transaction_id::text AS tx, global_position::text AS gp`,
+  /**
+   * One multi-row INSERT for the whole batch, and the NOTIFY that wakes subscriptions, in one
+   * statement (delivered when it commits); returns each pending row's position.
+   */
+  private async insert(sql: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
+    const returned = await sql.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
+      `WITH inserted AS (
+         INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
+         SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::json, r.metadata::json
+           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+                WITH ORDINALITY AS r(stream_name, stream_revision, event_id, event_type, data, metadata, ord)
+          ORDER BY r.ord
+         RETURNING stream_name, stream_revision::text AS revision, transaction_id::text AS tx, global_position::text AS gp),
+       notified AS (SELECT pg_notify($7, ''))
+       SELECT inserted.* FROM inserted CROSS JOIN notified`,
       [
         rows.map((r) => r.streamName),
         rows.map((r) => r.revision.toString()),
@@ -302,6 +318,7 @@ export class SqlEventStore implements EventStore {
         // audit's hash check writes it again with JSON.stringify (canonicalJson's fast path).
         rows.map((r) => r.canonicalData),
         rows.map((r) => canonicalJson(r.metadata)),
+        NOTIFY_CHANNEL,
       ],
     );
     // RETURNING order is not guaranteed: match rows back by their (stream, revision) key.
