@@ -40,6 +40,8 @@ const broker = require(join(ROOT, 'tools', 'kafka', 'broker.js')) as BrokerTool;
 export interface SplitRunOptions {
   readonly name: string;
   readonly precincts: number;
+  /** Precincts of another election sent, recorded and projected before the measured run (0: none). */
+  readonly warmupPrecincts?: number;
   /** Chance a precinct reports turnout at each of the election's 6 times (1: every time). */
   readonly turnoutShare: number;
   readonly intakes: number;
@@ -73,9 +75,27 @@ export interface SplitRunResult {
   readonly recordedOnce: number;
   readonly cpu: readonly ProcessCpu[];
   readonly kafka: string;
+  /** Submissions of the warm-up (another election), recorded and projected before the clock. */
+  readonly warmupAcknowledged: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The warm-up's election (the load generator's seed): not the measured one's (seed 1). */
+const WARMUP_SEED = 2;
+
+/** The load generator's last line. */
+interface LoadSummary {
+  readonly electionId: string;
+  readonly acknowledged: number;
+  readonly refused: number;
+  readonly retries: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly firstAckAt: number | null;
+  readonly lastAckAt: number | null;
+  readonly cpuSeconds: number;
+}
 
 interface Role {
   readonly name: string;
@@ -157,71 +177,58 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
     log(`ready: ${processes.map((p) => `${p.name} :${p.port}`).join(', ')}`);
     const projector = processes[0];
 
-    // The load generator in its own process; its clock starts once everything is signed.
     const intakes = processes.filter((p) => p.roles === 'intake');
-    const load = spawn(
-      process.execPath,
-      [
-        LOAD,
-        ...intakes.flatMap((p) => ['--url', `http://127.0.0.1:${p.port}`]),
-        ...['--precincts', String(options.precincts), '--rate', '1000000', '--concurrency', String(options.concurrency), '--token', adminToken],
-        ...['--seed', '1', '--turnout-share', String(options.turnoutShare)],
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    cleanups.push(async () => {
-      if (load.exitCode === null && load.signalCode === null) load.kill('SIGKILL');
-    });
-    let stdout = '';
-    load.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const pids = (): Array<{ name: string; pid: number }> => [
+    const pids = (load: ChildProcess): Array<{ name: string; pid: number }> => [
       ...processes.map((p) => ({ name: p.name, pid: p.child.pid! })),
       { name: 'load generator', pid: load.pid! },
       ...(brokerPid ? [{ name: 'kafka', pid: brokerPid }] : []),
     ];
-    let cpuBefore = new Map<string, number>();
-    const sending = new Promise<void>((resolve) => {
-      let buffered = '';
-      load.stderr.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          log(line);
-          if (/signed protocols ready/.test(line)) resolve();
-        }
+    // The load generator in its own process; its clock starts once everything is signed.
+    const startLoad = (precincts: number, seed: number) => {
+      const load = spawn(
+        process.execPath,
+        [
+          LOAD,
+          ...intakes.flatMap((p) => ['--url', `http://127.0.0.1:${p.port}`]),
+          ...['--precincts', String(precincts), '--rate', '1000000', '--concurrency', String(options.concurrency), '--token', adminToken],
+          ...['--seed', String(seed), '--turnout-share', String(options.turnoutShare)],
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      cleanups.push(async () => {
+        if (load.exitCode === null && load.signalCode === null) load.kill('SIGKILL');
       });
-    });
-    const loadExit = new Promise<number | null>((resolve) => load.once('exit', (code) => resolve(code)));
-    await Promise.race([sending, loadExit]);
-    // PostgreSQL's backends of this database: its pool connections are open by now.
+      let stdout = '';
+      load.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const sending = new Promise<void>((resolve) => {
+        let buffered = '';
+        load.stderr.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            log(line);
+            if (/signed protocols ready/.test(line)) resolve();
+          }
+        });
+      });
+      const exit = new Promise<number | null>((resolve) => load.once('exit', (code) => resolve(code)));
+      const done = async (): Promise<LoadSummary & { readonly firstAckAt: number }> => {
+        const code = await exit;
+        const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadSummary;
+        if (code !== 0 || !summary.firstAckAt) throw new Error(`the load generator failed (exit ${code}): ${stdout.slice(-500)}`);
+        log(`load: ${summary.acknowledged} acknowledged, ${summary.refused} refused, ${summary.retries} retries`);
+        return { ...summary, firstAckAt: summary.firstAckAt };
+      };
+      return { load, ready: Promise.race([sending, exit]), done };
+    };
+    // PostgreSQL's backends of this database: its pool connections are open once the roles are ready.
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     pg.on('error', () => undefined); // the drop at the end ends it
     cleanups.push(() => pg.end());
     const backends = async () =>
       (await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()', [])).rows.map((r) => ({ name: 'postgres', pid: r.pid }));
-    const snapshot = async () => {
-      const all = [...pids(), ...(await backends())];
-      // A process gone by now counts as none.
-      return new Map(all.map(({ name, pid }) => [`${name}\u0000${pid}`, (processCpuMicros(pid) || 0) / 1e6]));
-    };
-    cpuBefore = await snapshot();
-
-    const code = await loadExit;
-    const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
-      electionId: string;
-      acknowledged: number;
-      refused: number;
-      retries: number;
-      p50Ms: number | null;
-      p99Ms: number | null;
-      firstAckAt: number | null;
-      lastAckAt: number | null;
-      cpuSeconds: number;
-    };
-    if (code !== 0 || !summary.firstAckAt) throw new Error(`the load generator failed (exit ${code}): ${stdout.slice(-500)}`);
-    log(`load: ${summary.acknowledged} acknowledged, ${summary.refused} refused, ${summary.retries} retries`);
 
     // Recorded and projected: the projector's count of events applied (cheap, in memory) until it
     // covers one per acknowledged submission; then its position until it reaches the store's last
@@ -242,18 +249,44 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       ).rows[0];
       return formatPosition(row.tx, row.gp);
     };
-    let projectedAt = 0;
-    for (let last = '', stalledSince = Date.now(); ; ) {
-      const status = await projectorStatus();
-      if (status.eventsSinceStart >= summary.acknowledged && comparePositions(status.position, await storeHead()) >= 0) {
-        projectedAt = Date.now();
-        break;
+    /** Waits until the projector has applied `events` since it started and reached the store's head; when it did. */
+    const projected = async (events: number, acknowledged: number): Promise<number> => {
+      for (let last = '', stalledSince = Date.now(); ; ) {
+        const status = await projectorStatus();
+        if (status.eventsSinceStart >= events && comparePositions(status.position, await storeHead()) >= 0) return Date.now();
+        const progress = `${status.eventsSinceStart} ${status.position}`;
+        if (progress !== last) [last, stalledSince] = [progress, Date.now()];
+        else if (Date.now() - stalledSince > 60_000) throw new Error(`the projector stalled at ${status.eventsSinceStart} events (position ${status.position}) of ${acknowledged} acknowledged`);
+        await sleep(100);
       }
-      const progress = `${status.eventsSinceStart} ${status.position}`;
-      if (progress !== last) [last, stalledSince] = [progress, Date.now()];
-      else if (Date.now() - stalledSince > 60_000) throw new Error(`the projector stalled at ${status.eventsSinceStart} events (position ${status.position}) of ${summary.acknowledged} acknowledged`);
-      await sleep(100);
+    };
+
+    // Warm-up: another election's protocols through every process and the broker (their JIT,
+    // pools and caches), recorded and projected before the clock starts; none of it is measured.
+    let warmEvents = 0;
+    let warmupAcknowledged = 0;
+    const warmup = options.warmupPrecincts ?? 0;
+    if (warmup > 0) {
+      const run = startLoad(warmup, WARMUP_SEED);
+      await run.ready;
+      const summary = await run.done();
+      await projected(summary.acknowledged, summary.acknowledged);
+      warmEvents = (await projectorStatus()).eventsSinceStart;
+      warmupAcknowledged = summary.acknowledged;
+      log(`warm-up: ${summary.acknowledged} protocols of ${summary.electionId} recorded and projected`);
     }
+
+    const measured = startLoad(options.precincts, 1);
+    const load = measured.load;
+    await measured.ready;
+    const snapshot = async () => {
+      const all = [...pids(load), ...(await backends())];
+      // A process gone by now counts as none.
+      return new Map(all.map(({ name, pid }) => [`${name}\u0000${pid}`, (processCpuMicros(pid) || 0) / 1e6]));
+    };
+    const cpuBefore = await snapshot();
+    const summary = await measured.done();
+    const projectedAt = await projected(warmEvents + summary.acknowledged, summary.acknowledged);
     const cpuAfter = await snapshot();
     // The load generator has exited (its /proc entry with it): its own count, taken as it ended.
     for (const key of cpuBefore.keys()) if (key.startsWith('load generator\u0000')) cpuAfter.set(key, summary.cpuSeconds);
@@ -267,8 +300,8 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
     const counts = (
       await pg.query<{ events: string; submissions: string; last: Date }>(
         `SELECT count(*)::text AS events, count(DISTINCT metadata->>'submissionId')::text AS submissions, max(recorded_at) AS last
-           FROM tally_events WHERE stream_name LIKE 'precinct-%'`,
-        [],
+           FROM tally_events WHERE stream_name ^@ $1`,
+        [`precinct-${summary.electionId}.`],
       )
     ).rows[0];
     if (Number(counts.events) !== Number(counts.submissions)) log(`note: ${counts.events} precinct events for ${counts.submissions} submissions`);
@@ -286,6 +319,7 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       recordedOnce: Number(counts.submissions),
       cpu: [...cpu].map(([name, seconds]) => ({ name, seconds })).sort((a, b) => b.seconds - a.seconds),
       kafka: ownBroker ? `a broker of its own (${kafka})` : `KAFKA_BROKERS ${kafka}`,
+      warmupAcknowledged,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log(`cleanup: ${e instanceof Error ? e.message : String(e)}`));
@@ -328,6 +362,8 @@ export async function runSplitFromEnv(params: {
   readonly portVariable: string;
   readonly defaultPort: number;
   readonly log: (line: string) => void;
+  /** Precincts of another election run through before the clock (SplitRunOptions.warmupPrecincts). */
+  readonly warmupPrecincts?: number;
 }): Promise<{ readonly result: SplitRunResult; readonly setup: string }> {
   const intakes = positiveEnv('SPLIT_BENCH_INTAKES', 1);
   const recorders = positiveEnv('SPLIT_BENCH_RECORDERS', 1);
@@ -336,7 +372,8 @@ export async function runSplitFromEnv(params: {
   const result = await runSplit({ ...params, intakes, recorders, partitions, concurrency, httpPort: positiveEnv(params.portVariable, params.defaultPort) });
   const setup =
     `intake ×${intakes}, recorder ×${recorders}, projector ×1, ${result.kafka} (${partitions} partitions), PostgreSQL (DATABASE_URL); ` +
-    `load generator in its own process, ${concurrency} in flight; ${result.acknowledged} submissions acknowledged, ${result.recordedOnce} recorded once each`;
+    `load generator in its own process, ${concurrency} in flight; ${result.acknowledged} submissions acknowledged, ${result.recordedOnce} recorded once each` +
+    (params.warmupPrecincts ? `; after a warm-up, not measured: ${result.warmupAcknowledged} protocols of another election recorded and projected first` : '');
   return { result, setup };
 }
 
