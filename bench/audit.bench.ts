@@ -13,6 +13,7 @@ import { createPgliteEventStore, verifyStore } from '@tally/event-store';
 import { rawPublicKey, verifyBytes } from '@tally/signatures';
 import { recordSignedElection } from '../libs/audit/src/testing/audit-fixture';
 import type { BenchResult } from './bench.types';
+import { describeShares, profileShares, type ShareRule } from './profile-shares';
 
 export default async function run(): Promise<BenchResult[]> {
   const precincts = Number(process.env.AUDIT_BENCH_PRECINCTS ?? 100_000);
@@ -35,6 +36,10 @@ export default async function run(): Promise<BenchResult[]> {
     const verifyCores = (verifyCpu.user + verifyCpu.system) / 1e6 / verifySeconds;
     if (!report.ok) throw new Error(`the bench store does not verify: ${report.firstFailure?.message}`);
 
+    // Where the main thread's time goes: the same verify again, under the sampling profiler (not
+    // the measured one: the profiler slows it down).
+    const { profile } = await profileShares(VERIFY_SHARES, () => verifyAudit(store));
+
     t = performance.now();
     const replayed = await replay(store);
     const replaySeconds = (performance.now() - t) / 1000;
@@ -53,7 +58,7 @@ export default async function run(): Promise<BenchResult[]> {
         name: 'audit verify (full: chain, signatures, control relations, decider, recomputation)',
         value: Math.round(events / verifySeconds),
         unit: 'events/s',
-        note: `${what}; ${verifySeconds.toFixed(1)} s. Bound: one Ed25519 check per signed event, ${Math.round(ed25519).toLocaleString('en-US')}/s alone on one thread here, so at most ${Math.round(ed25519 * cpus().length).toLocaleString('en-US')}/s on this machine's ${cpus().length} cores with nothing else to do; the checks run on ${cpus().length} worker threads a page ahead of the main thread, which reads, hashes, re-decides and recomputes (${Math.round(cpuPerEvent)} µs of CPU an event in all, ${Math.round(1e6 / ed25519)} of them the check itself at its rate alone): the process used ${verifyCores.toFixed(2)} of the ${cpus().length} cores over the verify, ${verifyCores >= 0.85 * cpus().length ? 'so the cores bound it' : 'not all of them: the main thread bounds it'}, ${Math.round((100 * 1e6) / ed25519 / cpuPerEvent)}% of the CPU the checks (where the rest goes: node --cpu-prof on the bench)`,
+        note: `${what}; ${verifySeconds.toFixed(1)} s. Bound: one Ed25519 check per signed event, ${Math.round(ed25519).toLocaleString('en-US')}/s alone on one thread here, so at most ${Math.round(ed25519 * cpus().length).toLocaleString('en-US')}/s on this machine's ${cpus().length} cores with nothing else to do; the checks run on ${cpus().length} worker threads a page ahead of the main thread, which reads, hashes, re-decides and recomputes (${Math.round(cpuPerEvent)} µs of CPU an event in all, ${Math.round(1e6 / ed25519)} of them the check itself at its rate alone): the process used ${verifyCores.toFixed(2)} of the ${cpus().length} cores over the verify, ${verifyCores >= 0.85 * cpus().length ? 'so the cores bound it' : 'not all of them: the main thread bounds it'}, ${Math.round((100 * 1e6) / ed25519 / cpuPerEvent)}% of the CPU the checks. The main thread's time, profiled (the same verify again under V8's sampling profiler): ${describeShares(profile)}`,
       },
       { name: 'Ed25519 verifications alone, one thread (libsodium, as Tally verifies)', value: Math.round(ed25519), unit: 'verifications/s', note: `20,000 checks of 400-byte messages through verifyBytes: the ceiling of a single-threaded verify; ${(ed25519 / openssl).toFixed(2)}× node:crypto's on the same bodies` },
       { name: 'Ed25519 verifications alone, one thread (node:crypto, key object cached)', value: Math.round(openssl), unit: 'verifications/s', note: '20,000 checks of 400-byte messages: OpenSSL through node:crypto, what Tally verified with until 2026-12-04' },
@@ -88,3 +93,14 @@ function ed25519Rates(): { ed25519: number; openssl: number } {
   }
   return { ed25519, openssl };
 }
+
+/** The main thread's work in verify, by where the code lives (bench/profile-shares.ts). */
+const VERIFY_SHARES: readonly ShareRule[] = [
+  { name: 'garbage collection', matches: (_url, fn) => fn === '(garbage collector)' },
+  { name: 'reading the store (PGlite, its text decoding, the page parse)', matches: (url) => url.includes('@electric-sql/pglite') || url.startsWith('wasm') || url === 'node:internal/encoding' || url.includes('/libs/event-store/src/sql/') },
+  { name: 'recomputing the results views', matches: (url) => url.includes('/libs/domain/src/views/') || url.includes('/libs/projection/') },
+  { name: 'decoding, control relations and the decider', matches: (url) => url.includes('/libs/domain/') || url.includes('/zod/') },
+  { name: 'canonical encoding and hashing (chain, signed subjects, comparisons)', matches: (url, fn) => url.includes('/libs/encoding/') || url.includes('/hash-chain') || fn === 'oneShotDigest' || url === 'node:internal/crypto/hash' },
+  { name: 'handing the checks to the workers', matches: (url) => url.includes('/libs/signatures/') },
+  { name: 'the walk itself', matches: (url) => url.includes('/libs/audit/') },
+];
