@@ -38,7 +38,7 @@ export default async function run(): Promise<BenchResult[]> {
 
     // Where the main thread's time goes: the same verify again, under the sampling profiler (not
     // the measured one: the profiler slows it down).
-    const { profile } = await profileShares(VERIFY_SHARES, () => verifyAudit(store));
+    const profile = await profileShares(VERIFY_SHARES, () => verifyAudit(store));
 
     t = performance.now();
     const replayed = await replay(store);

@@ -10,14 +10,10 @@ export interface ShareRule {
   readonly matches: (url: string, functionName: string) => boolean;
 }
 
-export interface ProfileShares {
-  /** Sampled milliseconds, idle excluded. */
-  readonly busyMs: number;
-  /** Shares of the busy time, largest first; what no rule took is "the rest". */
-  readonly shares: readonly { readonly name: string; readonly percent: number }[];
-}
+/** Shares of the busy (not idle) sampled time, largest first; what no rule took is "the rest". */
+export type ProfileShares = readonly { readonly name: string; readonly percent: number }[];
 
-export async function profileShares<T>(rules: readonly ShareRule[], work: () => Promise<T>): Promise<{ readonly result: T; readonly profile: ProfileShares }> {
+export async function profileShares(rules: readonly ShareRule[], work: () => Promise<unknown>): Promise<ProfileShares> {
   const session = new Session();
   session.connect();
   const post = <R>(method: string, params?: object) =>
@@ -26,9 +22,9 @@ export async function profileShares<T>(rules: readonly ShareRule[], work: () => 
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 500 });
     await post('Profiler.start');
-    const result = await work();
+    await work();
     const { profile } = await post<{ profile: Profiler.Profile }>('Profiler.stop');
-    return { result, profile: sharesOf(profile, rules) };
+    return sharesOf(profile, rules);
   } finally {
     session.disconnect();
   }
@@ -48,11 +44,8 @@ function sharesOf(profile: Profiler.Profile, rules: readonly ShareRule[]): Profi
     micros.set(name, (micros.get(name) ?? 0) + dt);
     busy += dt;
   });
-  const shares = [...micros]
-    .map(([name, us]) => ({ name, percent: busy > 0 ? (100 * us) / busy : 0 }))
-    .sort((a, b) => b.percent - a.percent);
-  return { busyMs: busy / 1000, shares };
+  return [...micros].map(([name, us]) => ({ name, percent: busy > 0 ? (100 * us) / busy : 0 })).sort((a, b) => b.percent - a.percent);
 }
 
 /** "a 31%, b 22%, …" */
-export const describeShares = (p: ProfileShares): string => p.shares.map((s) => `${s.name} ${s.percent.toFixed(0)}%`).join(', ');
+export const describeShares = (shares: ProfileShares): string => shares.map((s) => `${s.name} ${s.percent.toFixed(0)}%`).join(', ');

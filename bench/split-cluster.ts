@@ -267,9 +267,7 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
     let warmupAcknowledged = 0;
     const warmup = options.warmupPrecincts ?? 0;
     if (warmup > 0) {
-      const run = startLoad(warmup, WARMUP_SEED);
-      await run.ready;
-      const summary = await run.done();
+      const summary = await startLoad(warmup, WARMUP_SEED).done();
       await projected(summary.acknowledged, summary.acknowledged);
       warmEvents = (await projectorStatus()).eventsSinceStart;
       warmupAcknowledged = summary.acknowledged;

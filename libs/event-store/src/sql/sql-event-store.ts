@@ -28,7 +28,7 @@ import { chainMetadata, GENESIS_HASH } from '../hash-chain';
 import { formatPosition, parsePosition, START_POSITION } from '../position';
 import { categoryFilter, categoryPrefix, matchesFilter } from '../stream-names';
 import { runPollingSubscription, type WakeListener, type WakeSource } from './polling-subscription';
-import type { SqlExecutor, SqlQueryable, SqlRow } from './sql-executor';
+import type { SqlExecutor, SqlRow } from './sql-executor';
 import { MIGRATION_LOCK_KEY, MIGRATIONS, MIGRATIONS_TABLE_SQL, NOTIFY_CHANNEL } from './sql-schema';
 
 export interface SqlEventStoreOptions {
@@ -199,8 +199,7 @@ export class SqlEventStore implements EventStore {
    * to the server were two: the recorder's batch pays them in latency (measured in the README).
    */
   private async appendOnce(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const sql = this.sql;
-    const tails = await this.loadTails(sql, batch);
+    const tails = await this.loadTails(batch);
     const pending: PendingRow[] = [];
     const outcomes = batch.map((item, batchIndex): ItemOutcome => {
       const tail = tails.get(item.streamName)!;
@@ -240,7 +239,7 @@ export class SqlEventStore implements EventStore {
       return { kind: 'write', streamName: item.streamName, nextRevision: revision - 1n, lastPendingIndex: pending.length - 1 };
     });
 
-    const positions = pending.length > 0 ? await this.insert(sql, pending) : [];
+    const positions = pending.length > 0 ? await this.insert(pending) : [];
 
     const positionOf = (k: KnownEvent): string => k.position ?? positions[k.pendingIndex!];
     return outcomes.map((o) =>
@@ -254,7 +253,7 @@ export class SqlEventStore implements EventStore {
    * Each stream's last revision and hash, plus where the batch's event ids already are: one
    * statement, so both halves see the same snapshot.
    */
-  private async loadTails(sql: SqlQueryable, batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
+  private async loadTails(batch: readonly StreamAppend[]): Promise<Map<string, StreamTail>> {
     const names = [...new Set(batch.map((b) => b.streamName))];
     const tails = new Map<string, StreamTail>(names.map((n) => [n, { actual: 'no-stream', hash: GENESIS_HASH, ids: new Map() }]));
     const pairNames: string[] = [];
@@ -268,7 +267,7 @@ export class SqlEventStore implements EventStore {
     // Heads: one backward index step per stream. (DISTINCT ON read and sorted every row of each
     // stream: about 4 ms an append at 1,000 events a stream on PGlite, against 0.1 ms this way.)
     // Ids: the batch's event ids already in their streams (a retried append).
-    const rows = await sql.query<{ head: boolean; stream_name: string; revision: string; hash: string | null; event_id: string | null; tx: string | null; gp: string | null }>(
+    const rows = await this.sql.query<{ head: boolean; stream_name: string; revision: string; hash: string | null; event_id: string | null; tx: string | null; gp: string | null }>(
       `SELECT true AS head, n.stream_name, h.revision, h.hash, NULL::text AS event_id, NULL::text AS tx, NULL::text AS gp
          FROM unnest($1::text[]) AS n(stream_name)
          CROSS JOIN LATERAL (
@@ -298,8 +297,8 @@ export class SqlEventStore implements EventStore {
    * One multi-row INSERT for the whole batch, and the NOTIFY that wakes subscriptions, in one
    * statement (delivered when it commits); returns each pending row's position.
    */
-  private async insert(sql: SqlQueryable, rows: readonly PendingRow[]): Promise<string[]> {
-    const returned = await sql.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
+  private async insert(rows: readonly PendingRow[]): Promise<string[]> {
+    const returned = await this.sql.query<{ stream_name: string; revision: string; tx: string; gp: string }>(
       `WITH inserted AS (
          INSERT INTO tally_events (stream_name, stream_revision, event_id, event_type, data, metadata)
          SELECT r.stream_name, r.stream_revision, r.event_id, r.event_type, r.data::json, r.metadata::json
