@@ -61,7 +61,7 @@ const serviceEnvSchema = z.object({
   TALLY_LOG_HEAD_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(10_000)),
   /** Live results (SSE): at most one frame per watched commission per this many ms (DEFAULT_LIVE_OPTIONS, where the defaults are measured). */
   TALLY_SSE_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(10_000).default(100)),
-  TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(20_000)),
+  TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(40_000)),
   /** Live streams this process holds at once; a stream past it is refused with 503 and Retry-After. */
   TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20_000)),
   /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
