@@ -178,7 +178,7 @@ async function run(opts, { log = (line) => console.error(`load: ${line}`) } = {}
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  // Submissions go over node:http with keep-alive, not fetch (http-post.js says why).
+  // Submissions go over undici's keep-alive pool, not fetch (http-post.js says why).
   const poster = createPoster();
   const stats = { sent: 0, acknowledged: 0, duplicates: 0, refused: 0, retries: 0, abandoned: 0, statuses: {} };
   const latencies = [];
