@@ -23,7 +23,8 @@ function createPoster({ timeoutMs = 30_000 } = {}) {
     return { status: res.statusCode, text, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter };
   }
   function destroy() {
-    for (const pool of pools.values()) void pool.destroy();
+    // Sockets close now; a failure to close one is no answer anyone waits for.
+    for (const pool of pools.values()) pool.destroy().catch(() => undefined);
     pools.clear();
   }
   return { post, destroy };
