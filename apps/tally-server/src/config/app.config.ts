@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
 import { httpEnvSchema } from '../http/http.config';
+import { DEFAULT_LIVE_OPTIONS } from '../live/live-options';
 
 export const ROLES = ['intake', 'recorder', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -60,12 +61,12 @@ const serviceEnvSchema = z.object({
   /** Longest wait for a signed head while events arrive (the bound is 10 s). */
   TALLY_LOG_HEAD_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(10_000)),
   /** Live results (SSE): at most one frame per watched commission per this many ms (DEFAULT_LIVE_OPTIONS, where the defaults are measured). */
-  TALLY_SSE_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(10_000).default(100)),
-  TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(40_000)),
+  TALLY_SSE_WINDOW_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(10_000).default(DEFAULT_LIVE_OPTIONS.windowMs)),
+  TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(DEFAULT_LIVE_OPTIONS.maxWritesPerSecond)),
   /** Live streams this process holds at once; a stream past it is refused with 503 and Retry-After. */
-  TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20_000)),
+  TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE_OPTIONS.maxSubscribers)),
   /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
-  TALLY_SSE_MAX_CHANNELS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1000)),
+  TALLY_SSE_MAX_CHANNELS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE_OPTIONS.maxChannels)),
   /** Worker threads for intake's and the recorder's Ed25519 checks; 0 checks them on the event loop. Default: one per core but one, at least one, at most four. */
   TALLY_SIGNATURE_THREADS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(64).optional()),
 });
@@ -89,7 +90,7 @@ export interface AppConfig {
   readonly signatureThreads: number;
 }
 
-/** Live results (src/live/live-results.service.ts LiveOptions): four from the environment, the rest for tests. */
+/** Live results (src/live/live-options.ts LiveOptions): four from the environment, the rest for tests. */
 export interface LiveConfig {
   readonly windowMs: number;
   readonly maxWritesPerSecond: number;
