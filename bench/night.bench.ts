@@ -6,7 +6,7 @@
 // its own name. The other knobs are split.bench.ts's (SPLIT_BENCH_*, KAFKA_*, DATABASE_URL);
 // NIGHT_BENCH_HTTP_PORT (default 24200).
 import type { BenchResult } from './bench.types';
-import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
+import { cpuNote, positiveEnv, recorderBatchesNote, runSplitFromEnv } from './split-cluster';
 
 const log = (line: string) => process.stderr.write(`night.bench: ${line}\n`);
 const FULL = 100_000;
@@ -21,7 +21,7 @@ export default async function run(): Promise<BenchResult[]> {
       name: `election night, ${night}, roles split`,
       value: r.seconds,
       unit: 's',
-      note: `first 202 to the projector caught up (${(r.acknowledged / r.seconds).toFixed(0)} submissions/s); ${cpuNote(r)}; ${setup}`,
+      note: `first 202 to the projector caught up (${(r.acknowledged / r.seconds).toFixed(0)} submissions/s); ${cpuNote(r)}; ${recorderBatchesNote(r.recorderBatches, r.seconds)}; ${setup}`,
     },
     { name: `election night, ${night}: recorded and projected submissions/s`, value: r.acknowledged / r.seconds, unit: 'submissions/s', note: setup },
     { name: `election night, ${night}: HTTP 202 latency p99`, value: r.p99Ms ?? NaN, unit: 'ms', note: `p50 ${r.p50Ms} ms; ${setup}` },

@@ -9,7 +9,7 @@
 // SPLIT_BENCH_PARTITIONS (6), SPLIT_BENCH_DB_PREFIX, SPLIT_BENCH_PROFILE=<dir>; KAFKA_BROKERS or
 // KAFKA_PORT for the broker, DATABASE_URL for PostgreSQL.
 import type { BenchResult } from './bench.types';
-import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
+import { cpuNote, positiveEnv, recorderBatchesNote, runSplitFromEnv } from './split-cluster';
 
 const log = (line: string) => process.stderr.write(`split.bench: ${line}\n`);
 
@@ -20,7 +20,7 @@ export default async function run(): Promise<BenchResult[]> {
   const warmupPrecincts = process.env.SPLIT_BENCH_WARMUP_PRECINCTS === '0' ? 0 : positiveEnv('SPLIT_BENCH_WARMUP_PRECINCTS', 3_000);
   const { result: r, setup } = await runSplitFromEnv({ name: 'split', precincts, turnoutShare: 0, portVariable: 'SPLIT_BENCH_HTTP_PORT', defaultPort: 24100, log, warmupPrecincts });
   return [
-    { id: 'e2e.split.rps', name: 'recorded and projected protocols/s, roles split', value: r.acknowledged / r.seconds, unit: 'protocols/s', note: `first 202 to the projector caught up; ${cpuNote(r)}; ${precincts} precincts; ${setup}` },
+    { id: 'e2e.split.rps', name: 'recorded and projected protocols/s, roles split', value: r.acknowledged / r.seconds, unit: 'protocols/s', note: `first 202 to the projector caught up; ${cpuNote(r)}; ${recorderBatchesNote(r.recorderBatches, r.seconds)}; ${precincts} precincts; ${setup}` },
     { name: 'accepted protocols/s, roles split', value: r.acknowledged / r.acceptSeconds, unit: 'req/s', note: `first to last 202; ${setup}` },
     { name: 'recorded protocols/s, roles split', value: r.acknowledged / r.recordedSeconds, unit: 'protocols/s', note: `first 202 to the last record (the store's clock); ${setup}` },
     { name: 'HTTP 202 latency p99, roles split', value: r.p99Ms ?? NaN, unit: 'ms', note: `p50 ${r.p50Ms} ms; ${setup}` },

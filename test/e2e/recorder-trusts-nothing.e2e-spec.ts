@@ -4,7 +4,8 @@
 // an unsigned envelope, a forged submittedBy, a 1e999 count, invalid UTF-8, a 5 MB message and an
 // unknown election, interleaved with good signed protocols. Every good one is recorded once and
 // nothing else is; every bad one is on the dead-letter topic with its reason code and the bytes
-// sent; no partition stalls (the group's lag returns to zero); the metric counts the letters.
+// sent; no partition stalls (the group's lag returns to zero); the metrics count the letters and
+// the batches.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { almatyCity2023Definition, almatyCity2023Protocols } from '@tally/domain';
@@ -185,5 +186,15 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
     // The metric counts them by code.
     const counted = (await app!.get(TallyMetrics).deadLetters.get()).values.map((v) => [v.labels.code, v.value]);
     expect(Object.fromEntries(counted)).toEqual({ UNDECODABLE: 1, UNVERIFIED: 2, UNSTORABLE: 1, UNKNOWN_ELECTION: 1, TOO_LARGE: 1 });
+    // And the batches that recorded them: every message was in one at least (a batch held back
+    // for the unknown election comes again, and counts again), each appended and timed.
+    const metrics = app!.get(TallyMetrics);
+    const one = async (values: Promise<{ values: { metricName?: string; value: number }[] }>, name: string) => (await values).values.find((v) => v.metricName === name)?.value ?? NaN;
+    const batches = await one(metrics.recorderBatchMessages.get(), 'tally_recorder_batch_messages_count');
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(await one(metrics.recorderBatchMessages.get(), 'tally_recorder_batch_messages_sum')).toBeGreaterThanOrEqual(messages.length);
+    expect(await one(metrics.recorderBatchSeconds.get(), 'tally_recorder_batch_seconds_count')).toBe(batches);
+    expect(await one(metrics.recorderBatchSeconds.get(), 'tally_recorder_batch_seconds_sum')).toBeGreaterThan(0);
+    expect((await metrics.recorderAppends.get()).values[0].value).toBeGreaterThanOrEqual(1);
   });
 });

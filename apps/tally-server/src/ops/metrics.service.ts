@@ -56,6 +56,33 @@ export class TallyMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Each batch the recorder recorded (one store transaction): its messages, and the time from its
+   * delivery to its transaction committed and its dead letters sent. How fast the recorder drains
+   * the queue at scale is these two together: few messages a batch and long batches mean the store
+   * is the bound. A batch that failed (and comes again) is not counted here.
+   */
+  readonly recorderBatchMessages = new Histogram({
+    name: 'tally_recorder_batch_messages',
+    help: 'Queue messages per batch the recorder recorded (one store transaction each)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+
+  readonly recorderBatchSeconds = new Histogram({
+    name: 'tally_recorder_batch_seconds',
+    help: 'Time to record one batch: verify, decide, append as one transaction, dead-letter',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** More than one a batch: a concurrent writer made the recorder decide again, or a batch too large for one transaction was split. */
+  readonly recorderAppends = new Counter({
+    name: 'tally_recorder_appends_total',
+    help: 'Store appends (appendMany) that wrote, retries after a conflict and split halves included',
+    registers: [this.registry],
+  });
+
   /** Read from the queue at each scrape: what the recorders' group still has to commit. */
   readonly queueLag: Gauge<'group'>;
 

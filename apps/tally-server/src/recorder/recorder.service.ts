@@ -1,7 +1,9 @@
 // The recorder role's queue consumer: joins the recorder group and hands each batch to the
 // CommandBus. The queue commits a batch's offsets only after this handler resolved, i.e. after
 // the store transaction committed and the batch's dead letters were published; a throw leaves
-// them, and the batch comes again. Dead letters are counted here (tally_dead_letters_total).
+// them, and the batch comes again. Dead letters are counted here (tally_dead_letters_total), and
+// each recorded batch's size, duration and appends (tally_recorder_batch_messages, _seconds,
+// tally_recorder_appends_total).
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { MessageBatch, QueueConsumer, SubmissionQueue } from '@tally/intake-queue';
@@ -95,9 +97,13 @@ export class RecorderService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async record(batch: MessageBatch): Promise<void> {
+    const started = process.hrtime.bigint();
     const outcome = await this.commandBus.execute(new RecordSubmissionsCommand(this.queue.topic, batch));
     this.failures = 0;
     this.lastRecordedAt = new Date().toISOString();
+    this.metrics.recorderBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.recorderBatchMessages.observe(batch.messages.length);
+    this.metrics.recorderAppends.inc(outcome.appends);
     for (const [code, n] of Object.entries(outcome.deadLettered)) this.metrics.deadLetters.inc({ code }, n);
     for (const listener of this.listeners) listener(outcome, batch);
   }
