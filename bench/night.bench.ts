@@ -6,7 +6,8 @@
 // its own name. The other knobs are split.bench.ts's (SPLIT_BENCH_*, KAFKA_*, DATABASE_URL);
 // NIGHT_BENCH_HTTP_PORT (default 24200).
 import type { BenchResult } from './bench.types';
-import { cpuNote, positiveEnv, recorderBatchesNote, runSplitFromEnv } from './split-cluster';
+import { recorderBatchesNote } from './recorder-batches';
+import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
 
 const log = (line: string) => process.stderr.write(`night.bench: ${line}\n`);
 const FULL = 100_000;

@@ -21,6 +21,7 @@ import { Client } from 'pg';
 import { comparePositions, formatPosition } from '@tally/event-store';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { processCpuMicros } from './process-cpu';
+import { recorderBatchesBetween, recorderBatchesNow, type RecorderBatches } from './recorder-batches';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVER = join(ROOT, 'dist', 'apps', 'tally-server', 'src', 'main.js');
@@ -79,43 +80,6 @@ export interface SplitRunResult {
   readonly warmupAcknowledged: number;
   /** The recorders' batches over the measured span, from their /metrics (summed over the recorders). */
   readonly recorderBatches: RecorderBatches;
-}
-
-/** What the recorders' tally_recorder_batch_* and tally_recorder_appends_total counted. */
-export interface RecorderBatches {
-  readonly batches: number;
-  readonly messages: number;
-  /** Their durations summed: delivery to transaction committed and dead letters sent. */
-  readonly seconds: number;
-  readonly appends: number;
-}
-
-/** The recorders' batch counters now, summed over the processes (each one's /metrics). */
-async function recorderBatchesNow(ports: readonly number[]): Promise<RecorderBatches> {
-  const sum = { batches: 0, messages: 0, seconds: 0, appends: 0 };
-  for (const port of ports) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const value = (name: string): number => {
-      const found = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-      if (!found) throw new Error(`${name} is not in the metrics of :${port}`);
-      return Number(found[1]);
-    };
-    sum.batches += value('tally_recorder_batch_messages_count');
-    sum.messages += value('tally_recorder_batch_messages_sum');
-    sum.seconds += value('tally_recorder_batch_seconds_sum');
-    sum.appends += value('tally_recorder_appends_total');
-  }
-  return sum;
-}
-
-/** `12 batches of 50 messages on average, 20 ms each (…), 12 appends`: how the recorders drained the queue. */
-export function recorderBatchesNote(b: RecorderBatches, seconds: number): string {
-  if (b.batches === 0) return 'the recorders recorded no batch';
-  return (
-    `the recorders recorded ${b.batches} batches, ${(b.messages / b.batches).toFixed(1)} messages each on average, ` +
-    `${((1000 * b.seconds) / b.batches).toFixed(1)} ms each from delivery to commit (together ${((100 * b.seconds) / seconds).toFixed(0)}% of the span), ` +
-    `${b.appends} appends (${b.appends > b.batches ? 'some decided again after a conflict, or split' : 'one a batch'})`
-  );
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -321,13 +285,13 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       // A process gone by now counts as none.
       return new Map(all.map(({ name, pid }) => [`${name}\u0000${pid}`, (processCpuMicros(pid) || 0) / 1e6]));
     };
-    const recorderPorts = processes.filter((p) => p.roles === 'recorder').map((p) => p.port);
+    const recorderUrls = processes.filter((p) => p.roles === 'recorder').map((p) => `http://127.0.0.1:${p.port}`);
     const cpuBefore = await snapshot();
-    const batchesBefore = await recorderBatchesNow(recorderPorts);
+    const batchesBefore = await recorderBatchesNow(recorderUrls);
     const summary = await measured.done();
     const projectedAt = await projected(warmEvents + summary.acknowledged, summary.acknowledged);
     const cpuAfter = await snapshot();
-    const batchesAfter = await recorderBatchesNow(recorderPorts);
+    const batchesAfter = await recorderBatchesNow(recorderUrls);
     // The load generator has exited (its /proc entry with it): its own count, taken as it ended.
     for (const key of cpuBefore.keys()) if (key.startsWith('load generator\u0000')) cpuAfter.set(key, summary.cpuSeconds);
     const cpu = new Map<string, number>();
@@ -360,12 +324,7 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       cpu: [...cpu].map(([name, seconds]) => ({ name, seconds })).sort((a, b) => b.seconds - a.seconds),
       kafka: ownBroker ? `a broker of its own (${kafka})` : `KAFKA_BROKERS ${kafka}`,
       warmupAcknowledged,
-      recorderBatches: {
-        batches: batchesAfter.batches - batchesBefore.batches,
-        messages: batchesAfter.messages - batchesBefore.messages,
-        seconds: batchesAfter.seconds - batchesBefore.seconds,
-        appends: batchesAfter.appends - batchesBefore.appends,
-      },
+      recorderBatches: recorderBatchesBetween(batchesBefore, batchesAfter),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log(`cleanup: ${e instanceof Error ? e.message : String(e)}`));

@@ -9,7 +9,8 @@
 // SPLIT_BENCH_PARTITIONS (6), SPLIT_BENCH_DB_PREFIX, SPLIT_BENCH_PROFILE=<dir>; KAFKA_BROKERS or
 // KAFKA_PORT for the broker, DATABASE_URL for PostgreSQL.
 import type { BenchResult } from './bench.types';
-import { cpuNote, positiveEnv, recorderBatchesNote, runSplitFromEnv } from './split-cluster';
+import { recorderBatchesNote } from './recorder-batches';
+import { cpuNote, positiveEnv, runSplitFromEnv } from './split-cluster';
 
 const log = (line: string) => process.stderr.write(`split.bench: ${line}\n`);
 

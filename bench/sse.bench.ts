@@ -36,6 +36,7 @@ import type { ParentMessage, ServerMessage } from './intake-server';
 import { mainThreadCpuMicros, processCpuMicros, TICK_MICROS } from './process-cpu';
 import type { FleetMessage, FleetParent } from './sse-fleet';
 import type { LoadMessage, LoadParent } from './sse-load';
+import { recorderBatchesBetween, recorderBatchesNote, recorderBatchesNow, type RecorderBatches } from './recorder-batches';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const SUBSCRIBERS = env('SSE_BENCH_SUBSCRIBERS', 1000);
@@ -230,6 +231,10 @@ interface Step {
   readonly cpu: CpuShares;
   /** The writer's CPU per protocol accepted, µs (intake + recorder, the in-process queue between them). */
   readonly writerCpuPerProtocolMicros: number;
+  /** The writer's recorder over the load: its batches, from its /metrics. */
+  readonly recorderBatches: RecorderBatches;
+  /** How long the load took, s. */
+  readonly loadSeconds: number;
 }
 
 /** One run: `subscribers` connect, `count` protocols at `rate`/s, every latency measured. */
@@ -255,8 +260,10 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
     const cpuBefore = ((await server.ask({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
     const framesBefore = withThem.live?.framesSent ?? 0;
     const cpuShares = cpuSampler({ writer: servers.intake.process.pid, projector: servers.projector.process.pid, load: load.process.pid, fleet: fleets.map((f) => f.process.pid) });
+    const batchesBefore = await recorderBatchesNow([servers.intakeUrl]);
     const done = (await load.ask({ type: 'go', url: servers.intakeUrl, from, count, rate }, 'done')) as Extract<LoadMessage, { type: 'done' }>;
     const { positions, recordedAtMs, receivedToRecordedMs: recording } = (await servers.intake.ask({ type: 'positions', ids: done.accepted.map(([id]) => id) }, 'positions')) as Extract<ServerMessage, { type: 'positions' }>;
+    const recorderBatches = recorderBatchesBetween(batchesBefore, await recorderBatchesNow([servers.intakeUrl]));
     const submissions = done.accepted
       .map(([, ackMs], i) => [positions[i], ackMs, recordedAtMs[i]] as const)
       .filter((s): s is readonly [string, number, number] => s[0] !== null)
@@ -304,6 +311,8 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
       resultsFrameBytes: measured.reduce((n, m) => n + m.resultsBytes, 0) / Math.max(1, measured.reduce((n, m) => n + m.resultsFrames, 0)),
       cpu,
       writerCpuPerProtocolMicros: (cpu.writer * cpu.wallSeconds * 1e6) / Math.max(1, done.accepted.length),
+      recorderBatches,
+      loadSeconds: done.seconds,
     };
     log(
       `  ${count} protocols at ${rate}/s (achieved ${s.achieved.toFixed(0)}/s, ${s.accepted} accepted ${JSON.stringify(done.statuses)}, ${s.recorded} recorded): ` +
@@ -311,7 +320,7 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
         `${(s.frames / Math.max(1, open)).toFixed(1)} frames each, ${(measured.reduce((n, m) => n + m.bytes, 0) / Math.max(1, s.frames)).toFixed(0)} B a frame; ` +
         `received → recorded p50 ${recording[Math.floor(recording.length / 2)]} ms, p99 ${s.receivedToRecordedP99} ms; recorded → frame p50 ${s.recordedP50} ms, p99 ${s.recordedP99} ms; ` +
         `projector ${s.framesSent} frames written, ${s.cpuPerFrameMicros.toFixed(1)} µs CPU a frame, ${(100 * s.cpuShare).toFixed(0)}% of a core; ${(s.rssPerSubscriber / 1024).toFixed(1)} KiB RSS, ${(s.heapPerSubscriber / 1024).toFixed(1)} KiB heap per subscriber; ` +
-        `results frames ${s.resultsFrameBytes.toFixed(0)} B; ${boundOf(s)}`,
+        `results frames ${s.resultsFrameBytes.toFixed(0)} B; ${recorderBatchesNote(recorderBatches, done.seconds, 'its recorder')}; ${boundOf(s)}`,
     );
     return s;
   } finally {
@@ -426,7 +435,7 @@ function results(main: Step, ramp: readonly Step[]): BenchResult[] {
   const mainNote =
     `${main.subscribers} subscribers, ${main.accepted} protocols asked at ${main.asked}/s, achieved ${main.achieved.toFixed(0)}/s, ${main.recorded} recorded; p50 ${main.p50} ms, max ${main.max} ms, ` +
     `${main.samples} samples (subscriber × submission), ${(main.frames / Math.max(1, main.open)).toFixed(1)} frames per subscriber of ${(main.frameBytes / 1024).toFixed(1)} KiB on average (a snapshot, then deltas of ${(main.resultsFrameBytes / 1024).toFixed(2)} KiB); ` +
-    `the share of each stage: received → recorded p99 ${main.receivedToRecordedP99} ms (intake + recorder), recorded → frame p99 ${main.recordedP99} ms (projector, coalescing window, streams); what bounds it: ${boundOf(main)}; ${setup}`;
+    `the share of each stage: received → recorded p99 ${main.receivedToRecordedP99} ms (intake + recorder; ${recorderBatchesNote(main.recorderBatches, main.loadSeconds, 'its recorder')}), recorded → frame p99 ${main.recordedP99} ms (projector, coalescing window, streams); what bounds it: ${boundOf(main)}; ${setup}`;
   const took = tookRate(main);
   const best = [...ramp].filter(holds).pop();
   const bestProjector = [...ramp].filter(projectorHolds).pop();
