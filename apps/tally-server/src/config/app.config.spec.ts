@@ -32,6 +32,13 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({ TALLY_DEMO: 'false' }).demo).toBe(false);
   });
 
+  it('keeps 100,000 precinct states in a recorder unless TALLY_RECORDER_CACHED_STREAMS says otherwise', () => {
+    expect(loadAppConfig({}).recorder.cachedStreams).toBe(100_000);
+    expect(loadAppConfig({ TALLY_RECORDER_CACHED_STREAMS: '250000' }).recorder.cachedStreams).toBe(250_000);
+    expect(loadAppConfig({ TALLY_RECORDER_CACHED_STREAMS: '0' }).recorder.cachedStreams).toBe(0);
+    expect(() => loadAppConfig({ TALLY_RECORDER_CACHED_STREAMS: '-1' })).toThrow(/TALLY_RECORDER_CACHED_STREAMS/);
+  });
+
   it('selects PostgreSQL and Kafka from the environment', () => {
     const c = loadAppConfig({
       EVENT_STORE: 'postgres',

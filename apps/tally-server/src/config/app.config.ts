@@ -8,6 +8,7 @@ import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } fro
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
 import { httpEnvSchema } from '../http/http.config';
 import { DEFAULT_LIVE_OPTIONS } from '../live/live-options';
+import { DEFAULT_CACHED_STREAMS } from '../recorder/recorder-streams';
 
 export const ROLES = ['intake', 'recorder', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -41,6 +42,8 @@ const serviceEnvSchema = z.object({
   TALLY_RECORDER_GROUP: z.preprocess(emptyToUndefined, z.string().min(1).default('tally-recorder')),
   /** Most submissions one recorder batch (one store transaction) takes. */
   TALLY_RECORDER_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(500)),
+  /** Precinct streams whose folded state a recorder keeps (about 2.4 KiB each at a night's end); 0 reads every stream again. */
+  TALLY_RECORDER_CACHED_STREAMS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_CACHED_STREAMS)),
   /**
    * How long the recorder waits, in all, for an election its registry does not know (another
    * process may be defining it) before it dead-letters the election's submissions (UNKNOWN_ELECTION).
@@ -114,6 +117,8 @@ export interface LogConfig {
 export interface RecorderConfig {
   readonly groupId: string;
   readonly batchSize: number;
+  /** Precinct states kept folded (recorder/recorder-streams.ts). */
+  readonly cachedStreams: number;
   readonly instanceId: string | undefined;
   /** Total wait for an unknown election before UNKNOWN_ELECTION, ms. */
   readonly electionWaitMs: number;
@@ -174,6 +179,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
     recorder: {
       groupId: c.TALLY_RECORDER_GROUP,
       batchSize: c.TALLY_RECORDER_BATCH_SIZE,
+      cachedStreams: c.TALLY_RECORDER_CACHED_STREAMS,
       instanceId: c.TALLY_INSTANCE_ID,
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,

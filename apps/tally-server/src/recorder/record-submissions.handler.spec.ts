@@ -132,6 +132,29 @@ describe('RecordSubmissionsHandler', () => {
     expect(stream.map((e) => e.metadata.recordedBy)).toEqual(['a', 'b', 'a']);
   });
 
+  it('keeps as many precinct states as its policy says: with none kept, every batch reads its streams again', async () => {
+    // p11's turnout reports, in time order (no other test uses them).
+    const p11 = turnout.filter((s) => s.envelope.precinctId === 'p11');
+    const name = streams.precinct(definition.id, 'p11');
+    const readStreams = jest.spyOn(store, 'readStreams');
+    const reads = () => readStreams.mock.calls.flatMap(([names]) => names).filter((n) => n === name).length;
+    try {
+      const kept = recorder('r1').handler;
+      await kept.execute(batch([p11[0].message]));
+      await kept.execute(batch([p11[1].message]));
+      // Read once, for the first batch; the second decided on the state it kept.
+      expect(reads()).toBe(1);
+      const none = recorder('r2', { policy: { cachedStreams: 0 } }).handler;
+      await none.execute(batch([p11[2].message]));
+      await none.execute(batch([p11[3].message]));
+      expect(reads()).toBe(3);
+    } finally {
+      readStreams.mockRestore();
+    }
+    const stream = await store.readStream(name);
+    expect(stream.map((e) => (e.data as { submissionId: string }).submissionId)).toEqual(p11.slice(0, 4).map((s) => s.submissionId));
+  });
+
   it('records what the decider refuses of a verified submission in the precinct stream, as a refusal', async () => {
     const sub = protocolOf('p6');
     // The same signed body under another submission id: a replay of the recorded one (the decider

@@ -80,7 +80,7 @@ interface Waiting {
 @CommandHandler(RecordSubmissionsCommand)
 export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissionsCommand> {
   private readonly logger = new Logger('Recorder');
-  private readonly streams: RecorderStreams = recorderStreams(this.logger);
+  private readonly streams: RecorderStreams;
   /** Elections being waited for: since when, and how many back-off steps were taken. */
   private readonly waiting = new Map<string, Waiting>();
   /** Elections waited for in vain, and when: their submissions are dead-lettered at once for a while. */
@@ -94,7 +94,9 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
     @Inject(RECORDER_IDENTITY) private readonly identity: RecorderIdentity,
     @Inject(RECORDER_POLICY) private readonly policy: RecorderPolicy,
     private readonly signatures: SignatureChecks,
-  ) {}
+  ) {
+    this.streams = recorderStreams(this.logger, policy.cachedStreams);
+  }
 
   async execute({ topic, batch }: RecordSubmissionsCommand): Promise<RecordSubmissionsOutcome> {
     const items = batch.messages.map(classify);
