@@ -11,7 +11,7 @@ export interface RecorderBatches {
 }
 
 /** The recorders' batch counters now, summed over the processes (each one's /metrics, at its base URL). */
-export async function recorderBatchesNow(urls: readonly string[]): Promise<RecorderBatches> {
+async function countersNow(urls: readonly string[]): Promise<RecorderBatches> {
   const sum = { batches: 0, messages: 0, seconds: 0, appends: 0 };
   for (const url of urls) {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -28,13 +28,19 @@ export async function recorderBatchesNow(urls: readonly string[]): Promise<Recor
   return sum;
 }
 
-/** What the counters gained from `before` to `after`. */
-export const recorderBatchesBetween = (before: RecorderBatches, after: RecorderBatches): RecorderBatches => ({
-  batches: after.batches - before.batches,
-  messages: after.messages - before.messages,
-  seconds: after.seconds - before.seconds,
-  appends: after.appends - before.appends,
-});
+/** Reads the counters now; the function it returns reads them again and gives what they gained over the span. */
+export async function recorderBatchesFrom(urls: readonly string[]): Promise<() => Promise<RecorderBatches>> {
+  const before = await countersNow(urls);
+  return async () => {
+    const after = await countersNow(urls);
+    return {
+      batches: after.batches - before.batches,
+      messages: after.messages - before.messages,
+      seconds: after.seconds - before.seconds,
+      appends: after.appends - before.appends,
+    };
+  };
+}
 
 /** `12 batches of 50 messages on average, 20 ms each (…), 12 appends`: how the recorders drained the queue. */
 export function recorderBatchesNote(b: RecorderBatches, seconds: number, who = 'the recorders'): string {

@@ -21,7 +21,7 @@ import { Client } from 'pg';
 import { comparePositions, formatPosition } from '@tally/event-store';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { processCpuMicros } from './process-cpu';
-import { recorderBatchesBetween, recorderBatchesNow, type RecorderBatches } from './recorder-batches';
+import { recorderBatchesFrom, type RecorderBatches } from './recorder-batches';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVER = join(ROOT, 'dist', 'apps', 'tally-server', 'src', 'main.js');
@@ -287,11 +287,11 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
     };
     const recorderUrls = processes.filter((p) => p.roles === 'recorder').map((p) => `http://127.0.0.1:${p.port}`);
     const cpuBefore = await snapshot();
-    const batchesBefore = await recorderBatchesNow(recorderUrls);
+    const batchesOver = await recorderBatchesFrom(recorderUrls);
     const summary = await measured.done();
     const projectedAt = await projected(warmEvents + summary.acknowledged, summary.acknowledged);
     const cpuAfter = await snapshot();
-    const batchesAfter = await recorderBatchesNow(recorderUrls);
+    const recorderBatches = await batchesOver();
     // The load generator has exited (its /proc entry with it): its own count, taken as it ended.
     for (const key of cpuBefore.keys()) if (key.startsWith('load generator\u0000')) cpuAfter.set(key, summary.cpuSeconds);
     const cpu = new Map<string, number>();
@@ -324,7 +324,7 @@ export async function runSplit(options: SplitRunOptions): Promise<SplitRunResult
       cpu: [...cpu].map(([name, seconds]) => ({ name, seconds })).sort((a, b) => b.seconds - a.seconds),
       kafka: ownBroker ? `a broker of its own (${kafka})` : `KAFKA_BROKERS ${kafka}`,
       warmupAcknowledged,
-      recorderBatches: recorderBatchesBetween(batchesBefore, batchesAfter),
+      recorderBatches,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => log(`cleanup: ${e instanceof Error ? e.message : String(e)}`));

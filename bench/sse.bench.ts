@@ -36,7 +36,7 @@ import type { ParentMessage, ServerMessage } from './intake-server';
 import { mainThreadCpuMicros, processCpuMicros, TICK_MICROS } from './process-cpu';
 import type { FleetMessage, FleetParent } from './sse-fleet';
 import type { LoadMessage, LoadParent } from './sse-load';
-import { recorderBatchesBetween, recorderBatchesNote, recorderBatchesNow, type RecorderBatches } from './recorder-batches';
+import { recorderBatchesFrom, recorderBatchesNote, type RecorderBatches } from './recorder-batches';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const SUBSCRIBERS = env('SSE_BENCH_SUBSCRIBERS', 1000);
@@ -260,10 +260,10 @@ async function step(servers: Servers, electionId: string, load: Load, from: numb
     const cpuBefore = ((await server.ask({ type: 'cpu' }, 'cpu')) as Extract<ServerMessage, { type: 'cpu' }>).micros;
     const framesBefore = withThem.live?.framesSent ?? 0;
     const cpuShares = cpuSampler({ writer: servers.intake.process.pid, projector: servers.projector.process.pid, load: load.process.pid, fleet: fleets.map((f) => f.process.pid) });
-    const batchesBefore = await recorderBatchesNow([servers.intakeUrl]);
+    const batchesOver = await recorderBatchesFrom([servers.intakeUrl]);
     const done = (await load.ask({ type: 'go', url: servers.intakeUrl, from, count, rate }, 'done')) as Extract<LoadMessage, { type: 'done' }>;
     const { positions, recordedAtMs, receivedToRecordedMs: recording } = (await servers.intake.ask({ type: 'positions', ids: done.accepted.map(([id]) => id) }, 'positions')) as Extract<ServerMessage, { type: 'positions' }>;
-    const recorderBatches = recorderBatchesBetween(batchesBefore, await recorderBatchesNow([servers.intakeUrl]));
+    const recorderBatches = await batchesOver();
     const submissions = done.accepted
       .map(([, ackMs], i) => [positions[i], ackMs, recordedAtMs[i]] as const)
       .filter((s): s is readonly [string, number, number] => s[0] !== null)

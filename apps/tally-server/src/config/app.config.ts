@@ -8,7 +8,7 @@ import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } fro
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
 import { httpEnvSchema } from '../http/http.config';
 import { DEFAULT_LIVE_OPTIONS } from '../live/live-options';
-import { DEFAULT_CACHED_STREAMS } from '../recorder/recorder-streams';
+import { DEFAULT_CACHED_STREAMS } from '../recorder/recorder-policy';
 
 export const ROLES = ['intake', 'recorder', 'projector'] as const;
 export type Role = (typeof ROLES)[number];

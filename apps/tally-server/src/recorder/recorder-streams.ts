@@ -10,16 +10,8 @@ import type { LoggerService } from '@nestjs/common';
 import { decodePrecinctEvent, decidePrecinct, err, evolvePrecinct, initialPrecinctState, ok, type ElectionIndex, type PrecinctCommand, type PrecinctState } from '@tally/domain';
 import { eventToAppend, InvalidAppendError, StreamStateCache, unstorableEvent, type Decision, type EventToAppend, type JsonObject, type StreamDecider } from '@tally/event-store';
 import { submissionEventId } from './recorder-event-ids';
+import { DEFAULT_CACHED_STREAMS } from './recorder-policy';
 
-/**
- * Precinct states kept folded. A night touches every precinct again at each turnout time and with
- * each protocol, in rounds across the whole election: an LRU smaller than the precincts then hits
- * nothing, and every submission reads its stream again. 25,000-precinct nights, in turn: 1,691
- * submissions/s with 20,000 states kept, the recorder 66 ms a batch of 130 messages; 1,998/s with
- * all of them kept, 22 ms a batch of 63 (2026-12-05). A state of 8 events is about 2.4 KiB of heap,
- * so the default's 100,000 cost up to about 240 MB (TALLY_RECORDER_CACHED_STREAMS).
- */
-export const DEFAULT_CACHED_STREAMS = 100_000;
 const REJECTION_CACHE_SIZE = 256;
 
 /** One submission for a precinct's stream: the command, the election it is judged under, and the metadata its events carry. */
