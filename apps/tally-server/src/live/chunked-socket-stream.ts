@@ -6,7 +6,7 @@
 // (cached by the frame's Buffer) and every subscriber's socket is written that one Buffer. Measured
 // here (2026-12-04), 5,000 streams of 4.4 KiB frames, a bare node:http server: 17.3 µs of CPU a
 // write through ServerResponse, 10.8 µs straight to the socket; in the SSE bench's ramp the
-// projector's CPU a frame went from 22 to 18 µs at 5,000 subscribers (README, Performance).
+// projector's CPU a frame went from 22 to 18 µs at 5,000 subscribers (bench/HISTORY.md).
 //
 // The response stays node's: its head is written by writeHead/flushHeaders, and end() is its own,
 // which closes the chunked body with the last chunk after ours (each of ours is complete). Where

@@ -25,8 +25,8 @@ export interface LiveOptions {
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   // A tenth of a second for a newsroom's crowd; past 4,000 subscribers the budget stretches it
   // (5,000: 125 ms, 10,000: 250 ms, 15,000: 375 ms). Serving streams is this process's main work:
-  // at 40,000 writes/s it spent 53–64% of a core from 5,000 subscribers on (README, performance
-  // notes, 2026-12-05 morning), where 20,000 held p99 under 1 s to 10,000 subscribers only.
+  // at 40,000 writes/s it spent 53–64% of a core from 5,000 subscribers on (bench/HISTORY.md,
+  // 2026-12-05 morning), where 20,000 held p99 under 1 s to 10,000 subscribers only.
   windowMs: 100,
   maxWritesPerSecond: 40_000,
   ringSize: 1024,

@@ -196,7 +196,7 @@ export class SqlEventStore implements EventStore {
    * in one transaction: a writer that appended to one of the streams in between took the revision
    * this insert wants, so the insert fails on the (stream, revision) key and the append runs again
    * on the new tails (appendMany), as it did inside a transaction at READ COMMITTED. Six round trips
-   * to the server were two: the recorder's batch pays them in latency (measured in the README).
+   * to the server were two: the recorder's batch pays them in latency (measured in bench/HISTORY.md).
    */
   private async appendOnce(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
     const tails = await this.loadTails(batch);
