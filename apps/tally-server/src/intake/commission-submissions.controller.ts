@@ -8,8 +8,8 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { HttpReply, HttpRequest } from '../http/http-request';
+import { RateLimitGuard } from '../http/rate-limit.guard';
 import { ProblemException } from '../http/problem';
 import type { SubmissionState } from '../submissions/submission-status.service';
 import { AcceptSubmission, type SubmissionKind } from './accept-submission.command';
@@ -43,7 +43,7 @@ const Problems = (): MethodDecorator => (target, key, descriptor) => {
   required: false,
   description: 'Optional, 1–255 visible ASCII characters. The same key from the same commission for the same precinct and kind is the same submission; without one, the signed body is.',
 })
-@UseGuards(ThrottlerGuard)
+@UseGuards(RateLimitGuard)
 @Controller('v1/elections/:electionId/precincts/:precinctId')
 export class CommissionSubmissionsController {
   constructor(private readonly commands: CommandBus) {}

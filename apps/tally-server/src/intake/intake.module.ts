@@ -4,11 +4,10 @@
 // requests only), listed at GET /v1/admin/intake-refusals. (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { normalizeIp, ThrottlerModule } from '@nestjs/throttler';
-import type { IncomingMessage } from 'node:http';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ElectionsModule } from '../elections/elections.module';
-import { HitLogThrottlerStorage } from '../http/hit-log-throttler.storage';
 import { HTTP_CONFIG, type HttpConfig } from '../http/http.config';
+import { rateLimitOptions } from '../http/rate-limit.guard';
 import { INTAKE_REFUSAL_SINK } from '../infrastructure/tokens';
 import { SubmissionStatusModule } from '../submissions/submission-status.module';
 import { AcceptSubmissionHandler } from './accept-submission.handler';
@@ -24,20 +23,8 @@ import { SubmissionStatusController } from './submission-status.controller';
     CqrsModule,
     ElectionsModule,
     SubmissionStatusModule,
-    ThrottlerModule.forRootAsync({
-      inject: [HTTP_CONFIG],
-      useFactory: (http: HttpConfig) => ({
-        throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }],
-        // O(1) per request (hit-log-throttler.storage.ts); the key as the library builds it, less
-        // its SHA-256 (a client's address and a route name need no hashing to stay short).
-        storage: new HitLogThrottlerStorage(),
-        generateKey: (context, tracker, name) => `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`,
-        // The peer's address, as the library's default reads it through Express's req.ip (trust
-        // proxy is off, so that is the socket's address) without Express's proxy-addr parsing per
-        // request; IPv6 clients still count by their /64, as by default.
-        getTracker: (req) => normalizeIp((req as IncomingMessage).socket.remoteAddress ?? ''),
-      }),
-    }),
+    // The commission endpoints' rate limit; RateLimitGuard judges by these options (http/rate-limit.guard.ts).
+    ThrottlerModule.forRootAsync({ inject: [HTTP_CONFIG], useFactory: rateLimitOptions }),
   ],
   controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController],
   providers: [
