@@ -6,7 +6,9 @@
 //              check is Tally's own (verifyBytes: libsodium, the fastest this box has), so the
 //              ratio compares everything but the check.
 //   tally    — the service (createApp), with the roles, queue, log level and store from the
-//              environment (PGlite in memory unless EVENT_STORE is set); the SSE bench runs it too.
+//              environment; without EVENT_STORE, the embedded store as `npm start` runs it (PGlite
+//              on disk, the log's and the snapshots' files beside it) in a directory of its own,
+//              removed at the end. The SSE bench runs it too.
 // It reports over IPC: { port, signatureThreads } once listening; on { type: 'outcomes', ids }
 // (embedded runs) the 202 → recorded latencies and the recorded rate; on { type: 'positions',
 // ids } each submission's recorded store position; on { type: 'memory' } its memory after a GC
@@ -14,9 +16,10 @@
 // { type: 'profile', dir } starts V8's CPU profiler (what `node --cpu-prof` runs, but only over
 // the measured requests, not start-up and warm-up); 'stop' writes it to dir as a .cpuprofile.
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { Session } from 'node:inspector';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateSyntheticElection, type ElectionDefinition, type Protocol } from '@tally/domain';
@@ -109,15 +112,20 @@ async function main(): Promise<void> {
     // it); the bench wants exactly that without KAFKA_BROKERS. Every default the roles decide
     // (signature threads, the log) is the service's own.
     const env = process.env;
-    const config = loadAppConfig({ TALLY_ROLES: 'intake,recorder,projector', ...env, TALLY_DEMO: 'false', PORT: '0' }, { intakeWithoutRecorder: true });
-    // PGlite in memory unless the environment names a server store (EVENT_STORE=postgres: processes sharing it).
-    const app = await createApp({ ...config, eventStore: env.EVENT_STORE ? config.eventStore : { kind: 'embedded' } }, { logger: false });
+    // No store named: `npm start`'s (the embedded engine on disk, in a directory of this run's).
+    const dataDir = env.EVENT_STORE ? undefined : mkdtempSync(join(tmpdir(), 'tally-bench-'));
+    const store = dataDir ? { EVENT_STORE: 'embedded', TALLY_DATA_DIR: dataDir } : {};
+    const config = loadAppConfig({ TALLY_ROLES: 'intake,recorder,projector', ...env, ...store, TALLY_DEMO: 'false', PORT: '0' }, { intakeWithoutRecorder: true });
+    const app = await createApp(config, { logger: false });
     // The process taking submissions defines the election; a projector alone follows it from the store.
     const registry = app.get(ElectionRegistry);
     if (config.roles.includes('intake')) await registry.define(definition);
     else await waitUntil(() => registry.get(definition.id) !== undefined);
     await app.listen(0, '127.0.0.1');
-    close = () => app.close();
+    close = async () => {
+      await app.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    };
     const status = app.get(SubmissionStatusService);
     onOutcomes = async (ids) => {
       // Every accepted submission's outcome; the latency is the status service's own figure.

@@ -117,7 +117,9 @@ function embeddedResults(full: Load): BenchResult[] {
   log(`embedded, all roles: ${full.accepted} accepted in ${full.seconds.toFixed(1)} s`);
   const latencies = full.latencies;
   const recorded = latencies.length;
-  const note = `${CONNECTIONS} connections, ${EMBEDDED} protocols after ${WARMUP} warm-up requests, LOG_LEVEL=info`;
+  // The server's store (intake-server.ts): `npm start`'s unless the environment names another.
+  const store = process.env.EVENT_STORE ? `EVENT_STORE=${process.env.EVENT_STORE}` : "PGlite on disk in a directory of the run's, as npm start keeps it";
+  const note = `${CONNECTIONS} connections, ${EMBEDDED} protocols after ${WARMUP} warm-up requests, LOG_LEVEL=info, ${store}`;
   return [
     { name: 'accepted submissions/s, embedded (all roles)', value: full.accepted / full.seconds, unit: 'req/s', note: `recorder, projector and PGlite in the same event loop; ${note}` },
     {

@@ -37,12 +37,19 @@ async function answer(activate: (context: ExecutionContext) => boolean | Promise
   }
 }
 
+/** The storage the options carry (rateLimitOptions' own). */
+function storageOf(options: ThrottlerModuleOptions): HitLogThrottlerStorage {
+  const storage = Array.isArray(options) ? undefined : (options as Exclude<ThrottlerModuleOptions, unknown[]>).storage;
+  if (!(storage instanceof HitLogThrottlerStorage)) throw new Error('the options carry no HitLogThrottlerStorage');
+  return storage;
+}
+
 async function compare(requests: readonly Request[], options: () => ThrottlerModuleOptions): Promise<Answer[]> {
   const libraryOptions = options();
-  const library = new ThrottlerGuard(libraryOptions, (libraryOptions as { storage: HitLogThrottlerStorage }).storage, new Reflector());
+  const library = new ThrottlerGuard(libraryOptions, storageOf(libraryOptions), new Reflector());
   await library.onModuleInit();
   const oursOptions = options();
-  const ours = new RateLimitGuard(oursOptions, (oursOptions as { storage: HitLogThrottlerStorage }).storage);
+  const ours = new RateLimitGuard(oursOptions, storageOf(oursOptions));
   const answers: Answer[] = [];
   for (const request of requests) {
     jest.setSystemTime(request.at);
@@ -90,7 +97,7 @@ describe('RateLimitGuard', () => {
 
   it('refuses at start what it could not judge as the library would', () => {
     const base = rateLimitOptions({ rateLimit: 5, rateWindowMs: 1000 }) as Exclude<ThrottlerModuleOptions, unknown[]>;
-    const storage = base.storage!;
+    const storage = storageOf(base);
     const cases: ThrottlerModuleOptions[] = [
       { ...base, throttlers: [...base.throttlers, { name: 'long', ttl: 60_000, limit: 100 }] },
       { ...base, throttlers: [{ ttl: 1000, limit: () => 5 }] },
