@@ -9,8 +9,8 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res, UseFilters, UseGuard
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpReply, HttpRequest } from '../http/http-request';
-import { RateLimitGuard } from '../http/rate-limit.guard';
 import { ProblemException } from '../http/problem';
+import { RateLimitGuard } from '../http/rate-limit.guard';
 import type { SubmissionState } from '../submissions/submission-status.service';
 import { AcceptSubmission, type SubmissionKind } from './accept-submission.command';
 import { IntakeRefusals } from './intake-refusals.filter';
