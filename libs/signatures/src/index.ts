@@ -37,6 +37,7 @@ export {
 } from './submission-signature';
 export { signatureJobs, submissionClaim, verdictsOf, verifySigner, verifySubmissionSigner, type SignedClaim, type SignerProblem, type SignerVerdict } from './submission-signer';
 export { CoalescingVerifier, Ed25519VerifyPool, VERIFY_BATCH, type VerifyAnswer, type VerifyJob } from './ed25519-pool';
+export { VerifiedChecks } from './verified-checks';
 export { AMENDMENT_SCHEME, amendmentFields, encodeAmendment, signAmendment, verifyAmendmentSignature, type UnsignedAmendment } from './amendment-signature';
 export { DEMO_KEY_LABEL, demoKeyId, demoKeyPair, usesDemoKeys, withDemoKeys, type DemoKeyPair } from './demo-keys';
 export { ACT_SCHEME, actFields, encodeAct, signAct, verifyActSignature, votesDigest, type UnsignedAct } from './act-signature';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { almatyCity2023Definition, almatyCity2023Protocols, indexElection } from '@tally/domain';
 import { demoKeyPair, signSubmission, withDemoKeys, type SignedClaim, type SignedSubject, type VerifyJob } from '@tally/signatures';
-import { SignatureChecks, type SignaturePoolFactory } from './signature-checks';
+import { SignatureChecks, VERIFIED_CHECKS_KEPT, type SignaturePoolFactory } from './signature-checks';
 
 const election = indexElection(withDemoKeys(almatyCity2023Definition()));
 const [first] = almatyCity2023Protocols();
@@ -66,5 +66,44 @@ describe('SignatureChecks (intake and the recorder, on worker threads)', () => {
     expect(made).toHaveLength(2);
     await checks.onApplicationShutdown();
     warn.mockRestore();
+  });
+
+  describe('where intake and the recorder share the process', () => {
+    const both = ['intake', 'recorder'] as const;
+
+    it('answers a check that verified before from memory, asking the threads nothing again', async () => {
+      const { made, factory } = fakePools(() => false);
+      const checks = new SignatureChecks({ signatureThreads: 1, roles: [...both] }, factory);
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, true]]));
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, true]]));
+      expect(made[0].asked).toBe(1);
+      await checks.onApplicationShutdown();
+    });
+
+    it('remembers nothing that failed, and nothing in a process without both roles', async () => {
+      const refusing: SignaturePoolFactory = () => ({ verify: async (jobs: readonly VerifyJob[]) => jobs.map(() => false), close: async () => undefined });
+      const checks = new SignatureChecks({ signatureThreads: 1, roles: [...both] }, refusing);
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, false]]));
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, false]]));
+      await checks.onApplicationShutdown();
+      for (const roles of [['intake'], ['recorder'], ['intake', 'projector']] as const) {
+        const { made, factory } = fakePools(() => false);
+        const alone = new SignatureChecks({ signatureThreads: 1, roles: [...roles] }, factory);
+        await alone.verdicts(election, claim);
+        await alone.verdicts(election, claim);
+        expect(made[0].asked).toBe(2);
+        await alone.onApplicationShutdown();
+      }
+    });
+
+    it('checks inline when it has no threads, and a signature remembered for one subject answers nothing for another', async () => {
+      const checks = new SignatureChecks({ signatureThreads: 0, roles: [...both] });
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, true]]));
+      // The same signature over a protocol one vote different: the real check, which refuses it.
+      const altered: SignedClaim = { ...claim, subject: { ...subject, protocol: { ...first.protocol, invalid: first.protocol.invalid + 1 } } };
+      expect(await checks.verdicts(election, altered)).toEqual(new Map([[own.publicKey, false]]));
+      expect(await checks.verdicts(election, claim)).toEqual(new Map([[own.publicKey, true]]));
+      expect(VERIFIED_CHECKS_KEPT).toBeGreaterThan(0);
+    });
   });
 });
