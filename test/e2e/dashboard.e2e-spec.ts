@@ -193,7 +193,7 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     const gains = Object.entries(sensitivity.sensitivity).filter((e): e is [string, { gainOne: number }] => e[1].gainOne !== null);
     const [nearest, { gainOne }] = gains.reduce((a, b) => (b[1].gainOne < a[1].gainOne ? b : a));
     const nearestName = definition.lists.find((l) => l.id === nearest)!.name.en;
-    await waitForText(page, `[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"] [data-field="gain"]`, `${nearestName} is ${fmtInt(gainOne)} votes from a seat more`);
+    await waitForText(page, `[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"] [data-field="gain"]`, `${nearestName} is ${fmtInt(gainOne)} ${gainOne === 1 ? 'vote' : 'votes'} from a seat more`);
 
     // The seat explanation, opened on demand: the API's ranking of all 21 seats, and the three precincts behind the votes.
     const explanation = (await (await fetch(`${base}/v1/elections/${ELECTION}/commissions/almaty/contests/${ALMATY_2023_LIST_CONTEST}/explanation`)).json()) as {

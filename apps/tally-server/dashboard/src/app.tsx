@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fetchLatestHead, type SignedTreeHead } from './api';
 import { useElection } from './election';
-import { fmtDateTime, fmtInt, LANGS, lang, languageNameOf, nameOf, t } from './i18n';
+import { fmtDateTime, LANGS, lang, languageNameOf, nameOf, t } from './i18n';
 import { electionHref, onLinkClick, route } from './router';
 import { CommissionPage } from './components/commission-page';
 import { ElectionsPage } from './components/elections-page';
@@ -56,7 +56,7 @@ function LogFooter() {
   return (
     <footer class="site-footer" data-testid="log-head">
       {head ? (
-        <span title={head.rootHash}>{t('logHead', { size: fmtInt(head.treeSize), root: head.rootHash.slice(0, 12), time: fmtDateTime(head.timestamp, undefined) })}</span>
+        <span title={head.rootHash}>{t('logHead', { size: head.treeSize, root: head.rootHash.slice(0, 12), time: fmtDateTime(head.timestamp, undefined) })}</span>
       ) : (
         t('logNoHead')
       )}

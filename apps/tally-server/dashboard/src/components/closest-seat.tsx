@@ -3,7 +3,7 @@
 // domain's exact search; nothing is computed here). Refetched whenever the contest's figures change.
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSensitivity, type ElectionDetail, type ListContestResults, type SensitivityDto } from '../api';
-import { fmtInt, nameOf, t } from '../i18n';
+import { nameOf, t } from '../i18n';
 
 type Row = { readonly id: string; readonly n: number };
 
@@ -35,8 +35,8 @@ export function ClosestSeat({ contest, election }: { readonly contest: ListConte
     <div class="closest-seat" data-testid={`closest-seat-${contest.contestId}`}>
       <h3>{t('closestSeat')}</h3>
       <ul>
-        {gain && <li data-field="gain">{t('closestGain', { list: listName(gain.id), n: fmtInt(gain.n) })}</li>}
-        {lose && <li data-field="lose">{t('closestLose', { list: listName(lose.id), n: fmtInt(lose.n) })}</li>}
+        {gain && <li data-field="gain">{t('closestGain', { list: listName(gain.id), n: gain.n })}</li>}
+        {lose && <li data-field="lose">{t('closestLose', { list: listName(lose.id), n: lose.n })}</li>}
       </ul>
       <p class="note">{t('closestNote')}</p>
     </div>

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { BodyCompositionDto, CommissionPayload, ContestResultsDto, ElectionDetail, ListContestResults, SingleMemberResults } from '../api';
 import { useBaseline, useMembers } from '../body-extras';
 import { useElection } from '../election';
-import { fmtDateTime, fmtInt, fmtPct, nameOf, t, type Key } from '../i18n';
+import { fmtDateTime, fmtPct, nameOf, t, type Key } from '../i18n';
 import { useLiveCommission, type LiveStatus } from '../live';
 import { commissionHref, onLinkClick } from '../router';
 import { ChildrenList } from './children-list';
@@ -114,7 +114,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           <div class="card" data-testid="turnout">
             <h2>{t('turnout')}</h2>
             <p class="figure">{fmtPct(main.turnout.percent)}</p>
-            <p class="muted">{t('ballotsIssuedOf', { issued: fmtInt(main.ballotsIssued.total), registered: fmtInt(main.registeredVotersReported) })}</p>
+            <p class="muted">{t('ballotsIssuedOf', { issued: main.ballotsIssued.total, registered: main.registeredVotersReported })}</p>
           </div>
         )}
         <div class="card" data-testid="protocols-received">

@@ -64,7 +64,7 @@ export function ForensicsPanel({ contest, election }: { readonly contest: ListCo
               data-testid="fingerprint"
               data-precincts={data.fingerprint.precincts}
               aria-label={t('fingerprintLabel', {
-                n: fmtInt(data.fingerprint.precincts),
+                n: data.fingerprint.precincts,
                 leader: leaderName,
                 turnout: densest ? fmtPctShort(densest[0]) : '—',
                 share: densest ? fmtPctShort(densest[1]) : '—',

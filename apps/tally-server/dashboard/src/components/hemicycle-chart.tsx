@@ -43,17 +43,17 @@ export function HemicycleChart({ body, election, members }: { readonly body: Bod
   const decided = seatsTotal - pending;
   const majority = members?.majority;
   const majorityText = majority
-    ? `${t('majority', { n: fmtInt(majority.seats), y: fmtInt(majority.of) })}. ${
+    ? `${t('majority', { n: majority.seats, y: majority.of })}. ${
         majority.largest === null
           ? t('majorityNone')
           : majority.heldBy !== null
-            ? t('majorityHeld', { party: partyName(majority.heldBy), s: fmtInt(majority.largest.seats) })
-            : t('majorityLacking', { party: partyName(majority.largest.party), n: fmtInt(majority.lacking) })
+            ? t('majorityHeld', { party: partyName(majority.heldBy), s: majority.largest.seats })
+            : t('majorityLacking', { party: partyName(majority.largest.party), n: majority.lacking })
       }`
     : '';
   const summary = `${t('hemicycleLabel', {
     body: nameOf(body.name),
-    y: fmtInt(seatsTotal),
+    y: seatsTotal,
     parts: groups.map((g) => `${g.label} ${fmtInt(g.seats)}`).join(', '),
   })}${majorityText ? ` ${majorityText}` : ''}`;
 
@@ -110,7 +110,7 @@ export function HemicycleChart({ body, election, members }: { readonly body: Bod
         ))}
       </ul>
       <figcaption>
-        {t('seatsDecided', { x: fmtInt(decided), y: fmtInt(seatsTotal) })}
+        {t('seatsDecided', { x: decided, y: seatsTotal })}
         {majorityText && (
           <span class="majority-note" data-testid={`majority-${body.bodyId}`}>
             {majorityText}

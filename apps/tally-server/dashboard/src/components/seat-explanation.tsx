@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { fetchExplanation, type ElectionDetail, type ExplanationDto, type ListContestResults } from '../api';
-import { fmtDec, fmtInt, nameOf, t, type Key } from '../i18n';
+import { fmtDec, fmtInt, nameOf, shown, t, type Key } from '../i18n';
 import { useOnDemand } from '../on-demand';
 
 type Explained = NonNullable<ExplanationDto['explanation']>;
@@ -86,7 +86,7 @@ function Table({ e, listName }: { readonly e: Explained; readonly listName: (id:
   if (e.kind === 'largest-remainder') {
     return (
       <div class="table-scroll">
-        <p data-field="quota">{t('quotaLine', { quota: fmtDec(e.quota.value), votes: fmtInt(e.quotaVotes), seats: fmtInt(e.seats) })}</p>
+        <p data-field="quota">{t('quotaLine', { quota: e.quota.value === null ? fmtDec(null) : shown(e.quota.value, fmtDec(e.quota.value)), votes: e.quotaVotes, seats: e.seats })}</p>
         <ListTable
           testId="remainder-table"
           heads={[t('votes'), t('quotaSeats'), t('remainder'), t('remainderSeats'), t('seats')]}
