@@ -5,7 +5,9 @@ import { fmtInt, fmtPct, fmtPctShort, t } from '../i18n';
 
 const W = 640;
 const H = 240;
-const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
+// The right pad holds half of the last point's value label ("38,90 %", centred on the point) and of
+// its time on the axis, in every language's number format.
+const PAD = { left: 48, right: 40, top: 16, bottom: 32 };
 
 export function TurnoutChart({ contest, times }: { readonly contest: Pick<CommissionPayload['contests'][number], 'turnoutByTime'>; readonly times: readonly string[] }) {
   const byTime = new Map(contest.turnoutByTime.map((p) => [p.time, p]));
