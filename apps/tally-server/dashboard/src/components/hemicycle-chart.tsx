@@ -117,7 +117,7 @@ export function HemicycleChart({ body, election, members }: { readonly body: Bod
           </span>
         )}
       </figcaption>
-      <table class="visually-hidden">
+      <div class="visually-hidden"><table>
         <caption>
           {t('composition')}: {nameOf(body.name)}
         </caption>
@@ -139,9 +139,9 @@ export function HemicycleChart({ body, election, members }: { readonly body: Bod
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       {members && (
-        <table class="visually-hidden" data-testid={`members-${body.bodyId}`}>
+        <div class="visually-hidden"><table data-testid={`members-${body.bodyId}`}>
           <caption>
             {t('members')}: {nameOf(body.name)}
           </caption>
@@ -161,7 +161,7 @@ export function HemicycleChart({ body, election, members }: { readonly body: Bod
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </figure>
   );

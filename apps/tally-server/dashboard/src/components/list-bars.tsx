@@ -123,7 +123,7 @@ export function ListBars({ contest, election, comparison }: { readonly contest: 
           </span>
         )}
       </figcaption>
-      <table class="visually-hidden">
+      <div class="visually-hidden"><table>
         <caption>{nameOf(contest.name)}</caption>
         <thead>
           <tr>
@@ -175,7 +175,7 @@ export function ListBars({ contest, election, comparison }: { readonly contest: 
             </tr>
           )}
         </tbody>
-      </table>
+      </table></div>
     </figure>
   );
 }

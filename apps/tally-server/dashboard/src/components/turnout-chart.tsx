@@ -56,7 +56,7 @@ export function TurnoutChart({ contest, times }: { readonly contest: Pick<Commis
           ) : null,
         )}
       </svg>
-      <table class="visually-hidden">
+      <div class="visually-hidden"><table>
         <caption>{t('turnoutByHour')}</caption>
         <thead>
           <tr>
@@ -74,7 +74,7 @@ export function TurnoutChart({ contest, times }: { readonly contest: Pick<Commis
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     </figure>
   );
 }
