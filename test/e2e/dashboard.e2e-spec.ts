@@ -31,8 +31,10 @@ declare const document: {
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): { readonly length: number };
   readonly activeElement: unknown;
+  readonly documentElement: { readonly scrollWidth: number };
 };
-declare const window: { sameDocument?: boolean };
+declare const window: { sameDocument?: boolean; readonly innerWidth: number };
+declare function requestAnimationFrame(callback: () => void): number;
 
 const ELECTION = 'almaty-city-2023';
 
@@ -224,6 +226,23 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     // Same document throughout: the figures came by the live stream, not a reload.
     expect(await page.evaluate(() => window.sameDocument)).toBe(true);
     await page.screenshot({ path: artifactPath('dashboard-04-after-protocols.png'), fullPage: true });
+  });
+
+  it('fits a phone’s width: the page with seats scrolls only down at 390 px', async () => {
+    // The same page as it stands (turnout, lists, seats, the composition and the screen readers'
+    // tables); only the window narrows.
+    await page.waitForSelector('[data-testid^="hemicycle-"]', { timeout: WAIT_MS });
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const widths = await page.evaluate(async () => {
+        await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        return { page: document.documentElement.scrollWidth, window: window.innerWidth };
+      });
+      expect(widths).toEqual({ page: 390, window: 390 });
+      await page.screenshot({ path: artifactPath('dashboard-04b-phone.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('drills down one level with the keyboard', async () => {
