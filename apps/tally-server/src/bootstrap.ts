@@ -30,6 +30,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const adapter = new FastifyAdapter({ skipMiddie: true, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    // Nest's own start-up lines wait for pino (configureHttp's useLogger) and come out as JSON
+    // like every other line, not in Nest's coloured text first; a failed start still prints them.
+    bufferLogs: options.logger !== false,
     bodyParser: false,
   });
   app.enableShutdownHooks();

@@ -1,4 +1,7 @@
-import { EventStoreConfigError, parseEventStoreConfig } from './event-store.config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventStore, EventStoreConfigError, EventStoreOpenError, parseEventStoreConfig, withoutPassword } from './event-store.config';
 
 describe('event store configuration', () => {
   it('defaults to the embedded store under ./data', () => {
@@ -23,5 +26,38 @@ describe('event store configuration', () => {
   ])('names the variable at fault in %j', (env, message) => {
     expect(() => parseEventStoreConfig(env)).toThrow(EventStoreConfigError);
     expect(() => parseEventStoreConfig(env)).toThrow(message);
+  });
+
+  it('hides passwords in a connection string shown to an operator', () => {
+    expect(withoutPassword('postgres://tally:s3cret@db.example:5432/tally')).toBe('postgres://tally:***@db.example:5432/tally');
+    expect(withoutPassword('postgres://tally@db.example/tally?sslmode=require&password=s3cret')).toBe('postgres://tally@db.example/tally?sslmode=require&password=***');
+    expect(withoutPassword('esdb://admin:changeit@es:2113?tls=true')).toBe('esdb://admin:***@es:2113?tls=true');
+    expect(withoutPassword('postgres://u@h/db')).toBe('postgres://u@h/db');
+    expect(withoutPassword('::not a url')).toBe('(not a readable URL)');
+  });
+
+  it('a store that cannot be opened is named by the variables that chose it, password hidden, with the engine’s own words', async () => {
+    // Nothing listens on port 1: the connection is refused at once, no server needed.
+    const opening = createEventStore({ kind: 'postgres', databaseUrl: 'postgres://tally:s3cret@127.0.0.1:1/tally' });
+    const error = await opening.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventStoreOpenError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^the event store could not be opened \(EVENT_STORE=postgres, DATABASE_URL=postgres:\/\/tally:\*\*\*@127\.0\.0\.1:1\/tally\): .*ECONNREFUSED/);
+    expect(message).not.toContain('s3cret');
+    // The engine's error stays attached for the log (an error from node's own realm: compared by its words).
+    expect(String((error as { cause?: { message?: unknown } }).cause?.message)).toContain('ECONNREFUSED');
+  });
+
+  it('an embedded store whose directory is a file names TALLY_DATA_DIR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-config-'));
+    try {
+      const file = join(dir, 'not-a-directory');
+      writeFileSync(file, 'x');
+      const error = await createEventStore({ kind: 'embedded', dataDir: file }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventStoreOpenError);
+      expect((error as Error).message).toMatch(new RegExp(`^the event store could not be opened \\(EVENT_STORE=embedded, TALLY_DATA_DIR=${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\): `));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

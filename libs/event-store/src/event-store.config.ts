@@ -80,8 +80,52 @@ export function parseEventStoreConfig(env: Readonly<Record<string, string | unde
   return eventStoreConfigFromEnv(parsed.data);
 }
 
-/** Opens the configured engine (schema migrated, connections ready). */
+/** A connection string as a message may show it: any password (in the URL or its query) hidden. */
+export function withoutPassword(connectionString: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return '(not a readable URL)';
+  }
+  if (url.password !== '') url.password = '***';
+  for (const name of [...url.searchParams.keys()]) if (/password/i.test(name)) url.searchParams.set(name, '***');
+  return url.toString();
+}
+
+/** The configured engine could not be opened; the message names the variable that chose it. */
+export class EventStoreOpenError extends Error {
+  override readonly name = 'EventStoreOpenError';
+}
+
+/** Which variable points at the engine, as an operator would look it up. */
+function whereConfigured(config: EventStoreConfig): string {
+  switch (config.kind) {
+    case 'embedded':
+      return `EVENT_STORE=embedded, TALLY_DATA_DIR=${config.dataDir ?? '(in memory)'}`;
+    case 'postgres':
+      return `EVENT_STORE=postgres, DATABASE_URL=${withoutPassword(config.databaseUrl)}`;
+    case 'eventstoredb':
+      return `EVENT_STORE=eventstoredb, EVENTSTORE_CONNECTION_STRING=${withoutPassword(config.connectionString)}`;
+  }
+}
+
+/**
+ * Opens the configured engine (schema migrated, connections ready). A failure says which
+ * variables chose the engine (passwords hidden) before the engine's own words, since an operator
+ * starting the service at night reads "connect ECONNREFUSED 127.0.0.1:5432" without knowing which
+ * setting to look at.
+ */
 export async function createEventStore(config: EventStoreConfig): Promise<EventStore> {
+  try {
+    return await openEventStore(config);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EventStoreOpenError(`the event store could not be opened (${whereConfigured(config)}): ${reason}`, { cause: error });
+  }
+}
+
+async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
     case 'embedded': {
       const { createPgliteEventStore } = await import('./embedded/pglite-event-store');

@@ -50,6 +50,8 @@ export {
   eventStoreEnvSchema,
   eventStoreEnvShape,
   parseEventStoreConfig,
+  EventStoreOpenError,
+  withoutPassword,
   type EventStoreConfig,
   type EventStoreEnv,
 } from './event-store.config';

@@ -3,7 +3,7 @@
 // and the I/O the CliIo does not carry (files written, HTTP), injectable for specs.
 import { writeFile } from 'node:fs/promises';
 import { parseBound, type Bound, type ScanProgress } from '@tally/audit';
-import { createEventStore, parseEventStoreConfig, type EventStore } from '@tally/event-store';
+import { createEventStore, EventStoreOpenError, parseEventStoreConfig, type EventStore } from '@tally/event-store';
 import type { CliIo } from '../cli.types';
 import { fetchJson } from '../fetch-json';
 
@@ -58,7 +58,9 @@ export async function withStore<T>(deps: AuditDeps, io: CliIo, command: string, 
   try {
     store = await deps.openStore(deps.env);
   } catch (error) {
-    io.stderr(`tally audit ${command}: cannot open the event store: ${error instanceof Error ? error.message : String(error)}\n`);
+    // An EventStoreOpenError already says which store and which variables; others (a bad variable) say what is wrong.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`tally audit ${command}: ${error instanceof EventStoreOpenError ? message : `cannot open the event store: ${message}`}\n`);
     return undefined;
   }
   try {
