@@ -1,6 +1,6 @@
-// UI strings in three dictionaries (names of elections, lists and commissions come from the
-// definition's own kk/ru/en names), the chosen language (remembered, and mirrored in <html lang>),
-// and number/percent/time formatting: the API sends numbers, the page formats them here.
+// The chosen language (remembered, and mirrored in <html lang>), t() over the dictionaries of
+// messages.ts (names of elections, lists and commissions come from the definition's own kk/ru/en
+// names), and number/percent/time formatting: the API sends numbers, the page formats them here.
 import { computed, effect, signal } from '@preact/signals';
 import { DICTS, formatMessage, type Key, type Lang, LANGS, type MessageValues, type Shown } from './messages';
 
