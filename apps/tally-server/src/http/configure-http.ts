@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiTokens } from '../auth/api-tokens.service';
 import type { AppConfig } from '../config/app.config';
+import { ServiceLogger } from '../ops/service-logger';
 import { bodyReader } from './body-reader';
 import { addServiceHooks } from './node-hooks';
 import { HTTP_CONFIG, type HttpConfig } from './http.config';
@@ -16,7 +17,7 @@ import { HTTP_CONFIG, type HttpConfig } from './http.config';
 export const BODY_LIMIT = '64kb';
 
 export function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new ServiceLogger(app.get(Logger)));
   const http = app.get<HttpConfig>(HTTP_CONFIG);
   const tokens = app.get(ApiTokens);
   const fastify = app.getHttpAdapter().getInstance();
