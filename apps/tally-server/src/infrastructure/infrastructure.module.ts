@@ -5,6 +5,7 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { createEventStore, StreamCommandHandler, type EventStore } from '@tally/event-store';
 import { createSubmissionQueue, type SubmissionQueue } from '@tally/intake-queue';
+import { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 import { SignatureChecks } from './signature-checks';
 import { APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE } from './tokens';
@@ -27,11 +28,21 @@ export class InfrastructureModule implements OnApplicationShutdown {
         { provide: StreamCommandHandler, useFactory: (store: EventStore) => new StreamCommandHandler(store, { logger: new Logger('Writes') }), inject: [EVENT_STORE] },
         {
           provide: SUBMISSION_QUEUE,
-          useFactory: async () => {
-            const queue = createSubmissionQueue(config.queue);
-            await queue.ensureTopics();
+          // kafkajs's own lines through pino, as JSON like every other line (its default logger
+          // printed multi-line console output). A queue it cannot reach stops the start, named.
+          useFactory: async (logger: PinoLogger) => {
+            logger.setContext('Kafka');
+            const queue = createSubmissionQueue(config.queue, { logger });
+            try {
+              await queue.ensureTopics();
+            } catch (error) {
+              await queue.close().catch(() => undefined);
+              const where = config.queue.kind === 'kafka' ? `KAFKA_BROKERS=${config.queue.brokers.join(',')}, topic ${config.queue.topic}` : 'the in-process queue';
+              throw new Error(`the submission queue could not be reached (${where}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            }
             return queue;
           },
+          inject: [PinoLogger],
         },
       ],
       exports: [APP_CONFIG, EVENT_STORE, SUBMISSION_QUEUE, StreamCommandHandler, SignatureChecks],
