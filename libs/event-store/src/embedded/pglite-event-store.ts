@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventStore } from '../event-store.port';
 import { SqlEventStore, type SqlEventStoreOptions } from '../sql/sql-event-store';
+import { lockDataDir } from './data-dir-lock';
 import { PgliteExecutor } from './pglite-executor';
 
 export interface PgliteEventStoreOptions extends SqlEventStoreOptions {
@@ -12,16 +13,26 @@ export interface PgliteEventStoreOptions extends SqlEventStoreOptions {
 
 export async function createPgliteEventStore(options: PgliteEventStoreOptions = {}): Promise<EventStore> {
   const { PGlite } = loadPglite();
-  let db;
   if (options.dataDir === undefined) {
-    db = await newMemoryPglite();
-  } else {
-    const dir = join(resolve(options.dataDir), 'event-store');
-    mkdirSync(dir, { recursive: true });
-    db = new PGlite(dir);
+    const db = await newMemoryPglite();
+    await db.waitReady;
+    return SqlEventStore.open(new PgliteExecutor(db), { ...options, ownsExecutor: true });
   }
-  await db.waitReady;
-  return SqlEventStore.open(new PgliteExecutor(db), { ...options, ownsExecutor: true });
+  const dir = join(resolve(options.dataDir), 'event-store');
+  mkdirSync(dir, { recursive: true });
+  // Before PGlite touches the files: a second process must not even start recovery on them.
+  const lock = lockDataDir(dir);
+  let executor: PgliteExecutor | undefined;
+  try {
+    const db = new PGlite(dir);
+    await db.waitReady;
+    executor = new PgliteExecutor(db, () => lock.release());
+    return await SqlEventStore.open(executor, { ...options, ownsExecutor: true });
+  } catch (error) {
+    if (executor) await executor.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
 }
 
 /** Where the fresh cluster's dump is kept: on PGlite's module object, see newMemoryPglite. */

@@ -12,7 +12,11 @@ export class PgliteExecutor implements SqlExecutor {
    */
   readonly pageAsOneRow = true;
 
-  constructor(private readonly db: PGlite) {}
+  /** `onClosed`: after PGlite has closed (the store's directory lock is released there). */
+  constructor(
+    private readonly db: PGlite,
+    private readonly onClosed?: () => void,
+  ) {}
 
   async query<R extends SqlRow = SqlRow>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     return this.mutex.run(async () => (await this.db.query<R>(text, params as unknown[])).rows);
@@ -32,6 +36,10 @@ export class PgliteExecutor implements SqlExecutor {
   }
 
   async close(): Promise<void> {
-    await this.mutex.run(() => this.db.close());
+    try {
+      await this.mutex.run(() => this.db.close());
+    } finally {
+      this.onClosed?.();
+    }
   }
 }

@@ -1,0 +1,108 @@
+// One process at a time per embedded store. PGlite does not lock its directory: a second Postgres
+// opening the same files (a second `npm start`, or `tally audit` beside the running service) finds
+// a cluster that was not shut down, replays its WAL and checkpoints over the first one's pages,
+// and the record is corrupt. So the store holds a lock file in its directory, created exclusively
+// and naming its holder; a lock whose holder is gone (a SIGKILL, a crash, a container restarted
+// under the same pid) is taken over.
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LOCK_FILE = 'tally-store.lock';
+
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
+interface Holder {
+  readonly pid: number;
+  /** The holder's start time (Linux: /proc/<pid>/stat), so a reused pid is not taken for it. */
+  readonly start?: string;
+  readonly token: string;
+  readonly since: string;
+}
+
+export interface DataDirLock {
+  readonly file: string;
+  release(): void;
+}
+
+// Tokens of the locks this process holds: the same pid in a lock file is this process only if
+// the token is one of these (a container restarted as pid 1 finds its previous life's pid 1).
+const held = new Set<string>();
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined off Linux. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function readHolder(file: string): Holder | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
+    return typeof value.pid === 'number' && typeof value.token === 'string' ? (value as Holder) : undefined;
+  } catch {
+    // Missing, or half written by a holder that died writing it: nobody holds it.
+    return undefined;
+  }
+}
+
+function holds(holder: Holder): boolean {
+  if (holder.pid === process.pid) return held.has(holder.token);
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    // EPERM: it exists, as another user's process.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // Alive under that pid; the same process only if it started when the holder did.
+  return holder.start === undefined || processStart(holder.pid) === undefined || processStart(holder.pid) === holder.start;
+}
+
+/**
+ * Takes the directory's lock for this process, or throws DataDirInUseError naming the process
+ * that holds it. The directory must exist.
+ */
+export function lockDataDir(dir: string): DataDirLock {
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const holder: Holder = { pid: process.pid, start: processStart(process.pid), token: randomUUID(), since: new Date().toISOString() };
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const current = readHolder(file);
+      if (current !== undefined && holds(current)) {
+        const who = current.pid === process.pid ? 'this process already' : `process ${current.pid}`;
+        throw new DataDirInUseError(
+          `the embedded store in ${dir} is open in ${who} (since ${current.since}), and a second process opening it would corrupt it. ` +
+            'Stop that process first: an embedded store serves one process at a time (with EVENT_STORE=postgres, auditors read beside the running service).',
+        );
+      }
+      // Its holder is gone: take it over (another process racing for it fails its own 'wx').
+      rmSync(file, { force: true });
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(holder));
+    } finally {
+      closeSync(fd);
+    }
+    held.add(holder.token);
+    return {
+      file,
+      release: () => {
+        if (!held.delete(holder.token)) return;
+        // Only while it is still this holder's (never remove a lock another process took over).
+        if (readHolder(file)?.token === holder.token) rmSync(file, { force: true });
+      },
+    };
+  }
+  throw new DataDirInUseError(`the embedded store in ${dir}: its lock file ${file} could not be taken`);
+}
