@@ -66,9 +66,12 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
   return code ?? ExitCode.failure;
 }
 
+/** "1 event", "2,040 events". */
+const counted = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 export function formatVerifyReport(report: VerifyReport, unusable: readonly string[] = []): string {
   const lines = [
-    `${report.ok ? 'VERIFIED' : 'FAILED'}: ${report.events.toLocaleString('en-US')} events in ${report.streams.toLocaleString('en-US')} streams through ${report.through ?? '(empty store)'}; elections ${report.elections.join(', ') || '(none)'}`,
+    `${report.ok ? 'VERIFIED' : 'FAILED'}: ${counted(report.events, 'event')} in ${counted(report.streams, 'stream')} through ${report.through ?? '(empty store)'}; elections ${report.elections.join(', ') || '(none)'}`,
     '',
   ];
   for (const [name, c] of Object.entries(report.checks)) {
