@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { DataDirInUseError, LOCK_FILE, lockDataDir, processStart } from './data-dir-lock';
 import { createPgliteEventStore } from './pglite-event-store';
 
@@ -60,10 +61,46 @@ describe('the embedded store’s directory lock', () => {
     lock.release();
   });
 
-  it('takes over a lock file its holder died writing (empty or half written)', () => {
-    writeFileSync(join(dir, LOCK_FILE), '{"pid": 12');
+  it('takes over a lock file its holder died writing (half written), once it is older than a holder takes to write one', () => {
+    const file = join(dir, LOCK_FILE);
+    writeFileSync(file, '{"pid": 12');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
     lockDataDir(dir).release();
   });
+
+  it('of processes racing for one stale lock, exactly one takes it; the others find it held', async () => {
+    // The module alone, as plain JavaScript, for child processes (it needs nothing but node's own modules).
+    const source = readFileSync(join(__dirname, 'data-dir-lock.ts'), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const moduleFile = join(dir, 'data-dir-lock.js');
+    writeFileSync(moduleFile, js);
+    const store = join(dir, 'store');
+    mkdirSync(store);
+    // A lock whose holder is gone (a process that has exited). The winner holds it for 6 s, past
+    // the latest racer's start on a loaded machine.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(store, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), token: 'gone', since: '2026-12-05T00:00:00.000Z' }));
+    const startAt = Date.now() + 2_000;
+    const racer = `
+      const { lockDataDir } = require(${JSON.stringify(moduleFile)});
+      while (Date.now() < ${startAt}) {}
+      try { const lock = lockDataDir(${JSON.stringify(store)}); process.stdout.write('held'); setTimeout(() => lock.release(), 6000); }
+      catch (e) { process.stdout.write(e.name === 'DataDirInUseError' ? 'refused' : 'error: ' + e.message); }`;
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['-e', racer], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+            child.on('exit', () => resolve(out));
+          }),
+      ),
+    );
+    expect(outcomes.sort()).toEqual(['held', 'refused', 'refused', 'refused', 'refused', 'refused']);
+  }, 30_000);
 
   it('createPgliteEventStore holds it from before PGlite opens to after the store closes; a second store on the directory is refused', async () => {
     const store = await createPgliteEventStore({ dataDir: dir });

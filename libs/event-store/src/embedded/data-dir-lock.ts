@@ -5,7 +5,7 @@
 // and naming its holder; a lock whose holder is gone (a SIGKILL, a crash, a container restarted
 // under the same pid) is taken over.
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'tally-store.lock';
@@ -64,13 +64,36 @@ function holds(holder: Holder): boolean {
   return holder.start === undefined || processStart(holder.pid) === undefined || processStart(holder.pid) === holder.start;
 }
 
+// A lock file nobody could read is stale only once it is older than this: a holder writes its
+// name right after creating the file, so a younger empty file may be one being written.
+const UNREADABLE_STALE_MS = 5_000;
+// The right to remove a stale lock is itself a file, so two processes taking over the same stale
+// lock cannot both remove it and the second remove the first one's fresh lock. One left by a
+// process that died in those microseconds is cleared after this long.
+const TAKEOVER_STALE_MS = 10_000;
+
+const ageMs = (file: string): number | undefined => {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
 /**
  * Takes the directory's lock for this process, or throws DataDirInUseError naming the process
  * that holds it. The directory must exist.
  */
 export function lockDataDir(dir: string): DataDirLock {
   const file = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const takeover = `${file}.takeover`;
+  // Long enough for an unreadable lock to grow stale; each turn ends in the lock taken or a wait.
+  const deadline = Date.now() + UNREADABLE_STALE_MS + 2_000;
+  while (Date.now() < deadline) {
     const holder: Holder = { pid: process.pid, start: processStart(process.pid), token: randomUUID(), since: new Date().toISOString() };
     let fd: number;
     try {
@@ -85,8 +108,11 @@ export function lockDataDir(dir: string): DataDirLock {
             'Stop that process first: an embedded store serves one process at a time (with EVENT_STORE=postgres, auditors read beside the running service).',
         );
       }
-      // Its holder is gone: take it over (another process racing for it fails its own 'wx').
-      rmSync(file, { force: true });
+      if (current === undefined && (ageMs(file) ?? Infinity) < UNREADABLE_STALE_MS) {
+        pause(20); // being written, perhaps: read it again
+        continue;
+      }
+      takeOver(file, takeover, current?.token);
       continue;
     }
     try {
@@ -105,4 +131,25 @@ export function lockDataDir(dir: string): DataDirLock {
     };
   }
   throw new DataDirInUseError(`the embedded store in ${dir}: its lock file ${file} could not be taken`);
+}
+
+/** Removes the stale lock whose token was judged, under the takeover file, if it is still that one. */
+function takeOver(file: string, takeover: string, staleToken: string | undefined): void {
+  let fd: number;
+  try {
+    fd = openSync(takeover, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is taking it over; or one died doing so, long enough ago.
+    if ((ageMs(takeover) ?? 0) > TAKEOVER_STALE_MS) rmSync(takeover, { force: true });
+    else pause(20);
+    return;
+  }
+  closeSync(fd);
+  try {
+    // Judged stale a moment ago; removed only if it is still the same file's holder.
+    if (readHolder(file)?.token === staleToken) rmSync(file, { force: true });
+  } finally {
+    rmSync(takeover, { force: true });
+  }
 }
