@@ -56,6 +56,7 @@ export {
   type EventStoreEnv,
 } from './event-store.config';
 export { createPgliteEventStore, type PgliteEventStoreOptions } from './embedded/pglite-event-store';
+export { DataDirInUseError, lockDataDir, type DataDirLock, type LockOptions } from './embedded/data-dir-lock';
 export { createPostgresEventStore, setupPostgresSchema, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { SchemaSetupError, type SchemaSetupResult } from './sql/sql-setup';
 export { createEventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';

@@ -6,16 +6,15 @@
 //                    synced, so a crash leaves at most an unacknowledged tail, cut on the next load;
 //   heads.jsonl      every signed tree head, one JSON object per line, oldest first;
 //   log-key.pem      the log's Ed25519 private key (PKCS8, mode 0600) unless TALLY_LOG_KEY gives one;
-//   lock             the pid of the one process that writes these files.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+//   lock             the one process that writes these files (pid, start time, token: the
+//                    event store's directory lock, @tally/event-store lockDataDir).
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePosition, START_POSITION } from '@tally/event-store';
+import { DataDirInUseError, lockDataDir, parsePosition, START_POSITION, type DataDirLock } from '@tally/event-store';
 import { HASH_BYTES } from './merkle-tree';
 import { parseSignedTreeHead, type SignedTreeHead } from './tree-head';
 
 export const LEAF_RECORD_BYTES = HASH_BYTES + 16;
-/** Lock files this process holds (two logs of one process on one directory count as two writers). */
-const LOCKED_HERE = new Set<string>();
 
 export interface LoadedLogState {
   readonly treeSize: number;
@@ -40,41 +39,34 @@ export class LogStateFiles {
   readonly leavesFile: string;
   readonly checkpointFile: string;
   readonly headsFile: string;
-  readonly lockFile: string;
 
   constructor(readonly dir: string) {
     this.leavesFile = join(dir, 'leaves.bin');
     this.checkpointFile = join(dir, 'checkpoint.json');
     this.headsFile = join(dir, 'heads.jsonl');
-    this.lockFile = join(dir, 'lock');
   }
+
+  private held: DataDirLock | undefined;
 
   /**
    * Takes the directory for this process; false when a live process holds it (several roles'
-   * processes started on one data directory: only one may append to the files).
+   * processes started on one data directory: only one may append to the files; two logs of one
+   * process on one directory count as two writers).
    */
   lock(): { ok: true } | { ok: false; holder: number } {
     mkdirSync(this.dir, { recursive: true });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(this.lockFile, `${process.pid}\n`, { flag: 'wx' });
-        LOCKED_HERE.add(this.lockFile);
-        return { ok: true };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = Number(readFileSync(this.lockFile, 'utf8').trim());
-      const held = holder === process.pid ? LOCKED_HERE.has(this.lockFile) : Number.isSafeInteger(holder) && alive(holder);
-      if (held) return { ok: false, holder };
-      // Left by a process that is gone: take it over.
-      unlinkSync(this.lockFile);
+    try {
+      this.held = lockDataDir(this.dir, { name: 'lock', what: `the log's files in ${this.dir}`, advice: '' });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof DataDirInUseError) return { ok: false, holder: error.holder };
+      throw error;
     }
-    return { ok: false, holder: Number.NaN };
   }
 
   unlock(): void {
-    if (!LOCKED_HERE.delete(this.lockFile)) return;
-    if (existsSync(this.lockFile) && readFileSync(this.lockFile, 'utf8').trim() === String(process.pid)) unlinkSync(this.lockFile);
+    this.held?.release();
+    this.held = undefined;
   }
 
   /** Keeps the state files under another name (evidence) and starts from nothing. */
@@ -141,15 +133,5 @@ export class LogStateFiles {
     } finally {
       closeSync(fd);
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -3,7 +3,8 @@
 // a cluster that was not shut down, replays its WAL and checkpoints over the first one's pages,
 // and the record is corrupt. So the store holds a lock file in its directory, created exclusively
 // and naming its holder; a lock whose holder is gone (a SIGKILL, a crash, a container restarted
-// under the same pid) is taken over.
+// under the same pid) is taken over. The transparency log's state files take theirs the same way
+// (libs/merkle-log log-state-files.ts).
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,22 @@ export const LOCK_FILE = 'tally-store.lock';
 
 export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
+  /** The pid of the process that holds it; NaN when the lock could not be taken for another reason. */
+  constructor(
+    message: string,
+    readonly holder: number = Number.NaN,
+  ) {
+    super(message);
+  }
+}
+
+export interface LockOptions {
+  /** The lock file's name in the directory. */
+  readonly name?: string;
+  /** What the directory is, for the refusal ("the embedded store in …"). */
+  readonly what?: string;
+  /** What to do about it, after the refusal. */
+  readonly advice?: string;
 }
 
 interface Holder {
@@ -61,7 +78,8 @@ function holds(holder: Holder): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   // Alive under that pid; the same process only if it started when the holder did.
-  return holder.start === undefined || processStart(holder.pid) === undefined || processStart(holder.pid) === holder.start;
+  const start = holder.start === undefined ? undefined : processStart(holder.pid);
+  return start === undefined || start === holder.start;
 }
 
 // A lock file nobody could read is stale only once it is older than this: a holder writes its
@@ -88,8 +106,11 @@ const pause = (ms: number): void => {
  * Takes the directory's lock for this process, or throws DataDirInUseError naming the process
  * that holds it. The directory must exist.
  */
-export function lockDataDir(dir: string): DataDirLock {
-  const file = join(dir, LOCK_FILE);
+export function lockDataDir(dir: string, options: LockOptions = {}): DataDirLock {
+  const file = join(dir, options.name ?? LOCK_FILE);
+  const what = options.what ?? `the embedded store in ${dir}`;
+  const advice =
+    options.advice ?? 'Stop that process first: an embedded store serves one process at a time (with EVENT_STORE=postgres, auditors read beside the running service).';
   const takeover = `${file}.takeover`;
   // Long enough for an unreadable lock to grow stale; each turn ends in the lock taken or a wait.
   const deadline = Date.now() + UNREADABLE_STALE_MS + 2_000;
@@ -103,10 +124,7 @@ export function lockDataDir(dir: string): DataDirLock {
       const current = readHolder(file);
       if (current !== undefined && holds(current)) {
         const who = current.pid === process.pid ? 'this process already' : `process ${current.pid}`;
-        throw new DataDirInUseError(
-          `the embedded store in ${dir} is open in ${who} (since ${current.since}), and a second process opening it would corrupt it. ` +
-            'Stop that process first: an embedded store serves one process at a time (with EVENT_STORE=postgres, auditors read beside the running service).',
-        );
+        throw new DataDirInUseError(`${what} is open in ${who} (since ${current.since}), and a second process opening it would corrupt it. ${advice}`.trim(), current.pid);
       }
       if (current === undefined && (ageMs(file) ?? Infinity) < UNREADABLE_STALE_MS) {
         pause(20); // being written, perhaps: read it again
@@ -130,7 +148,7 @@ export function lockDataDir(dir: string): DataDirLock {
       },
     };
   }
-  throw new DataDirInUseError(`the embedded store in ${dir}: its lock file ${file} could not be taken`);
+  throw new DataDirInUseError(`${what}: its lock file ${file} could not be taken`);
 }
 
 /** Removes the stale lock whose token was judged, under the takeover file, if it is still that one. */
