@@ -21,6 +21,8 @@ describe('event store configuration', () => {
     [{ EVENT_STORE: 'mongodb' }, /EVENT_STORE/],
     [{ EVENT_STORE: 'postgres' }, /DATABASE_URL is required/],
     [{ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h/db?connect_timeout=soon' }, /DATABASE_URL's connect_timeout must be a whole number of seconds/],
+    [{ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://u@h/db?connect_timeout=-1' }, /DATABASE_URL's connect_timeout must be a whole number of seconds/],
     [{ EVENT_STORE: 'eventstoredb' }, /EVENTSTORE_CONNECTION_STRING is required/],
     [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'http://x' }, /EVENTSTORE_CONNECTION_STRING must be/],
   ])('names the variable at fault in %j', (env, message) => {

@@ -1,6 +1,7 @@
 // Which engine holds the record, chosen by the environment and validated at start-up.
 import { z } from 'zod';
 import type { EventStore } from './event-store.port';
+import { connectTimeoutSeconds } from './postgres/connect-timeout';
 
 const nonEmpty = (name: string) => z.string().trim().min(1, `${name} must not be empty`);
 // Empty strings count as unset, as in most deployment tools (and in the app's own schema).
@@ -16,6 +17,13 @@ export const eventStoreEnvShape = {
     emptyToUndefined,
     nonEmpty('DATABASE_URL')
       .refine((v) => /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+      .superRefine((v, ctx) => {
+        try {
+          connectTimeoutSeconds(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
       .optional(),
   ),
   EVENTSTORE_CONNECTION_STRING: z.preprocess(

@@ -47,3 +47,20 @@ describe('PgExecutor when the server cuts a connection', () => {
     await expect(executor.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
   });
 });
+
+describe('PgExecutor with connect_timeout in DATABASE_URL', () => {
+  it('connects to the real server with libpq’s connect_timeout in the URL (read by Tally, not sent to the server)', async () => {
+    const timed = PgExecutor.fromUrl(`${db.url}${db.url.includes('?') ? '&' : '?'}connect_timeout=5`, { max: 1 });
+    try {
+      expect(await timed.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      let woken = 0;
+      const unlisten = await timed.listen('tally_timed', () => (woken += 1));
+      await timed.query(`NOTIFY tally_timed`);
+      for (let i = 0; i < 50 && woken === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await unlisten();
+      expect(woken).toBe(1);
+    } finally {
+      await timed.close();
+    }
+  });
+});

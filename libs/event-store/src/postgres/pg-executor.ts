@@ -1,5 +1,6 @@
 // SqlExecutor over a pg.Pool; LISTEN runs on its own dedicated connection.
-import { Client, Pool, type PoolConfig } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolConfig } from 'pg';
+import { connectTimeoutSeconds, DEFAULT_CONNECT_TIMEOUT_SECONDS } from './connect-timeout';
 import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql/sql-executor';
 
 export class PgExecutor implements SqlExecutor {
@@ -15,13 +16,15 @@ export class PgExecutor implements SqlExecutor {
   constructor(
     private readonly pool: Pool,
     private readonly connectionString: string,
+    private readonly Client: new (config?: ClientConfig) => Client = clientWithConnectTimeout(connectTimeoutSeconds(connectionString)),
   ) {
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
   }
 
   static fromUrl(connectionString: string, poolConfig: Omit<PoolConfig, 'connectionString'> = {}): PgExecutor {
-    return new PgExecutor(new Pool({ max: 10, ...poolConfig, connectionString }), connectionString);
+    const Client = clientWithConnectTimeout(connectTimeoutSeconds(connectionString));
+    return new PgExecutor(new Pool({ max: 10, ...poolConfig, connectionString, Client }), connectionString, Client);
   }
 
   async query<R extends SqlRow = SqlRow>(text: string, params: readonly unknown[] = []): Promise<R[]> {
@@ -57,7 +60,7 @@ export class PgExecutor implements SqlExecutor {
   }
 
   async listen(channel: string, onNotify: () => void, onLost?: (error: Error) => void): Promise<() => Promise<void>> {
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new this.Client({ connectionString: this.connectionString });
     // A terminated backend or a restarted server ends this connection with an error (or just an
     // 'end'): tell the store, whose subscriptions would otherwise wait for wake-ups that never come.
     let ending = false;
@@ -96,6 +99,36 @@ export class PgExecutor implements SqlExecutor {
     this.listeners.clear();
     await this.pool.end();
   }
+}
+
+/**
+ * A pg Client whose connecting (TCP and PostgreSQL's start-up) gives up after `seconds`, saying so.
+ * Set on the client, not as the pool's `connectionTimeoutMillis`: that would also fail a query
+ * waiting its turn for a pooled connection under load, which should wait.
+ */
+export function clientWithConnectTimeout(seconds: number): new (config?: ClientConfig) => Client {
+  const connectionTimeoutMillis = seconds * 1000;
+  const explain = (error: Error, client: Client): Error =>
+    seconds > 0 && error.message === 'timeout expired'
+      ? new Error(`PostgreSQL at ${client.host}:${client.port} did not complete a connection within ${seconds} s (DATABASE_URL's connect_timeout, default ${DEFAULT_CONNECT_TIMEOUT_SECONDS})`, {
+          cause: error,
+        })
+      : error;
+  return class TimedClient extends Client {
+    constructor(config?: ClientConfig) {
+      super({ ...config, connectionTimeoutMillis });
+    }
+
+    override connect(): Promise<Client>;
+    override connect(callback: (error: Error | null, client?: Client) => void): void;
+    override connect(callback?: (error: Error | null, client?: Client) => void): Promise<Client> | void {
+      // The pool connects with a callback; everything else awaits the promise.
+      if (callback) return super.connect((error: Error | null) => callback(error ? explain(error, this) : null, this));
+      return super.connect().catch((error: Error) => {
+        throw explain(error, this);
+      });
+    }
+  };
 }
 
 function quoteIdent(name: string): string {
