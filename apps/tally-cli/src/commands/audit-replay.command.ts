@@ -5,7 +5,7 @@ import { viewDigest } from '@tally/projection';
 import { commissionResults, electionSummary, type ContestResults } from '@tally/domain';
 import { ExitCode, type CliIo } from '../cli.types';
 import { alignTable, percent } from './allocate.format';
-import { progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
+import { counted, progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
 
 export interface AuditReplayOptions {
   readonly until?: string;
@@ -53,7 +53,7 @@ export async function runAuditReplay(options: AuditReplayOptions, io: CliIo, dep
     if (options.json) {
       io.stdout(`${JSON.stringify({ until: options.until ?? null, through: result.through, eventsRead: result.eventsRead, elections: out }, null, 2)}\n`);
     } else {
-      io.stdout(`Replayed ${result.eventsRead.toLocaleString('en-US')} events through ${result.through?.position ?? '(empty store)'}${result.through ? ` (recorded ${result.through.recordedAt})` : ''}\n`);
+      io.stdout(`Replayed ${counted(result.eventsRead, 'event')} through ${result.through?.position ?? '(empty store)'}${result.through ? ` (recorded ${result.through.recordedAt})` : ''}\n`);
       for (const e of out) {
         io.stdout(`\n${e.electionId} at ${e.commissionId}: ${e.summary.protocols.reported}/${e.summary.protocols.expected} protocols, ${e.summary.precincts.reported}/${e.summary.precincts.expected} precincts complete; state digest ${e.digest}\n`);
         for (const r of e.results) io.stdout(formatResults(r));

@@ -24,6 +24,9 @@ export const processDeps = (): AuditDeps => ({
 });
 
 /** `--until` parsed, or the usage message naming the rule. */
+/** "1 event", "2,436 events": what a person reads, in the CLI's English. */
+export const counted = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 export function untilOption(text: string | undefined): { ok: true; value: Bound | undefined } | { ok: false; message: string } {
   if (text === undefined) return { ok: true, value: undefined };
   const parsed = parseBound(text);
@@ -47,7 +50,7 @@ export function progressLine(io: CliIo, deps: AuditDeps, label: string, until?: 
     // The minor part of a position grows with the store: a fair measure of how far a replay to a position is.
     const fraction = target && target > 0 ? Math.min(1, minor / target) : undefined;
     const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
-    io.stderr(`\r${label} ${bar}${p.events.toLocaleString('en-US')} events, at ${p.position}\x1b[K`);
+    io.stderr(`\r${label} ${bar}${counted(p.events, 'event')}, at ${p.position}\x1b[K`);
     shown = true;
   };
   return { onProgress, done: () => shown && io.stderr('\r\x1b[K') };

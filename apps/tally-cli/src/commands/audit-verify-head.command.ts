@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { checkStoreAgainstHead, LeafMirror, parseSignedTreeHead, verifyTreeHead, type HeadCheck } from '@tally/merkle-log';
 import { ExitCode, type CliIo } from '../cli.types';
 import { parseLogKeyFile } from '../log-key-file';
-import { withStore, type AuditDeps } from './audit-support';
+import { counted, withStore, type AuditDeps } from './audit-support';
 
 export interface AuditVerifyHeadOptions {
   readonly head: string;
@@ -62,12 +62,12 @@ export async function runAuditVerifyHead(options: AuditVerifyHeadOptions, io: Cl
   return check.ok ? ExitCode.ok : ExitCode.failure;
 }
 
-function formatHeadCheck(check: HeadCheck, signature: string, leavesFile: string | undefined): string {
-  if (check.ok) return `VERIFIED: the store's first ${check.treeSize} events hash to the head's root ${check.rootHash} (head signature ${signature})\n`;
+export function formatHeadCheck(check: HeadCheck, signature: string, leavesFile: string | undefined): string {
+  if (check.ok) return `VERIFIED: over the store's first ${counted(check.treeSize, 'event')}, the root is the head's, ${check.rootHash} (head signature ${signature})\n`;
   const lines = [
     check.problem === 'store-too-short'
-      ? `FAILED: the head covers ${check.treeSize} events; the store holds only ${check.leaves}`
-      : `FAILED: the store's first ${check.treeSize} events hash to ${check.found}, not the head's root ${check.expected}`,
+      ? `FAILED: the head covers ${counted(check.treeSize, 'event')}; the store holds only ${counted(check.leaves, 'event')}`
+      : `FAILED: over the store's first ${counted(check.treeSize, 'event')}, the root is ${check.found}, not the head's root ${check.expected}`,
   ];
   const bad = check.firstBadLeaf;
   if (bad) lines.push(`  first bad leaf: ${bad.index} — ${bad.streamName} revision ${bad.revision}, position ${bad.position}, event ${bad.eventId}: logged ${bad.expected}, the store now gives ${bad.found}`);

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { loadElections, readPublishedProjections, verifyAudit, type PublishedDigest, type VerifyReport } from '@tally/audit';
 import { ExitCode, type CliIo } from '../cli.types';
-import { progressLine, withStore, type AuditDeps } from './audit-support';
+import { counted, progressLine, withStore, type AuditDeps } from './audit-support';
 
 export interface AuditVerifyOptions {
   readonly server?: string;
@@ -67,7 +67,6 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
 }
 
 /** "1 event", "2,040 events". */
-const counted = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatVerifyReport(report: VerifyReport, unusable: readonly string[] = []): string {
   const lines = [
