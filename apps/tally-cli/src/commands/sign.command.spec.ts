@@ -18,7 +18,9 @@ function io(files: Record<string, unknown>) {
     readStdin: async () => '',
     readFile: async (path) => {
       if (!(path in files)) throw new Error(`no file ${path}`);
-      return JSON.stringify(files[path]);
+      // A string is the file's text as it is (a numeral JSON cannot hold exactly); anything else, its JSON.
+      const content = files[path];
+      return typeof content === 'string' ? content : JSON.stringify(content);
     },
   };
   return { cli, body: () => JSON.parse(out.join('')) as Record<string, unknown> & { signature: { keyId: string; value: string } }, err: () => err.join('') };
@@ -52,6 +54,28 @@ describe('tally sign (scheme tally-submission-v2)', () => {
     const two = io({ 'in.json': protocol });
     expect(await runSign(base({ version: '2' }), two.cli)).toBe(2);
     expect(two.err()).toMatch(/--version: a protocol is version 1/);
+  });
+
+  it('refuses to sign a count the server would refuse: negative, fractional, or past JSON’s exact integers', async () => {
+    const negative = io({ 'in.json': { ...protocol, invalid: -17 } });
+    expect(await runSign(base({}), negative.cli)).toBe(2);
+    expect(negative.err()).toContain('protocol.invalid: a count is a non-negative whole number (NOT_A_COUNT: the server would refuse it)');
+
+    const fraction = io({ 'in.json': { ...protocol, votes: { ...protocol.votes, amanat: 0.5 } } });
+    expect(await runSign(base({}), fraction.cli)).toBe(2);
+    expect(fraction.err()).toContain('protocol.votes.amanat: a count is a non-negative whole number');
+
+    // 9007199254740993 parses as 9007199254740992: signed, it would not be what the commission typed.
+    const text = JSON.stringify({ ...protocol, registeredVoters: 1 }).replace('"registeredVoters":1', '"registeredVoters":9007199254740993');
+    const huge = io({ 'in.json': text });
+    expect(await runSign(base({}), huge.cli)).toBe(2);
+    expect(huge.err()).toContain('protocol.registeredVoters: a count is at most 9007199254740991: past it, a JSON number is not exact');
+
+    const turnoutPast = io({ 'in.json': { time: '12:00', ballotsIssued: -1 } });
+    expect(await runSign(base({ kind: 'turnout' }), turnoutPast.cli)).toBe(2);
+    expect(turnoutPast.err()).toContain('input.ballotsIssued: a count is a non-negative whole number');
+    // Nothing was signed.
+    for (const c of [negative, fraction, huge, turnoutPast]) expect(c.err()).not.toContain('POST this body');
   });
 
   it('refuses a correction without --version or --server, naming both', async () => {

@@ -9,7 +9,7 @@
 // first report of its time); a correction needs one of the two (its version depends on the
 // corrections before it), and is refused as a usage error naming them.
 import { basename } from 'node:path';
-import { checkVersion, refusalsFromZod, ProtocolShape, TurnoutReportShape, type SubmissionToCheck } from '@tally/domain';
+import { checkVersion, countRefusals, protocolLines, refusalsFromZod, ProtocolShape, TurnoutReportShape, type Refusal, type SubmissionToCheck } from '@tally/domain';
 import { demoKeyPair, normalizeProtocol, privateKeyFromPem, signSubmission, type SignedSubject } from '@tally/signatures';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
@@ -53,6 +53,12 @@ type SignedProtocol = Extract<SignedSubject, { kind: 'protocol' }>['protocol'];
 type Problem = { readonly field: string; readonly rule: string };
 
 const report = (io: CliIo, problems: readonly Problem[]) => io.stderr(`tally sign: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
+
+/** Reports the refusals, if any, and says whether there were. */
+const notCounts = (io: CliIo, refusals: readonly Refusal[]): boolean => {
+  if (refusals.length > 0) report(io, refusals.map((r) => ({ field: r.field, rule: `${r.message} (${r.code}: the server would refuse it)` })));
+  return refusals.length > 0;
+};
 
 /** The private key and its id from --key (and --key-id) or --demo-key; `tally amend` reads its key the same way. */
 export async function loadKey(options: Pick<SignOptions, 'key' | 'keyId' | 'demoKey'>, io: CliIo): Promise<{ key: KeyObject | string; keyId: string } | Problem> {
@@ -158,6 +164,8 @@ export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = 
       report(io, refusalsFromZod(input, parsed.error.issues, 'input').map((r) => ({ field: r.field, rule: r.message })));
       return ExitCode.badInput;
     }
+    // A count the server refuses is refused before it is signed: a signature never covers it.
+    if (notCounts(io, countRefusals([['ballotsIssued', parsed.data.ballotsIssued]], 'input'))) return ExitCode.badInput;
     subject = { kind: 'turnout', electionId, precinctId, time: parsed.data.time, ballotsIssued: parsed.data.ballotsIssued };
     body = { ...parsed.data };
     path = `${base}/turnout`;
@@ -168,6 +176,7 @@ export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = 
       report(io, refusalsFromZod(input, issues, 'protocol').map((r) => ({ field: r.field, rule: r.message })));
       return ExitCode.badInput;
     }
+    if (notCounts(io, countRefusals(protocolLines(protocol), 'protocol'))) return ExitCode.badInput;
     if (options.kind === 'correction') {
       if (!options.reason || options.reason.trim() === '') {
         report(io, [{ field: '--reason', rule: 'a correction states its reason' }]);

@@ -6,6 +6,7 @@ export {
   CONTROL_RELATION_CODES,
   TurnoutReportShape,
   choicesOf,
+  countRefusals,
   defaultProtocolRules,
   refusalsFromZod,
   validateProtocol,

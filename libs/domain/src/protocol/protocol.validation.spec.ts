@@ -98,6 +98,11 @@ describe('validateProtocol', () => {
       expect(refusalsOf({ ...good, ...patch })).toEqual([{ code: 'NOT_A_COUNT', field, message: expect.any(String), operands: { value } }]);
     });
 
+    it('says why a whole number past 2^53 − 1 is no count: JSON cannot hold it exactly', () => {
+      expect(refusalsOf({ ...good, ballotsLost: 2 ** 53 })[0]?.message).toBe('a count is at most 9007199254740991: past it, a JSON number is not exact');
+      expect(refusalsOf({ ...good, ballotsLost: -1 })[0]?.message).toBe('a count is a non-negative whole number');
+    });
+
     it('names every bad line at once', () => {
       expect(refusalsOf({ ...good, invalid: -1, ballotsFound: 0.5 }).map((r) => r.field)).toEqual(['protocol.ballotsFound', 'protocol.invalid']);
     });

@@ -53,6 +53,19 @@ const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown => {
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
+/** Past 2^53 − 1 a JSON number is no longer exact: what was signed may not be what was typed. */
+const notACountMessage = (n: number): string =>
+  Number.isFinite(n) && Math.abs(n) > Number.MAX_SAFE_INTEGER
+    ? `a count is at most ${Number.MAX_SAFE_INTEGER}: past it, a JSON number is not exact`
+    : 'a count is a non-negative whole number';
+
+/**
+ * NOT_A_COUNT for each line (name, count) that is not a non-negative safe integer, named under
+ * `at`; the one rule for a count, also run by `tally sign` before it signs.
+ */
+export const countRefusals = (lines: ReadonlyArray<readonly [line: string, count: number]>, at: string): Refusal[] =>
+  lines.filter(([, n]) => !isCount(n)).map(([line, n]) => ({ code: 'NOT_A_COUNT', field: join(at, [line]), message: notACountMessage(n), operands: { value: n } }));
+
 /** Zod issues become refusals naming the field; a number that is no count (Infinity, from `1e999`) is NOT_A_COUNT. */
 export const refusalsFromZod = (input: unknown, issues: readonly z.core.$ZodIssue[], at: string): Refusal[] =>
   issues.flatMap((issue): Refusal[] => {
@@ -65,7 +78,7 @@ export const refusalsFromZod = (input: unknown, issues: readonly z.core.$ZodIssu
     }
     const raw = valueAt(input, issue.path);
     if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof raw === 'number') {
-      return [{ code: 'NOT_A_COUNT', field: join(at, issue.path), message: 'a count is a non-negative whole number', operands: { value: String(raw) } }];
+      return [{ code: 'NOT_A_COUNT', field: join(at, issue.path), message: notACountMessage(raw), operands: { value: String(raw) } }];
     }
     return [{ code: 'MALFORMED', field: join(at, issue.path), message: issue.message }];
   });
@@ -122,10 +135,8 @@ export function validateProtocol(
     }
   }
 
-  const notCounts = protocolLines(p).filter(([, n]) => !isCount(n));
-  for (const [line, n] of notCounts) {
-    refusals.push({ code: 'NOT_A_COUNT', field: field(line), message: 'a count is a non-negative whole number', operands: { value: n } });
-  }
+  const notCounts = countRefusals(protocolLines(p), at);
+  refusals.push(...notCounts);
   if (!contest.againstAll && p.againstAll !== 0) {
     refusals.push({ code: 'AGAINST_ALL_NOT_ON_BALLOT', field: field('againstAll'), message: `contest ${contest.id} has no "against all" line`, operands: { againstAll: p.againstAll } });
   }
@@ -193,8 +204,9 @@ export function validateTurnoutReport(
   if (!turnoutTimes.includes(r.time)) {
     refusals.push({ code: 'UNKNOWN_TURNOUT_TIME', field: join(at, ['time']), message: `turnout is reported at ${turnoutTimes.join(', ')}`, operands: { time: r.time, turnoutTimes: turnoutTimes.join(',') } });
   }
-  if (!isCount(r.ballotsIssued)) {
-    refusals.push({ code: 'NOT_A_COUNT', field: join(at, ['ballotsIssued']), message: 'a count is a non-negative whole number', operands: { value: r.ballotsIssued } });
+  const notCount = countRefusals([['ballotsIssued', r.ballotsIssued]], at);
+  if (notCount.length > 0) {
+    refusals.push(...notCount);
   } else if (r.ballotsIssued > precinct.registeredVoters) {
     // Same-day additions are not known before the protocol, so the list as defined is the bound.
     refusals.push({ code: 'ISSUED_EXCEEDS_REGISTERED', field: join(at, ['ballotsIssued']), message: 'more ballots issued than voters on the list', operands: { ballotsIssued: r.ballotsIssued, registeredVoters: precinct.registeredVoters } });
