@@ -79,6 +79,29 @@ describe('verify with key amendments', () => {
     expect(report.failures.filter((f) => f.streamName === streams.election(electionId)).map((f) => f.code)).toEqual(['unknown-key', 'duplicate-amendment']);
   });
 
+  it('a recorded definition in which two commissions share a public key is a finding, where it is', async () => {
+    // Written past the decider, which refuses it (DUPLICATE_KEY): what a store from before the rule, or from elsewhere, may hold.
+    const other = await createPgliteEventStore();
+    try {
+      const definition = generateSyntheticElection({ seed: 5, precincts: 2, lists: 2, singleMemberDistricts: 0 });
+      const precincts = definition.commissions.flatMap((c, i) => (c.level === 'precinct' ? [i] : []));
+      const { publicKey } = demoKeyPair('shared');
+      const shared = { ...definition, commissions: definition.commissions.map((c, i) => (precincts.includes(i) ? { ...c, keys: [{ keyId: `${c.id}-k`, publicKey }] } : c)) };
+      await other.append(streams.election(shared.id), 'no-stream', [eventToAppend('00000000-0000-4000-8000-000000000001', { type: 'ElectionDefined', data: { definition: shared } })]);
+      const loaded = await loadElections(other);
+      // It still reads: the election is known, its record as it was.
+      expect(loaded.elections.size).toBe(1);
+      const report = await verifyAudit(other, { elections: loaded, signatureWorkers: 0 });
+      expect(report.ok).toBe(false);
+      expect(report.failures.map((f) => [f.check, f.code, f.streamName])).toEqual([['definitions', 'definition-duplicate-key', streams.election(shared.id)]]);
+      expect(report.failures[0].message).toBe(
+        `the definition of ${shared.id}, at commissions[${precincts[1]}].keys[0].publicKey: this public key is already held by commission "${shared.commissions[precincts[0]].id}" (commissions[${precincts[0]}].keys[0]): each commission signs with keys of its own`,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a recorded definition naming a key no signature could be verified under is a finding, where it is', async () => {
     // Written past the decider, which refuses it (UNUSABLE_KEY): what a store from elsewhere may hold.
     const other = await createPgliteEventStore();

@@ -30,6 +30,7 @@ import {
   versionStanding,
   applyEvent,
   createResultsView,
+  definitionKeyProblems,
   describeKeyOutsideValidity,
   type ElectionIndex,
   type PrecinctCommand,
@@ -298,7 +299,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       current = next;
       prepared = nextPrepared;
     }
-    for (const f of await keyTroubles) fail(eventFailures, f);
+    for (const f of [...duplicateDefinitionKeys(loaded), ...(await keyTroubles)]) fail(eventFailures, f);
   } finally {
     await pool?.close();
   }
@@ -452,6 +453,24 @@ async function unusableDefinitionKeys(loaded: LoadedElections, pool: Ed25519Veri
       },
     ];
   });
+}
+
+/**
+ * A recorded definition in which two commissions share a public key, or one lists a key id twice
+ * (the decider refuses such a definition now: DUPLICATE_KEY): definition-duplicate-key, each where
+ * it is. A shared key signs for both commissions; the count takes the one listed first.
+ */
+function duplicateDefinitionKeys(loaded: LoadedElections): VerifyFailure[] {
+  return [...loaded.elections.values()].flatMap(({ index, position }) =>
+    definitionKeyProblems(index.definition).map((p) => ({
+      check: 'definitions' as const,
+      code: 'definition-duplicate-key',
+      message: `the definition of ${index.definition.id}, at ${p.path}: ${p.message}`,
+      streamName: storeStreams.election(index.definition.id),
+      position,
+      electionId: index.definition.id,
+    })),
+  );
 }
 
 /**

@@ -78,6 +78,28 @@ describe('election decider: DefineElection', () => {
     given([]).when(define(input)).then(defined(input));
   });
 
+  it('refuses a definition in which two commissions share a public key (it would sign for both); its retry, once recorded, decides nothing', () => {
+    const shared = Buffer.alloc(32, 1).toString('base64');
+    const input = {
+      ...SMALL_ELECTION_INPUT,
+      commissions: SMALL_ELECTION_INPUT.commissions.map((c) => (c.id === 'p1' || c.id === 'p2' ? { ...c, keys: [{ keyId: `${c.id}-a`, publicKey: shared }] } : c)),
+    };
+    const at = SMALL_ELECTION_INPUT.commissions.findIndex((c) => c.id === 'p2');
+    const first = SMALL_ELECTION_INPUT.commissions.findIndex((c) => c.id === 'p1');
+    given([])
+      .when(define(input))
+      .thenRefused([
+        {
+          code: 'INVALID_DEFINITION',
+          field: `commissions[${at}].keys[0].publicKey`,
+          message: `this public key is already held by commission "p1" (commissions[${first}].keys[0]): each commission signs with keys of its own`,
+          operands: { rule: 'DUPLICATE_KEY' },
+        },
+      ]);
+    // One recorded before the rule reads, and is answered, as it was.
+    given(defined(input)).when(define(input)).thenNothingHappened();
+  });
+
   it('refuses a definition sent to another election stream', () => {
     given([])
       .when(define(SMALL_ELECTION_INPUT, 'other-2026'))
@@ -330,6 +352,23 @@ describe('election decider: key amendments', () => {
     amendGiven(keyed)
       .when(command({ ...replaceKeys, keys: [{ keyId: 'x', publicKey: pk(5) }, { keyId: 'x', publicKey: pk(6) }, { keyId: 'y', publicKey: pk(5) }] } as KeyAmendment))
       .thenRefused([duplicate('amendment.keys.1.keyId', { keyId: 'x' }, 'the keyId is given twice'), duplicate('amendment.keys.2.publicKey', { publicKey: pk(5) }, 'the publicKey is given twice')]);
+  });
+
+  it('refuses a public key another commission holds or held: it would sign for both', () => {
+    const shared: ElectionRefusal = {
+      code: 'DUPLICATE_KEY',
+      field: 'amendment.key.publicKey',
+      message: 'commission cec holds (or held) this public key: each commission signs with keys of its own',
+      operands: { commissionId: 'p1', publicKey: ROOT.publicKey, heldBy: 'cec' },
+    };
+    amendGiven(keyed).when(command({ ...addKey, key: { keyId: 'p1-b', publicKey: ROOT.publicKey } } as KeyAmendment)).thenRefused([shared]);
+    // Held, then replaced: still refused (a key that left one commission never signs for another).
+    amendGiven([keyed, recorded(replaceRoot)])
+      .when(command({ ...addKey, key: { keyId: 'p1-b', publicKey: ROOT.publicKey } } as KeyAmendment, { sequence: 2, signer: ROOT_2 }))
+      .thenRefused([shared]);
+    // p2 may take p1's key id under a key of its own.
+    const p2Key = { kind: 'add-key', commissionId: 'p2', key: { keyId: 'p1-a', publicKey: pk(7) } } as KeyAmendment;
+    amendGiven(keyed).when(command(p2Key)).then(recorded(p2Key));
   });
 
   it('refuses a public key no signature could be verified under (UNUSABLE_KEY), each where it is, beside any duplicate', () => {

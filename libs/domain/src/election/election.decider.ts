@@ -47,7 +47,7 @@ import type { DefinitionAmended, ElectionDefined, ElectionEvent, LifecycleEvent,
 import { allocatingCommissionOf, bodyOutcomes, differingLines, sameAct, SignedActBody, signerOfAct, type ActRecordedData, type CertifiedOutcome, type ContestTotals, type SignedAct } from './lifecycle';
 import { definitionDirectory, describeKeyOutsideValidity, judgeSignature, keyStatusAt, KeyRing, type RingKey } from './key-ring';
 import { lotProblems } from './lot-rules';
-import { parseElectionDefinition } from './parse-election-definition';
+import { definitionKeyProblems, parseElectionDefinition } from './parse-election-definition';
 import { filled, passed, registered, seatHeldBy, seatKey, successorOf, terminated, type BodyMandates, type FillSeatAmendment, type MandateAmendment, type MandatePassed, type RegisterDeputiesAmendment, type SeatRef, type TerminateMandateAmendment } from './mandates';
 import type { BodyComposition } from '../views/results.queries';
 import { membersOf } from '../views/members.queries';
@@ -250,6 +250,8 @@ function defineElection(command: DefineElection, state: ElectionState, context: 
     if (sameDefinition(state.defined, definition)) return ok([]);
     return err([refusal('DEFINITION_CONFLICT', 'id', `election ${definition.id} is already defined differently; a definition is never replaced`, { electionId: definition.id })]);
   }
+  const duplicated = definitionKeyProblems(definition).map((p) => refusal('INVALID_DEFINITION', p.path, p.message, { rule: p.rule }));
+  if (duplicated.length > 0) return err(duplicated);
   // After the retry's answer: a key costs about two signature checks, a national definition seconds.
   const unusable = definition.commissions.flatMap((c, i) =>
     unusableKeys(c.keys, (j) => `commissions[${i}].keys[${j}].publicKey`, context).map((r) => refusal('INVALID_DEFINITION', r.field, r.message, { rule: 'UNUSABLE_KEY', commissionId: c.id, ...r.operands })),
@@ -559,9 +561,9 @@ function contentProblems(state: DefinedElection, amendment: Amendment, receivedA
   const held = state.keys.keysOf(commissionId);
   switch (amendment.kind) {
     case 'add-key':
-      return [...duplicateKeys(held, [amendment.key], () => 'amendment.key', commissionId), ...unusableKeys([amendment.key], () => 'amendment.key.publicKey', context)];
+      return [...duplicateKeys(state.keys, held, [amendment.key], () => 'amendment.key', commissionId), ...unusableKeys([amendment.key], () => 'amendment.key.publicKey', context)];
     case 'replace-keys':
-      return [...duplicateKeys(held, amendment.keys, (i) => `amendment.keys.${i}`, commissionId), ...unusableKeys(amendment.keys, (i) => `amendment.keys.${i}.publicKey`, context)];
+      return [...duplicateKeys(state.keys, held, amendment.keys, (i) => `amendment.keys.${i}`, commissionId), ...unusableKeys(amendment.keys, (i) => `amendment.keys.${i}.publicKey`, context)];
     case 'revoke-key': {
       const { keyId, from } = amendment;
       const key = held.find((k) => k.keyId === keyId);
@@ -739,18 +741,29 @@ function withdrawnAfter(withdrawn: ReadonlySet<string>, amendment: Amendment): R
 
 /**
  * A key id or public key the commission holds or ever held (revoked keys included: a revoked key
- * must never come back under a new name), or one given twice: DUPLICATE_KEY, each where it is.
+ * must never come back under a new name), one given twice, or a public key another commission
+ * holds or held (it would sign for both, as the definition's own check refuses): DUPLICATE_KEY,
+ * each where it is.
  */
-function duplicateKeys(held: readonly RingKey[], keys: readonly { keyId: string; publicKey: string }[], at: (i: number) => string, commissionId: string): ElectionRefusal[] {
+function duplicateKeys(
+  ring: KeyRing,
+  held: readonly RingKey[],
+  keys: readonly { keyId: string; publicKey: string }[],
+  at: (i: number) => string,
+  commissionId: string,
+): ElectionRefusal[] {
   const problems: ElectionRefusal[] = [];
   keys.forEach((key, i) => {
     const earlier = keys.slice(0, i);
     for (const field of ['keyId', 'publicKey'] as const) {
       const value = key[field];
+      const other = field === 'publicKey' ? ring.otherHolder(value, commissionId) : undefined;
       if (held.some((k) => k[field] === value)) {
         problems.push(refusal('DUPLICATE_KEY', `${at(i)}.${field}`, `commission ${commissionId} already holds (or held) a key with this ${field}`, { commissionId, [field]: value }));
       } else if (earlier.some((k) => k[field] === value)) {
         problems.push(refusal('DUPLICATE_KEY', `${at(i)}.${field}`, `the ${field} is given twice`, { commissionId, [field]: value }));
+      } else if (other !== undefined) {
+        problems.push(refusal('DUPLICATE_KEY', `${at(i)}.publicKey`, `commission ${other} holds (or held) this public key: each commission signs with keys of its own`, { commissionId, publicKey: value, heldBy: other }));
       }
     }
   });

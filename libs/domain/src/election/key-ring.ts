@@ -148,6 +148,16 @@ export class KeyRing {
 
   private byKeyId: Map<string, RingKey[]> | undefined;
 
+  /** A commission other than `commissionId` that holds or held `publicKey` (a scan of every key: amendments are rare). */
+  otherHolder(publicKey: string, commissionId: string): string | undefined {
+    for (const commission of this.directory.commissions) {
+      if (commission.id === commissionId) continue;
+      const keys: readonly { publicKey: string }[] = this.amended.get(commission.id) ?? commission.keys;
+      if (keys.some((k) => k.publicKey === publicKey)) return commission.id;
+    }
+    return undefined;
+  }
+
   /** Every commission's keys (amended lists where amended) by key id, in the definition's order. */
   private indexByKeyId(): Map<string, RingKey[]> {
     const index = new Map<string, RingKey[]>();

@@ -1,4 +1,5 @@
-import { parseElectionDefinition, type DefinitionProblem } from './parse-election-definition';
+import type { ElectionDefinition } from './election-definition';
+import { definitionKeyProblems, parseElectionDefinition, type DefinitionProblem } from './parse-election-definition';
 
 const name = (en: string) => ({ kk: en, ru: en, en });
 
@@ -260,5 +261,41 @@ describe('ranked lists and baselines', () => {
       { path: 'baselines[1].body', rule: 'UNKNOWN_BODY' },
       { path: 'baselines[1].electionId', rule: 'BASELINE_OF_ITSELF' },
     ]);
+  });
+});
+
+describe('definitionKeyProblems (a rule for admitting a definition, not for reading one recorded)', () => {
+  const key = (id: string, n: number) => ({ keyId: id, publicKey: Buffer.alloc(32, n).toString('base64') });
+  const parsed = (edit: (d: RawDefinition) => void): ElectionDefinition => {
+    const def = minimal();
+    edit(def);
+    const result = parseElectionDefinition(def);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return result.value;
+  };
+
+  it('refuses a public key two commissions share, naming the first holder', () => {
+    // It parses: a definition recorded before the rule still reads as it was.
+    const shared = parsed((d) => {
+      Object.assign(d.commissions[2], { keys: [key('k1', 1)] });
+      Object.assign(d.commissions[3], { keys: [key('k2', 2), key('k3', 1)] });
+    });
+    expect(definitionKeyProblems(shared)).toEqual([
+      {
+        path: 'commissions[3].keys[1].publicKey',
+        rule: 'DUPLICATE_KEY',
+        message: 'this public key is already held by commission "p1" (commissions[2].keys[0]): each commission signs with keys of its own',
+      },
+    ]);
+  });
+
+  it('refuses a key id one commission lists twice; a key id two commissions use is theirs', () => {
+    const twice = parsed((d) => Object.assign(d.commissions[2], { keys: [key('k1', 1), key('k1', 2)] }));
+    expect(definitionKeyProblems(twice)).toEqual([{ path: 'commissions[2].keys[1].keyId', rule: 'DUPLICATE_KEY', message: 'commission "p1" lists key id "k1" twice' }]);
+    const sameId = parsed((d) => {
+      Object.assign(d.commissions[2], { keys: [key('k1', 1)] });
+      Object.assign(d.commissions[3], { keys: [key('k1', 2)] });
+    });
+    expect(definitionKeyProblems(sameId)).toEqual([]);
   });
 });

@@ -65,6 +65,8 @@ export type DefinitionRule =
   | 'PARENT_CYCLE'
   | 'PRECINCT_HAS_CHILDREN'
   | 'PRECINCT_PARENT_NOT_TERRITORIAL'
+  // commissions' keys
+  | 'DUPLICATE_KEY'
   // precincts
   | 'UNKNOWN_CONTEST'
   | 'DUPLICATE_CONTEST_AT_PRECINCT'
@@ -268,6 +270,33 @@ function checkReferences(m: Material): DefinitionProblem[] {
   checkBaselines(m, report, { bodies, lists }, known);
   checkTree(m, report, commissions, known);
   checkPrecincts(m, report, contests, known);
+  return problems;
+}
+
+/**
+ * Each public key is one commission's, given once; a key id is given once per commission (two
+ * commissions may use the same id: the signature tells their keys apart). A key two commissions
+ * shared would sign for both, and a submission would be counted as the one listed first's.
+ * A rule for admitting a definition (the election decider's), not for reading one recorded: a
+ * definition recorded before the rule still reads as it was.
+ */
+export function definitionKeyProblems(definition: Pick<ElectionDefinition, 'commissions'>): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const report = (path: string, rule: DefinitionRule, message: string): void => {
+    problems.push({ path, rule, message });
+  };
+  const holder = new Map<string, string>();
+  definition.commissions.forEach((commission, c) => {
+    const ids = new Set<string>();
+    commission.keys.forEach((key, k) => {
+      const at = `commissions[${c}].keys[${k}]`;
+      if (ids.has(key.keyId)) report(`${at}.keyId`, 'DUPLICATE_KEY', `commission "${commission.id}" lists key id "${key.keyId}" twice`);
+      ids.add(key.keyId);
+      const first = holder.get(key.publicKey);
+      if (first !== undefined) report(`${at}.publicKey`, 'DUPLICATE_KEY', `this public key is already held by ${first}: each commission signs with keys of its own`);
+      else holder.set(key.publicKey, `commission "${commission.id}" (${at})`);
+    });
+  });
   return problems;
 }
 
