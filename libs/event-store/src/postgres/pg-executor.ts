@@ -16,7 +16,8 @@ export class PgExecutor implements SqlExecutor {
   constructor(
     private readonly pool: Pool,
     private readonly connectionString: string,
-    private readonly Client: new (config?: ClientConfig) => Client = clientWithConnectTimeout(connectTimeoutSeconds(connectionString)),
+    /** The pool's client class: the LISTEN connection gives up connecting when the pool's do. */
+    private readonly Client: new (config?: ClientConfig) => Client,
   ) {
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
