@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app.config';
 import { ElectionRegistry } from './elections/election-registry.service';
 import { parseSimulateArgs, startSimulationWhenListening } from './demo/demo-simulator';
 import { configureHttp } from './http/configure-http';
+import { loadHttpConfig } from './http/http.config';
 
 export interface CreateAppOptions {
   readonly argv?: readonly string[];
@@ -27,7 +28,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // could refuse and count it). The body limit is the body reader's (http.config.ts).
   // No @fastify/middie (skipMiddie): its hook would run on every request; what were middlewares
   // are Fastify hooks (http/node-hooks.ts), and a Nest middleware would fail at start-up, not pass unseen.
-  const adapter = new FastifyAdapter({ skipMiddie: true, trustProxy: false, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 } });
+  // X-Forwarded-For is believed only from the proxies TALLY_TRUST_PROXY names (http.config.ts).
+  const { trustProxy } = loadHttpConfig(process.env);
+  // A hop count as Fastify itself reads one (the Nest adapter's type takes no number): the nearest `hops` senders are proxies.
+  const trusted = typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy === false ? false : [...trustProxy];
+  const adapter = new FastifyAdapter({ skipMiddie: true, trustProxy: trusted, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger === false ? false : ['error', 'warn', 'log'],
     // Nest's own start-up lines wait for pino (configureHttp's useLogger) and come out as JSON

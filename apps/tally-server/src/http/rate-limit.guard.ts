@@ -8,23 +8,27 @@
 // alone (bench/HISTORY.md): the library's guard was 3–6% of intake's CPU a request.
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { InjectThrottlerOptions, InjectThrottlerStorage, normalizeIp, ThrottlerException, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HitLogThrottlerStorage } from './hit-log-throttler.storage';
 import type { HttpConfig } from './http.config';
 
 /** ThrottlerModule's options for the commission endpoints (IntakeModule): what this guard judges by. */
-export function rateLimitOptions(http: Pick<HttpConfig, 'rateLimit' | 'rateWindowMs'>): ThrottlerModuleOptions {
+export function rateLimitOptions(http: Pick<HttpConfig, 'rateLimit' | 'rateWindowMs' | 'trustProxy'>): ThrottlerModuleOptions {
   return {
     throttlers: [{ ttl: http.rateWindowMs, limit: http.rateLimit }],
     // O(1) per request (hit-log-throttler.storage.ts); the key as the library builds it, less
     // its SHA-256 (a client's address and a route name need no hashing to stay short).
     storage: new HitLogThrottlerStorage(),
     generateKey: (context, tracker, name) => `${context.getClass().name}-${context.getHandler().name}-${name}-${tracker}`,
-    // The peer's address, as the library's default reads it through Express's req.ip (trust
-    // proxy is off, so that is the socket's address) without Express's proxy-addr parsing per
-    // request; IPv6 clients still count by their /64, as by default.
-    getTracker: (req) => normalizeIp((req as IncomingMessage).socket.remoteAddress ?? ''),
+    // The client's address, as the library's default reads it (req.ip). With no proxy trusted
+    // (TALLY_TRUST_PROXY unset) that is the socket's, read without proxy-addr's parsing per
+    // request; behind trusted proxies, Fastify's request.ip: the nearest address in
+    // X-Forwarded-For that no trusted proxy holds. IPv6 clients count by their /64, as by default.
+    getTracker:
+      http.trustProxy === false
+        ? (req) => normalizeIp((req as unknown as IncomingMessage).socket.remoteAddress ?? '')
+        : (req) => normalizeIp((req as unknown as FastifyRequest).ip),
   };
 }
 
