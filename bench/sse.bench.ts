@@ -332,7 +332,8 @@ async function startServer(roles: string, precincts: number, store: Record<strin
   const server = child<ParentMessage, ServerMessage>(
     'intake-server.js',
     ['tally'],
-    { TALLY_ROLES: roles, KAFKA_BROKERS: '', LOG_LEVEL: 'warn', INTAKE_BENCH_PRECINCTS: String(precincts), TALLY_RATE_LIMIT: '100000000', ...store },
+    // The subscriber fleet connects from one address: no per-address cap on its streams.
+    { TALLY_ROLES: roles, KAFKA_BROKERS: '', LOG_LEVEL: 'warn', INTAKE_BENCH_PRECINCTS: String(precincts), TALLY_RATE_LIMIT: '100000000', TALLY_SSE_MAX_PER_ADDRESS: '1000000', ...store },
     ['--expose-gc', '--max-old-space-size=4096'],
   );
   const { port } = (await waitFor(server.process, 'listening')) as Extract<ServerMessage, { type: 'listening' }>;

@@ -1,6 +1,7 @@
-// A full server in real Chromium: the process holds one live stream and it is taken, so the page's
-// stream is refused (503 SUBSCRIBERS_FULL, Retry-After). The page says it is reconnecting, asks
-// again only after Retry-After (not in a loop, not never), and goes live once there is room.
+// A full server in real Chromium: the process holds one live stream, or one for this address, and
+// it is taken, so the page's stream is refused (503 SUBSCRIBERS_FULL, or 429 for the address; both
+// with Retry-After). The page says it is reconnecting, asks again only after Retry-After (not in
+// a loop, not never), and goes live once there is room.
 import { LiveResultsService } from '../../apps/tally-server/src/live/live-results.service';
 import { connectSse } from '../../apps/tally-server/src/live/testing/sse-client';
 import { launchChromium, type Browser } from './support/browser';
@@ -13,13 +14,16 @@ const ELECTION = 'almaty-city-2023';
 const DISTRICT = 'zhetysu';
 const STATUS = '[data-testid="live-status"]';
 
-describe('dashboard: a full live server (real Chromium)', () => {
+describe.each([
+  ['503', 'the process holds one stream', { TALLY_SSE_MAX_SUBSCRIBERS: '1' }],
+  ['429', 'one address holds one stream (the page and the holder share 127.0.0.1)', { TALLY_SSE_MAX_PER_ADDRESS: '1' }],
+])('dashboard: a full live server, %s: %s (real Chromium)', (status, _why, limits) => {
   let tally: TallyTestApp;
   let browser: Browser;
 
   beforeAll(async () => {
     ensureDashboardBuilt();
-    tally = await startTallyApp({ listen: true, env: { TALLY_DEMO: 'true', TALLY_SSE_MAX_SUBSCRIBERS: '1' } });
+    tally = await startTallyApp({ listen: true, env: { TALLY_DEMO: 'true', ...limits } });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -27,7 +31,7 @@ describe('dashboard: a full live server (real Chromium)', () => {
     await tally?.close();
   });
 
-  it('backs off per Retry-After after a 503 and connects once a place is free', async () => {
+  it(`backs off per Retry-After after a ${status} and connects once a place is free`, async () => {
     const live = tally.app.get(LiveResultsService);
     const events = `${tally.baseUrl}/v1/elections/${ELECTION}/commissions/${DISTRICT}/events`;
     const holder = await connectSse(events);
@@ -35,7 +39,7 @@ describe('dashboard: a full live server (real Chromium)', () => {
 
     const page = await browser.newPage();
     await page.goto(`${tally.baseUrl}/elections/${ELECTION}/commissions/${DISTRICT}`);
-    // Refused: the EventSource, then the page's one question to learn why (both 503).
+    // Refused: the EventSource, then the page's one question to learn why (both refused alike).
     await page.waitForSelector(`${STATUS}.live-reconnecting`, { timeout: WAIT_MS });
     const refusedThen = live.stats().refused;
     expect(refusedThen).toBeGreaterThanOrEqual(2);

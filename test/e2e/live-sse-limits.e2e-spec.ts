@@ -137,6 +137,44 @@ describe('live streams: caps', () => {
   });
 });
 
+describe('live streams: one client address', () => {
+  let app: TallyApp;
+  let base: string;
+  let service: LiveResultsService;
+  const open: SseConnection[] = [];
+
+  beforeAll(async () => ({ app, base, service } = await start({ maxSubscribers: 10, maxPerAddress: 2 })));
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await app.close();
+  });
+
+  it('holds at most TALLY_SSE_MAX_PER_ADDRESS streams for one address (429 with Retry-After past it), so one client cannot take the streams everyone shares', async () => {
+    for (const commission of [DISTRICT, OTHER_DISTRICT]) {
+      const c = await connectSse(eventsUrl(base, commission));
+      open.push(c);
+      expect(c.status).toBe(200);
+    }
+    const third = await fetch(eventsUrl(base, DISTRICT));
+    expect(third.status).toBe(429);
+    expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await third.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', operands: { limitKind: 'streams of one address', limit: 2 } });
+    // The process itself has room (10): another address is served.
+    const elsewhere = new ReadingResponse();
+    service.connect(ELECTION, DISTRICT, undefined, elsewhere, '192.0.2.7');
+    expect(service.stats()).toMatchObject({ subscribers: 3 });
+    elsewhere.end();
+
+    // One closes: the address may open one again.
+    open.shift()!.close();
+    await until(() => service.stats().subscribers === 1);
+    const again = await connectSse(eventsUrl(base, DISTRICT));
+    open.push(again);
+    expect(again.status).toBe(200);
+  });
+});
+
 describe('live streams: a subscriber that does not read', () => {
   let app: TallyApp;
   let base: string;
@@ -162,7 +200,7 @@ describe('live streams: a subscriber that does not read', () => {
     const read = payloads(reader);
     await reader.waitFor((f) => f.event === 'snapshot');
     const slow = new SlowResponse();
-    service.connect(ELECTION, DISTRICT, undefined, slow);
+    service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
     return { reader, read, slow };
   };
   const reported = (p: CommissionPayload) => p.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
@@ -218,7 +256,7 @@ describe('live streams: a subscriber that never drains', () => {
   it('is disconnected (it would resume with Last-Event-ID), freeing its place', async () => {
     const slow = new SlowResponse();
     const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    service.connect(ELECTION, DISTRICT, undefined, slow);
+    service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
     expect(service.stats()).toMatchObject({ subscribers: 1, blocked: 1 });
     await closed;
     expect(slow.destroyed).toBe(true);
@@ -249,7 +287,7 @@ describe('live streams: the write budget', () => {
 
   it('stretches every window to subscribers ÷ budget past it, and the frames still add up to the figures', async () => {
     const crowd = Array.from({ length: 20 }, () => new ReadingResponse());
-    for (const r of crowd) service.connect(ELECTION, DISTRICT, undefined, r);
+    for (const r of crowd) service.connect(ELECTION, DISTRICT, undefined, r, '192.0.2.1');
     expect(service.stats()).toMatchObject({ subscribers: 20, windowMs: 200 });
 
     const client = new CommissionClient(base, ELECTION);

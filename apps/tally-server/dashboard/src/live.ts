@@ -1,8 +1,8 @@
 // One commission's figures, live: an EventSource on the commission's SSE endpoint. The browser
 // reconnects by itself and sends Last-Event-ID (the store position of the last frame), so the
 // server resumes without gap or duplicate; this hook folds frames (a snapshot whole, then deltas:
-// src/live/frame-delta.ts) and reports the state. A full server (503 SUBSCRIBERS_FULL) is asked
-// again after its Retry-After, not at once and not never.
+// src/live/frame-delta.ts) and reports the state. A full server (503 SUBSCRIBERS_FULL), or one whose
+// limit for this address is reached (429), is asked again after its Retry-After, not at once and not never.
 import { useEffect, useState } from 'preact/hooks';
 import { applyFrame, ApiError, eventsUrl, fetchCommission, PatchMismatchError, type CommissionPayload, type FrameData, type HeldPayload } from './api';
 
@@ -78,8 +78,9 @@ export function useLiveCommission(electionId: string, commissionId: string | und
         (res) => {
           // Only the status and headers matter (a 200 is a stream this page will not read).
           probe?.abort();
-          // 503: full; 200: room was made meanwhile (the refusal was a moment ago). Either way, later.
-          if (res.status === 503 || res.ok) {
+          // 503: the process is full; 429: this address holds as many streams as one may (other tabs,
+          // or a shared address); 200: room was made meanwhile. Each way, later, after Retry-After.
+          if (res.status === 503 || res.status === 429 || res.ok) {
             setStatus('reconnecting');
             again = setTimeout(reconnect, retryDelayMs(res.headers.get('Retry-After'), Date.now(), Math.random()));
             return;

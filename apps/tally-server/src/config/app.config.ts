@@ -68,6 +68,7 @@ const serviceEnvSchema = z.object({
   TALLY_SSE_MAX_WRITES_PER_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).default(DEFAULT_LIVE_OPTIONS.maxWritesPerSecond)),
   /** Live streams this process holds at once; a stream past it is refused with 503 and Retry-After. */
   TALLY_SSE_MAX_SUBSCRIBERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE_OPTIONS.maxSubscribers)),
+  TALLY_SSE_MAX_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE_OPTIONS.maxPerAddress)),
   /** Commissions watched live at once (each keeps a ring of its frames); a new one evicts an unwatched one, or is refused. */
   TALLY_SSE_MAX_CHANNELS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE_OPTIONS.maxChannels)),
   /** Worker threads for intake's and the recorder's Ed25519 checks; 0 checks them on the event loop. Default: one per core but one, at least one, at most four. */
@@ -98,6 +99,7 @@ export interface LiveConfig {
   readonly windowMs: number;
   readonly maxWritesPerSecond: number;
   readonly maxSubscribers: number;
+  readonly maxPerAddress: number;
   readonly maxChannels: number;
   readonly ringSize?: number;
   readonly ringBytes?: number;
@@ -184,7 +186,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
-    live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxWritesPerSecond: c.TALLY_SSE_MAX_WRITES_PER_S, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
+    live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxWritesPerSecond: c.TALLY_SSE_MAX_WRITES_PER_S, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxPerAddress: c.TALLY_SSE_MAX_PER_ADDRESS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
     signatureThreads: c.TALLY_SIGNATURE_THREADS ?? defaultSignatureThreads(availableParallelism(), c.TALLY_ROLES),
     log: {
       enabled: c.TALLY_LOG === undefined ? c.TALLY_ROLES.some((role) => role !== 'recorder') : c.TALLY_LOG === 'on',

@@ -11,6 +11,12 @@ export interface LiveOptions {
   readonly ringBytes: number;
   /** Streams this process holds at once; past it a new one is refused (503 with Retry-After). */
   readonly maxSubscribers: number;
+  /**
+   * Streams one client address may hold at once (IPv6: one /64; behind TALLY_TRUST_PROXY, the
+   * forwarded address); past it 429 with Retry-After. One client cannot take every stream the
+   * process holds, while a newsroom or a carrier's shared address still fits many viewers.
+   */
+  readonly maxPerAddress: number;
   /** Commissions with a channel at once; a new one evicts the longest-idle channel, or is refused when none is idle. */
   readonly maxChannels: number;
   /** A subscriber whose socket has not drained for this long is disconnected. */
@@ -32,6 +38,7 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   ringSize: 1024,
   ringBytes: 4 * 1024 * 1024,
   maxSubscribers: 20_000,
+  maxPerAddress: 2_000,
   maxChannels: 1000,
   stallMs: 60_000,
   heartbeatMs: 15_000,

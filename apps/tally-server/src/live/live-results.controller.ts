@@ -1,8 +1,9 @@
 // GET …/commissions/{cid}/events: the commission's results as server-sent events. Checks the
 // ids (404 problem+json before any stream starts), then hands the response to the service.
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { HttpReply } from '../http/http-request';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { HttpReply, HttpRequest } from '../http/http-request';
 import { problem, ProblemException } from '../http/problem';
 import { ProjectorService } from '../projector/projector.service';
 import { notFound } from '../results/results.controller';
@@ -39,17 +40,27 @@ export class LiveResultsController {
   @ApiOkResponse({ description: 'text/event-stream' })
   @ApiNotFoundResponse({ description: 'Unknown election or commission (application/problem+json).' })
   @ApiServiceUnavailableResponse({ description: 'SUBSCRIBERS_FULL: the process holds as many streams (or commissions) as it may; Retry-After says when to try again.' })
+  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS: this client address holds as many streams as one address may (TALLY_SSE_MAX_PER_ADDRESS); Retry-After says when to try again.' })
   events(
     @Param('electionId') electionId: string,
     @Param('commissionId') commissionId: string,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
+    @Req() req: HttpRequest,
     @Res() res: HttpReply,
   ): void {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new ProblemException([problem('UNKNOWN_ELECTION', 'electionId', `no election "${electionId}"`)]);
     if (!view.election.commission(commissionId)) throw notFound('commissionId', `no commission "${commissionId}" in election "${electionId}"`);
-    const full = this.live.admit(electionId, commissionId);
+    // The client's address as the rate limit counts it: the socket's, or behind TALLY_TRUST_PROXY the forwarded one; an IPv6 /64 as one.
+    const address = normalizeIp(req.ip);
+    const full = this.live.admit(electionId, commissionId, address);
+    if (full?.limitKind === 'streams of one address') {
+      throw new ProblemException(
+        [problem('TOO_MANY_REQUESTS', '', `this address holds ${full.limit} live streams, as many as one address may (TALLY_SSE_MAX_PER_ADDRESS); close one, or try again after Retry-After`, { limit: full.limit, limitKind: full.limitKind })],
+        { 'Retry-After': String(full.retryAfterSeconds) },
+      );
+    }
     if (full) {
       throw new ProblemException(
         [problem('SUBSCRIBERS_FULL', '', `this process holds as many live ${full.limitKind} as it may (${full.limit}); try again after Retry-After`, { limit: full.limit, limitKind: full.limitKind })],
@@ -58,6 +69,6 @@ export class LiveResultsController {
     }
     // The stream is the service's to write from here on: Fastify stays out of this response.
     res.hijack();
-    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, new ChunkedSocketStream(res.raw));
+    this.live.connect(electionId, commissionId, lastEventIdHeader ?? lastEventIdQuery, new ChunkedSocketStream(res.raw), address);
   }
 }

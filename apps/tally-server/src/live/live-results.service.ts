@@ -46,9 +46,9 @@ import { DEFAULT_LIVE_OPTIONS, type LiveOptions } from './live-options';
 
 export const LIVE_OPTIONS = Symbol('LIVE_OPTIONS');
 
-/** Why a stream was refused: the process holds as many subscribers, or channels, as it may. */
+/** Why a stream was refused: the process holds as many subscribers, or channels, as it may, or the client's address as many streams. */
 export interface LiveRefusal {
-  readonly limitKind: 'subscribers' | 'channels';
+  readonly limitKind: 'subscribers' | 'channels' | 'streams of one address';
   readonly limit: number;
   readonly retryAfterSeconds: number;
 }
@@ -146,6 +146,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
   private removeStatusListener: (() => void) | undefined;
   private framesSent = 0;
   private subscribers = 0;
+  /** Open streams by client address (LiveOptions.maxPerAddress); an address with none is not kept. */
+  private readonly perAddress = new Map<string, number>();
   private evicted = 0;
   private refused = 0;
   /** Embargoed elections with channels, checked every second (at most a second late; no timer to drift or fire early). */
@@ -186,6 +188,7 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     }
     this.channels.clear();
     this.subscribers = 0;
+    this.perAddress.clear();
   }
 
   /** The window every channel keeps now: windowMs, or longer when the subscribers would take more writes than the budget. */
@@ -209,8 +212,11 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
    * Whether a stream for this commission can be opened now: undefined, or why not. A full
    * process asks the client to come back later rather than growing without bound.
    */
-  admit(electionId: string, commissionId: string): LiveRefusal | undefined {
+  admit(electionId: string, commissionId: string, address: string): LiveRefusal | undefined {
     const retryAfterSeconds = RETRY_AFTER_SECONDS;
+    if ((this.perAddress.get(address) ?? 0) >= this.options.maxPerAddress) {
+      return this.refuse({ limitKind: 'streams of one address', limit: this.options.maxPerAddress, retryAfterSeconds });
+    }
     if (this.subscribers >= this.options.maxSubscribers) return this.refuse({ limitKind: 'subscribers', limit: this.options.maxSubscribers, retryAfterSeconds });
     if (this.channels.size >= this.options.maxChannels && !this.channels.has(key(electionId, commissionId)) && !this.evictIdleChannel()) {
       return this.refuse({ limitKind: 'channels', limit: this.options.maxChannels, retryAfterSeconds });
@@ -236,8 +242,8 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     return true;
   }
 
-  /** Starts a stream; the caller has checked that the election and the commission exist, and `admit`. */
-  connect(electionId: string, commissionId: string, lastEventId: string | undefined, res: LiveStream): void {
+  /** Starts a stream for a client at `address`; the caller has checked that the election and the commission exist, and `admit`. */
+  connect(electionId: string, commissionId: string, lastEventId: string | undefined, res: LiveStream, address: string): void {
     const view = this.projector.engine.view(electionId);
     if (!view) throw new Error(`live: unknown election ${electionId}`);
     const current = view.cursor.position ?? START_POSITION;
@@ -263,10 +269,14 @@ export class LiveResultsService implements OnModuleInit, OnModuleDestroy {
     }
     channel.clients.add(client);
     this.subscribers++;
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     channel.idleSince = undefined;
     res.on('close', () => {
       if (!channel.clients.delete(client)) return;
       this.subscribers--;
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
       if (channel.clients.size === 0) channel.idleSince = Date.now();
     });
   }
