@@ -73,6 +73,36 @@ function textProblem(text: string): string | undefined {
  * nesting cannot overflow the stack. Writers of untrusted text call it before they append.
  */
 export function unstorableJson(value: unknown, path: string): string | undefined {
+  // Nearly every value is storable: walked once without naming each place (a path string per
+  // value was a sixth of what a recorder allocated), and walked again to name the place only
+  // when something is wrong.
+  return storableJson(value) ? undefined : whereUnstorable(value, path);
+}
+
+/** Whether nothing in the value is unstorable (unstorableJson's rules); allocates only its stack. */
+function storableJson(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (textProblem(v) !== undefined) return false;
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        if (textProblem(key) !== undefined) return false;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return true;
+}
+
+/** unstorableJson's answer, the place named, for a value storableJson refused. */
+function whereUnstorable(value: unknown, path: string): string | undefined {
   const pending: [unknown, string][] = [[value, path]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [v, at] = next;

@@ -24,7 +24,52 @@ export function eventToAppend(id: string, event: TypedEvent, metadata?: JsonObje
  */
 export function toJsonObject(data: object, path = 'data'): JsonObject {
   if (Array.isArray(data)) throw new InvalidAppendError(`${path} is an array, not a JSON object`);
-  return plainObject(data, path);
+  // Copied once without naming each place (a path string per member was most of what this copy
+  // allocated, on every event a recorder appends), and again naming them only to say what is wrong.
+  const copy = quickObject(data);
+  return copy === NOT_JSON ? plainObject(data, path) : copy;
+}
+
+/** What the quick copy gives up on: plainObject, which refuses it by the same rules, says where. */
+const NOT_JSON = Symbol('not JSON');
+
+function quickObject(value: object): JsonObject | typeof NOT_JSON {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return NOT_JSON;
+  const out: Record<string, JsonValue> = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v: unknown = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const copy = quickJson(v);
+    if (copy === NOT_JSON) return NOT_JSON;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out;
+}
+
+function quickJson(value: unknown): JsonValue | typeof NOT_JSON {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_JSON;
+    case 'object': {
+      if (value === null) return null;
+      if (!Array.isArray(value)) return quickObject(value);
+      const out: JsonValue[] = new Array<JsonValue>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const copy = quickJson(value[i]);
+        if (copy === NOT_JSON) return NOT_JSON;
+        out[i] = copy;
+      }
+      return out;
+    }
+    default:
+      return NOT_JSON;
+  }
 }
 
 function plainObject(value: object, path: string): JsonObject {

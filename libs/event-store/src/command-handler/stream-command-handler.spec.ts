@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 // The command handler against the embedded store (PGlite in memory), with a toy decider: a tally
 // stream that adds amounts, each once (by key), and refuses negative ones.
 import { v5 as uuidv5 } from 'uuid';
@@ -231,6 +232,28 @@ describe('eventToAppend', () => {
     const data = toJsonObject(parsed);
     expect(JSON.stringify(data)).toBe('{"payload":{"__proto__":{"x":1},"y":2}}');
     expect(Object.getPrototypeOf(data.payload)).toBe(Object.prototype);
+  });
+
+  it('copies any JSON object as JSON itself would, member order included, sharing nothing with it', () => {
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string(), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), json, { maxKeys: 5 }), (data) => {
+        const copy = toJsonObject(data);
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(data));
+        expect(copy).not.toBe(data);
+      }),
+    );
   });
 
   it('refuses what JSON cannot hold, naming where it is', () => {
