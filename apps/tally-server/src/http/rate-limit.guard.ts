@@ -9,7 +9,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { InjectThrottlerOptions, InjectThrottlerStorage, normalizeIp, ThrottlerException, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { HitLogThrottlerStorage } from './hit-log-throttler.storage';
 import type { HttpConfig } from './http.config';
 
@@ -27,8 +26,8 @@ export function rateLimitOptions(http: Pick<HttpConfig, 'rateLimit' | 'rateWindo
     // X-Forwarded-For that no trusted proxy holds. IPv6 clients count by their /64, as by default.
     getTracker:
       http.trustProxy === false
-        ? (req) => normalizeIp((req as unknown as IncomingMessage).socket.remoteAddress ?? '')
-        : (req) => normalizeIp((req as unknown as FastifyRequest).ip),
+        ? (req) => normalizeIp((req as FastifyRequest).socket.remoteAddress ?? '')
+        : (req) => normalizeIp((req as FastifyRequest).ip),
   };
 }
 

@@ -24,81 +24,51 @@ export function eventToAppend(id: string, event: TypedEvent, metadata?: JsonObje
  */
 export function toJsonObject(data: object, path = 'data'): JsonObject {
   if (Array.isArray(data)) throw new InvalidAppendError(`${path} is an array, not a JSON object`);
-  // Copied once without naming each place (a path string per member was most of what this copy
-  // allocated, on every event a recorder appends), and again naming them only to say what is wrong.
-  const copy = quickObject(data);
-  return copy === NOT_JSON ? plainObject(data, path) : copy;
-}
-
-/** What the quick copy gives up on: plainObject, which refuses it by the same rules, says where. */
-const NOT_JSON = Symbol('not JSON');
-
-function quickObject(value: object): JsonObject | typeof NOT_JSON {
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return NOT_JSON;
-  const out: Record<string, JsonValue> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const v: unknown = (value as Record<string, unknown>)[key];
-    if (v === undefined) continue;
-    const copy = quickJson(v);
-    if (copy === NOT_JSON) return NOT_JSON;
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-    else out[key] = copy;
-  }
-  return out;
-}
-
-function quickJson(value: unknown): JsonValue | typeof NOT_JSON {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : NOT_JSON;
-    case 'object': {
-      if (value === null) return null;
-      if (!Array.isArray(value)) return quickObject(value);
-      const out: JsonValue[] = new Array<JsonValue>(value.length);
-      for (let i = 0; i < value.length; i++) {
-        const copy = quickJson(value[i]);
-        if (copy === NOT_JSON) return NOT_JSON;
-        out[i] = copy;
+  // The keys down to the value in hand, pushed and popped as the copy goes: the place is named
+  // only when something is refused (a path string per member was most of what this copy allocated).
+  const at: (string | number)[] = [];
+  const where = (): string => path + at.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+  const plainObject = (value: object): JsonObject => {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new InvalidAppendError(`${where()} is a ${value.constructor?.name ?? 'non-plain object'}, not a JSON object`);
+    const out: Record<string, JsonValue> = {};
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const v: unknown = (value as Record<string, unknown>)[key];
+      if (v === undefined) continue;
+      at.push(key);
+      const copy = toJson(v);
+      at.pop();
+      // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+      else out[key] = copy;
+    }
+    return out;
+  };
+  const toJson = (value: unknown): JsonValue => {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        if (Number.isFinite(value)) return value;
+        throw new InvalidAppendError(`${where()} is ${value}, which JSON cannot hold`);
+      case 'object': {
+        if (value === null) return null;
+        if (!Array.isArray(value)) return plainObject(value);
+        const out: JsonValue[] = new Array<JsonValue>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          // A hole stays a hole (as Array.prototype.map keeps it); an undefined element is refused.
+          if (!(i in value)) continue;
+          at.push(i);
+          out[i] = toJson(value[i]);
+          at.pop();
+        }
+        return out;
       }
-      return out;
+      default:
+        throw new InvalidAppendError(`${where()} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which JSON cannot hold`);
     }
-    default:
-      return NOT_JSON;
-  }
-}
-
-function plainObject(value: object, path: string): JsonObject {
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new InvalidAppendError(`${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a JSON object`);
-  const out: Record<string, JsonValue> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: toJson(v, `${path}.${key}`), enumerable: true, writable: true, configurable: true });
-    else out[key] = toJson(v, `${path}.${key}`);
-  }
-  return out;
-}
-
-function toJson(value: unknown, path: string): JsonValue {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (Number.isFinite(value)) return value;
-      throw new InvalidAppendError(`${path} is ${value}, which JSON cannot hold`);
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) return value.map((v: unknown, i) => toJson(v, `${path}[${i}]`));
-      return plainObject(value, path);
-    }
-    default:
-      throw new InvalidAppendError(`${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which JSON cannot hold`);
-  }
+  };
+  return plainObject(data);
 }
