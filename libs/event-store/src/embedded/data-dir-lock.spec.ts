@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { DataDirInUseError, LOCK_FILE, lockDataDir, processStart } from './data-dir-lock';
+import { DataDirInUseError, LOCK_FILE, lockDataDir, processStart, takeOverStaleLock } from './data-dir-lock';
 import { createPgliteEventStore } from './pglite-event-store';
 
 describe('the embedded store’s directory lock', () => {
@@ -67,6 +67,43 @@ describe('the embedded store’s directory lock', () => {
     const past = new Date(Date.now() - 60_000);
     utimesSync(file, past, past);
     lockDataDir(dir).release();
+  });
+
+  // The race CI once lost (two racers both held): a racer found the stale lock gone (another had
+  // just removed it), judged "unreadable", and under the takeover file removed the winner's fresh
+  // lock, created but not yet written. A takeover re-judges the file it is about to remove.
+  describe('a takeover removes only a lock that is still the one judged stale', () => {
+    const file = () => join(dir, LOCK_FILE);
+    const age = (ms: number) => {
+      const past = new Date(Date.now() - ms);
+      utimesSync(file(), past, past);
+    };
+
+    it('judged unreadable: a fresh lock being written (empty, young) stays; one still unreadable and old goes', () => {
+      writeFileSync(file(), '');
+      takeOverStaleLock(file(), undefined);
+      expect(existsSync(file())).toBe(true);
+      age(60_000);
+      takeOverStaleLock(file(), undefined);
+      expect(existsSync(file())).toBe(false);
+    });
+
+    it('judged by its holder: a lock another holder has since written stays, even old; the judged holder’s goes', () => {
+      writeHolder({ pid: 1, token: 'the winner', since: '2026-12-05T00:00:00.000Z' });
+      age(60_000);
+      takeOverStaleLock(file(), 'gone');
+      takeOverStaleLock(file(), undefined);
+      expect(JSON.parse(readFileSync(file(), 'utf8')).token).toBe('the winner');
+      takeOverStaleLock(file(), 'the winner');
+      expect(existsSync(file())).toBe(false);
+    });
+
+    it('leaves the takeover file behind in neither case', () => {
+      writeFileSync(file(), '');
+      takeOverStaleLock(file(), undefined);
+      takeOverStaleLock(file(), 'gone');
+      expect(existsSync(`${file()}.takeover`)).toBe(false);
+    });
   });
 
   it('of processes racing for one stale lock, exactly one takes it; the others find it held', async () => {

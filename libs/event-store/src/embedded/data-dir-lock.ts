@@ -111,7 +111,6 @@ export function lockDataDir(dir: string, options: LockOptions = {}): DataDirLock
   const what = options.what ?? `the embedded store in ${dir}`;
   const advice =
     options.advice ?? 'Stop that process first: an embedded store serves one process at a time (with EVENT_STORE=postgres, auditors read beside the running service).';
-  const takeover = `${file}.takeover`;
   // Long enough for an unreadable lock to grow stale; each turn ends in the lock taken or a wait.
   const deadline = Date.now() + UNREADABLE_STALE_MS + 2_000;
   while (Date.now() < deadline) {
@@ -122,15 +121,17 @@ export function lockDataDir(dir: string, options: LockOptions = {}): DataDirLock
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const current = readHolder(file);
+      const age = ageMs(file);
+      if (age === undefined) continue; // removed since: try to create it again
       if (current !== undefined && holds(current)) {
         const who = current.pid === process.pid ? 'this process already' : `process ${current.pid}`;
         throw new DataDirInUseError(`${what} is open in ${who} (since ${current.since}), and a second process opening it would corrupt it. ${advice}`.trim(), current.pid);
       }
-      if (current === undefined && (ageMs(file) ?? Infinity) < UNREADABLE_STALE_MS) {
+      if (current === undefined && age < UNREADABLE_STALE_MS) {
         pause(20); // being written, perhaps: read it again
         continue;
       }
-      takeOver(file, takeover, current?.token);
+      takeOverStaleLock(file, current?.token);
       continue;
     }
     try {
@@ -151,8 +152,12 @@ export function lockDataDir(dir: string, options: LockOptions = {}): DataDirLock
   throw new DataDirInUseError(`${what}: its lock file ${file} could not be taken`);
 }
 
-/** Removes the stale lock whose token was judged, under the takeover file, if it is still that one. */
-function takeOver(file: string, takeover: string, staleToken: string | undefined): void {
+/**
+ * Removes the stale lock judged by its holder's token (or, unreadable, by its age), under the
+ * takeover file, if it is still stale. Exported for its spec; lockDataDir is its one caller.
+ */
+export function takeOverStaleLock(file: string, staleToken: string | undefined): void {
+  const takeover = `${file}.takeover`;
   let fd: number;
   try {
     fd = openSync(takeover, 'wx', 0o600);
@@ -165,8 +170,12 @@ function takeOver(file: string, takeover: string, staleToken: string | undefined
   }
   closeSync(fd);
   try {
-    // Judged stale a moment ago; removed only if it is still the same file's holder.
-    if (readHolder(file)?.token === staleToken) rmSync(file, { force: true });
+    // Judged stale a moment ago; removed only if it still is. A holder's token is its own; an
+    // unreadable file must still be unreadable and old: the one judged may since have been
+    // replaced by a fresh lock its holder is still writing (empty, and so unreadable too).
+    const now = readHolder(file);
+    const stale = staleToken === undefined ? now === undefined && (ageMs(file) ?? 0) >= UNREADABLE_STALE_MS : now?.token === staleToken;
+    if (stale) rmSync(file, { force: true });
   } finally {
     rmSync(takeover, { force: true });
   }
