@@ -1,8 +1,9 @@
 // Issue 11's acceptance for the recorder, against the real thing: an Apache Kafka broker
 // (KAFKA_BROKERS) → a recorder (the service with only that role) → PostgreSQL (a fresh database).
 // A plain kafkajs producer — not intake, not our queue adapter — writes straight onto the topic:
-// an unsigned envelope, a forged submittedBy, a 1e999 count, invalid UTF-8, a 5 MB message and an
-// unknown election, interleaved with good signed protocols. Every good one is recorded once and
+// an unsigned envelope, a forged submittedBy, a 1e999 count, invalid UTF-8, a 5 MB message, an
+// unknown election and signed envelopes with a receivedAt the broker's clock contradicts,
+// interleaved with good signed protocols. Every good one is recorded once and
 // nothing else is; every bad one is on the dead-letter topic with its reason code and the bytes
 // sent; no partition stalls (the group's lag returns to zero); the metrics count the letters and
 // the batches.
@@ -137,13 +138,17 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
       { what: 'invalid UTF-8', code: 'UNDECODABLE', value: notUtf8 },
       { what: '5 MB', code: 'TOO_LARGE', value: fiveMegabytes },
       { what: 'unknown election', code: 'UNKNOWN_ELECTION', value: bytes(envelope(a.precinctId, signedProtocolBody('nowhere-2026', a.precinctId, a.protocol), { electionId: 'nowhere-2026' })) },
+      // Properly signed, but "received" an hour before the broker appended it (as a writer holding
+      // a key revoked since would date it), or an hour after.
+      { what: 'backdated', code: 'MISDATED', value: bytes(envelope(a.precinctId, signedA, { receivedAt: new Date(Date.now() - 3_600_000).toISOString() })) },
+      { what: 'future-dated', code: 'MISDATED', value: bytes(envelope(a.precinctId, signedA, { receivedAt: new Date(Date.now() + 3_600_000).toISOString() })) },
     ];
 
     // Interleaved, each bad message keyed like good ones sent after it, so a stalled partition
     // would keep those out of the store.
     const messages: { key: string; value: Buffer }[] = [];
     good.forEach((g, i) => {
-      const spoiler = i % 5 === 0 ? bad[i / 5] : undefined;
+      const spoiler = i % 3 === 0 ? bad[i / 3] : undefined;
       if (spoiler) messages.push({ key: g.precinctId, value: spoiler.value });
       messages.push({ key: g.precinctId, value: bytes(g) });
     });
@@ -155,6 +160,10 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
     expect([...census.bySubmission.keys()].sort()).toEqual(good.map((g) => g.submissionId).sort());
     expect([...census.bySubmission.values()].every((n) => n === 1)).toBe(true);
     expect(Object.fromEntries(census.byType)).toEqual({ ProtocolRecorded: good.length });
+    // Each beside the broker's append time, for an auditor to set against its receivedAt.
+    const recorded = await store.readStream(streams.precinct(E, good[0].precinctId));
+    const appendedAt = Date.parse(String((recorded[0].metadata.queue as { appendedAt?: string }).appendedAt));
+    expect(Math.abs(appendedAt - Date.parse(receivedAt))).toBeLessThan(120_000);
     expect(await store.readStream(streams.intakeRejections(E))).toEqual([]);
     expect(await store.readStream(streams.intakeRejections('unknown'))).toEqual([]);
 
@@ -182,10 +191,13 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
     expect(reasonOf('forged submittedBy')).toMatch(new RegExp(`not by a key of ${b.precinctId}`));
     expect(reasonOf('1e999')).toBe('envelope.protocol.invalid is Infinity, which JSON cannot hold');
     expect(reasonOf('unknown election')).toMatch(/^no election nowhere-2026 is defined here/);
+    // The broker's clock (the topic the recorder created is on LogAppendTime) against receivedAt.
+    expect(reasonOf('backdated')).toMatch(/^receivedAt \S+ is 3\d{3}(\.\d)? s before the queue took the message \(\S+\); intake publishes within 300 s of receiving/);
+    expect(reasonOf('future-dated')).toMatch(/^receivedAt \S+ is 3\d{3}(\.\d)? s after the queue took the message/);
 
     // The metric counts them by code.
     const counted = (await app!.get(TallyMetrics).deadLetters.get()).values.map((v) => [v.labels.code, v.value]);
-    expect(Object.fromEntries(counted)).toEqual({ UNDECODABLE: 1, UNVERIFIED: 2, UNSTORABLE: 1, UNKNOWN_ELECTION: 1, TOO_LARGE: 1 });
+    expect(Object.fromEntries(counted)).toEqual({ UNDECODABLE: 1, UNVERIFIED: 2, UNSTORABLE: 1, UNKNOWN_ELECTION: 1, TOO_LARGE: 1, MISDATED: 2 });
     // And the batches that recorded them: every message was in one at least (a batch held back
     // for the unknown election comes again, and counts again), each appended and timed.
     const metrics = app!.get(TallyMetrics);

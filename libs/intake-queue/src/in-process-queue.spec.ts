@@ -31,6 +31,17 @@ describe('in-process queue', () => {
     expect(partitionForKey('precinct-42', 6)).toBe(partitionForKey('precinct-42', 6));
   });
 
+  it('says when publish took each message (appendedAt, its clock), for the recorder to set receivedAt against', async () => {
+    const queue = new InProcessSubmissionQueue({ partitions: 1 });
+    const before = Date.now();
+    await queue.publish([{ key: 'k', value: 'a' }]);
+    const after = Date.now();
+    const [message] = queue.read(0, 0, 1);
+    const appendedAt = Date.parse(message.appendedAt ?? 'absent');
+    expect(appendedAt >= before && appendedAt <= after).toBe(true);
+    await queue.close();
+  });
+
   it('drops what every group has committed and still delivers everything after it', async () => {
     const queue = new InProcessSubmissionQueue({ partitions: 1 });
     const seen: string[] = [];

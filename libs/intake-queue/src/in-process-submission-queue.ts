@@ -40,6 +40,8 @@ interface StoredMessage {
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, Buffer>>;
   readonly bytes: number;
+  /** When publish took it (RFC 3339): DeliveredMessage.appendedAt. */
+  readonly appendedAt: string;
 }
 
 /** What a topic may hold; undefined: unbounded (the dead-letter topic, whose letters are few). */
@@ -187,6 +189,7 @@ class InProcessTopic {
     refuseOversized(messages, limit);
     const sizes = messages.map(messageBytes);
     if (this.bound) this.refuseBeyondBound(messages.length, sizes.reduce((a, b) => a + b, 0), this.bound);
+    const appendedAt = new Date().toISOString();
     messages.forEach((message, i) => {
       const headers: Record<string, Buffer> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(value);
@@ -195,6 +198,7 @@ class InProcessTopic {
         value: Buffer.from(message.value),
         headers,
         bytes: sizes[i],
+        appendedAt,
       });
       this.heldMessages += 1;
       this.heldBytes += sizes[i];
@@ -250,6 +254,7 @@ class InProcessTopic {
       value: message.value,
       offset: String(from + i),
       headers: message.headers,
+      appendedAt: message.appendedAt,
     }));
   }
 

@@ -70,7 +70,7 @@ async function topicConfig(topics: readonly string[]): Promise<Record<string, Re
   try {
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes', 'retention.ms'] })),
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes', 'retention.ms', 'message.timestamp.type'] })),
     });
     return Object.fromEntries(resources.map((resource) => [resource.resourceName, Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
   } finally {
@@ -180,6 +180,49 @@ describe('kafka queue', () => {
     expect(Number(configs[queue.topic]['max.message.bytes'])).toBeLessThan(MAX_MESSAGE_BYTES);
     expect(Number(configs[queue.deadLetters.topic]['max.message.bytes'])).toBe(DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES);
     expect(logger.lines.filter((line) => line.includes('max.message.bytes'))).toEqual([expect.stringContaining(`--entity-name ${queue.topic} --add-config max.message.bytes=${TOPIC_MAX_MESSAGE_BYTES}`)]);
+  });
+
+  /** Two messages, one from the queue and one from a plain producer that sets its own timestamp (2001), as delivered. */
+  const deliveredWithForeignTimestamp = async (queue: KafkaSubmissionQueue): Promise<DeliveredMessage[]> => {
+    await queue.publish([{ key: 'p1', value: 'ours' }]);
+    const producer = raw.producer();
+    await producer.connect();
+    await producer.send({ topic: queue.topic, acks: -1, messages: [{ key: 'p1', value: 'theirs', timestamp: String(Date.parse('2001-01-01T00:00:00Z')) }] });
+    await producer.disconnect();
+    const seen: DeliveredMessage[] = [];
+    await queue.consume({ groupId: `g-time-${Date.now()}`, handleBatch: async ({ messages }) => void seen.push(...messages) });
+    await until(() => (seen.length >= 2 ? true : undefined), 'both messages');
+    return seen;
+  };
+
+  it('creates the topic on the broker’s clock (LogAppendTime): each message says when the broker took it, whatever its producer set', async () => {
+    const queue = await makeQueue({ topic: `tally.time-${Date.now()}`, partitions: 1 });
+    await queue.ensureTopics();
+    expect((await topicConfig([queue.topic]))[queue.topic]['message.timestamp.type']).toBe('LogAppendTime');
+    const before = Date.now();
+    const seen = await deliveredWithForeignTimestamp(queue);
+    await queue.close();
+    // This machine's clock is the broker's: each within the run, the producer's 2001 overwritten.
+    for (const message of seen) {
+      const appendedAt = Date.parse(message.appendedAt ?? 'absent');
+      expect({ value: message.value.toString(), inRun: appendedAt >= before - 1000 && appendedAt <= Date.now() + 1000 }).toEqual({ value: message.value.toString(), inRun: true });
+    }
+  });
+
+  it('on a topic an earlier version created (CreateTime), says nothing of when a message was taken, and says how to set the broker’s clock', async () => {
+    const logger = collectingLogger();
+    const queue = await makeQueue({ topic: `tally.createtime-${Date.now()}`, partitions: 1 }, logger);
+    const admin = raw.admin();
+    await admin.connect();
+    await createTopicsAndWait(admin, [{ topic: queue.topic, numPartitions: 1 }]).finally(() => admin.disconnect());
+    await queue.ensureTopics();
+    expect(logger.lines.filter((line) => line.includes('message.timestamp.type'))).toEqual([
+      expect.stringContaining(`--entity-name ${queue.topic} --add-config message.timestamp.type=LogAppendTime`),
+    ]);
+    const seen = await deliveredWithForeignTimestamp(queue);
+    await queue.close();
+    // A producer's timestamp anchors nothing: no appendedAt, rather than 2001.
+    expect(seen.map((message) => message.appendedAt)).toEqual([undefined, undefined]);
   });
 
   it('lingers: publishes made apart within the linger travel in one produce request (one record batch on the broker)', async () => {

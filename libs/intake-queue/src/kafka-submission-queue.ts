@@ -172,12 +172,29 @@ function toDelivered(message: KafkaMessage): DeliveredMessage {
     const buffer = headerToBuffer(value);
     if (buffer) headers[name] = buffer;
   }
+  const appendedAt = logAppendTime(message);
   return {
     key: message.key ? message.key.toString('utf8') : '',
     value: message.value ?? Buffer.alloc(0),
     offset: message.offset,
     headers,
+    ...(appendedAt === undefined ? {} : { appendedAt }),
   };
+}
+
+/** Kafka's timestamp type of a record batch whose timestamps the broker set (the topic's message.timestamp.type). */
+const LOG_APPEND_TIME = 1;
+
+/**
+ * The broker's append time, when the record's batch carries it: kafkajs then gives the batch's
+ * maxTimestamp as every record's timestamp, and says so (untyped) in its batchContext. A
+ * CreateTime timestamp is the producer's to choose, and anchors nothing.
+ */
+function logAppendTime(message: KafkaMessage): string | undefined {
+  const context = (message as KafkaMessage & { batchContext?: { timestampType?: number } }).batchContext;
+  if (context?.timestampType !== LOG_APPEND_TIME) return undefined;
+  const ms = Number(message.timestamp);
+  return Number.isSafeInteger(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
 const byteSize = (message: OutgoingMessage) => messageBytes(message) + 64;
@@ -255,7 +272,9 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
 
   private async ensureTopicsOnce(): Promise<void> {
     const wanted = [
-      { topic: this.topic, maxMessageBytes: TOPIC_MAX_MESSAGE_BYTES, configEntries: [] as { name: string; value: string }[] },
+      // The broker stamps each message when it appends it, whatever the producer set: the anchor
+      // for the envelope's receivedAt (DeliveredMessage.appendedAt).
+      { topic: this.topic, maxMessageBytes: TOPIC_MAX_MESSAGE_BYTES, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] },
       // Dead letters are the evidence of what could not be recorded: kept until an operator deletes them.
       { topic: this.deadLetters.topic, maxMessageBytes: DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES, configEntries: [{ name: 'retention.ms', value: '-1' }] },
     ];
@@ -311,11 +330,19 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     }
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: wanted.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] })),
+      resources: wanted.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes', 'message.timestamp.type'] })),
     });
+    const configOf = (topic: string, name: string) =>
+      resources.find((resource) => resource.resourceName === topic)?.configEntries.find((config) => config.configName === name)?.configValue;
+    const timestamps = configOf(this.topic, 'message.timestamp.type');
+    if (timestamps !== undefined && timestamps !== 'LogAppendTime') {
+      this.logger.warn(
+        { topic: this.topic, 'message.timestamp.type': timestamps },
+        `topic exists with message.timestamp.type=${timestamps}: its timestamps are the producers' to choose, so recorders cannot check the envelopes' receivedAt against the broker's clock (MISDATED), and a topic writer holding a revoked key could backdate a submission to before the revocation (set it: kafka-configs.sh --alter --entity-type topics --entity-name ${this.topic} --add-config message.timestamp.type=LogAppendTime)`,
+      );
+    }
     for (const { maxMessageBytes, topic } of wanted) {
-      const entry = resources.find((resource) => resource.resourceName === topic)?.configEntries.find((config) => config.configName === 'max.message.bytes');
-      const limit = Number(entry?.configValue);
+      const limit = Number(configOf(topic, 'max.message.bytes'));
       if (Number.isFinite(limit) && limit < maxMessageBytes) {
         this.logger.warn(
           { topic, maxMessageBytes: limit, wanted: maxMessageBytes },

@@ -18,6 +18,14 @@ export interface DeliveredMessage {
   /** Position in its partition, as a decimal string (Kafka offsets are 64-bit). */
   readonly offset: string;
   readonly headers: Readonly<Record<string, Buffer>>;
+  /**
+   * When the queue took the message (RFC 3339), by the queue's own clock: on Kafka the broker's
+   * log append time (a topic whose message.timestamp.type is LogAppendTime, as this adapter
+   * creates its topics), in process the clock at publish. Absent when the queue does not say: a
+   * Kafka topic on CreateTime, whose timestamps are any producer's to choose. It anchors the
+   * envelope's receivedAt, which intake writes and a topic writer could backdate.
+   */
+  readonly appendedAt?: string;
 }
 
 /** Consecutive messages of one partition, in offset order. */
@@ -186,6 +194,12 @@ export const DEAD_LETTER_REASON_CODES = [
   'UNKNOWN_ELECTION',
   /** Larger than an envelope may be (MAX_ENVELOPE_BYTES). */
   'TOO_LARGE',
+  /**
+   * Its receivedAt is not when intake could have received it: further before the queue took it
+   * than intake ever takes to publish, or after (past the clocks' allowed skew). A signature is
+   * judged against its key's validity at receivedAt, so a backdated one could outlive a revocation.
+   */
+  'MISDATED',
 ] as const;
 export type DeadLetterReasonCode = (typeof DEAD_LETTER_REASON_CODES)[number];
 

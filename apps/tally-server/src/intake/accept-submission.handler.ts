@@ -4,11 +4,12 @@
 // outcome. Refusals are returned as values; the controller turns them into problem+json.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { encodeEnvelope, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
+import { encodeEnvelope, publishedInTime, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
+import type { AppConfig } from '../config/app.config';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
 import { SignatureChecks } from '../infrastructure/signature-checks';
-import { SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
 import { deriveSubmissionId, signatureTag } from '../submissions/submission-id';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 import { AcceptSubmission, type AcceptOutcome } from './accept-submission.command';
@@ -25,6 +26,7 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     private readonly status: SubmissionStatusService,
     private readonly outcomes: SubmissionOutcomeMetrics,
     private readonly signatures: SignatureChecks,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'receivedAt'>,
   ) {}
 
   async execute({ request }: AcceptSubmission): Promise<AcceptOutcome> {
@@ -87,6 +89,18 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
       }
       this.logger.error(`publishing submission ${submissionId} failed: ${e instanceof Error ? e.message : String(e)}`);
       return { accepted: false, problems: [problem('UNAVAILABLE', '', 'the submission queue is not reachable; nothing was accepted, try again')], headers: { 'Retry-After': '5' } };
+    }
+    // Queued later than recorders accept for its receivedAt (libs/intake-queue received-at.ts):
+    // they may dead-letter it (MISDATED), so it is not acknowledged; sent again, it is stamped anew.
+    if (!publishedInTime(request.receivedAt, Date.now(), this.config.receivedAt)) {
+      const seconds = Math.round((Date.now() - Date.parse(request.receivedAt)) / 1000);
+      const limit = this.config.receivedAt.maxQueueDelayMs / 1000;
+      this.logger.warn(`submission ${submissionId} not acknowledged: the queue took ${seconds} s to take it, past ${limit} s (TALLY_MAX_QUEUE_DELAY_S)`);
+      return {
+        accepted: false,
+        problems: [problem('UNAVAILABLE', '', `the submission queue took ${seconds} s to take it, longer than the ${limit} s a receipt may precede it; it may not be counted, send it again`, { seconds, limitSeconds: limit })],
+        headers: { 'Retry-After': '5' },
+      };
     }
     this.status.markQueued(submissionId, { electionId: request.electionId, precinctId: request.precinctId, receivedAt: request.receivedAt, signatureTag: tag });
     this.outcomes.accepted(submissionId, request.kind);

@@ -15,6 +15,7 @@ import type { RecorderPolicy } from './recorder-policy';
 import { storeCensus, syntheticSubmissions, messageOf, signedWithDemoKey, type TestSubmission } from './recorder.test-helper';
 
 const TOPIC = 'tally.submissions';
+const BOUND = { maxQueueDelayMs: 300_000, maxClockSkewMs: 60_000 };
 
 describe('RecordSubmissionsHandler', () => {
   const definition = withDemoKeys(generateSyntheticElection({ seed: 7, precincts: 12, singleMemberDistricts: 3 }));
@@ -52,7 +53,7 @@ describe('RecordSubmissionsHandler', () => {
         letters.push(...batch);
       },
     };
-    const policy: RecorderPolicy = { electionWaitMs: 60_000, electionRetryMs: 1000, now: () => clock.now, ...options.policy };
+    const policy: RecorderPolicy = { electionWaitMs: 60_000, electionRetryMs: 1000, now: () => clock.now, receivedAt: BOUND, ...options.policy };
     const handler = new RecordSubmissionsHandler(new StreamCommandHandler(store), store, registry as unknown as ElectionRegistry, { deadLetters } as never, { instanceId }, policy, options.signatures ?? SignatureChecks.inline());
     return { handler, letters, waits, clock, registry };
   };
@@ -236,6 +237,44 @@ describe('RecordSubmissionsHandler', () => {
         'envelope.submittedBy holds an unpaired surrogate, which the store cannot keep',
       ]);
       expect(r.letters.map((l) => l.value.toString('utf8'))).toEqual([infinite, nul, surrogate]);
+    });
+
+    it('a receivedAt the queue’s clock contradicts, earlier than intake ever takes to publish or later than the queue took it, is MISDATED; within the bound it is recorded, the append time beside it', async () => {
+      // p5's two contests: one protocol each.
+      const [sub, other] = protocols.filter((s) => s.envelope.precinctId === 'p5');
+      const received = Date.parse(sub.envelope.receivedAt);
+      const at = (ms: number) => new Date(ms).toISOString();
+      const latest = BOUND.maxQueueDelayMs + BOUND.maxClockSkewMs;
+      const copy = (receivedAt: string, n: number) => ({ ...sub.envelope, submissionId: `5e1d0a7e-0000-4000-8000-00000000000${n}`, receivedAt });
+      const message = (envelope: SubmissionEnvelope, appendedAt: string | undefined): DeliveredMessage => ({
+        ...delivered([messageOf(envelope)])[0],
+        ...(appendedAt === undefined ? {} : { appendedAt }),
+      });
+      const messages = [
+        // Backdated: received 6 min 1 s before the broker appended it (a topic writer's instant).
+        message(copy(at(received - latest - 1000), 1), at(received)),
+        // Received 61 s after the broker appended it: past the skew.
+        message(copy(at(received + BOUND.maxClockSkewMs + 1000), 2), at(received)),
+        // At the bound: intake's longest publish on clocks at their furthest apart.
+        message(sub.envelope, at(received + latest)),
+        // A queue that does not say when it took it (a Kafka topic on CreateTime): nothing to check.
+        message(other.envelope, undefined),
+      ];
+      const r = recorder();
+      const outcome = await r.handler.execute(new RecordSubmissionsCommand(TOPIC, { partition: 0, messages }));
+      expect(outcome).toMatchObject({ recorded: 2, deadLettered: { MISDATED: 2 } });
+      expect(lettersOf(r.letters)).toEqual(messages.slice(0, 2).map((m) => ({ code: 'MISDATED', value: m.value, offset: m.offset })));
+      expect(r.letters[0].reason.message).toBe(
+        `receivedAt ${at(received - latest - 1000)} is 361 s before the queue took the message (${at(received)}); intake publishes within 300 s of receiving, clocks within 60 s: a receipt time is not a topic writer's to choose`,
+      );
+      expect(r.letters[1].reason.message).toMatch(/is 61 s after the queue took the message .* past the 60 s the clocks may disagree/);
+      const stream = await store.readStream(streams.precinct(definition.id, 'p5'));
+      const eventOf = (submissionId: string) => stream.find((e) => e.metadata.submissionId === submissionId)!;
+      const [recorded, unanchored] = [eventOf(sub.submissionId), eventOf(other.submissionId)];
+      expect(stream.filter((e) => e.type === 'ProtocolRecorded')).toHaveLength(2); // the backdated copies are not
+      expect(recorded.metadata).toMatchObject({ submissionId: sub.submissionId, queue: { topic: TOPIC, appendedAt: at(received + latest) } });
+      expect(unanchored.metadata).toMatchObject({ submissionId: other.submissionId });
+      expect(unanchored.metadata.queue).not.toHaveProperty('appendedAt');
     });
 
     it('keeps a verified submission for a precinct the election does not have as a refusal, without a stream for it', async () => {

@@ -1,5 +1,6 @@
 // Records one queue batch, trusting nothing in it. Each message is decoded (its size, UTF-8, the
-// envelope schema), checked for what the store cannot keep, its election found (waiting, with
+// envelope schema), checked for what the store cannot keep and for a receivedAt the queue's clock
+// contradicts, its election found (waiting, with
 // back-off, for one being defined elsewhere), and its signature verified — the key, not the
 // envelope, says who submitted — before the precinct decider sees it. The event store's command
 // handler then decides the verified ones in order (several submissions for one precinct, each
@@ -29,10 +30,12 @@ import {
 import {
   deadLetterOf,
   decodeEnvelope,
+  misdating,
   toCommand,
   type DeadLetterReason,
   type DeadLetterReasonCode,
   type DeliveredMessage,
+  type ReceivedAtBound,
   type SubmissionEnvelope,
   type SubmissionQueue,
 } from '@tally/intake-queue';
@@ -99,7 +102,7 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
   }
 
   async execute({ topic, batch }: RecordSubmissionsCommand): Promise<RecordSubmissionsOutcome> {
-    const items = batch.messages.map(classify);
+    const items = batch.messages.map((message) => classify(message, this.policy.receivedAt));
     const elections = await this.resolveElections(items);
     // Every envelope of a known election, its signature's Ed25519 checks run together on the
     // signature threads (infrastructure/signature-checks.ts).
@@ -287,7 +290,9 @@ export class RecordSubmissionsHandler implements ICommandHandler<RecordSubmissio
   }
 
   private metadata(topic: string, partition: number, message: DeliveredMessage, submissionId: string, correlationId: string): JsonObject {
-    return { submissionId, recordedBy: this.identity.instanceId, queue: { topic, partition, offset: message.offset }, correlationId };
+    // appendedAt: the queue's clock beside intake's receivedAt, for an auditor to set side by side.
+    const queue = { topic, partition, offset: message.offset, ...(message.appendedAt === undefined ? {} : { appendedAt: message.appendedAt }) };
+    return { submissionId, recordedBy: this.identity.instanceId, queue, correlationId };
   }
 }
 
@@ -296,14 +301,18 @@ const CORRELATION_HEADERS = ['correlation-id', 'x-correlation-id'];
 /** A correlation id longer than this is not one (it would only bloat every event's metadata). */
 const MAX_CORRELATION_ID = 200;
 
-/** Decoded and storable, or the letter's reason: TOO_LARGE, UNDECODABLE (decodeEnvelope), UNSTORABLE. */
-function classify(message: DeliveredMessage): Item {
+/** Decoded, storable and received when the queue says, or the letter's reason: TOO_LARGE, UNDECODABLE (decodeEnvelope), UNSTORABLE, MISDATED. */
+function classify(message: DeliveredMessage, bound: ReceivedAtBound): Item {
   const decoded = decodeEnvelope(message.value);
   if (!decoded.ok) return { kind: 'dead', message, reason: { code: decoded.code, message: decoded.reason } };
   // What JSON.parse accepts and the store does not (1e999 is Infinity; NUL, unpaired surrogates):
   // refused here, as a whole, instead of failing the batch's transaction on every redelivery.
   const unstorable = unstorableJson(decoded.envelope, 'envelope');
   if (unstorable !== undefined) return { kind: 'dead', message, reason: { code: 'UNSTORABLE', message: unstorable } };
+  // The signature is judged by its key's validity at receivedAt: an instant the queue's clock
+  // contradicts is a topic writer's, and judges nothing (libs/intake-queue received-at.ts).
+  const misdated = misdating(decoded.envelope.receivedAt, message.appendedAt, bound);
+  if (misdated !== undefined) return { kind: 'dead', message, reason: { code: 'MISDATED', message: misdated } };
   return { kind: 'envelope', message, envelope: decoded.envelope, correlationId: correlationIdOf(message) ?? decoded.envelope.submissionId };
 }
 

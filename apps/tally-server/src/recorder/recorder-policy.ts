@@ -1,7 +1,8 @@
-// How long the recorder waits for an election it does not know, the clock it reads, and how many
-// precinct states it keeps folded: from the configuration, injectable so a spec can move time
+// How long the recorder waits for an election it does not know, the clock it reads, how many
+// precinct states it keeps folded, and how far a receivedAt may stand from the queue's clock: from the configuration, injectable so a spec can move time
 // instead of sleeping.
-import type { RecorderConfig } from '../config/app.config';
+import type { ReceivedAtBound } from '@tally/intake-queue';
+import type { AppConfig, RecorderConfig } from '../config/app.config';
 
 export const RECORDER_POLICY = Symbol('RECORDER_POLICY');
 
@@ -24,8 +25,10 @@ export interface RecorderPolicy {
   readonly now: () => number;
   /** Precinct streams whose folded state the recorder keeps (recorder-streams.ts); unset: DEFAULT_CACHED_STREAMS. */
   readonly cachedStreams?: number;
+  /** How far an envelope's receivedAt may stand from the queue's append time (MISDATED past it). */
+  readonly receivedAt: ReceivedAtBound;
 }
 
-export function recorderPolicy(config: Pick<RecorderConfig, 'electionWaitMs' | 'electionRetryMs' | 'cachedStreams'>): RecorderPolicy {
-  return { electionWaitMs: config.electionWaitMs, electionRetryMs: config.electionRetryMs, now: Date.now, cachedStreams: config.cachedStreams };
+export function recorderPolicy(config: Pick<RecorderConfig, 'electionWaitMs' | 'electionRetryMs' | 'cachedStreams'>, receivedAt: AppConfig['receivedAt']): RecorderPolicy {
+  return { electionWaitMs: config.electionWaitMs, electionRetryMs: config.electionRetryMs, now: Date.now, cachedStreams: config.cachedStreams, receivedAt };
 }

@@ -13,7 +13,7 @@ import { RecorderService } from './recorder.service';
   imports: [ElectionsModule],
   providers: [
     { provide: RECORDER_IDENTITY, useFactory: (config: AppConfig) => recorderIdentity(config.recorder.instanceId), inject: [APP_CONFIG] },
-    { provide: RECORDER_POLICY, useFactory: (config: AppConfig) => recorderPolicy(config.recorder), inject: [APP_CONFIG] },
+    { provide: RECORDER_POLICY, useFactory: (config: AppConfig) => recorderPolicy(config.recorder, config.receivedAt), inject: [APP_CONFIG] },
     RecordSubmissionsHandler,
     RecorderService,
   ],

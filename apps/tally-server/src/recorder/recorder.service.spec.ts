@@ -38,7 +38,7 @@ describe('RecorderService', () => {
     await service.onApplicationBootstrap();
     for (let i = 0; i < 2; i++) await consumed().handleBatch({ partition: 0, messages: [] });
     const values = (await metrics.deadLetters.get()).values.map((v) => [v.labels.code, v.value]);
-    expect(Object.fromEntries(values)).toEqual({ UNDECODABLE: 0, UNVERIFIED: 3, UNSTORABLE: 0, UNKNOWN_ELECTION: 0, TOO_LARGE: 1 });
+    expect(Object.fromEntries(values)).toEqual({ UNDECODABLE: 0, UNVERIFIED: 3, UNSTORABLE: 0, UNKNOWN_ELECTION: 0, TOO_LARGE: 1, MISDATED: 0 });
     await service.onModuleDestroy();
   });
 

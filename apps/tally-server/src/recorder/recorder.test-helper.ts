@@ -36,7 +36,8 @@ export function signedWithDemoKey<E extends SubmissionEnvelope>(envelope: E): E 
 /**
  * `count` valid submissions for the election (turnout reports, protocols, corrections, in
  * polling-day order), signed with the demo keys, each with a submission id derived from the
- * election, the seed and the generator's key: the same call gives the same ids.
+ * election, the seed and the generator's key: the same call gives the same ids. Received now,
+ * unless `receivedAt` says otherwise: publish them within the recorder's TALLY_MAX_QUEUE_DELAY_S.
  */
 export function syntheticSubmissions(
   definition: ElectionDefinition,
@@ -45,7 +46,9 @@ export function syntheticSubmissions(
 ): TestSubmission[] {
   const seed = options.seed ?? 1;
   const parentOf = new Map(definition.commissions.map((c) => [c.id, c.parent]));
-  const receivedAt = options.receivedAt ?? '2026-03-15T15:00:00.000Z';
+  // Now, as intake stamps it: a recorder reading a real queue (Kafka's broker clock, the
+  // in-process queue's) dead-letters an envelope received long before the queue took it (MISDATED).
+  const receivedAt = options.receivedAt ?? new Date().toISOString();
   const out: TestSubmission[] = [];
   for (const s of generateProtocols(definition, seed, { turnoutReportShare: options.turnoutReportShare, correctionShare: options.correctionShare })) {
     if (out.length >= count) break;

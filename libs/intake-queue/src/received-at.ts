@@ -1,0 +1,55 @@
+// The envelope's receivedAt is intake's word, and the recorder judges every signature by it (a
+// key valid then, not revoked yet). Anyone who can write to the topic could write any instant:
+// holding a key revoked at noon, backdate a submission to 11:59 and have it counted. So the
+// recorder checks receivedAt against when the queue took the message (the broker's clock:
+// DeliveredMessage.appendedAt): intake publishes within a bounded time of receiving, so an
+// envelope received earlier than that before it was appended, or after it, was not received
+// when it says. Intake holds itself to the same bound: a publish that took longer is not
+// acknowledged, and the commission sends again. What is left to a topic writer is the bound
+// itself (delay plus skew, six minutes by default): a revoked key is dead that long after.
+
+/** How far receivedAt may stand from the queue's append time. */
+export interface ReceivedAtBound {
+  /** The longest intake may take from receiving a submission to the queue taking it (ms). */
+  readonly maxQueueDelayMs: number;
+  /** How far intake's clock and the queue's may disagree (ms): NTP keeps servers well inside it. */
+  readonly maxClockSkewMs: number;
+}
+
+/** Five minutes: intake's publish gives up after about 75 s of broker retries (kafka-submission-queue.ts). */
+export const DEFAULT_MAX_QUEUE_DELAY_MS = 300_000;
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 60_000;
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/**
+ * Why receivedAt cannot be when intake received a message the queue took at appendedAt, or
+ * undefined when it can. Either instant unreadable: undefined (the envelope's schema already
+ * requires an RFC 3339 receivedAt; a queue that does not say when it took a message anchors nothing).
+ */
+export function misdating(receivedAt: string, appendedAt: string | undefined, bound: ReceivedAtBound): string | undefined {
+  if (appendedAt === undefined) return undefined;
+  const received = Date.parse(receivedAt);
+  const appended = Date.parse(appendedAt);
+  if (!Number.isFinite(received) || !Number.isFinite(appended)) return undefined;
+  const before = appended - received;
+  const latest = bound.maxQueueDelayMs + bound.maxClockSkewMs;
+  if (before > latest) {
+    return `receivedAt ${receivedAt} is ${seconds(before)} before the queue took the message (${appendedAt}); intake publishes within ${seconds(bound.maxQueueDelayMs)} of receiving, clocks within ${seconds(bound.maxClockSkewMs)}: a receipt time is not a topic writer's to choose`;
+  }
+  if (-before > bound.maxClockSkewMs) {
+    return `receivedAt ${receivedAt} is ${seconds(-before)} after the queue took the message (${appendedAt}), past the ${seconds(bound.maxClockSkewMs)} the clocks may disagree: nothing is received after it was queued`;
+  }
+  return undefined;
+}
+
+/**
+ * Intake's side: whether a publish that finished at `publishedAtMs` (intake's clock) is certain to
+ * pass the recorder's check. The queue took it before the publish finished, by a clock at most the
+ * skew ahead of intake's, and the recorder allows the delay plus the skew: within the delay by
+ * intake's clock is within that by the queue's.
+ */
+export function publishedInTime(receivedAt: string, publishedAtMs: number, bound: ReceivedAtBound): boolean {
+  const received = Date.parse(receivedAt);
+  return !Number.isFinite(received) || publishedAtMs - received <= bound.maxQueueDelayMs;
+}

@@ -1,0 +1,61 @@
+// Intake holds itself to the bound recorders hold receivedAt to (libs/intake-queue received-at.ts):
+// a submission the queue took longer to take than TALLY_MAX_QUEUE_DELAY_S after it was received
+// is not acknowledged (503 UNAVAILABLE, "send it again"), since a recorder may dead-letter it as
+// MISDATED. Sent again, it is stamped anew and acknowledged; either way it is recorded once.
+// Embedded mode (PGlite, in-process queue), the queue's publish held back 1.5 s against a 1 s bound.
+import { generateProtocols, generateSyntheticElection, type Protocol } from '@tally/domain';
+import type { SubmissionQueue } from '@tally/intake-queue';
+import { withDemoKeys } from '@tally/signatures';
+import request from 'supertest';
+import { EVENT_STORE, SUBMISSION_QUEUE } from '../../apps/tally-server/src/infrastructure/tokens';
+import { SubmissionStatusService } from '../../apps/tally-server/src/submissions/submission-status.service';
+import { storeCensus } from '../../apps/tally-server/src/recorder/recorder.test-helper';
+import { expectProblem, intakeRejections } from './support/intake-helpers';
+import { signedProtocolBody } from './support/signing';
+import { ADMIN_TOKEN, startTallyApp, type TallyTestApp } from './support/tally-app';
+
+jest.setTimeout(120_000);
+
+const definition = withDemoKeys(generateSyntheticElection({ seed: 1504, precincts: 3 }));
+const [first] = [...generateProtocols(definition, 15)].filter((s): s is typeof s & { kind: 'protocol'; protocol: Protocol } => s.kind === 'protocol');
+
+describe('intake does not acknowledge a submission the queue took too long to take', () => {
+  let t: TallyTestApp;
+
+  beforeAll(async () => {
+    t = await startTallyApp({ env: { TALLY_MAX_QUEUE_DELAY_S: '1', TALLY_RATE_LIMIT: '100000' } });
+    await request(t.server).post('/v1/elections').set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(definition).expect(201);
+  });
+
+  afterAll(async () => t?.close());
+
+  it('answers 503 past the bound, takes the same submission sent again, and records it once', async () => {
+    const body = signedProtocolBody(definition.id, first.precinctId, first.protocol);
+    const post = () => request(t.server).post(`/v1/elections/${definition.id}/precincts/${first.precinctId}/protocols`).send(body);
+    const queue = t.app.get<SubmissionQueue>(SUBMISSION_QUEUE);
+    const publish = queue.publish.bind(queue);
+    const slow = jest.spyOn(queue, 'publish').mockImplementation(async (messages) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return publish(messages);
+    });
+    const late = await post();
+    slow.mockRestore();
+    const problem = expectProblem(late, 503, 'UNAVAILABLE');
+    expect(problem.message).toMatch(/^the submission queue took [12] s to take it, longer than the 1 s a receipt may precede it; it may not be counted, send it again$/);
+    expect(late.headers['retry-after']).toBe('5');
+    // Not acknowledged is not a refusal: nothing of it in the history's intake rejections.
+    expect(await intakeRejections(t.app.get(EVENT_STORE))).toEqual([]);
+
+    // 202, or 200 if the late copy is already recorded (a retry answered with its outcome).
+    const again = await post();
+    expect([200, 202]).toContain(again.status);
+    const status = t.app.get(SubmissionStatusService);
+    const id = again.body.submissionId as string;
+    for (const deadline = Date.now() + 60_000; status.get(id)?.state !== 'recorded' && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(status.get(id)?.state).toBe('recorded');
+    // The late copy was on the queue too (by the queue's clock within the recorder's 1 s + 60 s
+    // skew, so recorded or skipped as the same submission): counted once all the same.
+    const census = await storeCensus(t.app.get(EVENT_STORE));
+    expect(census.bySubmission.get(id)).toBe(1);
+  });
+});
