@@ -34,6 +34,8 @@ describe('tally audit (built CLI, embedded store)', () => {
         seed: 3,
         turnoutReportShare: 0.3,
         correctionShare: 0.3,
+        // Queued 30 s to 270 s after receipt (metadata queue.appendedAt, as recorders keep it).
+        appendedAfterMs: (n) => 30_000 + (n % 5) * 60_000,
       });
       electionId = recorded.definition.id;
       events = await readEverything(store);
@@ -65,6 +67,20 @@ describe('tally audit (built CLI, embedded store)', () => {
     const text = await tally(['audit', 'verify'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^VERIFIED: /);
+  });
+
+  it('verify: sets receivedAt against the queue’s clock under the deployment’s bound, read as the service reads it', async () => {
+    const text = await tally(['audit', 'verify'], env);
+    expect(text.stdout).toMatch(/passed +signature +\d+ checked — \d+ submissions dated by the queue's clock \(the bound: receivedAt at most 300 s \+ 60 s before the queue took it\)/);
+    // A deployment that allows a minute: the submissions queued 150 s and more after receipt were not received when they say.
+    const tight = await tally(['audit', 'verify', '--json'], { ...env, TALLY_MAX_QUEUE_DELAY_S: '60' });
+    expect(tight.code).toBe(1);
+    const report = JSON.parse(tight.stdout);
+    expect(report.firstFailure).toMatchObject({ check: 'signature', code: 'misdated', message: expect.stringMatching(/is (150|210|270) s before the queue took the message .*intake publishes within 60 s/) });
+    expect(new Set(report.failures.map((f: { code: string }) => f.code))).toEqual(new Set(['misdated']));
+    const bad = await tally(['audit', 'verify'], { ...env, TALLY_MAX_CLOCK_SKEW_S: 'a minute' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('tally audit verify: TALLY_MAX_CLOCK_SKEW_S: a whole number of seconds, as the service reads it (got "a minute")\n');
   });
 
   it('replay: the state at a position, by the same views (digest), as JSON and as text', async () => {

@@ -1,4 +1,4 @@
-// Intake holds itself to the bound recorders hold receivedAt to (libs/intake-queue received-at.ts):
+// Intake holds itself to the bound recorders hold receivedAt to (libs/domain/src/precinct/received-at.ts):
 // a submission the queue took longer to take than TALLY_MAX_QUEUE_DELAY_S after it was received
 // is not acknowledged (503 UNAVAILABLE, "send it again"), since a recorder may dead-letter it as
 // MISDATED. Sent again, it is stamped anew and acknowledged; either way it is recorded once.

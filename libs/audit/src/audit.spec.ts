@@ -90,10 +90,35 @@ describe('@tally/audit on a recorded synthetic election', () => {
       expect(report.events).toBe(events.length);
       expect(report.checks['hash-chain']).toEqual({ status: 'passed', checked: events.length, failed: 0 });
       const signed = events.filter((e) => e.type !== 'ElectionDefined' && e.type !== 'SubmissionRefused').length;
-      expect(report.checks.signature).toEqual({ status: 'passed', checked: signed, failed: 0 });
+      expect(report.checks.signature).toEqual({
+        status: 'passed',
+        checked: signed,
+        failed: 0,
+        note: `0 of ${signed} submissions dated by the queue's clock (the bound: receivedAt at most 300 s + 60 s before the queue took it); ${signed} recorded without it (from a Kafka topic on CreateTime, or before recorders kept it), taken at their receivedAt`,
+      });
       expect(report.checks['control-relation'].checked).toBe(signed);
       expect(report.checks.decider.checked).toBe(events.length - 1);
       expect(report.recomputations).toEqual([expect.objectContaining({ match: true })]);
+    });
+
+    it('sets each signed fact’s receivedAt against the queue’s clock the recorder kept beside it: one received longer before it was queued than the bound is misdated', async () => {
+      const dated = await createPgliteEventStore();
+      try {
+        const definition = generateSyntheticElection({ seed: 12, precincts: 4 });
+        // The 4th submission queued 6 min 1 s after its receipt, the 6th without a queue time, the rest 2 s after.
+        const late = 3;
+        const fixture = await recordSignedElection(dated, definition, { seed: 2, limit: 8, appendedAfterMs: (n) => (n === late ? 361_000 : n === 5 ? undefined : 2_000) });
+        expect(fixture.submissions).toBe(8);
+        const report = await verifyAudit(dated);
+        expect(report.checks.signature).toMatchObject({ status: 'failed', checked: 8, failed: 1 });
+        expect(report.checks.signature.note).toMatch(/^7 of 8 submissions dated by the queue's clock .*; 1 recorded without it/);
+        expect(report.failures).toEqual([expect.objectContaining({ check: 'signature', code: 'misdated', message: expect.stringMatching(/is 361 s before the queue took the message/) })]);
+        // The deployment's own bound (the service's TALLY_MAX_QUEUE_DELAY_S) decides: under 10 minutes it holds.
+        const roomier = await verifyAudit(dated, { receivedAtBound: { maxQueueDelayMs: 600_000, maxClockSkewMs: 60_000 } });
+        expect(roomier.ok).toBe(true);
+      } finally {
+        await dated.close();
+      }
     });
 
     it('without anything published, says the comparison was skipped and still gives the digests', async () => {

@@ -31,11 +31,15 @@ import {
   applyEvent,
   createResultsView,
   definitionKeyProblems,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  DEFAULT_MAX_QUEUE_DELAY_MS,
   describeKeyOutsideValidity,
+  misdating,
   type ElectionIndex,
   type PrecinctCommand,
   type PrecinctEvent,
   type PrecinctState,
+  type ReceivedAtBound,
   type ResultsView,
   type SubmissionMeta,
 } from '@tally/domain';
@@ -53,7 +57,7 @@ export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 
 export interface VerifyFailure {
   readonly check: CheckName;
   /**
-   * Stable: e.g. content-mismatch, invalid-signature, revoked-key, not-yet-valid, BALLOTS_FOUND_MISMATCH,
+   * Stable: e.g. content-mismatch, invalid-signature, revoked-key, not-yet-valid, misdated, BALLOTS_FOUND_MISMATCH,
    * decided-differently, signature-recorded-twice, version-backwards, version-skipped, digest-mismatch.
    */
   readonly code: string;
@@ -124,6 +128,19 @@ export interface VerifyOptions {
    * thread. The report is the same either way.
    */
   readonly signatureWorkers?: number;
+  /**
+   * How far a signed fact's receivedAt may stand from when the queue took it (the recorder's
+   * queue.appendedAt metadata): the deployment's TALLY_MAX_QUEUE_DELAY_S and TALLY_MAX_CLOCK_SKEW_S.
+   * Default: the service's defaults (300 s, 60 s).
+   */
+  readonly receivedAtBound?: ReceivedAtBound;
+}
+
+/** Signed facts set against the queue's clock, and those recorded without it. */
+interface Dating {
+  readonly bound: ReceivedAtBound;
+  dated: number;
+  undated: number;
 }
 
 interface StreamCheck {
@@ -211,6 +228,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const chainFailures: VerifyFailure[] = [];
   const eventFailures: VerifyFailure[] = [];
   const recomputationFailures: VerifyFailure[] = [];
+  const dating: Dating = { bound: options.receivedAtBound ?? { maxQueueDelayMs: DEFAULT_MAX_QUEUE_DELAY_MS, maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS }, dated: 0, undated: 0 };
   const counts: Record<CheckName, { checked: number; failed: number }> = {
     definitions: { checked: 0, failed: 0 },
     'hash-chain': { checked: 0, failed: 0 },
@@ -335,7 +353,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     if (viewEvent !== undefined) applyEvent(view, viewEvent);
     try {
       const lifecycle = lifecycleOf(electionId);
-      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycle?.certifiedBodies(), lifecycle?.isLive() ?? true, prepared);
+      checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycle?.certifiedBodies(), lifecycle?.isLive() ?? true, prepared, dating);
     } catch (error) {
       // A recorded event so malformed that a check cannot even read it is itself the finding.
       fail(eventFailures, { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...at(e, electionId) });
@@ -401,7 +419,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       definitions: status('definitions'),
       'hash-chain': status('hash-chain'),
       stream: status('stream'),
-      signature: status('signature'),
+      signature: status('signature', datingNote(dating)),
       'control-relation': status('control-relation'),
       decider: status('decider'),
       replay: status('replay'),
@@ -415,6 +433,23 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     failures,
   };
 }
+
+/** The queue's append time the recorder kept in the event's metadata, when it kept one. */
+function queueAppendedAt(e: RecordedEvent): string | undefined {
+  const queue = e.metadata.queue;
+  if (typeof queue !== 'object' || queue === null || Array.isArray(queue)) return undefined;
+  const appendedAt = (queue as Record<string, unknown>).appendedAt;
+  return typeof appendedAt === 'string' ? appendedAt : undefined;
+}
+
+function datingNote({ dated, undated, bound }: Dating): string | undefined {
+  if (dated + undated === 0) return undefined;
+  const within = `the bound: receivedAt at most ${bound.maxQueueDelayMs / 1000} s + ${bound.maxClockSkewMs / 1000} s before the queue took it`;
+  if (undated === 0) return `${counted(dated, 'submission')} dated by the queue's clock (${within})`;
+  return `${dated} of ${counted(dated + undated, 'submission')} dated by the queue's clock (${within}); ${undated} recorded without it (from a Kafka topic on CreateTime, or before recorders kept it), taken at their receivedAt`;
+}
+
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** What a page's walk gets ready ahead for a precinct event: its decoding, and the workers' answers on its signature. */
 interface PreparedEvent {
@@ -530,6 +565,7 @@ function checkPrecinctEvent(
   certifiedBodies: ReadonlySet<string> | undefined,
   live: boolean,
   prepared: PreparedEvent | undefined,
+  dating: Dating,
 ): void {
   const where = at(e, electionId);
   // The domain's codec decides what a stored record is; one that it refuses is the finding.
@@ -597,6 +633,14 @@ function checkPrecinctEvent(
             why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, event.data.receivedAt).message}`;
         }
         fail({ check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where });
+      }
+      // The instant the key was judged at, against the queue's clock the recorder kept beside it.
+      const appendedAt = queueAppendedAt(e);
+      if (appendedAt === undefined) dating.undated++;
+      else {
+        dating.dated++;
+        const misdated = misdating(event.data.receivedAt, appendedAt, dating.bound);
+        if (misdated !== undefined) fail({ check: 'signature', code: 'misdated', message: `${e.streamName}@${e.revision} (${e.type}): ${misdated}`, ...where });
       }
     }
   }

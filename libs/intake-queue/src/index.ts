@@ -6,7 +6,6 @@ export {
   partitionForKey,
   type InProcessQueueOptions,
 } from './in-process-submission-queue';
-export { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, misdating, publishedInTime, type ReceivedAtBound } from './received-at';
 export { createTopicsAndWait, retryRetriable, waitForLeaders } from './kafka-retry';
 export { KafkaSubmissionQueue, type KafkaQueueOptions, type QueueLogger, type QueueLogLevel } from './kafka-submission-queue';
 export {

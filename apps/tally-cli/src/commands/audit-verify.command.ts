@@ -1,9 +1,12 @@
 // `tally audit verify`: the whole store checked — hash chains, signatures, control relations,
 // the decider's consistency — and a full recomputation compared with what the projector
-// published (from `--server URL`, else its files under TALLY_DATA_DIR/projections).
+// published (from `--server URL`, else its files under TALLY_DATA_DIR/projections). Each signed
+// fact's receivedAt is set against the queue's clock under the deployment's bound
+// (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S, read as the service reads them).
 // Exit 0: clean; 1: a failure (the first is named); 2: bad usage.
 import { join, resolve } from 'node:path';
 import { loadElections, readPublishedProjections, verifyAudit, type PublishedDigest, type VerifyReport } from '@tally/audit';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, type ReceivedAtBound } from '@tally/domain';
 import { ExitCode, type CliIo } from '../cli.types';
 import { counted, progressLine, withStore, type AuditDeps } from './audit-support';
 
@@ -32,6 +35,11 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
       return ExitCode.badInput;
     }
   }
+  const bound = receivedAtBoundOf(deps.env);
+  if (typeof bound === 'string') {
+    io.stderr(`tally audit verify: ${bound}\n`);
+    return ExitCode.badInput;
+  }
   const code = await withStore(deps, io, 'verify', async (store) => {
     const elections = await loadElections(store);
     const published: PublishedDigest[] = [];
@@ -57,13 +65,30 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
       unusable.push(...files.unusable.map((u) => `${u.file}: ${u.reason}`));
     }
     const progress = progressLine(io, deps, 'verifying');
-    const report = await verifyAudit(store, { published, elections, onProgress: progress.onProgress });
+    const report = await verifyAudit(store, { published, elections, onProgress: progress.onProgress, receivedAtBound: bound });
     progress.done();
     if (options.json) io.stdout(`${JSON.stringify({ ...report, unusablePublications: unusable }, null, 2)}\n`);
     else io.stdout(formatVerifyReport(report, unusable));
     return report.ok ? ExitCode.ok : ExitCode.failure;
   });
   return code ?? ExitCode.failure;
+}
+
+/**
+ * The deployment's bound on receivedAt against the queue's clock, from the service's own
+ * variables (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S; unset: its defaults), or what is wrong.
+ */
+function receivedAtBoundOf(env: Readonly<Record<string, string | undefined>>): ReceivedAtBound | string {
+  const seconds = (name: string, fallbackMs: number): number | string => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallbackMs;
+    return /^\d{1,6}$/.test(text) ? Number(text) * 1000 : `${name}: a whole number of seconds, as the service reads it (got ${JSON.stringify(text)})`;
+  };
+  const maxQueueDelayMs = seconds('TALLY_MAX_QUEUE_DELAY_S', DEFAULT_MAX_QUEUE_DELAY_MS);
+  const maxClockSkewMs = seconds('TALLY_MAX_CLOCK_SKEW_S', DEFAULT_MAX_CLOCK_SKEW_MS);
+  if (typeof maxQueueDelayMs === 'string') return maxQueueDelayMs;
+  if (typeof maxClockSkewMs === 'string') return maxClockSkewMs;
+  return { maxQueueDelayMs, maxClockSkewMs };
 }
 
 /** "1 event", "2,040 events". */

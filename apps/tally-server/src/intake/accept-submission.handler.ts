@@ -4,7 +4,8 @@
 // outcome. Refusals are returned as values; the controller turns them into problem+json.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { encodeEnvelope, publishedInTime, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
+import { publishedInTime } from '@tally/domain';
+import { encodeEnvelope, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import type { AppConfig } from '../config/app.config';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { problem } from '../http/problem';
@@ -90,7 +91,7 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
       this.logger.error(`publishing submission ${submissionId} failed: ${e instanceof Error ? e.message : String(e)}`);
       return { accepted: false, problems: [problem('UNAVAILABLE', '', 'the submission queue is not reachable; nothing was accepted, try again')], headers: { 'Retry-After': '5' } };
     }
-    // Queued later than recorders accept for its receivedAt (libs/intake-queue received-at.ts):
+    // Queued later than recorders accept for its receivedAt (libs/domain precinct/received-at.ts):
     // they may dead-letter it (MISDATED), so it is not acknowledged; sent again, it is stamped anew.
     if (!publishedInTime(request.receivedAt, Date.now(), this.config.receivedAt)) {
       const seconds = Math.round((Date.now() - Date.parse(request.receivedAt)) / 1000);

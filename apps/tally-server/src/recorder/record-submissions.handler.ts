@@ -14,7 +14,7 @@
 // unverified becomes history: no counts, no refusal event.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decidePrecinct, initialPrecinctState, type ElectionIndex, type PrecinctCommand, type SubmissionRefused } from '@tally/domain';
+import { decidePrecinct, initialPrecinctState, misdating, type ElectionIndex, type PrecinctCommand, type ReceivedAtBound, type SubmissionRefused } from '@tally/domain';
 import {
   DuplicateEventIdError,
   eventToAppend,
@@ -30,12 +30,10 @@ import {
 import {
   deadLetterOf,
   decodeEnvelope,
-  misdating,
   toCommand,
   type DeadLetterReason,
   type DeadLetterReasonCode,
   type DeliveredMessage,
-  type ReceivedAtBound,
   type SubmissionEnvelope,
   type SubmissionQueue,
 } from '@tally/intake-queue';
@@ -310,7 +308,7 @@ function classify(message: DeliveredMessage, bound: ReceivedAtBound): Item {
   const unstorable = unstorableJson(decoded.envelope, 'envelope');
   if (unstorable !== undefined) return { kind: 'dead', message, reason: { code: 'UNSTORABLE', message: unstorable } };
   // The signature is judged by its key's validity at receivedAt: an instant the queue's clock
-  // contradicts is a topic writer's, and judges nothing (libs/intake-queue received-at.ts).
+  // contradicts is a topic writer's, and judges nothing (libs/domain precinct/received-at.ts).
   const misdated = misdating(decoded.envelope.receivedAt, message.appendedAt, bound);
   if (misdated !== undefined) return { kind: 'dead', message, reason: { code: 'MISDATED', message: misdated } };
   return { kind: 'envelope', message, envelope: decoded.envelope, correlationId: correlationIdOf(message) ?? decoded.envelope.submissionId };

@@ -31,6 +31,11 @@ export interface SignedElectionOptions extends ProtocolGenerationOptions {
   readonly onBatch?: (submitted: number) => void | Promise<void>;
   /** Record the election as a v1-era store: signed under tally-submission-v1, no versions (history before v2). */
   readonly v1?: boolean;
+  /**
+   * How long after its receivedAt the queue took the n-th submission (ms), kept as the recorder
+   * keeps it (metadata queue.appendedAt); undefined, or no function: recorded without it.
+   */
+  readonly appendedAfterMs?: (n: number) => number | undefined;
 }
 
 export interface SignedElection {
@@ -107,9 +112,11 @@ export async function recordSignedElection(store: EventStore, base: ElectionDefi
     // History before v2 was decided by the rules of then (beforeV2), as the recorder of then did.
     const events = decidePrecinct(command, entry.state, { election, beforeV2: options.v1 });
     for (const e of events) entry.state = evolvePrecinct(entry.state, e);
+    const after = options.appendedAfterMs?.(submitted);
+    const metadata = after === undefined ? undefined : { queue: { topic: 'tally.submissions', partition: 0, offset: String(submitted), appendedAt: new Date(Date.parse(meta.receivedAt) + after).toISOString() } };
     pending.push({
       stream,
-      events: events.map((e, i) => eventToAppend(uuidv5(`${submissionId}/${i}`, FIXTURE_NAMESPACE), e)),
+      events: events.map((e, i) => eventToAppend(uuidv5(`${submissionId}/${i}`, FIXTURE_NAMESPACE), e, metadata)),
     });
     submitted++;
     if (pending.length >= (options.batch ?? 500)) await flush();

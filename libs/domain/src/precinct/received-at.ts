@@ -8,6 +8,8 @@
 // acknowledged, and the commission sends again. What is left to a topic writer is the bound
 // itself (delay plus skew, six minutes by default): a revoked key is dead that long after.
 
+import { instantMillis } from '../instant';
+
 /** How far receivedAt may stand from the queue's append time. */
 export interface ReceivedAtBound {
   /** The longest intake may take from receiving a submission to the queue taking it (ms). */
@@ -16,7 +18,7 @@ export interface ReceivedAtBound {
   readonly maxClockSkewMs: number;
 }
 
-/** Five minutes: intake's publish gives up after about 75 s of broker retries (kafka-submission-queue.ts). */
+/** Five minutes: intake's publish gives up after about 75 s of broker retries (libs/intake-queue kafka-submission-queue.ts). */
 export const DEFAULT_MAX_QUEUE_DELAY_MS = 300_000;
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 60_000;
 
@@ -29,9 +31,9 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  */
 export function misdating(receivedAt: string, appendedAt: string | undefined, bound: ReceivedAtBound): string | undefined {
   if (appendedAt === undefined) return undefined;
-  const received = Date.parse(receivedAt);
-  const appended = Date.parse(appendedAt);
-  if (!Number.isFinite(received) || !Number.isFinite(appended)) return undefined;
+  const received = instantMillis(receivedAt);
+  const appended = instantMillis(appendedAt);
+  if (received === undefined || appended === undefined) return undefined;
   const before = appended - received;
   const latest = bound.maxQueueDelayMs + bound.maxClockSkewMs;
   if (before > latest) {
@@ -50,6 +52,6 @@ export function misdating(receivedAt: string, appendedAt: string | undefined, bo
  * intake's clock is within that by the queue's.
  */
 export function publishedInTime(receivedAt: string, publishedAtMs: number, bound: ReceivedAtBound): boolean {
-  const received = Date.parse(receivedAt);
-  return !Number.isFinite(received) || publishedAtMs - received <= bound.maxQueueDelayMs;
+  const received = instantMillis(receivedAt);
+  return received === undefined || publishedAtMs - received <= bound.maxQueueDelayMs;
 }
