@@ -30,7 +30,7 @@ export function configureHttp(app: NestFastifyApplication, config: AppConfig): v
     done();
   });
   // The access logs and the dashboard's files, as hooks (Nest's middleware layer is off: bootstrap.ts).
-  addServiceHooks(fastify, config);
+  addServiceHooks(fastify, config, { behindProxy: http.trustProxy !== false });
   // Fastify's own JSON and text parsers answer a bad body themselves; ours leaves it to the route.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(

@@ -13,9 +13,9 @@ import { addNodeHook, addServiceHooks } from './node-hooks';
 
 const PROTOCOLS = '/v1/elections/:electionId/precincts/:precinctId/protocols';
 
-async function serverWith(roles: readonly ('intake' | 'recorder' | 'projector')[]): Promise<{ app: FastifyInstance; url: string }> {
-  const app = fastify();
-  addServiceHooks(app, { roles: [...roles] });
+async function serverWith(roles: readonly ('intake' | 'recorder' | 'projector')[], trustProxy?: string): Promise<{ app: FastifyInstance; url: string }> {
+  const app = fastify(trustProxy === undefined ? {} : { trustProxy });
+  addServiceHooks(app, { roles: [...roles] }, { behindProxy: trustProxy !== undefined });
   app.post(PROTOCOLS, async (request, reply) => reply.code(Number((request.body as { status?: number } | undefined)?.status ?? 202)).send({}));
   app.get('/v1/elections', async () => ({ elections: [] }));
   app.get('/health', async () => ({ ok: true }));
@@ -57,6 +57,32 @@ describe('node hooks (access logs, dashboard files) on Fastify', () => {
       ]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('behind a trusted proxy, names the client from X-Forwarded-For beside the proxy’s address; from any other sender, only the socket’s', async () => {
+    lines.length = 0;
+    const trusting = await serverWith(['intake'], '127.0.0.1');
+    const trustless = await serverWith(['intake']);
+    try {
+      const headers = { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' };
+      const refused = { method: 'POST', headers, body: JSON.stringify({ status: 422 }) };
+      await fetch(`${trusting.url}/v1/elections/e/precincts/p1/protocols`, refused);
+      await fetch(`${trusting.url}/v1/elections`, { headers });
+      await fetch(`${trustless.url}/v1/elections/e/precincts/p1/protocols`, refused);
+      await fetch(`${trustless.url}/v1/elections`, { headers });
+      await settle();
+      expect(lines.map((l) => [(l.req as { url: string }).url, l.clientAddress])).toEqual([
+        ['/v1/elections/e/precincts/p1/protocols', '203.0.113.7'],
+        ['/v1/elections', '203.0.113.7'],
+        ['/v1/elections/e/precincts/p1/protocols', undefined],
+        ['/v1/elections', undefined],
+      ]);
+      // pino-http's line keeps the socket's address (the proxy) as req.remoteAddress.
+      expect((lines[1].req as { remoteAddress: string }).remoteAddress).toBe('127.0.0.1');
+    } finally {
+      await trusting.app.close();
+      await trustless.app.close();
     }
   });
 

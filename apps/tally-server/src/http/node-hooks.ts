@@ -11,6 +11,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
 import { dashboardMiddleware, defaultDashboardDir } from '../dashboard/dashboard-files';
 import { accessLog } from '../ops/access-log';
+import { clientAddressProps, noteClientAddress } from '../ops/client-address';
 import { isCommissionPost, refusalAccessLog } from '../ops/refusal-access-log';
 
 /** A connect-style middleware: it calls next (with an error, or none) or answers the request itself. */
@@ -32,7 +33,14 @@ export function addNodeHook(fastify: FastifyInstance, middleware: NodeMiddleware
 }
 
 /** The access logs for every process; the dashboard's files where the projector serves its API. */
-export function addServiceHooks(fastify: FastifyInstance, config: Pick<AppConfig, 'roles'>): void {
+export function addServiceHooks(fastify: FastifyInstance, config: Pick<AppConfig, 'roles'>, options: { readonly behindProxy?: boolean } = {}): void {
+  // Behind trusted proxies the access lines name the client too (ops/client-address.ts).
+  if (options.behindProxy) {
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      noteClientAddress(request.raw, request.ip);
+      done();
+    });
+  }
   const commissionPost = (request: FastifyRequest) => isCommissionPost(request.method, request.routeOptions.url);
   // The commissions' POSTs log their refusals and failures only (refusal-access-log.ts).
   addNodeHook(fastify, refusalAccessLog(() => PinoLogger.root), commissionPost);
@@ -40,6 +48,7 @@ export function addServiceHooks(fastify: FastifyInstance, config: Pick<AppConfig
     fastify,
     accessLog(() => PinoLogger.root, {
       autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
+      customProps: clientAddressProps,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
     (request) => !commissionPost(request),

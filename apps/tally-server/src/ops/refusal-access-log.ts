@@ -7,6 +7,7 @@
 // one 'finish' listener otherwise. Every other route keeps pino-http as before.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { clientAddressProps } from './client-address';
 
 /** The routes commissions POST to, by the thousand on election night, as the router names them. */
 export const COMMISSION_POST_ROUTES: ReadonlySet<string> = new Set([
@@ -27,7 +28,7 @@ export function refusalAccessLog(logger: () => Logger | undefined) {
       const log = logger();
       if (!log) return;
       // The request and response themselves: the logger's serializers (and redactions) shape them, as for pino-http's lines.
-      const line = { req, res, responseTime: Date.now() - started };
+      const line = { req, res, responseTime: Date.now() - started, ...clientAddressProps(req) };
       if (res.statusCode >= 500) log.error(line, 'request errored');
       else log.warn(line, 'request completed');
     });
