@@ -17,6 +17,11 @@ describe('misdating: receivedAt against the queue’s append time', () => {
     expect(misdating('2001-01-01T00:00:00Z', undefined, bound)).toBeUndefined();
   });
 
+  it('fails closed on a receivedAt that is no instant, where the queue says when it took the message', () => {
+    expect(misdating('2026-12-05T18:00:00+05', at(T), bound)).toMatch(/^receivedAt "2026-12-05T18:00:00\+05" is not an RFC 3339 instant/);
+    expect(misdating('yesterday', undefined, bound)).toBeUndefined();
+  });
+
   it('reads receivedAt in any offset RFC 3339 allows', () => {
     expect(misdating('2026-12-05T23:00:00+05:00', at(T), bound)).toBeUndefined();
     expect(misdating('2026-12-05T22:00:00+05:00', at(T), bound)).toMatch(/3600 s before/);

@@ -26,14 +26,15 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /**
  * Why receivedAt cannot be when intake received a message the queue took at appendedAt, or
- * undefined when it can. Either instant unreadable: undefined (the envelope's schema already
- * requires an RFC 3339 receivedAt; a queue that does not say when it took a message anchors nothing).
+ * undefined when it can. A queue that does not say when it took a message (appendedAt absent or
+ * unreadable) anchors nothing: undefined. A receivedAt that is no instant is never when anything
+ * was received (the envelope's schema refuses one already; this does not lean on it).
  */
 export function misdating(receivedAt: string, appendedAt: string | undefined, bound: ReceivedAtBound): string | undefined {
-  if (appendedAt === undefined) return undefined;
+  const appended = appendedAt === undefined ? undefined : instantMillis(appendedAt);
+  if (appended === undefined) return undefined;
   const received = instantMillis(receivedAt);
-  const appended = instantMillis(appendedAt);
-  if (received === undefined || appended === undefined) return undefined;
+  if (received === undefined) return `receivedAt ${JSON.stringify(receivedAt)} is not an RFC 3339 instant, so nothing dates it against the queue's clock (${appendedAt})`;
   const before = appended - received;
   const latest = bound.maxQueueDelayMs + bound.maxClockSkewMs;
   if (before > latest) {
