@@ -118,6 +118,10 @@ describe('tally audit (built CLI, embedded store)', () => {
     expect(p.versions[1].changes.length).toBeGreaterThan(0);
     const text = await tally(['audit', 'explain', '--election', electionId, '--commission', commission, '--contest', data.contestId], env);
     expect(text.stdout).toContain(`v${data.version} ProtocolCorrected at ${correction.position}`);
+    // Where each version's instant comes from: intake's receipt and the queue's clock beside it.
+    const version = p.versions[1];
+    expect(Date.parse(version.queuedAt) - Date.parse(version.receivedAt)).toBeGreaterThanOrEqual(30_000);
+    expect(text.stdout).toContain(`received ${version.receivedAt}, queued ${version.queuedAt}`);
     expect(text.stdout).toContain('(verified)');
   });
 

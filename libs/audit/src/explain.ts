@@ -4,6 +4,7 @@
 // it changed, which version is counted, and how the counted protocols add up to the figure.
 import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
+import { queueAppendedAt } from './queue-time';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
 import { isPrecinctStream, precinctOfStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
@@ -48,6 +49,8 @@ export interface ProtocolVersion {
   readonly submissionId: string;
   readonly submittedBy: string;
   readonly receivedAt: string;
+  /** When the queue took it, by the queue's clock (the recorder's metadata queue.appendedAt); absent when the queue did not say. */
+  readonly queuedAt?: string;
   readonly signature: { readonly keyId: string; readonly value: string; readonly verified: boolean } | null;
   readonly reason?: string;
   readonly supersedes?: string;
@@ -180,6 +183,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     const signature = event.data.signature;
     // By the keys valid when it was received: a signature by a key revoked by then is not verified.
     const verified = !!(signature && subject && findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt }).ok);
+    const queuedAt = queueAppendedAt(e);
     const version: ProtocolVersion = {
       type: event.type,
       version: event.data.version,
@@ -191,6 +195,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
       submissionId: event.data.submissionId,
       submittedBy: event.data.submittedBy,
       receivedAt: event.data.receivedAt,
+      ...(queuedAt === undefined ? {} : { queuedAt }),
       signature: signature ? { keyId: signature.keyId, value: signature.value, verified } : null,
       ...(event.type === 'ProtocolCorrected' ? { reason: event.data.reason, supersedes: event.data.supersedes } : {}),
       changes: diffProtocols(previous, event.data.protocol),

@@ -50,6 +50,7 @@ import { Ed25519VerifyPool, encodeSignedSubject, findSigner, publicKeyProblem, S
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanPages, type LoadedElections, type ScanProgress } from './audit-scan';
 import { LifecycleCheck } from './lifecycle-check';
+import { queueAppendedAt } from './queue-time';
 import { decodeFailureReason, recordedAt } from './unreadable';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'epoch' | 'recomputation';
@@ -432,14 +433,6 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     failureCount,
     failures,
   };
-}
-
-/** The queue's append time the recorder kept in the event's metadata, when it kept one. */
-function queueAppendedAt(e: RecordedEvent): string | undefined {
-  const queue = e.metadata.queue;
-  if (typeof queue !== 'object' || queue === null || Array.isArray(queue)) return undefined;
-  const appendedAt = (queue as Record<string, unknown>).appendedAt;
-  return typeof appendedAt === 'string' ? appendedAt : undefined;
 }
 
 function datingNote({ dated, undated, bound }: Dating): string | undefined {

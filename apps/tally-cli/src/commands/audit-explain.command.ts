@@ -57,6 +57,7 @@ export function formatExplanation(x: Explanation): string {
     for (const v of p.versions) {
       const sig = v.signature ? `signed ${v.signature.keyId} (${v.signature.verified ? 'verified' : 'DOES NOT VERIFY'})` : 'UNSIGNED';
       lines.push(`    v${v.version} ${v.type} at ${v.position} (${v.recordedAt}) by ${v.submittedBy}, ${sig}, submission ${v.submissionId}`);
+      lines.push(`       received ${v.receivedAt}${v.queuedAt === undefined ? ' (no queue time kept)' : `, queued ${v.queuedAt}`}`);
       if (v.reason !== undefined) lines.push(`       reason: ${v.reason}; supersedes ${v.supersedes}`);
       const shown = v.version === 1 ? Object.entries(v.lines).map(([k, n]) => `${k} ${n}`) : v.changes.map((c) => `${c.line} ${c.from ?? '—'} → ${c.to ?? '—'}`);
       lines.push(`       ${v.version === 1 ? 'lines' : 'changed'}: ${shown.join(', ') || '(nothing)'}`);
