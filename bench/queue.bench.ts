@@ -70,7 +70,7 @@ async function throughPort(label: string, queue: SubmissionQueue, note: string):
     },
   });
   const start = performance.now();
-  const publishes: Promise<void>[] = [];
+  const publishes: Promise<unknown>[] = [];
   for (let i = 0; i < MESSAGES; i += PUBLISH_BATCH) {
     const messages = Array.from({ length: Math.min(PUBLISH_BATCH, MESSAGES - i) }, (_, j) => ({ key: keyOf(i + j), value: VALUE }));
     publishes.push(queue.publish(messages));

@@ -16,6 +16,7 @@ import {
   type DeadLetter,
   type DeadLetterQueue,
   type DeliveredMessage,
+  type PublishedAt,
   type OutgoingMessage,
   type QueueConsumer,
   type SubmissionQueue,
@@ -184,7 +185,7 @@ class InProcessTopic {
     this.base = new Array<number>(partitions).fill(0);
   }
 
-  publish(messages: readonly OutgoingMessage[], limit: number): void {
+  publish(messages: readonly OutgoingMessage[], limit: number): PublishedAt {
     if (this.owner.closed) throw new Error('submission queue is closed');
     refuseOversized(messages, limit);
     const sizes = messages.map(messageBytes);
@@ -204,6 +205,7 @@ class InProcessTopic {
       this.heldBytes += sizes[i];
     });
     for (const group of this.groups.values()) group.wakeAll();
+    return messages.map(() => appendedAt);
   }
 
   /** The whole call is refused, nothing enqueued, if it would take the topic beyond its bound. */
@@ -308,7 +310,7 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     this.deadLetters = {
       topic: deadLetterTopicFor(this.topic),
       partitions: this.partitions,
-      publish: async (deadLetters: readonly DeadLetter[]) => letters.publish(deadLetters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES),
+      publish: async (deadLetters: readonly DeadLetter[]) => void letters.publish(deadLetters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES),
       consume: async (options: ConsumeOptions) => letters.consume(options),
       lag: async (groupId: string) => letters.lag(groupId),
     };
@@ -318,8 +320,8 @@ export class InProcessSubmissionQueue implements SubmissionQueue {
     // Both topics exist from construction.
   }
 
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    this.submissions.publish(messages, MAX_MESSAGE_BYTES);
+  async publish(messages: readonly OutgoingMessage[]): Promise<PublishedAt> {
+    return this.submissions.publish(messages, MAX_MESSAGE_BYTES);
   }
 
   async consume(options: ConsumeOptions): Promise<QueueConsumer> {

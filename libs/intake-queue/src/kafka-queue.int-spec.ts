@@ -183,8 +183,8 @@ describe('kafka queue', () => {
   });
 
   /** Two messages, one from the queue and one from a plain producer that sets its own timestamp (2001), as delivered. */
-  const deliveredWithForeignTimestamp = async (queue: KafkaSubmissionQueue): Promise<DeliveredMessage[]> => {
-    await queue.publish([{ key: 'p1', value: 'ours' }]);
+  const deliveredWithForeignTimestamp = async (queue: KafkaSubmissionQueue): Promise<{ published: readonly (string | undefined)[]; seen: DeliveredMessage[] }> => {
+    const published = await queue.publish([{ key: 'p1', value: 'ours' }]);
     const producer = raw.producer();
     await producer.connect();
     await producer.send({ topic: queue.topic, acks: -1, messages: [{ key: 'p1', value: 'theirs', timestamp: String(Date.parse('2001-01-01T00:00:00Z')) }] });
@@ -192,7 +192,7 @@ describe('kafka queue', () => {
     const seen: DeliveredMessage[] = [];
     await queue.consume({ groupId: `g-time-${Date.now()}`, handleBatch: async ({ messages }) => void seen.push(...messages) });
     await until(() => (seen.length >= 2 ? true : undefined), 'both messages');
-    return seen;
+    return { published, seen };
   };
 
   it('creates the topic on the broker’s clock (LogAppendTime): each message says when the broker took it, whatever its producer set', async () => {
@@ -200,8 +200,10 @@ describe('kafka queue', () => {
     await queue.ensureTopics();
     expect((await topicConfig([queue.topic]))[queue.topic]['message.timestamp.type']).toBe('LogAppendTime');
     const before = Date.now();
-    const seen = await deliveredWithForeignTimestamp(queue);
+    const { published, seen } = await deliveredWithForeignTimestamp(queue);
     await queue.close();
+    // Publish is answered with the very append time its consumers are delivered (intake judges by it).
+    expect(published).toEqual([seen.find((m) => m.value.toString() === 'ours')?.appendedAt]);
     // This machine's clock is the broker's: each within the run, the producer's 2001 overwritten.
     for (const message of seen) {
       const appendedAt = Date.parse(message.appendedAt ?? 'absent');
@@ -219,10 +221,11 @@ describe('kafka queue', () => {
     expect(logger.lines.filter((line) => line.includes('message.timestamp.type'))).toEqual([
       expect.stringContaining(`--entity-name ${queue.topic} --add-config message.timestamp.type=LogAppendTime`),
     ]);
-    const seen = await deliveredWithForeignTimestamp(queue);
+    const { published, seen } = await deliveredWithForeignTimestamp(queue);
     await queue.close();
     // A producer's timestamp anchors nothing: no appendedAt, rather than 2001.
     expect(seen.map((message) => message.appendedAt)).toEqual([undefined, undefined]);
+    expect(published).toEqual([undefined]);
   });
 
   it('lingers: publishes made apart within the linger travel in one produce request (one record batch on the broker)', async () => {
@@ -232,7 +235,7 @@ describe('kafka queue', () => {
     await queue.ensureTopics();
     // Connects the producer and learns the partitions first, so the ten below wait only for the linger.
     await queue.publish([{ key: 'warm', value: 'warm' }]);
-    const sends: Promise<void>[] = [];
+    const sends: Promise<unknown>[] = [];
     for (let i = 0; i < 10; i++) {
       sends.push(queue.publish([{ key: 'precinct', value: `m${i}` }]));
       await new Promise((resolve) => setTimeout(resolve, 5));

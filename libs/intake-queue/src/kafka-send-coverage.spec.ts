@@ -74,13 +74,14 @@ describe('Kafka publish: every partition answered', () => {
   it('sends again, before resolving, the messages of partitions a send resolved without answering', async () => {
     // The first send answers only for the partitions below 6, as kafkajs does when the leader of
     // the others moved to a broker that had already answered.
+    // Each answer stamped as a LogAppendTime topic's broker does: the first at 1,000 s, the resend's at 1,001 s.
     let first = true;
     fake.send = async ({ topic, messages: sent }) => {
-      const records = answer(topic, distinct(sent).filter((p) => !first || p < 6));
+      const records = answer(topic, distinct(sent).filter((p) => !first || p < 6)).map((r) => ({ ...r, logAppendTime: first ? '1000000' : '1001000' }));
       first = false;
       return records;
     };
-    await queue().publish(messages);
+    const appendedAt = await queue().publish(messages);
     expect(fake.sends).toHaveLength(2);
     const resent = fake.sends[1].messages;
     expect(resent.length).toBeGreaterThan(0);
@@ -88,6 +89,14 @@ describe('Kafka publish: every partition answered', () => {
     // Exactly the unanswered ones, in their publish order.
     expect(resent.map((m) => m.key)).toEqual(fake.sends[0].messages.filter((m) => m.partition >= 6).map((m) => m.key));
     expect(silent.warn).toHaveBeenCalledWith(expect.objectContaining({ topic: 'tally.coverage', attempt: 1 }), expect.stringContaining('sending their messages again'));
+    // Each message in publish order, with the append time of the answer that wrote it.
+    const partitionOf = new Map(fake.sends[0].messages.map((m) => [m.key, m.partition]));
+    expect(appendedAt).toEqual(messages.map((m) => (partitionOf.get(m.key)! < 6 ? '1970-01-01T00:16:40.000Z' : '1970-01-01T00:16:41.000Z')));
+  });
+
+  it('answers a publish on a CreateTime topic (logAppendTime -1) with no append times', async () => {
+    fake.send = async ({ topic, messages: sent }) => answer(topic, distinct(sent)).map((r) => ({ ...r, logAppendTime: '-1' }));
+    expect(await queue().publish(messages.slice(0, 3))).toEqual([undefined, undefined, undefined]);
   });
 
   it('rejects the publish, naming the partitions, when they stay unanswered', async () => {

@@ -31,6 +31,7 @@ import {
   type DeadLetter,
   type DeadLetterQueue,
   type DeliveredMessage,
+  type PublishedAt,
   type OutgoingMessage,
   type QueueConsumer,
   type SubmissionQueue,
@@ -182,6 +183,12 @@ function toDelivered(message: KafkaMessage): DeliveredMessage {
   };
 }
 
+/** An RFC 3339 instant of Kafka's milliseconds-since-the-epoch text; undefined for -1 (none) or no number. */
+function instantOf(ms: string | undefined): string | undefined {
+  const n = Number(ms);
+  return ms !== undefined && Number.isSafeInteger(n) && n > 0 ? new Date(n).toISOString() : undefined;
+}
+
 /** Kafka's timestamp type of a record batch whose timestamps the broker set (the topic's message.timestamp.type). */
 const LOG_APPEND_TIME = 1;
 
@@ -193,8 +200,7 @@ const LOG_APPEND_TIME = 1;
 function logAppendTime(message: KafkaMessage): string | undefined {
   const context = (message as KafkaMessage & { batchContext?: { timestampType?: number } }).batchContext;
   if (context?.timestampType !== LOG_APPEND_TIME) return undefined;
-  const ms = Number(message.timestamp);
-  return Number.isSafeInteger(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+  return instantOf(message.timestamp);
 }
 
 const byteSize = (message: OutgoingMessage) => messageBytes(message) + 64;
@@ -213,7 +219,7 @@ const MAX_UNANSWERED_RESENDS = 5;
 interface PendingPublish {
   readonly topic: string;
   readonly messages: readonly OutgoingMessage[];
-  readonly resolve: () => void;
+  readonly resolve: (appendedAt: PublishedAt) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -254,7 +260,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     this.deadLetters = {
       topic: deadLetterTopic,
       partitions: this.partitions,
-      publish: async (letters: readonly DeadLetter[]) => this.publishTo(deadLetterTopic, letters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES),
+      publish: async (letters: readonly DeadLetter[]) => void (await this.publishTo(deadLetterTopic, letters.map(toDeadLetterMessage), MAX_DEAD_LETTER_BYTES)),
       consume: (options: ConsumeOptions) => this.consumeFrom(deadLetterTopic, options),
       lag: (groupId: string) => this.lagOf(deadLetterTopic, groupId),
     };
@@ -398,16 +404,16 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   }
 
   /** Concurrent calls are coalesced into one produce request: one round trip for a burst. */
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+  async publish(messages: readonly OutgoingMessage[]): Promise<PublishedAt> {
     return this.publishTo(this.topic, messages, MAX_MESSAGE_BYTES);
   }
 
   /** Runs synchronously up to the enqueue, so concurrent calls keep the order they were made in. */
-  private async publishTo(topic: string, messages: readonly OutgoingMessage[], limit: number): Promise<void> {
+  private async publishTo(topic: string, messages: readonly OutgoingMessage[], limit: number): Promise<PublishedAt> {
     if (this.closed) throw new Error('submission queue is closed');
-    if (messages.length === 0) return;
+    if (messages.length === 0) return [];
     refuseOversized(messages, limit);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<PublishedAt>((resolve, reject) => {
       this.pending.push({ topic, messages, resolve, reject });
       if (!this.flushing) void this.flush();
     });
@@ -430,8 +436,12 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
           for (const message of next.messages) bytes += byteSize(message);
         }
         try {
-          await this.send(topic, taken.flatMap((entry) => entry.messages));
-          for (const entry of taken) entry.resolve();
+          const appendedAt = await this.send(topic, taken.flatMap((entry) => entry.messages));
+          let from = 0;
+          for (const entry of taken) {
+            entry.resolve(appendedAt.slice(from, from + entry.messages.length));
+            from += entry.messages.length;
+          }
         } catch (error) {
           for (const entry of taken) entry.reject(error);
         }
@@ -441,15 +451,18 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     }
   }
 
-  private async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  /** Sends in order; resolves with when the broker appended each message (PublishedAt). */
+  private async send(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishedAt> {
     const producer = await this.connectProducer();
     const partitionOf = await this.partitionerFor(topic);
+    const appendedAt: (string | undefined)[] = [];
     // A publish larger than one request goes out in order, request after request.
     let chunk: PartitionedMessage[] = [];
     let bytes = 0;
     const sendChunk = async () => {
       if (chunk.length === 0) return;
-      await this.sendCovered(producer, topic, chunk);
+      const byPartition = await this.sendCovered(producer, topic, chunk);
+      for (const message of chunk) appendedAt.push(byPartition.get(message.partition));
       chunk = [];
       bytes = 0;
     };
@@ -460,6 +473,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       bytes += size;
     }
     await sendChunk();
+    return appendedAt;
   }
 
   /**
@@ -472,13 +486,21 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
    * chunk, so a precinct's order holds. A partition both answered and resent is at worst written
    * twice, which the recorder's exactly-once by submission id already absorbs.
    */
-  private async sendCovered(producer: Producer, topic: string, messages: readonly PartitionedMessage[]): Promise<void> {
+  private async sendCovered(producer: Producer, topic: string, messages: readonly PartitionedMessage[]): Promise<Map<number, string | undefined>> {
+    // Each partition's log append time, from the answer that wrote it (the broker stamps a whole
+    // batch with one; -1 on a CreateTime topic, whose timestamps are the producer's).
+    const appendedAt = new Map<number, string | undefined>();
     let outgoing = messages;
     for (let attempt = 1; ; attempt++) {
       const answered = await producer.send({ topic, acks: -1, messages: [...outgoing] });
-      const written = new Set(answered.filter((record) => record.topicName === topic && record.errorCode === 0).map((record) => record.partition));
+      const written = new Set<number>();
+      for (const record of answered) {
+        if (record.topicName !== topic || record.errorCode !== 0) continue;
+        written.add(record.partition);
+        appendedAt.set(record.partition, instantOf(record.logAppendTime));
+      }
       const missing = outgoing.filter((message) => !written.has(message.partition));
-      if (missing.length === 0) return;
+      if (missing.length === 0) return appendedAt;
       const partitions = [...new Set(missing.map((message) => message.partition))].sort((a, b) => a - b);
       if (attempt >= MAX_UNANSWERED_RESENDS) {
         throw new Error(`Kafka did not acknowledge partitions ${partitions.join(', ')} of ${topic} after ${attempt} sends; ${missing.length} messages not published`);

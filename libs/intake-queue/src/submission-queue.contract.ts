@@ -161,6 +161,28 @@ export function submissionQueueContract(adapter: string, options: ContractOption
       }
     });
 
+    it('answers each publish, message by message, with when the queue took it: the appendedAt its consumers are delivered', async () => {
+      const queue = await open();
+      const published = messagesFor(5, 20, 'dated');
+      const seen = new Map<string, DeliveredMessage>();
+      await queue.consume({
+        groupId: unique('group'),
+        handleBatch: async (batch) => {
+          for (const message of batch.messages) seen.set(text(message), message);
+        },
+      });
+      const before = Date.now();
+      // Two calls at once (a Kafka adapter coalesces them into one request), each answered for its own messages.
+      const answers = await Promise.all([queue.publish(published.slice(0, 12)), queue.publish(published.slice(12))]);
+      const after = Date.now();
+      expect(answers.map((a) => a.length)).toEqual([12, 8]);
+      await waitUntil(() => seen.size === published.length, () => `${published.length} messages, have ${seen.size}`, waitMs);
+      const appendedAt = answers.flat();
+      published.forEach((message, i) => expect({ value: message.value, appendedAt: appendedAt[i] }).toEqual({ value: message.value, appendedAt: seen.get(message.value)?.appendedAt }));
+      // Both adapters create their topics on their own clock (this machine's): within the calls.
+      for (const instant of appendedAt) expect(Date.parse(instant ?? 'absent') >= before - 1000 && Date.parse(instant ?? 'absent') <= after + 1000).toBe(true);
+    });
+
     it('keeps the publish order of each key, within a call and across calls', async () => {
       const queue = await open();
       const published = messagesFor(12, 600);

@@ -28,6 +28,13 @@ export interface DeliveredMessage {
   readonly appendedAt?: string;
 }
 
+/**
+ * For each published message, in order, when the queue took it: the appendedAt its consumers will
+ * be delivered (Kafka: the broker's log append time from the produce answer; in process: the
+ * clock at publish), or undefined where the queue does not say (a Kafka topic on CreateTime).
+ */
+export type PublishedAt = readonly (string | undefined)[];
+
 /** Consecutive messages of one partition, in offset order. */
 export interface MessageBatch {
   readonly partition: number;
@@ -73,11 +80,11 @@ export interface SubmissionQueue {
   ensureTopics(): Promise<void>;
   /**
    * Resolves once every message is durably accepted (Kafka: acks from all in-sync replicas;
-   * in-process: enqueued). Order is kept per key, within a call and across awaited calls.
-   * Rejects with MessageTooLargeError, sending nothing of the call, if a message's
-   * messageBytes exceed MAX_MESSAGE_BYTES.
+   * in-process: enqueued), with when the queue took each (PublishedAt). Order is kept per key,
+   * within a call and across awaited calls. Rejects with MessageTooLargeError, sending nothing of
+   * the call, if a message's messageBytes exceed MAX_MESSAGE_BYTES.
    */
-  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  publish(messages: readonly OutgoingMessage[]): Promise<PublishedAt>;
   consume(options: ConsumeOptions): Promise<QueueConsumer>;
   /**
    * Messages published but not yet committed by the group, summed over the partitions: the

@@ -4,7 +4,7 @@
 // outcome. Refusals are returned as values; the controller turns them into problem+json.
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { publishedInTime } from '@tally/domain';
+import { misdating } from '@tally/domain';
 import { encodeEnvelope, QueueFullError, SUBMISSION_ENVELOPE_VERSION, type SubmissionEnvelope, type SubmissionQueue } from '@tally/intake-queue';
 import type { AppConfig } from '../config/app.config';
 import { ElectionRegistry } from '../elections/election-registry.service';
@@ -75,8 +75,9 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     };
     // Not known here may still be on its way through another intake process: queued twice, the
     // decider decides the second copy nothing (a repeated submission id), so the first outcome stands.
+    let appendedAt: string | undefined;
     try {
-      await this.queue.publish([{ key: request.precinctId, value: encodeEnvelope(envelope) }]);
+      [appendedAt] = await this.queue.publish([{ key: request.precinctId, value: encodeEnvelope(envelope) }]);
     } catch (e) {
       if (e instanceof QueueFullError) {
         // Backpressure, not a failure: the recorder is behind. Nothing was enqueued; the client retries.
@@ -91,15 +92,15 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
       this.logger.error(`publishing submission ${submissionId} failed: ${e instanceof Error ? e.message : String(e)}`);
       return { accepted: false, problems: [problem('UNAVAILABLE', '', 'the submission queue is not reachable; nothing was accepted, try again')], headers: { 'Retry-After': '5' } };
     }
-    // Queued later than recorders accept for its receivedAt (libs/domain precinct/received-at.ts):
-    // they may dead-letter it (MISDATED), so it is not acknowledged; sent again, it is stamped anew.
-    if (!publishedInTime(request.receivedAt, Date.now(), this.config.receivedAt)) {
-      const seconds = Math.round((Date.now() - Date.parse(request.receivedAt)) / 1000);
-      const limit = this.config.receivedAt.maxQueueDelayMs / 1000;
-      this.logger.warn(`submission ${submissionId} not acknowledged: the queue took ${seconds} s to take it, past ${limit} s (TALLY_MAX_QUEUE_DELAY_S)`);
+    // The recorders' own rule on the queue's own clock (libs/domain precinct/received-at.ts): a
+    // submission they will dead-letter as MISDATED (queued too long after its receipt, or a clock
+    // off past the skew) is not acknowledged. Sent again, it is stamped anew.
+    const misdated = misdating(request.receivedAt, appendedAt, this.config.receivedAt);
+    if (misdated !== undefined) {
+      this.logger.warn(`submission ${submissionId} not acknowledged, recorders would refuse it: ${misdated} (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S; check intake's and the brokers' clocks)`);
       return {
         accepted: false,
-        problems: [problem('UNAVAILABLE', '', `the submission queue took ${seconds} s to take it, longer than the ${limit} s a receipt may precede it; it may not be counted, send it again`, { seconds, limitSeconds: limit })],
+        problems: [problem('UNAVAILABLE', '', `the submission queue took it at ${appendedAt}, too far from its receipt at ${request.receivedAt} for it to be counted; nothing was accepted, send it again`, { receivedAt: request.receivedAt, queuedAt: appendedAt ?? '' })],
         headers: { 'Retry-After': '5' },
       };
     }

@@ -4,8 +4,8 @@
 // recorder checks receivedAt against when the queue took the message (the broker's clock:
 // DeliveredMessage.appendedAt): intake publishes within a bounded time of receiving, so an
 // envelope received earlier than that before it was appended, or after it, was not received
-// when it says. Intake holds itself to the same bound: a publish that took longer is not
-// acknowledged, and the commission sends again. What is left to a topic writer is the bound
+// when it says. Intake runs the same rule on the append time its publish is answered with: what
+// the recorders would refuse is not acknowledged, and the commission sends again. What is left to a topic writer is the bound
 // itself (delay plus skew, six minutes by default): a revoked key is dead that long after.
 
 import { instantMillis } from '../instant';
@@ -44,15 +44,4 @@ export function misdating(receivedAt: string, appendedAt: string | undefined, bo
     return `receivedAt ${receivedAt} is ${seconds(-before)} after the queue took the message (${appendedAt}), past the ${seconds(bound.maxClockSkewMs)} the clocks may disagree: nothing is received after it was queued`;
   }
   return undefined;
-}
-
-/**
- * Intake's side: whether a publish that finished at `publishedAtMs` (intake's clock) is certain to
- * pass the recorder's check. The queue took it before the publish finished, by a clock at most the
- * skew ahead of intake's, and the recorder allows the delay plus the skew: within the delay by
- * intake's clock is within that by the queue's.
- */
-export function publishedInTime(receivedAt: string, publishedAtMs: number, bound: ReceivedAtBound): boolean {
-  const received = instantMillis(receivedAt);
-  return received === undefined || publishedAtMs - received <= bound.maxQueueDelayMs;
 }
