@@ -9,7 +9,7 @@
 // the batches.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { almatyCity2023Definition, almatyCity2023Protocols } from '@tally/domain';
+import { almatyCity2023Definition, almatyCity2023Protocols, commandOfAmendment } from '@tally/domain';
 import { createPostgresEventStore, streams, type EventStore } from '@tally/event-store';
 import {
   createSubmissionQueue,
@@ -20,7 +20,7 @@ import {
   type QueueConsumer,
   type SubmissionQueue,
 } from '@tally/intake-queue';
-import { withDemoKeys } from '@tally/signatures';
+import { demoKeyId, demoKeyPair, signAmendment, withDemoKeys } from '@tally/signatures';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { createApp } from '../../apps/tally-server/src/bootstrap';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
@@ -103,20 +103,23 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
     }
   });
 
+  /** An envelope as intake writes it, for a writer on the topic to send as it likes. */
+  const envelopeOf = (precinctId: string, body: Record<string, unknown>, extra: Record<string, unknown>) => ({
+    v: 1,
+    submissionId: randomUUID(),
+    electionId: E,
+    precinctId,
+    submittedBy: precinctId,
+    receivedAt: new Date().toISOString(),
+    kind: 'protocol',
+    ...body,
+    ...extra,
+  });
+  const bytes = (value: object) => Buffer.from(JSON.stringify(value), 'utf8');
+
   it('records every good protocol once, dead-letters every bad message with its reason and bytes, and drains every partition', async () => {
     const receivedAt = new Date().toISOString();
-    const envelope = (precinctId: string, body: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-      v: 1,
-      submissionId: randomUUID(),
-      electionId: E,
-      precinctId,
-      submittedBy: precinctId,
-      receivedAt,
-      kind: 'protocol',
-      ...body,
-      ...extra,
-    });
-    const bytes = (value: object) => Buffer.from(JSON.stringify(value), 'utf8');
+    const envelope = (precinctId: string, body: Record<string, unknown>, extra: Record<string, unknown> = {}) => envelopeOf(precinctId, body, { receivedAt, ...extra });
 
     // 30 good protocols (one per precinct), signed with the helpers.
     const good = fixtures.slice(0, 30).map((f) => envelope(f.precinctId, signedProtocolBody(E, f.precinctId, f.protocol)));
@@ -208,5 +211,49 @@ describe('the recorder trusts nothing on the topic, and no message stalls a part
     expect(await one(metrics.recorderBatchSeconds.get(), 'tally_recorder_batch_seconds_count')).toBe(batches);
     expect(await one(metrics.recorderBatchSeconds.get(), 'tally_recorder_batch_seconds_sum')).toBeGreaterThan(0);
     expect((await metrics.recorderAppends.get()).values[0].value).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a revoked key signs nothing a topic writer backdates past the bound; within the bound (the residue TALLY_MAX_QUEUE_DELAY_S + skew leaves) it still does', async () => {
+    // A precinct none of the first test's protocols used, and its demo key.
+    const used = new Set(fixtures.slice(0, 40).map((f) => f.precinctId));
+    const c = fixtures.find((f) => !used.has(f.precinctId))!;
+    const signedC = signedProtocolBody(E, c.precinctId, c.protocol);
+    const root = definition.commissions.find((commission) => commission.parent === null)!.id;
+    const rootKey = demoKeyPair(root);
+    // The root commission revokes c's key from now on: what is received from this instant on no longer verifies under it.
+    const from = new Date().toISOString();
+    const amendment = { kind: 'revoke-key' as const, commissionId: c.precinctId, keyId: demoKeyId(c.precinctId), from };
+    const signature = signAmendment({ electionId: E, sequence: 1, amendment }, rootKey.keyId, rootKey.privateKey);
+    expect(await app!.get(ElectionRegistry).amend(commandOfAmendment(amendment, { electionId: E, sequence: 1, signature, receivedAt: from }))).toMatchObject({ kind: 'recorded', sequence: 1 });
+
+    // The leaked key, by a writer on the topic: each claims a receipt before the revocation.
+    const at = (ms: number) => new Date(Date.parse(from) + ms).toISOString();
+    const sent = {
+      honest: envelopeOf(c.precinctId, signedC, { receivedAt: at(1000) }),
+      backdatedAnHour: envelopeOf(c.precinctId, signedC, { receivedAt: at(-3_600_000) }),
+      backdatedAMinute: envelopeOf(c.precinctId, signedC, { receivedAt: at(-60_000) }),
+    };
+    for (const e of Object.values(sent)) await producer!.send({ topic, messages: [{ key: c.precinctId, value: bytes(e) }] });
+
+    const letters: DeadLetter[] = [];
+    const reader = await queue.deadLetters.consume({
+      groupId: `dead-letter-reader-${randomBytes(4).toString('hex')}`,
+      handleBatch: async ({ messages: delivered }) => void letters.push(...delivered.map(fromDeliveredDeadLetter).filter((l) => l.key === c.precinctId)),
+    });
+    try {
+      await until(async () => letters.length, (n) => n >= 2, 60_000);
+    } finally {
+      await reader.stop();
+    }
+    const codeOf = (e: { submissionId: string }) => letters.find((l) => JSON.parse(l.value.toString('utf8')).submissionId === e.submissionId)?.reason.code;
+    // Received after the revocation, as the broker's clock agrees: the revoked key verifies nothing.
+    expect(codeOf(sent.honest)).toBe('UNVERIFIED');
+    // Backdated an hour: the broker's clock says otherwise.
+    expect(codeOf(sent.backdatedAnHour)).toBe('MISDATED');
+    // Backdated a minute, inside the bound: recorded as received then. This is what the bound
+    // leaves a writer holding a leaked key; before the anchor, any instant did.
+    const census = await until(() => storeCensus(store), (x) => x.bySubmission.has(sent.backdatedAMinute.submissionId), 60_000);
+    expect(census.bySubmission.get(sent.backdatedAMinute.submissionId)).toBe(1);
+    expect(codeOf(sent.backdatedAMinute)).toBeUndefined();
   });
 });
