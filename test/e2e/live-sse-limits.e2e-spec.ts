@@ -82,6 +82,20 @@ async function start(live: Partial<LiveConfig>): Promise<{ app: TallyApp; base: 
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, service: app.get(LiveResultsService), protocols };
 }
 
+/**
+ * A service with these caps for the enclosing describe: started before its tests; its streams,
+ * then the service itself, closed after them.
+ */
+function serviceWith(live: Partial<LiveConfig>): Awaited<ReturnType<typeof start>> & { readonly open: SseConnection[] } {
+  const t = { open: [] as SseConnection[] } as Awaited<ReturnType<typeof start>> & { open: SseConnection[] };
+  beforeAll(async () => Object.assign(t, await start(live)));
+  afterAll(async () => {
+    for (const c of t.open) c.close();
+    await t.app.close();
+  });
+  return t;
+}
+
 const eventsUrl = (base: string, commission: string) => `${base}/v1/elections/${ELECTION}/commissions/${commission}/events`;
 
 async function until(done: () => boolean): Promise<void> {
@@ -89,20 +103,11 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 describe('live streams: caps', () => {
-  let app: TallyApp;
-  let base: string;
-  let service: LiveResultsService;
-  const open: SseConnection[] = [];
-
-  beforeAll(async () => ({ app, base, service } = await start({ maxSubscribers: 2, maxChannels: 1 })));
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await app.close();
-  });
+  const t = serviceWith({ maxSubscribers: 2, maxChannels: 1 });
 
   const connect = async (commission: string) => {
-    const c = await connectSse(eventsUrl(base, commission));
-    open.push(c);
+    const c = await connectSse(eventsUrl(t.base, commission));
+    t.open.push(c);
     return c;
   };
 
@@ -111,7 +116,7 @@ describe('live streams: caps', () => {
     expect(first.status).toBe(200);
 
     // One channel at most, and the district's has a subscriber: another commission must wait.
-    const otherCommission = await fetch(eventsUrl(base, OTHER_DISTRICT));
+    const otherCommission = await fetch(eventsUrl(t.base, OTHER_DISTRICT));
     expect(otherCommission.status).toBe(503);
     expect(otherCommission.headers.get('retry-after')).toMatch(/^\d+$/);
     const channels = (await otherCommission.json()) as { code: string; operands: Record<string, unknown> };
@@ -119,88 +124,70 @@ describe('live streams: caps', () => {
 
     const second = await connect(DISTRICT);
     expect(second.status).toBe(200);
-    const third = await fetch(eventsUrl(base, DISTRICT));
+    const third = await fetch(eventsUrl(t.base, DISTRICT));
     expect(third.status).toBe(503);
     expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await third.json()).toMatchObject({ code: 'SUBSCRIBERS_FULL', operands: { limitKind: 'subscribers', limit: 2 } });
-    expect(service.stats()).toMatchObject({ subscribers: 2, channels: 1, refused: 2 });
+    expect(t.service.stats()).toMatchObject({ subscribers: 2, channels: 1, refused: 2 });
 
     // Both leave: the district's channel is idle, so the other commission evicts it.
     first.close();
     second.close();
-    await until(() => service.stats().subscribers === 0);
+    await until(() => t.service.stats().subscribers === 0);
     const other = await connect(OTHER_DISTRICT);
     expect(other.status).toBe(200);
     expect((await other.waitFor(() => true)).event).toBe('snapshot');
-    expect(service.stats()).toMatchObject({ subscribers: 1, channels: 1 });
+    expect(t.service.stats()).toMatchObject({ subscribers: 1, channels: 1 });
   });
 });
 
 describe('live streams: one client address', () => {
-  let app: TallyApp;
-  let base: string;
-  let service: LiveResultsService;
-  const open: SseConnection[] = [];
-
-  beforeAll(async () => ({ app, base, service } = await start({ maxSubscribers: 10, maxPerAddress: 2 })));
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await app.close();
-  });
+  const t = serviceWith({ maxSubscribers: 10, maxPerAddress: 2 });
 
   it('holds at most TALLY_SSE_MAX_PER_ADDRESS streams for one address (429 with Retry-After past it), so one client cannot take the streams everyone shares', async () => {
     for (const commission of [DISTRICT, OTHER_DISTRICT]) {
-      const c = await connectSse(eventsUrl(base, commission));
-      open.push(c);
+      const c = await connectSse(eventsUrl(t.base, commission));
+      t.open.push(c);
       expect(c.status).toBe(200);
     }
-    const third = await fetch(eventsUrl(base, DISTRICT));
+    const third = await fetch(eventsUrl(t.base, DISTRICT));
     expect(third.status).toBe(429);
     expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await third.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', operands: { limitKind: 'streams of one address', limit: 2 } });
     // The process itself has room (10): another address is served.
     const elsewhere = new ReadingResponse();
-    service.connect(ELECTION, DISTRICT, undefined, elsewhere, '192.0.2.7');
-    expect(service.stats()).toMatchObject({ subscribers: 3 });
+    t.service.connect(ELECTION, DISTRICT, undefined, elsewhere, '192.0.2.7');
+    expect(t.service.stats()).toMatchObject({ subscribers: 3 });
     elsewhere.end();
 
     // One closes: the address may open one again.
-    open.shift()!.close();
-    await until(() => service.stats().subscribers === 1);
-    const again = await connectSse(eventsUrl(base, DISTRICT));
-    open.push(again);
+    t.open.shift()!.close();
+    await until(() => t.service.stats().subscribers === 1);
+    const again = await connectSse(eventsUrl(t.base, DISTRICT));
+    t.open.push(again);
     expect(again.status).toBe(200);
   });
 });
 
 describe('live streams: a subscriber that does not read', () => {
-  let app: TallyApp;
-  let base: string;
-  let service: LiveResultsService;
-  let protocols: FixtureProtocol[];
   let client: CommissionClient;
-  const open: SseConnection[] = [];
 
-  beforeAll(async () => {
-    ({ app, base, service, protocols } = await start({}));
-    client = new CommissionClient(base, ELECTION);
-  });
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await app.close();
+  const t = serviceWith({});
+  beforeAll(() => {
+    client = new CommissionClient(t.base, ELECTION);
   });
 
   const submit = async (p: FixtureProtocol) => expect((await client.submitProtocol(p.precinctId, p.protocol)).kind).toBe('accepted');
   /** A reading subscriber (real HTTP) and a slow one on the district, each past its snapshot. */
   const watch = async () => {
-    const reader = await connectSse(eventsUrl(base, DISTRICT));
-    open.push(reader);
+    const reader = await connectSse(eventsUrl(t.base, DISTRICT));
+    t.open.push(reader);
     const read = payloads(reader);
     await reader.waitFor((f) => f.event === 'snapshot');
     const slow = new SlowResponse();
-    service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
+    t.service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
     return { reader, read, slow };
   };
   const reported = (p: CommissionPayload) => p.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
@@ -208,15 +195,15 @@ describe('live streams: a subscriber that does not read', () => {
   it('is written nothing while its socket is full, then exactly the frames it missed: one frame beyond its buffer, the same figures as a reader', async () => {
     const { reader, read, slow } = await watch();
     expect(slow.frames().map((f) => f.event)).toEqual(['snapshot']);
-    expect(service.stats().blocked).toBe(1);
+    expect(t.service.stats().blocked).toBe(1);
 
-    for (const p of protocols.slice(0, 4)) await submit(p);
+    for (const p of t.protocols.slice(0, 4)) await submit(p);
     await reader.waitFor((f) => reported(read.after(f)) === 4);
     // The reader has every frame; the slow one still only its snapshot (and the `retry:` line).
     expect(slow.frames()).toHaveLength(1);
     const held = slow.peak;
 
-    for (let i = 0; i < 100 && service.stats().blocked > 0; i++) slow.drain();
+    for (let i = 0; i < 100 && t.service.stats().blocked > 0; i++) slow.drain();
     const caughtUp = slow.frames();
     expect(caughtUp.slice(1).every((f) => f.event === 'results')).toBe(true);
     expect(caughtUp.map((f) => f.id)).toEqual([...new Set(caughtUp.map((f) => f.id))]);
@@ -230,9 +217,9 @@ describe('live streams: a subscriber that does not read', () => {
   it('gets one snapshot, not the frames before it, when a full frame (a rebuild\'s reset) passed while it was blocked', async () => {
     const { reader, read, slow } = await watch();
 
-    await submit(protocols[4]);
+    await submit(t.protocols[4]);
     await reader.waitFor((f) => reported(read.after(f)) === 5);
-    const rebuild = await fetch(`${base}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const rebuild = await fetch(`${t.base}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(rebuild.status).toBe(200);
     const reset = await reader.waitFor((f) => f.event === 'reset');
     expect(slow.frames()).toHaveLength(1);
@@ -247,20 +234,16 @@ describe('live streams: a subscriber that does not read', () => {
 });
 
 describe('live streams: a subscriber that never drains', () => {
-  let app: TallyApp;
-  let service: LiveResultsService;
-
-  beforeAll(async () => ({ app, service } = await start({ stallMs: 0, heartbeatMs: 20 })));
-  afterAll(() => app.close());
+  const t = serviceWith({ stallMs: 0, heartbeatMs: 20 });
 
   it('is disconnected (it would resume with Last-Event-ID), freeing its place', async () => {
     const slow = new SlowResponse();
     const closed = new Promise<void>((resolve) => slow.once('close', () => resolve()));
-    service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
-    expect(service.stats()).toMatchObject({ subscribers: 1, blocked: 1 });
+    t.service.connect(ELECTION, DISTRICT, undefined, slow, '192.0.2.1');
+    expect(t.service.stats()).toMatchObject({ subscribers: 1, blocked: 1 });
     await closed;
     expect(slow.destroyed).toBe(true);
-    expect(service.stats()).toMatchObject({ subscribers: 0, evicted: 1 });
+    expect(t.service.stats()).toMatchObject({ subscribers: 0, evicted: 1 });
   });
 });
 
@@ -276,22 +259,17 @@ class ReadingResponse extends SlowResponse {
 }
 
 describe('live streams: the write budget', () => {
-  let app: TallyApp;
-  let base: string;
-  let service: LiveResultsService;
-  let protocols: FixtureProtocol[];
 
   // 10 ms windows, 100 writes a second: 20 subscribers stretch every window to 200 ms.
-  beforeAll(async () => ({ app, base, service, protocols } = await start({ windowMs: 10, maxWritesPerSecond: 100 })));
-  afterAll(() => app.close());
+  const t = serviceWith({ windowMs: 10, maxWritesPerSecond: 100 });
 
   it('stretches every window to subscribers ÷ budget past it, and the frames still add up to the figures', async () => {
     const crowd = Array.from({ length: 20 }, () => new ReadingResponse());
-    for (const r of crowd) service.connect(ELECTION, DISTRICT, undefined, r, '192.0.2.1');
-    expect(service.stats()).toMatchObject({ subscribers: 20, windowMs: 200 });
+    for (const r of crowd) t.service.connect(ELECTION, DISTRICT, undefined, r, '192.0.2.1');
+    expect(t.service.stats()).toMatchObject({ subscribers: 20, windowMs: 200 });
 
-    const client = new CommissionClient(base, ELECTION);
-    for (const p of protocols.slice(0, 6)) expect((await client.submitProtocol(p.precinctId, p.protocol)).kind).toBe('accepted');
+    const client = new CommissionClient(t.base, ELECTION);
+    for (const p of t.protocols.slice(0, 6)) expect((await client.submitProtocol(p.precinctId, p.protocol)).kind).toBe('accepted');
     const watcher = crowd[0];
     const reported = (held: HeldPayload | undefined) => held?.payload.contests.find((c) => c.contestId === 'almaty-city-list')?.precincts.reported;
     await until(() => reported(fold(watcher.frames())) === 6);
@@ -309,7 +287,7 @@ describe('live streams: the write budget', () => {
 
     // The crowd leaves: one subscriber keeps the configured window.
     for (const r of crowd.slice(1)) r.destroy();
-    expect(service.stats()).toMatchObject({ subscribers: 1, windowMs: 10 });
+    expect(t.service.stats()).toMatchObject({ subscribers: 1, windowMs: 10 });
     watcher.destroy();
   });
 });

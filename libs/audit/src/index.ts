@@ -14,6 +14,7 @@ export {
   type ScanOptions,
   type ScanProgress,
 } from './audit-scan';
+export { counted } from './counted';
 export { replay, type ReplayedElection, type ReplayOptions, type ReplayResult } from './replay';
 export {
   commandOf,

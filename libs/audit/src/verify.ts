@@ -50,6 +50,7 @@ import { Ed25519VerifyPool, encodeSignedSubject, findSigner, publicKeyProblem, S
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanPages, type LoadedElections, type ScanProgress } from './audit-scan';
 import { LifecycleCheck } from './lifecycle-check';
+import { counted } from './counted';
 import { queueAppendedAt } from './queue-time';
 import { decodeFailureReason, recordedAt } from './unreadable';
 
@@ -441,8 +442,6 @@ function datingNote({ dated, undated, bound }: Dating): string | undefined {
   if (undated === 0) return `${counted(dated, 'submission')} dated by the queue's clock (${within})`;
   return `${dated} of ${counted(dated + undated, 'submission')} dated by the queue's clock (${within}); ${undated} recorded without it (from a Kafka topic on CreateTime, or before recorders kept it), taken at their receivedAt`;
 }
-
-const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** What a page's walk gets ready ahead for a precinct event: its decoding, and the workers' answers on its signature. */
 interface PreparedEvent {

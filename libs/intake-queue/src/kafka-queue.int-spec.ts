@@ -64,6 +64,13 @@ function batchFirstOffset(message: object): string {
   return typeof context === 'object' && context !== null && 'firstOffset' in context ? String(context.firstOffset) : 'none';
 }
 
+/** Creates the topic with the broker's defaults (its message limit, CreateTime), as versions before the queue set either did. */
+async function createAsAnEarlierVersionDid(topic: string): Promise<void> {
+  const admin = raw.admin();
+  await admin.connect();
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]).finally(() => admin.disconnect());
+}
+
 async function topicConfig(topics: readonly string[]): Promise<Record<string, Record<string, string>>> {
   const admin = raw.admin();
   await admin.connect();
@@ -170,10 +177,8 @@ describe('kafka queue', () => {
   it('keeps a topic that exists with a smaller message limit, and says how to raise it', async () => {
     const logger = collectingLogger();
     const queue = await makeQueue({ topic: `tally.old-${Date.now()}`, partitions: 1 }, logger);
-    const admin = raw.admin();
-    await admin.connect();
     // As an earlier version created it: the broker's default limit.
-    await createTopicsAndWait(admin, [{ topic: queue.topic, numPartitions: 1 }]).finally(() => admin.disconnect());
+    await createAsAnEarlierVersionDid(queue.topic);
     await queue.ensureTopics();
     await queue.close();
     const configs = await topicConfig([queue.topic, queue.deadLetters.topic]);
@@ -214,9 +219,7 @@ describe('kafka queue', () => {
   it('on a topic an earlier version created (CreateTime), says nothing of when a message was taken, and says how to set the broker’s clock', async () => {
     const logger = collectingLogger();
     const queue = await makeQueue({ topic: `tally.createtime-${Date.now()}`, partitions: 1 }, logger);
-    const admin = raw.admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic: queue.topic, numPartitions: 1 }]).finally(() => admin.disconnect());
+    await createAsAnEarlierVersionDid(queue.topic);
     await queue.ensureTopics();
     expect(logger.lines.filter((line) => line.includes('message.timestamp.type'))).toEqual([
       expect.stringContaining(`--entity-name ${queue.topic} --add-config message.timestamp.type=LogAppendTime`),

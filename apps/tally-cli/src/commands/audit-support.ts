@@ -2,7 +2,7 @@
 // (EVENT_STORE, DATABASE_URL, TALLY_DATA_DIR), a progress line on stderr when it is a terminal,
 // and the I/O the CliIo does not carry (files written, HTTP), injectable for specs.
 import { writeFile } from 'node:fs/promises';
-import { parseBound, type Bound, type ScanProgress } from '@tally/audit';
+import { counted, parseBound, type Bound, type ScanProgress } from '@tally/audit';
 import { createEventStore, EventStoreOpenError, parseEventStoreConfig, type EventStore } from '@tally/event-store';
 import type { CliIo } from '../cli.types';
 import { fetchJson } from '../fetch-json';
@@ -23,10 +23,9 @@ export const processDeps = (): AuditDeps => ({
   fetchJson,
 });
 
-/** `--until` parsed, or the usage message naming the rule. */
-/** "1 event", "2,436 events": what a person reads, in the CLI's English. */
-export const counted = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+export { counted };
 
+/** `--until` parsed, or the usage message naming the rule. */
 export function untilOption(text: string | undefined): { ok: true; value: Bound | undefined } | { ok: false; message: string } {
   if (text === undefined) return { ok: true, value: undefined };
   const parsed = parseBound(text);

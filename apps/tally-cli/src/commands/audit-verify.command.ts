@@ -6,7 +6,7 @@
 // Exit 0: clean; 1: a failure (the first is named); 2: bad usage.
 import { join, resolve } from 'node:path';
 import { loadElections, readPublishedProjections, verifyAudit, type PublishedDigest, type VerifyReport } from '@tally/audit';
-import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, type ReceivedAtBound } from '@tally/domain';
+import { receivedAtBoundOf, receivedAtEnvSchema, type ReceivedAtBound } from '@tally/domain';
 import { ExitCode, type CliIo } from '../cli.types';
 import { counted, progressLine, withStore, type AuditDeps } from './audit-support';
 
@@ -35,7 +35,7 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
       return ExitCode.badInput;
     }
   }
-  const bound = receivedAtBoundOf(deps.env);
+  const bound = receivedAtBoundFrom(deps.env);
   if (typeof bound === 'string') {
     io.stderr(`tally audit verify: ${bound}\n`);
     return ExitCode.badInput;
@@ -76,19 +76,14 @@ export async function runAuditVerify(options: AuditVerifyOptions, io: CliIo, dep
 
 /**
  * The deployment's bound on receivedAt against the queue's clock, from the service's own
- * variables (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S; unset: its defaults), or what is wrong.
+ * variables read by the service's own schema (unset: its defaults), or what is wrong.
  */
-function receivedAtBoundOf(env: Readonly<Record<string, string | undefined>>): ReceivedAtBound | string {
-  const seconds = (name: string, fallbackMs: number): number | string => {
-    const text = env[name]?.trim();
-    if (text === undefined || text === '') return fallbackMs;
-    return /^\d{1,6}$/.test(text) ? Number(text) * 1000 : `${name}: a whole number of seconds, as the service reads it (got ${JSON.stringify(text)})`;
-  };
-  const maxQueueDelayMs = seconds('TALLY_MAX_QUEUE_DELAY_S', DEFAULT_MAX_QUEUE_DELAY_MS);
-  const maxClockSkewMs = seconds('TALLY_MAX_CLOCK_SKEW_S', DEFAULT_MAX_CLOCK_SKEW_MS);
-  if (typeof maxQueueDelayMs === 'string') return maxQueueDelayMs;
-  if (typeof maxClockSkewMs === 'string') return maxClockSkewMs;
-  return { maxQueueDelayMs, maxClockSkewMs };
+function receivedAtBoundFrom(env: Readonly<Record<string, string | undefined>>): ReceivedAtBound | string {
+  const parsed = receivedAtEnvSchema.safeParse(env);
+  if (parsed.success) return receivedAtBoundOf(parsed.data);
+  const [issue] = parsed.error.issues;
+  const name = String(issue.path[0]);
+  return `${name}: ${issue.message}, as the service reads it (got ${JSON.stringify(env[name]?.trim())})`;
 }
 
 /** "1 event", "2,040 events". */

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { eventStoreEnvSchema, parseEventStoreConfig, type EventStoreConfig } from '@tally/event-store';
-import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, type ReceivedAtBound } from '@tally/domain';
+import { receivedAtBoundOf, receivedAtEnvSchema, type ReceivedAtBound } from '@tally/domain';
 import { parseQueueConfig, queueEnvSchema, type QueueConfig } from '@tally/intake-queue';
 import { httpEnvSchema } from '../http/http.config';
 import { DEFAULT_LIVE_OPTIONS } from '../live/live-options';
@@ -53,14 +53,11 @@ const serviceEnvSchema = z.object({
   /** The first of those waits; each next one is twice as long (1 s, 2 s, 4 s, …). */
   TALLY_RECORDER_ELECTION_RETRY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(1000)),
   /**
-   * The longest intake may take from receiving a submission to the queue taking it: intake does
-   * not acknowledge one that took longer, and recorders dead-letter (MISDATED) an envelope whose
-   * receivedAt is further than this and the skew before the queue's append time (the broker's
-   * clock). A topic writer can backdate a submission by this much and no more.
+   * TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S: how far a submission's receivedAt may stand
+   * from the broker's append time. Intake does not acknowledge, and recorders dead-letter
+   * (MISDATED), what lies outside; a topic writer can backdate by this much and no more.
    */
-  TALLY_MAX_QUEUE_DELAY_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(86_400).default(DEFAULT_MAX_QUEUE_DELAY_MS / 1000)),
-  /** How far intake's, the recorders' and the brokers' clocks may disagree (NTP keeps them well inside it). */
-  TALLY_MAX_CLOCK_SKEW_S: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3600).default(DEFAULT_MAX_CLOCK_SKEW_MS / 1000)),
+  ...receivedAtEnvSchema.shape,
   /** Names this process in recorded events' metadata (`recordedBy`); default host-pid-random. */
   TALLY_INSTANCE_ID: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
   /**
@@ -198,7 +195,7 @@ export function loadAppConfig(env: Readonly<Record<string, string | undefined>> 
       electionWaitMs: c.TALLY_RECORDER_ELECTION_WAIT_MS,
       electionRetryMs: c.TALLY_RECORDER_ELECTION_RETRY_MS,
     },
-    receivedAt: { maxQueueDelayMs: c.TALLY_MAX_QUEUE_DELAY_S * 1000, maxClockSkewMs: c.TALLY_MAX_CLOCK_SKEW_S * 1000 },
+    receivedAt: receivedAtBoundOf(c),
     live: { windowMs: c.TALLY_SSE_WINDOW_MS, maxWritesPerSecond: c.TALLY_SSE_MAX_WRITES_PER_S, maxSubscribers: c.TALLY_SSE_MAX_SUBSCRIBERS, maxPerAddress: c.TALLY_SSE_MAX_PER_ADDRESS, maxChannels: c.TALLY_SSE_MAX_CHANNELS },
     signatureThreads: c.TALLY_SIGNATURE_THREADS ?? defaultSignatureThreads(availableParallelism(), c.TALLY_ROLES),
     log: {

@@ -1,12 +1,11 @@
 // Records one queue batch, trusting nothing in it. Each message is decoded (its size, UTF-8, the
 // envelope schema), checked for what the store cannot keep and for a receivedAt the queue's clock
-// contradicts, its election found (waiting, with
-// back-off, for one being defined elsewhere), and its signature verified — the key, not the
-// envelope, says who submitted — before the precinct decider sees it. The event store's command
-// handler then decides the verified ones in order (several submissions for one precinct, each
-// against the state the previous left) and appends them as ONE appendMany with the expected
-// revision per stream (one transaction on PostgreSQL and PGlite); a concurrent writer makes it
-// decide again.
+// contradicts, its election found (waiting, with back-off, for one being defined elsewhere), and
+// its signature verified — the key, not the envelope, says who submitted — before the precinct
+// decider sees it. The event store's command handler then decides the verified ones in order
+// (several submissions for one precinct, each against the state the previous left) and appends
+// them as ONE appendMany with the expected revision per stream (one transaction on PostgreSQL and
+// PGlite); a concurrent writer makes it decide again.
 //
 // What can never be recorded is no poison pill: it goes to the dead-letter topic with a reason
 // code and its original bytes (after the batch's transaction, before the handler resolves, so

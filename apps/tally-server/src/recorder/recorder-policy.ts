@@ -1,6 +1,6 @@
 // How long the recorder waits for an election it does not know, the clock it reads, how many
-// precinct states it keeps folded, and how far a receivedAt may stand from the queue's clock: from the configuration, injectable so a spec can move time
-// instead of sleeping.
+// precinct states it keeps folded, and how far a receivedAt may stand from the queue's clock: from
+// the configuration, injectable so a spec can move time instead of sleeping.
 import type { ReceivedAtBound } from '@tally/domain';
 import type { AppConfig, RecorderConfig } from '../config/app.config';
 

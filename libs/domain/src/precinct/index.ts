@@ -25,4 +25,4 @@ export {
   versionStanding,
 } from './precinct.decider';
 export type { Epoch, PrecinctDeciderContext, PrecinctState, RecordedProtocol, RecordedSignature, TurnoutEntry, VersionStanding } from './precinct.decider';
-export { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, misdating, type ReceivedAtBound } from './received-at';
+export { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_QUEUE_DELAY_MS, misdating, receivedAtBoundOf, receivedAtEnvSchema, type ReceivedAtBound } from './received-at';
