@@ -140,6 +140,15 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await waitForText(page, '[data-testid="live-status"]', 'Live');
     expect(await seatsShown(page)).toEqual(new Map());
     expect(await page.locator(`[data-testid="hemicycle-${ALMATY_2023_BODY}"] circle`).count()).toBe(42);
+    // The columns are named for the eye too, the last election's among them.
+    await waitForText(page, `[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"] [data-testid="bar-columns"]`, 'Seats ±');
+    expect(await page.$eval(`[data-testid="list-bars-${ALMATY_2023_LIST_CONTEST}"] [data-testid="bar-columns"]`, (e) => [...e.children].map((c) => c.textContent))).toEqual(['', '', 'Share', 'Votes', 'Status', 'Seats', 'Last time', 'Swing', 'Seats ±']);
+    // Nothing counted: no seat is lost against 2021 (every change a dash, the 2021 shares shown), and no list is "1 vote from a seat".
+    await waitForText(page, '[data-list="amanat"] [data-field="previous-share"]', '68.11%');
+    expect(await page.$$eval('[data-field="seat-change"]', (cells) => cells.map((c) => c.textContent))).toEqual(Array(6).fill('—'));
+    expect(await page.locator(`[data-testid="closest-seat-${ALMATY_2023_LIST_CONTEST}"]`).count()).toBe(0);
+    // Every instant says its zone: the log's in the reader's (the figures', below, in the election's).
+    await page.waitForFunction(() => / · signed .*GMT/.test(document.querySelector('[data-testid="log-head"]')?.textContent ?? ''), undefined, { timeout: WAIT_MS });
     await page.screenshot({ path: artifactPath('dashboard-02-before.png'), fullPage: true });
   });
 
@@ -180,6 +189,7 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await page.waitForFunction((n) => document.querySelectorAll(`circle[data-party]:not([data-party="pending"])`).length === n, 22, { timeout: WAIT_MS });
     expect(await seatsShown(page)).toEqual(expectedComposition(sent));
     await waitForText(page, '[data-testid="as-of"]', 'store position');
+    expect(await page.$eval('[data-testid="as-of"]', (e) => e.textContent)).toMatch(/Figures as of .* GMT\+\d+ · store position/);
 
     // The footer: a head the log signed (size, the root's first 12 hex digits, time).
     await page.waitForFunction(() => /Transparency log: [\d,]+ events · root [0-9a-f]{12} · signed /.test(document.querySelector('[data-testid="log-head"]')?.textContent ?? ''), undefined, { timeout: WAIT_MS });

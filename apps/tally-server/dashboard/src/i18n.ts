@@ -88,10 +88,15 @@ export const fmtSigned = (n: number | null | undefined): string => (n === null |
 /** Percent without trailing zeros, for axis ticks and the threshold (5 %, 7.5 %). */
 export const fmtPctShort = (percent: number): string => formats.value.pctShort.format(percent / 100);
 
+/**
+ * An instant in `timeZone` (the election's; undefined: the reader's), always with its offset from
+ * UTC ("GMT+5"): one page shows the election's clock and the reader's, and a time without its zone
+ * reads as either.
+ */
 export function fmtDateTime(iso: string, timeZone: string | undefined): string {
   const options: Intl.DateTimeFormatOptions = numeric(lang.value)
-    ? { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }
-    : { dateStyle: 'medium', timeStyle: 'medium', timeZone };
+    ? { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset', timeZone }
+    : { year: 'numeric', month: 'short', day: 'numeric', hour: lang.value === 'en' ? 'numeric' : '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'shortOffset', timeZone };
   try {
     return new Intl.DateTimeFormat(locale(lang.value), options).format(new Date(iso));
   } catch {

@@ -79,7 +79,7 @@ export class BodyMembersController {
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({
     summary:
-      "The body against the last election named by the definition's baseline: per list its share, previous share (successors mapped), swing in percentage points and seat change; turnout and its change. Shares exact, with the rounded percent beside; points rounded half away from zero to two decimals.",
+      "The body against the last election named by the definition's baseline: per list its share, previous share (successors mapped), swing in percentage points and seat change (null while any seat of the body is undecided); turnout and its change. Shares exact, with the rounded percent beside; points rounded half away from zero to two decimals.",
   })
   @ApiParam({ name: 'electionId' })
   @ApiParam({ name: 'bodyId' })

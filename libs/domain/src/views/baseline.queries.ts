@@ -27,6 +27,11 @@ export interface ListComparison {
   readonly previousSeats: number | null;
   /** share − previousShare, percentage points, two decimals; null without a previous share. */
   readonly swingPoints: number | null;
+  /**
+   * seats − previousSeats; null without previous seats, or while any seat of the body is
+   * undecided (a contest pending: no votes yet, a lot not drawn): a change against the last
+   * election's full body would count the undecided seats as lost.
+   */
   readonly seatChange: number | null;
   /** The last election's parties counted for this list. */
   readonly predecessors: readonly string[];
@@ -72,7 +77,7 @@ export function compareWithBaseline(view: ResultsView, baseline: Baseline, figur
   const composition = bodyComposition(view, baseline.body);
   if (results?.kind !== 'list' || !composition) return undefined;
   const seats = new Map(composition.composition.parties.map((p) => [p.party, p.seats]));
-  const { lists, unmatched } = compareLists(results.lists, seats, figures, baseline.successors);
+  const { lists, unmatched } = compareLists(results.lists, seats, figures, baseline.successors, composition.composition.pending.length === 0);
   return {
     bodyId: baseline.body,
     baseline: { name: figures.name, date: figures.date, source: baseline.kind },
@@ -84,13 +89,15 @@ export function compareWithBaseline(view: ResultsView, baseline: Baseline, figur
 
 /**
  * Each list of this election (its share, and its seats in the body) against the baseline parties
- * it succeeds; the baseline's parties no list succeeds are `unmatched`.
+ * it succeeds; the baseline's parties no list succeeds are `unmatched`. `settled`: every seat of
+ * the body is decided (else no seat change is given).
  */
 export function compareLists(
   current: readonly { readonly id: string; readonly share: Ratio }[],
   seats: ReadonlyMap<string, number>,
   figures: BaselineFigures,
   successors: readonly Successor[],
+  settled = true,
 ): { lists: ListComparison[]; unmatched: BaselineFigures['parties'][number][] } {
   const successorOf = successorMap(successors);
   const onBallot = new Set(current.map((l) => l.id));
@@ -107,7 +114,7 @@ export function compareLists(
     if (before.length === 0) return { list: l.id, share: l.share, seats: now, previousShare: null, previousSeats: null, swingPoints: null, seatChange: null, predecessors: [] };
     const previousShare = sumShares(before.map((p) => p.share));
     const previousSeats = before.reduce((s, p) => s + p.seats, 0);
-    return { list: l.id, share: l.share, seats: now, previousShare, previousSeats, swingPoints: pointsBetween(l.share, previousShare), seatChange: now - previousSeats, predecessors: before.map((p) => p.party) };
+    return { list: l.id, share: l.share, seats: now, previousShare, previousSeats, swingPoints: pointsBetween(l.share, previousShare), seatChange: settled ? now - previousSeats : null, predecessors: before.map((p) => p.party) };
   });
   return { lists, unmatched };
 }

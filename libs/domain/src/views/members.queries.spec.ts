@@ -79,6 +79,26 @@ describe('the last election (2021 baseline)', () => {
     expect(comparison?.turnout.changePoints).toBeNull();
   });
 
+  it('gives no seat change while a seat of the body is undecided: before any vote, and with districts still out', () => {
+    const definition = almatyCity2023Definition();
+    const empty = createResultsView(indexElection(definition));
+    const before = compareWithBaseline(empty, ALMATY_2021_BASELINE, inlineBaselineFigures(ALMATY_2021_BASELINE));
+    // Amanat's 0 seats now are not 29 lost: nothing is decided yet. The last election's figures stay.
+    expect(before?.lists.find((l) => l.list === 'amanat')).toMatchObject({ seats: 0, previousSeats: 29, seatChange: null });
+    expect(before?.lists.every((l) => l.seatChange === null)).toBe(true);
+
+    // Every list protocol in, no district's: the 21 list seats are decided, the 21 district seats are not.
+    const listOnly = createResultsView(indexElection(definition));
+    const h = new History(definition.id);
+    const listContest = definition.contests.find((c) => c.kind === 'list')!.id;
+    for (const p of almatyCity2023Protocols(definition).filter((p) => p.contestId === listContest)) applyEvent(listOnly, h.recorded(p.precinctId, p.protocol));
+    const partial = compareWithBaseline(listOnly, ALMATY_2021_BASELINE, inlineBaselineFigures(ALMATY_2021_BASELINE));
+    expect(partial?.lists.find((l) => l.list === 'amanat')).toMatchObject({ seats: ALMATY_2023_LIST_RESULT.seats.amanat, previousSeats: 29, seatChange: null, swingPoints: -16.17 });
+
+    // The whole body decided: the change is given (the test above).
+    expect(compareWithBaseline(view, ALMATY_2021_BASELINE, inlineBaselineFigures(ALMATY_2021_BASELINE))?.lists.find((l) => l.list === 'amanat')?.seatChange).not.toBeNull();
+  });
+
   it('gives −4 with the official 2023 outcome: 25 seats with the districts', () => {
     // 12 list seats and 13 of the 21 districts, as published.
     const districts = Array.from({ length: 21 }, (_, k) => ({ contest: `d${k}`, winner: { candidate: `c${k}`, party: k < 13 ? 'amanat' : 'other' } }));

@@ -19,14 +19,18 @@ function closest(s: SensitivityDto, pick: 'gainOne' | 'loseOne'): Row | undefine
 
 export function ClosestSeat({ contest, election }: { readonly contest: ListContestResults; readonly election: ElectionDetail }) {
   const [sensitivity, setSensitivity] = useState<SensitivityDto | undefined>(undefined);
+  // Before the first list vote every list is "1 vote from a seat more" (one vote alone would take
+  // every seat): true, and no news; the first named on the ballot would read as favoured.
+  const counted = contest.lists.some((l) => l.votes > 0);
   useEffect(() => {
     // A live frame replaces the contest object when its figures change: that is the moment to ask again.
+    if (!counted) return setSensitivity(undefined);
     const abort = new AbortController();
     fetchSensitivity(election.id, contest.commissionId, contest.contestId, abort.signal).then(setSensitivity, () => setSensitivity(undefined));
     return () => abort.abort();
-  }, [contest, election.id]);
+  }, [contest, election.id, counted]);
 
-  if (!sensitivity?.sensitivity) return null;
+  if (!counted || !sensitivity?.sensitivity) return null;
   const listName = (id: string) => nameOf(election.lists.find((l) => l.id === id)?.name) || id;
   const gain = closest(sensitivity, 'gainOne');
   const lose = closest(sensitivity, 'loseOne');

@@ -51,6 +51,24 @@ export function ListBars({ contest, election, comparison }: { readonly contest: 
             {t('threshold')} {threshold}
           </span>
         </div>
+        {/* The columns' names, for the eye (the table below names them for screen readers). */}
+        <div class="bar-row bar-columns" aria-hidden="true" data-testid="bar-columns">
+          <span class="bar-name" />
+          <span class="bar-track-head" />
+          <span class="bar-pct">{t('share')}</span>
+          <span class="bar-votes">{t('votes')}</span>
+          <span class="bar-badge">{local ? t('local') : t('status')}</span>
+          {!local && <span class="bar-seats">{t('seats')}</span>}
+          {comparison && (
+            <>
+              <span class="bar-previous" title={fmtDate(comparison.baseline.date)}>
+                {t('previousShare')}
+              </span>
+              <span class="bar-swing">{t('swing')}</span>
+              <span class="bar-seat-change">{t('seatChange')}</span>
+            </>
+          )}
+        </div>
         {rows.map((r) => (
           <div class="bar-row" key={r.id} data-list={r.id}>
             <span class="bar-name">{listName(r.id)}</span>
