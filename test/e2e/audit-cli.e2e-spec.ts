@@ -103,6 +103,19 @@ describe('tally audit (built CLI, embedded store)', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${electionId} at ${district}`);
     expect(text.stdout).toMatch(/list-1\s+\d+\s+\d+\.\d\d%/);
+    // Turnout, as the dashboard shows it: from the protocols, and at each reporting time, the JSON's figures.
+    const json = JSON.parse((await tally(['audit', 'replay', '--commission', district, '--contest', 'list', '--json'], env)).stdout);
+    const list = json.elections[0].results[0] as { ballotsIssued: { total: number }; registeredVotersReported: number; turnoutByTime: { time: string; ballotsIssued: number; registeredVoters: number; precinctsReported: number }[] };
+    // Hundredths of a percent, rounded half up exactly (as the domain's percent).
+    const pct = (n: number, d: number) => {
+      const h = (BigInt(n) * 20000n + BigInt(d)) / (2n * BigInt(d));
+      return `${h / 100n}.${String(h % 100n).padStart(2, '0')}%`;
+    };
+    expect(list.ballotsIssued.total).toBeGreaterThan(0);
+    expect(text.stdout).toContain(`turnout (protocols): ${pct(list.ballotsIssued.total, list.registeredVotersReported)}, ${list.ballotsIssued.total} ballots issued to ${list.registeredVotersReported} voters on the lists`);
+    const times = list.turnoutByTime.filter((t) => t.precinctsReported > 0);
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(text.stdout).toContain(`${t.time} ${pct(t.ballotsIssued, t.registeredVoters)} (${t.ballotsIssued} of ${t.registeredVoters}, ${t.precinctsReported} precinct`);
   });
 
   it('explain: the versions behind a figure, with a correction and what it changed', async () => {

@@ -76,8 +76,22 @@ export function formatResults(r: ContestResults): string {
   rows.push(['against all', String(r.againstAll), pct(r.againstAll, r.base), '']);
   rows.push(['invalid', String(r.invalid), '', '']);
   const head = `\n  ${r.contestId} (${r.kind}): ${r.precincts.reported}/${r.precincts.expected} precincts; base ${r.base}${r.kind === 'list' ? ` (${r.baseKind})` : ''}\n`;
-  return `${head}${alignTable(rows, [false, true, true, true])
+  return `${head}${turnoutLines(r)}${alignTable(rows, [false, true, true, true])
     .split('\n')
     .map((l) => (l ? `    ${l}` : l))
     .join('\n')}\n`;
+}
+
+/**
+ * Turnout as the dashboard shows it: from the protocols (ballots issued over the voters on their
+ * lists), and at each reporting time over the precincts that reported then; a time no precinct
+ * reported yet is left out.
+ */
+function turnoutLines(r: ContestResults): string {
+  const lines = [`    turnout (protocols): ${pct(r.ballotsIssued.total, r.registeredVotersReported)}, ${r.ballotsIssued.total} ballots issued to ${r.registeredVotersReported} voters on the lists`];
+  const times = r.turnoutByTime.filter((t) => t.precinctsReported > 0);
+  if (times.length > 0) {
+    lines.push(`    turnout by time: ${times.map((t) => `${t.time} ${pct(t.ballotsIssued, t.registeredVoters)} (${t.ballotsIssued} of ${t.registeredVoters}, ${counted(t.precinctsReported, 'precinct')})`).join('; ')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
