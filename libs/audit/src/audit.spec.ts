@@ -424,6 +424,58 @@ describe('@tally/audit on a recorded synthetic election', () => {
       expect(changes.length).toBeGreaterThan(0);
     });
 
+    it("lists each precinct's protocols refused at intake, within the bound, and a record that is not one as unreadable", async () => {
+      const own = await createPgliteEventStore();
+      try {
+        const definition = generateSyntheticElection({ seed: 12, precincts: 8, regions: 2, districtsPerRegion: 1, lists: 3, seats: 5 });
+        await recordSignedElection(own, definition, { seed: 6, batch: 50 });
+        const index = indexElection(definition);
+        const [p, ...others] = index.precinctIds;
+        const district = index.parentOf(p)!;
+        const elsewhere = others.find((q) => index.parentOf(q) !== district)!;
+        const refusal = (precinctId: string, kind: string, code: string) => ({
+          receivedAt: '2026-03-15T19:05:00.000Z',
+          method: 'POST',
+          path: `/v1/elections/${definition.id}/precincts/${precinctId}/${kind === 'turnout' ? 'turnout' : 'protocols'}`,
+          kind,
+          precinctId,
+          status: 422,
+          reasons: [{ code, field: 'protocol.ballotsFound', message: 'ballots found must equal valid + invalid' }],
+          bodySha256: 'ab'.repeat(32),
+          bodyBytes: 512,
+          submittedBy: precinctId,
+        });
+        const stream = streams.intakeRejections(definition.id);
+        await own.append(stream, 'no-stream', [eventToAppend(uuidv5('door/1', SPEC_NAMESPACE), { type: 'SubmissionRefusedAtIntake', data: refusal(p, 'protocol', 'BALLOTS_FOUND_MISMATCH') })]);
+        const before = (await own.readStream(stream))[0].position;
+        await own.append(stream, 0n, [
+          eventToAppend(uuidv5('door/2', SPEC_NAMESPACE), { type: 'SubmissionRefusedAtIntake', data: refusal(p, 'turnout', 'TURNOUT_DECREASED') }),
+          eventToAppend(uuidv5('door/3', SPEC_NAMESPACE), { type: 'SubmissionRefusedAtIntake', data: refusal(elsewhere, 'protocol', 'BALLOTS_FOUND_MISMATCH') }),
+          eventToAppend(uuidv5('door/4', SPEC_NAMESPACE), { type: 'SubmissionRefusedAtIntake', data: { ...refusal(p, 'correction', 'MALFORMED'), precinctId: 7 } }),
+          eventToAppend(uuidv5('door/5', SPEC_NAMESPACE), { type: 'SubmissionRefusedAtIntake', data: refusal(p, 'correction', 'REASON_REQUIRED') }),
+        ]);
+
+        const x = await explain(own, { electionId: definition.id, commissionId: district, contestId: 'list' });
+        if (!x.ok) throw new Error(x.error.message);
+        // The protocol and the correction refused at the door, in order; not the turnout report, not another district's precinct.
+        const precinct = x.value.precincts.find((e) => e.precinctId === p)!;
+        expect(precinct.refusedAtIntake.map((r) => [r.kind, r.codes, r.status, r.submittedBy, r.bodySha256])).toEqual([
+          ['protocol', ['BALLOTS_FOUND_MISMATCH'], 422, p, 'ab'.repeat(32)],
+          ['correction', ['REASON_REQUIRED'], 422, p, 'ab'.repeat(32)],
+        ]);
+        expect(precinct.refusedAtIntake[0]).toMatchObject({ streamName: stream, revision: '0', position: before, receivedAt: '2026-03-15T19:05:00.000Z' });
+        expect(x.value.precincts.flatMap((e) => e.refusedAtIntake).every((r) => r.precinctId === p)).toBe(true);
+        expect(x.value.unreadable).toEqual([expect.objectContaining({ streamName: stream, revision: '3', type: 'SubmissionRefusedAtIntake', reason: expect.stringContaining('precinctId') })]);
+
+        // Up to the first refusal's position: that one only.
+        const bounded = await explain(own, { electionId: definition.id, commissionId: district, contestId: 'list', until: { kind: 'position', position: before } });
+        if (!bounded.ok) throw new Error(bounded.error.message);
+        expect(bounded.value.precincts.find((e) => e.precinctId === p)?.refusedAtIntake.map((r) => r.codes[0])).toEqual(['BALLOTS_FOUND_MISMATCH']);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('names an unknown choice', async () => {
       const result = await explain(store, { electionId: recorded.definition.id, commissionId: 'central', contestId: 'list', choices: ['nobody'] });
       expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHOICE' } });

@@ -1,7 +1,8 @@
 // Explain: the events behind a figure. For one commission and contest (any level), the figure as
 // the views compute it at the bound, and every protocol of every precinct beneath: its versions
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
-// it changed, which version is counted, and how the counted protocols add up to the figure.
+// it changed, which version is counted, and how the counted protocols add up to the figure; and
+// each precinct's protocols refused at intake (the body is not kept: their contest is unknown).
 import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { queueAppendedAt } from './queue-time';
@@ -10,6 +11,7 @@ import { isPrecinctStream, precinctOfStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
 import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
+import { readIntakeRefusals, type IntakeRefusalRecord } from './intake-refusals';
 
 export const AGAINST_ALL = 'against-all';
 export const INVALID = 'invalid';
@@ -76,6 +78,12 @@ export interface PrecinctExplanation {
   readonly counted: { readonly version: number; readonly submissionId: string; readonly position: string } | null;
   readonly versions: readonly ProtocolVersion[];
   readonly refused: readonly RefusedSubmission[];
+  /**
+   * Protocols and corrections of this precinct that intake refused at the door, signed by an
+   * entitled key (the body is not kept, so any contest's: every contest explained lists them).
+   * Intake records these best effort: one can be missing.
+   */
+  readonly refusedAtIntake: readonly IntakeRefusalRecord[];
 }
 
 export interface Explanation {
@@ -94,7 +102,11 @@ export interface Explanation {
   readonly precincts: readonly PrecinctExplanation[];
   /** Precincts under the commission voting in the contest that have no protocol in yet. */
   readonly notReported: readonly string[];
-  /** Records in those precincts' streams that do not decode as precinct events (verify fails them): not explained, listed. */
+  /**
+   * Records that do not read as what their stream holds: precinct events in those precincts'
+   * streams (verify fails them), refusals in the election's intake-rejections stream. Not
+   * explained, listed.
+   */
   readonly unreadable: readonly UnreadableRecord[];
 }
 
@@ -212,6 +224,11 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   };
 
   const replayed = await replay(store, { until: request.until, electionId: request.electionId, elections: loaded, observe, onProgress: request.onProgress });
+  const atIntake = new Map<string, IntakeRefusalRecord[]>();
+  for (const r of await readIntakeRefusals(store, request.electionId, request.until, unreadable)) {
+    if (r.kind === 'turnout' || !inScope(r.precinctId)) continue;
+    atIntake.set(r.precinctId, [...(atIntake.get(r.precinctId) ?? []), r]);
+  }
   const entry = replayed.elections.get(request.electionId)!;
   const results = commissionResults(entry.view, request.commissionId, contest.id)!;
 
@@ -224,9 +241,10 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     const precinctId = election.precinctIds[d];
     const v = versions.get(precinctId);
     const r = refused.get(precinctId);
+    const door = atIntake.get(precinctId);
     if (!counted.has(precinctId)) notReported.push(precinctId);
-    if (!v && !r) continue;
-    precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [] });
+    if (!v && !r && !door) continue;
+    precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [], refusedAtIntake: door ?? [] });
   }
   const totals = choices.map((choice) => {
     let sum = 0;

@@ -29,6 +29,7 @@ export {
   type VerifyReport,
 } from './verify';
 export { readPublishedProjections, type PublishedProjections } from './published';
+export { INTAKE_REFUSAL_TYPE, readIntakeRefusal, readIntakeRefusals, type IntakeRefusalRecord } from './intake-refusals';
 export {
   AGAINST_ALL,
   diffProtocols,

@@ -12,6 +12,7 @@ import {
   generateSyntheticElection,
   type Protocol,
 } from '@tally/domain';
+import { readIntakeRefusal } from '@tally/audit';
 import { streams, type EventStore } from '@tally/event-store';
 import type { SubmissionQueue } from '@tally/intake-queue';
 import { demoKeyPair, signedSubjectOfEvent, verifySubmissionSignature, withDemoKeys } from '@tally/signatures';
@@ -319,6 +320,11 @@ describe(`intake over HTTP, ${mode}`, () => {
       });
       expect(kept(wrong)).toMatchObject({ data: { status: 422, submittedBy: p, reasons: [expect.objectContaining({ code: 'NOT_A_COUNT', field: 'protocol.invalid' })] } });
       expect(kept(unsigned)).toBeUndefined();
+      // What the service writes, the audit reads back (tally audit explain's refusedAtIntake).
+      expect(readIntakeRefusal(kept(wrong)!)).toEqual({
+        ok: true,
+        value: expect.objectContaining({ precinctId: p, kind: 'protocol', status: 422, codes: ['NOT_A_COUNT'], submittedBy: p, bodySha256: sha(wrong) }),
+      });
 
       const recent = await http().get('/v1/admin/intake-refusals?limit=3').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
       expect(recent.status).toBe(200);

@@ -1,7 +1,9 @@
 // `tally audit explain --election E --commission C --contest K [--choice LIST]`: the events
 // behind a figure — each precinct's protocol versions with positions, submitters, signatures,
-// corrections and what each changed — and how the counted ones add up to it.
+// corrections and what each changed, and what intake refused at the door — and how the counted
+// ones add up to it.
 import { explain, type Explanation } from '@tally/audit';
+import { comparePositions } from '@tally/event-store';
 import { ExitCode, type CliIo } from '../cli.types';
 import { formatResults } from './audit-replay.command';
 import { progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
@@ -54,15 +56,30 @@ export function formatExplanation(x: Explanation): string {
   lines.push('', `  ${x.precincts.length} precinct(s) with submissions; ${x.notReported.length} not reported${x.notReported.length > 0 && x.notReported.length <= 20 ? `: ${x.notReported.join(', ')}` : ''}`);
   for (const p of x.precincts) {
     lines.push(`  ${p.precinctId}: ${p.counted ? `counts version ${p.counted.version}` : 'nothing counted'}`);
+    // Every attempt in the store's order: versions, the decider's refusals, intake's.
+    const entries: { position: string; text: string[] }[] = [];
     for (const v of p.versions) {
       const sig = v.signature ? `signed ${v.signature.keyId} (${v.signature.verified ? 'verified' : 'DOES NOT VERIFY'})` : 'UNSIGNED';
-      lines.push(`    v${v.version} ${v.type} at ${v.position} (${v.recordedAt}) by ${v.submittedBy}, ${sig}, submission ${v.submissionId}`);
-      lines.push(`       received ${v.receivedAt}${v.queuedAt === undefined ? ' (no queue time kept)' : `, queued ${v.queuedAt}`}`);
-      if (v.reason !== undefined) lines.push(`       reason: ${v.reason}; supersedes ${v.supersedes}`);
       const shown = v.version === 1 ? Object.entries(v.lines).map(([k, n]) => `${k} ${n}`) : v.changes.map((c) => `${c.line} ${c.from ?? '—'} → ${c.to ?? '—'}`);
-      lines.push(`       ${v.version === 1 ? 'lines' : 'changed'}: ${shown.join(', ') || '(nothing)'}`);
+      entries.push({
+        position: v.position,
+        text: [
+          `    v${v.version} ${v.type} at ${v.position} (${v.recordedAt}) by ${v.submittedBy}, ${sig}, submission ${v.submissionId}`,
+          `       received ${v.receivedAt}${v.queuedAt === undefined ? ' (no queue time kept)' : `, queued ${v.queuedAt}`}`,
+          ...(v.reason !== undefined ? [`       reason: ${v.reason}; supersedes ${v.supersedes}`] : []),
+          `       ${v.version === 1 ? 'lines' : 'changed'}: ${shown.join(', ') || '(nothing)'}`,
+        ],
+      });
     }
-    for (const r of p.refused) lines.push(`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`);
+    for (const r of p.refused) entries.push({ position: r.position, text: [`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`] });
+    for (const r of p.refusedAtIntake) {
+      const by = r.submittedBy ?? '(not named: recorded before issue 11)';
+      entries.push({ position: r.position, text: [`    refused at intake: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${by}: ${r.status} ${r.codes.join(', ')}; body sha256 ${r.bodySha256 ?? '(not read)'}`] });
+    }
+    for (const e of entries.sort((a, b) => comparePositions(a.position, b.position))) lines.push(...e.text);
+  }
+  if (x.precincts.some((p) => p.refusedAtIntake.length > 0)) {
+    lines.push('  (refused at intake: the body is not kept, only its SHA-256, so which contest it was for is not known; intake records these best effort)');
   }
   for (const u of x.unreadable) lines.push(`  UNREADABLE ${u.type} at ${u.position} (${u.streamName}@${u.revision}): ${u.reason}`);
   return `${lines.join('\n')}\n`;

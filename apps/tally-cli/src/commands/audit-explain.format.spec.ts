@@ -1,0 +1,67 @@
+import type { Explanation, IntakeRefusalRecord, ProtocolVersion } from '@tally/audit';
+import { commissionResults, createResultsView, generateSyntheticElection, indexElection } from '@tally/domain';
+import { formatExplanation } from './audit-explain.command';
+
+describe('tally audit explain: a precinct’s attempts', () => {
+  const index = indexElection(generateSyntheticElection({ seed: 1, precincts: 2, lists: 2, seats: 3 }));
+  const results = commissionResults(createResultsView(index), index.root.id, 'list')!;
+  const p = index.precinctIds[0];
+  const version: ProtocolVersion = {
+    type: 'ProtocolRecorded',
+    version: 1,
+    position: '20:2',
+    recordedAt: '2026-03-15T19:06:00.000Z',
+    streamName: `precinct-e-${p}`,
+    revision: '0',
+    eventId: '00000000-0000-4000-8000-000000000001',
+    submissionId: '00000000-0000-4000-8000-000000000002',
+    submittedBy: p,
+    receivedAt: '2026-03-15T19:05:59.000Z',
+    signature: { keyId: `demo-${p}`, value: 'c2ln', verified: true },
+    changes: [],
+    lines: {},
+  };
+  const door = (position: string, codes: string[], submittedBy?: string): IntakeRefusalRecord => ({
+    position,
+    recordedAt: '2026-03-15T19:05:00.000Z',
+    streamName: 'intake-rejections-e',
+    revision: '0',
+    eventId: '00000000-0000-4000-8000-000000000003',
+    receivedAt: '2026-03-15T19:04:59.000Z',
+    precinctId: p,
+    kind: 'protocol',
+    status: 422,
+    codes,
+    ...(submittedBy === undefined ? {} : { submittedBy }),
+    bodySha256: 'ab'.repeat(32),
+  });
+  const explanation = (refusedAtIntake: IntakeRefusalRecord[]): Explanation => ({
+    electionId: 'e',
+    commissionId: index.root.id,
+    contestId: 'list',
+    choices: [],
+    position: '20:2',
+    recordedAt: '2026-03-15T19:06:00.000Z',
+    results,
+    totals: [],
+    reconciles: true,
+    precincts: [{ precinctId: p, counted: { version: 1, submissionId: version.submissionId, position: version.position }, versions: [version], refused: [], refusedAtIntake }],
+    notReported: [],
+    unreadable: [],
+  });
+
+  it("lists intake's refusals among the versions in the store's order, with what proves which body it was", () => {
+    const text = formatExplanation(explanation([door('19:1', ['BALLOTS_FOUND_MISMATCH', 'FOUND_EXCEEDS_ISSUED'], p), door('21:1', ['REASON_REQUIRED'])]));
+    const lines = text.split('\n').filter((l) => /^ {4}(refused|v\d)/.test(l));
+    expect(lines).toEqual([
+      `    refused at intake: protocol at 19:1 (received 2026-03-15T19:04:59.000Z) by ${p}: 422 BALLOTS_FOUND_MISMATCH, FOUND_EXCEEDS_ISSUED; body sha256 ${'ab'.repeat(32)}`,
+      `    v1 ProtocolRecorded at 20:2 (2026-03-15T19:06:00.000Z) by ${p}, signed demo-${p} (verified), submission ${version.submissionId}`,
+      `    refused at intake: protocol at 21:1 (received 2026-03-15T19:04:59.000Z) by (not named: recorded before issue 11): 422 REASON_REQUIRED; body sha256 ${'ab'.repeat(32)}`,
+    ]);
+    expect(text).toContain('which contest it was for is not known; intake records these best effort');
+  });
+
+  it('says nothing of intake when it refused nothing', () => {
+    expect(formatExplanation(explanation([]))).not.toContain('intake');
+  });
+});

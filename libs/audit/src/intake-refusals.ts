@@ -1,0 +1,70 @@
+// What intake refused at the door from a commission whose valid key signed the request, as the
+// service keeps it in `intake-rejections-<election>` (SubmissionRefusedAtIntake, written by
+// apps/tally-server/src/intake/intake-rejection-log.service.ts). An audit reads it to show every
+// attempt an entitled sender made, beside what was recorded or refused by the decider. The body
+// itself is not kept (its SHA-256 is), so a refusal names its precinct and kind but not its
+// contest. Intake writes these best effort: a full buffer or a store down drops one (counted in
+// its metrics), so their absence proves nothing.
+import { streams, type EventStore, type RecordedEvent } from '@tally/event-store';
+import { isBeyond, type Bound } from './audit-scan';
+import { recordedAt, type UnreadableRecord } from './unreadable';
+
+export const INTAKE_REFUSAL_TYPE = 'SubmissionRefusedAtIntake';
+
+export interface IntakeRefusalRecord {
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly streamName: string;
+  readonly revision: string;
+  readonly eventId: string;
+  /** When intake received the request (its clock). */
+  readonly receivedAt: string;
+  readonly precinctId: string;
+  readonly kind: 'protocol' | 'correction' | 'turnout';
+  /** The HTTP status answered. */
+  readonly status: number;
+  readonly codes: readonly string[];
+  /** The commission whose key signed the request; absent in records written before issue 11. */
+  readonly submittedBy?: string;
+  /** SHA-256 (hex) of the body as received: a commission proves with it which body was refused. */
+  readonly bodySha256: string | null;
+}
+
+const KINDS: ReadonlySet<string> = new Set(['protocol', 'correction', 'turnout']);
+
+/** One record as an intake refusal, or why it is not one. */
+export function readIntakeRefusal(e: RecordedEvent): { ok: true; value: IntakeRefusalRecord } | { ok: false; reason: string } {
+  if (e.type !== INTAKE_REFUSAL_TYPE) return { ok: false, reason: `an intake-rejections stream holds no ${e.type} events` };
+  const d = e.data as Record<string, unknown>;
+  const reasons = Array.isArray(d.reasons) ? (d.reasons as unknown[]) : undefined;
+  const codes = reasons?.map((r) => (r !== null && typeof r === 'object' ? (r as { code?: unknown }).code : undefined));
+  if (typeof d.precinctId !== 'string' || typeof d.kind !== 'string' || !KINDS.has(d.kind) || typeof d.receivedAt !== 'string' || typeof d.status !== 'number' || !codes?.every((c) => typeof c === 'string')) {
+    return { ok: false, reason: 'not a refusal at intake: precinctId, kind (protocol, correction, turnout), receivedAt, status and reasons[].code are required' };
+  }
+  return {
+    ok: true,
+    value: {
+      ...recordedAt(e),
+      recordedAt: e.recordedAt.toISOString(),
+      receivedAt: d.receivedAt,
+      precinctId: d.precinctId,
+      kind: d.kind as IntakeRefusalRecord['kind'],
+      status: d.status,
+      codes: codes as string[],
+      ...(typeof d.submittedBy === 'string' ? { submittedBy: d.submittedBy } : {}),
+      bodySha256: typeof d.bodySha256 === 'string' ? d.bodySha256 : null,
+    },
+  };
+}
+
+/** The election's refusals at intake within the bound, in order; what does not read as one goes to `unreadable`. */
+export async function readIntakeRefusals(store: EventStore, electionId: string, until: Bound | undefined, unreadable: UnreadableRecord[]): Promise<IntakeRefusalRecord[]> {
+  const out: IntakeRefusalRecord[] = [];
+  for (const e of await store.readStream(streams.intakeRejections(electionId))) {
+    if (isBeyond(e, until)) break;
+    const read = readIntakeRefusal(e);
+    if (read.ok) out.push(read.value);
+    else unreadable.push({ ...recordedAt(e), type: e.type, reason: read.reason });
+  }
+  return out;
+}
