@@ -58,7 +58,8 @@ export function ListBars({ contest, election, comparison }: { readonly contest: 
           <span class="bar-pct">{t('share')}</span>
           <span class="bar-votes">{t('votes')}</span>
           <span class="bar-badge">{local ? t('local') : t('status')}</span>
-          {!local && <span class="bar-seats">{t('seats')}</span>}
+          {/* The list's seats; the change beside is the whole body's (the caption says so). */}
+          {!local && <span class="bar-seats">{t('listSeats')}</span>}
           {comparison && (
             <>
               <span class="bar-previous" title={fmtDate(comparison.baseline.date)}>
@@ -149,7 +150,7 @@ export function ListBars({ contest, election, comparison }: { readonly contest: 
             <th scope="col">{t('votes')}</th>
             <th scope="col">{t('share')}</th>
             <th scope="col">{t('status')}</th>
-            {!local && <th scope="col">{t('seats')}</th>}
+            {!local && <th scope="col">{t('listSeats')}</th>}
             {comparison && (
               <>
                 <th scope="col">{t('previousShare')}</th>
