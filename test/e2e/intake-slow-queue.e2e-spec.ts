@@ -62,4 +62,10 @@ describe('intake does not acknowledge a submission the queue took too long to ta
     const letters = (await t.app.get(TallyMetrics).deadLetters.get()).values.filter((v) => v.value > 0).map((v) => [v.labels.code, v.value]);
     expect(letters).toEqual([['MISDATED', 1]]);
   });
+
+  it('says on /metrics the bound it judges by, for comparing with the other processes', async () => {
+    const metrics = await request(t.server).get('/metrics').expect(200);
+    expect(metrics.text).toContain('tally_received_at_bound_seconds{bound="max_queue_delay"} 1\n');
+    expect(metrics.text).toContain('tally_received_at_bound_seconds{bound="max_clock_skew"} 0\n');
+  });
 });

@@ -86,10 +86,24 @@ export class TallyMetrics {
   /** Read from the queue at each scrape: what the recorders' group still has to commit. */
   readonly queueLag: Gauge<'group'>;
 
+  /**
+   * The receivedAt bound this process judges by (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_SKEW_S).
+   * Intake and every recorder must hold the same one, or recorders dead-letter (MISDATED) what
+   * intake acknowledged; nothing else compares them across processes, so each says its own.
+   */
+  readonly receivedAtBound = new Gauge({
+    name: 'tally_received_at_bound_seconds',
+    help: 'The receivedAt bound this process judges by: max_queue_delay (TALLY_MAX_QUEUE_DELAY_S), max_clock_skew (TALLY_MAX_CLOCK_SKEW_S); alike in every process',
+    labelNames: ['bound'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@Inject(SUBMISSION_QUEUE) queue: SubmissionQueue, @Inject(APP_CONFIG) config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
     // Every code from the start, at 0: an alert on a rate needs the series before the first letter.
     for (const code of DEAD_LETTER_REASON_CODES) this.deadLetters.inc({ code }, 0);
+    this.receivedAtBound.set({ bound: 'max_queue_delay' }, config.receivedAt.maxQueueDelayMs / 1000);
+    this.receivedAtBound.set({ bound: 'max_clock_skew' }, config.receivedAt.maxClockSkewMs / 1000);
     const group = config.recorder.groupId;
     this.queueLag = new Gauge({
       name: 'tally_queue_lag_messages',
