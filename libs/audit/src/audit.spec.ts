@@ -539,3 +539,70 @@ describe('@tally/audit on a recorded synthetic election', () => {
     });
   });
 });
+
+describe("verify: an election's rejections come from someone entitled to send them", () => {
+  const definition = generateSyntheticElection({ seed: 13, precincts: 6, lists: 3, seats: 5 });
+  const index = indexElection(definition);
+  const [p, q] = index.precinctIds;
+  const stream = streams.intakeRejections(definition.id);
+
+  /** A turnout report for `precinctId` signed by `signer`'s demo key, as the recorder decides it on an empty state. */
+  function decided(precinctId: string, signer: string, n: number, time = '10:00'): PrecinctEvent {
+    const key = demoKeyPair(signer);
+    const signature = signSubmission({ kind: 'turnout', electionId: definition.id, precinctId, time, ballotsIssued: 10, version: 1 }, key.keyId, key.privateKeyPem);
+    const meta = { submissionId: uuidv5(`rejections/${n}`, SPEC_NAMESPACE), electionId: definition.id, precinctId, submittedBy: signer, receivedAt: '2026-03-15T19:00:00.000Z', signature };
+    const [event] = decidePrecinct({ type: 'ReportTurnout', meta, time, ballotsIssued: 10, version: 1 }, initialPrecinctState(), { election: index });
+    return event;
+  }
+  const atIntake = (submittedBy: unknown, extra: Record<string, unknown> = {}) => ({
+    type: 'SubmissionRefusedAtIntake',
+    data: { receivedAt: '2026-03-15T19:05:00.000Z', method: 'POST', path: `/v1/elections/${definition.id}/precincts/${p}/protocols`, kind: 'protocol', precinctId: p, status: 422, reasons: [{ code: 'NOT_A_COUNT', field: 'protocol.invalid', message: 'not a count' }], bodySha256: 'ab'.repeat(32), bodyBytes: 100, submittedBy, ...extra },
+  });
+
+  async function verifyWith(records: { type: string; data: unknown }[]) {
+    const store = await createPgliteEventStore();
+    try {
+      await recordSignedElection(store, definition, { seed: 2, batch: 50 });
+      if (records.length > 0) await store.append(stream, 'no-stream', records.map((r, i) => eventToAppend(uuidv5(`rejection-record/${i}`, SPEC_NAMESPACE), r as never)));
+      return await verifyAudit(store, { published: await publishedAtEnd(store) });
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('passes a recorder’s signed refusal of an unknown precinct, intake’s refusals of commissions, and counts raw messages kept before issue 11', async () => {
+    const refusal = decided('p-nowhere', p, 1);
+    expect(refusal).toMatchObject({ type: 'SubmissionRefused', data: { reasons: [expect.objectContaining({ code: 'UNKNOWN_PRECINCT' })] } });
+    const legacy = { type: 'UnparseableSubmission', data: { raw: 'bm90IGpzb24=', key: p, topic: 'tally.submissions', partition: 0, offset: '7', reason: 'not JSON' } };
+    const report = await verifyWith([refusal, atIntake(p), atIntake(undefined), legacy]);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checks.stream.note).toBe("1 message kept unparsed by recorders before issue 11 (raw queue bytes, signed by no one; recorders dead-letter such messages now)");
+    // The refusal's signature and decision are checked beside the precincts' own.
+    const clean = await verifyWith([]);
+    expect(report.checks.signature.checked - clean.checks.signature.checked).toBe(1);
+    expect(report.checks.decider.checked - clean.checks.decider.checked).toBe(1);
+    expect(report.checks.stream.checked - clean.checks.stream.checked).toBe(4);
+  }, 120_000);
+
+  it('fails a forged signature, a stranger named by intake, a malformed refusal, a fact filed there and a known precinct’s refusal', async () => {
+    const refusal = decided('p-nowhere', p, 2) as Extract<PrecinctEvent, { type: 'SubmissionRefused' }>;
+    const other = decided('p-nowhere', q, 3) as Extract<PrecinctEvent, { type: 'SubmissionRefused' }>;
+    // p's claim carried under q's signature value: it does not verify under p's key.
+    const forged = { ...refusal, data: { ...refusal.data, signature: { ...refusal.data.signature!, value: other.data.signature!.value } } };
+    const known = decided(p, p, 4, '09:00');
+    expect(known.type).toBe('SubmissionRefused');
+    const fact = decided(q, q, 5);
+    expect(fact.type).toBe('TurnoutReported');
+    const report = await verifyWith([forged, atIntake('stranger'), atIntake(p, { reasons: 'none' }), fact, known]);
+    expect(report.ok).toBe(false);
+    expect(report.failures.map((f) => [f.check, f.code, f.streamName, f.revision])).toEqual([
+      ['signature', 'invalid-signature', stream, '0'],
+      ['stream', 'unknown-submitter', stream, '1'],
+      ['stream', 'malformed-event', stream, '2'],
+      ['stream', 'unknown-event-type', stream, '3'],
+      ['stream', 'misfiled-event', stream, '4'],
+    ]);
+    expect(report.failures[1].message).toContain('signed by stranger, no commission of');
+  }, 120_000);
+});

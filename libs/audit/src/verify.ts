@@ -15,6 +15,9 @@
 //     currentVersion / versionStanding, as the decider judges them) — checked on every fact,
 //     v1-era ones included, so a body forced into the store past the decider is found whatever
 //     its era;
+//   - every record kept with an election's rejections comes from someone entitled to send it:
+//     a recorder's UNKNOWN_PRECINCT refusal is signed, dated and re-decided like a precinct's
+//     event; intake's refusal at the door names a commission of the election (checkRejection);
 // and at the end compares a full recomputation of the results views with what the projector
 // published (digests at the positions it published them).
 import {
@@ -44,7 +47,7 @@ import {
   type SubmissionMeta,
 } from '@tally/domain';
 import { canonicallyEqual } from '@tally/encoding';
-import { ChainCheck, comparePositions, matchesFilter, streams as storeStreams, type EventStore, type RecordedEvent } from '@tally/event-store';
+import { categories, categoryFilter, categoryPrefix, ChainCheck, comparePositions, matchesFilter, streams as storeStreams, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { availableParallelism } from 'node:os';
 import { Ed25519VerifyPool, encodeSignedSubject, findSigner, publicKeyProblem, SIGNATURE_SCHEME_V2, signedSubjectOfEvent, signerCandidates, type VerifyJob } from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
@@ -53,6 +56,7 @@ import { LifecycleCheck } from './lifecycle-check';
 import { counted } from './counted';
 import { queueAppendedAt } from './queue-time';
 import { decodeFailureReason, recordedAt } from './unreadable';
+import { INTAKE_REFUSAL_TYPE, readIntakeRefusal } from './intake-refusals';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'epoch' | 'recomputation';
 
@@ -230,6 +234,8 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const chainFailures: VerifyFailure[] = [];
   const eventFailures: VerifyFailure[] = [];
   const recomputationFailures: VerifyFailure[] = [];
+  /** Raw messages recorders kept before issue 11 (UnparseableSubmission), found with the rejections. */
+  const legacy = { unparsed: 0 };
   const dating: Dating = { bound: options.receivedAtBound ?? { maxQueueDelayMs: DEFAULT_MAX_QUEUE_DELAY_MS, maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS }, dated: 0, undated: 0 };
   const counts: Record<CheckName, { checked: number; failed: number }> = {
     definitions: { checked: 0, failed: 0 },
@@ -325,6 +331,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   }
   function walk(e: RecordedEvent, prepared: PreparedEvent | undefined): void {
     chainCheck.visit(e);
+    if (matchesFilter(e.streamName, REJECTIONS)) return checkRejection(e, loaded, (f) => fail(eventFailures, f), counts, dating, legacy);
     if (!matchesFilter(e.streamName, PROJECTED_CATEGORIES)) return;
     captureUpTo(e.position);
     events++;
@@ -420,7 +427,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     checks: {
       definitions: status('definitions'),
       'hash-chain': status('hash-chain'),
-      stream: status('stream'),
+      stream: status('stream', legacy.unparsed === 0 ? undefined : `${counted(legacy.unparsed, 'message')} kept unparsed by recorders before issue 11 (raw queue bytes, signed by no one; recorders dead-letter such messages now)`),
       signature: status('signature', datingNote(dating)),
       'control-relation': status('control-relation'),
       decider: status('decider'),
@@ -599,43 +606,7 @@ function checkPrecinctEvent(
   // Judged against the history before this event; reported after the decider's verdict on it.
   const rolledBack = replayFindings(e, event, stream, where, counts);
 
-  // Signature: every fact a commission caused carries its commission's signature.
-  const signature = event.data.signature;
-  const subject = signedSubjectOfEvent(event);
-  if (event.type !== 'SubmissionRefused' || (signature && subject)) {
-    counts.signature.checked++;
-    if (!signature) {
-      fail({ check: 'signature', code: 'unsigned', message: `${e.streamName}@${e.revision} (${e.type}) carries no signature of ${event.data.submittedBy}`, ...where });
-    } else if (!subject) {
-      fail({ check: 'signature', code: 'nothing-signed', message: `${e.streamName}@${e.revision}: no signed subject can be rebuilt from the event`, ...where });
-    } else {
-      // Only the submitter's keys (scanning every commission per event would be quadratic at
-      // national scale), as they were when the submission was received.
-      const signer = findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt, verdicts: prepared?.verdicts });
-      if (!signer.ok) {
-        let why: string;
-        switch (signer.problem) {
-          case 'unknown-key':
-            why = `${event.data.submittedBy} has no key ${signer.keyId}`;
-            break;
-          case 'invalid-signature':
-            why = `the signature does not verify under ${event.data.submittedBy}'s key ${signer.keyId}`;
-            break;
-          default:
-            why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, event.data.receivedAt).message}`;
-        }
-        fail({ check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where });
-      }
-      // The instant the key was judged at, against the queue's clock the recorder kept beside it.
-      const appendedAt = queueAppendedAt(e);
-      if (appendedAt === undefined) dating.undated++;
-      else {
-        dating.dated++;
-        const misdated = misdating(event.data.receivedAt, appendedAt, dating.bound);
-        if (misdated !== undefined) fail({ check: 'signature', code: 'misdated', message: `${e.streamName}@${e.revision} (${e.type}): ${misdated}`, ...where });
-      }
-    }
-  }
+  checkSigned(e, event, election, where, fail, counts, prepared?.verdicts, dating);
 
   // Control relations of what was recorded.
   const precinct = election.precinct(precinctId ?? "");
@@ -662,20 +633,7 @@ function checkPrecinctEvent(
     }
   }
 
-  // The decider, re-run on the rebuilt command: it must decide exactly what was recorded. An
-  // event recorded before v2 is re-decided by the rules of then; a refusal that asked for the
-  // version was decided under v2.
-  counts.decider.checked++;
-  const beforeV2 = !(event.type === 'SubmissionRefused' && event.data.reasons.some((r) => r.code === 'VERSION_REQUIRED'));
-  let decided: PrecinctEvent[] | undefined;
-  try {
-    decided = decidePrecinct(commandOf(event), stream.state, { election, beforeV2, certifiedBodies });
-  } catch (error) {
-    fail({ check: 'decider', code: 'undecidable', message: `${e.streamName}@${e.revision}: ${error instanceof Error ? error.message : String(error)}`, ...where });
-  }
-  if (decided !== undefined && (decided.length !== 1 || !canonicallyEqual(decisionKey(decided[0]), decisionKey(event)))) {
-    fail({ check: 'decider', code: deciderCode(event, decided), message: `${e.streamName}@${e.revision}: ${describeDecision(event, decided)}`, ...where });
-  }
+  checkDecided(e, event, stream.state, election, certifiedBodies, where, fail, counts);
   for (const f of rolledBack) fail(f);
   // Go on from what was recorded, so one bad event does not hide the ones after it.
   try {
@@ -686,6 +644,161 @@ function checkPrecinctEvent(
   if (event.type === 'TurnoutReported') {
     if (event.data.version === undefined) stream.v2Times.delete(event.data.time);
     else stream.v2Times.add(event.data.time);
+  }
+}
+
+const REJECTIONS = categoryFilter(categories.intakeRejections);
+const REJECTIONS_PREFIX = categoryPrefix(categories.intakeRejections);
+
+/**
+ * A record kept with an election's rejections (`intake-rejections-<election>`): nothing there may
+ * come from someone not entitled to send it. A recorder's refusal of a submission for a precinct
+ * the election does not have (UNKNOWN_PRECINCT) is signed, decided and dated like a precinct's
+ * event, and checked alike; intake's refusal at the door keeps no body or signature, so what can
+ * be checked is that it reads as one and names a commission of the election (intake records only
+ * requests a commission's key signed). Raw messages recorders kept before issue 11 are counted in
+ * a note, not failed: the store holds them from before the rule.
+ */
+function checkRejection(
+  e: RecordedEvent,
+  loaded: LoadedElections,
+  fail: (f: VerifyFailure) => void,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+  dating: Dating,
+  legacy: { unparsed: number },
+): void {
+  counts.stream.checked++;
+  if (e.type === 'UnparseableSubmission') {
+    legacy.unparsed++;
+    return;
+  }
+  const electionId = e.streamName.slice(REJECTIONS_PREFIX.length);
+  const where = at(e, electionId);
+  const election = loaded.elections.get(electionId)?.index;
+  if (!election) {
+    fail({ check: 'stream', code: 'undefined-election', message: `${e.streamName}: the store defines no election ${electionId}`, ...where });
+    return;
+  }
+  if (e.type === INTAKE_REFUSAL_TYPE) {
+    const read = readIntakeRefusal(e);
+    if (!read.ok) fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${read.reason}`, ...where });
+    else if (read.value.submittedBy !== undefined && !election.commission(read.value.submittedBy)) {
+      fail({
+        check: 'stream',
+        code: 'unknown-submitter',
+        message: `${e.streamName}@${e.revision}: a refusal at intake of a request signed by ${read.value.submittedBy}, no commission of ${electionId} (intake records only what a commission's key signed)`,
+        ...where,
+      });
+    }
+    return;
+  }
+  if (e.type !== 'SubmissionRefused') {
+    fail({ check: 'stream', code: 'unknown-event-type', message: `${e.streamName}@${e.revision}: an election's rejections hold no ${e.type} events`, ...where });
+    return;
+  }
+  const decoded = decodePrecinctEvent(e);
+  if (!decoded.ok) {
+    fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${decodeFailureReason(decoded.error)}`, ...where });
+    return;
+  }
+  const event = decoded.value;
+  // Only a precinct the election lacks is refused here; any other has a stream of its own.
+  if (event.data.electionId !== electionId || election.precinct(event.data.precinctId) !== undefined) {
+    fail({
+      check: 'stream',
+      code: 'misfiled-event',
+      message: `${e.streamName}@${e.revision} refuses a submission for election ${event.data.electionId}, precinct ${event.data.precinctId}: its place is that precinct's stream`,
+      ...where,
+    });
+    return;
+  }
+  try {
+    checkSigned(e, event, election, where, fail, counts, undefined, dating);
+    checkDecided(e, event, initialPrecinctState(), election, undefined, where, fail, counts);
+  } catch (error) {
+    fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...where });
+  }
+}
+
+/**
+ * Signature: every fact a commission caused carries its commission's signature (a refusal, when
+ * it carries one), by the submitter's keys valid when it was received; and that receipt time set
+ * against the queue's clock the recorder kept beside it.
+ */
+function checkSigned(
+  e: RecordedEvent,
+  event: PrecinctEvent,
+  election: ElectionIndex,
+  where: ReturnType<typeof at>,
+  fail: (f: VerifyFailure) => void,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+  verdicts: ReadonlyMap<string, boolean> | undefined,
+  dating: Dating,
+): void {
+  const signature = event.data.signature;
+  const subject = signedSubjectOfEvent(event);
+  if (event.type === 'SubmissionRefused' && !(signature && subject)) return;
+  counts.signature.checked++;
+  if (!signature) {
+    fail({ check: 'signature', code: 'unsigned', message: `${e.streamName}@${e.revision} (${e.type}) carries no signature of ${event.data.submittedBy}`, ...where });
+    return;
+  }
+  if (!subject) {
+    fail({ check: 'signature', code: 'nothing-signed', message: `${e.streamName}@${e.revision}: no signed subject can be rebuilt from the event`, ...where });
+    return;
+  }
+  // Only the submitter's keys (scanning every commission per event would be quadratic at
+  // national scale), as they were when the submission was received.
+  const signer = findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt, verdicts });
+  if (!signer.ok) {
+    let why: string;
+    switch (signer.problem) {
+      case 'unknown-key':
+        why = `${event.data.submittedBy} has no key ${signer.keyId}`;
+        break;
+      case 'invalid-signature':
+        why = `the signature does not verify under ${event.data.submittedBy}'s key ${signer.keyId}`;
+        break;
+      default:
+        why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, event.data.receivedAt).message}`;
+    }
+    fail({ check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where });
+  }
+  // The instant the key was judged at, against the queue's clock the recorder kept beside it.
+  const appendedAt = queueAppendedAt(e);
+  if (appendedAt === undefined) dating.undated++;
+  else {
+    dating.dated++;
+    const misdated = misdating(event.data.receivedAt, appendedAt, dating.bound);
+    if (misdated !== undefined) fail({ check: 'signature', code: 'misdated', message: `${e.streamName}@${e.revision} (${e.type}): ${misdated}`, ...where });
+  }
+}
+
+/**
+ * The decider, re-run on the rebuilt command and the stream's state before the event: it must
+ * decide exactly what was recorded. An event recorded before v2 is re-decided by the rules of
+ * then; a refusal that asked for the version was decided under v2.
+ */
+function checkDecided(
+  e: RecordedEvent,
+  event: PrecinctEvent,
+  state: PrecinctState,
+  election: ElectionIndex,
+  certifiedBodies: ReadonlySet<string> | undefined,
+  where: ReturnType<typeof at>,
+  fail: (f: VerifyFailure) => void,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+): void {
+  counts.decider.checked++;
+  const beforeV2 = !(event.type === 'SubmissionRefused' && event.data.reasons.some((r) => r.code === 'VERSION_REQUIRED'));
+  let decided: PrecinctEvent[] | undefined;
+  try {
+    decided = decidePrecinct(commandOf(event), state, { election, beforeV2, certifiedBodies });
+  } catch (error) {
+    fail({ check: 'decider', code: 'undecidable', message: `${e.streamName}@${e.revision}: ${error instanceof Error ? error.message : String(error)}`, ...where });
+  }
+  if (decided !== undefined && (decided.length !== 1 || !canonicallyEqual(decisionKey(decided[0]), decisionKey(event)))) {
+    fail({ check: 'decider', code: deciderCode(event, decided), message: `${e.streamName}@${e.revision}: ${describeDecision(event, decided)}`, ...where });
   }
 }
 
