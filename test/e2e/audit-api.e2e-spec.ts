@@ -92,6 +92,15 @@ describe('auditor API', () => {
     expect(bad.body).toMatchObject({ code: 'UNKNOWN_CHOICE', field: 'choice' });
     const badUntil = await http.get(`/v1/audit/elections/${electionId}/explain`).query({ commission: 'central', contest: data.contestId, until: 'soon' }).set(auth);
     expect(badUntil.body).toMatchObject({ status: 400, code: 'MALFORMED', field: 'until' });
+    // The running turnout at a reporting time, and the reports behind it.
+    const report = events.find((e) => e.type === 'TurnoutReported')!.data as { time: string };
+    const turnout = await http.get(`/v1/audit/elections/${electionId}/explain`).query({ commission: 'central', contest: data.contestId, turnout: report.time }).set(auth);
+    expect(turnout.status).toBe(200);
+    expect(turnout.body.turnout).toMatchObject({ time: report.time, reconciles: true });
+    expect(turnout.body.turnout.figure.precinctsReported).toBeGreaterThan(0);
+    expect(turnout.body.turnout.sumOfCounted).toEqual(turnout.body.turnout.figure);
+    const badTime = await http.get(`/v1/audit/elections/${electionId}/explain`).query({ commission: 'central', contest: data.contestId, turnout: '25:00' }).set(auth);
+    expect(badTime.body).toMatchObject({ status: 404, code: 'NOT_FOUND', field: 'turnout' });
   });
 
   it('exports the CDF at a position (same bytes twice, schema-valid) and the CSV', async () => {

@@ -136,6 +136,16 @@ describe('tally audit (built CLI, embedded store)', () => {
     expect(Date.parse(version.queuedAt) - Date.parse(version.receivedAt)).toBeGreaterThanOrEqual(30_000);
     expect(text.stdout).toContain(`received ${version.receivedAt}, queued ${version.queuedAt}`);
     expect(text.stdout).toContain('(verified)');
+    // --turnout: the running turnout at a reporting time, from the reports the JSON lists.
+    const time = (events.find((e) => e.type === 'TurnoutReported')!.data as { time: string }).time;
+    const t = JSON.parse((await tally(['audit', 'explain', '--election', electionId, '--commission', election.root.id, '--contest', data.contestId, '--turnout', time, '--json'], env)).stdout).turnout;
+    expect(t).toMatchObject({ time, reconciles: true });
+    const turnoutText = await tally(['audit', 'explain', '--election', electionId, '--commission', election.root.id, '--contest', data.contestId, '--turnout', time], env);
+    expect(turnoutText.stdout).toContain(`  The counted reports add up to it: `);
+    expect(turnoutText.stdout).toContain(`${t.figure.ballotsIssued} ballots issued to ${t.figure.registeredVoters} voters on the lists of ${t.figure.precinctsReported} reporting precinct(s)`);
+    const badTime = await tally(['audit', 'explain', '--election', electionId, '--commission', election.root.id, '--contest', data.contestId, '--turnout', '25:00'], env);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain('UNKNOWN_TURNOUT_TIME');
   });
 
   it('export: CDF valid against the NIST schema, byte-identical at one position; CSV per precinct', async () => {

@@ -476,6 +476,42 @@ describe('@tally/audit on a recorded synthetic election', () => {
       }
     });
 
+    it("explains the running turnout at a reporting time: each precinct's reports, the one counted, and they add up to the figure", async () => {
+      // On a copy, a precinct revises its last report (v2: version + 1, 5 ballots more).
+      const copy = await tamperableCopy(store);
+      const definition = recorded.definition;
+      const first = events.filter((e) => e.type === 'TurnoutReported').map((e) => e.data as unknown as TurnoutReported['data']).at(-1)!;
+      const revised = await recordDecided(copy.store, definition, signedReport(definition, first.precinctId, uuidv5('turnout-revision', SPEC_NAMESPACE), first.time, first.ballotsIssued + 5, (first.version ?? 1) + 1));
+      expect(revised.map((e) => e.type)).toEqual(['TurnoutReported']);
+      const time = first.time;
+      const all = await readEverything(copy.store);
+      const reports = all.filter((e) => e.type === 'TurnoutReported').map((e) => ({ e, data: e.data as unknown as TurnoutReported['data'] }));
+      const result = await explain(copy.store, { electionId: definition.id, commissionId: 'central', contestId: 'list', turnoutTime: time });
+      await copy.close();
+      if (!result.ok) throw new Error(result.error.message);
+      const t = result.value.turnout!;
+      const figure = result.value.results.turnoutByTime.find((x) => x.time === time)!;
+      expect(t.figure).toEqual({ ballotsIssued: figure.ballotsIssued, registeredVoters: figure.registeredVoters, precinctsReported: figure.precinctsReported });
+      expect(figure.precinctsReported).toBeGreaterThan(0);
+      expect(t.sumOfCounted).toEqual(t.figure);
+      expect(t.reconciles).toBe(true);
+      const at = reports.filter((r) => r.data.time === time);
+      expect(t.precincts.flatMap((p) => p.reports.map((r) => r.position)).sort()).toEqual(at.map((r) => r.e.position).sort());
+      // Each precinct counts its last report (a later one replaces an earlier), signed and verified.
+      expect(t.precincts.find((p) => p.precinctId === first.precinctId)).toMatchObject({ counted: { ballotsIssued: first.ballotsIssued + 5 }, reports: [{ ballotsIssued: first.ballotsIssued }, { ballotsIssued: first.ballotsIssued + 5 }] });
+      for (const p of t.precincts) {
+        const last = at.filter((r) => r.data.precinctId === p.precinctId).at(-1)!;
+        expect(p.counted?.ballotsIssued).toBe(last.data.ballotsIssued);
+        expect(p.reports.every((r) => r.signature?.verified === true && r.submittedBy === p.precinctId)).toBe(true);
+      }
+      expect(t.notReported + t.precincts.filter((p) => p.counted).length).toBe(recorded.definition.commissions.filter((c) => c.level === 'precinct').length);
+      // Without the option, no turnout; an unknown time is named.
+      const plain = await explain(store, { electionId: recorded.definition.id, commissionId: 'central', contestId: 'list' });
+      expect(plain.ok && plain.value.turnout).toBeUndefined();
+      const unknown = await explain(store, { electionId: recorded.definition.id, commissionId: 'central', contestId: 'list', turnoutTime: '15:30' });
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TURNOUT_TIME', message: expect.stringContaining('not at 15:30') } });
+    });
+
     it('names an unknown choice', async () => {
       const result = await explain(store, { electionId: recorded.definition.id, commissionId: 'central', contestId: 'list', choices: ['nobody'] });
       expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHOICE' } });

@@ -3,7 +3,7 @@
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure; and
 // each precinct's protocols refused at intake (the body is not kept: their contest is unknown).
-import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type Protocol } from '@tally/domain';
+import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { queueAppendedAt } from './queue-time';
 import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
@@ -23,6 +23,8 @@ export interface ExplainRequest {
   /** List or candidate ids, `against-all`, `invalid`; all the ballot's choices when absent. */
   readonly choices?: readonly string[];
   readonly until?: Bound;
+  /** Also explain the contest's running turnout at this reporting time (one of the definition's `turnoutTimes`). */
+  readonly turnoutTime?: string;
   readonly onProgress?: (progress: ScanProgress) => void;
   readonly elections?: LoadedElections;
 }
@@ -31,7 +33,8 @@ export type ExplainError =
   | { readonly code: 'UNKNOWN_ELECTION'; readonly message: string }
   | { readonly code: 'UNKNOWN_COMMISSION'; readonly message: string }
   | { readonly code: 'UNKNOWN_CONTEST'; readonly message: string }
-  | { readonly code: 'UNKNOWN_CHOICE'; readonly message: string };
+  | { readonly code: 'UNKNOWN_CHOICE'; readonly message: string }
+  | { readonly code: 'UNKNOWN_TURNOUT_TIME'; readonly message: string };
 
 export interface LineChange {
   /** The protocol line, e.g. `votes.amanat`, `ballotsIssued.early`, `invalid`. */
@@ -40,9 +43,8 @@ export interface LineChange {
   readonly to: number | null;
 }
 
-export interface ProtocolVersion {
-  readonly type: 'ProtocolRecorded' | 'ProtocolCorrected';
-  readonly version: number;
+/** Where a precinct's fact was recorded, who sent it, and its signature (verified by the keys valid when it was received). */
+export interface RecordedFact {
   readonly position: string;
   readonly recordedAt: string;
   readonly streamName: string;
@@ -54,6 +56,11 @@ export interface ProtocolVersion {
   /** When the queue took it, by the queue's clock (the recorder's metadata queue.appendedAt); absent when the queue did not say. */
   readonly queuedAt?: string;
   readonly signature: { readonly keyId: string; readonly value: string; readonly verified: boolean } | null;
+}
+
+export interface ProtocolVersion extends RecordedFact {
+  readonly type: 'ProtocolRecorded' | 'ProtocolCorrected';
+  readonly version: number;
   readonly reason?: string;
   readonly supersedes?: string;
   /** Against the version it superseded; every line for the first version. */
@@ -86,6 +93,36 @@ export interface PrecinctExplanation {
   readonly refusedAtIntake: readonly IntakeRefusalRecord[];
 }
 
+/** One turnout report of a precinct at the explained time, as recorded. */
+export interface TurnoutReportVersion extends RecordedFact {
+  /** The signed version (v2); absent for a report recorded before v2. */
+  readonly version?: number;
+  readonly ballotsIssued: number;
+}
+
+export interface TurnoutPrecinct {
+  readonly precinctId: string;
+  /** Voters on the precinct's list, per the definition: what its report is a share of. */
+  readonly registeredVoters: number;
+  /** The report the figure counts (a later report replaces an earlier one); null when none is counted. */
+  readonly counted: { readonly ballotsIssued: number; readonly submissionId: string; readonly position: string } | null;
+  readonly reports: readonly TurnoutReportVersion[];
+}
+
+/** The running turnout at one reporting time, and the reports behind it. */
+export interface TurnoutExplanation {
+  readonly time: string;
+  /** As the results views compute it (the contest's `turnoutByTime` entry). */
+  readonly figure: { readonly ballotsIssued: number; readonly registeredVoters: number; readonly precinctsReported: number };
+  /** The same three summed over the counted reports: they must be equal. */
+  readonly sumOfCounted: { readonly ballotsIssued: number; readonly registeredVoters: number; readonly precinctsReported: number };
+  readonly reconciles: boolean;
+  /** The precincts with a report at that time. */
+  readonly precincts: readonly TurnoutPrecinct[];
+  /** Precincts under the commission voting in the contest with no report at that time. */
+  readonly notReported: number;
+}
+
 export interface Explanation {
   readonly electionId: string;
   readonly commissionId: string;
@@ -102,6 +139,8 @@ export interface Explanation {
   readonly precincts: readonly PrecinctExplanation[];
   /** Precincts under the commission voting in the contest that have no protocol in yet. */
   readonly notReported: readonly string[];
+  /** With `turnoutTime`: the running turnout at that time, and the reports behind it. */
+  readonly turnout?: TurnoutExplanation;
   /**
    * Records that do not read as what their stream holds: precinct events in those precincts'
    * streams (verify fails them), refusals in the election's intake-rejections stream. Not
@@ -151,6 +190,11 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     return { ok: false, error: { code: 'UNKNOWN_CHOICE', message: `not on the ballot of ${contest.id}: ${unknown.join(', ')} (choices: ${[...ballot, AGAINST_ALL, INVALID].join(', ')})` } };
   }
 
+  const turnoutTime = request.turnoutTime;
+  if (turnoutTime !== undefined && !election.turnoutTimes.includes(turnoutTime)) {
+    return { ok: false, error: { code: 'UNKNOWN_TURNOUT_TIME', message: `${request.electionId} reports turnout at ${election.turnoutTimes.join(', ')}, not at ${turnoutTime}` } };
+  }
+
   const [start, end] = election.precinctRange(request.commissionId)!;
   const inScope = (precinctId: string | undefined): precinctId is string => {
     if (precinctId === undefined) return false;
@@ -163,6 +207,9 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   const counted = new Map<string, PrecinctExplanation['counted']>();
   const unreadable: UnreadableRecord[] = [];
 
+  const reports = new Map<string, TurnoutReportVersion[]>();
+  const countedReport = new Map<string, TurnoutPrecinct['counted']>();
+
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
     if (!isPrecinctStream(e.streamName)) return;
     const precinctId = precinctOfStream(e.streamName);
@@ -170,6 +217,18 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     // Which contest an unreadable record was about cannot be told: every one beneath is listed.
     const event = readPrecinctEvent(e, unreadable);
     if (event === undefined) return;
+    if (event.type === 'TurnoutReported') {
+      if (event.data.time !== turnoutTime) return;
+      const report: TurnoutReportVersion = {
+        ...(event.data.version === undefined ? {} : { version: event.data.version }),
+        ballotsIssued: event.data.ballotsIssued,
+        ...recordOf(e, event, election),
+      };
+      reports.set(precinctId, [...(reports.get(precinctId) ?? []), report]);
+      // A report the view applied replaces the precinct's earlier one for that time.
+      if (outcome?.kind === 'applied') countedReport.set(precinctId, { ballotsIssued: report.ballotsIssued, submissionId: report.submissionId, position: e.position });
+      return;
+    }
     if (event.type === 'SubmissionRefused') {
       const payload = event.data.payload as { contestId?: unknown; protocol?: { contestId?: unknown } } | null;
       const contestOfPayload = event.data.kind === 'correction' ? payload?.protocol?.contestId : payload?.contestId;
@@ -191,24 +250,10 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     if (event.data.contestId !== contest.id) return;
     const key = `${precinctId}`;
     const previous = protocols.get(key);
-    const subject = signedSubjectOfEvent(event);
-    const signature = event.data.signature;
-    // By the keys valid when it was received: a signature by a key revoked by then is not verified.
-    const verified = !!(signature && subject && findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt }).ok);
-    const queuedAt = queueAppendedAt(e);
     const version: ProtocolVersion = {
       type: event.type,
       version: event.data.version,
-      position: e.position,
-      recordedAt: e.recordedAt.toISOString(),
-      streamName: e.streamName,
-      revision: e.revision.toString(),
-      eventId: e.id,
-      submissionId: event.data.submissionId,
-      submittedBy: event.data.submittedBy,
-      receivedAt: event.data.receivedAt,
-      ...(queuedAt === undefined ? {} : { queuedAt }),
-      signature: signature ? { keyId: signature.keyId, value: signature.value, verified } : null,
+      ...recordOf(e, event, election),
       ...(event.type === 'ProtocolCorrected' ? { reason: event.data.reason, supersedes: event.data.supersedes } : {}),
       changes: diffProtocols(previous, event.data.protocol),
       lines: Object.fromEntries(choices.map((c) => [c, lineOf(event.data.protocol, c)])),
@@ -246,6 +291,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     if (!v && !r && !door) continue;
     precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [], refusedAtIntake: door ?? [] });
   }
+  const turnout = turnoutTime === undefined ? undefined : turnoutExplanation(turnoutTime, results, members, start, end, election, reports, countedReport);
   const totals = choices.map((choice) => {
     let sum = 0;
     for (const p of precincts) {
@@ -270,7 +316,62 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
       reconciles: totals.every((t) => t.figure === t.sumOfCounted),
       precincts,
       notReported,
+      ...(turnout === undefined ? {} : { turnout }),
       unreadable,
     },
   };
+}
+
+/** Where a precinct's fact was recorded, who signed it (verified by the keys valid when it was received), and when the queue took it. */
+function recordOf(e: RecordedEvent, event: Extract<PrecinctEvent, { type: 'ProtocolRecorded' | 'ProtocolCorrected' | 'TurnoutReported' }>, election: ElectionIndex): RecordedFact {
+  const subject = signedSubjectOfEvent(event);
+  const signature = event.data.signature;
+  // By the keys valid when it was received: a signature by a key revoked by then is not verified.
+  const verified = !!(signature && subject && findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt }).ok);
+  const queuedAt = queueAppendedAt(e);
+  return {
+    position: e.position,
+    recordedAt: e.recordedAt.toISOString(),
+    streamName: e.streamName,
+    revision: e.revision.toString(),
+    eventId: e.id,
+    submissionId: event.data.submissionId,
+    submittedBy: event.data.submittedBy,
+    receivedAt: event.data.receivedAt,
+    ...(queuedAt === undefined ? {} : { queuedAt }),
+    signature: signature ? { keyId: signature.keyId, value: signature.value, verified } : null,
+  };
+}
+
+function turnoutExplanation(
+  time: string,
+  results: ContestResults,
+  members: ArrayLike<number>,
+  start: number,
+  end: number,
+  election: ElectionIndex,
+  reports: ReadonlyMap<string, TurnoutReportVersion[]>,
+  counted: ReadonlyMap<string, TurnoutPrecinct['counted']>,
+): TurnoutExplanation {
+  const at = results.turnoutByTime.find((t) => t.time === time);
+  const figure = { ballotsIssued: at?.ballotsIssued ?? 0, registeredVoters: at?.registeredVoters ?? 0, precinctsReported: at?.precinctsReported ?? 0 };
+  const precincts: TurnoutPrecinct[] = [];
+  const sum = { ballotsIssued: 0, registeredVoters: 0, precinctsReported: 0 };
+  let notReported = 0;
+  for (let i = 0; i < members.length; i++) {
+    const d = members[i];
+    if (d < start || d >= end) continue;
+    const precinctId = election.precinctIds[d];
+    const registeredVoters = election.precinct(precinctId)?.registeredVoters ?? 0;
+    const c = counted.get(precinctId) ?? null;
+    const r = reports.get(precinctId);
+    if (c) {
+      sum.ballotsIssued += c.ballotsIssued;
+      sum.registeredVoters += registeredVoters;
+      sum.precinctsReported++;
+    } else notReported++;
+    if (r) precincts.push({ precinctId, registeredVoters, counted: c, reports: r });
+  }
+  const reconciles = sum.ballotsIssued === figure.ballotsIssued && sum.registeredVoters === figure.registeredVoters && sum.precinctsReported === figure.precinctsReported;
+  return { time, figure, sumOfCounted: sum, reconciles, precincts, notReported };
 }

@@ -42,7 +42,11 @@ export {
   type LineChange,
   type PrecinctExplanation,
   type ProtocolVersion,
+  type RecordedFact,
   type RefusedSubmission,
+  type TurnoutExplanation,
+  type TurnoutPrecinct,
+  type TurnoutReportVersion,
 } from './explain';
 export { buildCdf, buildCsv, CDF_VENDOR_APPLICATION_ID, CSV_COLUMNS, exportElection, type ExportFormat, type ExportRequest, type ExportResult, type Provenance } from './export';
 export { historyPage, streamPage, type HistoryEvent, type HistoryPage, type StreamPage } from './history';

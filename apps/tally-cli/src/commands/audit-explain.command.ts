@@ -2,9 +2,10 @@
 // behind a figure — each precinct's protocol versions with positions, submitters, signatures,
 // corrections and what each changed, and what intake refused at the door — and how the counted
 // ones add up to it.
-import { explain, type Explanation } from '@tally/audit';
+import { explain, type Explanation, type TurnoutExplanation } from '@tally/audit';
 import { comparePositions } from '@tally/event-store';
 import { ExitCode, type CliIo } from '../cli.types';
+import { percent } from './allocate.format';
 import { formatResults } from './audit-replay.command';
 import { progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
 
@@ -13,6 +14,7 @@ export interface AuditExplainOptions {
   readonly commission: string;
   readonly contest: string;
   readonly choice?: string;
+  readonly turnout?: string;
   readonly until?: string;
   readonly json?: boolean;
 }
@@ -34,6 +36,7 @@ export async function runAuditExplain(options: AuditExplainOptions, io: CliIo, d
       commissionId: options.commission,
       contestId: options.contest,
       choices,
+      ...(options.turnout === undefined ? {} : { turnoutTime: options.turnout }),
       until: until.value,
       onProgress: progress.onProgress,
     });
@@ -81,6 +84,32 @@ export function formatExplanation(x: Explanation): string {
   if (x.precincts.some((p) => p.refusedAtIntake.length > 0)) {
     lines.push('  (refused at intake: the body is not kept, only its SHA-256, so which contest it was for is not known; intake records these best effort)');
   }
+  if (x.turnout) lines.push(...turnoutLines(x.turnout));
   for (const u of x.unreadable) lines.push(`  UNREADABLE ${u.type} at ${u.position} (${u.streamName}@${u.revision}): ${u.reason}`);
   return `${lines.join('\n')}\n`;
+}
+
+const share = (n: number, d: number): string => {
+  const p = percent({ numerator: n, denominator: d });
+  return `${p === null ? '—' : `${p.toFixed(2)}%`}, ${n} ballots issued to ${d} voters on the lists`;
+};
+
+/** The turnout at one time: the figure, how the counted reports add up to it, and each precinct's reports. */
+function turnoutLines(t: TurnoutExplanation): string[] {
+  const f = t.figure;
+  const s = t.sumOfCounted;
+  const lines = [
+    '',
+    `  turnout at ${t.time}: ${share(f.ballotsIssued, f.registeredVoters)} of ${f.precinctsReported} reporting precinct(s)`,
+    `  ${t.reconciles ? 'The counted reports add up to it' : 'MISMATCH between the counted reports and the figure'}: ${share(s.ballotsIssued, s.registeredVoters)}, ${s.precinctsReported} precinct(s); ${t.notReported} not reported at ${t.time}`,
+  ];
+  for (const p of t.precincts) {
+    lines.push(`  ${p.precinctId}: ${p.counted ? `counts ${p.counted.ballotsIssued} of ${p.registeredVoters}` : 'nothing counted'}`);
+    for (const r of p.reports) {
+      const sig = r.signature ? `signed ${r.signature.keyId} (${r.signature.verified ? 'verified' : 'DOES NOT VERIFY'})` : 'UNSIGNED';
+      lines.push(`    ${r.version === undefined ? 'v1-era' : `v${r.version}`} ${r.ballotsIssued} at ${r.position} (${r.recordedAt}) by ${r.submittedBy}, ${sig}, submission ${r.submissionId}`);
+      lines.push(`       received ${r.receivedAt}${r.queuedAt === undefined ? ' (no queue time kept)' : `, queued ${r.queuedAt}`}`);
+    }
+  }
+  return lines;
 }

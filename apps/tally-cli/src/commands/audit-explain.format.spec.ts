@@ -61,6 +61,30 @@ describe('tally audit explain: a precinct’s attempts', () => {
     expect(text).toContain('which contest it was for is not known; intake records these best effort');
   });
 
+  it('with --turnout: the figure, how the counted reports add up, and each precinct’s reports', () => {
+    const report = (v: number, ballotsIssued: number, position: string) => ({ ...version, version: v, ballotsIssued, position, type: undefined, changes: undefined, lines: undefined });
+    const text = formatExplanation({
+      ...explanation([]),
+      turnout: {
+        time: '14:00',
+        figure: { ballotsIssued: 120, registeredVoters: 1000, precinctsReported: 1 },
+        sumOfCounted: { ballotsIssued: 120, registeredVoters: 1000, precinctsReported: 1 },
+        reconciles: true,
+        precincts: [{ precinctId: p, registeredVoters: 1000, counted: { ballotsIssued: 120, submissionId: 's2', position: '22:1' }, reports: [report(1, 115, '21:1'), report(2, 120, '22:1')] }],
+        notReported: 1,
+      },
+    });
+    expect(text.trimEnd().split('\n').slice(-7)).toEqual([
+      '  turnout at 14:00: 12.00%, 120 ballots issued to 1000 voters on the lists of 1 reporting precinct(s)',
+      '  The counted reports add up to it: 12.00%, 120 ballots issued to 1000 voters on the lists, 1 precinct(s); 1 not reported at 14:00',
+      `  ${p}: counts 120 of 1000`,
+      `    v1 115 at 21:1 (2026-03-15T19:06:00.000Z) by ${p}, signed demo-${p} (verified), submission ${version.submissionId}`,
+      '       received 2026-03-15T19:05:59.000Z (no queue time kept)',
+      `    v2 120 at 22:1 (2026-03-15T19:06:00.000Z) by ${p}, signed demo-${p} (verified), submission ${version.submissionId}`,
+      '       received 2026-03-15T19:05:59.000Z (no queue time kept)',
+    ]);
+  });
+
   it('says nothing of intake when it refused nothing', () => {
     expect(formatExplanation(explanation([]))).not.toContain('intake');
   });

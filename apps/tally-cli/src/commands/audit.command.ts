@@ -45,6 +45,7 @@ export function auditCommandWith(deps: () => AuditDeps): CliCommand {
         .requiredOption('--commission <id>', 'commission id (any level)')
         .requiredOption('--contest <id>', 'contest id')
         .option('--choice <list>', 'comma-separated list or candidate ids, against-all, invalid (all by default)')
+        .option('--turnout <time>', "also the running turnout at this reporting time (e.g. 14:00) and every precinct's reports behind it")
         .option('--until <bound>', UNTIL)
         .option('--json', 'print JSON')
         .action(async (options: AuditExplainOptions) => exit(await runAuditExplain(options, io, deps())));

@@ -18,7 +18,7 @@ const Limit = z.coerce.number().int().min(1).max(1000).default(100);
 const EventsQuery = z.object({ from: z.string().regex(POSITION, 'a store position such as 812:40311').optional(), limit: Limit }).strict();
 const StreamQuery = z.object({ fromRevision: z.string().regex(/^\d+$/, 'a revision (0, 1, 2, …)').optional(), limit: Limit }).strict();
 const ExplainQuery = z
-  .object({ commission: z.string().min(1), contest: z.string().min(1), choice: z.string().optional(), until: z.string().optional() })
+  .object({ commission: z.string().min(1), contest: z.string().min(1), choice: z.string().optional(), until: z.string().optional(), turnout: z.string().min(1).optional() })
   .strict();
 const ExportQuery = z.object({ format: z.enum(['cdf', 'csv']).default('cdf'), until: z.string().optional() }).strict();
 
@@ -70,10 +70,11 @@ export class AuditController {
   @ApiQuery({ name: 'contest', required: true })
   @ApiQuery({ name: 'choice', required: false, description: 'Comma-separated list/candidate ids, against-all, invalid.' })
   @ApiQuery({ name: 'until', required: false, description: 'Store position or ISO 8601 instant; the whole store by default.' })
+  @ApiQuery({ name: 'turnout', required: false, description: "A reporting time of the definition (e.g. 14:00): also the running turnout then and every precinct's reports behind it (`turnout`)." })
   async explain(@Param('electionId') electionId: string, @Query() query: unknown): Promise<Explanation> {
     const q = parseQuery(ExplainQuery, query);
     const choices = q.choice?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
-    const result = await explain(this.store, { electionId, commissionId: q.commission, contestId: q.contest, choices, until: bound(q.until) });
+    const result = await explain(this.store, { electionId, commissionId: q.commission, contestId: q.contest, choices, until: bound(q.until), turnoutTime: q.turnout });
     if (result.ok) return result.value;
     switch (result.error.code) {
       case 'UNKNOWN_ELECTION':
@@ -84,6 +85,8 @@ export class AuditController {
         throw new ProblemException([problem('NOT_FOUND', 'contest', result.error.message)]);
       case 'UNKNOWN_CHOICE':
         throw new ProblemException([problem('UNKNOWN_CHOICE', 'choice', result.error.message)]);
+      case 'UNKNOWN_TURNOUT_TIME':
+        throw new ProblemException([problem('NOT_FOUND', 'turnout', result.error.message)]);
       default: {
         const never: never = result.error;
         throw new Error(`unknown explain error ${JSON.stringify(never)}`);
