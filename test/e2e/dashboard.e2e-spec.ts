@@ -186,6 +186,10 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await waitForText(page, `[data-list="amanat"] [data-field="share"]`, fmtPct(lists.reduce((s, p) => s + p.protocol.votes.amanat, 0), lists.reduce((s, p) => s + listVotes(p), 0)));
     const at12 = fmtPct(turnout12.reduce((a, b) => a + b, 0), registered);
     await page.waitForFunction((t) => document.querySelector('[data-testid="turnout-chart"]')?.getAttribute('aria-label')?.includes(t) ?? false, `10:00 ${at10}, 12:00 ${at12}`, { timeout: WAIT_MS });
+    // Each point says over which precincts it stands (here the city's 3 of its 320), and on hover its figures.
+    await waitForText(page, '[data-testid="turnout-note"]', 'Each point is over the precincts that had reported at that time: 10:00 3 of 320, 12:00 3 of 320.');
+    const issued12 = fmtInt(turnout12.reduce((a, b) => a + b, 0));
+    expect(await page.$eval('[data-testid="turnout-chart"] g[data-time="12:00"] title', (e) => e.textContent)).toBe(`12:00: ${at12}, ${issued12} ballots issued to ${fmtInt(registered)} voters on the lists of 3 of 320 precincts`);
     await page.waitForFunction((n) => document.querySelectorAll(`circle[data-party]:not([data-party="pending"])`).length === n, 22, { timeout: WAIT_MS });
     expect(await seatsShown(page)).toEqual(expectedComposition(sent));
     await waitForText(page, '[data-testid="as-of"]', 'store position');

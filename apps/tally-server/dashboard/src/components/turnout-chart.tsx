@@ -1,7 +1,9 @@
 // Turnout by reporting time as a line over the election's turnout times. The figures are the
-// API's (ballots issued / voters on the list of the precincts that reported at that time).
+// API's (ballots issued / voters on the list of the precincts that reported at that time): each
+// point is over its own precincts, so the caption says how many reported at each time, of all.
 import type { CommissionPayload } from '../api';
 import { fmtInt, fmtPct, fmtPctShort, t } from '../i18n';
+import { xOfY } from './progress';
 
 const W = 640;
 const H = 240;
@@ -9,7 +11,7 @@ const H = 240;
 // its time on the axis, in every language's number format.
 const PAD = { left: 48, right: 40, top: 16, bottom: 32 };
 
-export function TurnoutChart({ contest, times }: { readonly contest: Pick<CommissionPayload['contests'][number], 'turnoutByTime'>; readonly times: readonly string[] }) {
+export function TurnoutChart({ contest, times }: { readonly contest: Pick<CommissionPayload['contests'][number], 'turnoutByTime' | 'precincts'>; readonly times: readonly string[] }) {
   const byTime = new Map(contest.turnoutByTime.map((p) => [p.time, p]));
   const points = times.map((time) => ({ time, at: byTime.get(time) }));
   const known = points.filter((p) => p.at?.turnout.percent !== null && p.at?.turnout.percent !== undefined);
@@ -47,7 +49,10 @@ export function TurnoutChart({ contest, times }: { readonly contest: Pick<Commis
         {path && <path class="line" d={path} />}
         {points.map((p, i) =>
           p.at?.turnout.percent != null ? (
-            <g key={p.time}>
+            <g key={p.time} data-time={p.time}>
+              <title>
+                {t('turnoutPoint', { time: p.time, p: fmtPct(p.at.turnout.percent), issued: fmtInt(p.at.ballotsIssued), registered: fmtInt(p.at.registeredVoters), precincts: xOfY(p.at.precinctsReported, contest.precincts.expected) })}
+              </title>
               <circle class="dot" cx={x(i)} cy={y(p.at.turnout.percent)} r={4.5} />
               <text class="value" x={x(i)} y={y(p.at.turnout.percent) - 10} text-anchor="middle">
                 {fmtPct(p.at.turnout.percent)}
@@ -56,6 +61,11 @@ export function TurnoutChart({ contest, times }: { readonly contest: Pick<Commis
           ) : null,
         )}
       </svg>
+      {known.length > 0 && (
+        <figcaption data-testid="turnout-note">
+          {t('turnoutChartNote', { points: known.map((p) => `${p.time} ${xOfY(p.at?.precinctsReported ?? 0, contest.precincts.expected)}`).join(', ') })}
+        </figcaption>
+      )}
       <div class="visually-hidden"><table>
         <caption>{t('turnoutByHour')}</caption>
         <thead>
