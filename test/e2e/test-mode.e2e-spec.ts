@@ -4,7 +4,7 @@
 // switch to live, after which the count provably starts at zero: the live night is all the live
 // views and exports hold, a test body sent again is not counted, `tally audit verify` passes, and
 // a test fact re-recorded as live fails it.
-import { verifyAudit } from '@tally/audit';
+import { explain, verifyAudit } from '@tally/audit';
 import { allocatingCommissionOf, generateProtocols, generateSyntheticElection, SYNTHETIC_LIST_CONTEST, type ElectionDefinition, type LifecycleAct } from '@tally/domain';
 import { eventToAppend, streams, type EventStore } from '@tally/event-store';
 import { demoKeyPair, signAct, withDemoKeys } from '@tally/signatures';
@@ -100,6 +100,12 @@ describe('test mode, the switch to live, a live night', () => {
     expect(payload.test).toBe(false);
     expect(payload.progress.precincts).toEqual({ reported: 0, expected: 50 });
     expect(Object.values(listVotes(payload) ?? {}).every((v) => v === 0)).toBe(true);
+    // An auditor's explanation agrees: the test protocols are listed, none of them counted.
+    const explained = await explain(tally.app.get<EventStore>(EVENT_STORE), { electionId: E, commissionId: definition.commissions[0].id, contestId: 'list' });
+    if (!explained.ok) throw new Error(explained.error.message);
+    expect(explained.value.reconciles).toBe(true);
+    expect(explained.value.precincts.length).toBeGreaterThan(0);
+    expect(explained.value.precincts.every((p) => p.counted === null && p.versions.length > 0)).toBe(true);
     const cdf = await http.get(`/v1/elections/${E}/open-data/results.cdf.json`).expect(200);
     expect(cdf.body.Status).toBe('unofficial-partial');
     expect(validator.validate(cdf.body) ? [] : validator.errors()).toEqual([]);

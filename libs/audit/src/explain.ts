@@ -211,6 +211,13 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   const countedReport = new Map<string, TurnoutPrecinct['counted']>();
 
   const observe = (e: RecordedEvent, _electionId: string, outcome: { kind: string } | undefined) => {
+    if (outcome?.kind === 'went-live') {
+      // The switch to live empties the view: no test fact counts after it (still listed).
+      protocols.clear();
+      counted.clear();
+      countedReport.clear();
+      return;
+    }
     if (!isPrecinctStream(e.streamName)) return;
     const precinctId = precinctOfStream(e.streamName);
     if (!inScope(precinctId)) return;
