@@ -15,6 +15,8 @@ export const ExitCode = {
   failure: 1,
   /** Bad usage or bad input: the message names the field and the rule. */
   badInput: 2,
+  /** Accepted, with no outcome yet (`tally submit`): asking again finds the same submission. */
+  pending: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -9,12 +9,13 @@ import { actCommand } from './commands/act.command';
 import { amendCommand } from './commands/amend.command';
 import { keysCommand } from './commands/keys.command';
 import { signCommand } from './commands/sign.command';
+import { submitCommand } from './commands/submit.command';
 import { auditCommand } from './commands/audit.command';
 import { dbCommand } from './commands/db.command';
 import { logCommand } from './commands/log-watch.command';
 import { receiptCommand } from './commands/receipt.command';
 
-export const commands: readonly CliCommand[] = [actCommand, allocateCommand, amendCommand, auditCommand, dbCommand, keysCommand, logCommand, receiptCommand, signCommand];
+export const commands: readonly CliCommand[] = [actCommand, allocateCommand, amendCommand, auditCommand, dbCommand, keysCommand, logCommand, receiptCommand, signCommand, submitCommand];
 
 export function buildProgram(io: CliIo, exit: (code: ExitCode) => void): Command {
   const program = new Command('tally')

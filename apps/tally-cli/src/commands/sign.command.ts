@@ -52,14 +52,6 @@ type SignedProtocol = Extract<SignedSubject, { kind: 'protocol' }>['protocol'];
 
 type Problem = { readonly field: string; readonly rule: string };
 
-const report = (io: CliIo, problems: readonly Problem[]) => io.stderr(`tally sign: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
-
-/** Reports the refusals, if any, and says whether there were. */
-const notCounts = (io: CliIo, refusals: readonly Refusal[]): boolean => {
-  if (refusals.length > 0) report(io, refusals.map((r) => ({ field: r.field, rule: `${r.message} (${r.code}: the server would refuse it)` })));
-  return refusals.length > 0;
-};
-
 /** The private key and its id from --key (and --key-id) or --demo-key; `tally amend` reads its key the same way. */
 export async function loadKey(options: Pick<SignOptions, 'key' | 'keyId' | 'demoKey'>, io: CliIo): Promise<{ key: KeyObject | string; keyId: string } | Problem> {
   if (options.demoKey !== undefined) {
@@ -134,7 +126,32 @@ function toCheck(subject: Unversioned, version: number): SubmissionToCheck {
   }
 }
 
+/** A signed request: its body, where to POST it, and the version it signs (and where that came from). */
+export interface SignedRequest {
+  readonly body: Record<string, unknown>;
+  readonly path: string;
+  readonly version: number;
+  readonly from: string;
+}
+
 export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = { fetchJson }): Promise<ExitCode> {
+  const signed = await signRequest(options, io, deps, 'tally sign');
+  if (typeof signed === 'number') return signed;
+  io.stdout(JSON.stringify(signed.body, null, 2) + '\n');
+  io.stderr(`tally sign: version ${signed.version} (${signed.from})\ntally sign: POST this body to ${signed.path} (Content-Type: application/json)\n`);
+  return ExitCode.ok;
+}
+
+/**
+ * Reads, checks and signs what `options` name (`tally sign`, `tally submit`); a problem is reported
+ * on stderr under `command` and answered as its exit code.
+ */
+export async function signRequest(options: SignOptions, io: CliIo, deps: SignDeps, command: string): Promise<SignedRequest | ExitCode> {
+  const report = (io: CliIo, problems: readonly Problem[]) => io.stderr(`${command}: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
+  const notCounts = (io: CliIo, refusals: readonly Refusal[]): boolean => {
+    if (refusals.length > 0) report(io, refusals.map((r) => ({ field: r.field, rule: `${r.message} (${r.code}: the server would refuse it)` })));
+    return refusals.length > 0;
+  };
   const kinds = ['protocol', 'correction', 'turnout'];
   if (!kinds.includes(options.kind)) {
     report(io, [{ field: '--kind', rule: `one of ${kinds.join(', ')}` }]);
@@ -194,7 +211,7 @@ export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = 
   }
   const version = await versionOf(subject, options, deps);
   if ('failure' in version) {
-    io.stderr(`tally sign: ${version.failure}\n`);
+    io.stderr(`${command}: ${version.failure}\n`);
     return ExitCode.failure;
   }
   const problems = 'field' in version ? [version] : checkVersion(toCheck(subject, version.version)).map((r) => ({ field: '--version', rule: r.message }));
@@ -204,28 +221,29 @@ export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = 
   }
   body.version = version.version;
   body.signature = signSubmission({ ...subject, version: version.version }, key.keyId, key.key);
-  io.stdout(JSON.stringify(body, null, 2) + '\n');
-  io.stderr(`tally sign: version ${version.version} (${version.from})\ntally sign: POST this body to ${path} (Content-Type: application/json)\n`);
-  return ExitCode.ok;
+  return { body, path, version: version.version, from: version.from };
 }
 
 export const signCommand: CliCommand = {
   name: 'sign',
   register(program: Command, io: CliIo, exit: (code: ExitCode) => void) {
-    program
-      .command('sign')
-      .description('sign a protocol, correction or turnout report; prints the request body to POST (see the README)')
-      .requiredOption('-i, --input <file>', 'the protocol JSON (for --kind turnout: {"time","ballotsIssued"}), or - for stdin')
-      .requiredOption('-e, --election <id>', 'the election id')
-      .requiredOption('-p, --precinct <id>', 'the precinct id')
-      .option('--key <file>', "the commission's private key (PKCS8 PEM, from tally keys)")
-      .option('--key-id <id>', 'the key id (default: from a key file named <keyId>.key.pem)')
-      .option('--demo-key <commission>', 'DEMO ONLY: sign with the public demo key of this commission')
-      .option('--kind <kind>', 'protocol, correction or turnout', 'protocol')
-      .option('--contest <id>', 'correction: the contest (default: the protocol\'s contestId)')
-      .option('--reason <text>', 'correction: why the protocol is corrected')
+    withSigningOptions(program.command('sign').description('sign a protocol, correction or turnout report; prints the request body to POST (see the README)'))
       .option('--version <n>', 'the version to sign: a protocol 1; a correction the contest\'s current version + 1; a turnout report its time\'s current version + 1 (default: 1 for a protocol or a turnout report)')
       .option('--server <url>', 'ask this Tally server for the precinct\'s current version and sign the next one')
       .action(async (options: SignOptions) => exit(await runSign(options, io)));
   },
 };
+
+/** What is signed and with which key: the options `tally sign` and `tally submit` share. */
+export function withSigningOptions(command: Command): Command {
+  return command
+    .requiredOption('-i, --input <file>', 'the protocol JSON (for --kind turnout: {"time","ballotsIssued"}), or - for stdin')
+    .requiredOption('-e, --election <id>', 'the election id')
+    .requiredOption('-p, --precinct <id>', 'the precinct id')
+    .option('--key <file>', "the commission's private key (PKCS8 PEM, from tally keys)")
+    .option('--key-id <id>', 'the key id (default: from a key file named <keyId>.key.pem)')
+    .option('--demo-key <commission>', 'DEMO ONLY: sign with the public demo key of this commission')
+    .option('--kind <kind>', 'protocol, correction or turnout', 'protocol')
+    .option('--contest <id>', "correction: the contest (default: the protocol's contestId)")
+    .option('--reason <text>', 'correction: why the protocol is corrected');
+}
