@@ -157,6 +157,14 @@ interface StreamCheck {
 
 const at = (e: RecordedEvent, electionId?: string) => ({ ...recordedAt(e), ...(electionId === undefined ? {} : { electionId }) });
 
+/** A record so malformed that a check cannot read it as its type: itself the finding. */
+const malformed = (e: RecordedEvent, reason: string, where: ReturnType<typeof at>): VerifyFailure => ({
+  check: 'stream',
+  code: 'malformed-event',
+  message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${reason}`,
+  ...where,
+});
+
 /** The signed version of a recorded fact: only under the v2 scheme (a v1-era ProtocolRecorded says version 1 but signed none). */
 const signedVersion = (event: Exclude<PrecinctEvent, { type: 'SubmissionRefused' }>): { version?: number } => {
   const version = event.type === 'TurnoutReported' ? event.data.version : event.data.signature?.scheme === SIGNATURE_SCHEME_V2 ? event.data.version : undefined;
@@ -365,7 +373,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
       checkPrecinctEvent(e, electionId, defined.index, streams, (f) => fail(eventFailures, f), counts, lifecycle?.certifiedBodies(), lifecycle?.isLive() ?? true, prepared, dating);
     } catch (error) {
       // A recorded event so malformed that a check cannot even read it is itself the finding.
-      fail(eventFailures, { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...at(e, electionId) });
+      fail(eventFailures, malformed(e, error instanceof Error ? error.message : String(error), at(e, electionId)));
     }
   }
   captureUpTo(null);
@@ -574,7 +582,7 @@ function checkPrecinctEvent(
     fail(
       f.kind === 'unknown-type'
         ? { check: 'stream', code: 'unknown-event-type', message: `${e.streamName}@${e.revision}: ${decodeFailureReason(f)}`, ...where }
-        : { check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${decodeFailureReason(f)}`, ...where },
+        : malformed(e, decodeFailureReason(f), where),
     );
     return;
   }
@@ -681,7 +689,7 @@ function checkRejection(
   }
   if (e.type === INTAKE_REFUSAL_TYPE) {
     const read = readIntakeRefusal(e);
-    if (!read.ok) fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${read.reason}`, ...where });
+    if (!read.ok) fail(malformed(e, read.reason, where));
     else if (read.value.submittedBy !== undefined && !election.commission(read.value.submittedBy)) {
       fail({
         check: 'stream',
@@ -698,7 +706,7 @@ function checkRejection(
   }
   const decoded = decodePrecinctEvent(e);
   if (!decoded.ok) {
-    fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${decodeFailureReason(decoded.error)}`, ...where });
+    fail(malformed(e, decodeFailureReason(decoded.error), where));
     return;
   }
   const event = decoded.value;
@@ -716,7 +724,7 @@ function checkRejection(
     checkSigned(e, event, election, where, fail, counts, undefined, dating);
     checkDecided(e, event, initialPrecinctState(), election, undefined, where, fail, counts);
   } catch (error) {
-    fail({ check: 'stream', code: 'malformed-event', message: `${e.streamName}@${e.revision} (${e.type}) cannot be read as one: ${error instanceof Error ? error.message : String(error)}`, ...where });
+    fail(malformed(e, error instanceof Error ? error.message : String(error), where));
   }
 }
 

@@ -5,8 +5,7 @@
 import { explain, type Explanation, type TurnoutExplanation } from '@tally/audit';
 import { comparePositions } from '@tally/event-store';
 import { ExitCode, type CliIo } from '../cli.types';
-import { percent } from './allocate.format';
-import { formatResults } from './audit-replay.command';
+import { formatResults, turnoutText } from './audit-replay.command';
 import { progressLine, untilOption, withStore, type AuditDeps } from './audit-support';
 
 export interface AuditExplainOptions {
@@ -89,19 +88,14 @@ export function formatExplanation(x: Explanation): string {
   return `${lines.join('\n')}\n`;
 }
 
-const share = (n: number, d: number): string => {
-  const p = percent({ numerator: n, denominator: d });
-  return `${p === null ? '—' : `${p.toFixed(2)}%`}, ${n} ballots issued to ${d} voters on the lists`;
-};
-
 /** The turnout at one time: the figure, how the counted reports add up to it, and each precinct's reports. */
 function turnoutLines(t: TurnoutExplanation): string[] {
   const f = t.figure;
   const s = t.sumOfCounted;
   const lines = [
     '',
-    `  turnout at ${t.time}: ${share(f.ballotsIssued, f.registeredVoters)} of ${f.precinctsReported} reporting precinct(s)`,
-    `  ${t.reconciles ? 'The counted reports add up to it' : 'MISMATCH between the counted reports and the figure'}: ${share(s.ballotsIssued, s.registeredVoters)}, ${s.precinctsReported} precinct(s); ${t.notReported} not reported at ${t.time}`,
+    `  turnout at ${t.time}: ${turnoutText(f.ballotsIssued, f.registeredVoters)} of ${f.precinctsReported} reporting precinct(s)`,
+    `  ${t.reconciles ? 'The counted reports add up to it' : 'MISMATCH between the counted reports and the figure'}: ${turnoutText(s.ballotsIssued, s.registeredVoters)}, ${s.precinctsReported} precinct(s); ${t.notReported} not reported at ${t.time}`,
   ];
   for (const p of t.precincts) {
     lines.push(`  ${p.precinctId}: ${p.counted ? `counts ${p.counted.ballotsIssued} of ${p.registeredVoters}` : 'nothing counted'}`);

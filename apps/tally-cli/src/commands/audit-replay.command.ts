@@ -69,6 +69,9 @@ const pct = (n: number, d: number) => {
   return p === null ? '—' : `${p.toFixed(2)}%`;
 };
 
+/** "41.34%, 297383 ballots issued to 719299 voters on the lists": a turnout as replay and explain print it. */
+export const turnoutText = (issued: number, registered: number): string => `${pct(issued, registered)}, ${issued} ballots issued to ${registered} voters on the lists`;
+
 export function formatResults(r: ContestResults): string {
   const rows: string[][] = [['choice', 'votes', 'share', r.kind === 'list' ? 'seats' : '']];
   if (r.kind === 'list') for (const l of r.lists) rows.push([l.id, String(l.votes), pct(l.votes, r.base), l.seats === null ? '—' : String(l.seats)]);
@@ -88,7 +91,7 @@ export function formatResults(r: ContestResults): string {
  * reported yet is left out.
  */
 function turnoutLines(r: ContestResults): string {
-  const lines = [`    turnout (protocols): ${pct(r.ballotsIssued.total, r.registeredVotersReported)}, ${r.ballotsIssued.total} ballots issued to ${r.registeredVotersReported} voters on the lists`];
+  const lines = [`    turnout (protocols): ${turnoutText(r.ballotsIssued.total, r.registeredVotersReported)}`];
   const times = r.turnoutByTime.filter((t) => t.precinctsReported > 0);
   if (times.length > 0) {
     lines.push(`    turnout by time: ${times.map((t) => `${t.time} ${pct(t.ballotsIssued, t.registeredVoters)} (${t.ballotsIssued} of ${t.registeredVoters}, ${counted(t.precinctsReported, 'precinct')})`).join('; ')}`);

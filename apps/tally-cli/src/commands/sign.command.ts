@@ -147,26 +147,27 @@ export async function runSign(options: SignOptions, io: CliIo, deps: SignDeps = 
  * on stderr under `command` and answered as its exit code.
  */
 export async function signRequest(options: SignOptions, io: CliIo, deps: SignDeps, command: string): Promise<SignedRequest | ExitCode> {
-  const report = (io: CliIo, problems: readonly Problem[]) => io.stderr(`${command}: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
-  const notCounts = (io: CliIo, refusals: readonly Refusal[]): boolean => {
-    if (refusals.length > 0) report(io, refusals.map((r) => ({ field: r.field, rule: `${r.message} (${r.code}: the server would refuse it)` })));
+  const report = (problems: readonly Problem[]) => io.stderr(`${command}: invalid input\n${problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}\n`);
+  /** Reports the refusals, if any, and says whether there were. */
+  const notCounts = (refusals: readonly Refusal[]): boolean => {
+    if (refusals.length > 0) report(refusals.map((r) => ({ field: r.field, rule: `${r.message} (${r.code}: the server would refuse it)` })));
     return refusals.length > 0;
   };
   const kinds = ['protocol', 'correction', 'turnout'];
   if (!kinds.includes(options.kind)) {
-    report(io, [{ field: '--kind', rule: `one of ${kinds.join(', ')}` }]);
+    report([{ field: '--kind', rule: `one of ${kinds.join(', ')}` }]);
     return ExitCode.badInput;
   }
   let input: unknown;
   try {
     input = JSON.parse(options.input === '-' ? await io.readStdin() : await io.readFile(options.input));
   } catch (error) {
-    report(io, [{ field: '--input', rule: `must name a readable JSON file or - for stdin (${(error as Error).message})` }]);
+    report([{ field: '--input', rule: `must name a readable JSON file or - for stdin (${(error as Error).message})` }]);
     return ExitCode.badInput;
   }
   const key = await loadKey(options, io);
   if ('field' in key) {
-    report(io, [key]);
+    report([key]);
     return ExitCode.badInput;
   }
   const { election: electionId, precinct: precinctId } = options;
@@ -178,11 +179,11 @@ export async function signRequest(options: SignOptions, io: CliIo, deps: SignDep
   if (options.kind === 'turnout') {
     const parsed = TurnoutReportShape.safeParse(input);
     if (!parsed.success) {
-      report(io, refusalsFromZod(input, parsed.error.issues, 'input').map((r) => ({ field: r.field, rule: r.message })));
+      report(refusalsFromZod(input, parsed.error.issues, 'input').map((r) => ({ field: r.field, rule: r.message })));
       return ExitCode.badInput;
     }
     // A count the server refuses is refused before it is signed: a signature never covers it.
-    if (notCounts(io, countRefusals([['ballotsIssued', parsed.data.ballotsIssued]], 'input'))) return ExitCode.badInput;
+    if (notCounts(countRefusals([['ballotsIssued', parsed.data.ballotsIssued]], 'input'))) return ExitCode.badInput;
     subject = { kind: 'turnout', electionId, precinctId, time: parsed.data.time, ballotsIssued: parsed.data.ballotsIssued };
     body = { ...parsed.data };
     path = `${base}/turnout`;
@@ -190,13 +191,13 @@ export async function signRequest(options: SignOptions, io: CliIo, deps: SignDep
     const protocol = normalizeProtocol(input);
     if (!protocol) {
       const issues = ProtocolShape.safeParse(input).error?.issues ?? [];
-      report(io, refusalsFromZod(input, issues, 'protocol').map((r) => ({ field: r.field, rule: r.message })));
+      report(refusalsFromZod(input, issues, 'protocol').map((r) => ({ field: r.field, rule: r.message })));
       return ExitCode.badInput;
     }
-    if (notCounts(io, countRefusals(protocolLines(protocol), 'protocol'))) return ExitCode.badInput;
+    if (notCounts(countRefusals(protocolLines(protocol), 'protocol'))) return ExitCode.badInput;
     if (options.kind === 'correction') {
       if (!options.reason || options.reason.trim() === '') {
-        report(io, [{ field: '--reason', rule: 'a correction states its reason' }]);
+        report([{ field: '--reason', rule: 'a correction states its reason' }]);
         return ExitCode.badInput;
       }
       const contestId = options.contest ?? protocol.contestId;
@@ -216,7 +217,7 @@ export async function signRequest(options: SignOptions, io: CliIo, deps: SignDep
   }
   const problems = 'field' in version ? [version] : checkVersion(toCheck(subject, version.version)).map((r) => ({ field: '--version', rule: r.message }));
   if ('field' in version || problems.length > 0) {
-    report(io, problems);
+    report(problems);
     return ExitCode.badInput;
   }
   body.version = version.version;

@@ -116,7 +116,7 @@ export async function runSubmit(options: SubmitOptions, io: CliIo, deps: SubmitD
       }
       const header = Number(res.headers.get('retry-after'));
       if (Number.isFinite(header) && header > 0) retryAfterMs = header * 1000;
-      why = `${res.status}${reasonsOf(answer)[0] ? ` ${reasonsOf(answer)[0].code}` : ''}`;
+      why = `${res.status} ${reasonsOf(answer)[0].code}`;
     } catch (error) {
       why = `no answer (${error instanceof Error ? error.message : String(error)})`;
       answered = false;
