@@ -641,4 +641,52 @@ describe("verify: an election's rejections come from someone entitled to send th
     ]);
     expect(report.failures[1].message).toContain('signed by stranger, no commission of');
   }, 120_000);
+
+  /** What intake writes when a recorder dead-letters an attempt it acknowledged: the signed command kept. */
+  function setAside(n: number, over: { signer?: string; code?: string; command?: (c: PrecinctCommand) => PrecinctCommand; submittedBy?: string; receivedAt?: string } = {}) {
+    const signer = over.signer ?? p;
+    const key = demoKeyPair(signer);
+    const signature = signSubmission({ kind: 'turnout', electionId: definition.id, precinctId: p, time: '12:00', ballotsIssued: 20, version: 1 }, key.keyId, key.privateKeyPem);
+    const submittedBy = over.submittedBy ?? p;
+    const receivedAt = over.receivedAt ?? '2026-03-15T19:10:00.000Z';
+    const meta = { submissionId: uuidv5(`set-aside/${n}`, SPEC_NAMESPACE), electionId: definition.id, precinctId: p, submittedBy, receivedAt, signature };
+    const command: PrecinctCommand = { type: 'ReportTurnout', meta, time: '12:00', ballotsIssued: 20, version: 1 };
+    return {
+      type: 'SubmissionSetAside',
+      data: {
+        submissionId: meta.submissionId,
+        electionId: definition.id,
+        precinctId: p,
+        submittedBy,
+        kind: 'turnout',
+        receivedAt,
+        code: over.code ?? 'MISDATED',
+        reason: 'receivedAt is 1.5 s before the queue took the message',
+        deadLetter: { topic: 'tally.submissions', partition: 1, offset: String(n), at: '2026-03-15T19:10:02.000Z' },
+        command: over.command ? over.command(command) : command,
+      },
+    };
+  }
+
+  it('checks a submission intake acknowledged and a recorder set aside: its commission, its precinct and the signature it keeps', async () => {
+    // One that keeps its command, and one whose command the store could not keep (UNSTORABLE).
+    const good = await verifyWith([setAside(1), { ...setAside(2), data: { ...setAside(2).data, command: undefined } }]);
+    expect(good.failures).toEqual([]);
+    const clean = await verifyWith([]);
+    expect(good.checks.signature.checked - clean.checks.signature.checked).toBe(1);
+    expect(good.checks.stream.checked - clean.checks.stream.checked).toBe(2);
+
+    const report = await verifyWith([
+      setAside(3, { signer: q }), // q's signature on p's submission
+      setAside(4, { submittedBy: 'stranger' }),
+      setAside(5, { command: (c) => ({ ...c, ballotsIssued: 21 }) }), // figures other than those signed
+      setAside(6, { command: (c) => ({ ...c, meta: { ...c.meta, submissionId: uuidv5('set-aside/other', SPEC_NAMESPACE) } }) }),
+    ]);
+    expect(report.failures.map((f) => [f.check, f.code, f.revision])).toEqual([
+      ['signature', 'not-the-submitter', '0'],
+      ['stream', 'unknown-submitter', '1'],
+      ['signature', 'invalid-signature', '2'],
+      ['stream', 'malformed-event', '3'],
+    ]);
+  }, 120_000);
 });

@@ -11,7 +11,8 @@ import { isPrecinctStream, precinctOfStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
 import { readPrecinctEvent, type UnreadableRecord } from './unreadable';
-import { readIntakeRefusals, type IntakeRefusalRecord } from './intake-refusals';
+import { readIntakeRejections, type IntakeRefusalRecord } from './intake-refusals';
+import type { SetAsideRecord } from './set-asides';
 
 export const AGAINST_ALL = 'against-all';
 export const INVALID = 'invalid';
@@ -91,6 +92,12 @@ export interface PrecinctExplanation {
    * Intake records these best effort: one can be missing.
    */
   readonly refusedAtIntake: readonly IntakeRefusalRecord[];
+  /**
+   * Protocols and corrections of this contest intake acknowledged and a recorder set aside
+   * (dead-lettered): heard, not recorded, with the letter's reason. One whose command the store
+   * could not keep (UNSTORABLE) names no contest and is listed for every contest.
+   */
+  readonly setAside: readonly SetAsideRecord[];
 }
 
 /** One turnout report of a precinct at the explained time, as recorded. */
@@ -277,9 +284,16 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
 
   const replayed = await replay(store, { until: request.until, electionId: request.electionId, elections: loaded, observe, onProgress: request.onProgress });
   const atIntake = new Map<string, IntakeRefusalRecord[]>();
-  for (const r of await readIntakeRefusals(store, request.electionId, request.until, unreadable)) {
+  const setAside = new Map<string, SetAsideRecord[]>();
+  const rejections = await readIntakeRejections(store, request.electionId, request.until, unreadable);
+  for (const r of rejections.refusals) {
     if (r.kind === 'turnout' || !inScope(r.precinctId)) continue;
     atIntake.set(r.precinctId, [...(atIntake.get(r.precinctId) ?? []), r]);
+  }
+  for (const r of rejections.setAside) {
+    const contestId = (r.command as { protocol?: { contestId?: unknown } } | undefined)?.protocol?.contestId;
+    if (r.kind === 'turnout' || !inScope(r.precinctId) || (r.command !== undefined && contestId !== contest.id)) continue;
+    setAside.set(r.precinctId, [...(setAside.get(r.precinctId) ?? []), r]);
   }
   const entry = replayed.elections.get(request.electionId)!;
   const results = commissionResults(entry.view, request.commissionId, contest.id)!;
@@ -294,9 +308,10 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
     const v = versions.get(precinctId);
     const r = refused.get(precinctId);
     const door = atIntake.get(precinctId);
+    const aside = setAside.get(precinctId);
     if (!counted.has(precinctId)) notReported.push(precinctId);
-    if (!v && !r && !door) continue;
-    precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [], refusedAtIntake: door ?? [] });
+    if (!v && !r && !door && !aside) continue;
+    precincts.push({ precinctId, counted: counted.get(precinctId) ?? null, versions: v ?? [], refused: r ?? [], refusedAtIntake: door ?? [], setAside: aside ?? [] });
   }
   const turnout = turnoutTime === undefined ? undefined : turnoutExplanation(turnoutTime, results, members, start, end, election, reports, countedReport);
   const totals = choices.map((choice) => {

@@ -29,7 +29,8 @@ export {
   type VerifyReport,
 } from './verify';
 export { readPublishedProjections, type PublishedProjections } from './published';
-export { INTAKE_REFUSAL_TYPE, readIntakeRefusal, readIntakeRefusals, type IntakeRefusalRecord } from './intake-refusals';
+export { INTAKE_REFUSAL_TYPE, readIntakeRefusal, readIntakeRejections, type IntakeRefusalRecord } from './intake-refusals';
+export { readSetAside, SET_ASIDE_TYPE, type SetAsideRecord } from './set-asides';
 export {
   AGAINST_ALL,
   diffProtocols,

@@ -7,6 +7,7 @@
 // its metrics), so their absence proves nothing.
 import { streams, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { isBeyond, type Bound } from './audit-scan';
+import { readSetAside, SET_ASIDE_TYPE, type SetAsideRecord } from './set-asides';
 import { recordedAt, type UnreadableRecord } from './unreadable';
 
 export const INTAKE_REFUSAL_TYPE = 'SubmissionRefusedAtIntake';
@@ -57,14 +58,31 @@ export function readIntakeRefusal(e: RecordedEvent): { ok: true; value: IntakeRe
   };
 }
 
-/** The election's refusals at intake within the bound, in order; what does not read as one goes to `unreadable`. */
-export async function readIntakeRefusals(store: EventStore, electionId: string, until: Bound | undefined, unreadable: UnreadableRecord[]): Promise<IntakeRefusalRecord[]> {
-  const out: IntakeRefusalRecord[] = [];
+/**
+ * Kept in the same stream and not intake's door: a recorder's refusal of a precinct the election
+ * does not have (no precinct's explanation can list it), and raw messages recorders kept before issue 11.
+ */
+const NOT_AT_THE_DOOR: ReadonlySet<string> = new Set(['SubmissionRefused', 'UnparseableSubmission']);
+
+/**
+ * The election's refusals at intake and its set-aside attempts within the bound, in order; what
+ * reads as neither (nor as a record kept there for other reasons) goes to `unreadable`.
+ */
+export async function readIntakeRejections(
+  store: EventStore,
+  electionId: string,
+  until: Bound | undefined,
+  unreadable: UnreadableRecord[],
+): Promise<{ refusals: IntakeRefusalRecord[]; setAside: SetAsideRecord[] }> {
+  const refusals: IntakeRefusalRecord[] = [];
+  const setAside: SetAsideRecord[] = [];
   for (const e of await store.readStream(streams.intakeRejections(electionId))) {
     if (isBeyond(e, until)) break;
-    const read = readIntakeRefusal(e);
-    if (read.ok) out.push(read.value);
-    else unreadable.push({ ...recordedAt(e), type: e.type, reason: read.reason });
+    if (NOT_AT_THE_DOOR.has(e.type)) continue;
+    const read = e.type === SET_ASIDE_TYPE ? readSetAside(e) : readIntakeRefusal(e);
+    if (!read.ok) unreadable.push({ ...recordedAt(e), type: e.type, reason: read.reason });
+    else if (e.type === SET_ASIDE_TYPE) setAside.push(read.value as SetAsideRecord);
+    else refusals.push(read.value as IntakeRefusalRecord);
   }
-  return out;
+  return { refusals, setAside };
 }

@@ -17,7 +17,8 @@
 //     its era;
 //   - every record kept with an election's rejections comes from someone entitled to send it:
 //     a recorder's UNKNOWN_PRECINCT refusal is signed, dated and re-decided like a precinct's
-//     event; intake's refusal at the door names a commission of the election (checkRejection);
+//     event; intake's refusal at the door names a commission of the election; what intake
+//     acknowledged and a recorder set aside names one and carries its signature (checkRejection);
 // and at the end compares a full recomputation of the results views with what the projector
 // published (digests at the positions it published them).
 import {
@@ -49,7 +50,17 @@ import {
 import { canonicallyEqual } from '@tally/encoding';
 import { categories, categoryFilter, categoryPrefix, ChainCheck, comparePositions, matchesFilter, streams as storeStreams, type EventStore, type RecordedEvent } from '@tally/event-store';
 import { availableParallelism } from 'node:os';
-import { Ed25519VerifyPool, encodeSignedSubject, findSigner, publicKeyProblem, SIGNATURE_SCHEME_V2, signedSubjectOfEvent, signerCandidates, type VerifyJob } from '@tally/signatures';
+import {
+  Ed25519VerifyPool,
+  encodeSignedSubject,
+  findSigner,
+  publicKeyProblem,
+  SIGNATURE_SCHEME_V2,
+  signedSubjectOfEvent,
+  signerCandidates,
+  verifySubmissionSigner,
+  type VerifyJob,
+} from '@tally/signatures';
 import { electionOfStream, isPrecinctStream, precinctOfStream, PROJECTED_CATEGORIES, toViewEvent, viewDigest } from '@tally/projection';
 import { loadElections, scanPages, type LoadedElections, type ScanProgress } from './audit-scan';
 import { LifecycleCheck } from './lifecycle-check';
@@ -57,6 +68,7 @@ import { counted } from './counted';
 import { queueAppendedAt } from './queue-time';
 import { decodeFailureReason, recordedAt } from './unreadable';
 import { INTAKE_REFUSAL_TYPE, readIntakeRefusal } from './intake-refusals';
+import { readSetAside, SET_ASIDE_TYPE } from './set-asides';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'epoch' | 'recomputation';
 
@@ -700,6 +712,10 @@ function checkRejection(
     }
     return;
   }
+  if (e.type === SET_ASIDE_TYPE) {
+    checkSetAside(e, electionId, election, where, fail, counts);
+    return;
+  }
   if (e.type !== 'SubmissionRefused') {
     fail({ check: 'stream', code: 'unknown-event-type', message: `${e.streamName}@${e.revision}: an election's rejections hold no ${e.type} events`, ...where });
     return;
@@ -725,6 +741,57 @@ function checkRejection(
     checkDecided(e, event, initialPrecinctState(), election, undefined, where, fail, counts);
   } catch (error) {
     fail(malformed(e, error instanceof Error ? error.message : String(error), where));
+  }
+}
+
+/** Where a key's validity is what the recorder judged differently from intake, the letter's own reason. */
+const KEY_VALIDITY: ReadonlySet<string> = new Set(['revoked-key', 'not-yet-valid']);
+
+/**
+ * A submission intake acknowledged and a recorder set aside: intake writes one only for an attempt
+ * it queued, so it names a commission and a precinct of the election, and the command it keeps
+ * carries that commission's signature. Its key is judged as at the receipt, except for a letter
+ * that says UNVERIFIED: there the recorder judged the key's validity otherwise than intake did (an
+ * amendment one of them knew first), which is the very thing recorded; the signature must still
+ * be the commission's. Not dated against the queue (a MISDATED one is misdated by definition),
+ * nor decided: nothing of it was recorded.
+ */
+function checkSetAside(
+  e: RecordedEvent,
+  electionId: string,
+  election: ElectionIndex,
+  where: ReturnType<typeof at>,
+  fail: (f: VerifyFailure) => void,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+): void {
+  const read = readSetAside(e);
+  if (!read.ok) {
+    fail(malformed(e, read.reason, where));
+    return;
+  }
+  const record = read.value;
+  if (!election.commission(record.submittedBy) || !election.precinct(record.precinctId) || (record.command !== undefined && record.command.meta.electionId !== electionId)) {
+    fail({
+      check: 'stream',
+      code: 'unknown-submitter',
+      message: `${e.streamName}@${e.revision}: a submission set aside for ${record.command?.meta.electionId ?? electionId}, precinct ${record.precinctId}, signed by ${record.submittedBy}: not a commission and a precinct of ${electionId} (intake sets aside only what it acknowledged)`,
+      ...where,
+    });
+    return;
+  }
+  if (record.command === undefined) return; // UNSTORABLE: the letter keeps the bytes, the store could not
+  counts.signature.checked++;
+  let verdict: ReturnType<typeof verifySubmissionSigner>;
+  try {
+    verdict = verifySubmissionSigner(election, record.command);
+  } catch (error) {
+    fail(malformed(e, `its command has no signed form: ${error instanceof Error ? error.message : String(error)}`, where));
+    return;
+  }
+  if (verdict.ok && verdict.commission.id !== record.submittedBy) {
+    fail({ check: 'signature', code: 'not-the-submitter', message: `${e.streamName}@${e.revision} (${e.type}): signed by ${verdict.commission.id}, not ${record.submittedBy}`, ...where });
+  } else if (!verdict.ok && !(record.code === 'UNVERIFIED' && KEY_VALIDITY.has(verdict.problem))) {
+    fail({ check: 'signature', code: verdict.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${verdict.message}`, ...where });
   }
 }
 

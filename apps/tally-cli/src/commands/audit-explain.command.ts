@@ -78,6 +78,10 @@ export function formatExplanation(x: Explanation): string {
       const by = r.submittedBy ?? '(not named: recorded before issue 11)';
       entries.push({ position: r.position, text: [`    refused at intake: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${by}: ${r.status} ${r.codes.join(', ')}; body sha256 ${r.bodySha256 ?? '(not read)'}`] });
     }
+    for (const r of p.setAside) {
+      const letter = `${r.deadLetter.topic}/${r.deadLetter.partition}@${r.deadLetter.offset}`;
+      entries.push({ position: r.position, text: [`    set aside: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${r.submittedBy}, submission ${r.submissionId}: ${r.code} ${r.reason}; not recorded (dead letter of ${letter})`] });
+    }
     for (const e of entries.sort((a, b) => comparePositions(a.position, b.position))) lines.push(...e.text);
   }
   if (x.precincts.some((p) => p.refusedAtIntake.length > 0)) {

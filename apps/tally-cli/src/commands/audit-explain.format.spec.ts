@@ -1,4 +1,4 @@
-import type { Explanation, IntakeRefusalRecord, ProtocolVersion } from '@tally/audit';
+import type { Explanation, IntakeRefusalRecord, ProtocolVersion, SetAsideRecord } from '@tally/audit';
 import { commissionResults, createResultsView, generateSyntheticElection, indexElection } from '@tally/domain';
 import { formatExplanation } from './audit-explain.command';
 
@@ -35,7 +35,7 @@ describe('tally audit explain: a precinct’s attempts', () => {
     ...(submittedBy === undefined ? {} : { submittedBy }),
     bodySha256: 'ab'.repeat(32),
   });
-  const explanation = (refusedAtIntake: IntakeRefusalRecord[]): Explanation => ({
+  const explanation = (refusedAtIntake: IntakeRefusalRecord[], setAside: SetAsideRecord[] = []): Explanation => ({
     electionId: 'e',
     commissionId: index.root.id,
     contestId: 'list',
@@ -45,7 +45,7 @@ describe('tally audit explain: a precinct’s attempts', () => {
     results,
     totals: [],
     reconciles: true,
-    precincts: [{ precinctId: p, counted: { version: 1, submissionId: version.submissionId, position: version.position }, versions: [version], refused: [], refusedAtIntake }],
+    precincts: [{ precinctId: p, counted: { version: 1, submissionId: version.submissionId, position: version.position }, versions: [version], refused: [], refusedAtIntake, setAside }],
     notReported: [],
     unreadable: [],
   });
@@ -59,6 +59,31 @@ describe('tally audit explain: a precinct’s attempts', () => {
       `    refused at intake: protocol at 21:1 (received 2026-03-15T19:04:59.000Z) by (not named: recorded before issue 11): 422 REASON_REQUIRED; body sha256 ${'ab'.repeat(32)}`,
     ]);
     expect(text).toContain('which contest it was for is not known; intake records these best effort');
+  });
+
+  it('lists an attempt intake acknowledged and a recorder set aside, with the reason and where the letter is', () => {
+    const aside: SetAsideRecord = {
+      position: '19:4',
+      recordedAt: '2026-03-15T19:05:30.000Z',
+      streamName: 'intake-rejections-e',
+      revision: '1',
+      eventId: '00000000-0000-4000-8000-000000000004',
+      submissionId: version.submissionId,
+      precinctId: p,
+      submittedBy: p,
+      kind: 'protocol',
+      receivedAt: '2026-03-15T19:05:00.000Z',
+      code: 'MISDATED',
+      reason: 'receivedAt is 1.5 s before the queue took the message',
+      deadLetter: { topic: 'tally.submissions', partition: 4, offset: '812', at: '2026-03-15T19:05:29.000Z' },
+    };
+    const lines = formatExplanation(explanation([], [aside]))
+      .split('\n')
+      .filter((l) => /^ {4}(set aside|v\d)/.test(l));
+    expect(lines).toEqual([
+      `    set aside: protocol at 19:4 (received 2026-03-15T19:05:00.000Z) by ${p}, submission ${version.submissionId}: MISDATED receivedAt is 1.5 s before the queue took the message; not recorded (dead letter of tally.submissions/4@812)`,
+      `    v1 ProtocolRecorded at 20:2 (2026-03-15T19:06:00.000Z) by ${p}, signed demo-${p} (verified), submission ${version.submissionId}`,
+    ]);
   });
 
   it('with --turnout: the figure, how the counted reports add up, and each precinct’s reports', () => {

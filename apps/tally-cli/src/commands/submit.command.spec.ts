@@ -91,6 +91,18 @@ describe('tally submit', () => {
     expect(JSON.parse(m.out())).toMatchObject({ state: 'refused', reasons: [{ code: 'DUPLICATE_PROTOCOL' }] });
   });
 
+  it('says a recorder set it aside (accepted, not recorded) with the reason, and how to send it anew; exits 1', async () => {
+    const m = memoryIo({ 'p.json': protocol });
+    const reason = { code: 'MISDATED', field: '', message: 'set aside by a recorder, not recorded: receivedAt is 1.5 s before the queue took the message' };
+    const s = scripted([() => json(202, { submissionId: ID })], [{ submissionId: ID, state: 'set-aside', position: '9:5', reasons: [reason] }]);
+    expect(await runSubmit(options(), m.io, s.deps)).toBe(1);
+    expect(m.out()).toBe(
+      `accepted: submission ${ID} (version 1 of /v1/elections/e/precincts/p1/protocols)\n` +
+        `SET ASIDE: submission ${ID} was accepted, then not recorded by the recorder (written down at 9:5); nothing was counted:\n  MISDATED: ${reason.message}\n` +
+        'The operators have it on the dead-letter topic. Once they say the cause is mended, run the same command again: it is then queued anew, and never counted twice.\n',
+    );
+  });
+
   it('exits 3 when accepted but not recorded in time, telling how to wait for the same submission', async () => {
     const m = memoryIo({ 't.json': JSON.stringify({ time: '10:00', ballotsIssued: 50 }) });
     const s = scripted([() => json(202, { submissionId: ID })], [{ state: 'queued' }, { state: 'queued' }, { state: 'queued' }]);

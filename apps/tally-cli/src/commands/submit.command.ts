@@ -44,7 +44,7 @@ interface Reason {
 
 interface Status {
   readonly submissionId: string;
-  readonly state: 'queued' | 'recorded' | 'refused';
+  readonly state: 'queued' | 'recorded' | 'refused' | 'set-aside';
   readonly stream?: string;
   readonly revision?: string;
   readonly position?: string;
@@ -177,6 +177,15 @@ export async function runSubmit(options: SubmitOptions, io: CliIo, deps: SubmitD
     await saveReceipt(status);
     return finish(ExitCode.failure, { ...status });
   }
+  if (status?.state === 'set-aside') {
+    // Not the commission's fault and not final: intake took it, a recorder could not record it
+    // (the servers disagree). Sent again, it is queued anew; the letter stays with the operators.
+    say(
+      `SET ASIDE: submission ${submissionId} was accepted, then not recorded by the recorder (written down at ${status.position}); nothing was counted:\n${reasonLines(status.reasons ?? [])}` +
+        `The operators have it on the dead-letter topic. Once they say the cause is mended, ${again}: it is then queued anew, and never counted twice.\n`,
+    );
+    return finish(ExitCode.failure, { ...status });
+  }
   say(`QUEUED: submission ${submissionId} is accepted, not yet recorded after ${waitSeconds} s. To wait more, ${again}: the same body is the same submission.\n`);
   return finish(ExitCode.pending, { submissionId, state: 'queued' });
 }
@@ -187,7 +196,7 @@ export const submitCommand: CliCommand = {
     withSigningOptions(
       program
         .command('submit')
-        .description('sign a protocol, correction or turnout report, post it, and wait for its outcome: recorded (with its receipt) or refused with every reason; exit 0 recorded, 1 refused or not sent, 2 bad input, 3 no outcome yet')
+        .description('sign a protocol, correction or turnout report, post it, and wait for its outcome: recorded (with its receipt) or refused with every reason; exit 0 recorded, 1 refused, set aside or not sent, 2 bad input, 3 no outcome yet')
         .requiredOption('--server <url>', 'the Tally server (intake)'),
     )
       .option('--version <n>', "the version to sign (default: the precinct's current version + 1, asked of --server)")

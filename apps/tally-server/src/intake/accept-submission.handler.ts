@@ -49,6 +49,7 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     const tag = signatureTag(signature.value);
     // A retry: answered with what became of the first try, and nothing is queued again. Known here
     // means recorded or refused (any process's: the status follows the store) or queued by this one.
+    // A try a recorder set aside was not recorded: this one is queued anew, with its own receipt time.
     const known = this.status.get(submissionId);
     if (known !== undefined) {
       const earlier = this.status.signatureTagOf(submissionId);
@@ -59,8 +60,10 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
           problems: [problem('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key', `this Idempotency-Key was used for another body, submission ${submissionId}; use a new key for a new submission`, { submissionId })],
         };
       }
-      this.outcomes.duplicate(request.kind);
-      return { accepted: true, submissionId, submittedBy, state: known.state, duplicate: true };
+      if (known.state !== 'set-aside') {
+        this.outcomes.duplicate(request.kind);
+        return { accepted: true, submissionId, submittedBy, state: known.state, duplicate: true };
+      }
     }
 
     const envelope: SubmissionEnvelope = {

@@ -14,6 +14,7 @@ import { TallyMetrics } from '../ops/metrics.service';
 import type { IntakeRefusal, IntakeRefusalSink } from './intake-refusal-sink';
 import type { SubmissionRefusedAtIntake } from './intake-refusal.events';
 import { RecentIntakeRefusals } from './recent-intake-refusals';
+import { setAsideEventId, type SubmissionSetAside } from './set-aside.events';
 
 const MAX_PENDING = 10_000;
 const MAX_BATCH = 500;
@@ -86,28 +87,38 @@ export class IntakeRejectionLog implements IntakeRefusalSink, OnApplicationShutd
         const batch = list.splice(0, MAX_BATCH);
         if (list.length === 0) this.pending.delete(stream);
         this.pendingCount -= batch.length;
-        await this.append(stream, batch);
+        const error = await this.append(stream, batch);
+        if (error !== undefined) this.giveUp(stream, batch, error);
       }
     }
   }
 
-  private async append(stream: string, batch: readonly EventToAppend[]): Promise<void> {
+  /**
+   * A submission intake acknowledged and a recorder set aside (set-aside-watcher.service.ts), written
+   * now, not best effort: rejects when the store does, so that the letter comes again.
+   */
+  async recordSetAside(event: SubmissionSetAside): Promise<void> {
+    const stream = streams.intakeRejections(event.data.electionId);
+    const error = await this.append(stream, [eventToAppend(setAsideEventId(event.data.submissionId, event.data.receivedAt), event)]);
+    if (error !== undefined) throw error;
+  }
+
+  private async append(stream: string, batch: readonly EventToAppend[]): Promise<Error | undefined> {
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       try {
         const result = await this.store.append(stream, this.expected.get(stream) ?? 'no-stream', batch);
         this.expected.set(stream, result.nextRevision);
-        return;
+        return undefined;
       } catch (e) {
         if (e instanceof WrongExpectedRevisionError) {
           // Another writer (the recorder, another intake) appended: continue after it.
           this.expected.set(stream, e.actual);
           continue;
         }
-        this.giveUp(stream, batch, e);
-        return;
+        return e instanceof Error ? e : new Error(String(e));
       }
     }
-    this.giveUp(stream, batch, new Error('too many concurrent writers'));
+    return new Error('too many concurrent writers');
   }
 
   private giveUp(stream: string, batch: readonly EventToAppend[], error: unknown): void {

@@ -1,7 +1,8 @@
 // The intake role: the commissions' endpoints and the submission status. Requests are judged by
 // AcceptSubmission (CQRS) and queued keyed by precinct; what the commission endpoints refuse goes
 // to the refusal sink (INTAKE_REFUSAL_SINK: the recent-refusals ring, and the history for signed
-// requests only), listed at GET /v1/admin/intake-refusals. (Loading an election is ElectionsModule's.)
+// requests only), listed at GET /v1/admin/intake-refusals. What it acknowledged and a recorder
+// dead-lettered is written down as set aside (SetAsideWatcher). (Loading an election is ElectionsModule's.)
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -15,6 +16,7 @@ import { CommissionSubmissionsController } from './commission-submissions.contro
 import { IntakeRefusalsAdminController } from './intake-refusals-admin.controller';
 import { IntakeRejectionLog } from './intake-rejection-log.service';
 import { RecentIntakeRefusals } from './recent-intake-refusals';
+import { SetAsideWatcher } from './set-aside-watcher.service';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
 
@@ -33,6 +35,7 @@ import { SubmissionStatusController } from './submission-status.controller';
     SubmissionOutcomeMetrics,
     IntakeRejectionLog,
     { provide: INTAKE_REFUSAL_SINK, useExisting: IntakeRejectionLog },
+    SetAsideWatcher,
   ],
 })
 export class IntakeModule {}

@@ -23,7 +23,7 @@ export const acceptedSchema = {
   type: 'object',
   properties: {
     submissionId: { type: 'string', format: 'uuid', description: 'derived from the signature, or from the Idempotency-Key: a retry gets the same id' },
-    state: { type: 'string', enum: ['queued', 'recorded', 'refused'], description: 'queued when new (202); a retry of a decided submission says what it became (200)' },
+    state: { type: 'string', enum: ['queued', 'recorded', 'refused'], description: 'queued when new (202), also when sent again after a recorder set it aside; a retry of a decided submission says what it became (200)' },
     duplicate: { type: 'boolean', description: 'true for a retry of a submission already known: nothing was queued again' },
     submittedBy: { type: 'string', description: 'the commission whose key signed it' },
     statusUrl: { type: 'string', example: '/v1/submissions/3f1c…' },

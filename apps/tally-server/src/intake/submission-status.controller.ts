@@ -23,8 +23,11 @@ export class SubmissionStatusController {
   ) {}
 
   @Get(':submissionId')
-  @ApiOperation({ summary: "A submission's status: queued, recorded (stream, revision, position) or refused (reasons)" })
-  @ApiQuery({ name: 'wait', required: false, description: 'long poll: answer once recorded or refused, or after this long ("10s", "500ms"; at most 60s)' })
+  @ApiOperation({
+    summary:
+      "A submission's status: queued, recorded (stream, revision, position), refused (reasons), or set-aside (acknowledged, then dead-lettered by a recorder: the letter's code in reasons; the same body sent again is queued anew)",
+  })
+  @ApiQuery({ name: 'wait', required: false, description: 'long poll: answer once recorded, refused or set aside, or after this long ("10s", "500ms"; at most 60s)' })
   @ApiResponse({ status: 200, description: 'The status' })
   @ApiResponse({ status: 404, description: 'application/problem+json: UNKNOWN_SUBMISSION', schema: problemSchema })
   async get(@Param('submissionId') submissionId: string, @Query('wait') wait?: unknown): Promise<StatusResponse> {

@@ -1,29 +1,37 @@
-// What became of a submission: queued, recorded (stream, revision, position) or refused (reasons).
-// Outcomes come from the store itself (a subscription to the precinct and intake-rejections
+// What became of a submission: queued, recorded (stream, revision, position), refused (reasons),
+// or set aside: acknowledged, then dead-lettered by a recorder (intake/set-aside.events.ts), not
+// final, as the same body sent again is queued anew. Outcomes come from the store itself (a subscription to the precinct and intake-rejections
 // categories from the start), so every process answers for every submission whichever recorder
 // recorded it. `queued` is process-local: only the intake process that accepted a submission
 // knows it is on its way, and forgets that on restart (the answer is then `undefined` until the
 // outcome is recorded).
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Refusal } from '@tally/domain';
+import type { DeadLetterReasonCode } from '@tally/intake-queue';
 import { categories, categoryFilter, SupervisedSubscription, type EventStore, type RecordedEvent, type SupervisedStatus } from '@tally/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
+import { SET_ASIDE_TYPE } from '../intake/set-aside.events';
 import { signatureTag } from './submission-id';
 
-export type SubmissionState = 'queued' | 'recorded' | 'refused';
+/** set-aside: nothing of it was recorded, why is in `reasons`; the same body sent again is queued anew. */
+export type SubmissionState = 'queued' | 'recorded' | 'refused' | 'set-aside';
 
 /**
  * A refusal reason as the status reports it. An unparseable message kept by a recorder before
  * issue 11 (UnparseableSubmission, recorder/queue-rejection.events.ts; no longer written: such
  * messages are dead-lettered now) reads as code MALFORMED.
  */
-export type StatusReason = Pick<Refusal, 'code' | 'field' | 'message'> & { readonly operands?: Refusal['operands'] };
+export type StatusReason = Pick<Refusal, 'field' | 'message'> & {
+  /** A refusal's code; a set-aside's is its dead letter's (MISDATED, UNKNOWN_ELECTION, ...). */
+  readonly code: Refusal['code'] | DeadLetterReasonCode;
+  readonly operands?: Refusal['operands'];
+};
 
 export interface SubmissionStatus {
   readonly state: SubmissionState;
   readonly electionId: string;
   readonly precinctId: string;
-  /** Where the outcome was recorded (recorded and refused only). */
+  /** Where the outcome was recorded (recorded, refused and set-aside). */
   readonly stream?: string;
   /** The event's stream revision, as a decimal string (revisions are 64-bit). */
   readonly revision?: string;
@@ -56,7 +64,7 @@ const REFUSED_TYPES: ReadonlySet<string> = new Set(['SubmissionRefused', 'Unpars
  */
 class Outcome {
   constructor(
-    readonly refused: boolean,
+    readonly state: Exclude<SubmissionState, 'queued'>,
     readonly electionId: string,
     readonly precinctId: string,
     readonly stream: string,
@@ -71,7 +79,7 @@ class Outcome {
 
   toStatus(): SubmissionStatus {
     return {
-      state: this.refused ? 'refused' : 'recorded',
+      state: this.state,
       electionId: this.electionId,
       precinctId: this.precinctId,
       stream: this.stream,
@@ -90,6 +98,8 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SubmissionStatusService.name);
   private readonly outcomes = new Map<string, Outcome>();
   private readonly queued = new Map<string, QueuedInfo>();
+  /** The latest attempt set aside, per submission with no outcome yet (not final: a retry is queued anew). */
+  private readonly setAside = new Map<string, Outcome>();
   private readonly waiters = new Map<string, Set<(status: SubmissionStatus) => void>>();
   private readonly listeners = new Set<OutcomeListener>();
   private subscription: SupervisedSubscription | undefined;
@@ -120,19 +130,26 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
     this.queued.set(submissionId, info);
   }
 
+  /** The outcome; else the attempt queued here; else the last attempt set aside. */
   get(submissionId: string): SubmissionStatus | undefined {
     const outcome = this.outcomes.get(submissionId);
     if (outcome) return outcome.toStatus();
     const queued = this.queued.get(submissionId);
-    return queued ? { state: 'queued', electionId: queued.electionId, precinctId: queued.precinctId, receivedAt: queued.receivedAt } : undefined;
+    if (queued) return { state: 'queued', electionId: queued.electionId, precinctId: queued.precinctId, receivedAt: queued.receivedAt };
+    return this.setAside.get(submissionId)?.toStatus();
   }
 
-  /** The signatureTag of the body this submission id stands for, when known (queued here, or recorded/refused with a signature). */
+  /** The attempt this process queued and has no outcome of yet (the set-aside watcher matches dead letters with it). */
+  queuedHere(submissionId: string): QueuedInfo | undefined {
+    return this.queued.get(submissionId);
+  }
+
+  /** The signatureTag of the body this submission id stands for, when known (queued here, or recorded/refused/set aside with a signature). */
   signatureTagOf(submissionId: string): string | undefined {
-    return this.outcomes.get(submissionId)?.signatureTag ?? this.queued.get(submissionId)?.signatureTag;
+    return this.outcomes.get(submissionId)?.signatureTag ?? this.queued.get(submissionId)?.signatureTag ?? this.setAside.get(submissionId)?.signatureTag;
   }
 
-  /** The status once recorded or refused, or whatever it is (possibly undefined) after `timeoutMs`. */
+  /** The status once recorded, refused or set aside, or whatever it is (possibly undefined) after `timeoutMs`. */
   waitForOutcome(submissionId: string, timeoutMs: number): Promise<SubmissionStatus | undefined> {
     const now = this.outcomes.get(submissionId);
     if (now) return Promise.resolve(now.toStatus());
@@ -185,21 +202,35 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   private apply(event: RecordedEvent): void {
+    const setAside = event.type === SET_ASIDE_TYPE;
     const refused = REFUSED_TYPES.has(event.type);
-    if (!refused && !RECORDED_TYPES.has(event.type)) return;
-    const data = event.data as { submissionId?: unknown; electionId?: unknown; precinctId?: unknown; receivedAt?: unknown; reasons?: unknown; reason?: unknown; signature?: { value?: unknown } | null };
+    if (!refused && !setAside && !RECORDED_TYPES.has(event.type)) return;
+    const data = event.data as {
+      submissionId?: unknown;
+      electionId?: unknown;
+      precinctId?: unknown;
+      receivedAt?: unknown;
+      reasons?: unknown;
+      reason?: unknown;
+      code?: unknown;
+      signature?: { value?: unknown } | null;
+      command?: { meta?: { signature?: { value?: unknown } | null } };
+    };
     if (typeof data.submissionId !== 'string') return;
     const submissionId = data.submissionId;
     // The first outcome stands: the decider skips a submission id it has seen.
     if (this.outcomes.has(submissionId)) return;
     const queued = this.queued.get(submissionId);
-    const reasons: StatusReason[] | undefined = !refused
-      ? undefined
-      : event.type === 'UnparseableSubmission'
-        ? [{ code: 'MALFORMED', field: '(message)', message: String(data.reason) }]
-        : (data.reasons as StatusReason[]);
+    const reasons: StatusReason[] | undefined = setAside
+      ? [{ code: String(data.code) as DeadLetterReasonCode, field: '', message: `set aside by a recorder, not recorded: ${String(data.reason)}; send the same body again to have it queued anew` }]
+      : !refused
+        ? undefined
+        : event.type === 'UnparseableSubmission'
+          ? [{ code: 'MALFORMED', field: '(message)', message: String(data.reason) }]
+          : (data.reasons as StatusReason[]);
+    const signature = setAside ? data.command?.meta?.signature : data.signature;
     const outcome = new Outcome(
-      refused,
+      setAside ? 'set-aside' : refused ? 'refused' : 'recorded',
       typeof data.electionId === 'string' ? data.electionId : (queued?.electionId ?? ''),
       typeof data.precinctId === 'string' ? data.precinctId : (queued?.precinctId ?? ''),
       event.streamName,
@@ -209,9 +240,16 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
       event.recordedAt.getTime(),
       typeof data.receivedAt === 'string' ? data.receivedAt : queued?.receivedAt,
       reasons,
-      typeof data.signature?.value === 'string' ? signatureTag(data.signature.value) : queued?.signatureTag,
+      typeof signature?.value === 'string' ? signatureTag(signature.value) : queued?.signatureTag,
     );
-    this.outcomes.set(submissionId, outcome);
+    if (setAside) {
+      this.setAside.set(submissionId, outcome);
+      // Only the attempt it sets aside: a later one queued here meanwhile is still on its way.
+      if (queued !== undefined && queued.receivedAt !== outcome.receivedAt) return;
+    } else {
+      this.outcomes.set(submissionId, outcome);
+      this.setAside.delete(submissionId);
+    }
     this.queued.delete(submissionId);
 
     const waiters = this.waiters.get(submissionId);

@@ -1,0 +1,110 @@
+// Intake reads the dead-letter topic for the submissions it acknowledged. Intake runs the
+// recorders' checks before its 202, so a letter for an acknowledged submission means the two
+// disagree: a recorder given a tighter receivedAt bound, one that still does not know the election,
+// a store that refused the write twice. Without this, the commission's status said "queued" for
+// ever. Each letter whose envelope is an attempt this process queued (same submission id,
+// receivedAt and signature) becomes a SubmissionSetAside record in the election's history
+// (set-aside.events.ts), and the status says set-aside, with the letter's reason. Letters of other
+// processes' attempts, and copies a topic writer made, match nothing here and are left alone: they
+// stay on the dead-letter topic for the operators, as every letter does.
+//
+// Each intake process reads the letters in a group of its own (`<recorder group>-intake-<instance>`,
+// under the same ACL prefix as the recorders'), from the oldest kept: its queued attempts are in
+// its memory only, so no other process could match them.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { unstorableJson } from '@tally/event-store';
+import { decodeEnvelope, fromDeliveredDeadLetter, toCommand, type MessageBatch, type QueueConsumer, type SubmissionQueue } from '@tally/intake-queue';
+import type { AppConfig } from '../config/app.config';
+import { APP_CONFIG, SUBMISSION_QUEUE } from '../infrastructure/tokens';
+import { signatureTag } from '../submissions/submission-id';
+import { SubmissionStatusService } from '../submissions/submission-status.service';
+import { IntakeRejectionLog } from './intake-rejection-log.service';
+import { SET_ASIDE_TYPE, type SubmissionSetAside } from './set-aside.events';
+
+/** Attempts written by this process, so that a letter delivered again is not written twice (bounded: set-asides are rare). */
+const MAX_REMEMBERED = 100_000;
+
+/** The group a process reads the letters in: its own, as only it knows what it queued. */
+export function setAsideGroupId(config: Pick<AppConfig, 'recorder'>): string {
+  return `${config.recorder.groupId}-intake-${config.recorder.instanceId ?? randomUUID()}`;
+}
+
+@Injectable()
+export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Intake');
+  private consumer: QueueConsumer | undefined;
+  private readonly written = new Set<string>();
+
+  constructor(
+    @Inject(SUBMISSION_QUEUE) private readonly queue: SubmissionQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly status: SubmissionStatusService,
+    private readonly log: IntakeRejectionLog,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const groupId = setAsideGroupId(this.config);
+    this.consumer = await this.queue.deadLetters.consume({
+      groupId,
+      handleBatch: (batch) => this.handle(batch),
+      onError: (error) => this.logger.warn(`dead letters not read, they will come again: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.logger.log(`reading ${this.queue.deadLetters.topic} as group ${groupId} for the submissions acknowledged here`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  /** Writes a record for each letter of an attempt queued here; rejects (the batch comes again) when the store does. */
+  async handle(batch: MessageBatch): Promise<void> {
+    for (const message of batch.messages) {
+      const event = this.setAsideOf(message);
+      if (event === undefined) continue;
+      const key = `${event.data.submissionId}/${event.data.receivedAt}`;
+      if (this.written.has(key)) continue;
+      await this.log.recordSetAside(event);
+      if (this.written.size >= MAX_REMEMBERED) this.written.clear();
+      this.written.add(key);
+      this.logger.warn(
+        `submission ${event.data.submissionId} (${event.data.precinctId}, received ${event.data.receivedAt}) was acknowledged here and set aside by a recorder: ${event.data.code} ${event.data.reason}; its status says so, and the same body sent again is queued anew`,
+      );
+    }
+  }
+
+  /** The record of a letter, when its envelope is the very attempt this process queued. */
+  private setAsideOf(message: MessageBatch['messages'][number]): SubmissionSetAside | undefined {
+    let letter;
+    try {
+      letter = fromDeliveredDeadLetter(message);
+    } catch {
+      return undefined; // not a letter: nothing of ours
+    }
+    const decoded = decodeEnvelope(letter.value);
+    if (!decoded.ok) return undefined;
+    const { envelope } = decoded;
+    const queued = this.status.queuedHere(envelope.submissionId);
+    if (!envelope.signature || queued === undefined || queued.receivedAt !== envelope.receivedAt || queued.signatureTag !== signatureTag(envelope.signature.value)) return undefined;
+    const command = toCommand(envelope);
+    return {
+      type: SET_ASIDE_TYPE,
+      data: {
+        submissionId: envelope.submissionId,
+        electionId: envelope.electionId,
+        precinctId: envelope.precinctId,
+        submittedBy: envelope.submittedBy,
+        kind: envelope.kind,
+        receivedAt: envelope.receivedAt,
+        code: letter.reason.code,
+        // The recorder's words may quote what it refused: no NUL or lone surrogate reaches the store
+        // (UTF-8 has no lone surrogate: the round trip makes each U+FFFD).
+        reason: Buffer.from(letter.reason.message, 'utf8').toString('utf8').replaceAll('\u0000', '\ufffd'),
+        deadLetter: { topic: letter.source.topic, partition: letter.source.partition, offset: letter.source.offset, at: letter.deadLetteredAt },
+        // What the store cannot keep (UNSTORABLE: a 1e999, a NUL) is left out: the letter keeps every byte.
+        ...(unstorableJson(command, 'command') === undefined ? { command } : {}),
+      },
+    };
+  }
+}
