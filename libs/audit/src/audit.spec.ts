@@ -471,6 +471,26 @@ describe('@tally/audit on a recorded synthetic election', () => {
         const bounded = await explain(own, { electionId: definition.id, commissionId: district, contestId: 'list', until: { kind: 'position', position: before } });
         if (!bounded.ok) throw new Error(bounded.error.message);
         expect(bounded.value.precincts.find((e) => e.precinctId === p)?.refusedAtIntake.map((r) => r.codes[0])).toEqual(['BALLOTS_FOUND_MISMATCH']);
+
+        // Kept in the same stream: attempts a recorder set aside (this contest's listed, another's
+        // not), and records that are not intake's door, which are not unreadable for that.
+        const aside = (n: number, contestId: string) => {
+          const meta = { submissionId: uuidv5(`aside/${n}`, SPEC_NAMESPACE), electionId: definition.id, precinctId: p, submittedBy: p, receivedAt: '2026-03-15T19:06:00.000Z', signature: null };
+          return {
+            type: 'SubmissionSetAside',
+            data: { ...meta, kind: 'protocol', code: 'MISDATED', reason: 'too old', deadLetter: { topic: 't', partition: 0, offset: String(n), at: '2026-03-15T19:06:01.000Z' }, command: { type: 'SubmitProtocol', meta, protocol: { contestId } } },
+          };
+        };
+        await own.append(stream, 4n, [
+          eventToAppend(uuidv5('door/6', SPEC_NAMESPACE), aside(1, 'list') as never),
+          eventToAppend(uuidv5('door/7', SPEC_NAMESPACE), aside(2, 'another-contest') as never),
+          eventToAppend(uuidv5('door/8', SPEC_NAMESPACE), { type: 'SubmissionRefused', data: { submissionId: 'x', electionId: definition.id, precinctId: 'p-nowhere', reasons: [{ code: 'UNKNOWN_PRECINCT' }] } }),
+          eventToAppend(uuidv5('door/9', SPEC_NAMESPACE), { type: 'UnparseableSubmission', data: { raw: 'eA==', key: p, topic: 't', partition: 0, offset: '1', reason: 'not JSON' } }),
+        ]);
+        const later = await explain(own, { electionId: definition.id, commissionId: district, contestId: 'list' });
+        if (!later.ok) throw new Error(later.error.message);
+        expect(later.value.precincts.find((e) => e.precinctId === p)?.setAside.map((r) => [r.submissionId, r.code, r.revision])).toEqual([[uuidv5('aside/1', SPEC_NAMESPACE), 'MISDATED', '5']]);
+        expect(later.value.unreadable.map((u) => u.revision)).toEqual(['3']);
       } finally {
         await own.close();
       }
