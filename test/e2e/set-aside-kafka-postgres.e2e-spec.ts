@@ -16,6 +16,7 @@ import request from 'supertest';
 import { createApp } from '../../apps/tally-server/src/bootstrap';
 import { ElectionRegistry } from '../../apps/tally-server/src/elections/election-registry.service';
 import { EVENT_STORE, SUBMISSION_QUEUE } from '../../apps/tally-server/src/infrastructure/tokens';
+import { TallyMetrics } from '../../apps/tally-server/src/ops/metrics.service';
 import { storeCensus } from '../../apps/tally-server/src/recorder/recorder.test-helper';
 import { recorderConfig } from '../support/recorder-process';
 import { signedProtocolBody } from './support/signing';
@@ -90,6 +91,11 @@ describe('what intake acknowledged and a recorder set aside (Kafka + PostgreSQL)
       command: { type: 'SubmitProtocol', meta: { submissionId: id, signature: body.signature } },
     });
     expect((await storeCensus(store)).bySubmission.get(id)).toBeUndefined();
+    const outcomes = async () => (await intake.app.get(TallyMetrics).submissions.get()).values.filter((v) => v.value > 0).map((v) => [v.labels.outcome, v.value]);
+    expect(await outcomes()).toEqual([
+      ['accepted', 1],
+      ['set-aside', 1],
+    ]);
 
     // Sent again (the publish quick this time): queued anew, not answered as a duplicate, and recorded once.
     const again = await post();

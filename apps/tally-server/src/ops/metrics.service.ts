@@ -12,7 +12,7 @@ export type SubmissionOutcome = 'accepted' | 'recorded' | 'refused' | 'unresolve
 export class TallyMetrics {
   readonly registry = new Registry();
 
-  /** accepted = 202 answered; recorded/refused = the outcome the recorder reached; unresolved = none within the watch window. */
+  /** accepted = 202 answered; recorded/refused = the outcome the recorder reached; set-aside = a recorder dead-lettered it (intake/set-aside.events.ts); unresolved = none within the watch window. */
   readonly submissions = new Counter({
     name: 'tally_submissions_total',
     help: 'Submissions by kind and outcome',
