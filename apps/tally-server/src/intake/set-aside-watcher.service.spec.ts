@@ -64,7 +64,7 @@ describe('SetAsideWatcher', () => {
     const log = new IntakeRejectionLog(store, undefined as never, undefined as never, undefined as never);
     const config = { recorder: { groupId: 'tally-recorder', instanceId: 'intake-a' } } as AppConfig;
     watcher = new SetAsideWatcher(queue, config, status, log);
-    await watcher.onApplicationBootstrap();
+    watcher.onApplicationBootstrap();
   }, 60_000);
 
   afterAll(async () => {

@@ -34,6 +34,9 @@ export function setAsideGroupId(config: Pick<AppConfig, 'recorder'>): string {
 export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Intake');
   private consumer: QueueConsumer | undefined;
+  private started: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopping = false;
   private readonly written = new Set<string>();
 
   constructor(
@@ -43,19 +46,39 @@ export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly log: IntakeRejectionLog,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const groupId = setAsideGroupId(this.config);
-    this.consumer = await this.queue.deadLetters.consume({
-      groupId,
-      handleBatch: (batch) => this.handle(batch),
-      onError: (error) => this.logger.warn(`dead letters not read, they will come again: ${error instanceof Error ? error.message : String(error)}`),
-    });
-    this.logger.log(`reading ${this.queue.deadLetters.topic} as group ${groupId} for the submissions acknowledged here`);
+  /**
+   * Not awaited by the start-up: intake takes submissions whether or not the letters can be read
+   * yet (a broker still electing leaders, say), and its group, new, reads them from the oldest
+   * kept, so none is missed meanwhile. Tried again until it joins or the module stops.
+   */
+  onApplicationBootstrap(): void {
+    this.started = this.start(setAsideGroupId(this.config), 0);
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.started;
     await this.consumer?.stop();
     this.consumer = undefined;
+  }
+
+  private async start(groupId: string, attempt: number): Promise<void> {
+    try {
+      const consumer = await this.queue.deadLetters.consume({
+        groupId,
+        handleBatch: (batch) => this.handle(batch),
+        onError: (error) => this.logger.warn(`dead letters not read, they will come again: ${error instanceof Error ? error.message : String(error)}`),
+      });
+      if (this.stopping) return void (await consumer.stop());
+      this.consumer = consumer;
+      this.logger.log(`reading ${this.queue.deadLetters.topic} as group ${groupId} for the submissions acknowledged here`);
+    } catch (error) {
+      if (this.stopping) return;
+      const delay = Math.min(30_000, 1000 * 2 ** attempt);
+      this.logger.warn(`cannot read ${this.queue.deadLetters.topic} yet (${error instanceof Error ? error.message : String(error)}); trying again in ${delay} ms`);
+      this.retry = setTimeout(() => (this.started = this.start(groupId, attempt + 1)), delay);
+    }
   }
 
   /** Writes a record for each letter of an attempt queued here; rejects (the batch comes again) when the store does. */
