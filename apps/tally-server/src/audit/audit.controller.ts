@@ -65,7 +65,7 @@ export class AuditController {
 
   @Get('elections/:electionId/explain')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'The events behind a figure of one commission and contest: every protocol version with position, submitter, signature (verified), correction reason and changed lines, the refusals (by the decider, and at intake: refusedAtIntake), and how the counted ones add up.' })
+  @ApiOperation({ summary: 'The events behind a figure of one commission and contest: every protocol version with position, submitter, signature (verified), correction reason and changed lines, the refusals (by the decider, and at intake: refusedAtIntake), the attempts a recorder set aside (setAside), and how the counted ones add up.' })
   @ApiQuery({ name: 'commission', required: true })
   @ApiQuery({ name: 'contest', required: true })
   @ApiQuery({ name: 'choice', required: false, description: 'Comma-separated list/candidate ids, against-all, invalid.' })

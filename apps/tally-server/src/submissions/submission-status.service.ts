@@ -1,8 +1,8 @@
 // What became of a submission: queued, recorded (stream, revision, position), refused (reasons),
 // or set aside: acknowledged, then dead-lettered by a recorder (intake/set-aside.events.ts), not
-// final, as the same body sent again is queued anew. Outcomes come from the store itself (a subscription to the precinct and intake-rejections
-// categories from the start), so every process answers for every submission whichever recorder
-// recorded it. `queued` is process-local: only the intake process that accepted a submission
+// final, as the same body sent again is queued anew. Outcomes come from the store itself (a
+// subscription to the precinct and intake-rejections categories from the start), so every process
+// answers for every submission whichever recorder recorded it. `queued` is process-local: only the intake process that accepted a submission
 // knows it is on its way, and forgets that on restart (the answer is then `undefined` until the
 // outcome is recorded).
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
