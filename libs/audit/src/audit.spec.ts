@@ -662,6 +662,33 @@ describe("verify: an election's rejections come from someone entitled to send th
     expect(report.failures[1].message).toContain('signed by stranger, no commission of');
   }, 120_000);
 
+  it('checks the signature an intake refusal keeps: by its commission’s key, of its election, precinct and kind', async () => {
+    const subject = (precinctId: string) => ({ kind: 'turnout' as const, electionId: definition.id, precinctId, time: '14:00', ballotsIssued: 5, version: 2 });
+    const signedBy = (signer: string, precinctId = p) => {
+      const key = demoKeyPair(signer);
+      return { subject: subject(precinctId), signature: signSubmission(subject(precinctId), key.keyId, key.privateKeyPem) };
+    };
+    const refusal = (signed: unknown) => atIntake(p, { kind: 'turnout', reasons: [{ code: 'TURNOUT_DECREASED', field: 'ballotsIssued', message: 'less than before' }], signed });
+    const good = await verifyWith([refusal(signedBy(p))]);
+    expect(good.failures).toEqual([]);
+    const clean = await verifyWith([]);
+    expect(good.checks.signature.checked - clean.checks.signature.checked).toBe(1);
+
+    const genuine = signedBy(p);
+    const report = await verifyWith([
+      refusal({ ...genuine, subject: { ...genuine.subject, ballotsIssued: 6 } }), // figures other than those signed
+      refusal(signedBy(q)), // q's key on p's refusal
+      refusal(signedBy(p, q)), // a subject for another precinct
+      refusal({ subject: 'none' }),
+    ]);
+    expect(report.failures.map((f) => [f.check, f.code, f.revision])).toEqual([
+      ['signature', 'invalid-signature', '0'],
+      ['signature', 'unknown-key', '1'],
+      ['stream', 'malformed-event', '2'],
+      ['stream', 'malformed-event', '3'],
+    ]);
+  }, 120_000);
+
   /** What intake writes when a recorder dead-letters an attempt it acknowledged: the signed command kept. */
   function setAside(n: number, over: { signer?: string; code?: string; command?: (c: PrecinctCommand) => PrecinctCommand; submittedBy?: string; receivedAt?: string } = {}) {
     const signer = over.signer ?? p;

@@ -88,8 +88,9 @@ export interface PrecinctExplanation {
   readonly refused: readonly RefusedSubmission[];
   /**
    * Protocols and corrections of this precinct that intake refused at the door, signed by an
-   * entitled key (the body is not kept, so any contest's: every contest explained lists them).
-   * Intake records these best effort: one can be missing.
+   * entitled key: this contest's, and those recorded before what was signed was kept (their
+   * contest unknown, every contest explained lists them). Intake records these best effort: one
+   * can be missing.
    */
   readonly refusedAtIntake: readonly IntakeRefusalRecord[];
   /**
@@ -287,7 +288,7 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   const setAside = new Map<string, SetAsideRecord[]>();
   const rejections = await readIntakeRejections(store, request.electionId, request.until, unreadable);
   for (const r of rejections.refusals) {
-    if (r.kind === 'turnout' || !inScope(r.precinctId)) continue;
+    if (r.kind === 'turnout' || !inScope(r.precinctId) || (r.contestId !== undefined && r.contestId !== contest.id)) continue;
     atIntake.set(r.precinctId, [...(atIntake.get(r.precinctId) ?? []), r]);
   }
   for (const r of rejections.setAside) {

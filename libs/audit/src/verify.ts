@@ -67,7 +67,7 @@ import { LifecycleCheck } from './lifecycle-check';
 import { counted } from './counted';
 import { queueAppendedAt } from './queue-time';
 import { decodeFailureReason, recordedAt } from './unreadable';
-import { INTAKE_REFUSAL_TYPE, readIntakeRefusal } from './intake-refusals';
+import { INTAKE_REFUSAL_TYPE, readIntakeRefusal, type IntakeRefusalRecord } from './intake-refusals';
 import { readSetAside, SET_ASIDE_TYPE } from './set-asides';
 
 export type CheckName = 'definitions' | 'hash-chain' | 'stream' | 'signature' | 'control-relation' | 'decider' | 'replay' | 'epoch' | 'recomputation';
@@ -709,7 +709,7 @@ function checkRejection(
         message: `${e.streamName}@${e.revision}: a refusal at intake of a request signed by ${read.value.submittedBy}, no commission of ${electionId} (intake records only what a commission's key signed)`,
         ...where,
       });
-    }
+    } else checkRefusedAtIntakeSignature(e, read.value, electionId, election, where, fail, counts);
     return;
   }
   if (e.type === SET_ASIDE_TYPE) {
@@ -795,6 +795,59 @@ function checkSetAside(
   }
 }
 
+/** Why a signature is not its submitter's, by a key valid at the receipt, as a finding. */
+function signerFailure(
+  e: RecordedEvent,
+  signer: Extract<ReturnType<typeof findSigner>, { ok: false }>,
+  submittedBy: string,
+  receivedAt: string,
+  where: ReturnType<typeof at>,
+): VerifyFailure {
+  let why: string;
+  switch (signer.problem) {
+    case 'unknown-key':
+      why = `${submittedBy} has no key ${signer.keyId}`;
+      break;
+    case 'invalid-signature':
+      why = `the signature does not verify under ${submittedBy}'s key ${signer.keyId}`;
+      break;
+    default:
+      why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, receivedAt).message}`;
+  }
+  return { check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where };
+}
+
+/**
+ * What intake kept of a signed request it refused: the subject must be of this election,
+ * precinct and kind, and its signature its commission's, by a key valid at the receipt.
+ */
+function checkRefusedAtIntakeSignature(
+  e: RecordedEvent,
+  refusal: IntakeRefusalRecord,
+  electionId: string,
+  election: ElectionIndex,
+  where: ReturnType<typeof at>,
+  fail: (f: VerifyFailure) => void,
+  counts: Record<CheckName, { checked: number; failed: number }>,
+): void {
+  const { signed, submittedBy } = refusal;
+  if (signed === undefined || submittedBy === undefined) return;
+  counts.signature.checked++;
+  const { subject, signature } = signed;
+  if (subject.electionId !== electionId || subject.precinctId !== refusal.precinctId || subject.kind !== refusal.kind) {
+    fail(malformed(e, `what it keeps as signed is a ${subject.kind} for ${subject.electionId}, precinct ${subject.precinctId}, not the refused ${refusal.kind} for ${electionId}, precinct ${refusal.precinctId}`, where));
+    return;
+  }
+  let signer: ReturnType<typeof findSigner>;
+  try {
+    signer = findSigner(election.keys, subject, signature, submittedBy, { at: refusal.receivedAt });
+  } catch (error) {
+    fail(malformed(e, `what it keeps as signed has no signed form: ${error instanceof Error ? error.message : String(error)}`, where));
+    return;
+  }
+  if (!signer.ok) fail(signerFailure(e, signer, submittedBy, refusal.receivedAt, where));
+}
+
 /**
  * Signature: every fact a commission caused carries its commission's signature (a refusal, when
  * it carries one), by the submitter's keys valid when it was received; and that receipt time set
@@ -825,20 +878,7 @@ function checkSigned(
   // Only the submitter's keys (scanning every commission per event would be quadratic at
   // national scale), as they were when the submission was received.
   const signer = findSigner(election.keys, subject, signature, event.data.submittedBy, { at: event.data.receivedAt, verdicts });
-  if (!signer.ok) {
-    let why: string;
-    switch (signer.problem) {
-      case 'unknown-key':
-        why = `${event.data.submittedBy} has no key ${signer.keyId}`;
-        break;
-      case 'invalid-signature':
-        why = `the signature does not verify under ${event.data.submittedBy}'s key ${signer.keyId}`;
-        break;
-      default:
-        why = `signed by a key not valid then: ${describeKeyOutsideValidity(signer.key, signer.problem, event.data.receivedAt).message}`;
-    }
-    fail({ check: 'signature', code: signer.problem, message: `${e.streamName}@${e.revision} (${e.type}): ${why}`, ...where });
-  }
+  if (!signer.ok) fail(signerFailure(e, signer, event.data.submittedBy, event.data.receivedAt, where));
   // The instant the key was judged at, against the queue's clock the recorder kept beside it.
   const appendedAt = queueAppendedAt(e);
   if (appendedAt === undefined) dating.undated++;

@@ -320,11 +320,20 @@ describe(`intake over HTTP, ${mode}`, () => {
       });
       expect(kept(wrong)).toMatchObject({ data: { status: 422, submittedBy: p, reasons: [expect.objectContaining({ code: 'NOT_A_COUNT', field: 'protocol.invalid' })] } });
       expect(kept(unsigned)).toBeUndefined();
-      // What the service writes, the audit reads back (tally audit explain's refusedAtIntake).
-      expect(readIntakeRefusal(kept(wrong)!)).toEqual({
+      // What the service writes, the audit reads back (tally audit explain's refusedAtIntake), with
+      // what the key signed: the signature verifies under the signer's key, so no one could pin a
+      // refusal on a commission that did not sign the request.
+      const read = readIntakeRefusal(kept(wrong)!);
+      expect(read).toEqual({
         ok: true,
-        value: expect.objectContaining({ precinctId: p, kind: 'protocol', status: 422, codes: ['NOT_A_COUNT'], submittedBy: p, bodySha256: sha(wrong) }),
+        value: expect.objectContaining({ precinctId: p, kind: 'protocol', status: 422, codes: ['NOT_A_COUNT'], submittedBy: p, bodySha256: sha(wrong), contestId: ALMATY_2023_LIST_CONTEST }),
       });
+      for (const [raw, signer] of [[wrong, p], [signed, 'almaty-p002']]) {
+        const evidence = readIntakeRefusal(kept(raw)!);
+        if (!evidence.ok || !evidence.value.signed) throw new Error(`no signed subject kept for ${signer}'s refusal`);
+        expect(evidence.value.signed.subject).toMatchObject({ kind: 'protocol', electionId: E, precinctId: p, contestId: ALMATY_2023_LIST_CONTEST, version: 1 });
+        expect(verifySubmissionSignature(evidence.value.signed.subject, evidence.value.signed.signature, demoKeyPair(signer).publicKey)).toBe(true);
+      }
 
       const recent = await http().get('/v1/admin/intake-refusals?limit=3').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
       expect(recent.status).toBe(200);

@@ -76,7 +76,8 @@ export function formatExplanation(x: Explanation): string {
     for (const r of p.refused) entries.push({ position: r.position, text: [`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`] });
     for (const r of p.refusedAtIntake) {
       const by = r.submittedBy ?? '(not named: recorded before issue 11)';
-      entries.push({ position: r.position, text: [`    refused at intake: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${by}: ${r.status} ${r.codes.join(', ')}; body sha256 ${r.bodySha256 ?? '(not read)'}`] });
+      const sig = r.signed ? `, signed ${r.signed.signature.keyId}` : '';
+      entries.push({ position: r.position, text: [`    refused at intake: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${by}${sig}: ${r.status} ${r.codes.join(', ')}; body sha256 ${r.bodySha256 ?? '(not read)'}`] });
     }
     for (const r of p.setAside) {
       const letter = `${r.deadLetter.topic}/${r.deadLetter.partition}@${r.deadLetter.offset}`;
@@ -84,8 +85,11 @@ export function formatExplanation(x: Explanation): string {
     }
     for (const e of entries.sort((a, b) => comparePositions(a.position, b.position))) lines.push(...e.text);
   }
-  if (x.precincts.some((p) => p.refusedAtIntake.length > 0)) {
-    lines.push('  (refused at intake: the body is not kept, only its SHA-256, so which contest it was for is not known; intake records these best effort)');
+  const refusals = x.precincts.flatMap((p) => p.refusedAtIntake);
+  if (refusals.some((r) => r.contestId === undefined)) {
+    lines.push('  (refused at intake: the body is not kept, only its SHA-256, and records written before 2026-12-06 keep no signed subject, so which contest they were for is not known; intake records these best effort)');
+  } else if (refusals.length > 0) {
+    lines.push('  (refused at intake: the body is not kept, only its SHA-256 and what the key signed; intake records these best effort)');
   }
   if (x.turnout) lines.push(...turnoutLines(x.turnout));
   for (const u of x.unreadable) lines.push(`  UNREADABLE ${u.type} at ${u.position} (${u.streamName}@${u.revision}): ${u.reason}`);

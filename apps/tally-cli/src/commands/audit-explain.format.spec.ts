@@ -58,7 +58,12 @@ describe('tally audit explain: a precinct’s attempts', () => {
       `    v1 ProtocolRecorded at 20:2 (2026-03-15T19:06:00.000Z) by ${p}, signed demo-${p} (verified), submission ${version.submissionId}`,
       `    refused at intake: protocol at 21:1 (received 2026-03-15T19:04:59.000Z) by (not named: recorded before issue 11): 422 REASON_REQUIRED; body sha256 ${'ab'.repeat(32)}`,
     ]);
-    expect(text).toContain('which contest it was for is not known; intake records these best effort');
+    expect(text).toContain('keep no signed subject, so which contest they were for is not known; intake records these best effort');
+    // One keeping what the key signed shows the key, and names its contest.
+    const signed = { ...door('19:1', ['OUT_OF_SCOPE'], p), contestId: 'list', signed: { subject: { kind: 'protocol', electionId: 'e', precinctId: p, contestId: 'list', protocol: {}, version: 1 }, signature: { keyId: `demo-${p}`, value: 'c2ln' } } } as IntakeRefusalRecord;
+    const withKey = formatExplanation(explanation([signed]));
+    expect(withKey).toContain(`    refused at intake: protocol at 19:1 (received 2026-03-15T19:04:59.000Z) by ${p}, signed demo-${p}: 422 OUT_OF_SCOPE; body sha256 ${'ab'.repeat(32)}`);
+    expect(withKey).toContain('(refused at intake: the body is not kept, only its SHA-256 and what the key signed; intake records these best effort)');
   });
 
   it('lists an attempt intake acknowledged and a recorder set aside, with the reason and where the letter is', () => {

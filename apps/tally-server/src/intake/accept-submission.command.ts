@@ -2,6 +2,7 @@
 // intake can judge alone and either queues it or answers with every problem found.
 import { Command } from '@nestjs/cqrs';
 import type { ProblemItem } from '../http/problem';
+import type { SignedEvidence } from './judge-submission';
 import type { SubmissionState } from '../submissions/submission-status.service';
 
 export type SubmissionKind = 'protocol' | 'correction' | 'turnout';
@@ -36,6 +37,8 @@ export type AcceptOutcome =
       readonly headers?: Readonly<Record<string, string>>;
       /** The commission whose valid key signed the refused request; absent when no signature verified. */
       readonly signedBy?: string;
+      /** What that key signed (kept with the refusal: an auditor checks the signature). */
+      readonly signed?: SignedEvidence;
     };
 
 export class AcceptSubmission extends Command<AcceptOutcome> {

@@ -35,7 +35,10 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
     // The signature's Ed25519 check runs on the signature threads meanwhile (infrastructure/signature-checks.ts).
     const verdicts = read.ok && read.claim ? await this.signatures.verdicts(read.election, read.claim) : undefined;
     const judgement = read.ok ? judgeRead(read, verdicts) : read;
-    if (!judgement.ok) return { accepted: false, problems: judgement.problems, ...(judgement.headers ? { headers: judgement.headers } : {}), ...(judgement.signedBy ? { signedBy: judgement.signedBy } : {}) };
+    if (!judgement.ok) {
+      const { problems, headers, signedBy, signed } = judgement;
+      return { accepted: false, problems, ...(headers ? { headers } : {}), ...(signedBy ? { signedBy } : {}), ...(signed ? { signed } : {}) };
+    }
 
     const { submittedBy, signature } = judgement;
     const submissionId = deriveSubmissionId({
@@ -57,6 +60,7 @@ export class AcceptSubmissionHandler implements ICommandHandler<AcceptSubmission
         return {
           accepted: false,
           signedBy: submittedBy,
+          ...(read.ok && read.claim?.subject ? { signed: { subject: read.claim.subject, signature } } : {}),
           problems: [problem('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key', `this Idempotency-Key was used for another body, submission ${submissionId}; use a new key for a new submission`, { submissionId })],
         };
       }

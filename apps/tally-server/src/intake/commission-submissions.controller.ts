@@ -108,7 +108,7 @@ export class CommissionSubmissionsController {
       }),
     );
     if (!outcome.accepted) {
-      if (outcome.signedBy !== undefined) throw new SignedRefusal(outcome.problems, outcome.headers, outcome.signedBy);
+      if (outcome.signedBy !== undefined) throw new SignedRefusal(outcome.problems, outcome.headers, outcome.signedBy, outcome.signed);
       throw new ProblemException(outcome.problems, outcome.headers);
     }
     const statusUrl = `/v1/submissions/${outcome.submissionId}`;

@@ -4,8 +4,10 @@
 // entitled sender made: recorded, refused by the decider, or refused at the door. Unauthenticated
 // requests never become history (recent-intake-refusals.ts keeps them in memory, bounded). Events
 // written before that rule (issue 11) have no `submittedBy`. The body itself is not kept; its
-// SHA-256 lets a commission prove which body was refused.
+// SHA-256 lets a commission prove which body was refused, and `signed` (since 2026-12-06) is what
+// its key signed, with the signature, so that an auditor checks the commission did sign it.
 import type { ProblemItem } from '../http/problem';
+import type { SignedEvidence } from './judge-submission';
 
 export interface SubmissionRefusedAtIntake {
   readonly type: 'SubmissionRefusedAtIntake';
@@ -25,5 +27,7 @@ export interface SubmissionRefusedAtIntake {
     readonly bodyBytes: number | null;
     /** The commission whose key signed the refused request (every event written since issue 11). */
     readonly submittedBy?: string;
+    /** The signed subject and its signature (left out where the store could not keep the subject). */
+    readonly signed?: SignedEvidence;
   };
 }

@@ -31,7 +31,7 @@ export function IntakeRefusals(kind: SubmissionKind): Type<ExceptionFilter> {
       const { problems, headers, status } = problemAnswer(exception, req);
       this.responder.sendRefusal(req, host.switchToHttp().getResponse<HttpReply>(), problems, headers, status);
       const raw = req.rawBody;
-      const signedBy = exception instanceof SignedRefusal ? { submittedBy: exception.signedBy } : {};
+      const signedBy = exception instanceof SignedRefusal ? { submittedBy: exception.signedBy, ...(exception.signed ? { signed: exception.signed } : {}) } : {};
       this.sink.refused(req.params.electionId ?? '', {
         receivedAt: req.receivedAt ?? new Date().toISOString(),
         method: req.method,

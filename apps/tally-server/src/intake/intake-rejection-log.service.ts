@@ -7,7 +7,7 @@
 // logged (the refusal itself is already counted by code, ProblemResponder).
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { eventToAppend, streams, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision } from '@tally/event-store';
+import { eventToAppend, streams, unstorableJson, WrongExpectedRevisionError, type EventStore, type EventToAppend, type ExpectedRevision } from '@tally/event-store';
 import { ElectionRegistry } from '../elections/election-registry.service';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { TallyMetrics } from '../ops/metrics.service';
@@ -49,7 +49,10 @@ export class IntakeRejectionLog implements IntakeRefusalSink, OnApplicationShutd
     if (refusal.submittedBy === undefined) return; // unauthenticated: counted and kept in memory only
     if (refusal.status >= 500 || NOT_RECORDED.has(refusal.reasons[0]?.code ?? 'INTERNAL')) return;
     if (!this.elections.get(electionId)) return; // an unknown election has no history to write to
-    this.record(electionId, { type: 'SubmissionRefusedAtIntake', data: { ...refusal, reasons: refusal.reasons.slice(0, MAX_REASONS) } });
+    // A signed text holding what the store cannot keep (a NUL) must not cost the record, nor its batch.
+    const { signed, ...rest } = refusal;
+    const keep = signed !== undefined && unstorableJson(signed, 'signed') === undefined ? { signed } : {};
+    this.record(electionId, { type: 'SubmissionRefusedAtIntake', data: { ...rest, ...keep, reasons: refusal.reasons.slice(0, MAX_REASONS) } });
   }
 
   private record(electionId: string, event: SubmissionRefusedAtIntake): void {

@@ -38,8 +38,20 @@ export type AcceptedContent =
   | { readonly kind: 'correction'; readonly protocol: unknown; readonly reason: string; readonly supersedes?: string; readonly version?: number }
   | { readonly kind: 'turnout'; readonly time: string; readonly ballotsIssued: number; readonly version?: number };
 
-/** `signedBy`: the commission whose valid key signed what is refused (scope, reason, relations); absent before the signature verified. */
-type Refused = { readonly ok: false; readonly problems: readonly ProblemItem[]; readonly headers?: Readonly<Record<string, string>>; readonly signedBy?: string };
+/** What a commission's valid key signed, kept with a refusal of it so that an auditor can check the signature (`signedBy` names the commission). */
+export interface SignedEvidence {
+  readonly subject: SignedSubject;
+  readonly signature: SubmissionSignature;
+}
+
+/** `signedBy`: the commission whose valid key signed what is refused (scope, reason, relations), and `signed` what it signed; absent before the signature verified. */
+type Refused = {
+  readonly ok: false;
+  readonly problems: readonly ProblemItem[];
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signedBy?: string;
+  readonly signed?: SignedEvidence;
+};
 
 export type Judgement = { readonly ok: true; readonly submittedBy: string; readonly signature: SubmissionSignature; readonly content: AcceptedContent } | Refused;
 
@@ -96,9 +108,11 @@ export function judgeRead(r: Extract<ReadRequest, { ok: true }>, verdicts?: Sign
   if (contest.length > 0) return refuse(...contest);
   if (version.length > 0 || signer === undefined) return refuse(...version);
   if (!signer.ok) return signer;
-  // From here the signer is a known commission: its refusals are worth a record (the sink's call).
-  if (scope.length > 0) return { ...refuse(...scope.map((r) => byKey(r, submittedBy))), signedBy: submittedBy };
-  if (reason.length > 0 || relations.length > 0) return { ...refuse(...reason, ...relations), signedBy: submittedBy };
+  // From here the signer is a known commission: its refusals are worth a record (the sink's call),
+  // with what it signed (a verified signature implies a subject).
+  const signed = claim?.subject ? { signedBy: submittedBy, signed: { subject: claim.subject, signature: signer.signature } } : { signedBy: submittedBy };
+  if (scope.length > 0) return { ...refuse(...scope.map((r) => byKey(r, submittedBy))), ...signed };
+  if (reason.length > 0 || relations.length > 0) return { ...refuse(...reason, ...relations), ...signed };
   return { ok: true, submittedBy, signature: signer.signature, content: read.content };
 }
 
