@@ -46,6 +46,8 @@ describe('what intake acknowledged and the store would not keep (embedded)', () 
     full.mockRestore();
     expect(status.body).toMatchObject({ submissionId: id, state: 'set-aside', stream: streams.intakeRejections(E), reasons: [{ code: 'UNSTORABLE' }] });
     expect(status.body.reasons[0].message).toContain('its write failed twice, alone, while the store answered: could not extend file: No space left on device');
+    // Written down in the history, the attempt has its transparency-log receipt like any outcome.
+    expect(['pending', 'included']).toContain(status.body.receipt?.state);
 
     const again = await post();
     expect({ status: again.status, state: again.body.state, duplicate: again.body.duplicate }).toEqual({ status: 202, state: 'queued', duplicate: false });

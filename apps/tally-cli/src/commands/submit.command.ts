@@ -184,6 +184,8 @@ export async function runSubmit(options: SubmitOptions, io: CliIo, deps: SubmitD
       `SET ASIDE: submission ${submissionId} was accepted, then not recorded by the recorder (written down at ${status.position}); nothing was counted:\n${reasonLines(status.reasons ?? [])}` +
         `The operators have it on the dead-letter topic. Once they say the cause is mended, ${again}: it is then queued anew, and never counted twice.\n`,
     );
+    // Written down in the history, so it has a receipt too: the commission was heard.
+    await saveReceipt(status);
     return finish(ExitCode.failure, { ...status });
   }
   say(`QUEUED: submission ${submissionId} is accepted, not yet recorded after ${waitSeconds} s. To wait more, ${again}: the same body is the same submission.\n`);
