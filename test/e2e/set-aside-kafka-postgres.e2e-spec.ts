@@ -112,7 +112,7 @@ describe('what intake acknowledged and a recorder set aside (Kafka + PostgreSQL)
     const explained = await explain(store, { electionId: E, commissionId: P, contestId: ALMATY_2023_LIST_CONTEST });
     if (!explained.ok) throw new Error(explained.error.message);
     const [precinct] = explained.value.precincts;
-    expect(precinct).toMatchObject({ precinctId: P, counted: { version: 1, submissionId: id }, setAside: [{ submissionId: id, code: 'MISDATED', receivedAt: status.body.receivedAt }] });
+    expect(precinct).toMatchObject({ precinctId: P, counted: { version: 1, submissionId: id }, setAside: [{ submissionId: id, code: 'MISDATED', receivedAt: status.body.receivedAt, verified: true }] });
     expect(explained.value.unreadable).toEqual([]);
   });
 });

@@ -3,10 +3,10 @@
 // with positions, submitters, signatures (checked), the reason of each correction and the lines
 // it changed, which version is counted, and how the counted protocols add up to the figure; and
 // each precinct's protocols refused at intake (the body is not kept: their contest is unknown).
-import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { commissionResults, protocolLines, type ContestResults, type ElectionIndex, type PrecinctCommand, type PrecinctEvent, type Protocol, type SubmissionSignature } from '@tally/domain';
 import type { EventStore, RecordedEvent } from '@tally/event-store';
 import { queueAppendedAt } from './queue-time';
-import { findSigner, signedSubjectOfEvent } from '@tally/signatures';
+import { findSigner, signedSubjectOfCommand, signedSubjectOfEvent, type SignedSubject } from '@tally/signatures';
 import { isPrecinctStream, precinctOfStream } from '@tally/projection';
 import { loadElections, type Bound, type LoadedElections, type ScanProgress } from './audit-scan';
 import { replay } from './replay';
@@ -92,14 +92,20 @@ export interface PrecinctExplanation {
    * contest unknown, every contest explained lists them). Intake records these best effort: one
    * can be missing.
    */
-  readonly refusedAtIntake: readonly IntakeRefusalRecord[];
+  readonly refusedAtIntake: readonly Verified<IntakeRefusalRecord>[];
   /**
    * Protocols and corrections of this contest intake acknowledged and a recorder set aside
    * (dead-lettered): heard, not recorded, with the letter's reason. One whose command the store
    * could not keep (UNSTORABLE) names no contest and is listed for every contest.
    */
-  readonly setAside: readonly SetAsideRecord[];
+  readonly setAside: readonly Verified<SetAsideRecord>[];
 }
+
+/**
+ * A record with, where it keeps what was signed, whether the signature is its submitter's by a key
+ * valid when it was received (as for the versions); absent where nothing signed is kept.
+ */
+export type Verified<R> = R & { readonly verified?: boolean };
 
 /** One turnout report of a precinct at the explained time, as recorded. */
 export interface TurnoutReportVersion extends RecordedFact {
@@ -284,17 +290,26 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
   };
 
   const replayed = await replay(store, { until: request.until, electionId: request.electionId, elections: loaded, observe, onProgress: request.onProgress });
-  const atIntake = new Map<string, IntakeRefusalRecord[]>();
-  const setAside = new Map<string, SetAsideRecord[]>();
+  const atIntake = new Map<string, Verified<IntakeRefusalRecord>[]>();
+  const setAside = new Map<string, Verified<SetAsideRecord>[]>();
+  const verifiedBy = (submittedBy: string | undefined, receivedAt: string, subject: SignedSubject | undefined, signature: SubmissionSignature | null | undefined): { verified?: boolean } => {
+    if (subject === undefined || !signature || submittedBy === undefined) return {};
+    try {
+      return { verified: findSigner(election.keys, subject, signature, submittedBy, { at: receivedAt }).ok };
+    } catch {
+      return { verified: false }; // what it keeps has no signed form
+    }
+  };
   const rejections = await readIntakeRejections(store, request.electionId, request.until, unreadable);
   for (const r of rejections.refusals) {
     if (r.kind === 'turnout' || !inScope(r.precinctId) || (r.contestId !== undefined && r.contestId !== contest.id)) continue;
-    atIntake.set(r.precinctId, [...(atIntake.get(r.precinctId) ?? []), r]);
+    atIntake.set(r.precinctId, [...(atIntake.get(r.precinctId) ?? []), { ...r, ...verifiedBy(r.submittedBy, r.receivedAt, r.signed?.subject, r.signed?.signature) }]);
   }
   for (const r of rejections.setAside) {
     const contestId = (r.command as { protocol?: { contestId?: unknown } } | undefined)?.protocol?.contestId;
     if (r.kind === 'turnout' || !inScope(r.precinctId) || (r.command !== undefined && contestId !== contest.id)) continue;
-    setAside.set(r.precinctId, [...(setAside.get(r.precinctId) ?? []), r]);
+    const subject = r.command === undefined ? undefined : signedSubjectOfCommandOrNothing(r.command);
+    setAside.set(r.precinctId, [...(setAside.get(r.precinctId) ?? []), { ...r, ...verifiedBy(r.submittedBy, r.receivedAt, subject, r.command?.meta.signature) }]);
   }
   const entry = replayed.elections.get(request.electionId)!;
   const results = commissionResults(entry.view, request.commissionId, contest.id)!;
@@ -343,6 +358,15 @@ export async function explain(store: EventStore, request: ExplainRequest): Promi
       unreadable,
     },
   };
+}
+
+/** What a kept command's signature covers, or undefined when it has no signed form (a stored record is read, never trusted). */
+function signedSubjectOfCommandOrNothing(command: PrecinctCommand): SignedSubject | undefined {
+  try {
+    return signedSubjectOfCommand(command);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where a precinct's fact was recorded, who signed it (verified by the keys valid when it was received), and when the queue took it. */

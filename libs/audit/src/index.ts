@@ -48,6 +48,7 @@ export {
   type TurnoutExplanation,
   type TurnoutPrecinct,
   type TurnoutReportVersion,
+  type Verified,
 } from './explain';
 export { buildCdf, buildCsv, CDF_VENDOR_APPLICATION_ID, CSV_COLUMNS, exportElection, type ExportFormat, type ExportRequest, type ExportResult, type Provenance } from './export';
 export { historyPage, streamPage, type HistoryEvent, type HistoryPage, type StreamPage } from './history';

@@ -76,12 +76,14 @@ export function formatExplanation(x: Explanation): string {
     for (const r of p.refused) entries.push({ position: r.position, text: [`    refused ${r.kind} at ${r.position} by ${r.submittedBy}: ${r.codes.join(', ')}`] });
     for (const r of p.refusedAtIntake) {
       const by = r.submittedBy ?? '(not named: recorded before issue 11)';
-      const sig = r.signed ? `, signed ${r.signed.signature.keyId}` : '';
+      const sig = r.signed ? `, signed ${r.signed.signature.keyId} (${r.verified ? 'verified' : 'DOES NOT VERIFY'})` : '';
       entries.push({ position: r.position, text: [`    refused at intake: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${by}${sig}: ${r.status} ${r.codes.join(', ')}; body sha256 ${r.bodySha256 ?? '(not read)'}`] });
     }
     for (const r of p.setAside) {
       const letter = `${r.deadLetter.topic}/${r.deadLetter.partition}@${r.deadLetter.offset}`;
-      entries.push({ position: r.position, text: [`    set aside: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${r.submittedBy}, submission ${r.submissionId}: ${r.code} ${r.reason}; not recorded (dead letter of ${letter})`] });
+      const signature = r.command?.meta.signature;
+      const sig = signature ? `, signed ${signature.keyId} (${r.verified ? 'verified' : 'DOES NOT VERIFY'})` : '';
+      entries.push({ position: r.position, text: [`    set aside: ${r.kind} at ${r.position} (received ${r.receivedAt}) by ${r.submittedBy}${sig}, submission ${r.submissionId}: ${r.code} ${r.reason}; not recorded (dead letter of ${letter})`] });
     }
     for (const e of entries.sort((a, b) => comparePositions(a.position, b.position))) lines.push(...e.text);
   }

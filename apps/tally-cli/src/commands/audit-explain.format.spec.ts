@@ -1,4 +1,4 @@
-import type { Explanation, IntakeRefusalRecord, ProtocolVersion, SetAsideRecord } from '@tally/audit';
+import type { Explanation, IntakeRefusalRecord, ProtocolVersion, SetAsideRecord, Verified } from '@tally/audit';
 import { commissionResults, createResultsView, generateSyntheticElection, indexElection } from '@tally/domain';
 import { formatExplanation } from './audit-explain.command';
 
@@ -35,7 +35,7 @@ describe('tally audit explain: a precinct’s attempts', () => {
     ...(submittedBy === undefined ? {} : { submittedBy }),
     bodySha256: 'ab'.repeat(32),
   });
-  const explanation = (refusedAtIntake: IntakeRefusalRecord[], setAside: SetAsideRecord[] = []): Explanation => ({
+  const explanation = (refusedAtIntake: Verified<IntakeRefusalRecord>[], setAside: Verified<SetAsideRecord>[] = []): Explanation => ({
     electionId: 'e',
     commissionId: index.root.id,
     contestId: 'list',
@@ -61,8 +61,9 @@ describe('tally audit explain: a precinct’s attempts', () => {
     expect(text).toContain('keep no signed subject, so which contest they were for is not known; intake records these best effort');
     // One keeping what the key signed shows the key, and names its contest.
     const signed = { ...door('19:1', ['OUT_OF_SCOPE'], p), contestId: 'list', signed: { subject: { kind: 'protocol', electionId: 'e', precinctId: p, contestId: 'list', protocol: {}, version: 1 }, signature: { keyId: `demo-${p}`, value: 'c2ln' } } } as IntakeRefusalRecord;
-    const withKey = formatExplanation(explanation([signed]));
-    expect(withKey).toContain(`    refused at intake: protocol at 19:1 (received 2026-03-15T19:04:59.000Z) by ${p}, signed demo-${p}: 422 OUT_OF_SCOPE; body sha256 ${'ab'.repeat(32)}`);
+    const withKey = formatExplanation(explanation([{ ...signed, verified: true }, { ...signed, position: '21:1', verified: false }]));
+    expect(withKey).toContain(`    refused at intake: protocol at 19:1 (received 2026-03-15T19:04:59.000Z) by ${p}, signed demo-${p} (verified): 422 OUT_OF_SCOPE; body sha256 ${'ab'.repeat(32)}`);
+    expect(withKey).toContain(`    refused at intake: protocol at 21:1 (received 2026-03-15T19:04:59.000Z) by ${p}, signed demo-${p} (DOES NOT VERIFY): 422 OUT_OF_SCOPE`);
     expect(withKey).toContain('(refused at intake: the body is not kept, only its SHA-256 and what the key signed; intake records these best effort)');
   });
 
