@@ -11,7 +11,7 @@ import { ElectionRegistry } from '../../apps/tally-server/src/elections/election
 import { EVENT_STORE } from '../../apps/tally-server/src/infrastructure/tokens';
 import { storeCensus } from '../../apps/tally-server/src/recorder/recorder.test-helper';
 import { signedProtocolBody } from './support/signing';
-import { startTallyApp, type TallyTestApp } from './support/tally-app';
+import { ADMIN_TOKEN, startTallyApp, type TallyTestApp } from './support/tally-app';
 
 jest.setTimeout(120_000);
 
@@ -48,6 +48,12 @@ describe('what intake acknowledged and the store would not keep (embedded)', () 
     expect(status.body.reasons[0].message).toContain('its write failed twice, alone, while the store answered: could not extend file: No space left on device');
     // Written down in the history, the attempt has its transparency-log receipt like any outcome.
     expect(['pending', 'included']).toContain(status.body.receipt?.state);
+    // The operators' list of what must be sent again, behind a token.
+    const outstanding = () => request(t.server).get('/v1/admin/set-aside').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect((await request(t.server).get('/v1/admin/set-aside')).status).toBe(401);
+    expect((await outstanding()).body).toEqual({
+      setAside: [expect.objectContaining({ submissionId: id, electionId: E, precinctId: P, state: 'set-aside', receivedAt: status.body.receivedAt, queuedAgain: false, reasons: [expect.objectContaining({ code: 'UNSTORABLE' })] })],
+    });
 
     const again = await post();
     expect({ status: again.status, state: again.body.state, duplicate: again.body.duplicate }).toEqual({ status: 202, state: 'queued', duplicate: false });
@@ -56,5 +62,6 @@ describe('what intake acknowledged and the store would not keep (embedded)', () 
     const census = await storeCensus(store);
     expect(census.bySubmission.get(id)).toBe(1);
     expect(census.byType.get('SubmissionSetAside')).toBe(1);
+    expect((await outstanding()).body).toEqual({ setAside: [] });
   });
 });

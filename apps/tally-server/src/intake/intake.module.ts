@@ -16,6 +16,7 @@ import { CommissionSubmissionsController } from './commission-submissions.contro
 import { IntakeRefusalsAdminController } from './intake-refusals-admin.controller';
 import { IntakeRejectionLog } from './intake-rejection-log.service';
 import { RecentIntakeRefusals } from './recent-intake-refusals';
+import { SetAsideAdminController } from './set-aside-admin.controller';
 import { SetAsideWatcher } from './set-aside-watcher.service';
 import { SubmissionOutcomeMetrics } from './submission-outcome.metrics';
 import { SubmissionStatusController } from './submission-status.controller';
@@ -28,7 +29,7 @@ import { SubmissionStatusController } from './submission-status.controller';
     // The commission endpoints' rate limit; RateLimitGuard judges by these options (http/rate-limit.guard.ts).
     ThrottlerModule.forRootAsync({ inject: [HTTP_CONFIG], useFactory: rateLimitOptions }),
   ],
-  controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController],
+  controllers: [CommissionSubmissionsController, SubmissionStatusController, IntakeRefusalsAdminController, SetAsideAdminController],
   providers: [
     AcceptSubmissionHandler,
     { provide: RecentIntakeRefusals, inject: [HTTP_CONFIG], useFactory: (http: HttpConfig) => new RecentIntakeRefusals(http.recentRefusals) },

@@ -139,6 +139,15 @@ export class SubmissionStatusService implements OnModuleInit, OnModuleDestroy {
     return this.setAside.get(submissionId)?.toStatus();
   }
 
+  /**
+   * Submissions set aside and not recorded or refused since (any process's: from the store), in
+   * the order they were set aside: what the operators have to see resent once the cause is mended.
+   * `queuedAgain` when this process has a later attempt of it on its way.
+   */
+  setAsideOutstanding(): (SubmissionStatus & { readonly submissionId: string; readonly queuedAgain: boolean })[] {
+    return [...this.setAside].map(([submissionId, outcome]) => ({ submissionId, ...outcome.toStatus(), queuedAgain: this.queued.has(submissionId) }));
+  }
+
   /** The attempt this process queued and has no outcome of yet (the set-aside watcher matches dead letters with it). */
   queuedHere(submissionId: string): QueuedInfo | undefined {
     return this.queued.get(submissionId);
