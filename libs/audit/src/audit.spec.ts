@@ -719,6 +719,7 @@ describe("verify: an election's rejections come from someone entitled to send th
     // One that keeps its command, and one whose command the store could not keep (UNSTORABLE).
     const good = await verifyWith([setAside(1), { ...setAside(2), data: { ...setAside(2).data, command: undefined } }]);
     expect(good.failures).toEqual([]);
+    expect(good.checks.stream.note).toBe('2 submissions set aside by recorders after intake acknowledged them (not recorded; tally audit explain lists each with its reason)');
     const clean = await verifyWith([]);
     expect(good.checks.signature.checked - clean.checks.signature.checked).toBe(1);
     expect(good.checks.stream.checked - clean.checks.stream.checked).toBe(2);

@@ -255,7 +255,8 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const eventFailures: VerifyFailure[] = [];
   const recomputationFailures: VerifyFailure[] = [];
   /** Raw messages recorders kept before issue 11 (UnparseableSubmission), found with the rejections. */
-  const legacy = { unparsed: 0 };
+  /** Raw messages recorders kept before issue 11, and attempts set aside (acknowledged, not recorded): told in the stream note. */
+  const noted = { unparsed: 0, setAside: 0 };
   const dating: Dating = { bound: options.receivedAtBound ?? { maxQueueDelayMs: DEFAULT_MAX_QUEUE_DELAY_MS, maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS }, dated: 0, undated: 0 };
   const counts: Record<CheckName, { checked: number; failed: number }> = {
     definitions: { checked: 0, failed: 0 },
@@ -351,7 +352,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   }
   function walk(e: RecordedEvent, prepared: PreparedEvent | undefined): void {
     chainCheck.visit(e);
-    if (matchesFilter(e.streamName, REJECTIONS)) return checkRejection(e, loaded, (f) => fail(eventFailures, f), counts, dating, legacy);
+    if (matchesFilter(e.streamName, REJECTIONS)) return checkRejection(e, loaded, (f) => fail(eventFailures, f), counts, dating, noted);
     if (!matchesFilter(e.streamName, PROJECTED_CATEGORIES)) return;
     captureUpTo(e.position);
     events++;
@@ -447,7 +448,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
     checks: {
       definitions: status('definitions'),
       'hash-chain': status('hash-chain'),
-      stream: status('stream', legacy.unparsed === 0 ? undefined : `${counted(legacy.unparsed, 'message')} kept unparsed by recorders before issue 11 (raw queue bytes, signed by no one; recorders dead-letter such messages now)`),
+      stream: status('stream', streamNote(noted)),
       signature: status('signature', datingNote(dating)),
       'control-relation': status('control-relation'),
       decider: status('decider'),
@@ -685,11 +686,11 @@ function checkRejection(
   fail: (f: VerifyFailure) => void,
   counts: Record<CheckName, { checked: number; failed: number }>,
   dating: Dating,
-  legacy: { unparsed: number },
+  noted: { unparsed: number; setAside: number },
 ): void {
   counts.stream.checked++;
   if (e.type === 'UnparseableSubmission') {
-    legacy.unparsed++;
+    noted.unparsed++;
     return;
   }
   const electionId = e.streamName.slice(REJECTIONS_PREFIX.length);
@@ -713,6 +714,7 @@ function checkRejection(
     return;
   }
   if (e.type === SET_ASIDE_TYPE) {
+    noted.setAside++;
     checkSetAside(e, electionId, election, where, fail, counts);
     return;
   }
@@ -742,6 +744,15 @@ function checkRejection(
   } catch (error) {
     fail(malformed(e, error instanceof Error ? error.message : String(error), where));
   }
+}
+
+/** What the stream check saw that is not a failure and an auditor should know of, or undefined. */
+function streamNote(seen: { unparsed: number; setAside: number }): string | undefined {
+  const notes = [
+    ...(seen.setAside === 0 ? [] : [`${counted(seen.setAside, 'submission')} set aside by recorders after intake acknowledged them (not recorded; tally audit explain lists each with its reason)`]),
+    ...(seen.unparsed === 0 ? [] : [`${counted(seen.unparsed, 'message')} kept unparsed by recorders before issue 11 (raw queue bytes, signed by no one; recorders dead-letter such messages now)`]),
+  ];
+  return notes.length === 0 ? undefined : notes.join('; ');
 }
 
 /** Where a key's validity is what the recorder judged differently from intake, the letter's own reason. */
