@@ -6,10 +6,9 @@
 // and the signature (`signed`: verify checks it, and it names a protocol's contest), older ones
 // name their precinct and kind only. Intake writes these best effort: a full buffer or a store down
 // drops one (counted in its metrics), so their absence proves nothing.
-import type { SubmissionSignature } from '@tally/domain';
 import { streams, type EventStore, type RecordedEvent } from '@tally/event-store';
-import type { SignedSubject } from '@tally/signatures';
 import { isBeyond, type Bound } from './audit-scan';
+import { readSignedEvidence, type KeptSignedEvidence } from './kept-signed';
 import { readSetAside, SET_ASIDE_TYPE, type SetAsideRecord } from './set-asides';
 import { recordedAt, type UnreadableRecord } from './unreadable';
 
@@ -36,21 +35,12 @@ export interface IntakeRefusalRecord {
    * What the commission's key signed and the signature (records written since 2026-12-06; verify
    * checks it). A protocol's or correction's names its contest.
    */
-  readonly signed?: { readonly subject: SignedSubject; readonly signature: SubmissionSignature };
+  readonly signed?: KeptSignedEvidence;
   /** The contest of a refused protocol or correction, when what was signed is kept. */
   readonly contestId?: string;
 }
 
 const KINDS: ReadonlySet<string> = new Set(['protocol', 'correction', 'turnout']);
-
-/** The signed subject kept with a refusal, when it reads as one (verify then checks the signature). */
-function signedOf(value: unknown): Pick<IntakeRefusalRecord, 'signed' | 'contestId'> {
-  const s = value as { subject?: Record<string, unknown>; signature?: Record<string, unknown> } | null | undefined;
-  if (typeof s?.subject !== 'object' || s.subject === null || typeof s.signature !== 'object' || s.signature === null) return {};
-  if (typeof s.subject.kind !== 'string' || typeof s.signature.keyId !== 'string' || typeof s.signature.value !== 'string') return {};
-  const signed = { subject: s.subject as unknown as SignedSubject, signature: s.signature as unknown as SubmissionSignature };
-  return { signed, ...(typeof s.subject.contestId === 'string' ? { contestId: s.subject.contestId } : {}) };
-}
 
 /** One record as an intake refusal, or why it is not one. */
 export function readIntakeRefusal(e: RecordedEvent): { ok: true; value: IntakeRefusalRecord } | { ok: false; reason: string } {
@@ -61,10 +51,8 @@ export function readIntakeRefusal(e: RecordedEvent): { ok: true; value: IntakeRe
   if (typeof d.precinctId !== 'string' || typeof d.kind !== 'string' || !KINDS.has(d.kind) || typeof d.receivedAt !== 'string' || typeof d.status !== 'number' || !codes?.every((c) => typeof c === 'string')) {
     return { ok: false, reason: 'not a refusal at intake: precinctId, kind (protocol, correction, turnout), receivedAt, status and reasons[].code are required' };
   }
-  const signed = signedOf(d.signed);
-  if (d.signed !== undefined && signed.signed === undefined) {
-    return { ok: false, reason: 'not a refusal at intake: signed, when kept, is a subject (with its kind) and a signature { keyId, value }' };
-  }
+  const signed = d.signed === undefined ? undefined : readSignedEvidence(d.signed);
+  if (signed !== undefined && !signed.ok) return { ok: false, reason: `not a refusal at intake: signed, when kept, is a subject (with its kind) and a signature { keyId, value }: ${signed.reason}` };
   return {
     ok: true,
     value: {
@@ -77,7 +65,7 @@ export function readIntakeRefusal(e: RecordedEvent): { ok: true; value: IntakeRe
       codes: codes as string[],
       ...(typeof d.submittedBy === 'string' ? { submittedBy: d.submittedBy } : {}),
       bodySha256: typeof d.bodySha256 === 'string' ? d.bodySha256 : null,
-      ...signed,
+      ...(signed === undefined ? {} : { signed: signed.value, ...('contestId' in signed.value.subject ? { contestId: signed.value.subject.contestId } : {}) }),
     },
   };
 }

@@ -6,6 +6,8 @@
 // it: UNSTORABLE), so its signature can be checked like a recorded fact's.
 import type { PrecinctCommand } from '@tally/domain';
 import type { RecordedEvent } from '@tally/event-store';
+import { z } from 'zod';
+import { KeptCommandShape, read as readShape } from './kept-signed';
 import { recordedAt } from './unreadable';
 
 export const SET_ASIDE_TYPE = 'SubmissionSetAside';
@@ -26,39 +28,28 @@ export interface SetAsideRecord extends ReturnType<typeof recordedAt> {
   readonly command?: PrecinctCommand;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['protocol', 'correction', 'turnout']);
-const str = (v: unknown): v is string => typeof v === 'string';
+const SetAsideData = z.object({
+  submissionId: z.string(),
+  precinctId: z.string(),
+  submittedBy: z.string(),
+  kind: z.enum(['protocol', 'correction', 'turnout']),
+  receivedAt: z.string(),
+  code: z.string(),
+  reason: z.string(),
+  deadLetter: z.object({ topic: z.string(), partition: z.number(), offset: z.string(), at: z.string() }),
+  command: KeptCommandShape.optional(),
+});
 
 /** One record as a set-aside, or why it is not one. */
 export function readSetAside(e: RecordedEvent): { ok: true; value: SetAsideRecord } | { ok: false; reason: string } {
   if (e.type !== SET_ASIDE_TYPE) return { ok: false, reason: `not a ${SET_ASIDE_TYPE}: ${e.type}` };
-  const d = e.data as Record<string, unknown>;
-  const letter = d.deadLetter as Record<string, unknown> | null | undefined;
-  const command = d.command as { meta?: Record<string, unknown> } | undefined;
-  if (
-    !str(d.submissionId) ||
-    !str(d.precinctId) ||
-    !str(d.submittedBy) ||
-    !str(d.kind) ||
-    !KINDS.has(d.kind) ||
-    !str(d.receivedAt) ||
-    !str(d.code) ||
-    !str(d.reason) ||
-    typeof letter !== 'object' ||
-    letter === null ||
-    !str(letter.topic) ||
-    typeof letter.partition !== 'number' ||
-    !str(letter.offset) ||
-    !str(letter.at)
-  ) {
-    return { ok: false, reason: 'not a set-aside: submissionId, precinctId, submittedBy, kind, receivedAt, code, reason and deadLetter { topic, partition, offset, at } are required' };
-  }
-  if (command !== undefined) {
-    const meta = command?.meta;
-    // The command is the attempt the record names, or the record is not what it says.
-    if (typeof meta !== 'object' || meta === null || meta.submissionId !== d.submissionId || meta.precinctId !== d.precinctId || meta.submittedBy !== d.submittedBy || meta.receivedAt !== d.receivedAt) {
-      return { ok: false, reason: "not a set-aside: its command's meta names another submission, precinct, submitter or receipt time than the record" };
-    }
+  const read = readShape(SetAsideData, e.data);
+  if (!read.ok) return { ok: false, reason: `not a set-aside: ${read.reason}` };
+  const d = read.value;
+  const meta = d.command?.meta;
+  // The command is the attempt the record names, or the record is not what it says.
+  if (meta !== undefined && (meta.submissionId !== d.submissionId || meta.precinctId !== d.precinctId || meta.submittedBy !== d.submittedBy || meta.receivedAt !== d.receivedAt)) {
+    return { ok: false, reason: "not a set-aside: its command's meta names another submission, precinct, submitter or receipt time than the record" };
   }
   return {
     ok: true,
@@ -68,12 +59,12 @@ export function readSetAside(e: RecordedEvent): { ok: true; value: SetAsideRecor
       submissionId: d.submissionId,
       precinctId: d.precinctId,
       submittedBy: d.submittedBy,
-      kind: d.kind as SetAsideRecord['kind'],
+      kind: d.kind,
       receivedAt: d.receivedAt,
       code: d.code,
       reason: d.reason,
-      deadLetter: { topic: letter.topic, partition: letter.partition, offset: letter.offset, at: letter.at },
-      ...(command !== undefined ? { command: command as unknown as PrecinctCommand } : {}),
+      deadLetter: d.deadLetter,
+      ...(d.command !== undefined ? { command: d.command } : {}),
     },
   };
 }
