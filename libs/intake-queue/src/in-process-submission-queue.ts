@@ -228,13 +228,21 @@ class InProcessTopic {
     let group = this.groups.get(options.groupId);
     if (!group) {
       group = new Group(this.partitions);
-      group.committed.splice(0, this.partitions, ...this.base);
+      group.committed.splice(0, this.partitions, ...this.base.map((base, p) => base + this.firstAtOrAfter(p, options.startAt)));
       this.groups.set(options.groupId, group);
     }
     const member = new Member(this, group, options);
     group.members.push(member);
     group.rebalance();
     return member;
+  }
+
+  /** Index in logs[p] of the first message appended at or after `at` (0 without it). */
+  private firstAtOrAfter(partition: number, at: Date | undefined): number {
+    if (at === undefined) return 0;
+    const log = this.logs[partition];
+    const index = log.findIndex((message) => Date.parse(message.appendedAt) >= at.getTime());
+    return index < 0 ? log.length : index;
   }
 
   lag(groupId: string): number {

@@ -124,6 +124,28 @@ describe('Kafka with SASL/SCRAM and ACLs', () => {
     expect(await queue.lag(`${groupPrefix}recorder`)).toBeGreaterThanOrEqual(0);
   });
 
+  it('the service principal starts a new group of the dead-letter topic at a time (its offsets read and committed under its ACLs)', async () => {
+    const queue = queueAs(service, `${topicPrefix}letters`);
+    await queue.ensureTopics();
+    const letter = (n: number) => ({ source: { topic: queue.topic, partition: 0, offset: String(n) }, key: `p-${n}`, value: Buffer.from(`letter ${n}`), headers: {}, reason: { code: 'UNVERIFIED' as const, message: 'test' }, deadLetteredAt: new Date().toISOString() });
+    await queue.deadLetters.publish([letter(1), letter(2)]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const startAt = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await queue.deadLetters.publish([letter(3)]);
+    const seen: string[] = [];
+    await queue.deadLetters.consume({
+      groupId: `${groupPrefix}intake-watcher`,
+      startAt,
+      handleBatch: async (batch) => void seen.push(...batch.messages.map((m) => m.value.toString('utf8'))),
+    });
+    const deadline = Date.now() + 20_000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Denied, the group would have read from the oldest letter, all three.
+    expect(seen).toEqual(['letter 3']);
+  });
+
   it('a wrong password fails at once with the broker’s authentication error', async () => {
     const queue = queueAs({ username: service.username, password: 'not-the-password' }, `${topicPrefix}submissions`);
     await expect(queue.ensureTopics()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);

@@ -630,6 +630,8 @@ class KafkaQueueConsumer implements QueueConsumer {
     });
     await consumer.connect();
     if (this.stopping) return this.abandon(consumer);
+    if (this.options.startAt) await this.startUncommittedAt(this.options.startAt);
+    if (this.stopping) return this.abandon(consumer);
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     if (this.stopping) return this.abandon(consumer);
     await consumer.run({
@@ -639,6 +641,34 @@ class KafkaQueueConsumer implements QueueConsumer {
       eachBatch: (payload) => this.eachBatch(payload),
     });
     if (this.stopping) return this.abandon(consumer);
+  }
+
+  /**
+   * Commits, for the partitions the group has no offset on, the first offset at or after `at` (by
+   * the messages' timestamps): the group then starts there instead of at the oldest message kept.
+   * Done before this member joins, as Kafka takes a group's offsets only while it has no members.
+   * If it cannot be done (a member of an earlier run still in the group, say), the group reads
+   * from the oldest message, as without startAt: slower, never a message missed.
+   */
+  private async startUncommittedAt(at: Date): Promise<void> {
+    const { groupId } = this.options;
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
+      const uncommitted = new Set((committed?.partitions ?? []).filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
+      if (uncommitted.size === 0) return;
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(this.topic, at.getTime());
+      const partitions = offsets.filter((p) => uncommitted.has(p.partition)).map(({ partition, offset }) => ({ partition, offset }));
+      if (partitions.length > 0) await admin.setOffsets({ groupId, topic: this.topic, partitions });
+    } catch (error) {
+      this.logger.warn(
+        { groupId, topic: this.topic, error: error instanceof Error ? error.message : String(error) },
+        `cannot start the group at ${at.toISOString()}; it reads ${this.topic} from the oldest message kept`,
+      );
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** stop() was called while this consumer was still starting: make sure it ends too. */

@@ -380,6 +380,37 @@ export function submissionQueueContract(adapter: string, options: ContractOption
       expect(await queue.lag(unique('group'))).toBe(0);
     });
 
+    it('starts a new group at the first letter appended at startAt or after; a group that has committed goes on from its commit', async () => {
+      const queue = await open(3);
+      const letters = Array.from({ length: 11 }, (_, n) => letterFor(queue.topic, n));
+      // letterFor(n) names source offset 1000 + n.
+      const offsetsOf = (seen: readonly Seen[]) => seen.map(({ message }) => Number(fromDeliveredDeadLetter(message).source.offset) - 1000).sort((a, b) => a - b);
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      await queue.deadLetters.publish(letters.slice(0, 4));
+      await pause(100);
+      const at = new Date();
+      await pause(100);
+      await queue.deadLetters.publish(letters.slice(4, 10));
+
+      const fromAt = await collect((consume) => queue.deadLetters.consume({ ...consume, startAt: at }));
+      await waitUntil(() => fromAt.length >= 6, () => `the 6 letters after startAt, have ${fromAt.length}`, waitMs);
+      await pause(300);
+      expect(offsetsOf(fromAt)).toEqual([4, 5, 6, 7, 8, 9]);
+
+      // A group that read everything and stopped; its next member, told to start later still, goes
+      // on from the group's commit: it gets the one letter published since, and nothing again.
+      const groupId = unique('group-committed');
+      const all: Seen[] = [];
+      const first = await queue.deadLetters.consume({ groupId, handleBatch: async (batch) => void all.push(...batch.messages.map((message) => ({ partition: batch.partition, message }))) });
+      await waitUntil(() => all.length >= 10, () => `the 10 letters, have ${all.length}`, waitMs);
+      await first.stop();
+      await queue.deadLetters.publish(letters.slice(10));
+      const resumed = await collect((consume) => queue.deadLetters.consume({ ...consume, startAt: new Date(Date.now() + 3_600_000) }), groupId);
+      await waitUntil(() => resumed.length >= 1, () => 'the letter published after the commit', waitMs);
+      await pause(300);
+      expect(offsetsOf(resumed)).toEqual([10]);
+    });
+
     it('dead-letters a 5 MB message a consumer cannot handle; its partition moves on and the letter has every byte', async () => {
       const queue = await open(2);
       const big = bytes(5_000_000, 7);

@@ -59,6 +59,13 @@ export interface ConsumeOptions {
    * that onError reported is over. (Kafka only: the in-process queue has no group to rejoin.)
    */
   readonly onJoined?: () => void;
+  /**
+   * Where a partition with no offset committed for the group starts: at its first message
+   * appended at or after this time, not at the oldest kept. A partition the group has committed
+   * on goes on from its commit, whatever this says. For a reader that cares only about messages
+   * of its own lifetime, so that each start does not read the topic's whole history again.
+   */
+  readonly startAt?: Date;
 }
 
 export interface QueueConsumer {

@@ -10,7 +10,7 @@ import { signatureTag } from '../submissions/submission-id';
 import { SubmissionStatusService } from '../submissions/submission-status.service';
 import { IntakeRejectionLog } from './intake-rejection-log.service';
 import { SET_ASIDE_TYPE } from './set-aside.events';
-import { setAsideGroupId, SetAsideWatcher } from './set-aside-watcher.service';
+import { setAsideGroupId, setAsideReadFrom, SetAsideWatcher } from './set-aside-watcher.service';
 
 const E = 'e1';
 const SUB = '00000000-0000-4000-8000-0000000000a1';
@@ -62,7 +62,7 @@ describe('SetAsideWatcher', () => {
     await status.caughtUp;
     // Only its awaited write is used here: the refusal ring, the metrics and the registry are the best-effort path's.
     const log = new IntakeRejectionLog(store, undefined as never, undefined as never, undefined as never);
-    const config = { recorder: { groupId: 'tally-recorder', instanceId: 'intake-a' } } as AppConfig;
+    const config = { recorder: { groupId: 'tally-recorder', instanceId: 'intake-a' }, receivedAt: { maxQueueDelayMs: 300_000, maxClockSkewMs: 30_000 } } as AppConfig;
     watcher = new SetAsideWatcher(queue, config, status, log);
     watcher.onApplicationBootstrap();
   }, 60_000);
@@ -78,6 +78,10 @@ describe('SetAsideWatcher', () => {
     expect(setAsideGroupId({ recorder: { groupId: 'tally-recorder', instanceId: 'intake-a' } } as AppConfig)).toBe('tally-recorder-intake-intake-a');
     const unnamed = { recorder: { groupId: 'tally-recorder', instanceId: undefined } } as AppConfig;
     expect(setAsideGroupId(unnamed)).not.toBe(setAsideGroupId(unnamed));
+  });
+
+  it('a new group starts at the letters of its process’s lifetime, less the clock skew allowed and a minute', () => {
+    expect(setAsideReadFrom({ receivedAt: { maxQueueDelayMs: 300_000, maxClockSkewMs: 30_000 } }, new Date('2026-03-15T15:00:00.000Z'))).toEqual(new Date('2026-03-15T14:58:30.000Z'));
   });
 
   it('writes down only the attempt queued here, once, and the status says set-aside with the reason', async () => {

@@ -9,8 +9,10 @@
 // stay on the dead-letter topic for the operators, as every letter does.
 //
 // Each intake process reads the letters in a group of its own (`<recorder group>-intake-<instance>`,
-// under the same ACL prefix as the recorders'), from the oldest kept: its queued attempts are in
-// its memory only, so no other process could match them.
+// under the same ACL prefix as the recorders'): its queued attempts are in its memory only, so no
+// other process could match them. A new group starts at the letters of this process's lifetime
+// (setAsideReadFrom), not at the topic's oldest: the topic keeps its letters for good, and no
+// earlier letter can be of an attempt queued here.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { unstorableJson } from '@tally/event-store';
@@ -30,6 +32,18 @@ export function setAsideGroupId(config: Pick<AppConfig, 'recorder'>): string {
   return `${config.recorder.groupId}-intake-${config.recorder.instanceId ?? randomUUID()}`;
 }
 
+/** The margin before this process's start a new group reads from: the recorders stamp their letters by their own clocks. */
+const START_MARGIN_MS = 60_000;
+
+/**
+ * Where a new group starts reading: the letters stamped from this process's start on, less the
+ * clock skew the servers may have (TALLY_MAX_CLOCK_SKEW_S) and a minute. Every attempt this
+ * process queues is queued after its start, and its letter is written after that.
+ */
+export function setAsideReadFrom(config: Pick<AppConfig, 'receivedAt'>, startedAt: Date): Date {
+  return new Date(startedAt.getTime() - config.receivedAt.maxClockSkewMs - START_MARGIN_MS);
+}
+
 @Injectable()
 export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Intake');
@@ -46,10 +60,13 @@ export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly log: IntakeRejectionLog,
   ) {}
 
+  /** Before intake takes its first submission: no attempt of this process is older. */
+  private readonly startedAt = new Date();
+
   /**
    * Not awaited by the start-up: intake takes submissions whether or not the letters can be read
-   * yet (a broker still electing leaders, say), and its group, new, reads them from the oldest
-   * kept, so none is missed meanwhile. Tried again until it joins or the module stops.
+   * yet (a broker still electing leaders, say), and its group, new, reads them from this
+   * process's start, so none is missed meanwhile. Tried again until it joins or the module stops.
    */
   onApplicationBootstrap(): void {
     this.started = this.start(setAsideGroupId(this.config), 0);
@@ -67,6 +84,7 @@ export class SetAsideWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     try {
       const consumer = await this.queue.deadLetters.consume({
         groupId,
+        startAt: setAsideReadFrom(this.config, this.startedAt),
         handleBatch: (batch) => this.handle(batch),
         onError: (error) => this.logger.warn(`dead letters not read, they will come again: ${error instanceof Error ? error.message : String(error)}`),
       });
