@@ -158,11 +158,17 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     // Wave 1: running turnout of three precincts and the first party-list protocol.
     const turnout10 = PRECINCTS.map((id) => Math.floor(issued(protocolOf(id, ALMATY_2023_LIST_CONTEST)) * 0.3));
     for (const [i, id] of PRECINCTS.entries()) await reportTurnout(id, '10:00', turnout10[i]);
+    const registered = PRECINCTS.reduce((s, id) => s + precinctOf(id).registeredVoters, 0);
+    const at10 = fmtPct(turnout10.reduce((a, b) => a + b, 0), registered);
+    // Before any protocol, the turnout card shows the latest hourly figure and says what it is.
+    await waitForText(page, '[data-testid="turnout"] .figure', at10);
+    expect(await page.$eval('[data-testid="turnout-source"]', (e) => e.textContent)).toBe(
+      'At 10:00, over 3 of 320 precincts, from the hourly reports; the final figure comes with the protocols',
+    );
+
     const first = protocolOf('almaty-p001', ALMATY_2023_LIST_CONTEST);
     await submitProtocol(first);
 
-    const registered = PRECINCTS.reduce((s, id) => s + precinctOf(id).registeredVoters, 0);
-    const at10 = fmtPct(turnout10.reduce((a, b) => a + b, 0), registered);
     await page.waitForFunction((t) => document.querySelector('[data-testid="turnout-chart"]')?.getAttribute('aria-label')?.includes(t) ?? false, `10:00 ${at10}`, { timeout: WAIT_MS });
     await waitForText(page, `[data-list="amanat"] [data-field="votes"]`, fmtInt(first.protocol.votes.amanat));
     await waitForText(page, '[data-testid="protocols-received"]', '1 of 640');
@@ -182,6 +188,7 @@ describe('dashboard (real Chromium against the embedded service)', () => {
     await waitForText(page, '[data-testid="protocols-received"]', '6 of 640');
     await waitForText(page, `[data-list="amanat"] [data-field="votes"]`, fmtInt(lists.reduce((s, p) => s + p.protocol.votes.amanat, 0)));
     await waitForText(page, '[data-testid="turnout"]', fmtInt(lists.reduce((s, p) => s + issued(p), 0)));
+    expect(await page.$('[data-testid="turnout-source"]')).toBeNull();
     const listVotes = (p: FixtureProtocol) => Object.values(p.protocol.votes).reduce((a, b) => a + b, 0) + p.protocol.againstAll;
     await waitForText(page, `[data-list="amanat"] [data-field="share"]`, fmtPct(lists.reduce((s, p) => s + p.protocol.votes.amanat, 0), lists.reduce((s, p) => s + listVotes(p), 0)));
     const at12 = fmtPct(turnout12.reduce((a, b) => a + b, 0), registered);

@@ -18,6 +18,40 @@ import { ProgressBar, xOfY } from './progress';
 import { SeatExplanation } from './seat-explanation';
 import { TurnoutChart } from './turnout-chart';
 
+/**
+ * The protocols' turnout. Before the first protocol (polling day itself) the only turnout there
+ * is comes from the hourly reports: the card shows the latest of them, and says it is that, over
+ * which precincts, and that the final figure comes with the protocols, rather than a bare dash.
+ */
+function TurnoutCard({ contest, times }: { readonly contest: ContestResultsDto; readonly times: readonly string[] }) {
+  const byTime = new Map(contest.turnoutByTime.map((p) => [p.time, p]));
+  const hourly =
+    contest.turnout.percent === null
+      ? [...times]
+          .reverse()
+          .map((time) => byTime.get(time))
+          .find((p) => p !== undefined && p.precinctsReported > 0 && p.turnout.percent !== null)
+      : undefined;
+  return (
+    <div class="card" data-testid="turnout">
+      <h2>{t('turnout')}</h2>
+      {hourly ? (
+        <>
+          <p class="figure">{fmtPct(hourly.turnout.percent)}</p>
+          <p class="muted" data-testid="turnout-source">
+            {t('turnoutFromHourly', { time: hourly.time, precincts: xOfY(hourly.precinctsReported, contest.precincts.expected) })}
+          </p>
+        </>
+      ) : (
+        <>
+          <p class="figure">{fmtPct(contest.turnout.percent)}</p>
+          <p class="muted">{t('ballotsIssuedOf', { issued: contest.ballotsIssued.total, registered: contest.registeredVotersReported })}</p>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function CommissionPage({ electionId, commissionId }: { readonly electionId: string; readonly commissionId: string | undefined }) {
   const entry = useElection(electionId);
   const election = entry.state === 'ready' ? entry.election : undefined;
@@ -110,13 +144,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           <p class="figure">{xOfY(payload.progress.precincts.reported, payload.progress.precincts.expected)}</p>
           <ProgressBar reported={payload.progress.precincts.reported} expected={payload.progress.precincts.expected} />
         </div>
-        {main && (
-          <div class="card" data-testid="turnout">
-            <h2>{t('turnout')}</h2>
-            <p class="figure">{fmtPct(main.turnout.percent)}</p>
-            <p class="muted">{t('ballotsIssuedOf', { issued: main.ballotsIssued.total, registered: main.registeredVotersReported })}</p>
-          </div>
-        )}
+        {main && <TurnoutCard contest={main} times={election.turnoutTimes} />}
         <div class="card" data-testid="protocols-received">
           <h2>{t('protocolsReceived')}</h2>
           <p class="figure">{xOfY(payload.progress.protocols.reported, payload.progress.protocols.expected)}</p>
