@@ -44,7 +44,8 @@ export default async function run(): Promise<BenchResult[]> {
     log('embedded, log on');
     let leaves = 0;
     let proofs = { perSecond: NaN, note: '' };
-    const on = await runPipeline({ TALLY_DATA_DIR: dirs[1] }, definition, subs, async (app: INestApplication) => {
+    // On by name: a recorder-only process (runPipeline's roles) leaves the log off by default.
+    const on = await runPipeline({ TALLY_DATA_DIR: dirs[1], TALLY_LOG: 'on' }, definition, subs, async (app: INestApplication) => {
       const service = app.get(LogService);
       const events = await storeSize(app.get<EventStore>(EVENT_STORE));
       await service.log.waitForSize(events);

@@ -22,6 +22,10 @@ const files = fs
   .filter((f) => (only.length === 0 ? !ON_REQUEST.includes(f) : only.some((o) => f.includes(o))))
   .sort();
 const results = [];
+// A bench that fails keeps its last figures in the results (with their dates) beside a row that
+// says it failed, and the run exits 1 naming it: a failure is never silent.
+const failures = [];
+const benchOf = (file) => file.replace(/\.bench\.js$/, '');
 for (const file of files) {
   process.stderr.write(`bench: ${file}\n`);
   const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', path.join(__dirname, 'bench-one.js'), path.join(dir, file)], {
@@ -32,10 +36,10 @@ for (const file of files) {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (child.status !== 0) {
-    results.push({ bench: file, name: 'failed', value: NaN, unit: '', note: `exit ${child.status}` });
+    failures.push({ bench: benchOf(file), name: 'failed', value: NaN, unit: '', note: `exit ${child.status ?? child.signal}: the rows of this bench are the last run's that measured them` });
     continue;
   }
-  for (const r of JSON.parse(child.stdout.trim().split('\n').pop())) results.push({ bench: file.replace('.bench.js', ''), ...r });
+  for (const r of JSON.parse(child.stdout.trim().split('\n').pop())) results.push({ bench: benchOf(file), ...r });
 }
 const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
 const out = path.join(root, 'bench', 'results');
@@ -59,8 +63,12 @@ const stamped = results.map((r) => {
   const prev = previousOf(r);
   return { ...r, at, ...(prev && Number.isFinite(prev.value) ? { previous: { value: prev.value, at: prev.at ?? earlier.at } } : {}) };
 });
-const kept = earlier.results.filter((r) => !ran.has(r.bench)).map((r) => ({ ...r, at: r.at ?? earlier.at }));
-const merged = [...kept, ...stamped].sort((a, b) => (a.bench < b.bench ? -1 : a.bench > b.bench ? 1 : 0));
+const attempted = new Set(files.map(benchOf));
+// An earlier run's failure row goes once its bench is run again (named 'x.bench.js' before 2026-12-06).
+const kept = earlier.results
+  .filter((r) => !ran.has(r.bench) && !(r.name === 'failed' && attempted.has(benchOf(r.bench))))
+  .map((r) => ({ ...r, at: r.at ?? earlier.at }));
+const merged = [...kept, ...stamped, ...failures.map((r) => ({ ...r, at }))].sort((a, b) => (a.bench < b.bench ? -1 : a.bench > b.bench ? 1 : 0));
 fs.writeFileSync(latestJson, JSON.stringify({ at: ran.size > 0 ? at : earlier.at, machine, results: merged }, null, 2) + '\n');
 
 const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2)) : String(v));
@@ -105,3 +113,7 @@ if (text.includes(START) && text.includes(END)) {
   fs.writeFileSync(readme, `${text.slice(0, text.indexOf(START) + START.length)}\n${table}\n${text.slice(text.indexOf(END))}`);
 }
 process.stdout.write(md);
+if (failures.length > 0) {
+  process.stderr.write(`bench: ${failures.length} failed (${failures.map((f) => f.bench).join(', ')}): see their output above\n`);
+  process.exitCode = 1;
+}
