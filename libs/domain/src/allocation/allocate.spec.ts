@@ -304,6 +304,21 @@ describe('allocate — edge cases return values', () => {
     expect(r.kind === 'none' && r.detail?.startsWith(`${field}:`)).toBe(true);
   });
 
+  it('ballots cast may equal the list votes plus against all, and not be one fewer', () => {
+    const at = (ballotsCast: number) => allocate(input({ lists: lists({ A: 10 }), againstAll: 3, thresholdBase: 'ballots-cast', ballotsCast }));
+    expect(at(12)).toMatchObject({ kind: 'none', reason: 'invalid-input', detail: expect.stringMatching(/^ballotsCast:/) });
+    expect(seatsOf(at(13))).toEqual({ A: 10 });
+  });
+
+  it.each([
+    // Quotients whose cross-products pass 2^53, where doubles round two different products to one
+    // value: found by a search against a doubles-only count, which gives [3, 2] and [5, 1].
+    ['dhondt' as const, 5, { X: 9007199254105666, Y: 9007199254105667 }, { X: 2, Y: 3 }],
+    ['sainte-lague' as const, 6, { X: 9007199253968813, Y: 3002399751322938 }, { X: 4, Y: 2 }],
+  ])('%s compares quotients exactly past 2^53 (%i seats)', (method, seats, votes, expected) => {
+    expect(seatsOf(allocate(input({ method, seats, lists: lists(votes) })))).toEqual(expected);
+  });
+
   it('votes whose products pass 2^53 still compare exactly', () => {
     // 2^50 + 1 vs 2^50: their shares of 3 seats differ only far beyond double precision.
     const big = 2 ** 50;
