@@ -71,6 +71,10 @@ describe('decideSingleMember — nothing to decide', () => {
   it('no candidates, no votes, bad input', () => {
     expect(decideSingleMember(district({}))).toEqual({ kind: 'none', reason: 'no-candidates' });
     expect(decideSingleMember(district({ a: 0, b: 0 }))).toEqual({ kind: 'none', reason: 'no-votes' });
+    // Only against-all has votes and is told to be ignored: a candidate on zero votes is never seated.
+    for (const rule of ['plurality', 'majority-runoff'] as const) {
+      expect(decideSingleMember(district({ a: 0, b: 0 }, { rule, againstAll: 12, againstAllFirst: 'ignore' }))).toEqual({ kind: 'none', reason: 'no-votes' });
+    }
     expect(decideSingleMember(district({ a: -3 }))).toMatchObject({ kind: 'none', reason: 'invalid-input', detail: expect.stringContaining('candidates.a.votes') });
   });
 });
