@@ -24,6 +24,9 @@ describe('thresholdCertainty', () => {
   it('compares exactly beyond 2^53', () => {
     expect(atLeast(2 ** 52 + 1, 10000, 2 ** 52, 10000)).toBe(true);
     expect(atLeast(2 ** 52, 10000, 2 ** 52 + 1, 10000)).toBe(false);
+    // One vote-twentieth short of 5%: 500 apart at 4·10^18, where doubles are 512 apart and call it equal.
+    expect(atLeast(400035707339568, 10000, 8000714146791361, 500)).toBe(false);
+    expect(thresholdCertainty({ votes: 400035707339568, base: 8000714146791361, outstandingVoters: 0, thresholdBasisPoints: 500 })).toBe('certainly-out');
   });
 
   it('never contradicts a possible outcome: whatever the outstanding voters do, a certain verdict holds', () => {
