@@ -444,6 +444,14 @@ describe('precinct decider', () => {
       auditor(v1era).when(turnout('t2', '10:00', 110, {}, null)).then([reported('t2', '10:00', 110, null)]);
       auditor(v1era).when(turnout('t2', '10:00', 120, signed('sig-A'), null)).then([reported('t2', '10:00', 120, null, signed('sig-A'))]);
       auditor([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { version: null })).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
+      // The same v1-era body sent to the recorder today: refused for its missing version, and
+      // named a replay of the fact it was recorded as (the replay check is skipped for the auditor only).
+      given(v1era).when(turnout('t2', '10:00', 120, signed('sig-A'), null)).then([
+        refused(meta('t2', signed('sig-A')), 'turnout', [
+          { code: 'VERSION_REQUIRED', field: 'version' },
+          { code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't1', version: 1 } },
+        ], { time: '10:00', ballotsIssued: 120 }),
+      ]);
       // A v2 command is judged by v2 rules all the same.
       auditor(v1era).when(turnout('t2', '10:00', 110, {}, 1)).then([
         refused(meta('t2'), 'turnout', [{ code: 'STALE_VERSION', field: 'version', operands: { version: 1, current: 1 } }], { time: '10:00', ballotsIssued: 110, version: 1 }),
