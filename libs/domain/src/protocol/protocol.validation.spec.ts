@@ -144,6 +144,16 @@ describe('validateProtocol', () => {
       });
     });
 
+    it('FOUND_EXCEEDS_ISSUED and ISSUED_EXCEEDS_REGISTERED hold to the ballot: equal passes, one more does not', () => {
+      // 670 issued: 670 found (20 invalid) passes, 671 (21 invalid) does not.
+      expect(validateProtocol({ ...good, ballotsFound: 670, invalid: 20 }, listContest, precinct).ok).toBe(true);
+      expect(codes({ ...good, ballotsFound: 671, invalid: 21 })).toEqual(['FOUND_EXCEEDS_ISSUED']);
+      // The list's 670 voters include the 5 added on the day: 670 issued passes, 669 on the list does not.
+      const listed = (registeredVoters: number) => validateProtocol({ ...good, registeredVoters }, listContest, { ...precinct, registeredVoters: registeredVoters - 5 });
+      expect(listed(670).ok).toBe(true);
+      expect(listed(669)).toEqual({ ok: false, error: [expect.objectContaining({ code: 'ISSUED_EXCEEDS_REGISTERED', operands: { ballotsIssued: 670, registeredVoters: 669 } })] });
+    });
+
     it('ADDED_EXCEEDS_REGISTERED', () => {
       // With the definition saying 0 voters, 1005 registered = 0 + 1005 added is consistent, yet no
       // more can be added than the whole list: 1006 added, 1005 on the list.
@@ -173,6 +183,8 @@ describe('validateProtocol', () => {
         { code: 'AGAINST_ALL_NOT_ON_BALLOT', field: 'protocol.againstAll', message: expect.any(String), operands: { againstAll: 40 } },
       ]);
       expect(validateProtocol({ ...p, againstAll: 0, votes: { c1: 440, c2: 210 } }, districtContest, precinct).ok).toBe(true);
+      // One vote against all is one too many.
+      expect(codes({ ...p, againstAll: 1, votes: { c1: 439, c2: 210 } }, districtContest)).toEqual(['AGAINST_ALL_NOT_ON_BALLOT']);
     });
 
     it('CONTEST_MISMATCH and CONTEST_NOT_AT_PRECINCT', () => {
