@@ -45,6 +45,13 @@ describe('keyStatusAt: every boundary', () => {
     expect(keyStatusAt({ revokedFrom: '2026-03-15T19:00:00+05:00' }, '2026-03-15T13:59:59Z')).toBe('valid');
   });
 
+  it('a recorded bound that names no instant lets the key count at no instant, on either side', () => {
+    for (const at of ['1970-01-01T00:00:00Z', FROM, '2999-12-31T23:59:59Z']) {
+      expect(keyStatusAt({ revokedFrom: 'not a time' }, at)).toBe('revoked-key');
+      expect(keyStatusAt({ validFrom: 'not a time' }, at)).toBe('not-yet-valid');
+    }
+  });
+
   it('a window: valid from one instant until another', () => {
     const window = { validFrom: FROM, revokedFrom: '2026-03-15T16:00:00Z' };
     expect(keyStatusAt(window, '2026-03-15T13:00:00Z')).toBe('not-yet-valid');

@@ -45,13 +45,16 @@ export function definitionDirectory(definition: Pick<ElectionDefinition, 'commis
  */
 export function keyStatusAt(key: Pick<RingKey, 'validFrom' | 'revokedFrom'>, at: string | undefined): KeyStatus {
   const t = at === undefined ? undefined : instantMillis(at);
-  if (key.revokedFrom !== undefined && (t === undefined || t >= millis(key.revokedFrom))) return 'revoked-key';
-  if (key.validFrom !== undefined && (t === undefined || t < millis(key.validFrom))) return 'not-yet-valid';
+  if (key.revokedFrom !== undefined && (t === undefined || t >= revokedMillis(key.revokedFrom))) return 'revoked-key';
+  if (key.validFrom !== undefined && (t === undefined || t < validFromMillis(key.validFrom))) return 'not-yet-valid';
   return 'valid';
 }
 
-/** A recorded instant that does not parse compares as the earliest one: a key bounded by it is revoked, never valid too early. */
-const millis = (instant: string): number => instantMillis(instant) ?? Number.NEGATIVE_INFINITY;
+// A recorded bound that does not parse (the schema refuses one; only a rewritten store holds it)
+// fails safe on either side: revoked from the earliest instant, valid only from after the last.
+// It never lets a key count.
+const revokedMillis = (instant: string): number => instantMillis(instant) ?? Number.NEGATIVE_INFINITY;
+const validFromMillis = (instant: string): number => instantMillis(instant) ?? Number.POSITIVE_INFINITY;
 
 /** Why a key that made a signature does not count at an instant. */
 export type OutsideValidity = Exclude<KeyStatus, 'valid'>;
@@ -214,5 +217,5 @@ export class KeyRing {
 
 /** The key revoked from `from`, unless it already is from then or earlier. */
 function revoked(key: RingKey, from: string): RingKey {
-  return key.revokedFrom !== undefined && millis(key.revokedFrom) <= millis(from) ? key : { ...key, revokedFrom: from };
+  return key.revokedFrom !== undefined && revokedMillis(key.revokedFrom) <= revokedMillis(from) ? key : { ...key, revokedFrom: from };
 }
