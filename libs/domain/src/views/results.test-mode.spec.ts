@@ -3,7 +3,7 @@
 // count; a precinct's live count starts at zero, versions included, while a test body can never
 // come back as a live fact (its signature is remembered across the switch).
 import { indexElection } from '../election/election-index';
-import type { ElectionWentLive } from '../election/election.events';
+import type { ElectionWentLive, LotDrawn } from '../election/election.events';
 import { decide, evolve, initialState } from '../precinct/precinct.decider';
 import type { PrecinctEvent } from '../precinct/precinct.events';
 import { snapshot, restoreView, canonicalViewState } from './results.snapshot';
@@ -45,6 +45,14 @@ describe('test mode in the results view', () => {
     expect(applyEvent(view, h.recorded('p1', p1live)).kind).toBe('applied');
     expect(votesA(view)).toBe(310);
     expect(applyEvent(view, wentLive('1:60')).kind).toBe('ignored'); // once
+  });
+
+  it('keeps the lots drawn across the switch: they are the election’s, not the test’s', () => {
+    const view = createResultsView(election);
+    const lot: LotDrawn = { type: 'LotDrawn', data: { electionId: 'small-2026', contestId: 'SM1', order: ['c2', 'c1', 'c3'], drawnBy: 'CEC secretary, in public', reason: 'equal votes' } };
+    expect(applyEvent(view, { ...lot, position: '1:40', recordedAt: '2026-03-15T04:00:00.000Z' }).kind).toBe('applied');
+    applyEvent(view, wentLive('1:50'));
+    expect(view.contests[view.layout.contestOrdinal.get('SM1') as number].lot).toEqual(['c2', 'c1', 'c3']);
   });
 
   it('a snapshot after the switch restores a live view, with a digest of its own', () => {

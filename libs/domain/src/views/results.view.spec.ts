@@ -191,6 +191,12 @@ describe('results view: turnout by reporting time', () => {
     expect(listResults(view, 'cec').precincts).toEqual({ reported: 0, expected: 5 });
   });
 
+  it('a report of 0 ballots is a report: its revision replaces it and counts the precinct once', () => {
+    const h = new History();
+    const view = given([h.turnout('p1', '10:00', 0), h.turnout('p1', '10:00', 40)]);
+    expect(listResults(view, 'north').turnoutByTime[0]).toEqual({ time: '10:00', ballotsIssued: 40, registeredVoters: 1000, precinctsReported: 1, turnout: { numerator: 40, denominator: 1000 } });
+  });
+
   it('reports which commissions and contests changed', () => {
     const h = new History();
     const view = given([]);
@@ -253,6 +259,8 @@ describe('results view: precincts reported and refusals', () => {
       refusals: { total: 2, byCode: { BALLOTS_FOUND_MISMATCH: 1, FOUND_EXCEEDS_ISSUED: 1, UNKNOWN_TURNOUT_TIME: 1 }, byKind: { protocol: 1, turnout: 1 } },
     });
     for (const commission of ['p3', 'north', 'cec']) expect(listResults(view, commission)).toEqual(listResults(clean, commission));
+    // Two reasons of one code (two lines missing, say) count once under it: it counts submissions.
+    expect(electionSummary(given([h.refused('p5', 'protocol', ['MISSING_CHOICE', 'MISSING_CHOICE'])])).refusals.byCode).toEqual({ MISSING_CHOICE: 1 });
   });
 
   it('skips an event that does not fit the definition, counting it, never throwing', () => {
