@@ -514,6 +514,15 @@ export function eventStoreContract(name: string, factory: EventStoreContractFact
         expect(result).toMatchObject({ ok: false, firstBreak: { streamName: streamName(cat, '1'), revision: 3n, kind: 'revision-gap' } });
       });
 
+      tamperIt('notices an event rewritten with its own hash written anew: the next one no longer links to it', async () => {
+        const c = await tamperedCopy();
+        await c.rewriteEvent(streamName(cat, '1'), 1n);
+        const result = await verifyStore(c.store, { filter: categoryFilter(cat) });
+        expect(result).toMatchObject({ ok: false, firstBreak: { streamName: streamName(cat, '1'), revision: 2n, kind: 'chain-broken' } });
+        const single = await verifyStore(c.store, { streamName: streamName(cat, '1') });
+        expect(single).toMatchObject({ ok: false, firstBreak: { revision: 2n, kind: 'chain-broken' } });
+      });
+
       tamperIt('notices two swapped events', async () => {
         const c = await tamperedCopy();
         await c.swapEvents(streamName(cat, '1'), 1n, 2n);

@@ -1,5 +1,5 @@
 import { canonicalJson } from '@tally/encoding';
-import { contentHash, GENESIS_HASH } from './hash-chain';
+import { ChainCheck, contentHash, GENESIS_HASH } from './hash-chain';
 
 const base = { streamName: 'precinct-e1.p1', revision: 0n, id: '0f8c1d4e-5b9a-4c3e-8d2f-1a2b3c4d5e6f', type: 'ProtocolRecorded', data: { a: 1 }, metadata: {} };
 
@@ -48,5 +48,28 @@ describe('contentHash', () => {
     const a = contentHash({ ...base, streamName: 'precinct-ab', type: 'cX' }, GENESIS_HASH);
     const b = contentHash({ ...base, streamName: 'precinct-a', type: 'bcX' }, GENESIS_HASH);
     expect(a).not.toBe(b);
+  });
+});
+
+describe('ChainCheck: what each event must show', () => {
+  const recorded = (previousHash: string, contentHashOf: (h: string) => string = (h) => h) => ({
+    ...base,
+    position: '1:1',
+    recordedAt: new Date('2026-03-15T15:00:00Z'),
+    metadata: { contentHash: contentHashOf(contentHash(base, previousHash)), previousHash },
+  });
+
+  it('a stream starts from the genesis hash: a first event that claims to follow another is a break', () => {
+    expect(new ChainCheck().visit(recorded(GENESIS_HASH))).toBe(true);
+    const check = new ChainCheck();
+    // Its own hash is consistent with the link it claims; the link is what is wrong.
+    expect(check.visit(recorded('a'.repeat(64)))).toBe(false);
+    expect(check.result()).toMatchObject({ ok: false, firstBreak: { revision: 0n, kind: 'chain-broken', expected: GENESIS_HASH } });
+  });
+
+  it('hashes that are not 64 lowercase hex digits are no hashes', () => {
+    const check = new ChainCheck();
+    expect(check.visit(recorded(GENESIS_HASH, (h) => h.toUpperCase()))).toBe(false);
+    expect(check.result()).toMatchObject({ ok: false, firstBreak: { kind: 'missing-hash' } });
   });
 });

@@ -1,7 +1,8 @@
 // Test support: a copy of a store's events in another SQL database with the append-only trigger
-// disabled, so tests can tamper with it (flip a byte, delete, swap) and check that verifyStore
+// disabled, so tests can tamper with it (flip a byte, delete, swap, rewrite) and check that verifyStore
 // notices. The real store refuses all three, which its own tests prove.
 import type { EventStore, JsonObject } from '../event-store.port';
+import { chainMetadata } from '../hash-chain';
 import { SqlEventStore } from '../sql/sql-event-store';
 import type { SqlExecutor } from '../sql/sql-executor';
 import { readEverything } from './read-everything';
@@ -11,6 +12,8 @@ export interface TamperableCopy {
   flipOneByteOfData(streamName: string, revision: bigint): Promise<void>;
   deleteEvent(streamName: string, revision: bigint): Promise<void>;
   swapEvents(streamName: string, revisionA: bigint, revisionB: bigint): Promise<void>;
+  /** Flips a byte of the event's data and writes its content hash anew, as a superuser who knows the scheme would: the event itself checks out. */
+  rewriteEvent(streamName: string, revision: bigint): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,16 @@ export async function copyIntoTamperableStore(source: EventStore, target: SqlExe
           gpB,
         ]);
       });
+    },
+    async rewriteEvent(streamName, revision) {
+      const [row] = await target.query<{ id: string; type: string; data: JsonObject; metadata: JsonObject }>(
+        `SELECT event_id::text AS id, event_type AS type, data, metadata FROM tally_events WHERE ${where}`,
+        [streamName, revision.toString()],
+      );
+      if (!row) throw new Error(`No event ${streamName}@${revision} in the copy`);
+      const data = flipOneByte(row.data);
+      const metadata = chainMetadata({ streamName, revision, id: row.id, type: row.type, data, metadata: row.metadata }, String(row.metadata.previousHash));
+      await target.query(`UPDATE tally_events SET data = $3::json, metadata = $4::json WHERE ${where}`, [streamName, revision.toString(), JSON.stringify(data), JSON.stringify(metadata)]);
     },
     close: () => store.close(),
   };
