@@ -169,6 +169,18 @@ describe('@tally/audit on a recorded synthetic election', () => {
         expect(report.ok).toBe(false);
         expect(report.checks['hash-chain'].status).toBe('passed');
         expect(report.firstFailure).toMatchObject({ check: 'recomputation', electionId: recorded.definition.id });
+        // Unless that event was the store's last, the store reaches the published position: the figures differ.
+        if (last !== events.at(-1)) expect(report.firstFailure?.code).toBe('digest-mismatch');
+      });
+
+      it('tells a store cut short from a changed one: a digest published past its last event says events are missing', async () => {
+        const { copy, published } = await fresh();
+        const last = events.at(-1)!;
+        await copy.deleteEvent(last.streamName, last.revision);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        expect(report.firstFailure).toMatchObject({ check: 'recomputation', code: 'published-beyond-store', electionId: recorded.definition.id });
+        expect(report.firstFailure?.message).toMatch(/past the store's last event .*: events are missing$/);
       });
 
       it('catches two events of a stream reordered', async () => {
@@ -208,6 +220,18 @@ describe('@tally/audit on a recorded synthetic election', () => {
         // The forger reused the precinct's signature under the central commission's name: not its key.
         expect(report.firstFailure).toMatchObject({ check: 'signature', code: 'unknown-key', streamName: target.streamName });
         expect(report.failures.map((f) => f.check)).toEqual(expect.arrayContaining(['signature', 'control-relation', 'decider', 'recomputation']));
+      });
+
+      it('catches a fact appended with correct hash links and no signature at all', async () => {
+        const { copy, published } = await fresh();
+        const target = protocolEvents().find((e) => e.type === 'ProtocolRecorded')!;
+        const data = target.data as unknown as { protocol: Protocol; submissionId: string };
+        const last = events.filter((e) => e.streamName === target.streamName).at(-1)!;
+        const forged = { ...target.data, submissionId: '5c2d1e0f-9a8b-4c7d-b6e5-f4a3b2c1d0e9', signature: null, version: 2, supersedes: data.submissionId, reason: 'unsigned' };
+        await copy.insertEvent(target.streamName, last.revision + 1n, { id: '8e7d6c5b-4a39-4281-9f0e-d1c2b3a49586', type: 'ProtocolCorrected', data: forged }, true);
+        const report = await verifyAudit(copy.store, { published });
+        expect(report.checks['hash-chain'].status).toBe('passed');
+        expect(report.failures).toContainEqual(expect.objectContaining({ check: 'signature', code: 'unsigned', streamName: target.streamName, revision: (last.revision + 1n).toString() }));
       });
 
       it('finds a signature rewritten in the middle of the history (chain recomputed) alike with and without worker threads', async () => {
