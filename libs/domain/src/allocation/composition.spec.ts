@@ -50,6 +50,32 @@ describe('composeBody', () => {
     });
   });
 
+  it('sums a party over several list contests and districts; shows a list admitted with no seat; never lists a party twice', () => {
+    const small = (lists: AllocationInput['lists']): AllocationInput => ({ ...almatyList, seats: 2, thresholdPercent: 0, againstAll: 0, ballotsCast: 0, lists });
+    // Hare, 2 seats of 200 votes: a 1, b 1 (remainder 90 against c's 10), c admitted with none.
+    const first = allocate(small([{ id: 'a', votes: 100 }, { id: 'b', votes: 90 }, { id: 'c', votes: 10 }]));
+    const second = allocate(small([{ id: 'a', votes: 120 }, { id: 'b', votes: 80 }])); // a 1, b 1 (remainder 80 against 20)
+    const c = composeBody({
+      lists: [{ contest: 'l1', result: first }, { contest: 'l2', result: second }],
+      districts: [
+        { contest: 'd1', winner: { candidate: 'x1', party: 'no-list' } },
+        { contest: 'd2', winner: { candidate: 'x2', party: 'no-list' } },
+        { contest: 'd3', winner: { candidate: 'x3', party: 'b' } },
+      ],
+    });
+    expect(c).toEqual({
+      parties: [
+        { party: 'a', listSeats: 2, districtSeats: 0, seats: 2 },
+        { party: 'b', listSeats: 2, districtSeats: 1, seats: 3 },
+        { party: 'c', listSeats: 0, districtSeats: 0, seats: 0 },
+        { party: 'no-list', listSeats: 0, districtSeats: 2, seats: 2 },
+      ],
+      independents: [],
+      seats: 7,
+      pending: [],
+    });
+  });
+
   it('names a list contest without a final allocation as pending and counts none of its seats', () => {
     const tie = allocate({ ...almatyList, lists: [{ id: 'a', votes: 10 }, { id: 'b', votes: 10 }], seats: 1, tieRule: 'lot' });
     expect(tie.kind).toBe('tie');
