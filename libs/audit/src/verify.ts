@@ -254,8 +254,7 @@ export async function verifyAudit(store: EventStore, options: VerifyOptions = {}
   const chainFailures: VerifyFailure[] = [];
   const eventFailures: VerifyFailure[] = [];
   const recomputationFailures: VerifyFailure[] = [];
-  /** Raw messages recorders kept before issue 11 (UnparseableSubmission), found with the rejections. */
-  /** Raw messages recorders kept before issue 11, and attempts set aside (acknowledged, not recorded): told in the stream note. */
+  /** Raw messages recorders kept before issue 11 (UnparseableSubmission), and attempts set aside (acknowledged, not recorded): told in the stream note. */
   const noted = { unparsed: 0, setAside: 0 };
   const dating: Dating = { bound: options.receivedAtBound ?? { maxQueueDelayMs: DEFAULT_MAX_QUEUE_DELAY_MS, maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS }, dated: 0, undated: 0 };
   const counts: Record<CheckName, { checked: number; failed: number }> = {

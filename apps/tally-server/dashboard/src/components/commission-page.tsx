@@ -23,15 +23,9 @@ import { TurnoutChart } from './turnout-chart';
  * is comes from the hourly reports: the card shows the latest of them, and says it is that, over
  * which precincts, and that the final figure comes with the protocols, rather than a bare dash.
  */
-function TurnoutCard({ contest, times }: { readonly contest: ContestResultsDto; readonly times: readonly string[] }) {
-  const byTime = new Map(contest.turnoutByTime.map((p) => [p.time, p]));
-  const hourly =
-    contest.turnout.percent === null
-      ? [...times]
-          .reverse()
-          .map((time) => byTime.get(time))
-          .find((p) => p !== undefined && p.precinctsReported > 0 && p.turnout.percent !== null)
-      : undefined;
+function TurnoutCard({ contest }: { readonly contest: ContestResultsDto }) {
+  // turnoutByTime follows the election's reporting times, earliest first.
+  const hourly = contest.turnout.percent === null ? contest.turnoutByTime.findLast((p) => p.precinctsReported > 0 && p.turnout.percent !== null) : undefined;
   return (
     <div class="card" data-testid="turnout">
       <h2>{t('turnout')}</h2>
@@ -144,7 +138,7 @@ function Commission({ election, payload, status, retry }: { election: ElectionDe
           <p class="figure">{xOfY(payload.progress.precincts.reported, payload.progress.precincts.expected)}</p>
           <ProgressBar reported={payload.progress.precincts.reported} expected={payload.progress.precincts.expected} />
         </div>
-        {main && <TurnoutCard contest={main} times={election.turnoutTimes} />}
+        {main && <TurnoutCard contest={main} />}
         <div class="card" data-testid="protocols-received">
           <h2>{t('protocolsReceived')}</h2>
           <p class="figure">{xOfY(payload.progress.protocols.reported, payload.progress.protocols.expected)}</p>
