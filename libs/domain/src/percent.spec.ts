@@ -28,5 +28,10 @@ describe('pointsBetween', () => {
     expect(pointsBetween({ numerator: 1005, denominator: 100000 }, { numerator: 1, denominator: 100 })).toBe(0.01);
     expect(pointsBetween({ numerator: 1, denominator: 100 }, { numerator: 1005, denominator: 100000 })).toBe(-0.01);
     expect(pointsBetween({ numerator: 1, denominator: 0 }, { numerator: 1, denominator: 2 })).toBeNull();
+    expect(pointsBetween({ numerator: 1, denominator: 2 }, { numerator: 0, denominator: 0 })).toBeNull();
+  });
+
+  it('gives no swing as 0, not −0 (which number formatters print with a minus sign)', () => {
+    expect(Object.is(pointsBetween({ numerator: 1, denominator: 3 }, { numerator: 2, denominator: 6 }), 0)).toBe(true);
   });
 });

@@ -40,21 +40,19 @@ export type SingleMemberResult =
   | { readonly kind: 'repeat-election'; readonly reason: 'against-all-first' | 'no-runoff-possible' }
   | { readonly kind: 'none'; readonly reason: 'no-candidates' | 'no-votes' | 'invalid-input'; readonly detail?: string };
 
-const isCount = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+const isCount = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
 
 export function decideSingleMember(input: SingleMemberInput): SingleMemberResult {
   const invalid = validate(input);
   if (invalid !== undefined) return { kind: 'none', reason: 'invalid-input', detail: invalid };
   if (input.candidates.length === 0) return { kind: 'none', reason: 'no-candidates' };
   const contenders: Contender[] = input.candidates.map((c, index) => ({ id: c.id, votes: c.votes, index }));
-  const candidateVotes = contenders.reduce((s, c) => s + c.votes, 0);
-  if (candidateVotes + input.againstAll === 0) return { kind: 'none', reason: 'no-votes' };
-
   const top = Math.max(...contenders.map((c) => c.votes));
   if (input.againstAll > top && (input.againstAllFirst ?? 'repeat-election') === 'repeat-election') {
     return { kind: 'repeat-election', reason: 'against-all-first' };
   }
-  // Nobody with a vote can be elected; a candidate on zero votes is never seated.
+  // Nobody with a vote can be elected (no vote at all, or only against all, told to be ignored):
+  // a candidate on zero votes is never seated.
   if (top === 0) return { kind: 'none', reason: 'no-votes' };
 
   const rule = input.rule;
@@ -95,7 +93,8 @@ type Picked =
 
 /** The best `places` by votes; equal votes across the cut go to the tie rule. */
 function pick(contenders: readonly Contender[], places: number, input: SingleMemberInput): Picked {
-  const ranked = [...contenders].sort((a, b) => b.votes - a.votes || a.index - b.index);
+  // Contenders come in registration order and the sort is stable: equal votes stay in that order.
+  const ranked = [...contenders].sort((a, b) => b.votes - a.votes);
   if (ranked.length <= places) return { kind: 'picked', winners: ranked.map((c) => c.id) };
   const boundary = ranked[places - 1].votes;
   const sure = ranked.filter((c) => c.votes > boundary);
@@ -103,7 +102,8 @@ function pick(contenders: readonly Contender[], places: number, input: SingleMem
   const open = places - sure.length;
   if (group.length === open) return { kind: 'picked', winners: ranked.slice(0, places).map((c) => c.id) };
   const verdict: TieVerdict = breakTie(group, open, input.tieRule, input.lots);
-  const tied = [...group].sort((a, b) => a.index - b.index).map((c) => c.id);
+  // `ranked` puts equal votes in registration order, so the group is in it already.
+  const tied = group.map((c) => c.id);
   if (verdict.kind === 'unsettled') return { kind: 'tie', tiedCandidates: tied, places: open };
   return {
     kind: 'picked',

@@ -21,6 +21,20 @@ describe('thresholdCertainty', () => {
     expect(at5(0, 0, 10)).toBe('undecided');
   });
 
+  it('judges a base as large as the outstanding voters by the shares, not as a base of nothing', () => {
+    expect(at5(500, 500, 500)).toBe('certainly-in'); // worst 500 / 1,000 = 50%
+    expect(at5(0, 500, 500)).toBe('undecided'); // best 500 / 1,000
+  });
+
+  it('is inclusive when the votes are whole multiples of 10,000 and when the products pass 2^53', () => {
+    expect(at5(10_000, 200_000, 0)).toBe('certainly-in'); // exactly 5%
+    expect(at5(10_000, 200_001, 0)).toBe('certainly-out');
+    // 5·10^13 of 10^15 is exactly 5%: both products are 5·10^17, compared as BigInt.
+    expect(at5(5e13, 1e15, 0)).toBe('certainly-in');
+    expect(at5(5e13 - 1, 1e15, 0)).toBe('certainly-out');
+    expect(atLeast(2 ** 40, 2 ** 20, 2 ** 30, 2 ** 30)).toBe(true);
+  });
+
   it('compares exactly beyond 2^53', () => {
     expect(atLeast(2 ** 52 + 1, 10000, 2 ** 52, 10000)).toBe(true);
     expect(atLeast(2 ** 52, 10000, 2 ** 52 + 1, 10000)).toBe(false);
@@ -65,6 +79,21 @@ describe('admissionCertainty', () => {
   it('a list certainly in with a vote is certainly admitted; with no vote it is not yet', () => {
     expect(admissionCertainty({ ...base, threshold: 'certainly-in', certainlyInLists: 1 })).toBe('certainly-admitted');
     expect(admissionCertainty({ ...base, votes: 0, threshold: 'certainly-in', certainlyInLists: 1 })).toBe('undecided');
+  });
+
+  it('while voters are outstanding, an allocation verdict does not decide: the certainties do', () => {
+    expect(admissionCertainty({ ...base, threshold: 'certainly-in', certainlyInLists: 2, finalAdmitted: false })).toBe('certainly-admitted');
+    expect(admissionCertainty({ ...base, threshold: 'certainly-out', certainlyInLists: 0, finalAdmitted: true })).toBe('undecided');
+  });
+
+  it('a list still undecided on the threshold is undecided, however many lists are certainly in', () => {
+    expect(admissionCertainty({ ...base, threshold: 'undecided', certainlyInLists: 5 })).toBe('undecided');
+  });
+
+  it('with nothing outstanding but no allocation verdict (a tie), the certainties decide', () => {
+    const settled = { ...base, outstandingVoters: 0, finalAdmitted: undefined };
+    expect(admissionCertainty({ ...settled, threshold: 'certainly-in', certainlyInLists: 1 })).toBe('certainly-admitted');
+    expect(admissionCertainty({ ...settled, threshold: 'certainly-out', certainlyInLists: 1 })).toBe('undecided');
   });
 
   it('with nothing outstanding, the allocation decides', () => {
