@@ -16,7 +16,7 @@ const into = (...dirs) => `^(\\.\\./)+(libs/)?(${dirs.join('|')})(/|$)`;
 const ARROWS = 'Arrows run one way: apps → audit → projection → domain (ARCHITECTURE.md).';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'apps/tally-server/dashboard/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'apps/tally-server/dashboard/dist/**', '.stryker-tmp/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

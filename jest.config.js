@@ -17,6 +17,8 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // A mutation run's copy of the project (npm run mutate) is not ours to test or resolve from.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 module.exports = {
   // A failure deadline, not a speed assertion: suites that fold, sign and verify whole elections

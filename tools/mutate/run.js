@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `npm run mutate -- <group> [<group> …]` (none: every group, one after the other): Stryker over
+// each group of tools/mutate/groups.js, reports in reports/mutation/<group>.html and .json.
+// Exits 1 if a run failed (not for survivors: they are for a person to judge, see README.md).
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { groups } = require('./groups.js');
+
+const root = path.resolve(__dirname, '../..');
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in groups));
+if (unknown.length > 0) {
+  console.error(`no such group: ${unknown.join(', ')} (groups: ${Object.keys(groups).join(', ')})`);
+  process.exit(2);
+}
+let failed = false;
+for (const name of asked.length > 0 ? asked : Object.keys(groups)) {
+  console.log(`\n== mutating ${name}: ${groups[name].mutate.join(', ')}`);
+  const run = spawnSync(process.execPath, [path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TALLY_MUTATE: name },
+  });
+  if (run.status !== 0) {
+    console.error(`mutating ${name} failed (exit ${run.status ?? run.signal})`);
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
