@@ -18,8 +18,10 @@ const submit = (protocol: unknown, submittedBy?: string, version: number | null 
 const correct = (protocol: unknown, submittedBy: string, reason = 'recount', version: number | null = 2): SubmissionToCheck => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, reason, ...(version === null ? {} : { version }) });
 
 /** code@field per group, the empty groups left out. */
+// Every refusal says why in words, not only by its code: a commission reads the message.
+const said = (x: { code: string; field: string; message: string }) => (/\S/.test(x.message) ? `${x.code}@${x.field}` : `${x.code}@${x.field} WITHOUT A MESSAGE`);
 const shape = (r: SubmissionRefusals): Record<string, string[]> =>
-  Object.fromEntries(Object.entries(r).filter(([, list]) => list.length > 0).map(([group, list]) => [group, list.map((x: { code: string; field: string }) => `${x.code}@${x.field}`)]));
+  Object.fromEntries(Object.entries(r).filter(([, list]) => list.length > 0).map(([group, list]) => [group, list.map(said)]));
 
 describe('checkSubmission', () => {
   it('passes a protocol its precinct submits, and gives back the precinct, the contest and the parsed protocol', () => {
@@ -49,6 +51,8 @@ describe('checkSubmission', () => {
     expect(shape(checkSubmission(submit({ ...good, contestId: 'senate', invalid: -1 }), election).refusals)).toEqual({ contest: ['UNKNOWN_CONTEST@protocol.contestId'] });
     expect(shape(checkSubmission(submit({ ...good, contestId: elsewhere }), election).refusals)).toEqual({ contest: ['CONTEST_NOT_AT_PRECINCT@protocol.contestId'] });
     expect(shape(checkSubmission(submit({ votes: {} }), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
+    // A body whose protocol is no object at all is refused the same way, not thrown on.
+    for (const protocol of [null, 'a protocol', 7]) expect(shape(checkSubmission(submit(protocol), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
   });
 
   describe('corrections', () => {

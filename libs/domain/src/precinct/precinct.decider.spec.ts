@@ -118,7 +118,7 @@ const refused = (
     ...m,
     kind,
     payload,
-    reasons: codes.map((c) => ({ code: c.code, field: c.field, message: expect.any(String), ...(c.operands ? { operands: c.operands } : {}) })) as SubmissionRefused['data']['reasons'],
+    reasons: codes.map((c) => ({ code: c.code, field: c.field, message: expect.stringMatching(/\S/), ...(c.operands ? { operands: c.operands } : {}) })) as SubmissionRefused['data']['reasons'],
   },
 });
 
@@ -336,6 +336,28 @@ describe('precinct decider', () => {
       given([reported('t2', '12:00', 300), reported('t3', '16:00', 400)]).when(turnout('t1', '14:00', 350)).then([reported('t1', '14:00', 350)]);
     });
 
+    it('takes an equal figure at a later or an earlier time: turnout that stays level has not decreased', () => {
+      given([reported('t1', '12:00', 300)]).when(turnout('t2', '14:00', 300)).then([reported('t2', '14:00', 300)]);
+      given([reported('t1', '12:00', 300)]).when(turnout('t2', '10:00', 300)).then([reported('t2', '10:00', 300)]);
+    });
+
+    it('names every report the new figure contradicts, earliest first, and says which side it stands on', () => {
+      const decrease = (time: string, ballotsIssued: number, otherTime: string, otherBallotsIssued: number, side: string) => ({
+        code: 'TURNOUT_DECREASED' as const,
+        field: 'ballotsIssued',
+        message: `${side} report (${otherTime}) has ${otherBallotsIssued}`,
+        operands: { time, ballotsIssued, otherTime, otherBallotsIssued },
+      });
+      // Recorded in the order 14:00, then 10:00 (a late earlier report): named in the order of the day.
+      const day = [reported('t1', '14:00', 400), reported('t2', '10:00', 300)];
+      given(day).when(turnout('t3', '16:00', 250)).then([
+        { type: 'SubmissionRefused', data: { ...meta('t3'), kind: 'turnout', payload: { time: '16:00', ballotsIssued: 250, version: 1 }, reasons: [decrease('16:00', 250, '10:00', 300, 'an earlier'), decrease('16:00', 250, '14:00', 400, 'an earlier')] } },
+      ]);
+      given(day).when(turnout('t3', '12:00', 450)).then([
+        { type: 'SubmissionRefused', data: { ...meta('t3'), kind: 'turnout', payload: { time: '12:00', ballotsIssued: 450, version: 1 }, reasons: [decrease('12:00', 450, '14:00', 400, 'a later')] } },
+      ]);
+    });
+
     it('refuses a report by anyone but the precinct itself', () => {
       given([]).when(turnout('t1', '10:00', 120, { submittedBy: 'alm-d1' })).then([
         refused(meta('t1', { submittedBy: 'alm-d1' }), 'turnout', [{ code: 'OUT_OF_SCOPE', field: 'submittedBy', operands: { submittedBy: 'alm-d1', precinctId: 'p1' } }], { time: '10:00', ballotsIssued: 120, version: 1 }),
@@ -455,6 +477,36 @@ describe('precinct decider', () => {
       // A v2 command is judged by v2 rules all the same.
       auditor(v1era).when(turnout('t2', '10:00', 110, {}, 1)).then([
         refused(meta('t2'), 'turnout', [{ code: 'STALE_VERSION', field: 'version', operands: { version: 1, current: 1 } }], { time: '10:00', ballotsIssued: 110, version: 1 }),
+      ]);
+    });
+  });
+
+  describe('test and live epochs: the count of a test night never becomes the live one', () => {
+    const test = { test: true } as const;
+
+    it('the live count starts empty: a protocol and turnout recorded in test mode do not stand in the way of live ones', () => {
+      const testNight = [recorded('t1', protocol(), test), reported('t2', '12:00', 300, 1, test)];
+      given(testNight).when(submit('l1')).then([recorded('l1')]);
+      // 100 at 10:00 is below the test's 300 at 12:00, and is no decrease: that figure is not the live night's.
+      given(testNight).when(turnout('l2', '10:00', 100)).then([reported('l2', '10:00', 100)]);
+      given(testNight).when(turnout('l2', '12:00', 250)).then([reported('l2', '12:00', 250)]);
+    });
+
+    it('a body signed for the test night and sent again live is the same body: REPLAYED', () => {
+      given([recorded('t1', protocol(), { ...test, ...signed('sig-T') })]).when(submit('l1', protocol(), signed('sig-T'))).then([
+        refused(meta('l1', signed('sig-T')), 'protocol', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't1', version: 1 } }], { protocol: protocol(), version: 1 }),
+      ]);
+    });
+
+    it('epochs only go forward: a test fact recorded after live ones (a recorder late to learn of the switch) keeps its signature, never the live facts’ place', () => {
+      const late = [recorded('l1'), recorded('t2', protocol(390), { ...test, ...signed('sig-T') }), reported('t3', '12:00', 300, 1, test)];
+      given(late).when(submit('l4')).then([
+        refused(meta('l4'), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 'l1' } }], { protocol: protocol(), version: 1 }),
+      ]);
+      given(late).when(correct('c1', protocol(380), 'alm-d1')).then([corrected('c1', protocol(380), 'alm-d1', 2, 'l1')]);
+      given(late).when(turnout('l5', '10:00', 100)).then([reported('l5', '10:00', 100)]);
+      given(late).when(submit('l6', protocol(390), signed('sig-T'))).then([
+        refused(meta('l6', signed('sig-T')), 'protocol', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't2', version: 1 } }], { protocol: protocol(390), version: 1 }),
       ]);
     });
   });

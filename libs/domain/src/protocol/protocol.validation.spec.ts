@@ -39,6 +39,8 @@ const good: Protocol = {
 const refusalsOf = (input: unknown, contest: Contest = listContest): Refusal[] => {
   const r = validateProtocol(input, contest, precinct);
   if (r.ok) throw new Error('expected refusals, got a valid protocol');
+  // Every refusal says why in words, not only by its code: a commission reads the message.
+  for (const refusal of r.error) expect(`${refusal.code}: ${refusal.message}`).toMatch(/^\w+: \S/);
   return r.error;
 };
 const codes = (input: unknown, contest: Contest = listContest) => refusalsOf(input, contest).map((r) => r.code);
