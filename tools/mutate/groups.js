@@ -34,12 +34,15 @@ const groups = {
   },
 };
 
+/** The group of that name, or undefined (own keys only: `toString` is no group). */
+const groupNamed = (name) => (Object.hasOwn(groups, name) ? { name, ...groups[name] } : undefined);
+
 /** The group `TALLY_MUTATE` names; an unknown name is an error that lists the known ones. */
 function selectedGroup(env = process.env) {
   const name = env.TALLY_MUTATE ?? 'seats';
-  const group = groups[name];
+  const group = groupNamed(name);
   if (!group) throw new Error(`TALLY_MUTATE=${name}: no such group (${Object.keys(groups).join(', ')})`);
-  return { name, ...group };
+  return group;
 }
 
-module.exports = { groups, selectedGroup };
+module.exports = { groups, groupNamed, selectedGroup };

@@ -6,12 +6,12 @@
 // Exits 1 if a run failed (not for survivors: they are for a person to judge, see README.md).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { groups } = require('./groups.js');
+const { groups, groupNamed } = require('./groups.js');
 
 const root = path.resolve(__dirname, '../..');
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const unknown = asked.filter((name) => !(name in groups));
+const unknown = asked.filter((name) => groupNamed(name) === undefined);
 if (unknown.length > 0) {
   console.error(`no such group: ${unknown.join(', ')} (groups: ${Object.keys(groups).join(', ')})`);
   process.exit(2);

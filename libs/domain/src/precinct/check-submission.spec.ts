@@ -17,9 +17,9 @@ const meta = (submittedBy = P, precinctId = P) => ({ electionId: definition.id, 
 const submit = (protocol: unknown, submittedBy?: string, version: number | null = 1): SubmissionToCheck => ({ type: 'SubmitProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, ...(version === null ? {} : { version }) });
 const correct = (protocol: unknown, submittedBy: string, reason = 'recount', version: number | null = 2): SubmissionToCheck => ({ type: 'CorrectProtocol', meta: meta(submittedBy), protocol: protocol as Protocol, reason, ...(version === null ? {} : { version }) });
 
-/** code@field per group, the empty groups left out. */
 // Every refusal says why in words, not only by its code: a commission reads the message.
 const said = (x: { code: string; field: string; message: string }) => (/\S/.test(x.message) ? `${x.code}@${x.field}` : `${x.code}@${x.field} WITHOUT A MESSAGE`);
+/** code@field per group, the empty groups left out. */
 const shape = (r: SubmissionRefusals): Record<string, string[]> =>
   Object.fromEntries(Object.entries(r).filter(([, list]) => list.length > 0).map(([group, list]) => [group, list.map(said)]));
 
