@@ -29,8 +29,15 @@ const groups = {
     specs: ['libs/domain/src/views/results*.spec.ts'],
   },
   record: {
-    mutate: ['libs/event-store/src/hash-chain.ts', 'libs/audit/src/verify.ts'],
-    specs: ['libs/event-store/src/hash-chain.spec.ts', 'libs/event-store/src/embedded/**/*.spec.ts', 'libs/audit/src/**/*.spec.ts'],
+    mutate: ['libs/event-store/src/hash-chain.ts'],
+    specs: ['libs/event-store/src/hash-chain.spec.ts'],
+  },
+  // Hours on two cores: the audit's specs record a synthetic election in PGlite and tamper with
+  // copies of it (55 s for one pass), and most of verify.ts's 1,064 mutants are covered by most of
+  // them. Stryker's own estimate after its first pass was 3 h 52 min.
+  audit: {
+    mutate: ['libs/audit/src/verify.ts'],
+    specs: ['libs/audit/src/**/*.spec.ts'],
   },
 };
 

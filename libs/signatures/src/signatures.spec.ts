@@ -1,4 +1,4 @@
-import { almatyCity2023Definition, almatyCity2023Protocols, type PrecinctEvent, type Protocol } from '@tally/domain';
+import { almatyCity2023Definition, almatyCity2023Protocols, type PrecinctCommand, type PrecinctEvent, type Protocol } from '@tally/domain';
 import { canonicalJson } from '@tally/encoding';
 import {
   demoKeyPair,
@@ -6,6 +6,8 @@ import {
   findSigner,
   generateEd25519KeyPair,
   normalizeProtocol,
+  SIGNATURE_SCHEME_V2,
+  signedSubjectOfCommand,
   signedSubjectOfEvent,
   signSubmission,
   usesDemoKeys,
@@ -84,6 +86,12 @@ describe('the signed encoding', () => {
 
 describe('signing and verifying', () => {
   const keys = generateEd25519KeyPair();
+
+  it('names the v2 scheme in a signature over a versioned subject, and none over a v1 subject', () => {
+    expect(signSubmission(subject, 'k1', keys.privateKeyPem)).toEqual({ keyId: 'k1', value: expect.any(String) });
+    expect(signSubmission(subject, 'k1', keys.privateKeyPem)).not.toHaveProperty('scheme');
+    expect(signSubmission({ ...subject, version: 1 }, 'k1', keys.privateKeyPem)).toEqual({ keyId: 'k1', value: expect.any(String), scheme: SIGNATURE_SCHEME_V2 });
+  });
 
   it('verifies what was signed and nothing else', () => {
     const signature = signSubmission(subject, 'k1', keys.privateKeyPem);
@@ -176,6 +184,101 @@ describe('signedSubjectOfEvent (for auditors)', () => {
 
   it('has nothing to rebuild from a refused payload that is no protocol', () => {
     expect(signedSubjectOfEvent({ type: 'SubmissionRefused', data: { ...meta, signature: null, kind: 'protocol', reasons: [], payload: 'junk' } })).toBeUndefined();
+  });
+
+  // What each refusal kept (its payload, as received) and the subject it was signed over, exactly.
+  const v2 = { keyId: 'k', value: 'sig', scheme: SIGNATURE_SCHEME_V2 } as const;
+  const v1 = { keyId: 'k', value: 'sig' };
+  const refused = (kind: 'protocol' | 'correction' | 'turnout', payload: unknown, signature: typeof v1 | null = v2): PrecinctEvent => ({
+    type: 'SubmissionRefused',
+    data: { ...meta, signature, kind, reasons: [], payload },
+  });
+  const base = { electionId: subject.electionId, precinctId: subject.precinctId };
+
+  it('rebuilds a refused protocol: a v1 payload is the protocol, a v2 one { protocol, version }', () => {
+    expect(signedSubjectOfEvent(refused('protocol', first.protocol, v1))).toStrictEqual({ kind: 'protocol', ...base, contestId: first.contestId, protocol: first.protocol });
+    expect(signedSubjectOfEvent(refused('protocol', { protocol: first.protocol, version: 1 }))).toStrictEqual({
+      kind: 'protocol',
+      ...base,
+      contestId: first.contestId,
+      protocol: first.protocol,
+      version: 1,
+    });
+    // A v2 payload under a v1 signature: the version is not what was signed.
+    expect(signedSubjectOfEvent(refused('protocol', { protocol: first.protocol, version: 1 }, v1))).toStrictEqual({ kind: 'protocol', ...base, contestId: first.contestId, protocol: first.protocol });
+    // Without a version, a payload that wraps a protocol is no v1 protocol (a v1 payload is the protocol itself).
+    expect(signedSubjectOfEvent(refused('protocol', { protocol: first.protocol }, v1))).toBeUndefined();
+    // A version beside the protocol's own fields makes no protocol: nothing was signed over that.
+    expect(signedSubjectOfEvent(refused('protocol', { ...first.protocol, version: 1 }, v1))).toBeUndefined();
+  });
+
+  it('rebuilds a refused correction with its reason and version, and nothing without a reason', () => {
+    expect(signedSubjectOfEvent(refused('correction', { protocol: first.protocol, reason: 'recount', version: 2 }))).toStrictEqual({
+      kind: 'correction',
+      ...base,
+      contestId: first.contestId,
+      protocol: first.protocol,
+      reason: 'recount',
+      version: 2,
+    });
+    expect(signedSubjectOfEvent(refused('correction', { protocol: first.protocol, reason: 7, version: 2 }))).toBeUndefined();
+    expect(signedSubjectOfEvent(refused('correction', { protocol: { contestId: 'x' }, reason: 'recount' }))).toBeUndefined();
+    // A correction's payload is never a bare protocol.
+    expect(signedSubjectOfEvent(refused('correction', first.protocol, v1))).toBeUndefined();
+  });
+
+  it('rebuilds a refused turnout report, and nothing from one without a time or a number', () => {
+    expect(signedSubjectOfEvent(refused('turnout', { time: '12:00', ballotsIssued: 300, version: 2 }))).toStrictEqual({ kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300, version: 2 });
+    expect(signedSubjectOfEvent(refused('turnout', { time: '12:00', ballotsIssued: 300 }, v1))).toStrictEqual({ kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300 });
+    expect(signedSubjectOfEvent(refused('turnout', { time: 12, ballotsIssued: 300 }))).toBeUndefined();
+    expect(signedSubjectOfEvent(refused('turnout', { time: '12:00', ballotsIssued: '300' }))).toBeUndefined();
+    expect(signedSubjectOfEvent(refused('turnout', null))).toBeUndefined();
+    // A version that is no number is no version: the subject is a v1 one.
+    expect(signedSubjectOfEvent(refused('turnout', { time: '12:00', ballotsIssued: 300, version: '2' }))).toStrictEqual({ kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300 });
+  });
+
+  it('a v2 turnout report recorded before reports kept their version is version 1', () => {
+    const event: PrecinctEvent = { type: 'TurnoutReported', data: { ...meta, signature: v2, time: '12:00', ballotsIssued: 300 } };
+    expect(signedSubjectOfEvent(event)).toStrictEqual({ kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300, version: 1 });
+    expect(signedSubjectOfEvent({ ...event, data: { ...event.data, version: 3 } } as PrecinctEvent)).toMatchObject({ version: 3 });
+    expect(signedSubjectOfEvent({ ...event, data: { ...event.data, signature: v1 } })).toStrictEqual({ kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300 });
+  });
+});
+
+describe('signedSubjectOfCommand (the recorder, before deciding)', () => {
+  const meta = { submissionId: 's', electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: subject.precinctId, receivedAt: '2023-03-19T20:00:00Z' };
+  const v2 = { keyId: 'k', value: 'sig', scheme: SIGNATURE_SCHEME_V2 } as const;
+  const base = { electionId: subject.electionId, precinctId: subject.precinctId };
+
+  it('rebuilds each kind, with the version only under a v2 signature', () => {
+    const commands: Array<[PrecinctCommand, SignedSubject]> = [
+      [{ type: 'SubmitProtocol', meta: { ...meta, signature: v2 }, protocol: first.protocol, version: 1 }, { ...subject, version: 1 }],
+      [{ type: 'SubmitProtocol', meta: { ...meta, signature: { keyId: 'k', value: 'sig' } }, protocol: first.protocol, version: 1 }, subject],
+      [
+        { type: 'CorrectProtocol', meta: { ...meta, signature: v2 }, protocol: first.protocol, reason: 'recount', version: 2 },
+        { kind: 'correction', ...base, contestId: first.contestId, protocol: first.protocol, reason: 'recount', version: 2 },
+      ],
+      [{ type: 'ReportTurnout', meta: { ...meta, signature: v2 }, time: '12:00', ballotsIssued: 300, version: 1 }, { kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300, version: 1 }],
+      [{ type: 'ReportTurnout', meta: { ...meta, signature: null }, time: '12:00', ballotsIssued: 300, version: 1 }, { kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300 }],
+      // A v2 signature over a command without a version: nothing to add.
+      [{ type: 'ReportTurnout', meta: { ...meta, signature: v2 }, time: '12:00', ballotsIssued: 300 }, { kind: 'turnout', ...base, time: '12:00', ballotsIssued: 300 }],
+    ];
+    for (const [command, expected] of commands) expect(signedSubjectOfCommand(command)).toStrictEqual(expected);
+  });
+
+  it('has nothing to rebuild from a command that could not have been signed', () => {
+    const broken: PrecinctCommand[] = [
+      { type: 'SubmitProtocol', meta: { ...meta, signature: v2 }, protocol: { contestId: 'x' } as never },
+      { type: 'CorrectProtocol', meta: { ...meta, signature: v2 }, protocol: first.protocol, reason: 7 as never },
+      { type: 'CorrectProtocol', meta: { ...meta, signature: v2 }, protocol: { contestId: 'x' } as never, reason: 'recount' },
+      { type: 'ReportTurnout', meta: { ...meta, signature: v2 }, time: 12 as never, ballotsIssued: 300 },
+      { type: 'ReportTurnout', meta: { ...meta, signature: v2 }, time: '12:00', ballotsIssued: '300' as never },
+    ];
+    for (const command of broken) expect(signedSubjectOfCommand(command)).toBeUndefined();
+  });
+
+  it('refuses a command of no known type', () => {
+    expect(() => signedSubjectOfCommand({ type: 'Vote', meta } as never)).toThrow(/unknown precinct command .*Vote/);
   });
 });
 

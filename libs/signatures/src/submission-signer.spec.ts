@@ -44,6 +44,40 @@ describe('verifySigner (intake and the recorder)', () => {
     for (const [claim, expected] of wrongClaims()) expect(verifySigner(election, claim)).toMatchObject({ ok: false, ...expected });
   });
 
+  it('says why in words a commission can act on', () => {
+    const [unsigned, unsignable, unknown, invalid, forged] = wrongClaims().map(([claim]) => verifySigner(election, claim));
+    expect(unsigned).toMatchObject({ message: "a submission carries its commission's Ed25519 signature: { keyId, value }" });
+    expect(unsignable).toMatchObject({ message: 'the protocol is malformed, so no signature can cover it' });
+    expect(unknown).toMatchObject({ message: `no commission of election ${election.definition.id} has a key stolen-laptop` });
+    expect(invalid).toMatchObject({ message: `the signature does not verify under key ${own.keyId}: sign the canonical encoding of exactly this submission (see the README)` });
+    expect(forged).toMatchObject({ message: `the signature is by ${P}'s key ${own.keyId}, not by a key of almaty-p002 (submittedBy)` });
+  });
+
+  it('refuses a key that signed outside its validity, naming its bound and the instant', () => {
+    const from = '2023-03-19T14:00:00.000Z';
+    const revoked = election.withKeys(election.keys.amend({ amendment: { kind: 'revoke-key', commissionId: P, keyId: own.keyId, from }, receivedAt: '2023-03-19T13:00:00.000Z' }));
+    expect(verifySigner(revoked, { subject, signature: signed, at: '2023-03-19T13:59:59.999Z' })).toMatchObject({ ok: true, commission: { id: P } });
+    expect(verifySigner(revoked, { subject, signature: signed, submittedBy: P, at })).toEqual({
+      ok: false,
+      problem: 'revoked-key',
+      field: 'signature.keyId',
+      message: `key ${own.keyId} of ${P} is revoked from ${from}; received at ${at}`,
+      operands: { keyId: own.keyId, problem: 'revoked-key', commissionId: P, receivedAt: at, revokedFrom: from },
+    });
+    const added = election.withKeys(
+      election.keys.amend({ amendment: { kind: 'add-key', commissionId: P, key: { keyId: 'p-late', publicKey: own.publicKey }, validFrom: '2023-03-19T16:00:00.000Z' }, receivedAt: at }),
+    );
+    const late = signSubmission(subject, 'p-late', own.privateKeyPem);
+    expect(verifySigner(added, { subject, signature: late, at })).toMatchObject({ ok: false, problem: 'not-yet-valid', field: 'signature.keyId', operands: { validFrom: '2023-03-19T16:00:00.000Z' } });
+  });
+
+  it('names the real signer of a forged claim by a key valid only from an instant, judged at the receipt', () => {
+    const validFrom = '2023-03-19T12:00:00.000Z';
+    const added = election.withKeys(election.keys.amend({ amendment: { kind: 'add-key', commissionId: P, key: { keyId: 'p-new', publicKey: own.publicKey }, validFrom }, receivedAt: validFrom }));
+    const signature = signSubmission(subject, 'p-new', own.privateKeyPem);
+    expect(verifySigner(added, { subject, signature, submittedBy: 'almaty-p002', at })).toMatchObject({ ok: false, problem: 'not-the-submitter', operands: { signer: P } });
+  });
+
   it('checks a queued command over the subject rebuilt from it, against its submittedBy', () => {
     const meta = { submissionId: 's1', electionId: election.definition.id, precinctId: P, submittedBy: P, receivedAt: at, signature: signed };
     const command: PrecinctCommand = { type: 'SubmitProtocol', meta, protocol: first.protocol };

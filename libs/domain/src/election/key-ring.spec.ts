@@ -4,7 +4,7 @@
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
 import type { KeyAmendment } from './amendments';
 import { indexElection } from './election-index';
-import { definitionDirectory, judgeSignature, keyStatusAt, KeyRing, keysNamed, type RingKey } from './key-ring';
+import { definitionDirectory, describeKeyOutsideValidity, judgeSignature, keyStatusAt, KeyRing, keysNamed, type RingKey } from './key-ring';
 
 const pk = (n: number): string => Buffer.alloc(32, n).toString('base64');
 const FROM = '2026-03-15T14:00:00.000Z';
@@ -98,11 +98,40 @@ describe('judgeSignature', () => {
   });
 });
 
+describe('describeKeyOutsideValidity: the words of a refusal', () => {
+  const key = only(ring, 'p1', 'p1-a');
+
+  it('names the key, its commission, its bound and the instant judged', () => {
+    expect(describeKeyOutsideValidity({ ...key, revokedFrom: FROM }, 'revoked-key', '2026-03-15T15:00:00Z')).toStrictEqual({
+      message: `key p1-a of p1 is revoked from ${FROM}; received at 2026-03-15T15:00:00Z`,
+      operands: { commissionId: 'p1', receivedAt: '2026-03-15T15:00:00Z', revokedFrom: FROM },
+    });
+    expect(describeKeyOutsideValidity({ ...key, validFrom: FROM }, 'not-yet-valid', '2026-03-15T13:00:00Z')).toStrictEqual({
+      message: `key p1-a of p1 is valid only from ${FROM}; received at 2026-03-15T13:00:00Z`,
+      operands: { commissionId: 'p1', receivedAt: '2026-03-15T13:00:00Z', validFrom: FROM },
+    });
+  });
+
+  it('says when no instant was given, and names none', () => {
+    expect(describeKeyOutsideValidity({ ...key, revokedFrom: FROM }, 'revoked-key', undefined)).toStrictEqual({
+      message: `key p1-a of p1 is revoked from ${FROM}; no instant was given to judge it at`,
+      operands: { commissionId: 'p1', revokedFrom: FROM },
+    });
+    expect(describeKeyOutsideValidity({ ...key, validFrom: FROM }, 'not-yet-valid', undefined).operands).toStrictEqual({ commissionId: 'p1', validFrom: FROM });
+  });
+});
+
 describe('KeyRing', () => {
   it('holds the definition keys, valid at every instant', () => {
     expect(ring.keysOf('p1')).toEqual([{ commission: definition.commissions.find((c) => c.id === 'p1'), keyId: 'p1-a', publicKey: pk(2) }]);
     expect(ring.keysOf('nowhere')).toEqual([]);
     expect(keysNamed(definition.commissions, 'shared', 'p3').map((k) => k.publicKey)).toEqual([pk(4)]);
+    // Without a submitter: every commission's keys of that id, and no other key.
+    expect(keysNamed(definition.commissions, 'shared').map((k) => [k.commission.id, k.keyId])).toEqual([
+      ['p2', 'shared'],
+      ['p3', 'shared'],
+    ]);
+    expect(keysNamed(definition.commissions, 'root-1').map((k) => k.commission.id)).toEqual(['cec']);
   });
 
   it('add-key: valid from its validFrom, or from when the amendment was received', () => {
@@ -122,6 +151,18 @@ describe('KeyRing', () => {
     expect(only(later, 'p1', 'p1-a').revokedFrom).toBe(FROM);
     const earlier = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: '2026-03-15T18:00:00+05:00' }, undefined, once);
     expect(only(earlier, 'p1', 'p1-a').revokedFrom).toBe('2026-03-15T18:00:00+05:00');
+    // The same instant written in another offset narrows nothing: the first words stand.
+    const same = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: '2026-03-15T19:00:00+05:00' }, undefined, once);
+    expect(only(same, 'p1', 'p1-a').revokedFrom).toBe(FROM);
+  });
+
+  it('revoke-key revokes the key it names, not the commission’s other keys', () => {
+    const two = amended({ kind: 'add-key', commissionId: 'p1', key: { keyId: 'p1-b', publicKey: pk(5) }, validFrom: FROM });
+    const r = amended({ kind: 'revoke-key', commissionId: 'p1', keyId: 'p1-a', from: FROM }, undefined, two);
+    expect(r.keysOf('p1').map((k) => [k.keyId, k.revokedFrom])).toEqual([
+      ['p1-a', FROM],
+      ['p1-b', undefined],
+    ]);
   });
 
   it('replace-keys: every key revoked from `from`, the new ones valid from it — the two meet exactly at `from`', () => {
@@ -165,6 +206,17 @@ describe('KeyRing', () => {
     expect(base.named('p1-a').map((k) => k.publicKey)).toEqual([pk(2)]);
     expect(base.named('p1-z')).toEqual([]);
     expect(base.named('nobody')).toEqual([]);
+  });
+
+  it('otherHolder: another commission that holds or held a public key, amended lists included, the asking one left out', () => {
+    expect(ring.otherHolder(pk(2), 'p2')).toBe('p1');
+    expect(ring.otherHolder(pk(2), 'p1')).toBeUndefined();
+    expect(ring.otherHolder(pk(99), 'p1')).toBeUndefined();
+    // p1's key replaced: its new key is p1's now, its old one still counts as held (revoked, not gone).
+    const r = amended({ kind: 'replace-keys', commissionId: 'p1', keys: [{ keyId: 'p1-b', publicKey: pk(5) }], from: FROM });
+    expect(r.otherHolder(pk(5), 'p2')).toBe('p1');
+    expect(r.otherHolder(pk(2), 'p2')).toBe('p1');
+    expect(ring.otherHolder(pk(5), 'p2')).toBeUndefined();
   });
 
   it('an amendment of a commission the definition lacks changes nothing', () => {
