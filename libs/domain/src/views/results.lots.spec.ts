@@ -69,6 +69,14 @@ describe('results view: lots drawn', () => {
     const before = digest(view);
     expect(applyEvent(view, lot('SM1', ['c1', 'c2', 'c3']))).toEqual({ kind: 'duplicate' });
     expect(digest(view)).toBe(before);
+    // A longer lot that begins as the last one did is a new lot too.
+    const short = given([...tie(), lot('SM1', ['c2', 'c1'])]);
+    expect(applyEvent(short, lot('SM1', ['c2', 'c1', 'c3'])).kind).toBe('applied');
+    expect(short.contests[short.layout.contestOrdinal.get('SM1') as number].lot).toEqual(['c2', 'c1', 'c3']);
+    // The same ids in another order, even sharing the first: a new lot, which replaces the last.
+    expect(applyEvent(view, lot('SM1', ['c1', 'c3', 'c2'])).kind).toBe('applied');
+    expect(view.contests[view.layout.contestOrdinal.get('SM1') as number].lot).toEqual(['c1', 'c3', 'c2']);
+    expect(digest(view)).not.toBe(before);
   });
 
   it('a lot that does not fit the definition is ignored, with a reason, and changes nothing but the count', () => {

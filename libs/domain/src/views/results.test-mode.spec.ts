@@ -47,6 +47,24 @@ describe('test mode in the results view', () => {
     expect(applyEvent(view, wentLive('1:60')).kind).toBe('ignored'); // once
   });
 
+  it('ignores every kind of fact of the other epoch, saying so, and counts the switch as applied', () => {
+    const h = new History();
+    const view = createResultsView(election);
+    const live = [h.recorded('p1', p1), h.turnout('p1', '10:00', 50), h.refused('p1', 'protocol', ['MALFORMED'])];
+    for (const fact of live) expect(applyEvent(view, fact)).toEqual({ kind: 'ignored', reason: 'other-epoch' });
+    expect(applyEvent(view, asTest(h.turnout('p1', '10:00', 50)))).toMatchObject({ kind: 'applied' });
+    expect(applyEvent(view, asTest(h.refused('p2', 'protocol', ['MALFORMED'])))).toEqual({ kind: 'applied', changedCommissions: [] });
+    expect(view.cursor).toMatchObject({ eventsApplied: 2, eventsIgnored: 3 });
+
+    applyEvent(view, wentLive('1:50'));
+    expect(view.cursor).toMatchObject({ eventsApplied: 3, eventsIgnored: 3 });
+    const late = [asTest(h.recorded('p1', p1)), asTest(h.turnout('p1', '14:00', 60)), asTest(h.refused('p3', 'turnout', ['UNKNOWN_TURNOUT_TIME']))];
+    for (const fact of late) expect(applyEvent(view, fact)).toEqual({ kind: 'ignored', reason: 'other-epoch' });
+    expect(applyEvent(view, wentLive('1:60'))).toEqual({ kind: 'ignored', reason: 'already-live' });
+    expect(view.cursor).toMatchObject({ eventsApplied: 3, eventsIgnored: 7, position: '1:60' });
+    expect(electionSummary(view).refusals.total).toBe(0);
+  });
+
   it('keeps the lots drawn across the switch: they are the election’s, not the test’s', () => {
     const view = createResultsView(election);
     const lot: LotDrawn = { type: 'LotDrawn', data: { electionId: 'small-2026', contestId: 'SM1', order: ['c2', 'c1', 'c3'], drawnBy: 'CEC secretary, in public', reason: 'equal votes' } };

@@ -270,13 +270,24 @@ describe('results view: precincts reported and refusals', () => {
     expect(applyEvent(view, h.recorded('p4', SM1.p1))).toEqual({ kind: 'ignored', reason: 'contest-not-at-precinct' });
     expect(applyEvent(view, h.recorded('p1', { ...L.p1, contestId: 'X' }))).toEqual({ kind: 'ignored', reason: 'unknown-contest' });
     expect(applyEvent(view, h.turnout('p1', '11:00', 5))).toEqual({ kind: 'ignored', reason: 'unknown-turnout-time' });
+    expect(applyEvent(view, h.turnout('p99', '10:00', 5))).toEqual({ kind: 'ignored', reason: 'unknown-precinct' });
     expect(applyEvent(view, h.recorded('p1', { ...L.p1, invalid: -1 }))).toEqual({ kind: 'ignored', reason: 'count-out-of-range' });
     expect(applyEvent(view, { type: 'SomethingElse', data: {}, position: '1:9', recordedAt: 'x' } as unknown as RecordedPrecinctEvent)).toEqual({
       kind: 'ignored',
       reason: 'unknown-event-type',
     });
-    expect(electionSummary(view)).toMatchObject({ eventsApplied: 0, eventsIgnored: 6, protocols: { reported: 0, expected: 10 } });
+    expect(electionSummary(view)).toMatchObject({ eventsApplied: 0, eventsIgnored: 7, protocols: { reported: 0, expected: 10 } });
     expect(listResults(view, 'cec')).toEqual(listResults(given([]), 'cec'));
+  });
+
+  it('takes a turnout figure up to 2^31 − 1 ballots, and skips one past it or not a whole count', () => {
+    const h = new History();
+    const view = given([]);
+    for (const ballotsIssued of [2 ** 31, 2 ** 32, -1, 1.5, Number.NaN]) {
+      expect(applyEvent(view, h.turnout('p1', '10:00', ballotsIssued))).toEqual({ kind: 'ignored', reason: 'count-out-of-range' });
+    }
+    expect(applyEvent(view, h.turnout('p1', '10:00', 2 ** 31 - 1))).toMatchObject({ kind: 'applied' });
+    expect(listResults(view, 'p1').turnoutByTime[0]).toMatchObject({ time: '10:00', ballotsIssued: 2 ** 31 - 1, precinctsReported: 1 });
   });
 
   it('counts a record the codec refused as ignored, saying whether its type was unknown or its data malformed', () => {
