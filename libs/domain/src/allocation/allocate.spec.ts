@@ -1,5 +1,5 @@
 import type { AllocationInput, AllocationResult } from './allocation.types';
-import { allocate } from './allocate';
+import { admittedLists, allocate } from './allocate';
 import { ALMATY_2023_ALLOCATION_INPUT } from '../fixtures/almaty-2023.fixture';
 
 const almaty: AllocationInput = ALMATY_2023_ALLOCATION_INPUT;
@@ -329,5 +329,102 @@ describe('allocate — edge cases return values', () => {
     // 2 seats: shares 2/3 each, B's remainder largest by one vote → B, then A on registration.
     expect(seatsOf(two)).toEqual({ A: 1, B: 1, C: 0 });
     expect(two).toMatchObject({ tiesBroken: [{ lists: ['A', 'C'], seats: 1, winners: ['A'] }] });
+  });
+});
+
+// What Stryker's mutants of allocate.ts showed no spec held (tools/mutate/README.md).
+describe('allocate — the calculator’s own input checks, each with its words', () => {
+  const one = lists({ A: 1 });
+  it.each([
+    [{ lists: one, seats: 1.5 }, 'seats: must be a non-negative integer'],
+    [{ lists: one, method: 'imperiali' as never }, 'method: must be one of hare, droop, dhondt, sainte-lague'],
+    [{ lists: one, thresholdBase: 'turnout' as never }, 'thresholdBase: must be one of list-votes, list-votes-plus-against-all, ballots-cast'],
+    [{ lists: one, tieRule: 'coin' as never }, 'tieRule: must be one of registration-order, more-votes-then-registration, lot'],
+    ...[Number.NaN, Number.POSITIVE_INFINITY, -0.01, 100.01, 5.255, '5' as never].map((thresholdPercent) => [
+      { lists: one, thresholdPercent },
+      'thresholdPercent: must be between 0 and 100 with at most two decimals',
+    ]),
+    [{ lists: one, minimumAdmittedLists: -1 }, 'minimumAdmittedLists: must be a non-negative integer'],
+    [{ lists: one, againstAll: 0.5 }, 'againstAll: must be a non-negative integer'],
+    [{ lists: one, ballotsCast: -1 }, 'ballotsCast: must be a non-negative integer'],
+    [{ lists: [{ id: '', votes: 1 }] }, 'lists: every list needs a non-empty id'],
+    [{ lists: [{ id: 7 as never, votes: 1 }] }, 'lists: every list needs a non-empty id'],
+    [{ lists: lists({ A: 1, B: 2 }), lots: ['B', 'A', 'B'] }, 'lots.B: drawn more than once'],
+    [{ lists: one, lots: ['Z'] }, 'lots.Z: not a list of this contest'],
+    [{ lists: [...one, ...one] }, 'lists.A: appears more than once'],
+    [{ lists: lists({ A: -1 }) }, 'lists.A.votes: must be a non-negative integer'],
+  ] as Array<[Partial<AllocationInput> & Pick<AllocationInput, 'lists'>, string]>)('refuses %j: %s', (over, detail) => {
+    expect(allocate(input(over))).toStrictEqual({ kind: 'none', reason: 'invalid-input', detail });
+  });
+
+  it('takes a threshold of exactly 0, 100 or two decimals', () => {
+    for (const thresholdPercent of [0, 100, 5.25, 7.1]) expect(allocate(input({ lists: lists({ A: 10, B: 5 }), thresholdPercent })).kind).not.toBe('none');
+  });
+});
+
+describe('allocate — admission, past the cases above', () => {
+  it('a list with no votes is never admitted, even at a 0% threshold it passes', () => {
+    const r = allocate(input({ thresholdPercent: 0, lists: lists({ A: 900, B: 0 }) }));
+    expect(r.kind === 'allocated' && r.lists.map((l) => [l.id, l.passedThreshold, l.admitted])).toEqual([
+      ['A', true, true],
+      ['B', true, false],
+    ]);
+  });
+
+  // 5% of 1,000: only A passes; two places for runners-up among B 50, C 40, D 40 (and E 30).
+  const runnersUp = (votes: Record<string, number>, minimumAdmittedLists: number) =>
+    allocate(input({ seats: 20, thresholdPercent: 5, minimumAdmittedLists, lists: lists(votes) }));
+  const admitted = (r: AllocationResult) => (r.kind === 'allocated' ? r.lists.filter((l) => l.admitted).map((l) => l.id) : r);
+
+  it('every list below the threshold fits: all admitted, no tie broken', () => {
+    const r = runnersUp({ A: 870, B: 50, C: 40, D: 40 }, 4);
+    expect(admitted(r)).toEqual(['A', 'B', 'C', 'D']);
+    expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [] });
+  });
+
+  it('a group of equal votes that exactly fills the places left is no tie', () => {
+    const r = runnersUp({ A: 840, B: 50, C: 40, D: 40, E: 30 }, 4);
+    expect(admitted(r)).toEqual(['A', 'B', 'C', 'D']);
+    expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [] });
+  });
+
+  it('a tie for the last place behind a list sure of its place: one place in dispute, not the whole need', () => {
+    const r = runnersUp({ A: 870, B: 50, C: 40, D: 40 }, 3);
+    expect(admitted(r)).toEqual(['A', 'B', 'C']);
+    expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [{ lists: ['C', 'D'], seats: 1, by: 'registration-order', winners: ['C'], stage: 'admission' }] });
+  });
+});
+
+describe('allocate — divisor methods past 2^53', () => {
+  // A = 2^52, B = (2^53 + 1) / 3. For the 4th seat, B / 2 beats A / 3 by half a vote's worth: B·3
+  // = 2^53 + 1 against A·2 = 2^53, and doubles round both to 2^53 — a false tie. A list of one
+  // vote keeps the smallest list small: the choice of exact arithmetic must look at the largest.
+  const A = 2 ** 52;
+  const B = 3002399751580331;
+
+  it('decides by exact integers whenever the largest quotient product passes 2^53', () => {
+    expect(BigInt(B) * 3n).toBe(2n ** 53n + 1n);
+    const r = allocate(input({ method: 'dhondt', seats: 4, lists: lists({ A, B, C: 1 }) }));
+    expect(seatsOf(r)).toEqual({ A: 2, B: 2, C: 0 });
+    expect(r).toMatchObject({ tiesBroken: [] });
+  });
+
+  it('finds a true tie past 2^53 and breaks it by the rule, saying so', () => {
+    const r = allocate(input({ method: 'dhondt', seats: 1, lists: lists({ A, B: A }) }));
+    expect(seatsOf(r)).toEqual({ A: 1, B: 0 });
+    expect(r).toMatchObject({ tiesBroken: [{ lists: ['A', 'B'], seats: 1, by: 'registration-order', winners: ['A'], stage: 'seats' }] });
+    const later = allocate(input({ method: 'dhondt', seats: 1, lists: lists({ A: A + 2, B: A }) }));
+    expect(seatsOf(later)).toEqual({ A: 1, B: 0 });
+    expect(later).toMatchObject({ tiesBroken: [] });
+    const second = allocate(input({ method: 'dhondt', seats: 1, lists: lists({ A, B: A + 2 }) }));
+    expect(seatsOf(second)).toEqual({ A: 0, B: 1 });
+  });
+});
+
+describe('admittedLists (the seat sensitivity’s view of admission)', () => {
+  it('is the admission allocate runs: none without votes, the admitted set, or a tie', () => {
+    expect(admittedLists(input({ lists: lists({ A: 0, B: 0 }) }))).toStrictEqual({ kind: 'admitted', admitted: new Set() });
+    expect(admittedLists(input({ thresholdPercent: 5, minimumAdmittedLists: 1, lists: lists({ A: 90, B: 10, C: 1 }) }))).toStrictEqual({ kind: 'admitted', admitted: new Set(['A', 'B']) });
+    expect(admittedLists(input({ seats: 20, thresholdPercent: 5, tieRule: 'lot', lists: lists({ A: 900, B: 40, C: 40 }) }))).toStrictEqual({ kind: 'tie' });
   });
 });

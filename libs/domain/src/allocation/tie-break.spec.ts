@@ -24,6 +24,7 @@ describe('breakTie', () => {
 
   it('lot: the first drawn win; a group the draw does not cover stays tied', () => {
     expect(breakTie(group, 2, 'lot', ['D', 'B', 'A', 'C'])).toEqual({ kind: 'settled', winners: ['D', 'B'] });
+    expect(breakTie(group, 4, 'lot', ['A', 'C', 'B', 'D'])).toEqual({ kind: 'settled', winners: ['A', 'C', 'B', 'D'] });
     expect(breakTie(group, 1, 'lot', ['D', 'B', 'A'])).toEqual({ kind: 'unsettled' });
     expect(breakTie(group, 1, 'lot', undefined)).toEqual({ kind: 'unsettled' });
   });
