@@ -371,25 +371,27 @@ describe('allocate — admission, past the cases above', () => {
     ]);
   });
 
-  // 5% of 1,000: only A passes; two places for runners-up among B 50, C 40, D 40 (and E 30).
+  // 5% of 1,000: only A passes (B at 4.5% does not); runners-up among B 45, C 40, D 40 (and E 30).
   const runnersUp = (votes: Record<string, number>, minimumAdmittedLists: number) =>
     allocate(input({ seats: 20, thresholdPercent: 5, minimumAdmittedLists, lists: lists(votes) }));
   const admitted = (r: AllocationResult) => (r.kind === 'allocated' ? r.lists.filter((l) => l.admitted).map((l) => l.id) : r);
+  const passed = (r: AllocationResult) => (r.kind === 'allocated' ? r.lists.filter((l) => l.passedThreshold).map((l) => l.id) : r);
 
   it('every list below the threshold fits: all admitted, no tie broken', () => {
-    const r = runnersUp({ A: 870, B: 50, C: 40, D: 40 }, 4);
+    const r = runnersUp({ A: 875, B: 45, C: 40, D: 40 }, 4);
     expect(admitted(r)).toEqual(['A', 'B', 'C', 'D']);
     expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [] });
   });
 
   it('a group of equal votes that exactly fills the places left is no tie', () => {
-    const r = runnersUp({ A: 840, B: 50, C: 40, D: 40, E: 30 }, 4);
+    const r = runnersUp({ A: 845, B: 45, C: 40, D: 40, E: 30 }, 4);
     expect(admitted(r)).toEqual(['A', 'B', 'C', 'D']);
     expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [] });
   });
 
   it('a tie for the last place behind a list sure of its place: one place in dispute, not the whole need', () => {
-    const r = runnersUp({ A: 870, B: 50, C: 40, D: 40 }, 3);
+    const r = runnersUp({ A: 875, B: 45, C: 40, D: 40 }, 3);
+    expect(passed(r)).toEqual(['A']);
     expect(admitted(r)).toEqual(['A', 'B', 'C']);
     expect(r).toMatchObject({ kind: 'allocated', tiesBroken: [{ lists: ['C', 'D'], seats: 1, by: 'registration-order', winners: ['C'], stage: 'admission' }] });
   });
