@@ -161,9 +161,15 @@ describe('findSigner', () => {
   });
 });
 
+// What a recorded event or a queued command carries beside its subject, and signatures of either scheme
+// (the rebuild reads only their scheme).
+const meta = { submissionId: 's', electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: subject.precinctId, receivedAt: '2023-03-19T20:00:00Z' };
+const v1 = { keyId: 'k', value: 'sig' };
+const v2 = { keyId: 'k', value: 'sig', scheme: SIGNATURE_SCHEME_V2 } as const;
+const base = { electionId: subject.electionId, precinctId: subject.precinctId };
+
 describe('signedSubjectOfEvent (for auditors)', () => {
   const keys = generateEd25519KeyPair();
-  const meta = { submissionId: 's', electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: subject.precinctId, receivedAt: '2023-03-19T20:00:00Z' };
 
   it('rebuilds what a recorded protocol, correction and turnout were signed over', () => {
     const correction: SignedSubject = { ...subject, kind: 'correction', reason: 'typo' };
@@ -187,13 +193,10 @@ describe('signedSubjectOfEvent (for auditors)', () => {
   });
 
   // What each refusal kept (its payload, as received) and the subject it was signed over, exactly.
-  const v2 = { keyId: 'k', value: 'sig', scheme: SIGNATURE_SCHEME_V2 } as const;
-  const v1 = { keyId: 'k', value: 'sig' };
   const refused = (kind: 'protocol' | 'correction' | 'turnout', payload: unknown, signature: typeof v1 | null = v2): PrecinctEvent => ({
     type: 'SubmissionRefused',
     data: { ...meta, signature, kind, reasons: [], payload },
   });
-  const base = { electionId: subject.electionId, precinctId: subject.precinctId };
 
   it('rebuilds a refused protocol: a v1 payload is the protocol, a v2 one { protocol, version }', () => {
     expect(signedSubjectOfEvent(refused('protocol', first.protocol, v1))).toStrictEqual({ kind: 'protocol', ...base, contestId: first.contestId, protocol: first.protocol });
@@ -246,14 +249,11 @@ describe('signedSubjectOfEvent (for auditors)', () => {
 });
 
 describe('signedSubjectOfCommand (the recorder, before deciding)', () => {
-  const meta = { submissionId: 's', electionId: subject.electionId, precinctId: subject.precinctId, submittedBy: subject.precinctId, receivedAt: '2023-03-19T20:00:00Z' };
-  const v2 = { keyId: 'k', value: 'sig', scheme: SIGNATURE_SCHEME_V2 } as const;
-  const base = { electionId: subject.electionId, precinctId: subject.precinctId };
 
   it('rebuilds each kind, with the version only under a v2 signature', () => {
     const commands: Array<[PrecinctCommand, SignedSubject]> = [
       [{ type: 'SubmitProtocol', meta: { ...meta, signature: v2 }, protocol: first.protocol, version: 1 }, { ...subject, version: 1 }],
-      [{ type: 'SubmitProtocol', meta: { ...meta, signature: { keyId: 'k', value: 'sig' } }, protocol: first.protocol, version: 1 }, subject],
+      [{ type: 'SubmitProtocol', meta: { ...meta, signature: v1 }, protocol: first.protocol, version: 1 }, subject],
       [
         { type: 'CorrectProtocol', meta: { ...meta, signature: v2 }, protocol: first.protocol, reason: 'recount', version: 2 },
         { kind: 'correction', ...base, contestId: first.contestId, protocol: first.protocol, reason: 'recount', version: 2 },
