@@ -5,7 +5,7 @@
 // after half an hour).
 const groups = {
   seats: {
-    mutate: ['libs/domain/src/allocation/allocate.ts', 'libs/domain/src/allocation/tie-break.ts'],
+    mutate: ['libs/domain/src/allocation/allocate.ts', 'libs/domain/src/allocation/tie-break.ts', 'libs/domain/src/count.ts'],
     specs: ['libs/domain/src/allocation/**/*.spec.ts'],
   },
   districts: {

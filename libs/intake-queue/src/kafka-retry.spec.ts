@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { createTopicsAndWait, retryRetriable, waitForLeaders } from './kafka-retry';
+import { createTopicsAndWait, retryRetriable, waitForLeaders, withAdmin } from './kafka-retry';
 
 const retriable = (message: string) => Object.assign(new Error(message), { retriable: true });
 
@@ -83,5 +83,42 @@ describe('createTopicsAndWait', () => {
     const script = scriptedAdmin([new Error('Topic authorization failed')]);
     await expect(waitForLeaders(script.admin, ['t'], { delayMs: 1 })).rejects.toThrow(/Topic authorization failed/);
     expect(script.calls()).toBe(1);
+  });
+});
+
+describe('withAdmin', () => {
+  const fakeKafka = (connect: () => Promise<void> = async () => undefined) => {
+    const calls: string[] = [];
+    const admin = {
+      connect: async () => {
+        calls.push('connect');
+        await connect();
+      },
+      disconnect: async () => {
+        calls.push('disconnect');
+        throw new Error('the broker went away');
+      },
+    } as unknown as Admin;
+    return { calls, kafka: { admin: () => admin } };
+  };
+
+  it('answers what its use answered, and disconnects after it (an error from disconnect is not the answer)', async () => {
+    const { calls, kafka } = fakeKafka();
+    await expect(withAdmin(kafka, async () => { calls.push('use'); return 42; })).resolves.toBe(42);
+    expect(calls).toEqual(['connect', 'use', 'disconnect']);
+  });
+
+  it('disconnects when its use throws, and throws the use’s error', async () => {
+    const { calls, kafka } = fakeKafka();
+    await expect(withAdmin(kafka, async () => { throw new Error('no such group'); })).rejects.toThrow('no such group');
+    expect(calls).toEqual(['connect', 'disconnect']);
+  });
+
+  it('a failed connect throws its error and never calls use', async () => {
+    const { calls, kafka } = fakeKafka(async () => { throw new Error('connection refused'); });
+    const use = jest.fn();
+    await expect(withAdmin(kafka, use)).rejects.toThrow('connection refused');
+    expect(use).not.toHaveBeenCalled();
+    expect(calls).toEqual(['connect', 'disconnect']);
   });
 });

@@ -1,7 +1,18 @@
 // Admin calls that race another process's: a topic another instance has just created is known to
 // the controller before every broker's metadata cache, so a metadata or config read right after
 // answers UNKNOWN_TOPIC_OR_PARTITION for a moment. kafkajs marks such errors `retriable`.
-import type { Admin, ITopicConfig, ITopicMetadata } from 'kafkajs';
+import type { Admin, ITopicConfig, ITopicMetadata, Kafka } from 'kafkajs';
+
+/** A new admin client for `use`, disconnected after it whether it answered or threw. */
+export async function withAdmin<T>(kafka: Pick<Kafka, 'admin'>, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return await use(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
 
 /** Runs `work` again while it throws a retriable error, `attempts` times in all, `delayMs` apart. */
 export async function retryRetriable<T>(work: () => Promise<T>, { attempts = 20, delayMs = 250 } = {}): Promise<T> {

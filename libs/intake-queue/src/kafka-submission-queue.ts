@@ -36,7 +36,7 @@ import {
   type QueueConsumer,
   type SubmissionQueue,
 } from './submission-queue.port';
-import { retryRetriable, waitForLeaders } from './kafka-retry';
+import { retryRetriable, waitForLeaders, withAdmin } from './kafka-retry';
 
 /** The subset of pino's API the adapter logs through. */
 export interface QueueLogger {
@@ -284,9 +284,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       // Dead letters are the evidence of what could not be recorded: kept until an operator deletes them.
       { topic: this.deadLetters.topic, maxMessageBytes: DEAD_LETTER_TOPIC_MAX_MESSAGE_BYTES, configEntries: [{ name: 'retention.ms', value: '-1' }] },
     ];
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    await withAdmin(this.kafka, async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter(({ topic }) => !existing.has(topic));
       if (missing.length > 0) {
@@ -319,9 +317,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
       }
       const metadata = await waitForLeaders(admin, wanted.map(({ topic }) => topic));
       await this.checkExisting(admin, wanted, metadata);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /** An existing topic is kept as it is; say so where it differs from what we would create. */
@@ -363,15 +359,11 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   }
 
   async groupMembers(groupId: string): Promise<number> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    return withAdmin(this.kafka, async (admin) => {
       const { groups } = await admin.describeGroups([groupId]);
       // A group that never existed is described as Dead with no members.
       return groups.find((g) => g.groupId === groupId)?.members.length ?? 0;
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /**
@@ -383,10 +375,8 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
     return retryRetriable(() => this.lagOnce(topic, groupId));
   }
 
-  private async lagOnce(topic: string, groupId: string): Promise<number> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+  private lagOnce(topic: string, groupId: string): Promise<number> {
+    return withAdmin(this.kafka, async (admin) => {
       const ends = await admin.fetchTopicOffsets(topic);
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
@@ -398,9 +388,7 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
         lag += BigInt(end.high) - from;
       }
       return Number(lag);
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 
   /** Concurrent calls are coalesced into one produce request: one round trip for a burst. */
@@ -519,20 +507,14 @@ export class KafkaSubmissionQueue implements SubmissionQueue {
   private partitionerFor(topic: string): Promise<(key: string) => number> {
     let known = this.partitioners.get(topic);
     if (!known) {
-      known = (async () => {
-        const admin: Admin = this.kafka.admin();
-        await admin.connect();
-        try {
-          const { topics } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
-          const count = topics[0]?.partitions.length ?? 0;
-          if (count === 0) throw new Error(`Kafka topic ${topic} has no partitions (does it exist?)`);
-          const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
-          const choose = Partitioners.DefaultPartitioner();
-          return (key: string) => choose({ topic, partitionMetadata, message: { key, value: null } });
-        } finally {
-          await admin.disconnect();
-        }
-      })();
+      known = withAdmin(this.kafka, async (admin) => {
+        const { topics } = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
+        const count = topics[0]?.partitions.length ?? 0;
+        if (count === 0) throw new Error(`Kafka topic ${topic} has no partitions (does it exist?)`);
+        const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+        const choose = Partitioners.DefaultPartitioner();
+        return (key: string) => choose({ topic, partitionMetadata, message: { key, value: null } });
+      });
       known.catch(() => this.partitioners.delete(topic));
       this.partitioners.set(topic, known);
     }
@@ -652,22 +634,20 @@ class KafkaQueueConsumer implements QueueConsumer {
    */
   private async startUncommittedAt(at: Date): Promise<void> {
     const { groupId } = this.options;
-    const admin = this.kafka.admin();
     try {
-      await admin.connect();
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
-      const uncommitted = new Set((committed?.partitions ?? []).filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
-      if (uncommitted.size === 0) return;
-      const offsets = await admin.fetchTopicOffsetsByTimestamp(this.topic, at.getTime());
-      const partitions = offsets.filter((p) => uncommitted.has(p.partition)).map(({ partition, offset }) => ({ partition, offset }));
-      if (partitions.length > 0) await admin.setOffsets({ groupId, topic: this.topic, partitions });
+      await withAdmin(this.kafka, async (admin) => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [this.topic] });
+        const uncommitted = new Set((committed?.partitions ?? []).filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
+        if (uncommitted.size === 0) return;
+        const offsets = await admin.fetchTopicOffsetsByTimestamp(this.topic, at.getTime());
+        const partitions = offsets.filter((p) => uncommitted.has(p.partition)).map(({ partition, offset }) => ({ partition, offset }));
+        if (partitions.length > 0) await admin.setOffsets({ groupId, topic: this.topic, partitions });
+      });
     } catch (error) {
       this.logger.warn(
         { groupId, topic: this.topic, error: error instanceof Error ? error.message : String(error) },
         `cannot start the group at ${at.toISOString()}; it reads ${this.topic} from the oldest message kept`,
       );
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
   }
 

@@ -3,6 +3,7 @@
 // in BigInt, because votes × seats × 10000 can pass 2^53.
 import { AllocationMethod, ThresholdBase, TieRule } from '../election/election-definition';
 import type { Allocate, AllocationInput, AllocationResult, ListAllocation, Ratio, TieBroken } from './allocation.types';
+import { isCount } from '../count';
 import { breakTie, type Contender } from './tie-break';
 
 /** One list as the calculator sees it: its registration index decides `registration-order` ties. */
@@ -302,8 +303,6 @@ function highestAverages(input: AllocationInput, admitted: readonly Entry[], div
 function idsInRegistrationOrder(group: readonly Contender[]): string[] {
   return [...group].sort((a, b) => a.index - b.index).map((e) => e.id);
 }
-
-const isCount = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 /**
  * The boundary (zod) should have refused all of this; the calculator still answers with a value

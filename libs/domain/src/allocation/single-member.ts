@@ -1,6 +1,7 @@
 // A single-member district: plurality by default, or a majority with a runoff between the top
 // two (weak: sources disagree, so it is a setting). Pure; ties follow the written rule.
 import type { TieRule } from '../election/election-definition';
+import { isCount } from '../count';
 import { breakTie, type Contender, type TieVerdict } from './tie-break';
 
 export type SingleMemberRule = 'plurality' | 'majority-runoff';
@@ -39,8 +40,6 @@ export type SingleMemberResult =
   | { readonly kind: 'tie'; readonly tiedCandidates: readonly string[]; readonly places: number }
   | { readonly kind: 'repeat-election'; readonly reason: 'against-all-first' | 'no-runoff-possible' }
   | { readonly kind: 'none'; readonly reason: 'no-candidates' | 'no-votes' | 'invalid-input'; readonly detail?: string };
-
-const isCount = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
 
 export function decideSingleMember(input: SingleMemberInput): SingleMemberResult {
   const invalid = validate(input);

@@ -2,6 +2,7 @@
 // with the operands behind it. Every broken rule is reported, not only the first: an official
 // fixing a form at night wants the whole list at once.
 import { z } from 'zod';
+import { isCount } from '../count';
 import type { Contest, PrecinctCommission } from '../election/election-definition';
 import { err, ok, type Result } from '../result';
 import { protocolLines, ProtocolShape, totalIssued, type Protocol } from './protocol';
@@ -50,8 +51,6 @@ const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown => {
   }
   return v;
 };
-
-const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
 /** Past 2^53 − 1 a JSON number is no longer exact: what was signed may not be what was typed. */
 const notACountMessage = (n: number): string =>
