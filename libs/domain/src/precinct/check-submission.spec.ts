@@ -1,7 +1,7 @@
 import { indexElection } from '../election/election-index';
 import { ALMATY_2023_LIST_CONTEST, almatyCity2023Definition, almatyCity2023Protocols } from '../fixtures';
 import type { Protocol } from '../protocol/protocol';
-import { checkSubmission, checkVersion, type SubmissionRefusals, type SubmissionToCheck } from './check-submission';
+import { checkSubmission, checkVersion, MAX_VERSION, type SubmissionRefusals, type SubmissionToCheck } from './check-submission';
 
 const definition = almatyCity2023Definition();
 const election = indexElection(definition);
@@ -44,6 +44,7 @@ describe('checkSubmission', () => {
     const check = checkSubmission(submit(broken, district), election);
     expect(shape(check.refusals)).toEqual({ scope: ['OUT_OF_SCOPE@submittedBy'], relations: ['BALLOTS_RECEIVED_MISMATCH@protocol.ballotsReceived'] });
     expect(check.refusals.scope[0].operands).toEqual({ submittedBy: district, precinctId: P });
+    expect(check.refusals.scope[0].message).toBe(`only precinct commission ${P} submits its protocols`);
     expect(check.protocol).toBeUndefined();
   });
 
@@ -52,7 +53,7 @@ describe('checkSubmission', () => {
     expect(shape(checkSubmission(submit({ ...good, contestId: elsewhere }), election).refusals)).toEqual({ contest: ['CONTEST_NOT_AT_PRECINCT@protocol.contestId'] });
     expect(shape(checkSubmission(submit({ votes: {} }), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
     // A body whose protocol is no object at all is refused the same way, not thrown on.
-    for (const protocol of [null, 'a protocol', 7]) expect(shape(checkSubmission(submit(protocol), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
+    for (const protocol of [null, undefined, 'a protocol', 7]) expect(shape(checkSubmission(submit(protocol), election).refusals)).toEqual({ contest: ['MALFORMED@protocol.contestId'] });
   });
 
   describe('corrections', () => {
@@ -62,7 +63,12 @@ describe('checkSubmission', () => {
       for (const by of [P, 'almaty-p002', otherDistrict, 'nobody']) {
         expect(shape(checkSubmission(correct(good, by), election).refusals)).toEqual({ scope: ['OUT_OF_SCOPE@submittedBy'] });
       }
+      expect(checkSubmission(correct(good, 'nobody'), election).refusals.scope[0].message).toBe(`only a territorial commission above precinct ${P} corrects its protocols; nobody is not one`);
       expect(shape(checkSubmission(correct(good, district, ' \n'), election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
+      // A reason that is no text (a client's bug, or a hand-made message) is refused the same way, not thrown on.
+      for (const reason of [42, null, undefined, { text: 'recount' }]) {
+        expect(shape(checkSubmission({ ...correct(good, district), reason: reason as unknown as string }, election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
+      }
     });
 
     it('name the contest apart from the protocol when the caller has it (the URL), and the protocol must be for it', () => {
@@ -82,6 +88,7 @@ describe('checkSubmission', () => {
         scope: ['OUT_OF_SCOPE@submittedBy'],
         relations: ['UNKNOWN_TURNOUT_TIME@time', 'ISSUED_EXCEEDS_REGISTERED@ballotsIssued'],
       });
+      expect(checkSubmission(turnout('10:00', 12, district), election).refusals.scope[0].message).toBe(`only precinct commission ${P} reports its turnout`);
     });
   });
 
@@ -102,6 +109,9 @@ describe('checkSubmission', () => {
       expect(shape(checkSubmission(submit(good, P, 2), election).refusals)).toEqual({ version: ['FUTURE_VERSION@version'] });
       // Whether a correction's or a turnout report's version is the next one is the stream's question.
       expect(checkVersion(correct(good, district, 'recount', 7))).toEqual([]);
+      // The bound is inclusive, and the refusal says it.
+      expect(checkVersion(correct(good, district, 'recount', MAX_VERSION))).toEqual([]);
+      expect(checkVersion(correct(good, district, 'recount', MAX_VERSION + 1))[0].message).toBe('a version is a whole number from 1 to 1000000');
     });
 
     it('is not asked of history recorded before v2, when an auditor re-decides it', () => {

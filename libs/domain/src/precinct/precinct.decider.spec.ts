@@ -3,7 +3,7 @@ import { indexElection } from '../election/election-index';
 import type { Protocol } from '../protocol/protocol';
 import { DeciderSpecification } from '../testing/decider-specification';
 import type { CorrectProtocol, ReportTurnout, SubmitProtocol } from './precinct.commands';
-import { evolve, initialState, precinctDecider } from './precinct.decider';
+import { currentVersion, evolve, initialState, precinctDecider } from './precinct.decider';
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionMeta, SubmissionRefused, TurnoutReported } from './precinct.events';
 
 const name = (en: string) => ({ kk: en, ru: en, en });
@@ -537,5 +537,111 @@ describe('precinct decider', () => {
   it('the spec helper fails when the decided events differ', () => {
     expect(() => given([]).when(submit('s1')).then([recorded('s2')])).toThrow(/differ at \$\[0\]\.data\.submissionId/);
     expect(() => given([]).when(submit('s1')).thenNothingHappened()).toThrow(/expected no events/);
+  });
+});
+
+// Each spec below holds a rule a mutant of the decider changed unseen (tools/mutate, `submissions`).
+describe('precinct decider: what its mutants showed', () => {
+  const test = { test: true } as const;
+
+  it('currentVersion reads a contest’s protocol version and a time’s turnout version, 0 for neither recorded', () => {
+    const state = [recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1'), reported('t1', '10:00', 120), reported('t2', '10:00', 130, 2)].reduce(evolve, initialState());
+    expect(currentVersion(state, { contestId: 'city-list' })).toBe(2);
+    expect(currentVersion(state, { contestId: 'city-d1' })).toBe(0);
+    expect(currentVersion(state, { time: '10:00' })).toBe(2);
+    expect(currentVersion(state, { time: '12:00' })).toBe(0);
+  });
+
+  it('a test night keeps its own facts: a second test protocol is ALREADY_RECORDED, and a test correction supersedes the test protocol', () => {
+    const testNight = [recorded('t1', protocol(), test)];
+    given(testNight).when(submit('t2', protocol(), test)).then([
+      refused(meta('t2', test), 'protocol', [{ code: 'ALREADY_RECORDED', field: 'protocol.contestId', operands: { contestId: 'city-list', version: 1, submissionId: 't1' } }], { protocol: protocol(), version: 1 }),
+    ]);
+    const correction: CorrectProtocol = { ...correct('t3', protocol(390), 'alm-d1'), meta: meta('t3', { submittedBy: 'alm-d1', ...test }) };
+    given(testNight).when(correction).then([corrected('t3', protocol(390), 'alm-d1', 2, 't1', undefined, test)]);
+  });
+
+  it('a test refusal recorded after live facts adds no signature, and a v1-era test turnout report after them keeps its signature as version 1', () => {
+    const live = [recorded('l1')];
+    const before = live.reduce(evolve, initialState());
+    const afterRefusal = evolve(before, refused(meta('t2', { ...test, ...signed('sig-R') }), 'protocol', [], null));
+    expect(afterRefusal.signatures).toEqual(before.signatures);
+    expect(afterRefusal.seen.has('t2')).toBe(true);
+    const late = [...live, reported('t3', '12:00', 300, null, { ...test, ...signed('sig-U') })];
+    given(late).when(turnout('l4', '12:00', 300, signed('sig-U'))).then([
+      refused(meta('l4', signed('sig-U')), 'turnout', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't3', version: 1 } }], { time: '12:00', ballotsIssued: 300, version: 1 }),
+    ]);
+  });
+
+  it('an auditor re-deciding v1-era history (beforeV2) still calls a v2 body that repeats a recorded signature REPLAYED', () => {
+    const auditor = DeciderSpecification.for(precinctDecider, { election, beforeV2: true });
+    auditor([reported('t1', '10:00', 120, 1, signed('sig-A'))]).when(turnout('t2', '12:00', 150, signed('sig-A'))).then([
+      refused(meta('t2', signed('sig-A')), 'turnout', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't1', version: 1 } }], { time: '12:00', ballotsIssued: 150, version: 1 }),
+    ]);
+  });
+
+  it('FUTURE_VERSION says which version is next', () => {
+    const [event] = given([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { version: 4 })).events();
+    expect(event).toMatchObject({ type: 'SubmissionRefused', data: { reasons: [{ code: 'FUTURE_VERSION', message: 'version 4 skips ahead: the next version is 2', operands: { version: 4, expected: 2 } }] } });
+  });
+
+  it('judges a protocol by the election’s own rules: registered voters not checked when they say off', () => {
+    const listChanged: Protocol = { ...protocol(), registeredVoters: 990 };
+    const relaxed = DeciderSpecification.for(precinctDecider, { election, rules: { registeredVoters: 'off' } });
+    relaxed([]).when(submit('s1', listChanged)).then([recorded('s1', listChanged)]);
+    relaxed([recorded('s1')]).when(correct('c1', listChanged, 'alm-d1')).then([corrected('c1', listChanged, 'alm-d1', 2, 's1')]);
+    const [strict] = given([]).when(submit('s1', listChanged)).events();
+    expect(strict.type).toBe('SubmissionRefused');
+  });
+
+  it('refuses a correction of a contest the election lacks, with its other reasons', () => {
+    const p = { ...protocol(), contestId: 'nowhere' };
+    given([recorded('s1')]).when(correct('c1', p, 'alm-d1', { reason: ' ' })).then([
+      refused(meta('c1', { submittedBy: 'alm-d1' }), 'correction', [
+        { code: 'REASON_REQUIRED', field: 'reason' },
+        { code: 'UNKNOWN_CONTEST', field: 'protocol.contestId', operands: { contestId: 'nowhere' } },
+      ], { protocol: p, reason: ' ', version: 2 }),
+    ]);
+  });
+
+  it('a malformed version is refused for that alone: not also stale against the current one', () => {
+    given([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1', { version: 0 })).then([
+      refused(meta('c1', { submittedBy: 'alm-d1' }), 'correction', [{ code: 'MALFORMED', field: 'version', operands: { version: '0' } }], { protocol: protocol(390), reason: 'recount ordered by the district commission', version: 0 }),
+    ]);
+    given([reported('t1', '10:00', 120)]).when(turnout('t2', '10:00', 130, {}, 0)).then([
+      refused(meta('t2'), 'turnout', [{ code: 'MALFORMED', field: 'version', operands: { version: '0' } }], { time: '10:00', ballotsIssued: 130, version: 0 }),
+    ]);
+  });
+
+  it('refuses a correction under a body whose seats are certified, naming the body; a first protocol is still taken', () => {
+    const certified = DeciderSpecification.for(precinctDecider, { election, certifiedBodies: new Set(['city']) });
+    const [event] = certified([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1')).events();
+    expect(event).toStrictEqual(
+      refused(meta('c1', { submittedBy: 'alm-d1' }), 'correction', [{ code: 'RESULTS_CERTIFIED', field: 'protocol.contestId', operands: { contestId: 'city-list', bodyId: 'city' } }], {
+        protocol: protocol(390),
+        reason: 'recount ordered by the district commission',
+        version: 2,
+      }),
+    );
+    expect((event as SubmissionRefused).data.reasons[0].message).toBe('the seats of city are certified: a correction under it needs their decertification first');
+    certified([]).when(submit('s1')).then([recorded('s1')]);
+    DeciderSpecification.for(precinctDecider, { election, certifiedBodies: new Set(['elsewhere']) })([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1')).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
+  });
+
+  it('a report at a time that is no reporting time is refused for that, not also for the figures of the real times', () => {
+    // 23:59 is no reporting time; judged against 10:00's 500, its 100 would read as a decrease.
+    const [event] = given([reported('t1', '10:00', 500)]).when(turnout('t2', '23:59', 100)).events();
+    expect((event as SubmissionRefused).data.reasons.map((r) => `${r.code}@${r.field}`)).toEqual(['UNKNOWN_TURNOUT_TIME@time']);
+  });
+
+  it('names contradicted reports earliest first, in whatever order they were recorded', () => {
+    // A late-arriving earlier report: 12:00 recorded before 10:00. Both are above 14:00's 200.
+    for (const history of [[reported('t1', '10:00', 300), reported('t2', '12:00', 400)], [reported('t2', '12:00', 400), reported('t1', '10:00', 300)]]) {
+      const [event] = given(history).when(turnout('t4', '14:00', 200)).events();
+      expect((event as SubmissionRefused).data.reasons.map((r) => [r.code, r.operands?.otherTime, r.message])).toEqual([
+        ['TURNOUT_DECREASED', '10:00', 'an earlier report (10:00) has 300'],
+        ['TURNOUT_DECREASED', '12:00', 'an earlier report (12:00) has 400'],
+      ]);
+    }
   });
 });

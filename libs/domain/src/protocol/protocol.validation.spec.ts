@@ -84,6 +84,10 @@ describe('validateProtocol', () => {
       expect(refusalsOf(hostile)).toContainEqual(expect.objectContaining({ code: 'MALFORMED', field: 'protocol.votes.__proto__' }));
     });
 
+    it('refuses vote lines that are null, not an object, as MALFORMED (not thrown on)', () => {
+      expect(refusalsOf({ ...good, votes: null })).toEqual([{ code: 'MALFORMED', field: 'protocol.votes', message: expect.stringMatching(/\S/) }]);
+    });
+
     it('uses the given field prefix', () => {
       const r = validateProtocol({ ...good, ballotsFound: 'x' }, listContest, precinct, { at: '' });
       expect(r.ok || r.error.map((e) => e.field)).toEqual(['ballotsFound']);
@@ -103,6 +107,8 @@ describe('validateProtocol', () => {
     it('says why a whole number past 2^53 − 1 is no count: JSON cannot hold it exactly', () => {
       expect(refusalsOf({ ...good, ballotsLost: 2 ** 53 })[0]?.message).toBe('a count is at most 9007199254740991: past it, a JSON number is not exact');
       expect(refusalsOf({ ...good, ballotsLost: -1 })[0]?.message).toBe('a count is a non-negative whole number');
+      // At the bound itself a number is exact: what is wrong with −(2^53 − 1) is its sign.
+      expect(refusalsOf({ ...good, ballotsLost: -Number.MAX_SAFE_INTEGER })[0]?.message).toBe('a count is a non-negative whole number');
     });
 
     it('names every bad line at once', () => {
@@ -142,7 +148,7 @@ describe('validateProtocol', () => {
       const p = { ...good, registeredVoters: 600, addedSameDay: 0 };
       expect(validateProtocol(p, listContest, { ...precinct, registeredVoters: 600 })).toEqual({
         ok: false,
-        error: [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'protocol.ballotsIssued', message: expect.any(String), operands: { ballotsIssued: 670, registeredVoters: 600 } }],
+        error: [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'protocol.ballotsIssued', message: 'more ballots issued than voters on the list', operands: { ballotsIssued: 670, registeredVoters: 600 } }],
       });
     });
 
@@ -160,7 +166,7 @@ describe('validateProtocol', () => {
       // With the definition saying 0 voters, 1005 registered = 0 + 1005 added is consistent, yet no
       // more can be added than the whole list: 1006 added, 1005 on the list.
       const r = validateProtocol({ ...good, addedSameDay: 1006, registeredVoters: 1005 }, listContest, { ...precinct, registeredVoters: 0 }, { rules: { registeredVoters: 'off' } });
-      expect(r).toEqual({ ok: false, error: [{ code: 'ADDED_EXCEEDS_REGISTERED', field: 'protocol.addedSameDay', message: expect.any(String), operands: { addedSameDay: 1006, registeredVoters: 1005 } }] });
+      expect(r).toEqual({ ok: false, error: [{ code: 'ADDED_EXCEEDS_REGISTERED', field: 'protocol.addedSameDay', message: 'more voters added on polling day than on the whole list', operands: { addedSameDay: 1006, registeredVoters: 1005 } }] });
     });
 
     it('REGISTERED_MISMATCH: the definition plus same-day additions, unless the weak rule is off', () => {
@@ -317,7 +323,7 @@ describe('validateTurnoutReport', () => {
   it('UNKNOWN_TURNOUT_TIME', () => {
     expect(validateTurnoutReport({ time: '11:00', ballotsIssued: 10 }, precinct, times)).toEqual({
       ok: false,
-      error: [{ code: 'UNKNOWN_TURNOUT_TIME', field: 'turnout.time', message: expect.any(String), operands: { time: '11:00', turnoutTimes: '10:00,12:00,14:00' } }],
+      error: [{ code: 'UNKNOWN_TURNOUT_TIME', field: 'turnout.time', message: 'turnout is reported at 10:00, 12:00, 14:00', operands: { time: '11:00', turnoutTimes: '10:00,12:00,14:00' } }],
     });
   });
 
@@ -328,7 +334,7 @@ describe('validateTurnoutReport', () => {
     });
     expect(validateTurnoutReport({ time: '10:00', ballotsIssued: 1001 }, precinct, times)).toEqual({
       ok: false,
-      error: [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'turnout.ballotsIssued', message: expect.any(String), operands: { ballotsIssued: 1001, registeredVoters: 1000 } }],
+      error: [{ code: 'ISSUED_EXCEEDS_REGISTERED', field: 'turnout.ballotsIssued', message: 'more ballots issued than voters on the list', operands: { ballotsIssued: 1001, registeredVoters: 1000 } }],
     });
   });
 
