@@ -17,8 +17,26 @@ const groups = {
     specs: ['libs/domain/src/views/threshold-certainty.spec.ts', 'libs/domain/src/percent.spec.ts', 'libs/domain/src/allocation/**/*.spec.ts'],
   },
   submissions: {
-    mutate: ['libs/domain/src/precinct/precinct.decider.ts', 'libs/domain/src/precinct/check-submission.ts', 'libs/domain/src/protocol/protocol.validation.ts'],
+    mutate: [
+      'libs/domain/src/precinct/precinct.decider.ts',
+      'libs/domain/src/precinct/check-submission.ts',
+      'libs/domain/src/precinct/received-at.ts',
+      'libs/domain/src/protocol/protocol.validation.ts',
+    ],
     specs: ['libs/domain/src/precinct/**/*.spec.ts', 'libs/domain/src/protocol/**/*.spec.ts'],
+  },
+  // The election's own history: its lifecycle (test, live, closed), the embargo, key amendments,
+  // certification of seats, the lots drawn and the deputies' mandates.
+  election: {
+    mutate: [
+      'libs/domain/src/election/election.decider.ts',
+      'libs/domain/src/election/lifecycle.ts',
+      'libs/domain/src/election/embargo.ts',
+      'libs/domain/src/election/amendments.ts',
+      'libs/domain/src/election/lot-rules.ts',
+      'libs/domain/src/election/mandates.ts',
+    ],
+    specs: ['libs/domain/src/election/**/*.spec.ts'],
   },
   keys: {
     mutate: ['libs/domain/src/election/key-ring.ts', 'libs/signatures/src/submission-signature.ts', 'libs/signatures/src/submission-signer.ts'],
