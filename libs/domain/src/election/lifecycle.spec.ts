@@ -8,7 +8,8 @@ import { decide as decidePrecinct, initialState as initialPrecinct } from '../pr
 import { indexElection } from './election-index';
 import { electionDecider, type ElectionContext } from './election.decider';
 import type { ElectionDefined, LifecycleEvent } from './election.events';
-import { bodyOutcomes, differingLines, sumProtocols, type ContestTotals, type LifecycleAct } from './lifecycle';
+import { ActRecordedData, allocatingCommissionOf, bodyOutcomes, CertificationAct, differingLines, sameAct, signerOfAct, sumProtocols, type ContestTotals, type LifecycleAct } from './lifecycle';
+import type { ElectionDefinition } from './election-definition';
 
 const E = 'small-2026';
 const publicKey = (id: string) => `${id.padEnd(42, 'x')}A=`;
@@ -142,5 +143,118 @@ describe('sums', () => {
       { line: 'votes.c5', summary: 41, precincts: 40 },
       { line: 'extra', summary: 1, precincts: 0 },
     ]);
+  });
+});
+
+// Each spec below holds a rule a mutant of lifecycle.ts changed unseen (tools/mutate, `election`).
+describe('who signs an act, and who allocates a body’s seats', () => {
+  // A second body, "board", whose one contest is voted at p1 and p2 only (both under north).
+  const [listContest] = definition.contests;
+  const withBoard = (precincts: readonly string[]): ElectionDefinition => ({
+    ...definition,
+    bodies: [...definition.bodies, { id: 'board', name: { kk: 'Board', ru: 'Board', en: 'Board' } }],
+    contests: [...definition.contests, { ...listContest, id: 'B1', body: 'board' }],
+    commissions: definition.commissions.map((c) => (c.level === 'precinct' && precincts.includes(c.id) ? { ...c, contests: [...c.contests, 'B1'] } : c)),
+  });
+
+  it('the allocating commission is the lowest whose subtree holds every precinct of the body’s contests', () => {
+    expect(allocatingCommissionOf(definition, 'council')).toBe('cec');
+    expect(allocatingCommissionOf(withBoard(['p1', 'p2']), 'board')).toBe('north');
+    expect(allocatingCommissionOf(withBoard(['p1']), 'board')).toBe('north');
+    expect(allocatingCommissionOf(withBoard(['p1', 'p5']), 'board')).toBe('cec');
+    // Another body's contests at the same precincts do not count for this one.
+    expect(allocatingCommissionOf(withBoard(['p4', 'p5']), 'board')).toBe('south');
+    expect(allocatingCommissionOf(definition, 'no-such-body')).toBeUndefined();
+  });
+
+  it('a summary and a zero report are signed by their own commission, the switch to live by the root, a (de)certification by the allocating commission', () => {
+    const board = withBoard(['p4', 'p5']);
+    expect(signerOfAct(summary(), board)).toBe('north');
+    expect(signerOfAct({ kind: 'zero-report', commissionId: 'p4' }, board)).toBe('p4');
+    expect(signerOfAct({ kind: 'go-live' }, board)).toBe('cec');
+    expect(signerOfAct({ kind: 'certification', bodyId: 'board', outcomes: [], votesDigest: DIGEST }, board)).toBe('south');
+    expect(signerOfAct({ kind: 'decertification', bodyId: 'board', reason: 'recount' }, board)).toBe('south');
+    expect(signerOfAct({ kind: 'certification', bodyId: 'council', outcomes: [], votesDigest: DIGEST }, board)).toBe('cec');
+    const rootless = { ...definition, commissions: definition.commissions.filter((c) => c.parent !== null) };
+    expect(() => signerOfAct({ kind: 'go-live' }, rootless)).toThrow('election small-2026 has no root commission; parse the definition first');
+  });
+});
+
+describe('acts compared and read', () => {
+  it('the same act is the same whatever its keys’ order, at any depth; any other value or order of a list is another act', () => {
+    const a = certification();
+    const reordered = JSON.parse(JSON.stringify({ votesDigest: a.kind === 'certification' ? a.votesDigest : '', outcomes: OUTCOMES.ok ? OUTCOMES.outcomes.map((o) => Object.fromEntries(Object.entries(o).reverse())) : [], bodyId: 'council', kind: 'certification' })) as LifecycleAct;
+    expect(sameAct(a, reordered)).toBe(true);
+    expect(sameAct(a, certification(OUTCOMES.outcomes, 'ef'.repeat(32)))).toBe(false);
+    expect(sameAct(a, certification([...OUTCOMES.outcomes].reverse()))).toBe(false);
+    expect(sameAct(summary(), summary({ ...SUMS['north/L'].lines, invalid: 21 }))).toBe(false);
+    expect(sameAct(summary(), summary(undefined, 2))).toBe(false);
+    expect(sameAct({ kind: 'go-live' }, { kind: 'zero-report', commissionId: 'cec' })).toBe(false);
+  });
+
+  it('a certification names its digest as 64 lowercase hex digits, nothing around them', () => {
+    const digestProblem = (votesDigest: string) => {
+      const r = CertificationAct.safeParse({ kind: 'certification', bodyId: 'council', outcomes: OUTCOMES.ok ? OUTCOMES.outcomes : [], votesDigest });
+      return r.success ? undefined : r.error.issues.map((i) => i.message);
+    };
+    expect(digestProblem(DIGEST)).toBeUndefined();
+    for (const bad of [`x${DIGEST}`, `${DIGEST}x`, DIGEST.toUpperCase(), DIGEST.slice(1)]) expect(digestProblem(bad)).toEqual(['a SHA-256 digest, 64 lowercase hex digits']);
+  });
+
+  it('a recorded act’s receipt time is an RFC 3339 instant', () => {
+    const data = (receivedAt: string) => ({ electionId: E, signedBy: 'cec', sequence: 1, act: { kind: 'go-live' }, receivedAt, signature: { keyId: 'cec-1', value: 'good' } });
+    expect(ActRecordedData.safeParse(data(RECEIVED)).success).toBe(true);
+    const r = ActRecordedData.safeParse(data('2026-03-15 22:00'));
+    expect(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['receivedAt: an RFC 3339 instant']);
+  });
+});
+
+describe('the outcome a certification must name', () => {
+  const sums = (over: Record<string, Partial<ContestTotals['lines']>>) => (k: string): ContestTotals => {
+    const base = SUMS[`cec/${k}`];
+    return { ...base, lines: { ...base.lines, ...over[k] } as ContestTotals['lines'] };
+  };
+
+  it('names each contest of the body only, in definition order: the list’s seats and each district’s winner', () => {
+    expect(OUTCOMES).toEqual({
+      ok: true,
+      outcomes: [
+        { kind: 'list', contestId: 'L', seats: expect.any(Object) },
+        { kind: 'single-member', contestId: 'SM1', outcome: 'winner', winner: 'c1' },
+        { kind: 'single-member', contestId: 'SM2', outcome: 'winner', winner: 'c4' },
+      ],
+    });
+    const board = { ...definition, bodies: [...definition.bodies, { id: 'board', name: { kk: 'B', ru: 'B', en: 'B' } }] };
+    expect(bodyOutcomes(board, 'board', (k) => SUMS[`cec/${k}`], () => undefined)).toEqual({ ok: true, outcomes: [] });
+  });
+
+  it('counts “against all” in the district: more against all than for anyone is a repeat election, not a winner', () => {
+    expect(bodyOutcomes(definition, 'council', sums({ SM2: { againstAll: 500 } }), () => undefined)).toMatchObject({
+      ok: true,
+      outcomes: [{ contestId: 'L' }, { contestId: 'SM1' }, { kind: 'single-member', contestId: 'SM2', outcome: 'repeat-election', winner: null }],
+    });
+  });
+
+  it('a district tie waits for a lot, named; with the lot drawn its first wins', () => {
+    const tied = sums({ SM2: { 'votes.c4': 300, 'votes.c5': 300 } });
+    expect(bodyOutcomes(definition, 'council', tied, () => undefined)).toEqual({ ok: false, contestId: 'SM2', reason: 'a tie between c4, c5 waits for a lot' });
+    expect(bodyOutcomes(definition, 'council', tied, (k) => (k === 'SM2' ? ['c5', 'c4'] : undefined))).toMatchObject({ ok: true, outcomes: [{}, {}, { contestId: 'SM2', outcome: 'winner', winner: 'c5' }] });
+  });
+
+  it('a list contest without a result says why; a district without votes too', () => {
+    const noVotes = (k: string): ContestTotals => ({ contestId: k, expected: 1, reported: 1, lines: {} });
+    expect(bodyOutcomes(definition, 'council', noVotes, () => undefined)).toEqual({ ok: false, contestId: 'L', reason: expect.stringMatching(/^the allocation has no result \(\w[\w-]*\)$/) });
+    const listOnly = { ...definition, contests: definition.contests.filter((c) => c.kind !== 'list') };
+    expect(bodyOutcomes(listOnly, 'council', noVotes, () => undefined)).toEqual({ ok: false, contestId: 'SM1', reason: expect.stringMatching(/^no outcome \(\w[\w-]*\)$/) });
+  });
+
+  it('the list’s threshold counts “against all”: with 3,000 against, D’s 400 is below 7%, and its seat goes to A', () => {
+    const seatsOf = (againstAll: number) => {
+      const r = bodyOutcomes(definition, 'council', sums({ L: { 'votes.D': 400, againstAll, ballotsFound: 2850 + againstAll + 30 } }), () => undefined);
+      return r.ok && r.outcomes[0].kind === 'list' ? r.outcomes[0].seats : r;
+    };
+    // Hare over A, B, C (2,450): 2.94, 1.96, 1.10 → 3, 2, 1. With D admitted (2,850): 2.53, 1.68, 0.95, 0.84 → 2, 2, 1, 1.
+    expect(seatsOf(3000)).toEqual({ A: 3, B: 2, C: 1, D: 0 });
+    expect(seatsOf(100)).toEqual({ A: 2, B: 2, C: 1, D: 1 });
   });
 });

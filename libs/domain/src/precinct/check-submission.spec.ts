@@ -67,7 +67,7 @@ describe('checkSubmission', () => {
       expect(shape(checkSubmission(correct(good, district, ' \n'), election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
       // A reason that is no text (a client's bug, or a hand-made message) is refused the same way, not thrown on.
       for (const reason of [42, null, undefined, { text: 'recount' }]) {
-        expect(shape(checkSubmission({ ...correct(good, district), reason: reason as unknown as string }, election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
+        expect(shape(checkSubmission({ ...correct(good, district), reason } as unknown as SubmissionToCheck, election).refusals)).toEqual({ reason: ['REASON_REQUIRED@reason'] });
       }
     });
 

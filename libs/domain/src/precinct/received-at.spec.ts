@@ -55,7 +55,8 @@ describe('the bound’s configuration (TALLY_MAX_QUEUE_DELAY_S, TALLY_MAX_CLOCK_
   it('takes whole seconds: a delay from 1 s to a day, a skew from 0 to an hour', () => {
     expect(parse({ TALLY_MAX_QUEUE_DELAY_S: '1', TALLY_MAX_CLOCK_SKEW_S: '0' }).success).toBe(true);
     expect(parse({ TALLY_MAX_QUEUE_DELAY_S: '86400', TALLY_MAX_CLOCK_SKEW_S: '3600' }).success).toBe(true);
-    for (const env of [{ TALLY_MAX_QUEUE_DELAY_S: '0' }, { TALLY_MAX_QUEUE_DELAY_S: '86401' }, { TALLY_MAX_CLOCK_SKEW_S: '-1' }, { TALLY_MAX_CLOCK_SKEW_S: '3601' }, { TALLY_MAX_CLOCK_SKEW_S: '1.5' }]) {
+    const outOfRange: Record<string, string>[] = [{ TALLY_MAX_QUEUE_DELAY_S: '0' }, { TALLY_MAX_QUEUE_DELAY_S: '86401' }, { TALLY_MAX_CLOCK_SKEW_S: '-1' }, { TALLY_MAX_CLOCK_SKEW_S: '3601' }, { TALLY_MAX_CLOCK_SKEW_S: '1.5' }];
+    for (const env of outOfRange) {
       expect(parse(env).success).toBe(false);
     }
     expect(problem({ TALLY_MAX_QUEUE_DELAY_S: 'five minutes' })).toEqual(['TALLY_MAX_QUEUE_DELAY_S: a whole number of seconds']);
