@@ -200,6 +200,7 @@ describe('lot rules', () => {
     expect(lotOrderProblems(contest('SM1'), ['c3'])).toEqual([]);
     expect(lotOrderProblems(contest('L'), ['D', 'C', 'B', 'A'])).toEqual([]);
     expect(lotOrderProblems(contest('SM1'), []).map((p) => p.code)).toEqual(['INVALID_LOT']);
+    expect(lotOrderProblems(contest('SM1'), [])[0].message).toBe('a lot draws at least one id of the ballot');
     expect(lotOrderProblems(contest('SM1'), 'c1').map((p) => p.field)).toEqual(['order']);
     expect(lotOrderProblems(contest('SM1'), ['c1', 7]).map((p) => [p.code, p.field])).toEqual([['UNKNOWN_CHOICE', 'order.1']]);
   });

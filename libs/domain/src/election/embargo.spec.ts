@@ -32,11 +32,31 @@ describe('results embargo', () => {
     expect(offsetMinutes(instantMillis('2026-07-01T00:00:00Z') as number, 'Asia/Kolkata')).toBe(330);
   });
 
+  it('east of Greenwich too: a repeated wall time is the earlier instant, a skipped one takes the offset before the gap', () => {
+    // Berlin, 2026-10-25: 03:00 CEST goes back to 02:00 CET, so 02:30 happens at 00:30Z and again at 01:30Z.
+    expect(zonedMillis('2026-10-25', '02:30', 'Europe/Berlin')).toBe(instantMillis('2026-10-25T00:30:00Z'));
+    // 2026-03-29: 02:00 CET jumps to 03:00 CEST; 02:30 is read with +01:00.
+    expect(zonedMillis('2026-03-29', '02:30', 'Europe/Berlin')).toBe(instantMillis('2026-03-29T01:30:00Z'));
+    // An ordinary day either side of the changes.
+    expect(zonedMillis('2026-07-01', '20:00', 'Europe/Berlin')).toBe(instantMillis('2026-07-01T18:00:00Z'));
+    expect(zonedMillis('2026-12-01', '20:00', 'America/New_York')).toBe(instantMillis('2026-12-02T01:00:00Z'));
+  });
+
+  it('refuses to guess when resultsNotBefore is no instant (the definition parser admits none such)', () => {
+    expect(() => resultsRelease({ ...almaty, resultsNotBefore: 'after the count' })).toThrow('resultsNotBefore "after the count" is no instant (the parser admits none such)');
+  });
+
   it('writes RFC 3339 that reads back to the same instant', () => {
     for (const [millis, offset] of [[0, 0], [1_679_234_400_000, 360], [-86_400_000, -210], [4_102_444_799_000, 345]] as const) {
       expect(instantMillis(rfc3339(millis, offset))).toBe(millis);
     }
     expect(rfc3339(0, 0)).toBe('1970-01-01T00:00:00Z');
     expect(rfc3339(0, -210)).toBe('1969-12-31T20:30:00-03:30');
+    // February and the century rules of the civil calendar.
+    expect(rfc3339(Date.UTC(2024, 1, 29, 12), 0)).toBe('2024-02-29T12:00:00Z');
+    expect(rfc3339(Date.UTC(2000, 1, 29, 23, 59, 59), 0)).toBe('2000-02-29T23:59:59Z');
+    expect(rfc3339(Date.UTC(2100, 1, 28), 0)).toBe('2100-02-28T00:00:00Z');
+    expect(rfc3339(Date.UTC(2100, 2, 1), 0)).toBe('2100-03-01T00:00:00Z');
+    expect(rfc3339(Date.UTC(1900, 0, 31), 60)).toBe('1900-01-31T01:00:00+01:00');
   });
 });

@@ -8,7 +8,7 @@ import { decide as decidePrecinct, initialState as initialPrecinct } from '../pr
 import { indexElection } from './election-index';
 import { electionDecider, type ElectionContext } from './election.decider';
 import type { ElectionDefined, LifecycleEvent } from './election.events';
-import { ActRecordedData, allocatingCommissionOf, bodyOutcomes, CertificationAct, differingLines, sameAct, signerOfAct, sumProtocols, type ContestTotals, type LifecycleAct } from './lifecycle';
+import { ActRecordedData, allocatingCommissionOf, bodyOutcomes, CertificationAct, LifecycleActShape, differingLines, sameAct, signerOfAct, sumProtocols, type ContestTotals, type LifecycleAct } from './lifecycle';
 import type { ElectionDefinition } from './election-definition';
 
 const E = 'small-2026';
@@ -190,6 +190,10 @@ describe('acts compared and read', () => {
     expect(sameAct(summary(), summary({ ...SUMS['north/L'].lines, invalid: 21 }))).toBe(false);
     expect(sameAct(summary(), summary(undefined, 2))).toBe(false);
     expect(sameAct({ kind: 'go-live' }, { kind: 'zero-report', commissionId: 'cec' })).toBe(false);
+    // A district with no winner yet is certified with winner null.
+    const open = certification([{ kind: 'single-member', contestId: 'SM1', outcome: 'runoff-needed', winner: null }]);
+    expect(sameAct(open, certification([{ winner: null, outcome: 'runoff-needed', contestId: 'SM1', kind: 'single-member' }]))).toBe(true);
+    expect(sameAct(open, certification([{ kind: 'single-member', contestId: 'SM1', outcome: 'winner', winner: 'c1' }]))).toBe(false);
   });
 
   it('a certification names its digest as 64 lowercase hex digits, nothing around them', () => {
@@ -199,6 +203,15 @@ describe('acts compared and read', () => {
     };
     expect(digestProblem(DIGEST)).toBeUndefined();
     for (const bad of [`x${DIGEST}`, `${DIGEST}x`, DIGEST.toUpperCase(), DIGEST.slice(1)]) expect(digestProblem(bad)).toEqual(['a SHA-256 digest, 64 lowercase hex digits']);
+  });
+
+  it('reads every kind of act, a district without a winner among the outcomes', () => {
+    for (const outcome of ['runoff-needed', 'repeat-election'] as const) {
+      expect(LifecycleActShape.safeParse({ kind: 'certification', bodyId: 'council', outcomes: [{ kind: 'single-member', contestId: 'SM1', outcome, winner: null }], votesDigest: DIGEST }).success).toBe(true);
+    }
+    for (const act of [{ kind: 'go-live' }, { kind: 'zero-report', commissionId: 'p1' }, { kind: 'decertification', bodyId: 'council', reason: 'recount' }, summary()]) {
+      expect(LifecycleActShape.safeParse(act).success).toBe(true);
+    }
   });
 
   it('a recorded act’s receipt time is an RFC 3339 instant', () => {
@@ -232,6 +245,15 @@ describe('the outcome a certification must name', () => {
     expect(bodyOutcomes(definition, 'council', sums({ SM2: { againstAll: 500 } }), () => undefined)).toMatchObject({
       ok: true,
       outcomes: [{ contestId: 'L' }, { contestId: 'SM1' }, { kind: 'single-member', contestId: 'SM2', outcome: 'repeat-election', winner: null }],
+    });
+  });
+
+  it('a majority district where nobody has more than half names a runoff, with no winner', () => {
+    // SM1: c1 1,000 of 2,000 valid votes (against all 100 among them): half, not more.
+    const runoff = { ...definition, contests: definition.contests.map((c) => (c.id === 'SM1' && c.kind === 'single-member' ? { ...c, rule: 'majority-runoff' as const } : c)) };
+    expect(bodyOutcomes(runoff, 'council', (k) => SUMS[`cec/${k}`], () => undefined)).toMatchObject({
+      ok: true,
+      outcomes: [{ contestId: 'L' }, { kind: 'single-member', contestId: 'SM1', outcome: 'runoff-needed', winner: null }, { contestId: 'SM2', outcome: 'winner' }],
     });
   });
 
