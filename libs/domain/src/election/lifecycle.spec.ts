@@ -248,6 +248,14 @@ describe('the outcome a certification must name', () => {
     });
   });
 
+  it('a threshold of ballots cast takes the ballots found from the sums', () => {
+    // 7% of the 2,750 ballots found is 192.5: D's 150 is below it. Read as no ballots, every list would pass.
+    const ofBallots = { ...definition, contests: definition.contests.map((c) => (c.kind === 'list' ? { ...c, thresholdBase: 'ballots-cast' as const } : c)) };
+    const r = bodyOutcomes(ofBallots, 'council', (k) => SUMS[`cec/${k}`], () => undefined);
+    expect(r.ok && r.outcomes[0].kind === 'list' ? r.outcomes[0].seats.D : r).toBe(0);
+    expect(r).toEqual(OUTCOMES);
+  });
+
   it('a majority district where nobody has more than half names a runoff, with no winner', () => {
     // SM1: c1 1,000 of 2,000 valid votes (against all 100 among them): half, not more.
     const runoff = { ...definition, contests: definition.contests.map((c) => (c.id === 'SM1' && c.kind === 'single-member' ? { ...c, rule: 'majority-runoff' as const } : c)) };
