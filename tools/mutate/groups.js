@@ -25,8 +25,8 @@ const groups = {
     ],
     specs: ['libs/domain/src/precinct/**/*.spec.ts', 'libs/domain/src/protocol/**/*.spec.ts'],
   },
-  // The election's own history: its lifecycle (test, live, closed), the embargo, key amendments,
-  // certification of seats, the lots drawn and the deputies' mandates.
+  // The election's own history: its acts (the switch to live, summaries, certification of seats),
+  // the embargo, key amendments, the lots drawn and the deputies' mandates.
   election: {
     mutate: [
       'libs/domain/src/election/election.decider.ts',

@@ -223,10 +223,13 @@ describe('acts compared and read', () => {
 });
 
 describe('the outcome a certification must name', () => {
-  const sums = (over: Record<string, Partial<ContestTotals['lines']>>) => (k: string): ContestTotals => {
+  const sums = (over: Record<string, Partial<ContestTotals['lines']>> = {}) => (k: string): ContestTotals => {
     const base = SUMS[`cec/${k}`];
     return { ...base, lines: { ...base.lines, ...over[k] } as ContestTotals['lines'] };
   };
+  /** The definition with one contest's settings changed. */
+  const withContest = (id: string, change: Record<string, unknown>): ElectionDefinition => ({ ...definition, contests: definition.contests.map((c) => (c.id === id ? ({ ...c, ...change } as typeof c) : c)) });
+  const listSeats = (r: ReturnType<typeof bodyOutcomes>) => (r.ok && r.outcomes[0].kind === 'list' ? r.outcomes[0].seats : r);
 
   it('names each contest of the body only, in definition order: the list’s seats and each district’s winner', () => {
     expect(OUTCOMES).toEqual({
@@ -238,7 +241,7 @@ describe('the outcome a certification must name', () => {
       ],
     });
     const board = { ...definition, bodies: [...definition.bodies, { id: 'board', name: { kk: 'B', ru: 'B', en: 'B' } }] };
-    expect(bodyOutcomes(board, 'board', (k) => SUMS[`cec/${k}`], () => undefined)).toEqual({ ok: true, outcomes: [] });
+    expect(bodyOutcomes(board, 'board', sums(), () => undefined)).toEqual({ ok: true, outcomes: [] });
   });
 
   it('counts “against all” in the district: more against all than for anyone is a repeat election, not a winner', () => {
@@ -250,16 +253,14 @@ describe('the outcome a certification must name', () => {
 
   it('a threshold of ballots cast takes the ballots found from the sums', () => {
     // 7% of the 2,750 ballots found is 192.5: D's 150 is below it. Read as no ballots, every list would pass.
-    const ofBallots = { ...definition, contests: definition.contests.map((c) => (c.kind === 'list' ? { ...c, thresholdBase: 'ballots-cast' as const } : c)) };
-    const r = bodyOutcomes(ofBallots, 'council', (k) => SUMS[`cec/${k}`], () => undefined);
-    expect(r.ok && r.outcomes[0].kind === 'list' ? r.outcomes[0].seats.D : r).toBe(0);
+    const r = bodyOutcomes(withContest('L', { thresholdBase: 'ballots-cast' }), 'council', sums(), () => undefined);
+    expect(listSeats(r)).toMatchObject({ D: 0 });
     expect(r).toEqual(OUTCOMES);
   });
 
   it('a majority district where nobody has more than half names a runoff, with no winner', () => {
     // SM1: c1 1,000 of 2,000 valid votes (against all 100 among them): half, not more.
-    const runoff = { ...definition, contests: definition.contests.map((c) => (c.id === 'SM1' && c.kind === 'single-member' ? { ...c, rule: 'majority-runoff' as const } : c)) };
-    expect(bodyOutcomes(runoff, 'council', (k) => SUMS[`cec/${k}`], () => undefined)).toMatchObject({
+    expect(bodyOutcomes(withContest('SM1', { rule: 'majority-runoff' }), 'council', sums(), () => undefined)).toMatchObject({
       ok: true,
       outcomes: [{ contestId: 'L' }, { kind: 'single-member', contestId: 'SM1', outcome: 'runoff-needed', winner: null }, { contestId: 'SM2', outcome: 'winner' }],
     });
@@ -280,8 +281,7 @@ describe('the outcome a certification must name', () => {
 
   it('the list’s threshold counts “against all”: with 3,000 against, D’s 400 is below 7%, and its seat goes to A', () => {
     const seatsOf = (againstAll: number) => {
-      const r = bodyOutcomes(definition, 'council', sums({ L: { 'votes.D': 400, againstAll, ballotsFound: 2850 + againstAll + 30 } }), () => undefined);
-      return r.ok && r.outcomes[0].kind === 'list' ? r.outcomes[0].seats : r;
+      return listSeats(bodyOutcomes(definition, 'council', sums({ L: { 'votes.D': 400, againstAll, ballotsFound: 2850 + againstAll + 30 } }), () => undefined));
     };
     // Hare over A, B, C (2,450): 2.94, 1.96, 1.10 → 3, 2, 1. With D admitted (2,850): 2.53, 1.68, 0.95, 0.84 → 2, 2, 1, 1.
     expect(seatsOf(3000)).toEqual({ A: 3, B: 2, C: 1, D: 0 });

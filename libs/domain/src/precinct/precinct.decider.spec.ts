@@ -3,7 +3,7 @@ import { indexElection } from '../election/election-index';
 import type { Protocol } from '../protocol/protocol';
 import { DeciderSpecification } from '../testing/decider-specification';
 import type { CorrectProtocol, ReportTurnout, SubmitProtocol } from './precinct.commands';
-import { currentVersion, evolve, initialState, precinctDecider } from './precinct.decider';
+import { currentVersion, evolve, initialState, precinctDecider, type PrecinctDeciderContext } from './precinct.decider';
 import type { PrecinctEvent, ProtocolCorrected, ProtocolRecorded, SubmissionMeta, SubmissionRefused, TurnoutReported } from './precinct.events';
 
 const name = (en: string) => ({ kk: en, ru: en, en });
@@ -543,6 +543,8 @@ describe('precinct decider', () => {
 // Each spec below holds a rule a mutant of the decider changed unseen (tools/mutate, `submissions`).
 describe('precinct decider: what its mutants showed', () => {
   const test = { test: true } as const;
+  const givenWith = (more: Omit<PrecinctDeciderContext, 'election'>) => DeciderSpecification.for(precinctDecider, { election, ...more });
+  const reasonsOf = (event: PrecinctEvent) => (event as SubmissionRefused).data.reasons;
 
   it('currentVersion reads a contest’s protocol version and a time’s turnout version, 0 for neither recorded', () => {
     const state = [recorded('s1'), corrected('c1', protocol(390), 'alm-d1', 2, 's1'), reported('t1', '10:00', 120), reported('t2', '10:00', 130, 2)].reduce(evolve, initialState());
@@ -574,7 +576,7 @@ describe('precinct decider: what its mutants showed', () => {
   });
 
   it('an auditor re-deciding v1-era history (beforeV2) still calls a v2 body that repeats a recorded signature REPLAYED', () => {
-    const auditor = DeciderSpecification.for(precinctDecider, { election, beforeV2: true });
+    const auditor = givenWith({ beforeV2: true });
     auditor([reported('t1', '10:00', 120, 1, signed('sig-A'))]).when(turnout('t2', '12:00', 150, signed('sig-A'))).then([
       refused(meta('t2', signed('sig-A')), 'turnout', [{ code: 'REPLAYED', field: 'signature.value', operands: { submissionId: 't1', version: 1 } }], { time: '12:00', ballotsIssued: 150, version: 1 }),
     ]);
@@ -587,7 +589,7 @@ describe('precinct decider: what its mutants showed', () => {
 
   it('judges a protocol by the election’s own rules: registered voters not checked when they say off', () => {
     const listChanged: Protocol = { ...protocol(), registeredVoters: 990 };
-    const relaxed = DeciderSpecification.for(precinctDecider, { election, rules: { registeredVoters: 'off' } });
+    const relaxed = givenWith({ rules: { registeredVoters: 'off' } });
     relaxed([]).when(submit('s1', listChanged)).then([recorded('s1', listChanged)]);
     relaxed([recorded('s1')]).when(correct('c1', listChanged, 'alm-d1')).then([corrected('c1', listChanged, 'alm-d1', 2, 's1')]);
     const [strict] = given([]).when(submit('s1', listChanged)).events();
@@ -614,7 +616,7 @@ describe('precinct decider: what its mutants showed', () => {
   });
 
   it('refuses a correction under a body whose seats are certified, naming the body; a first protocol is still taken', () => {
-    const certified = DeciderSpecification.for(precinctDecider, { election, certifiedBodies: new Set(['city']) });
+    const certified = givenWith({ certifiedBodies: new Set(['city']) });
     const [event] = certified([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1')).events();
     expect(event).toStrictEqual(
       refused(meta('c1', { submittedBy: 'alm-d1' }), 'correction', [{ code: 'RESULTS_CERTIFIED', field: 'protocol.contestId', operands: { contestId: 'city-list', bodyId: 'city' } }], {
@@ -623,22 +625,22 @@ describe('precinct decider: what its mutants showed', () => {
         version: 2,
       }),
     );
-    expect((event as SubmissionRefused).data.reasons[0].message).toBe('the seats of city are certified: a correction under it needs their decertification first');
+    expect(reasonsOf(event)[0].message).toBe('the seats of city are certified: a correction under it needs their decertification first');
     certified([]).when(submit('s1')).then([recorded('s1')]);
-    DeciderSpecification.for(precinctDecider, { election, certifiedBodies: new Set(['elsewhere']) })([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1')).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
+    givenWith({ certifiedBodies: new Set(['elsewhere']) })([recorded('s1')]).when(correct('c1', protocol(390), 'alm-d1')).then([corrected('c1', protocol(390), 'alm-d1', 2, 's1')]);
   });
 
   it('a report at a time that is no reporting time is refused for that, not also for the figures of the real times', () => {
     // 23:59 is no reporting time; judged against 10:00's 500, its 100 would read as a decrease.
     const [event] = given([reported('t1', '10:00', 500)]).when(turnout('t2', '23:59', 100)).events();
-    expect((event as SubmissionRefused).data.reasons.map((r) => `${r.code}@${r.field}`)).toEqual(['UNKNOWN_TURNOUT_TIME@time']);
+    expect(reasonsOf(event).map((r) => `${r.code}@${r.field}`)).toEqual(['UNKNOWN_TURNOUT_TIME@time']);
   });
 
   it('names contradicted reports earliest first, in whatever order they were recorded', () => {
     // A late-arriving earlier report: 12:00 recorded before 10:00. Both are above 14:00's 200.
     for (const history of [[reported('t1', '10:00', 300), reported('t2', '12:00', 400)], [reported('t2', '12:00', 400), reported('t1', '10:00', 300)]]) {
       const [event] = given(history).when(turnout('t4', '14:00', 200)).events();
-      expect((event as SubmissionRefused).data.reasons.map((r) => [r.code, r.operands?.otherTime, r.message])).toEqual([
+      expect(reasonsOf(event).map((r) => [r.code, r.operands?.otherTime, r.message])).toEqual([
         ['TURNOUT_DECREASED', '10:00', 'an earlier report (10:00) has 300'],
         ['TURNOUT_DECREASED', '12:00', 'an earlier report (12:00) has 400'],
       ]);
