@@ -713,7 +713,7 @@ function succession(state: DefinedElection, amendment: TerminateMandateAmendment
   const seat = (seatHeldBy(mandates, amendment.candidateId) as BodyMandates['seats'][number]).seat;
   // The leaving deputy counts as having held a seat: the fold that follows is the one deciding.
   const after = terminated(mandates, amendment);
-  const next = successorOf(state.definition, after, seat, amendment.ground, state.withdrawn);
+  const next = successorOf(state.definition, amendment.bodyId, after, seat, amendment.ground, state.withdrawn);
   return {
     type: 'MandatePassed',
     data: { electionId: state.definition.id, bodyId: amendment.bodyId, sequence, seat, from: amendment.candidateId, to: next.to, on: amendment.on, rule: next.rule, skipped: next.skipped },

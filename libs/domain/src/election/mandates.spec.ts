@@ -10,8 +10,9 @@ import { applyEvent, createResultsView } from '../views/results.view';
 import { indexElection } from './election-index';
 import { commandOfAmendment, type Amendment, type SignedAmendment } from './amendments';
 import { allocatingCommissionOf } from './lifecycle';
-import { electionDecider, evolve, initialState, registrationAllowed, type DefinedElection, type ElectionContext } from './election.decider';
+import { electionDecider, evolve, initialState, registrationAllowed, type DefinedElection, type ElectionContext, type ElectionRefusal } from './election.decider';
 import type { DefinitionAmended, ElectionEvent, MandatePassed } from './election.events';
+import { CalendarDate, everSeated, filled, holderOn, MandatePassedData, passed, seatHeldBy, seatKey, terminated, type BodyMandates, type FillSeatAmendment } from './mandates';
 
 const E = 'small-2026';
 const person = (en: string) => ({ kk: en, ru: en, en });
@@ -193,6 +194,105 @@ describe('early termination and succession', () => {
   });
 });
 
+describe('registration: the date, the seats named, the gate’s words', () => {
+  const certified = [defined, certifiedCouncil];
+  const deputies = register.kind === 'register-deputies' ? register.deputies : [];
+  const registering = (list: typeof deputies, on = '2026-03-25') => ({ ...register, on, deputies: list }) as Amendment;
+  const differs = (i: number, message: string, expectedCandidateId?: string): ElectionRefusal => ({
+    code: 'REGISTRATION_DIFFERS',
+    field: `amendment.deputies.${i}`,
+    message,
+    operands: { expectedDeputies: 8, ...(expectedCandidateId ? { expectedCandidateId } : {}) },
+  });
+
+  it('is dated on polling day at the earliest', () => {
+    given(certified)
+      .when(command(registering(deputies, '2026-03-14'), 1))
+      .thenRefused([{ code: 'DATE_BEFORE_MANDATE', field: 'amendment.on', message: 'a registration is not dated before polling day (2026-03-15)', operands: { on: '2026-03-14', pollingDay: '2026-03-15' } }]);
+    given(certified).when(command(registering(deputies, '2026-03-15'), 1)).then(recorded(registering(deputies, '2026-03-15'), 1));
+  });
+
+  it('names each deputy on the seat the count gives, no one missing and no one more', () => {
+    given(certified).when(command(registering(deputies.slice(0, 7)), 1)).thenRefused([differs(7, 'the count names c5 for seat district:SM2 here', 'c5')]);
+    given(certified)
+      .when(command(registering([...deputies, { seat: { kind: 'district', contestId: 'SM2' }, candidateId: 'c4' }]), 1))
+      .thenRefused([differs(8, 'the count names 8 deputies, not 9')]);
+    // The right candidate on another seat of the same list.
+    const moved = deputies.map((d, i) => (i === 0 ? { ...d, seat: { kind: 'list' as const, list: 'A', number: 4 } } : d));
+    given(certified).when(command(registering(moved), 1)).thenRefused([differs(0, 'the count names a1 for seat list:A:1 here', 'a1')]);
+  });
+
+  it('leaves out a seat no eligible candidate can take: it is vacant from the start', () => {
+    const withdrawal: Amendment = { kind: 'withdraw-candidate', contestId: 'L', candidateId: 'c-1', reason: 'statement' };
+    const early: DefinitionAmended = { type: 'DefinitionAmended', data: { ...recorded(withdrawal, 1, ROOT).data, receivedAt: '2026-03-01T09:00:00Z' } };
+    const withoutC = deputies.filter((d) => d.candidateId !== 'c-1');
+    given([...certified, early]).when(command(registering(withoutC), 2)).then(recorded(registering(withoutC), 2));
+    given([...certified, early]).when(command(registering(deputies), 2)).thenRefused([{ ...differs(5, 'the count names c1 for seat district:SM1 here', 'c1'), operands: { expectedDeputies: 7, expectedCandidateId: 'c1' } }]);
+  });
+
+  it('waits for every protocol of the body, saying how many are in; a body with none waits too', () => {
+    DeciderSpecification.for(electionDecider, context(['p1', 'p2', 'p3', 'p4']))(certified)
+      .when(command(register, 1))
+      .thenRefused([
+        {
+          code: 'REGISTRATION_NOT_ALLOWED',
+          field: 'amendment.bodyId',
+          message: '8 of 10 protocols of body council are recorded; deputies are registered once all are and the seats are certified',
+          operands: { bodyId: 'council', reported: 8, expected: 10, certified: 'yes' },
+        },
+      ]);
+    const empty = { bodyId: 'council', list: null, districts: [] } as unknown as NonNullable<ReturnType<ReturnType<typeof outcome>>>;
+    expect(registrationAllowed(stateOf(certified), 'council', empty)).toEqual({ allowed: false, reported: 0, expected: 0, certified: true });
+    DeciderSpecification.for(electionDecider, { verifyAmendment, bodyOutcome: () => empty })(certified)
+      .when(command(register, 1))
+      .thenRefused([expect.objectContaining({ message: '0 of 0 protocols of body council are recorded; deputies are registered once all are and the seats are certified' })]);
+    given(defined)
+      .when(command(register, 1))
+      .thenRefused([expect.objectContaining({ message: 'the seats of body council are not certified; deputies are registered on certified seats' })]);
+  });
+});
+
+describe('a body whose seats a commission below the root allocates', () => {
+  // A board elected the same day at p4 and p5 (under south), party A with a ranked list of its own there.
+  const SOUTH = { keyId: 'south-1', publicKey: pk(4) };
+  const boardList = { kind: 'list', id: 'B1', name: person('Board, party lists'), body: 'board', seats: 3, thresholdPercent: 5, thresholdBase: 'list-votes-plus-against-all', method: 'hare', lists: ['A', 'B'] };
+  const withBoard = parsedOrThrow({
+    ...INPUT,
+    bodies: [...INPUT.bodies, { id: 'board', name: person('Board') }],
+    contests: [...INPUT.contests, { ...boardList, rankedLists: [{ list: 'A', candidates: [{ id: 'x1', name: person('X1') }, { id: 'x2', name: person('X2') }] }] }],
+    commissions: INPUT.commissions.map((c) => {
+      const commission = c as { id: string; contests?: string[] };
+      if (commission.id === 'south') return { ...c, keys: [SOUTH] };
+      return commission.contests && ['p4', 'p5'].includes(commission.id) ? { ...c, contests: [...commission.contests, 'B1'] } : c;
+    }),
+  });
+  const boardSeat = { kind: 'list', list: 'A', number: 1 } as const;
+  const registerBoard: Amendment = { kind: 'register-deputies', bodyId: 'board', on: '2026-03-25', deputies: [{ seat: boardSeat, candidateId: 'x1' }] };
+  const board = [{ type: 'ElectionDefined', data: { definition: withBoard } } as ElectionEvent, recorded(registerBoard, 1, SOUTH)];
+  const quits: Amendment = { kind: 'terminate-mandate', bodyId: 'board', candidateId: 'x1', ground: 'resignation', on: '2026-06-01' };
+
+  it('its deputies’ changes are signed by that commission, not the root', () => {
+    expect(allocatingCommissionOf(withBoard, 'board')).toBe('south');
+    given(board)
+      .when(command(quits, 2, CEC))
+      .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: 'this amendment is signed by a key of commission south, which has no key cec-1', operands: { keyId: 'cec-1', problem: 'unknown-key', commissionId: 'south' } }]);
+  });
+
+  it('a list seat passes to the next of the party’s list for this body, not of its list for another', () => {
+    const [, succession] = given(board).when(command(quits, 2, SOUTH)).events();
+    expect(succession).toEqual({
+      type: 'MandatePassed',
+      data: { electionId: E, bodyId: 'board', sequence: 2, seat: boardSeat, from: 'x1', to: 'x2', on: '2026-06-01', rule: 'next-on-list', skipped: [{ candidateId: 'x1', reason: 'held-a-seat' }] },
+    });
+  });
+
+  it('a by-election fills a district of this body only', () => {
+    given(board)
+      .when(command({ kind: 'fill-seat', bodyId: 'board', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: null } }, 2, SOUTH))
+      .thenRefused([{ code: 'NOT_A_DISTRICT_SEAT', field: 'amendment.contestId', message: 'SM1 is no district of body board', operands: { contestId: 'SM1', bodyId: 'board' } }]);
+  });
+});
+
 describe('membership on a date, from the events', () => {
   const history: ElectionEvent[] = [
     defined,
@@ -221,5 +321,102 @@ describe('membership on a date, from the events', () => {
 
   it('says nothing before the registration', () => {
     expect(membersOn(definition, 'council', mandates, '2026-03-24')).toBeUndefined();
+  });
+});
+
+describe('the mandate rules, one by one', () => {
+  const A1 = { kind: 'list', list: 'A', number: 1 } as const;
+  const SM1 = { kind: 'district', contestId: 'SM1' } as const;
+  const body: BodyMandates = {
+    registeredOn: '2026-03-25',
+    seats: [
+      { seat: A1, tenures: [{ candidateId: 'a1', from: '2026-03-25', until: '2026-06-01', ground: 'resignation' }, { candidateId: 'a4', from: '2026-06-01' }] },
+      { seat: SM1, tenures: [{ candidateId: 'c1', from: '2026-03-25', until: '2026-07-01', ground: 'death' }] },
+    ],
+  };
+  const fill = (contestId: string, on: string): FillSeatAmendment => ({ kind: 'fill-seat', bodyId: 'council', contestId, on, candidate: { id: 'z9', name: person('Zed Nine'), party: 'B' } });
+
+  it('names a seat by its list and number, or its district', () => {
+    expect([seatKey(A1), seatKey({ ...A1, number: 2 }), seatKey(SM1), seatKey({ kind: 'district', contestId: 'SM2' })]).toEqual(['list:A:1', 'list:A:2', 'district:SM1', 'district:SM2']);
+  });
+
+  it('a seat is held by the one whose tenure runs, not by those who left it', () => {
+    expect(seatHeldBy(body, 'a4')?.seat).toEqual(A1);
+    expect(seatHeldBy(body, 'a1')).toBeUndefined();
+    expect(seatHeldBy(body, 'c1')).toBeUndefined();
+    expect(seatHeldBy({ registeredOn: '2026-03-25', seats: [{ seat: SM1, tenures: [] }] }, 'c1')).toBeUndefined();
+    expect([...everSeated(body)]).toEqual(['a1', 'a4', 'c1']);
+  });
+
+  it('who sits on a date: from the first day, until the day before the termination', () => {
+    const [a] = body.seats;
+    expect(holderOn(a, '2026-03-24')).toBeUndefined();
+    expect(holderOn(a, '2026-03-25')?.candidateId).toBe('a1');
+    expect(holderOn(a, '2026-05-31')?.candidateId).toBe('a1');
+    expect(holderOn(a, '2026-06-01')?.candidateId).toBe('a4');
+  });
+
+  it('a termination, a succession or a by-election changes only the seat it names, and nothing it cannot apply to', () => {
+    expect(terminated(body, { kind: 'terminate-mandate', bodyId: 'council', candidateId: 'a1', ground: 'death', on: '2026-08-01' })).toBe(body);
+    const vacant = { electionId: E, bodyId: 'council', sequence: 3, seat: SM1, from: 'c1', on: '2026-07-01', rule: 'district-by-election', skipped: [] } as const;
+    expect(passed(body, { ...vacant, to: null })).toBe(body);
+    expect(passed(body, { ...vacant, seat: { kind: 'district', contestId: 'SM2' }, to: 'c4' })).toBe(body);
+    expect(passed(body, { ...vacant, to: 'c2' }).seats[1].tenures.at(-1)).toEqual({ candidateId: 'c2', from: '2026-07-01' });
+    const byElection = filled(body, fill('SM1', '2026-09-01'));
+    expect(byElection.seats[0]).toBe(body.seats[0]);
+    expect(byElection.seats[1].tenures).toEqual([...body.seats[1].tenures, { candidateId: 'z9', candidate: { name: person('Zed Nine'), party: 'B' }, from: '2026-09-01' }]);
+  });
+
+  it('a by-election fills a district seat no one was registered on (vacant from the start) as a seat of its own', () => {
+    const after = filled(body, fill('SM2', '2026-09-01'));
+    expect(after.seats.slice(0, 2)).toEqual(body.seats);
+    expect(after.seats[2]).toEqual({ seat: { kind: 'district', contestId: 'SM2' }, tenures: [{ candidateId: 'z9', candidate: { name: person('Zed Nine'), party: 'B' }, from: '2026-09-01' }] });
+  });
+
+  it('refuses a by-election dated before the vacancy, and takes one dated on its first day', () => {
+    const vacated = [defined, recorded(register, 1), recorded(terminate('c1', '2026-07-01'), 2), passedTo(2, SM1, 'c1', null, 'district-by-election', [], '2026-07-01')];
+    given(vacated)
+      .when(command(fill('SM1', '2026-06-30'), 3))
+      .thenRefused([{ code: 'SEAT_NOT_VACANT', field: 'amendment.contestId', message: 'the seat of district SM1 is held by c1 until 2026-07-01', operands: { contestId: 'SM1', candidateId: 'c1' } }]);
+    given(vacated).when(command(fill('SM1', '2026-07-01'), 3)).then(recorded(fill('SM1', '2026-07-01'), 3));
+    given([defined, recorded(register, 1)])
+      .when(command(fill('SM1', '2026-09-01'), 2))
+      .thenRefused([{ code: 'SEAT_NOT_VACANT', field: 'amendment.contestId', message: 'the seat of district SM1 is held by c1', operands: { contestId: 'SM1', candidateId: 'c1' } }]);
+  });
+
+  it('a termination or by-election recorded for a body not registered changes nothing; only a withdrawal withdraws', () => {
+    expect(stateOf([defined, recorded(terminate('a1'), 1), recorded(fill('SM1', '2026-09-01'), 2)]).mandates.size).toBe(0);
+    expect(stateOf([defined, recorded(register, 1), recorded(terminate('a1'), 2)]).withdrawn.size).toBe(0);
+  });
+
+  it('a succession recorded before the definition, or for a body not registered, changes nothing', () => {
+    const succession = passedTo(2, A1, 'a1', 'a4', 'next-on-list');
+    expect(evolve(initialState(), succession)).toEqual({ status: 'not-defined' });
+    const state = stateOf([defined]);
+    expect(evolve(state, succession)).toBe(state);
+  });
+
+  it('reads a date as YYYY-MM-DD, a calendar day, nothing around it', () => {
+    expect(CalendarDate.safeParse('2028-02-29').success).toBe(true);
+    const problems = (d: string) => {
+      const r = CalendarDate.safeParse(d);
+      return r.success ? [] : r.error.issues.map((i) => i.message);
+    };
+    expect(problems('2027-02-29')).toEqual(['a calendar date']);
+    for (const bad of ['x2026-03-25', '2026-03-25x', '2026-3-25']) expect(problems(bad)).toContain('a date is YYYY-MM-DD');
+  });
+
+  it('reads a recorded succession: its rule and each skipped reason from their lists, no other field', () => {
+    const data = passedTo(2, A1, 'a1', 'a4', 'next-on-list', [{ candidateId: 'a2', reason: 'withdrawn' }, { candidateId: 'a3', reason: 'held-a-seat' }]).data;
+    expect(MandatePassedData.parse(data)).toEqual(data);
+    for (const rule of ['list-exhausted', 'district-by-election', 'body-terminated']) expect(MandatePassedData.safeParse({ ...data, rule }).success).toBe(true);
+    const fails = (d: unknown) => {
+      const r = MandatePassedData.safeParse(d);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`);
+    };
+    expect(fails({ ...data, rule: 'by-lot' })).toEqual(['rule: invalid_value']);
+    expect(fails({ ...data, skipped: [{ candidateId: 'a2', reason: 'moved' }] })).toEqual(['skipped.0.reason: invalid_value']);
+    expect(fails({ ...data, skipped: [{ candidateId: 'a2', reason: 'withdrawn', note: 'x' }] })).toEqual(['skipped.0: unrecognized_keys']);
+    expect(fails({ ...data, note: 'x' })).toEqual([': unrecognized_keys']);
   });
 });

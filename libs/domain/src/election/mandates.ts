@@ -147,10 +147,12 @@ export function seatHeldBy(mandates: BodyMandates, candidateId: string): SeatHis
  * Where a terminated deputy's seat goes. A list seat: the first candidate of the same ranked list
  * neither withdrawn nor ever seated in the body (Art. on vacated list mandates: the next on the
  * same list; the party's seat count never changes); none left: vacant. A district seat: vacant
- * until a by-election. The body's own termination: no successor.
+ * until a by-election. The body's own termination: no successor. The ranked list is the one of
+ * the body's own list contest: a party runs with another list for each body elected that day.
  */
 export function successorOf(
   definition: ElectionDefinition,
+  bodyId: string,
   mandates: BodyMandates,
   seat: SeatRef,
   ground: TerminationGround,
@@ -158,7 +160,8 @@ export function successorOf(
 ): { readonly to: string | null; readonly rule: SuccessionRule; readonly skipped: MandatePassed['data']['skipped'] } {
   if (ground === 'body-terminated') return { to: null, rule: 'body-terminated', skipped: [] };
   if (seat.kind === 'district') return { to: null, rule: 'district-by-election', skipped: [] };
-  const ranked = definition.contests.flatMap((c) => (c.kind === 'list' ? (c.rankedLists ?? []) : [])).find((r) => r.list === seat.list);
+  const contest = definition.contests.find((c) => c.kind === 'list' && c.body === bodyId);
+  const ranked = contest?.kind === 'list' ? contest.rankedLists?.find((r) => r.list === seat.list) : undefined;
   const seated = everSeated(mandates);
   const skipped: { candidateId: string; reason: 'withdrawn' | 'held-a-seat' }[] = [];
   for (const c of ranked?.candidates ?? []) {
