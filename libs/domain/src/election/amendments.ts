@@ -41,8 +41,8 @@ export const ReplaceKeysAmendment = z
   })
   .strict();
 
-export const KeyAmendmentShape = z.discriminatedUnion('kind', [AddKeyAmendment, RevokeKeyAmendment, ReplaceKeysAmendment]);
-export type KeyAmendment = z.infer<typeof KeyAmendmentShape>;
+/** The amendments that change a commission's keys. */
+export type KeyAmendment = Extract<Amendment, { kind: 'add-key' | 'revoke-key' | 'replace-keys' }>;
 
 /**
  * A candidate withdrawn from a party's ranked list before polling day: skipped when the list's
@@ -70,8 +70,6 @@ export const AmendmentShape = z.discriminatedUnion('kind', [
   FillSeatAmendment,
 ]);
 export type Amendment = z.infer<typeof AmendmentShape>;
-export type AmendmentKind = Amendment['kind'];
-export const AMENDMENT_KINDS: readonly AmendmentKind[] = ['add-key', 'revoke-key', 'replace-keys', 'withdraw-candidate', 'register-deputies', 'terminate-mandate', 'fill-seat'];
 
 /** Key amendments change the key ring; the others, who may sit where. */
 export const isKeyAmendment = (a: Amendment): a is KeyAmendment => a.kind === 'add-key' || a.kind === 'revoke-key' || a.kind === 'replace-keys';

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
 import { commandOfAmendment, type Amendment, type KeyAmendment, type SignedAmendment } from './amendments';
-import type { DefineElection, DrawLot } from './election.commands';
-import { electionDecider, evolve, initialState, repeatedLot, type ElectionRefusal } from './election.decider';
-import type { DefinitionAmended, ElectionDefined, LotDrawn } from './election.events';
+import type { DefineElection, DrawLot, ElectionCommand } from './election.commands';
+import { decide, electionDecider, evolve, initialState, repeatedLot, type ElectionRefusal } from './election.decider';
+import type { DefinitionAmended, ElectionDefined, ElectionEvent, LotDrawn } from './election.events';
 import { lotOrderProblems, lotProblems } from './lot-rules';
 
 const E = 'small-2026';
@@ -105,6 +105,11 @@ describe('election decider: DefineElection', () => {
       .when(define(SMALL_ELECTION_INPUT, 'other-2026'))
       .thenRefused([{ code: 'INVALID_DEFINITION', field: 'id', message: expect.any(String), operands: { rule: 'INVALID_VALUE', electionId: 'other-2026' } }]);
   });
+
+  it('says which election a misdirected or conflicting definition names', () => {
+    given([]).when(define(SMALL_ELECTION_INPUT, 'other-2026')).thenRefused([expect.objectContaining({ message: 'the definition is of election small-2026, not other-2026' })]);
+    given(defined()).when(define(inputWith('lot'))).thenRefused([expect.objectContaining({ message: 'election small-2026 is already defined differently; a definition is never replaced' })]);
+  });
 });
 
 describe('election decider: DrawLot', () => {
@@ -166,6 +171,12 @@ describe('election decider: DrawLot', () => {
     given([defined(), drawn()]).when(lot({ reason: 'drawn again in public' })).then(drawn({ reason: 'drawn again in public' }));
     // Same order, drawn for another contest: another lot.
     given([defined(), drawn({ contestId: 'SM2', order: ['c4', 'c5'] })]).when(lot({ contestId: 'SM2', order: ['c4', 'c5'], reason: 'tie' })).then(drawn({ contestId: 'SM2', order: ['c4', 'c5'], reason: 'tie' }));
+  });
+
+  it('a lot is the same only drawn by the same person, for the same reason, in the same whole order', () => {
+    given([defined(), drawn()]).when(lot({ drawnBy: 'the chair' })).then(drawn({ drawnBy: 'the chair' }));
+    given([defined(), drawn({ order: ['c2', 'c1', 'c3'] })]).when(lot({ order: ['c2', 'c3', 'c1'] })).then(drawn({ order: ['c2', 'c3', 'c1'] }));
+    given([defined(), drawn({ order: ['c2', 'c1', 'c3'] })]).when(lot({ order: ['c2', 'c1'] })).then(drawn());
   });
 });
 
@@ -405,6 +416,33 @@ describe('election decider: key amendments', () => {
     expect(() => given(keyed).when(command(addKey)).events()).toThrow(/verifyAmendment/);
   });
 
+  it('a retry is the very amendment under the same key and signature: a signature copied onto another amendment is a replay', () => {
+    const history = [keyed, recorded(addKey)];
+    const stale: ElectionRefusal = { code: 'STALE_AMENDMENT', field: 'sequence', message: 'amendment 1 of election small-2026 is already recorded, and differs; the next amendment is 2', operands: { sequence: 1, next: 2 } };
+    amendGiven(history).when({ ...command(revokeKey), signature: signatureOf(addKey, {}) }).thenRefused([stale]);
+    amendGiven(history).when({ ...command(addKey), signature: { ...signatureOf(addKey, {}), keyId: 'root-2' } }).thenRefused([stale]);
+    amendGiven(keyed)
+      .when(command(addKey, { sequence: 3 }))
+      .thenRefused([{ code: 'SEQUENCE_GAP', field: 'sequence', message: 'election small-2026 has 0 amendment(s); the next is 1, not 3', operands: { sequence: 3, next: 1 } }]);
+    amendGiven(keyed).when({ ...command(addKey), receivedAt: 'now' }).thenRefused([{ code: 'MALFORMED', field: 'receivedAt', message: 'the instant the amendment was received, RFC 3339' }]);
+  });
+
+  it('says in a refusal which key of which commission, and the instants compared', () => {
+    /** The refusal's words, decided on the events given. */
+    const words = (events: readonly ElectionEvent[], c: ElectionCommand) => {
+      const decided = decide(c, events.reduce(evolve, initialState()), { verifyAmendment });
+      return decided.ok ? decided.value : decided.error.map((r) => r.message);
+    };
+    expect(words([keyed], command(addKey, { signer: P1 }))).toEqual(['this amendment is signed by a key of commission cec, which has no key p1-a']);
+    expect(words([keyed], command(addKey, { signer: { keyId: 'root-1', publicKey: P1.publicKey } }))).toEqual([
+      'the signature does not verify under key root-1 of cec: sign the tally-amendment-v1 encoding of exactly this amendment, election and sequence',
+    ]);
+    const rotated = [keyed, recorded(replaceRoot, { receivedAt: '2026-03-15T13:00:00Z' })];
+    expect(words(rotated, command(addKey, { sequence: 2 }))).toEqual([`key root-1 of cec is revoked from ${FROM}; received at ${AT} (an amendment is judged when received)`]);
+    const later = { ...revokeKey, from: '2026-03-15T16:00:00.000Z' } as KeyAmendment;
+    expect(words([keyed, recorded(revokeKey)], command(later, { sequence: 2 }))).toEqual([`key p1-a of p1 is already revoked from ${FROM}, not after 2026-03-15T16:00:00.000Z`]);
+  });
+
   it('evolve folds the amendments in sequence into the key ring; a repeated or out-of-order record changes nothing', () => {
     const state = [keyed, recorded(addKey), recorded(revokeKey, { sequence: 3 }), recorded(addKey), recorded(revokeKey, { sequence: 2 })].reduce(evolve, initialState());
     if (state.status !== 'defined') throw new Error('not defined');
@@ -459,6 +497,22 @@ describe('election decider: key amendments', () => {
       amendGiven(ranked)
         .when(command(withdraw, { receivedAt: BEFORE, signer: P1 }))
         .thenRefused(badSignature('signature.keyId', { keyId: 'p1-a', problem: 'unknown-key' }));
+    });
+
+    it('says why a withdrawal is refused: the day it came, the list, the contest', () => {
+      amendGiven(ranked)
+        .when(command(withdraw, { receivedAt: '2026-03-14T19:30:00Z' }))
+        .thenRefused([expect.objectContaining({ message: 'a candidate is withdrawn before polling day (2026-03-15); received on 2026-03-15 (Asia/Almaty)' })]);
+      amendGiven([ranked, recorded(withdraw, { receivedAt: BEFORE })])
+        .when(command(withdraw, { sequence: 2, receivedAt: BEFORE }))
+        .thenRefused([expect.objectContaining({ message: 'candidate a1 of list A is already withdrawn' })]);
+      amendGiven(ranked)
+        .when(command({ ...withdraw, contestId: 'X' }, { receivedAt: BEFORE }))
+        .thenRefused([{ code: 'NOT_A_LIST_CONTEST', field: 'amendment.contestId', message: 'election small-2026 has no list contest X', operands: { contestId: 'X' } }]);
+      // A list contest without ranked lists: nobody on it can be withdrawn.
+      amendGiven(keyed)
+        .when(command(withdraw, { receivedAt: BEFORE }))
+        .thenRefused([{ code: 'NOT_ON_A_RANKED_LIST', field: 'amendment.candidateId', message: 'candidate a1 is on no ranked list of contest L', operands: { contestId: 'L', candidateId: 'a1' } }]);
     });
   });
 });

@@ -6,8 +6,8 @@ import { DeciderSpecification } from '../testing/decider-specification';
 import { parsedOrThrow, SMALL_ELECTION_INPUT } from '../views/results.test-helper';
 import { decide as decidePrecinct, initialState as initialPrecinct } from '../precinct/precinct.decider';
 import { indexElection } from './election-index';
-import { electionDecider, type ElectionContext } from './election.decider';
-import type { ElectionDefined, LifecycleEvent } from './election.events';
+import { electionDecider, evolve, initialState, type ElectionContext, type ElectionRefusal } from './election.decider';
+import type { ElectionDefined, ElectionEvent, LifecycleEvent } from './election.events';
 import { ActRecordedData, allocatingCommissionOf, bodyOutcomes, CertificationAct, LifecycleActShape, differingLines, sameAct, signerOfAct, sumProtocols, type ContestTotals, type LifecycleAct } from './lifecycle';
 import type { ElectionDefinition } from './election-definition';
 
@@ -178,6 +178,10 @@ describe('who signs an act, and who allocates a body’s seats', () => {
     const rootless = { ...definition, commissions: definition.commissions.filter((c) => c.parent !== null) };
     expect(() => signerOfAct({ kind: 'go-live' }, rootless)).toThrow('election small-2026 has no root commission; parse the definition first');
   });
+
+  it('a body’s certification is judged on its own contests’ sums, whatever else is elected that day', () => {
+    given({ type: 'ElectionDefined', data: { definition: withBoard(['p4', 'p5']) } }).when(act(certification())).then(recorded('ResultsCertified', certification()));
+  });
 });
 
 describe('acts compared and read', () => {
@@ -286,5 +290,190 @@ describe('the outcome a certification must name', () => {
     // Hare over A, B, C (2,450): 2.94, 1.96, 1.10 → 3, 2, 1. With D admitted (2,850): 2.53, 1.68, 0.95, 0.84 → 2, 2, 1, 1.
     expect(seatsOf(3000)).toEqual({ A: 3, B: 2, C: 1, D: 0 });
     expect(seatsOf(100)).toEqual({ A: 2, B: 2, C: 1, D: 1 });
+  });
+});
+
+describe('test mode: the switch to live and the zero reports', () => {
+  const inTest: ElectionDefined = { type: 'ElectionDefined', data: { definition: parsedOrThrow({ ...keyed, mode: 'test' }) } };
+  const goLive: LifecycleAct = { kind: 'go-live' };
+  const zero: LifecycleAct = { kind: 'zero-report', commissionId: 'north' };
+  const alreadyLive = (why: string, kind: string): ElectionRefusal => ({ code: 'ALREADY_LIVE', field: 'act.kind', message: `election small-2026 is live (${why}); a ${kind} belongs to test mode`, operands: { electionId: E } });
+  const notLive: ElectionRefusal = { code: 'NOT_LIVE', field: 'act.kind', message: 'election small-2026 is in test mode: test figures are never certified', operands: { electionId: E } };
+
+  it('records the switch to live, signed by the root, and a zero report, signed by its commission', () => {
+    given(inTest).when(act(goLive)).then(recorded('ElectionWentLive', goLive));
+    given(inTest).when(act(zero, 1, 'good', 'north')).then(recorded('ZeroReported', zero, 1, 'north'));
+  });
+
+  it('certifies nothing before the switch: test figures are never certified; after it, the sums are', () => {
+    given(inTest).when(act(certification())).thenRefused([notLive]);
+    given([inTest, recorded('ElectionWentLive', goLive)]).when(act(certification(), 2)).then(recorded('ResultsCertified', certification(), 2));
+  });
+
+  it('refuses the test acts once live, saying whether it switched or was defined live', () => {
+    const live = [inTest, recorded('ElectionWentLive', goLive)];
+    given(live).when(act(goLive, 2)).thenRefused([alreadyLive('it switched to live already', 'go-live')]);
+    given(live).when(act(zero, 1, 'good', 'north')).thenRefused([alreadyLive('it switched to live already', 'zero-report')]);
+    given(defined).when(act(goLive)).thenRefused([alreadyLive('it was defined live: it has no test mode', 'go-live')]);
+  });
+
+  it('a zero report leaves the election in test mode, and each signer numbers its own acts', () => {
+    const afterZero = [inTest, recorded('ZeroReported', zero, 1, 'north')];
+    given(afterZero).when(act(certification())).thenRefused([notLive]);
+    given(afterZero).when(act(goLive)).then(recorded('ElectionWentLive', goLive));
+    given(afterZero).when(act(zero, 1, 'good', 'north')).thenNothingHappened();
+    given(afterZero).when(act(zero, 2, 'good', 'north')).then(recorded('ZeroReported', zero, 2, 'north'));
+  });
+
+  it('folds only each signer’s next act, and nothing before the definition', () => {
+    // Recorded as the root's second act with no first, the switch is not folded: still test mode.
+    given([inTest, recorded('ElectionWentLive', goLive, 2)]).when(act(certification())).thenRefused([notLive]);
+    expect(evolve(initialState(), recorded('ElectionWentLive', goLive))).toEqual({ status: 'not-defined' });
+    const state = [defined, recorded('ResultsSummarized', summary())].reduce(evolve, initialState());
+    // The figures' status reads a summary by commission and contest (apps/tally-server figure-status.ts).
+    expect(state.status === 'defined' ? [...state.summaries.keys()] : state).toEqual(['north\u0000L']);
+    expect(state.status === 'defined' ? state.summaries.get('north\u0000L')?.act : state).toEqual(summary());
+  });
+});
+
+describe('what an act is judged on before its figures', () => {
+  it('an unknown election; a malformed body and receipt time, every problem at once', () => {
+    given([]).when(act(summary())).thenRefused([{ code: 'UNKNOWN_ELECTION', field: 'electionId', message: 'no election small-2026 is defined', operands: { electionId: E } }]);
+    const noInstant: ElectionRefusal = { code: 'MALFORMED', field: 'receivedAt', message: 'the instant the act was received, RFC 3339' };
+    given(defined).when({ ...act(summary()), receivedAt: '2026-03-15 22:00' }).thenRefused([noInstant]);
+    given(defined)
+      .when({ ...act(summary()), body: { ...act(summary()).body, sequence: 0 }, receivedAt: 'yesterday' })
+      .thenRefused([expect.objectContaining({ code: 'MALFORMED', field: 'sequence' }), noInstant]);
+  });
+
+  it('a summary or zero report names a commission of the election, a summary a territorial one; a (de)certification a body of it', () => {
+    const unknown: ElectionRefusal = { code: 'UNKNOWN_COMMISSION', field: 'act.commissionId', message: 'election small-2026 has no commission west', operands: { commissionId: 'west' } };
+    given(defined).when(act({ ...summary(), commissionId: 'west' } as LifecycleAct, 1, 'good', 'north')).thenRefused([unknown]);
+    given(defined).when(act({ kind: 'zero-report', commissionId: 'west' })).thenRefused([unknown]);
+    given(defined)
+      .when(act({ ...summary(), commissionId: 'p1' } as LifecycleAct))
+      .thenRefused([{ code: 'MALFORMED', field: 'act.commissionId', message: "p1 is a precinct commission: its protocols are submissions, a summary is a territorial commission's" }]);
+    // A precinct's zero report is its own to sign (p1 has no key here): judged on its signature.
+    given(defined)
+      .when(act({ kind: 'zero-report', commissionId: 'p1' }, 1, 'good', 'p1'))
+      .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: 'a zero-report is signed by a key of p1, which has no key p1-1', operands: { keyId: 'p1-1', problem: 'unknown-key', commissionId: 'p1' } }]);
+    const noBody: ElectionRefusal = { code: 'NOT_FOUND', field: 'act.bodyId', message: 'election small-2026 has no body senate', operands: { bodyId: 'senate' } };
+    given(defined).when(act({ kind: 'certification', bodyId: 'senate', outcomes: OUTCOMES.outcomes, votesDigest: DIGEST })).thenRefused([noBody]);
+    given(defined).when(act({ kind: 'decertification', bodyId: 'senate', reason: 'recount' })).thenRefused([noBody]);
+  });
+
+  it('a summary names a contest its commission’s precincts vote in', () => {
+    given(defined)
+      .when(act({ ...summary(), contestId: 'X' } as LifecycleAct))
+      .thenRefused([{ code: 'NOT_FOUND', field: 'act.contestId', message: 'election small-2026 has no contest X', operands: { contestId: 'X' } }]);
+    given(defined)
+      .when(act({ ...summary(), contestId: 'SM2' } as LifecycleAct))
+      .thenRefused([{ code: 'NOT_FOUND', field: 'act.contestId', message: 'no precinct under north votes in contest SM2', operands: { contestId: 'SM2' } }]);
+  });
+
+  it('the sequence refusals say what is recorded and what comes next', () => {
+    given([defined, recorded('ResultsSummarized', summary())])
+      .when(act(summary(), 1, 'signed-again'))
+      .thenRefused([{ code: 'STALE_ACT', field: 'sequence', message: 'act 1 of north is already recorded, and differs; its next act is 2', operands: { sequence: 1, next: 2, commissionId: 'north' } }]);
+    given(defined)
+      .when(act(summary(), 3))
+      .thenRefused([{ code: 'SEQUENCE_GAP', field: 'sequence', message: 'north has 0 act(s) recorded; the next is 1, not 3', operands: { sequence: 3, next: 1, commissionId: 'north' } }]);
+  });
+
+  it('judges the signer’s key when the act is received: revoked from before it, valid only after it, unknown, or not the signer', () => {
+    const amended = (sequence: number, amendment: Record<string, unknown>): ElectionEvent =>
+      ({ type: 'DefinitionAmended', data: { electionId: E, sequence, amendment, receivedAt: '2026-03-01T00:00:00Z', signature: { keyId: 'cec-1', value: 'x' } } }) as ElectionEvent;
+    const revoked = amended(1, { kind: 'revoke-key', commissionId: 'north', keyId: 'north-1', from: '2026-03-15T12:00:00Z' });
+    given([defined, revoked])
+      .when(act(summary()))
+      .thenRefused([
+        {
+          code: 'BAD_SIGNATURE',
+          field: 'signature.keyId',
+          message: `key north-1 of north is revoked from 2026-03-15T12:00:00Z; received at ${RECEIVED} (an act is judged when received)`,
+          operands: { keyId: 'north-1', problem: 'revoked-key', commissionId: 'north', receivedAt: RECEIVED, revokedFrom: '2026-03-15T12:00:00Z' },
+        },
+      ]);
+    const later = amended(1, { kind: 'add-key', commissionId: 'north', key: { keyId: 'north-2', publicKey: publicKey('north-2') }, validFrom: '2026-03-16T00:00:00Z' });
+    const withKey = (keyId: string) => ({ ...act(summary()), body: { ...act(summary()).body, signature: { keyId, value: 'good' } } });
+    given([defined, later])
+      .when(withKey('north-2'))
+      .thenRefused([
+        {
+          code: 'BAD_SIGNATURE',
+          field: 'signature.keyId',
+          message: `key north-2 of north is valid only from 2026-03-16T00:00:00Z; received at ${RECEIVED} (an act is judged when received)`,
+          operands: { keyId: 'north-2', problem: 'not-yet-valid', commissionId: 'north', receivedAt: RECEIVED, validFrom: '2026-03-16T00:00:00Z' },
+        },
+      ]);
+    given(defined)
+      .when(withKey('north-9'))
+      .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: 'a summary is signed by a key of north, which has no key north-9', operands: { keyId: 'north-9', problem: 'unknown-key', commissionId: 'north' } }]);
+    given(defined)
+      .when(act(summary(), 1, 'forged'))
+      .thenRefused([
+        {
+          code: 'BAD_SIGNATURE',
+          field: 'signature.value',
+          message: 'the signature does not verify under key north-1 of north: sign the tally-act-v1 encoding of exactly this act, election, signer and sequence',
+          operands: { keyId: 'north-1', problem: 'invalid-signature', commissionId: 'north' },
+        },
+      ]);
+  });
+});
+
+describe('a certification judged against the sums', () => {
+  const [list, sm1, sm2] = OUTCOMES.outcomes;
+  const mismatch = (i: number | '', contestId: string, gives: string, names: string): ElectionRefusal => ({
+    code: 'CERTIFICATION_MISMATCH',
+    field: i === '' ? 'act.outcomes' : `act.outcomes.${i}`,
+    message: `contest ${contestId}: the recorded protocols give ${gives}, the certification names ${names}`,
+    operands: { contestId },
+  });
+
+  it('compares seats whatever their order, a list with no seat named or named 0 alike', () => {
+    expect(list).toEqual({ kind: 'list', contestId: 'L', seats: { A: 3, B: 2, C: 1, D: 0 } });
+    given(defined).when(act(certification([{ kind: 'list', contestId: 'L', seats: { C: 1, B: 2, A: 3 } }, sm1, sm2]))).then(recorded('ResultsCertified', certification([{ kind: 'list', contestId: 'L', seats: { C: 1, B: 2, A: 3 } }, sm1, sm2])));
+  });
+
+  it('names every difference at once: each contest’s outcome as the sums give it and as named, a contest of no such body, the digest', () => {
+    const named = [{ kind: 'list', contestId: 'L', seats: { A: 4, B: 1, C: 1, D: 0 } }, { kind: 'single-member', contestId: 'SM1', outcome: 'runoff-needed', winner: null }, { kind: 'single-member', contestId: 'X', outcome: 'winner', winner: 'c9' }] as const;
+    given(defined)
+      .when(act(certification([...named], 'ef'.repeat(32))))
+      .thenRefused([
+        mismatch(0, 'L', 'A: 3, B: 2, C: 1', 'A: 4, B: 1, C: 1'),
+        mismatch(1, 'SM1', 'winner c1', 'runoff-needed'),
+        mismatch(2, 'SM2', 'winner c4', 'nothing'),
+        { code: 'CERTIFICATION_MISMATCH', field: 'act.outcomes', message: 'contest X is not a contest of body council', operands: { contestId: 'X' } },
+        { code: 'CERTIFICATION_MISMATCH', field: 'act.votesDigest', message: `the sums of the recorded protocols have digest ${DIGEST}, the certification names ${'ef'.repeat(32)}`, operands: { votesDigest: DIGEST } },
+      ]);
+    given(defined)
+      .when(act(certification([{ kind: 'list', contestId: 'L', seats: { A: 0 } }, { ...sm1, winner: 'c2' } as typeof sm1, sm2])))
+      .thenRefused([mismatch(0, 'L', 'A: 3, B: 2, C: 1', 'no seats'), mismatch(1, 'SM1', 'winner c1', 'winner c2')]);
+  });
+
+  it('waits for every precinct of the body’s contests; a tie waits for a lot, and the latest lot drawn decides', () => {
+    const withSums = (change: Record<string, Partial<ContestTotals>>) =>
+      DeciderSpecification.for(electionDecider, { ...context, totals: (commissionId: string, contestId: string) => ({ ...SUMS[`${commissionId}/${contestId}`], ...change[contestId] }) as ContestTotals });
+    withSums({ SM2: { reported: 1 } })(defined)
+      .when(act(certification()))
+      .thenRefused([{ code: 'PRECINCTS_OUTSTANDING', field: 'act', message: '1 of the 2 precincts under cec in contest SM2 have no protocol recorded yet', operands: { contestId: 'SM2', reported: 1, expected: 2 } }]);
+    const tied = withSums({ SM2: { lines: { ...SUMS['cec/SM2'].lines, 'votes.c4': 300, 'votes.c5': 300 } } });
+    tied(defined)
+      .when(act(certification()))
+      .thenRefused([{ code: 'CANNOT_CERTIFY', field: 'act.outcomes', message: 'contest SM2: a tie between c4, c5 waits for a lot', operands: { contestId: 'SM2' } }]);
+    const lot = (order: string[], reason: string): ElectionEvent => ({ type: 'LotDrawn', data: { electionId: E, contestId: 'SM2', order, drawnBy: 'secretary', reason } });
+    const lots = [defined, lot(['c4', 'c5'], 'first'), lot(['c4', 'c5'], 'again'), lot(['c5', 'c4'], 'in public')];
+    const byLot = certification([list, sm1, { kind: 'single-member', contestId: 'SM2', outcome: 'winner', winner: 'c5' }]);
+    tied(lots).when(act(byLot)).then(recorded('ResultsCertified', byLot));
+  });
+
+  it('refusals of a second certification and of a decertification of nothing say why', () => {
+    given([defined, recorded('ResultsCertified', certification())])
+      .when(act(certification(), 2))
+      .thenRefused([{ code: 'ALREADY_CERTIFIED', field: 'act.bodyId', message: 'the seats of council are already certified; a new certification needs a decertification first', operands: { bodyId: 'council' } }]);
+    given(defined)
+      .when(act({ kind: 'decertification', bodyId: 'council', reason: 'recount' }))
+      .thenRefused([{ code: 'NOT_CERTIFIED', field: 'act.bodyId', message: 'the seats of council are not certified: there is nothing to decertify', operands: { bodyId: 'council' } }]);
   });
 });
