@@ -177,6 +177,7 @@ describe('election decider: DrawLot', () => {
     given([defined(), drawn()]).when(lot({ drawnBy: 'the chair' })).then(drawn({ drawnBy: 'the chair' }));
     given([defined(), drawn({ order: ['c2', 'c1', 'c3'] })]).when(lot({ order: ['c2', 'c3', 'c1'] })).then(drawn({ order: ['c2', 'c3', 'c1'] }));
     given([defined(), drawn({ order: ['c2', 'c1', 'c3'] })]).when(lot({ order: ['c2', 'c1'] })).then(drawn());
+    given([defined(), drawn()]).when(lot({ order: ['c2', 'c1', 'c3'] })).then(drawn({ order: ['c2', 'c1', 'c3'] }));
   });
 });
 
@@ -364,6 +365,9 @@ describe('election decider: key amendments', () => {
     amendGiven(keyed)
       .when(command({ ...replaceKeys, keys: [{ keyId: 'x', publicKey: pk(5) }, { keyId: 'x', publicKey: pk(6) }, { keyId: 'y', publicKey: pk(5) }] } as KeyAmendment))
       .thenRefused([duplicate('amendment.keys.1.keyId', { keyId: 'x' }, 'the keyId is given twice'), duplicate('amendment.keys.2.publicKey', { publicKey: pk(5) }, 'the publicKey is given twice')]);
+    amendGiven(keyed)
+      .when(command({ ...addKey, key: { keyId: 'p1-a', publicKey: pk(9) } } as KeyAmendment))
+      .thenRefused([duplicate('amendment.key.keyId', { keyId: 'p1-a' }, 'commission p1 already holds (or held) a key with this keyId')]);
   });
 
   it('refuses a public key another commission holds or held: it would sign for both', () => {
@@ -421,6 +425,7 @@ describe('election decider: key amendments', () => {
     const stale: ElectionRefusal = { code: 'STALE_AMENDMENT', field: 'sequence', message: 'amendment 1 of election small-2026 is already recorded, and differs; the next amendment is 2', operands: { sequence: 1, next: 2 } };
     amendGiven(history).when({ ...command(revokeKey), signature: signatureOf(addKey, {}) }).thenRefused([stale]);
     amendGiven(history).when({ ...command(addKey), signature: { ...signatureOf(addKey, {}), keyId: 'root-2' } }).thenRefused([stale]);
+    amendGiven(history).when({ ...command(addKey), signature: { ...signatureOf(addKey, {}), value: 'c2lnbmVkIGFnYWlu' } }).thenRefused([stale]);
     amendGiven(keyed)
       .when(command(addKey, { sequence: 3 }))
       .thenRefused([{ code: 'SEQUENCE_GAP', field: 'sequence', message: 'election small-2026 has 0 amendment(s); the next is 1, not 3', operands: { sequence: 3, next: 1 } }]);
@@ -441,6 +446,10 @@ describe('election decider: key amendments', () => {
     expect(words(rotated, command(addKey, { sequence: 2 }))).toEqual([`key root-1 of cec is revoked from ${FROM}; received at ${AT} (an amendment is judged when received)`]);
     const later = { ...revokeKey, from: '2026-03-15T16:00:00.000Z' } as KeyAmendment;
     expect(words([keyed, recorded(revokeKey)], command(later, { sequence: 2 }))).toEqual([`key p1-a of p1 is already revoked from ${FROM}, not after 2026-03-15T16:00:00.000Z`]);
+  });
+
+  it('evolve folds no amendment before the definition', () => {
+    expect(evolve(initialState(), recorded(addKey))).toEqual({ status: 'not-defined' });
   });
 
   it('evolve folds the amendments in sequence into the key ring; a repeated or out-of-order record changes nothing', () => {

@@ -63,6 +63,7 @@ describe('a territorial commission’s result protocol (summary)', () => {
   });
 
   it('names every differing line, a missing one and a wrong precinct count', () => {
+    given(defined).when(act(summary(undefined, 2))).thenRefused([expect.objectContaining({ message: 'the summary counts 2 precinct protocols; 3 are recorded' })]);
     const { invalid: _dropped, ...lines } = SUMS['north/L'].lines;
     given(defined)
       .when(act(summary({ ...lines, 'votes.A': 899 }, 2)))
@@ -337,6 +338,13 @@ describe('test mode: the switch to live and the zero reports', () => {
 });
 
 describe('what an act is judged on before its figures', () => {
+  it('cannot decide an act without the signature check, the sums or their digest: a wiring bug, not a refusal', () => {
+    const without = (missing: keyof ElectionContext) => DeciderSpecification.for(electionDecider, { ...context, [missing]: undefined })(defined);
+    expect(() => without('verifyAct').when(act(summary())).events()).toThrow('an act is decided with its signature check in the context (verifyAct)');
+    expect(() => without('totals').when(act(summary())).events()).toThrow('an act is decided with the sums of the recorded protocols in the context (totals)');
+    expect(() => without('votesDigest').when(act(certification())).events()).toThrow(/^a certification is decided with the digest of the sums in the context/);
+  });
+
   it('an unknown election; a malformed body and receipt time, every problem at once', () => {
     given([]).when(act(summary())).thenRefused([{ code: 'UNKNOWN_ELECTION', field: 'electionId', message: 'no election small-2026 is defined', operands: { electionId: E } }]);
     const noInstant: ElectionRefusal = { code: 'MALFORMED', field: 'receivedAt', message: 'the instant the act was received, RFC 3339' };

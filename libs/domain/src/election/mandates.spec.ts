@@ -12,7 +12,7 @@ import { commandOfAmendment, type Amendment, type SignedAmendment } from './amen
 import { allocatingCommissionOf } from './lifecycle';
 import { electionDecider, evolve, initialState, registrationAllowed, type DefinedElection, type ElectionContext, type ElectionRefusal } from './election.decider';
 import type { DefinitionAmended, ElectionEvent, MandatePassed } from './election.events';
-import { CalendarDate, everSeated, filled, holderOn, MandatePassedData, passed, seatHeldBy, seatKey, terminated, type BodyMandates, type FillSeatAmendment } from './mandates';
+import { CalendarDate, everSeated, filled, holderOn, MandatePassedData, passed, seatHeldBy, seatKey, successorOf, terminated, type BodyMandates, type FillSeatAmendment } from './mandates';
 
 const E = 'small-2026';
 const person = (en: string) => ({ kk: en, ru: en, en });
@@ -135,6 +135,9 @@ describe('registration of deputies', () => {
   });
 
   it('is refused signed by another commission, twice, or for an unknown body', () => {
+    given([defined, certifiedCouncil]).when(command({ ...register, bodyId: 'senate' } as Amendment, 1)).thenRefused([expect.objectContaining({ message: 'election small-2026 has no body senate' })]);
+    given([defined, certifiedCouncil, recorded(register, 1)]).when(command(register, 2)).thenRefused([expect.objectContaining({ message: 'the deputies of council were registered on 2026-03-25' })]);
+    given([defined, certifiedCouncil]).when(command(terminate('a1'), 1)).thenRefused([expect.objectContaining({ message: 'the deputies of council are not registered yet' })]);
     given([defined, certifiedCouncil])
       .when(command(register, 1, NORTH))
       .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: expect.any(String), operands: { keyId: 'north-1', problem: 'unknown-key', commissionId: 'cec' } }]);
@@ -213,6 +216,7 @@ describe('registration: the date, the seats named, the gate’s words', () => {
   });
 
   it('names each deputy on the seat the count gives, no one missing and no one more', () => {
+    given(certified).when(command(registering(deputies.map((d, i) => (i === 0 ? { ...d, candidateId: 'a5' } : d))), 1)).thenRefused([differs(0, 'the count names a1 for seat list:A:1 here', 'a1')]);
     given(certified).when(command(registering(deputies.slice(0, 7)), 1)).thenRefused([differs(7, 'the count names c5 for seat district:SM2 here', 'c5')]);
     given(certified)
       .when(command(registering([...deputies, { seat: { kind: 'district', contestId: 'SM2' }, candidateId: 'c4' }]), 1))
@@ -231,6 +235,9 @@ describe('registration: the date, the seats named, the gate’s words', () => {
   });
 
   it('waits for every protocol of the body, saying how many are in; a body with none waits too', () => {
+    const contextWith = (bodyOutcome: ElectionContext['bodyOutcome']) => DeciderSpecification.for(electionDecider, { verifyAmendment, bodyOutcome })(certified).when(command(register, 1));
+    expect(() => contextWith(undefined).events()).toThrow('a registration is decided with the body outcome in the context (bodyOutcome)');
+    expect(() => contextWith(() => undefined).events()).toThrow('the context has no outcome for body council');
     DeciderSpecification.for(electionDecider, context(['p1', 'p2', 'p3', 'p4']))(certified)
       .when(command(register, 1))
       .thenRefused([
@@ -273,6 +280,9 @@ describe('a body whose seats a commission below the root allocates', () => {
 
   it('its deputies’ changes are signed by that commission, not the root', () => {
     expect(allocatingCommissionOf(withBoard, 'board')).toBe('south');
+    given(board.slice(0, 1))
+      .when(command(registerBoard, 1, CEC))
+      .thenRefused([expect.objectContaining({ code: 'BAD_SIGNATURE', operands: { keyId: 'cec-1', problem: 'unknown-key', commissionId: 'south' } })]);
     given(board)
       .when(command(quits, 2, CEC))
       .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: 'this amendment is signed by a key of commission south, which has no key cec-1', operands: { keyId: 'cec-1', problem: 'unknown-key', commissionId: 'south' } }]);
@@ -374,6 +384,13 @@ describe('the mandate rules, one by one', () => {
   });
 
   it('refuses a by-election dated before the vacancy, and takes one dated on its first day', () => {
+    const registeredWithoutSM2 = [defined, recorded({ ...register, deputies: DEPUTIES.filter((d) => d.seat.kind === 'list' || d.seat.contestId !== 'SM2') } as Amendment, 1)];
+    given(registeredWithoutSM2).when(command(fill('SM2', '2026-09-01'), 2)).then(recorded(fill('SM2', '2026-09-01'), 2));
+    given(registeredWithoutSM2)
+      .when(command(fill('X', '2026-09-01'), 2))
+      .thenRefused([{ code: 'NOT_A_DISTRICT_SEAT', field: 'amendment.contestId', message: 'X is no district of body council', operands: { contestId: 'X', bodyId: 'council' } }]);
+    given([defined, recorded(register, 1)]).when(command(terminate('a5'), 2)).thenRefused([expect.objectContaining({ message: 'a5 holds no seat of council' })]);
+    given([defined, recorded(register, 1)]).when(command(terminate('a1', '2026-03-20'), 2)).thenRefused([expect.objectContaining({ message: 'a1 sits from 2026-03-25; a termination is dated after it' })]);
     const vacated = [defined, recorded(register, 1), recorded(terminate('c1', '2026-07-01'), 2), passedTo(2, SM1, 'c1', null, 'district-by-election', [], '2026-07-01')];
     given(vacated)
       .when(command(fill('SM1', '2026-06-30'), 3))
@@ -390,6 +407,7 @@ describe('the mandate rules, one by one', () => {
   });
 
   it('a succession recorded before the definition, or for a body not registered, changes nothing', () => {
+    expect(successorOf(parsedOrThrow(SMALL_ELECTION_INPUT), 'council', body, A1, 'resignation', new Set())).toEqual({ to: null, rule: 'list-exhausted', skipped: [] });
     const succession = passedTo(2, A1, 'a1', 'a4', 'next-on-list');
     expect(evolve(initialState(), succession)).toEqual({ status: 'not-defined' });
     const state = stateOf([defined]);
