@@ -368,6 +368,9 @@ describe('election decider: key amendments', () => {
     amendGiven(keyed)
       .when(command({ ...addKey, key: { keyId: 'p1-a', publicKey: pk(9) } } as KeyAmendment))
       .thenRefused([duplicate('amendment.key.keyId', { keyId: 'p1-a' }, 'commission p1 already holds (or held) a key with this keyId')]);
+    // A key id is a name, not a public key: one spelled like another commission's public key is no duplicate.
+    const namedLikeRootKey = { ...addKey, key: { keyId: ROOT.publicKey, publicKey: pk(9) } } as KeyAmendment;
+    amendGiven(keyed).when(command(namedLikeRootKey)).then(recorded(namedLikeRootKey));
   });
 
   it('refuses a public key another commission holds or held: it would sign for both', () => {

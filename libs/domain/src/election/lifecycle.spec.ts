@@ -352,6 +352,7 @@ describe('what an act is judged on before its figures', () => {
     given(defined)
       .when({ ...act(summary()), body: { ...act(summary()).body, sequence: 0 }, receivedAt: 'yesterday' })
       .thenRefused([expect.objectContaining({ code: 'MALFORMED', field: 'sequence' }), noInstant]);
+    given(defined).when({ ...act(summary()), body: null }).thenRefused([expect.objectContaining({ code: 'MALFORMED', field: 'body' })]);
   });
 
   it('a summary or zero report names a commission of the election, a summary a territorial one; a (de)certification a body of it', () => {

@@ -266,11 +266,17 @@ describe('a body whose seats a commission below the root allocates', () => {
   const withBoard = parsedOrThrow({
     ...INPUT,
     bodies: [...INPUT.bodies, { id: 'board', name: person('Board') }],
-    contests: [...INPUT.contests, { ...boardList, rankedLists: [{ list: 'A', candidates: [{ id: 'x1', name: person('X1') }, { id: 'x2', name: person('X2') }] }] }],
+    candidates: [...INPUT.candidates, { id: 'd1', name: person('D1'), party: null }],
+    // The board's district comes before its list contest: the ranked list is found by kind and body.
+    contests: [
+      ...INPUT.contests,
+      { kind: 'single-member', id: 'SMB', name: person('Board, South district'), body: 'board', district: 'board-south', candidates: ['d1'] },
+      { ...boardList, rankedLists: [{ list: 'A', candidates: [{ id: 'x1', name: person('X1') }, { id: 'x2', name: person('X2') }] }] },
+    ],
     commissions: INPUT.commissions.map((c) => {
       const commission = c as { id: string; contests?: string[] };
       if (commission.id === 'south') return { ...c, keys: [SOUTH] };
-      return commission.contests && ['p4', 'p5'].includes(commission.id) ? { ...c, contests: [...commission.contests, 'B1'] } : c;
+      return commission.contests && ['p4', 'p5'].includes(commission.id) ? { ...c, contests: [...commission.contests, 'SMB', 'B1'] } : c;
     }),
   });
   const boardSeat = { kind: 'list', list: 'A', number: 1 } as const;
