@@ -38,6 +38,17 @@ const groups = {
     ],
     specs: ['libs/domain/src/election/**/*.spec.ts'],
   },
+  // What an election is: the definition's shape, every cross-reference rule the shape cannot
+  // express, and the index the deciders and views look things up in.
+  definition: {
+    mutate: [
+      'libs/domain/src/election/parse-election-definition.ts',
+      'libs/domain/src/election/election-definition.ts',
+      'libs/domain/src/election/election-index.ts',
+      'libs/domain/src/election/id-table.ts',
+    ],
+    specs: ['libs/domain/src/election/parse-election-definition.spec.ts', 'libs/domain/src/election/election-index.spec.ts'],
+  },
   keys: {
     mutate: ['libs/domain/src/election/key-ring.ts', 'libs/signatures/src/submission-signature.ts', 'libs/signatures/src/submission-signer.ts'],
     specs: ['libs/domain/src/election/key-ring.spec.ts', 'libs/signatures/src/**/*.spec.ts'],

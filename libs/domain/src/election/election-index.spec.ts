@@ -169,5 +169,34 @@ describe('indexElection', () => {
   it('refuses a definition that was not parsed (a bug in the caller)', () => {
     const cyclic = { ...definition, commissions: definition.commissions.map((c) => (c.id === 'cec' ? { ...c, parent: 'reg1' } : c)) };
     expect(() => indexElection(cyclic)).toThrow(/no root/);
+    const unknownParent = { ...definition, commissions: definition.commissions.map((c) => (c.id === 'p2' ? { ...c, parent: 'nowhere' } : c)) };
+    expect(() => indexElection(unknownParent)).toThrow('indexElection: unknown parent "nowhere" of "p2"; parse the definition first');
+    const precinctRoot = { ...definition, commissions: [{ ...definition.commissions[0], parent: null }] } as unknown as ElectionDefinition;
+    expect(() => indexElection(precinctRoot)).toThrow('indexElection: the root is a precinct');
+    // A cycle beside a root: dA and p1 under each other.
+    const loop = { ...definition, commissions: definition.commissions.map((c) => (c.id === 'dA' ? { ...c, parent: 'p1' } : c)) };
+    expect(() => indexElection(loop)).toThrow('indexElection: some commissions do not reach the root (a cycle); parse the definition first');
+  });
+
+  it('answers nothing, never a neighbour’s, for an id or a place it does not hold', () => {
+    for (const id of ['nope', '']) {
+      expect([index.commission(id), index.precinct(id), index.parentOf(id), index.precinctIndex(id), index.precinctRange(id)]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect([index.ancestors(id), index.children(id), index.precinctsUnder(id), index.contestsAt(id), index.choices(id), index.districtContestsOfBody(id)]).toEqual([[], [], [], [], [], []]);
+      expect([index.isWithin(id, 'cec'), index.isWithin('p1', id), index.expectedPrecincts(id, 'lst'), index.choiceIndex(id, 'a'), index.districtOf(id, 'council')]).toEqual([false, false, 0, undefined, undefined]);
+    }
+    // The first commission in the file (p4, at place 0) is no answer for an unknown id.
+    expect(index.precinctIndex('p4')).toBe(3);
+    expect(index.commission('p4')?.id).toBe('p4');
+    expect([index.precinctAt(-1), index.precinctAt(4), index.precinctAt(0.5)]).toEqual([undefined, undefined, undefined]);
+    expect([index.precinctAt(0)?.id, index.precinctAt(3)?.id]).toEqual(['p1', 'p4']);
+    expect(index.precinctIndex('dA')).toBeUndefined();
+  });
+
+  it('gives the same lists on every call: children, precincts under and contests at a commission', () => {
+    expect(index.children('cec')).toBe(index.children('cec'));
+    expect(index.precinctsUnder('reg1')).toBe(index.precinctsUnder('reg1'));
+    expect(index.contestsAt('dA')).toBe(index.contestsAt('dA'));
+    expect(index.children('dB')).toEqual(['p4']);
+    expect(index.precinctsUnder('dB')).toEqual(['p4']);
   });
 });

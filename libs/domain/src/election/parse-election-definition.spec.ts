@@ -38,9 +38,12 @@ function minimal(): RawDefinition {
   };
 }
 
+/** The problems' paths and rules; each must also say in words what is wrong, or the spec fails. */
 const problemsOf = (input: unknown): { path: string; rule: string }[] => {
   const result = parseElectionDefinition(input);
-  return result.ok ? [] : result.error.map(({ path, rule }) => ({ path, rule }));
+  if (result.ok) return [];
+  for (const p of result.error) expect({ ...p, message: p.message.trim() }).toEqual({ ...p, message: expect.stringMatching(/\w.{7,}/) });
+  return result.error.map(({ path, rule }) => ({ path, rule }));
 };
 
 describe('parseElectionDefinition', () => {
@@ -297,5 +300,84 @@ describe('definitionKeyProblems (a rule for admitting a definition, not for read
       Object.assign(d.commissions[3], { keys: [key('k1', 2)] });
     });
     expect(definitionKeyProblems(sameId)).toEqual([]);
+  });
+});
+
+describe('the values a definition may take', () => {
+  const parsed = (change: (d: RawDefinition) => void) => {
+    const def = minimal();
+    change(def);
+    return parseElectionDefinition(def);
+  };
+  const valueOf = (change: (d: RawDefinition) => void): ElectionDefinition => {
+    const r = parsed(change);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value;
+  };
+
+  it('takes every allocation method, threshold base, tie rule, district rule, commission level and mode the rules name', () => {
+    for (const method of ['hare', 'droop', 'dhondt', 'sainte-lague']) expect(valueOf((d) => (d.contests[0].method = method)).contests[0]).toMatchObject({ method });
+    for (const thresholdBase of ['list-votes', 'list-votes-plus-against-all', 'ballots-cast']) expect(valueOf((d) => (d.contests[0].thresholdBase = thresholdBase)).contests[0]).toMatchObject({ thresholdBase });
+    for (const tieRule of ['registration-order', 'more-votes-then-registration', 'lot']) expect(valueOf((d) => (d.contests[0].tieRule = tieRule)).contests[0]).toMatchObject({ tieRule });
+    for (const rule of ['plurality', 'majority-runoff']) expect(valueOf((d) => (d.contests[1].rule = rule)).contests[1]).toMatchObject({ rule });
+    for (const level of ['central', 'regional', 'district']) expect(valueOf((d) => (d.commissions[1].level = level)).commissions[1]).toMatchObject({ level });
+    for (const mode of ['test', 'live']) expect(valueOf((d) => (d.mode = mode))).toMatchObject({ mode });
+    expect(problemsOf({ ...minimal(), mode: 'rehearsal' })).toEqual([{ path: 'mode', rule: 'INVALID_VALUE' }]);
+  });
+
+  it('a district counts “against all” and is won by plurality unless it says otherwise; lists and candidates may be left out', () => {
+    expect(valueOf(() => undefined).contests[1]).toMatchObject({ rule: 'plurality', againstAll: true });
+    const bare = valueOf((d) => {
+      d.contests = [{ ...d.contests[1], candidates: ['c1'] }];
+      d.candidates = [{ id: 'c1', name: name('C1'), party: null }];
+      delete d.lists;
+      d.commissions = d.commissions.map((c: RawDefinition) => (c.level === 'precinct' ? { ...c, contests: ['d1'] } : c));
+    });
+    expect(bare.lists).toEqual([]);
+    const noCandidates = parsed((d) => {
+      delete d.candidates;
+    });
+    expect(noCandidates.ok ? [] : noCandidates.error.map((p) => p.rule)).toEqual(['UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE']);
+  });
+
+  it('reads dates, times of day, colours and public keys whole: nothing before or after them', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const cases: [string, (d: RawDefinition, v: string) => void, string, string[]][] = [
+      ['date', (d, v) => (d.date = v), '2023-03-19', ['x2023-03-19', '2023-03-19x']],
+      ['pollsClose', (d, v) => (d.pollsClose = v), '19:30', ['x19:30', '19:30x', '24:00', '2x:00', '19:60']],
+      ['turnoutTimes[0]', (d, v) => (d.turnoutTimes = [v]), '09:00', ['x09:00', '09:00x']],
+      ['lists[0].colour', (d, v) => (d.lists[0].colour = v), '#a1b2c3', ['x#a1b2c3', '#a1b2c3x']],
+      ['commissions[0].keys[0].publicKey', (d, v) => (d.commissions[0].keys = [{ keyId: 'k', publicKey: v }]), key, [`x${key}`, `${key}x`]],
+    ];
+    for (const [path, set, good, bads] of cases) {
+      expect(problemsOf((() => { const d = minimal(); set(d, good); return d; })())).toEqual([]);
+      for (const bad of bads) {
+        const d = minimal();
+        set(d, bad);
+        expect([bad, problemsOf(d)]).toEqual([bad, [{ path, rule: 'INVALID_FORMAT' }]]);
+      }
+    }
+  });
+
+  it('a party’s short name is 1 to 32 characters', () => {
+    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = 'A'.repeat(32); return d; })())).toEqual([]);
+    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = 'A'.repeat(33); return d; })())).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_BIG' }]);
+    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = ''; return d; })())).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_SMALL' }]);
+  });
+
+  it('polling day is a day of the calendar: months 1 to 12, days 1 to the month’s last, 29 February in leap years only', () => {
+    for (const date of ['2024-02-29', '2000-02-29', '2023-12-31', '2023-01-01', '2023-04-30']) expect([date, problemsOf({ ...minimal(), date })]).toEqual([date, []]);
+    for (const date of ['2023-02-29', '1900-02-29', '2100-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00']) {
+      expect([date, problemsOf({ ...minimal(), date })]).toEqual([date, [{ path: 'date', rule: 'INVALID_DATE' }]]);
+    }
+  });
+
+  it('turnout times are listed once each, in ascending order; the time zone is one the calendar knows', () => {
+    expect(problemsOf({ ...minimal(), turnoutTimes: ['10:00', '12:00', '12:00', '11:59', '18:00'] })).toEqual([
+      { path: 'turnoutTimes[2]', rule: 'DUPLICATE_TURNOUT_TIME' },
+      { path: 'turnoutTimes[3]', rule: 'TURNOUT_TIMES_NOT_ASCENDING' },
+    ]);
+    const r = parseElectionDefinition({ ...minimal(), turnoutTimes: ['12:00', '10:00'], timeZone: 'Asia/Nowhere' });
+    expect(r.ok ? [] : r.error.map((p) => p.message)).toEqual(['"Asia/Nowhere" is not an IANA time zone', '10:00 comes after 12:00; list the times in ascending order']);
   });
 });
