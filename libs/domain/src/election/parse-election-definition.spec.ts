@@ -253,7 +253,7 @@ describe('ranked lists and baselines', () => {
     ]);
   });
 
-  it('refuses a baseline of an unknown body or twice, a party twice, an unknown successor, the election itself, a share with three decimals', () => {
+  it('refuses a baseline of an unknown body, a party twice, an unknown successor, the election itself, a share with three decimals', () => {
     const def = minimal();
     const inline = { kind: 'inline', body: 'council', name: name('Last'), date: '2019-03-19', parties: [{ party: 'x', sharePercent: 50, seats: 1 }, { party: 'x', sharePercent: 10, seats: 0 }], successors: [{ from: 'x', to: 'nope' }] };
     def.baselines = [inline, { kind: 'election', body: 'senate', electionId: 'e1', previousBody: 'council' }, { ...inline, parties: [{ party: 'y', sharePercent: 1.234, seats: 0 }], successors: [] }];
@@ -264,6 +264,22 @@ describe('ranked lists and baselines', () => {
       { path: 'baselines[1].body', rule: 'UNKNOWN_BODY' },
       { path: 'baselines[1].electionId', rule: 'BASELINE_OF_ITSELF' },
     ]);
+  });
+});
+
+describe('baselines, one per body', () => {
+  const inline = (body: string) => ({ kind: 'inline', body, name: name('Last'), date: '2019-03-19', parties: [{ party: 'x', sharePercent: 50, seats: 1 }] });
+  const withBaselines = (...baselines: unknown[]) => ({ ...minimal(), baselines });
+
+  it('refuses a second baseline of the same body, naming the first', () => {
+    const r = parseElectionDefinition(withBaselines(inline('council'), inline('council')));
+    expect(r.ok ? [] : r.error).toEqual([{ path: 'baselines[1].body', rule: 'DUPLICATE_BASELINE', message: 'body "council" already has a baseline (baselines[0])' }]);
+  });
+
+  it('a recorded election is a baseline unless it is this very election', () => {
+    const previous = (electionId: string) => ({ kind: 'election', body: 'council', electionId, previousBody: 'council' });
+    expect(problemsOf(withBaselines(previous('e0')))).toEqual([]);
+    expect(problemsOf(withBaselines(previous('e1')))).toEqual([{ path: 'baselines[0].electionId', rule: 'BASELINE_OF_ITSELF' }]);
   });
 });
 
