@@ -138,6 +138,8 @@ describe('registration of deputies', () => {
     given([defined, certifiedCouncil]).when(command({ ...register, bodyId: 'senate' } as Amendment, 1)).thenRefused([expect.objectContaining({ message: 'election small-2026 has no body senate' })]);
     given([defined, certifiedCouncil, recorded(register, 1)]).when(command(register, 2)).thenRefused([expect.objectContaining({ message: 'the deputies of council were registered on 2026-03-25' })]);
     given([defined, certifiedCouncil]).when(command(terminate('a1'), 1)).thenRefused([expect.objectContaining({ message: 'the deputies of council are not registered yet' })]);
+    const byElection: Amendment = { kind: 'fill-seat', bodyId: 'council', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: null } };
+    given([defined, certifiedCouncil]).when(command(byElection, 1)).thenRefused([{ code: 'NOT_REGISTERED', field: 'amendment.bodyId', message: 'the deputies of council are not registered yet', operands: { bodyId: 'council' } }]);
     given([defined, certifiedCouncil])
       .when(command(register, 1, NORTH))
       .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: expect.any(String), operands: { keyId: 'north-1', problem: 'unknown-key', commissionId: 'cec' } }]);
