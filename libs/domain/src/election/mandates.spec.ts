@@ -92,6 +92,8 @@ const DEPUTIES = [
 ] as const;
 const register: Amendment = { kind: 'register-deputies', bodyId: 'council', on: '2026-03-25', deputies: DEPUTIES.map((d) => ({ ...d, seat: { ...d.seat } })) };
 const terminate = (candidateId: string, on = '2026-06-01', ground: 'resignation' | 'death' | 'body-terminated' = 'resignation'): Amendment => ({ kind: 'terminate-mandate', bodyId: 'council', candidateId, ground, on });
+/** A by-election's winner, z9 of party B, takes the district's seat on `on`. */
+const fill = (contestId: string, on: string, bodyId = 'council'): FillSeatAmendment => ({ kind: 'fill-seat', bodyId, contestId, on, candidate: { id: 'z9', name: person('Zed Nine'), party: 'B' } });
 const passedTo = (sequence: number, seat: MandatePassed['data']['seat'], from: string, to: string | null, rule: MandatePassed['data']['rule'], skipped: MandatePassed['data']['skipped'] = [], on = '2026-06-01'): MandatePassed => ({
   type: 'MandatePassed',
   data: { electionId: E, bodyId: 'council', sequence, seat, from, to, on, rule, skipped },
@@ -138,8 +140,7 @@ describe('registration of deputies', () => {
     given([defined, certifiedCouncil]).when(command({ ...register, bodyId: 'senate' } as Amendment, 1)).thenRefused([expect.objectContaining({ message: 'election small-2026 has no body senate' })]);
     given([defined, certifiedCouncil, recorded(register, 1)]).when(command(register, 2)).thenRefused([expect.objectContaining({ message: 'the deputies of council were registered on 2026-03-25' })]);
     given([defined, certifiedCouncil]).when(command(terminate('a1'), 1)).thenRefused([expect.objectContaining({ message: 'the deputies of council are not registered yet' })]);
-    const byElection: Amendment = { kind: 'fill-seat', bodyId: 'council', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: null } };
-    given([defined, certifiedCouncil]).when(command(byElection, 1)).thenRefused([{ code: 'NOT_REGISTERED', field: 'amendment.bodyId', message: 'the deputies of council are not registered yet', operands: { bodyId: 'council' } }]);
+    given([defined, certifiedCouncil]).when(command(fill('SM1', '2026-09-01'), 1)).thenRefused([{ code: 'NOT_REGISTERED', field: 'amendment.bodyId', message: 'the deputies of council are not registered yet', operands: { bodyId: 'council' } }]);
     given([defined, certifiedCouncil])
       .when(command(register, 1, NORTH))
       .thenRefused([{ code: 'BAD_SIGNATURE', field: 'signature.keyId', message: expect.any(String), operands: { keyId: 'north-1', problem: 'unknown-key', commissionId: 'cec' } }]);
@@ -191,7 +192,7 @@ describe('early termination and succession', () => {
   });
 
   it('fills a vacant district seat with the by-election’s winner, not a held one', () => {
-    const byElection: Amendment = { kind: 'fill-seat', bodyId: 'council', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: 'B' } };
+    const byElection = fill('SM1', '2026-09-01');
     const vacated = [...registeredBody, recorded(terminate('c1'), 2), passedTo(2, { kind: 'district', contestId: 'SM1' }, 'c1', null, 'district-by-election')];
     given(vacated).when(command(byElection, 3)).then(recorded(byElection, 3));
     given(registeredBody).when(command(byElection, 2)).thenRefused([{ code: 'SEAT_NOT_VACANT', field: 'amendment.contestId', message: expect.any(String), operands: { contestId: 'SM1', candidateId: 'c1' } }]);
@@ -306,7 +307,7 @@ describe('a body whose seats a commission below the root allocates', () => {
 
   it('a by-election fills a district of this body only', () => {
     given(board)
-      .when(command({ kind: 'fill-seat', bodyId: 'board', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: null } }, 2, SOUTH))
+      .when(command(fill('SM1', '2026-09-01', 'board'), 2, SOUTH))
       .thenRefused([{ code: 'NOT_A_DISTRICT_SEAT', field: 'amendment.contestId', message: 'SM1 is no district of body board', operands: { contestId: 'SM1', bodyId: 'board' } }]);
   });
 });
@@ -319,7 +320,7 @@ describe('membership on a date, from the events', () => {
     passedTo(2, { kind: 'list', list: 'A', number: 1 }, 'a1', 'a4', 'next-on-list'),
     recorded(terminate('c1', '2026-07-01'), 3),
     passedTo(3, { kind: 'district', contestId: 'SM1' }, 'c1', null, 'district-by-election', [], '2026-07-01'),
-    recorded({ kind: 'fill-seat', bodyId: 'council', contestId: 'SM1', on: '2026-09-01', candidate: { id: 'z9', name: person('Zed Nine'), party: 'B' } }, 4),
+    recorded(fill('SM1', '2026-09-01'), 4),
   ];
   const mandates = stateOf(history).mandates.get('council')!;
   const seatOf = (on: string, seat: string) => membersOn(definition, 'council', mandates, on)?.members.find((m) => (m.seat.kind === 'list' ? `${m.seat.list}${m.seat.number}` : m.seat.contestId) === seat);
@@ -352,7 +353,6 @@ describe('the mandate rules, one by one', () => {
       { seat: SM1, tenures: [{ candidateId: 'c1', from: '2026-03-25', until: '2026-07-01', ground: 'death' }] },
     ],
   };
-  const fill = (contestId: string, on: string): FillSeatAmendment => ({ kind: 'fill-seat', bodyId: 'council', contestId, on, candidate: { id: 'z9', name: person('Zed Nine'), party: 'B' } });
 
   it('names a seat by its list and number, or its district', () => {
     expect([seatKey(A1), seatKey({ ...A1, number: 2 }), seatKey(SM1), seatKey({ kind: 'district', contestId: 'SM2' })]).toEqual(['list:A:1', 'list:A:2', 'district:SM1', 'district:SM2']);

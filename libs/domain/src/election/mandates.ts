@@ -4,7 +4,7 @@
 // shapes of these signed amendments, the derived `MandatePassed`, and the pure rules: who succeeds,
 // who sits on a date. The election decider decides them; its state keeps `BodyMandates` per body.
 import { z } from 'zod';
-import type { ElectionDefinition, LocalizedName } from './election-definition';
+import type { ElectionDefinition, ListContest, LocalizedName } from './election-definition';
 import { Id, LocalizedName as LocalizedNameShape } from './election-definition';
 import { isCalendarDate } from './parse-election-definition';
 
@@ -143,6 +143,11 @@ export function seatHeldBy(mandates: BodyMandates, candidateId: string): SeatHis
   });
 }
 
+/** A body's list contest (the parser admits one at most); undefined for a body elected in districts only. */
+export function listContestOf(definition: ElectionDefinition, bodyId: string): ListContest | undefined {
+  return definition.contests.find((c): c is ListContest => c.kind === 'list' && c.body === bodyId);
+}
+
 /**
  * Where a terminated deputy's seat goes. A list seat: the first candidate of the same ranked list
  * neither withdrawn nor ever seated in the body (Art. on vacated list mandates: the next on the
@@ -160,8 +165,7 @@ export function successorOf(
 ): { readonly to: string | null; readonly rule: SuccessionRule; readonly skipped: MandatePassed['data']['skipped'] } {
   if (ground === 'body-terminated') return { to: null, rule: 'body-terminated', skipped: [] };
   if (seat.kind === 'district') return { to: null, rule: 'district-by-election', skipped: [] };
-  const contest = definition.contests.find((c) => c.kind === 'list' && c.body === bodyId);
-  const ranked = contest?.kind === 'list' ? contest.rankedLists?.find((r) => r.list === seat.list) : undefined;
+  const ranked = listContestOf(definition, bodyId)?.rankedLists?.find((r) => r.list === seat.list);
   const seated = everSeated(mandates);
   const skipped: { candidateId: string; reason: 'withdrawn' | 'held-a-seat' }[] = [];
   for (const c of ranked?.candidates ?? []) {

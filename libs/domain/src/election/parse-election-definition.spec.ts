@@ -46,6 +46,20 @@ const problemsOf = (input: unknown): { path: string; rule: string }[] => {
   return result.error.map(({ path, rule }) => ({ path, rule }));
 };
 
+/** minimal() with a change made to it. */
+const edited = (change: (d: RawDefinition) => void): RawDefinition => {
+  const def = minimal();
+  change(def);
+  return def;
+};
+
+/** minimal(), changed and parsed; the spec fails if it does not parse. */
+const parsedWith = (change: (d: RawDefinition) => void): ElectionDefinition => {
+  const result = parseElectionDefinition(edited(change));
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
+};
+
 describe('parseElectionDefinition', () => {
   it('accepts a valid definition and fills the defaults', () => {
     const result = parseElectionDefinition(minimal());
@@ -285,17 +299,10 @@ describe('baselines, one per body', () => {
 
 describe('definitionKeyProblems (a rule for admitting a definition, not for reading one recorded)', () => {
   const key = (id: string, n: number) => ({ keyId: id, publicKey: Buffer.alloc(32, n).toString('base64') });
-  const parsed = (edit: (d: RawDefinition) => void): ElectionDefinition => {
-    const def = minimal();
-    edit(def);
-    const result = parseElectionDefinition(def);
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    return result.value;
-  };
 
   it('refuses a public key two commissions share, naming the first holder', () => {
     // It parses: a definition recorded before the rule still reads as it was.
-    const shared = parsed((d) => {
+    const shared = parsedWith((d) => {
       Object.assign(d.commissions[2], { keys: [key('k1', 1)] });
       Object.assign(d.commissions[3], { keys: [key('k2', 2), key('k3', 1)] });
     });
@@ -309,9 +316,9 @@ describe('definitionKeyProblems (a rule for admitting a definition, not for read
   });
 
   it('refuses a key id one commission lists twice; a key id two commissions use is theirs', () => {
-    const twice = parsed((d) => Object.assign(d.commissions[2], { keys: [key('k1', 1), key('k1', 2)] }));
+    const twice = parsedWith((d) => Object.assign(d.commissions[2], { keys: [key('k1', 1), key('k1', 2)] }));
     expect(definitionKeyProblems(twice)).toEqual([{ path: 'commissions[2].keys[1].keyId', rule: 'DUPLICATE_KEY', message: 'commission "p1" lists key id "k1" twice' }]);
-    const sameId = parsed((d) => {
+    const sameId = parsedWith((d) => {
       Object.assign(d.commissions[2], { keys: [key('k1', 1)] });
       Object.assign(d.commissions[3], { keys: [key('k1', 2)] });
     });
@@ -320,39 +327,30 @@ describe('definitionKeyProblems (a rule for admitting a definition, not for read
 });
 
 describe('the values a definition may take', () => {
-  const parsed = (change: (d: RawDefinition) => void) => {
-    const def = minimal();
-    change(def);
-    return parseElectionDefinition(def);
-  };
-  const valueOf = (change: (d: RawDefinition) => void): ElectionDefinition => {
-    const r = parsed(change);
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return r.value;
-  };
-
   it('takes every allocation method, threshold base, tie rule, district rule, commission level and mode the rules name', () => {
-    for (const method of ['hare', 'droop', 'dhondt', 'sainte-lague']) expect(valueOf((d) => (d.contests[0].method = method)).contests[0]).toMatchObject({ method });
-    for (const thresholdBase of ['list-votes', 'list-votes-plus-against-all', 'ballots-cast']) expect(valueOf((d) => (d.contests[0].thresholdBase = thresholdBase)).contests[0]).toMatchObject({ thresholdBase });
-    for (const tieRule of ['registration-order', 'more-votes-then-registration', 'lot']) expect(valueOf((d) => (d.contests[0].tieRule = tieRule)).contests[0]).toMatchObject({ tieRule });
-    for (const rule of ['plurality', 'majority-runoff']) expect(valueOf((d) => (d.contests[1].rule = rule)).contests[1]).toMatchObject({ rule });
-    for (const level of ['central', 'regional', 'district']) expect(valueOf((d) => (d.commissions[1].level = level)).commissions[1]).toMatchObject({ level });
-    for (const mode of ['test', 'live']) expect(valueOf((d) => (d.mode = mode))).toMatchObject({ mode });
+    for (const method of ['hare', 'droop', 'dhondt', 'sainte-lague']) expect(parsedWith((d) => (d.contests[0].method = method)).contests[0]).toMatchObject({ method });
+    for (const thresholdBase of ['list-votes', 'list-votes-plus-against-all', 'ballots-cast']) expect(parsedWith((d) => (d.contests[0].thresholdBase = thresholdBase)).contests[0]).toMatchObject({ thresholdBase });
+    for (const tieRule of ['registration-order', 'more-votes-then-registration', 'lot']) expect(parsedWith((d) => (d.contests[0].tieRule = tieRule)).contests[0]).toMatchObject({ tieRule });
+    for (const rule of ['plurality', 'majority-runoff']) expect(parsedWith((d) => (d.contests[1].rule = rule)).contests[1]).toMatchObject({ rule });
+    for (const level of ['central', 'regional', 'district']) expect(parsedWith((d) => (d.commissions[1].level = level)).commissions[1]).toMatchObject({ level });
+    for (const mode of ['test', 'live']) expect(parsedWith((d) => (d.mode = mode))).toMatchObject({ mode });
     expect(problemsOf({ ...minimal(), mode: 'rehearsal' })).toEqual([{ path: 'mode', rule: 'INVALID_VALUE' }]);
   });
 
   it('a district counts “against all” and is won by plurality unless it says otherwise; lists and candidates may be left out', () => {
-    expect(valueOf(() => undefined).contests[1]).toMatchObject({ rule: 'plurality', againstAll: true });
-    const bare = valueOf((d) => {
+    expect(parsedWith(() => undefined).contests[1]).toMatchObject({ rule: 'plurality', againstAll: true });
+    const bare = parsedWith((d) => {
       d.contests = [{ ...d.contests[1], candidates: ['c1'] }];
       d.candidates = [{ id: 'c1', name: name('C1'), party: null }];
       delete d.lists;
       d.commissions = d.commissions.map((c: RawDefinition) => (c.level === 'precinct' ? { ...c, contests: ['d1'] } : c));
     });
     expect(bare.lists).toEqual([]);
-    const noCandidates = parsed((d) => {
-      delete d.candidates;
-    });
+    const noCandidates = parseElectionDefinition(
+      edited((d) => {
+        delete d.candidates;
+      }),
+    );
     expect(noCandidates.ok ? [] : noCandidates.error.map((p) => p.rule)).toEqual(['UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE', 'UNKNOWN_CANDIDATE']);
   });
 
@@ -366,19 +364,17 @@ describe('the values a definition may take', () => {
       ['commissions[0].keys[0].publicKey', (d, v) => (d.commissions[0].keys = [{ keyId: 'k', publicKey: v }]), key, [`x${key}`, `${key}x`]],
     ];
     for (const [path, set, good, bads] of cases) {
-      expect(problemsOf((() => { const d = minimal(); set(d, good); return d; })())).toEqual([]);
+      expect(problemsOf(edited((d) => set(d, good)))).toEqual([]);
       for (const bad of bads) {
-        const d = minimal();
-        set(d, bad);
-        expect([bad, problemsOf(d)]).toEqual([bad, [{ path, rule: 'INVALID_FORMAT' }]]);
+        expect([bad, problemsOf(edited((d) => set(d, bad)))]).toEqual([bad, [{ path, rule: 'INVALID_FORMAT' }]]);
       }
     }
   });
 
   it('a party’s short name is 1 to 32 characters', () => {
-    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = 'A'.repeat(32); return d; })())).toEqual([]);
-    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = 'A'.repeat(33); return d; })())).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_BIG' }]);
-    expect(problemsOf((() => { const d = minimal(); d.lists[0].shortName = ''; return d; })())).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_SMALL' }]);
+    expect(problemsOf(edited((d) => (d.lists[0].shortName = 'A'.repeat(32))))).toEqual([]);
+    expect(problemsOf(edited((d) => (d.lists[0].shortName = 'A'.repeat(33))))).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_BIG' }]);
+    expect(problemsOf(edited((d) => (d.lists[0].shortName = '')))).toEqual([{ path: 'lists[0].shortName', rule: 'TOO_SMALL' }]);
   });
 
   it('polling day is a day of the calendar: months 1 to 12, days 1 to the month’s last, 29 February in leap years only', () => {

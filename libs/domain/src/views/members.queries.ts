@@ -4,7 +4,7 @@
 // deputies, so a seat is named by one rule.
 import type { Composition } from '../allocation/composition';
 import type { ElectionDefinition, ListCandidate, LocalizedName, RankedList } from '../election/election-definition';
-import { holderOn, type BodyMandates, type TerminationGround } from '../election/mandates';
+import { holderOn, listContestOf, type BodyMandates, type TerminationGround } from '../election/mandates';
 import { bodyComposition, type BodyComposition } from './results.queries';
 import type { ResultsView } from './results.view';
 
@@ -145,7 +145,7 @@ export function membersOn(definition: ElectionDefinition, bodyId: string, mandat
   }
   const districtCandidates = new Map(definition.candidates.map((c) => [c.id, c]));
   const districtOf = new Map(definition.contests.flatMap((c) => (c.kind === 'single-member' ? [[c.id, c.district] as const] : [])));
-  const listContest = definition.contests.find((c) => c.kind === 'list' && c.body === bodyId);
+  const listContest = listContestOf(definition, bodyId);
   const members: RegisteredMember[] = [];
   const vacancies: Vacancy[] = [];
   for (const history of mandates.seats) {
